@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerHubCommands } from './hub-commands.ts';
+
+/** The `coexist` command line. Each part adds its commands in its own file. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('coexist')
+    .description('Coexist: a team hub for WhatsApp Business numbers in Coexistence mode');
+  registerHubCommands(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,37 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from './app-deps.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+
+/** The hub's Fastify instance, typed for Zod route schemas. */
+export type App = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Webhook bodies can carry history chunks of several MB; Meta caps a POST at 3 MB, we allow more. */
+const BODY_LIMIT = 10 * 1024 * 1024;
+
+/**
+ * Builds the hub's HTTP server without listening. `main` listens; tests call `inject()`.
+ * Each feature registers its routes here.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  return app;
+}

@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import { newId } from '../platform/ids.ts';
+import type { Principal, Role } from './principal.ts';
+
+const TOKEN_PREFIX = 'cx_';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Creates an API token and returns it in clear exactly once; only its SHA-256 is stored. Tokens
+ * carry 256 bits of randomness, so a fast hash is enough and lookup by hash is constant-time safe.
+ */
+export async function createApiToken(
+  db: Kysely<DB>,
+  input: { name: string; userId?: string | null; wabaId?: string | null; role?: Role; now: number },
+): Promise<{ id: string; token: string }> {
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const id = newId();
+  await db
+    .insertInto('api_tokens')
+    .values({
+      id,
+      name: input.name,
+      token_hash: hashToken(token),
+      prefix: token.slice(0, 10),
+      user_id: input.userId ?? null,
+      waba_id: input.wabaId ?? null,
+      scopes: input.role ?? 'admin',
+      created_at: input.now,
+    })
+    .execute();
+  return { id, token };
+}
+
+/** Resolves a bearer token to its principal, or `null` if it is unknown or revoked. */
+export async function principalForToken(
+  db: Kysely<DB>,
+  token: string,
+  now: number,
+): Promise<Principal | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const row = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.last_used_at === null || now - row.last_used_at > 60_000) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  const role =
+    (['owner', 'admin', 'supervisor', 'agent', 'auditor'] as const).find((r) => r === row.scopes) ?? 'admin';
+  return {
+    kind: 'token',
+    id: row.id,
+    userId: row.user_id,
+    role,
+    wabaIds: row.waba_id ? [row.waba_id] : null,
+  };
+}
+
+export async function revokeApiToken(db: Kysely<DB>, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

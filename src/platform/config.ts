@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** The hub's configuration, read once from the environment at start-up and frozen. */
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  COEXIST_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v.startsWith('postgres://') || v.startsWith('postgresql://') || v.startsWith('sqlite:'), {
+      message: 'must start with postgres://, postgresql:// or sqlite:',
+    })
+    .optional(),
+  META_APP_SECRET: z.string().min(8, 'must be at least 8 characters'),
+  META_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters'),
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v23.0')
+    .default('v23.0'),
+  META_ACCESS_TOKEN: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COEXIST_NODE_ID: z.string().optional(),
+  COEXIST_PUBLIC_URL: z.url().optional(),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  metaAppSecret: string;
+  metaVerifyToken: string;
+  metaGraphUrl: string;
+  metaGraphVersion: string;
+  metaAccessToken: string | undefined;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  nodeId: string;
+  publicUrl: string | undefined;
+}>;
+
+/** Thrown when the environment does not describe a valid configuration; lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into a frozen {@link Config}; throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = e.COEXIST_DATA_DIR;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${dataDir.replace(/\/$/, '')}/coexist.db`,
+    metaAppSecret: e.META_APP_SECRET,
+    metaVerifyToken: e.META_VERIFY_TOKEN,
+    metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),
+    metaGraphVersion: e.META_GRAPH_VERSION,
+    metaAccessToken: e.META_ACCESS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
+    publicUrl: e.COEXIST_PUBLIC_URL,
+  });
+}

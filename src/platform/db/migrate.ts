@@ -1,0 +1,20 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Dialect } from './database.ts';
+import { coreMigration } from './migrations/001_core.ts';
+import type { DB } from './schema.ts';
+
+/** Every migration, in order. A feature that adds tables appends its migration here. */
+function allMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_core': coreMigration(dialect),
+  };
+}
+
+/** Brings the schema up to date; safe to call from several nodes at once on PostgreSQL. */
+export async function migrateToLatest(db: Kysely<DB>, dialect: Dialect): Promise<{ applied: string[] }> {
+  const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

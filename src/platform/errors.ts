@@ -1,0 +1,91 @@
+/**
+ * The one catalogue of error codes the hub returns. Each code has a fixed HTTP status and
+ * says whether retrying the same request can succeed. `docs/errors.md` lists the same codes;
+ * a test keeps the two in step.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, retryable: false, message: 'The request is not valid.' },
+  NOT_FOUND: { status: 404, retryable: false, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'No such route.' },
+  UNAUTHENTICATED: { status: 401, retryable: false, message: 'Authentication is required.' },
+  FORBIDDEN: { status: 403, retryable: false, message: 'You may not do this.' },
+  CSRF_TOKEN_INVALID: { status: 403, retryable: false, message: 'The CSRF token is missing or wrong.' },
+  CONFLICT: { status: 409, retryable: false, message: 'The request conflicts with the current state.' },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is too large.' },
+  RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
+  INTERNAL: { status: 500, retryable: true, message: 'Something went wrong on our side.' },
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 401,
+    retryable: false,
+    message: 'The X-Hub-Signature-256 header is missing or does not match the body.',
+  },
+  WEBHOOK_VERIFY_FAILED: { status: 403, retryable: false, message: 'The verify token does not match.' },
+  FAILURE_NOT_RETRYABLE: { status: 409, retryable: false, message: 'This failure is already resolved.' },
+  MESSAGE_WINDOW_CLOSED: {
+    status: 422,
+    retryable: false,
+    message: 'The customer-service window is closed; send an approved template instead.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    retryable: false,
+    message: 'This Idempotency-Key was already used with a different request body.',
+  },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    retryable: true,
+    message: 'A request with this Idempotency-Key is still being processed.',
+  },
+  TEMPLATE_NOT_APPROVED: { status: 422, retryable: false, message: 'The template is not approved.' },
+  TEMPLATE_NOT_FOUND: { status: 422, retryable: false, message: 'No such template in that language.' },
+  TEMPLATE_PARAMETERS_INVALID: {
+    status: 422,
+    retryable: false,
+    message: "The parameters do not match the template's placeholders.",
+  },
+  CONTACT_OPTED_OUT: {
+    status: 422,
+    retryable: false,
+    message: 'The contact opted out of marketing messages.',
+  },
+  NUMBER_NOT_CONNECTED: {
+    status: 422,
+    retryable: false,
+    message: 'The phone number is not connected to the Cloud API.',
+  },
+  LOGIN_FAILED: { status: 401, retryable: false, message: 'Wrong email or password.' },
+  MFA_REQUIRED: { status: 401, retryable: false, message: 'A one-time code is required.' },
+  MFA_INVALID: { status: 401, retryable: false, message: 'The one-time code is wrong.' },
+  MFA_ENROLMENT_REQUIRED: {
+    status: 403,
+    retryable: false,
+    message: 'Your role requires two-factor authentication; enrol first.',
+  },
+  LOGIN_THROTTLED: { status: 429, retryable: true, message: 'Too many attempts; try again later.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a stable code that the HTTP layer turns into `{ error: { code, message, details? } }`. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly retryable: boolean;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    const entry = errorCatalogue[code];
+    super(message ?? entry.message);
+    this.name = 'AppError';
+    this.status = entry.status;
+    this.retryable = entry.retryable;
+  }
+}
+
+/** The JSON body of every error the API returns. */
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
