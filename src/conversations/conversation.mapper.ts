@@ -1,0 +1,57 @@
+import type { Selectable } from 'kysely';
+import { type ApiContact, type ContactRow, toApiContact } from '../contacts/contact.mapper.ts';
+import { isoOrNull } from '../messages/message.mapper.ts';
+import type { ConversationStatus, ConversationTable } from '../platform/db/schema.ts';
+
+export type ConversationRow = Selectable<ConversationTable>;
+
+/** A conversation as the REST API returns it, with its contact embedded. */
+export type ApiConversation = {
+  id: string;
+  phone_number_id: string;
+  contact_id: string;
+  contact: ApiContact | null;
+  status: ConversationStatus;
+  /** The customer-service window: open while `now < expires_at`. */
+  window: { expires_at: string | null; open: boolean };
+  /** End of a free-entry-point window (click-to-WhatsApp), if one is open or was. */
+  fep_expires_at: string | null;
+  fep_open: boolean;
+  last_customer_message_at: string | null;
+  last_message_at: string | null;
+  last_message_preview: string | null;
+  unread_count: number;
+  assignee_user_id: string | null;
+  team_id: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** Maps a stored conversation to its API shape; `now` decides whether the windows are open. */
+export function toApiConversation(
+  row: ConversationRow,
+  contact: ContactRow | null,
+  now: number,
+): ApiConversation {
+  return {
+    id: row.id,
+    phone_number_id: row.phone_number_id,
+    contact_id: row.contact_id,
+    contact: contact ? toApiContact(contact) : null,
+    status: row.status,
+    window: {
+      expires_at: isoOrNull(row.window_expires_at),
+      open: row.window_expires_at !== null && now < row.window_expires_at,
+    },
+    fep_expires_at: isoOrNull(row.fep_expires_at),
+    fep_open: row.fep_expires_at !== null && now < row.fep_expires_at,
+    last_customer_message_at: isoOrNull(row.last_customer_message_at),
+    last_message_at: isoOrNull(row.last_message_at),
+    last_message_preview: row.last_message_preview,
+    unread_count: Number(row.unread_count),
+    assignee_user_id: row.assignee_user_id,
+    team_id: row.team_id,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
