@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { createRealtimeHub } from '../src/realtime/realtime-hub.ts';
 
 /** Reads the config from the environment, or prints every problem and exits. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env) {
@@ -27,7 +28,7 @@ export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise
   const logger = createLogger({ level: config.logLevel });
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
-  return { config, database, clock: systemClock, logger };
+  return { config, database, clock: systemClock, logger, realtime: createRealtimeHub({ database, logger }) };
 }
 
 export function registerHubCommands(program: Command): void {

@@ -2,6 +2,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { Logger } from './platform/logger.ts';
+import type { RealtimeHub } from './realtime/realtime-hub.ts';
 
 /** What every feature of the hub is built from; passed as an argument, never imported as a singleton. */
 export type AppDeps = {
@@ -9,4 +10,6 @@ export type AppDeps = {
   readonly database: Database;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Wakes realtime streams after a commit (`deps.realtime?.notify()`); absent in some tests. */
+  readonly realtime?: RealtimeHub;
 };

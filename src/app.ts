@@ -2,7 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.ts';
+import { contactsRoutes } from './contacts/contacts.routes.ts';
+import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { eventsRoutes } from './realtime/events.routes.ts';
 
 /** The hub's Fastify instance, typed for Zod route schemas. */
 export type App = FastifyInstance<
@@ -32,6 +36,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandling(app);
 
   app.get('/healthz', async () => ({ ok: true }));
+  await app.register(numbersRoutes(deps));
+  await app.register(contactsRoutes(deps));
+  await app.register(conversationsRoutes(deps));
+  await app.register(eventsRoutes(deps));
 
   return app;
 }

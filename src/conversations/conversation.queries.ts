@@ -1,0 +1,75 @@
+import { type Kysely, sql } from 'kysely';
+import { contactMatches } from '../contacts/contact.queries.ts';
+import type { ConversationStatus, DB } from '../platform/db/schema.ts';
+import { decodeCursor, type Page, toPage } from '../platform/http/pagination.ts';
+import type { ConversationRow } from './conversation.mapper.ts';
+
+// Conversations without any message sort last; coalesce keeps NULL ordering identical on both dialects.
+const sortKey = sql<number>`coalesce(conversations.last_message_at, -1)`;
+
+export type ConversationListFilter = {
+  /** The phone numbers the caller may see; `null` = all. */
+  visible: readonly string[] | null;
+  phoneNumberId?: string | undefined;
+  status?: ConversationStatus | undefined;
+  /** A user id, or `null` for unassigned conversations. */
+  assigneeUserId?: string | null | undefined;
+  teamId?: string | undefined;
+  /** Search over the contact's name, username and phone number. */
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+};
+
+/** Conversations, most recent activity first (then id), keyset-paginated. */
+export async function listConversations(
+  db: Kysely<DB>,
+  filter: ConversationListFilter,
+): Promise<Page<ConversationRow>> {
+  if (filter.visible !== null && filter.visible.length === 0) return { data: [], next_cursor: null };
+  let query = db.selectFrom('conversations').selectAll().select(sortKey.as('sort_key'));
+  if (filter.visible !== null) query = query.where('phone_number_id', 'in', [...filter.visible]);
+  if (filter.phoneNumberId) query = query.where('phone_number_id', '=', filter.phoneNumberId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.assigneeUserId === null) query = query.where('assignee_user_id', 'is', null);
+  else if (filter.assigneeUserId !== undefined)
+    query = query.where('assignee_user_id', '=', filter.assigneeUserId);
+  if (filter.teamId) query = query.where('team_id', '=', filter.teamId);
+  if (filter.q?.trim()) {
+    const q = filter.q;
+    query = query.where('contact_id', 'in', (eb) =>
+      eb
+        .selectFrom('contacts')
+        .select('contacts.id')
+        .where((inner) => contactMatches(inner, q)),
+    );
+  }
+  if (filter.cursor) {
+    const [at, id] = decodeCursor(filter.cursor, ['number', 'string'] as const);
+    query = query.where((eb) =>
+      eb.or([eb(sortKey, '<', at), eb.and([eb(sortKey, '=', at), eb('conversations.id', '<', id)])]),
+    );
+  }
+  const rows = await query
+    .orderBy(sortKey, 'desc')
+    .orderBy('conversations.id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
+  return toPage(
+    rows,
+    filter.limit,
+    ({ sort_key: _, ...row }) => row as ConversationRow,
+    (row) => [Number(row.sort_key), row.id],
+  );
+}
+
+/** One conversation, if it exists and the caller may see its number. */
+export async function findConversation(
+  db: Kysely<DB>,
+  visible: readonly string[] | null,
+  id: string,
+): Promise<ConversationRow | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || (visible !== null && !visible.includes(row.phone_number_id))) return undefined;
+  return row;
+}

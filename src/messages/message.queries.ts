@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import { decodeCursor, type Page, toPage } from '../platform/http/pagination.ts';
+import { type ApiMessage, type MessageRow, toApiMessage } from './message.mapper.ts';
+
+/**
+ * A conversation's messages, newest first; `next_cursor` pages to older ones. Ties on the
+ * timestamp are broken by id, so pages never overlap or skip even when many messages share a second.
+ */
+export async function listConversationMessages(
+  db: Kysely<DB>,
+  input: { conversationId: string; cursor?: string | undefined; limit: number },
+): Promise<Page<MessageRow>> {
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', input.conversationId);
+  if (input.cursor) {
+    const [timestamp, id] = decodeCursor(input.cursor, ['number', 'string'] as const);
+    query = query.where((eb) =>
+      eb.or([eb('timestamp', '<', timestamp), eb.and([eb('timestamp', '=', timestamp), eb('id', '<', id)])]),
+    );
+  }
+  const rows = await query
+    .orderBy('timestamp', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
+  return toPage(
+    rows,
+    input.limit,
+    (row) => row,
+    (row) => [row.timestamp, row.id],
+  );
+}
+
+/**
+ * Maps messages to their API shape, resolving the hub ids of quoted messages (by wamid on the same
+ * number) in one query.
+ */
+export async function toApiMessages(db: Kysely<DB>, rows: readonly MessageRow[]): Promise<ApiMessage[]> {
+  const quoted = new Map<string, string>();
+  const byNumber = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (row.context_wamid === null) continue;
+    const set = byNumber.get(row.phone_number_id) ?? new Set<string>();
+    set.add(row.context_wamid);
+    byNumber.set(row.phone_number_id, set);
+  }
+  for (const [phoneNumberId, wamids] of byNumber) {
+    const found = await db
+      .selectFrom('messages')
+      .select(['id', 'wamid'])
+      .where('phone_number_id', '=', phoneNumberId)
+      .where('wamid', 'in', [...wamids])
+      .execute();
+    for (const f of found) if (f.wamid) quoted.set(`${phoneNumberId}\u0000${f.wamid}`, f.id);
+  }
+  return rows.map((row) =>
+    toApiMessage(row, undefined, {
+      quotedMessageId:
+        row.context_wamid === null
+          ? null
+          : (quoted.get(`${row.phone_number_id}\u0000${row.context_wamid}`) ?? null),
+    }),
+  );
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.ts';
+import type { DB } from '../platform/db/schema.ts';
+import type { PhoneNumberRow } from './number.mapper.ts';
+
+/**
+ * The phone numbers a principal may see, or `null` when it may see every one. Every read of
+ * numbers, contacts, conversations, messages and events is narrowed by this list, so a principal
+ * restricted to one business account never learns of another's rows.
+ */
+export async function visibleNumberIds(db: Kysely<DB>, principal: Principal): Promise<string[] | null> {
+  if (principal.wabaIds === null) return null;
+  if (principal.wabaIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .select('id')
+    .where('waba_id', 'in', [...principal.wabaIds])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** True when `phoneNumberId` is inside the visible set (`null` = everything is visible). */
+export function canSeeNumber(visible: readonly string[] | null, phoneNumberId: string): boolean {
+  return visible === null || visible.includes(phoneNumberId);
+}
+
+/** Every phone number the principal may see, ordered by display number. */
+export async function listVisibleNumbers(db: Kysely<DB>, principal: Principal): Promise<PhoneNumberRow[]> {
+  let query = db.selectFrom('phone_numbers').selectAll();
+  if (principal.wabaIds !== null) {
+    if (principal.wabaIds.length === 0) return [];
+    query = query.where('waba_id', 'in', [...principal.wabaIds]);
+  }
+  return query.orderBy('display_phone_number').orderBy('id').execute();
+}
+
+/** One phone number, or `undefined` if it does not exist or the principal may not see it. */
+export async function findVisibleNumber(
+  db: Kysely<DB>,
+  principal: Principal,
+  id: string,
+): Promise<PhoneNumberRow | undefined> {
+  const row = await db.selectFrom('phone_numbers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  if (principal.wabaIds !== null && !principal.wabaIds.includes(row.waba_id)) return undefined;
+  return row;
+}

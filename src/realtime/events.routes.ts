@@ -1,0 +1,168 @@
+import { once } from 'node:events';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import type { Principal } from '../auth/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { visibleNumberIds } from '../numbers/number.queries.ts';
+import { AppError } from '../platform/errors.ts';
+import { eventVisible, latestEventId, readEventsAfter, toApiEvent } from './event.queries.ts';
+import { createRealtimeHub, type RealtimeHub } from './realtime-hub.ts';
+
+const eventId = z.string().regex(/^\d{1,15}$/, 'must be an event id');
+const eventsQuery = z.object({
+  since: eventId.optional(),
+  last_event_id: eventId.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  access_token: z.string().optional(),
+});
+
+const BATCH = 500;
+
+export type EventsRoutesOptions = {
+  /** Interval of the `: keepalive` comments on an idle stream; 15 s unless told. */
+  keepAliveMs?: number;
+};
+
+async function visibleSet(deps: AppDeps, principal: Principal): Promise<ReadonlySet<string> | null> {
+  const ids = await visibleNumberIds(deps.database.db, principal);
+  return ids === null ? null : new Set(ids);
+}
+
+/**
+ * `GET /api/events`: the realtime stream (server-sent events) of domain events the caller may see.
+ * Resumes after `Last-Event-ID` (header) or `?last_event_id=`; without either it starts at the
+ * newest event. `GET /api/events?since=<id>` answers with JSON instead, for clients without SSE.
+ */
+export function eventsRoutes(deps: AppDeps, options: EventsRoutesOptions = {}): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const ownHub = deps.realtime ? null : createRealtimeHub({ database: deps.database, logger: deps.logger });
+    const hub: RealtimeHub = deps.realtime ?? (ownHub as RealtimeHub);
+    const keepAliveMs = options.keepAliveMs ?? 15_000;
+    const streams = new Set<() => void>();
+
+    app.addHook('onRequest', apiAuthHook(deps, { allowQueryToken: true }));
+    app.addHook('preClose', async () => {
+      for (const end of [...streams]) end();
+    });
+    app.addHook('onClose', async () => {
+      ownHub?.close();
+    });
+
+    app.get('/api/events', { schema: { querystring: eventsQuery } }, async (request, reply) => {
+      const { db } = deps.database;
+      const principal = principalOf(request);
+
+      if (request.query.since !== undefined) {
+        const visible = await visibleSet(deps, principal);
+        const batch = await readEventsAfter(db, {
+          afterId: Number(request.query.since),
+          limit: request.query.limit,
+          now: deps.clock.now(),
+          gapGraceMs: hub.gapGraceMs,
+        });
+        return {
+          data: batch.events.filter((e) => eventVisible(visible, e)).map(toApiEvent),
+          last_event_id: String(batch.lastId),
+        };
+      }
+
+      const header = request.headers['last-event-id'];
+      const resume =
+        (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ??
+        request.query.last_event_id;
+      if (resume !== undefined && !/^\d{1,15}$/.test(resume)) {
+        throw new AppError('VALIDATION_FAILED', 'Last-Event-ID must be an event id.');
+      }
+      let lastId = resume !== undefined ? Number(resume) : await latestEventId(db);
+
+      const raw = reply.raw;
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write(`retry: 2000\n: connected at ${lastId}\n\n`);
+
+      let closed = false;
+      let running = false;
+      let again = false;
+      let retryTimer: NodeJS.Timeout | null = null;
+
+      const write = async (chunk: string) => {
+        if (closed) return;
+        if (!raw.write(chunk)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+      };
+
+      const pump = async (): Promise<void> => {
+        if (closed) return;
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        try {
+          do {
+            again = false;
+            const visible = await visibleSet(deps, principal);
+            for (;;) {
+              const batch = await readEventsAfter(db, {
+                afterId: lastId,
+                limit: BATCH,
+                now: deps.clock.now(),
+                gapGraceMs: hub.gapGraceMs,
+              });
+              for (const row of batch.events) {
+                if (closed) return;
+                if (eventVisible(visible, row)) {
+                  await write(
+                    `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toApiEvent(row))}\n\n`,
+                  );
+                }
+              }
+              lastId = batch.lastId;
+              if (batch.stalled && !retryTimer && !closed) {
+                // An open transaction holds the next id; look again soon even if nothing else wakes us.
+                retryTimer = setTimeout(() => {
+                  retryTimer = null;
+                  void pump();
+                }, hub.pollMs);
+              }
+              if (!batch.more) break;
+            }
+          } while (again && !closed);
+        } catch (error) {
+          request.log.warn({ err: error }, 'realtime stream read failed');
+          if (!retryTimer && !closed) {
+            retryTimer = setTimeout(() => {
+              retryTimer = null;
+              void pump();
+            }, hub.pollMs);
+          }
+        } finally {
+          running = false;
+        }
+      };
+
+      const keepAlive = setInterval(() => void write(': keepalive\n\n'), keepAliveMs);
+      const unsubscribe = hub.subscribe(() => void pump());
+      const end = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(keepAlive);
+        if (retryTimer) clearTimeout(retryTimer);
+        unsubscribe();
+        streams.delete(end);
+        if (!raw.writableEnded) raw.end();
+      };
+      streams.add(end);
+      raw.on('close', end);
+      await pump();
+    });
+  };
+}
