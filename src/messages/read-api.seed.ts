@@ -14,6 +14,7 @@ import type {
 } from '../platform/db/schema.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/databases.ts';
+import { createRealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.ts';
 
 /** Test support for the read API: a real migrated database, an app on it, tokens and row seeders. */
 export type ReadApiHarness = {
@@ -27,7 +28,7 @@ export type ReadApiHarness = {
 
 export async function createReadApiHarness(
   dialect: Dialect,
-  extra: Partial<Pick<AppDeps, 'realtime'>> = {},
+  options: { realtime?: Omit<RealtimeHubOptions, 'database'> } = {},
 ): Promise<ReadApiHarness> {
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
@@ -37,7 +38,11 @@ export async function createReadApiHarness(
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
   });
-  const deps: AppDeps = { config, database, clock, logger: createLogger({ level: 'silent' }), ...extra };
+  const logger = createLogger({ level: 'silent' });
+  const realtime = options.realtime
+    ? createRealtimeHub({ database, logger, ...options.realtime })
+    : undefined;
+  const deps: AppDeps = { config, database, clock, logger, ...(realtime ? { realtime } : {}) };
   const app = await buildApp(deps);
   return {
     database,
@@ -54,6 +59,7 @@ export async function createReadApiHarness(
     },
     async close() {
       await app.close();
+      realtime?.close();
       await database.destroy();
     },
   };

@@ -21,11 +21,6 @@ const eventsQuery = z.object({
 
 const BATCH = 500;
 
-export type EventsRoutesOptions = {
-  /** Interval of the `: keepalive` comments on an idle stream; 15 s unless told. */
-  keepAliveMs?: number;
-};
-
 async function visibleSet(deps: AppDeps, principal: Principal): Promise<ReadonlySet<string> | null> {
   const ids = await visibleNumberIds(deps.database.db, principal);
   return ids === null ? null : new Set(ids);
@@ -36,12 +31,11 @@ async function visibleSet(deps: AppDeps, principal: Principal): Promise<Readonly
  * Resumes after `Last-Event-ID` (header) or `?last_event_id=`; without either it starts at the
  * newest event. `GET /api/events?since=<id>` answers with JSON instead, for clients without SSE.
  */
-export function eventsRoutes(deps: AppDeps, options: EventsRoutesOptions = {}): FastifyPluginAsync {
+export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const ownHub = deps.realtime ? null : createRealtimeHub({ database: deps.database, logger: deps.logger });
     const hub: RealtimeHub = deps.realtime ?? (ownHub as RealtimeHub);
-    const keepAliveMs = options.keepAliveMs ?? 15_000;
     const streams = new Set<() => void>();
 
     app.addHook('onRequest', apiAuthHook(deps, { allowQueryToken: true }));
@@ -84,7 +78,8 @@ export function eventsRoutes(deps: AppDeps, options: EventsRoutesOptions = {}): 
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
+        // A stream is never followed by another request on its connection; closing lets shutdown finish at once.
+        connection: 'close',
         'x-accel-buffering': 'no',
       });
       raw.write(`retry: 2000\n: connected at ${lastId}\n\n`);
@@ -149,7 +144,7 @@ export function eventsRoutes(deps: AppDeps, options: EventsRoutesOptions = {}): 
         }
       };
 
-      const keepAlive = setInterval(() => void write(': keepalive\n\n'), keepAliveMs);
+      const keepAlive = setInterval(() => void write(': keepalive\n\n'), hub.keepAliveMs);
       const unsubscribe = hub.subscribe(() => void pump());
       const end = () => {
         if (closed) return;

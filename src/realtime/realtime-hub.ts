@@ -16,6 +16,8 @@ export interface RealtimeHub {
   readonly pollMs: number;
   /** How long an id gap may stay open before it is taken as a rolled-back transaction, in ms. */
   readonly gapGraceMs: number;
+  /** Interval of the `: keepalive` comments on an idle stream, in ms. */
+  readonly keepAliveMs: number;
   /** Stops polling and forgets every listener. */
   close(): void;
 }
@@ -27,6 +29,8 @@ export type RealtimeHubOptions = {
   pollMs?: number;
   /** See {@link RealtimeHub.gapGraceMs}; 10 s unless told. */
   gapGraceMs?: number;
+  /** See {@link RealtimeHub.keepAliveMs}; 15 s unless told. */
+  keepAliveMs?: number;
 };
 
 /** Creates the node's realtime hub; the poll runs only while at least one stream is listening. */
@@ -81,6 +85,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   return {
     pollMs,
     gapGraceMs: options.gapGraceMs ?? 10_000,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
     notify() {
       if (!closed) queueMicrotask(wake);
     },

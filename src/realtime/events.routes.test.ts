@@ -1,0 +1,274 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createReadApiHarness,
+  NUMBER,
+  OTHER_NUMBER,
+  OTHER_WABA,
+  type ReadApiHarness,
+  seedNumber,
+  WABA,
+} from '../messages/read-api.seed.ts';
+import { type DomainEventType, recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import { testDialects } from '../platform/testing/databases.ts';
+
+type Frame = { id?: string; event?: string; data?: string; comment?: string };
+
+/** A streaming `fetch` of the SSE endpoint, parsed into frames as they arrive. */
+class SseClient {
+  private buffer = '';
+  private frames: Frame[] = [];
+  private waiters: (() => void)[] = [];
+  private readonly controller = new AbortController();
+  status = 0;
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+    const client = new SseClient();
+    const res = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: client.controller.signal,
+    });
+    client.status = res.status;
+    if (res.body) void client.read(res.body);
+    return client;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of body) {
+        this.buffer += decoder.decode(chunk, { stream: true });
+        let end = this.buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = this.buffer.slice(0, end);
+          this.buffer = this.buffer.slice(end + 2);
+          for (const frame of parseBlock(block)) this.frames.push(frame);
+          end = this.buffer.indexOf('\n\n');
+        }
+        for (const w of this.waiters.splice(0)) w();
+      }
+    } catch {
+      // aborted by close()
+    }
+  }
+
+  /** Waits until `n` events (frames with an id) have arrived and returns them. */
+  async events(n: number): Promise<Frame[]> {
+    for (;;) {
+      const events = this.frames.filter((f) => f.id !== undefined);
+      if (events.length >= n) return events.slice(0, n);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async comment(text: string): Promise<void> {
+    while (!this.frames.some((f) => f.comment?.includes(text))) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  received(): Frame[] {
+    return this.frames.filter((f) => f.id !== undefined);
+  }
+
+  close() {
+    this.controller.abort();
+  }
+}
+
+function parseBlock(block: string): Frame[] {
+  const frame: Frame = {};
+  const comments: Frame[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) comments.push({ comment: line.slice(1).trim() });
+    else if (line.startsWith('id: ')) frame.id = line.slice(4);
+    else if (line.startsWith('event: ')) frame.event = line.slice(7);
+    else if (line.startsWith('data: ')) frame.data = (frame.data ? `${frame.data}\n` : '') + line.slice(6);
+  }
+  return frame.id !== undefined || frame.event !== undefined ? [...comments, frame] : comments;
+}
+
+describe.each(testDialects)('realtime events on %s', (dialect) => {
+  let h: ReadApiHarness;
+  let url: string;
+  let token: string;
+  const clients: SseClient[] = [];
+
+  const open = async (query = '', headers: Record<string, string> = { authorization: `Bearer ${token}` }) => {
+    const client = await SseClient.open(`${url}/api/events${query}`, headers);
+    clients.push(client);
+    return client;
+  };
+
+  /** Records an event the way feature code does: inside a transaction, then `notify()` after commit. */
+  const record = async (
+    type: DomainEventType,
+    phoneNumberId: string | null,
+    payload: Record<string, unknown>,
+    notify = true,
+  ) => {
+    await h.database.db.transaction().execute(async (trx) => {
+      await recordDomainEvent(trx, { type, phoneNumberId, payload }, h.clock.now());
+    });
+    if (notify) h.deps.realtime?.notify();
+  };
+
+  const lastId = async () =>
+    Number(
+      (
+        await h.database.db
+          .selectFrom('domain_events')
+          .select((eb) => eb.fn.max('id').as('m'))
+          .executeTakeFirst()
+      )?.m ?? 0,
+    );
+
+  beforeAll(async () => {
+    h = await createReadApiHarness(dialect, { realtime: { pollMs: 50, keepAliveMs: 200 } });
+    await seedNumber(h.database.db, { id: NUMBER, waba_id: WABA });
+    await seedNumber(h.database.db, {
+      id: OTHER_NUMBER,
+      waba_id: OTHER_WABA,
+      display_phone_number: '15550000002',
+    });
+    token = await h.token();
+    url = (await h.app.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', '127.0.0.1');
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('delivers events live with id, event and data lines', async () => {
+    const client = await open();
+    expect(client.status).toBe(200);
+    await client.comment('connected');
+    await record('message.added', NUMBER, { message_id: 'm-1', conversation_id: 'c-1' });
+    await record('conversation.changed', NUMBER, { conversation_id: 'c-1' });
+    const [first, second] = await client.events(2);
+    expect(first?.event).toBe('message.added');
+    expect(JSON.parse(first?.data ?? '{}')).toMatchObject({
+      id: first?.id,
+      type: 'message.added',
+      phone_number_id: NUMBER,
+      payload: { message_id: 'm-1', conversation_id: 'c-1' },
+    });
+    expect(second?.event).toBe('conversation.changed');
+    expect(Number(second?.id)).toBe(Number(first?.id) + 1);
+  });
+
+  it('resumes from Last-Event-ID without losing what happened while disconnected', async () => {
+    const first = await open();
+    await first.comment('connected');
+    await record('message.added', NUMBER, { n: 1 });
+    const [seen] = await first.events(1);
+    first.close();
+    await record('message.added', NUMBER, { n: 2 });
+    await record('message.changed', NUMBER, { n: 3 });
+    await record('number.changed', NUMBER, { n: 4 });
+
+    const resumed = await open('', { authorization: `Bearer ${token}`, 'last-event-id': seen?.id ?? '' });
+    const missed = await resumed.events(3);
+    expect(missed.map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([2, 3, 4]);
+    await record('message.added', NUMBER, { n: 5 });
+    const all = await resumed.events(4);
+    expect(JSON.parse(all[3]?.data ?? '{}').payload.n).toBe(5);
+
+    // ?last_event_id= and ?access_token= serve EventSource, which cannot set headers.
+    const viaQuery = await open(`?last_event_id=${seen?.id}&access_token=${token}`, {});
+    expect((await viaQuery.events(4)).map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('wakes on the poll for events committed without notify (another hub node)', async () => {
+    const client = await open();
+    await client.comment('connected');
+    await record('contact.changed', NUMBER, { from: 'other-node' }, false);
+    const [event] = await client.events(1);
+    expect(JSON.parse(event?.data ?? '{}').payload).toEqual({ from: 'other-node' });
+  });
+
+  it('sends a WABA-restricted token only its own numbers’ events', async () => {
+    const restricted = await h.token({ wabaId: OTHER_WABA });
+    const client = await open('', { authorization: `Bearer ${restricted}` });
+    await client.comment('connected');
+    await record('message.added', NUMBER, { secret: true });
+    await record('alert.raised', null, { global: true });
+    await record('message.added', OTHER_NUMBER, { mine: true });
+    const [event] = await client.events(1);
+    expect(JSON.parse(event?.data ?? '{}')).toMatchObject({
+      phone_number_id: OTHER_NUMBER,
+      payload: { mine: true },
+    });
+    const since = (await lastId()) - 3;
+    const json = await h.app.inject({
+      url: `/api/events?since=${since}`,
+      headers: { authorization: `Bearer ${restricted}` },
+    });
+    expect(json.json().data.map((e: { payload: unknown }) => e.payload)).toEqual([{ mine: true }]);
+    expect(json.json().last_event_id).toBe(String(since + 3));
+    await record('message.added', OTHER_NUMBER, { mine: 2 });
+    expect(client.received().map((f) => JSON.parse(f.data ?? '{}').payload)).not.toContainEqual({
+      secret: true,
+    });
+  });
+
+  it('keeps an idle stream alive with comments', async () => {
+    const client = await open();
+    await client.comment('keepalive');
+  });
+
+  it('answers 401 without a valid token, in the header or the query', async () => {
+    for (const [query, headers] of [
+      ['', {}],
+      ['?access_token=cx_wrong', {}],
+      ['', { authorization: 'Bearer cx_wrong' }],
+    ] as const) {
+      const res = await fetch(`${url}/api/events${query}`, { headers });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('UNAUTHENTICATED');
+    }
+    const json = await h.app.inject({ url: '/api/events?since=0&access_token=cx_wrong' });
+    expect(json.statusCode).toBe(401);
+  });
+
+  it.runIf(dialect === 'postgres')(
+    'never skips an event whose transaction commits after a later one',
+    async () => {
+      const client = await open();
+      await client.comment('connected');
+      const before = await lastId();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted!: () => void;
+      const insertedPromise = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const slow = h.database.db.transaction().execute(async (trx) => {
+        await recordDomainEvent(
+          trx,
+          { type: 'message.added', phoneNumberId: NUMBER, payload: { order: 'slow' } },
+          h.clock.now(),
+        );
+        inserted();
+        await held;
+      });
+      await insertedPromise;
+      await record('message.added', NUMBER, { order: 'fast' });
+      // The fast event is committed, but the slow one (lower id) is not: neither may be delivered yet.
+      const early = await h.app.inject({
+        url: `/api/events?since=${before}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(early.json()).toEqual({ data: [], last_event_id: String(before) });
+      release();
+      await slow;
+      h.deps.realtime?.notify();
+      const events = await client.events(2);
+      expect(events.map((f) => JSON.parse(f.data ?? '{}').payload.order)).toEqual(['slow', 'fast']);
+      expect(client.received()).toHaveLength(2);
+    },
+  );
+});
