@@ -1,0 +1,185 @@
+import type { SandboxContext } from '../core/context.ts';
+import { scheduleFailure, scheduleStatuses } from '../customers/receipts.ts';
+import { pricingFor } from '../rules/pricing.ts';
+import { entryPointWindow, windowOpen } from '../rules/window.ts';
+import type { ChatMessage, CustomerState, NumberState } from '../world/types.ts';
+import { addCustomer, DAY_MS } from '../world/world.ts';
+import { GraphError } from './errors.ts';
+import { isObj, normaliseRecipient, sendType, validateContent } from './validate-send.ts';
+import { checkTemplateSend } from './validate-template.ts';
+
+type Obj = Record<string, unknown>;
+
+/** `POST /{version}/{phone-number-id}/messages`: a send, a mark-as-read or a typing indicator. */
+export function handleMessagesPost(
+  ctx: SandboxContext,
+  o: { version: string; number: NumberState; body: unknown },
+): Obj {
+  const body = o.body;
+  if (!isObj(body)) throw new GraphError(100, { details: 'The request body must be a JSON object.' });
+  if (body.messaging_product !== 'whatsapp') {
+    throw new GraphError(100, {
+      message: 'The parameter messaging_product is required.',
+      details: 'The parameter messaging_product is required.',
+    });
+  }
+  if (body.status !== undefined) return markRead(ctx, o.number, body);
+  return send(ctx, o.version, o.number, body);
+}
+
+function markRead(ctx: SandboxContext, number: NumberState, body: Obj): Obj {
+  if (body.status !== 'read') throw new GraphError(100, { details: "Param status must be 'read'." });
+  if (typeof body.message_id !== 'string' || !body.message_id) {
+    throw new GraphError(100, {
+      message: 'The parameter message_id is required.',
+      details: 'The parameter message_id is required.',
+    });
+  }
+  if (body.typing_indicator !== undefined) {
+    if (!isObj(body.typing_indicator) || body.typing_indicator.type !== 'text') {
+      throw new GraphError(131009, { details: "Param typing_indicator['type'] must be 'text'." });
+    }
+  }
+  const msg = ctx.world.messages[body.message_id];
+  const now = ctx.scheduler.now();
+  if (
+    !msg ||
+    msg.phoneNumberId !== number.phoneNumberId ||
+    msg.direction !== 'in' ||
+    now - msg.timestamp > 30 * DAY_MS
+  ) {
+    throw new GraphError(131009, {
+      details: 'Invalid message_id: no inbound message with this id can be marked as read.',
+    });
+  }
+  // Marking one message read also marks the earlier ones of that chat.
+  for (const m of Object.values(ctx.world.messages)) {
+    if (
+      m.phoneNumberId === msg.phoneNumberId &&
+      m.waId === msg.waId &&
+      m.direction === 'in' &&
+      m.timestamp <= msg.timestamp
+    ) {
+      m.status = 'read';
+    }
+  }
+  if (body.typing_indicator) ctx.typing.set(`${number.phoneNumberId}:${msg.waId}`, now + ctx.delay(25_000));
+  ctx.touch();
+  return { success: true };
+}
+
+function resolveRecipient(
+  ctx: SandboxContext,
+  number: NumberState,
+  body: Obj,
+): { input: string; customer: CustomerState } {
+  if (
+    body.recipient_type !== undefined &&
+    body.recipient_type !== 'individual' &&
+    body.recipient_type !== 'group'
+  ) {
+    throw new GraphError(100, { details: "Param recipient_type must be 'individual' or 'group'." });
+  }
+  if (typeof body.recipient === 'string' && body.to === undefined) {
+    const customer = Object.values(ctx.world.customers).find((c) => c.bsuid === body.recipient);
+    if (!customer)
+      throw new GraphError(131026, { details: 'No WhatsApp user has this business-scoped user id.' });
+    return { input: body.recipient, customer };
+  }
+  if (typeof body.to !== 'string' || !body.to) {
+    throw new GraphError(100, {
+      message: 'The parameter to is required.',
+      details: 'The parameter to is required.',
+    });
+  }
+  const waId = normaliseRecipient(body.to);
+  if (!waId) throw new GraphError(100, { details: `Param to is not a valid phone number: ${body.to}` });
+  if (waId === number.displayPhoneNumber) throw new GraphError(131021);
+  let customer = ctx.world.customers[waId];
+  if (!customer) {
+    customer = addCustomer(ctx.world, {
+      waId,
+      name: `Customer ${waId.slice(-4)}`,
+      onWhatsApp: ctx.options.unknownRecipients === 'create',
+    });
+  }
+  return { input: body.to, customer };
+}
+
+function send(ctx: SandboxContext, version: string, number: NumberState, body: Obj): Obj {
+  const type = sendType(body);
+  const content = validateContent(type, body);
+  if (body.context !== undefined && (!isObj(body.context) || typeof body.context.message_id !== 'string')) {
+    throw new GraphError(131009, { details: "Param context['message_id'] must be a string." });
+  }
+  if (body.biz_opaque_callback_data !== undefined) {
+    if (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512) {
+      throw new GraphError(100, {
+        details: 'Param biz_opaque_callback_data must be a string of at most 512 characters.',
+      });
+    }
+  }
+  if (!number.connected) throw new GraphError(133010);
+  const { input, customer } = resolveRecipient(ctx, number, body);
+  const now = ctx.scheduler.now();
+  let templateCategory: string | null = null;
+  let rendered: string | null = null;
+  if (type === 'template') {
+    const checked = checkTemplateSend(ctx.world, number.wabaId, content as Obj);
+    templateCategory = checked.template.category;
+    rendered = checked.rendered;
+  }
+  if (!ctx.limiter.takeThroughput(number.phoneNumberId, number.throughputMps, now))
+    throw new GraphError(130429, { subcode: 2494055 });
+  if (!ctx.limiter.takePair(number.phoneNumberId, customer.waId, now)) throw new GraphError(131056);
+
+  const open = windowOpen(ctx.world, number.phoneNumberId, customer.waId, now);
+  let failure: number | null = null;
+  if (!customer.onWhatsApp) failure = 131026;
+  else if (type !== 'template' && !open) failure = 131047;
+  else if (templateCategory === 'MARKETING' && customer.marketingStopped) failure = 131050;
+  if (failure !== null && ctx.options.deliveryErrors === 'sync') throw new GraphError(failure);
+
+  const fepId =
+    failure === null
+      ? entryPointWindow(ctx.world, {
+          phoneNumberId: number.phoneNumberId,
+          waId: customer.waId,
+          now,
+          newId: () => ctx.ids.hex(16),
+        })
+      : null;
+  const msg: ChatMessage = {
+    id: ctx.ids.wamid(customer.waId),
+    phoneNumberId: number.phoneNumberId,
+    waId: customer.waId,
+    direction: 'out',
+    source: 'api',
+    type,
+    content: rendered !== null ? { ...(content as Obj), rendered } : content,
+    context: isObj(body.context) ? body.context : null,
+    timestamp: now,
+    status: 'accepted',
+    errorCode: null,
+    pricing:
+      failure === null
+        ? { ...pricingFor({ templateCategory, windowOpen: open, entryPoint: fepId !== null }) }
+        : null,
+    templateCategory,
+    editedAt: null,
+    revokedAt: null,
+    outbound: {
+      version,
+      bizOpaque: typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : null,
+      conversationId: ctx.ids.hex(16),
+      fepId,
+    },
+  };
+  ctx.world.messages[msg.id] = msg;
+  ctx.touch();
+  if (failure !== null) scheduleFailure(ctx, msg, failure);
+  else scheduleStatuses(ctx, msg);
+  const message: Obj = { id: msg.id };
+  if (type === 'template') message.message_status = 'accepted';
+  return { messaging_product: 'whatsapp', contacts: [{ input, wa_id: customer.waId }], messages: [message] };
+}

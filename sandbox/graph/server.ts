@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SandboxContext } from '../core/context.ts';
+import { GraphError } from './errors.ts';
+import { mediaRoutes } from './media.routes.ts';
+import { objectRoutes } from './objects.routes.ts';
+import { handleMessagesPost } from './send.ts';
+import { smbAppDataRoutes } from './smb-app-data.routes.ts';
+import { templateRoutes } from './templates.routes.ts';
+
+const VERSION = /^v\d{1,2}\.\d$/;
+
+function tokenOf(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    return m ? m[1]!.trim() : null;
+  }
+  const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof q === 'string' ? q : null;
+}
+
+function tokenAccepted(ctx: SandboxContext, token: string | null): boolean {
+  if (!token) return false;
+  const given = Buffer.from(token);
+  for (const t of ctx.options.accessTokens) {
+    const want = Buffer.from(t);
+    if (want.length === given.length && timingSafeEqual(want, given)) return true;
+  }
+  return false;
+}
+
+/** Bearer check shared by the Graph API and media downloads: 190 in Meta's shape otherwise. */
+export function requireToken(ctx: SandboxContext, req: FastifyRequest): void {
+  if (!tokenAccepted(ctx, tokenOf(req))) {
+    throw new GraphError(190, {
+      message: tokenOf(req)
+        ? 'Invalid OAuth access token - Cannot parse access token'
+        : 'An active access token must be used to query information about the current user.',
+      http: 401,
+    });
+  }
+}
+
+/** The Graph API under `/{version}/…`, as the hub (or any Cloud API client) calls it. */
+export function graphRoutes(ctx: SandboxContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.addHook('onRequest', async (req) => {
+      const version = (req.params as { version?: string }).version ?? '';
+      if (!VERSION.test(version)) {
+        throw new GraphError(2500, {
+          message: `Unknown path components: ${req.url.split('?')[0]}`,
+          http: 400,
+        });
+      }
+      requireToken(ctx, req);
+    });
+    app.addHook('onSend', async (req, reply, payload) => {
+      recordRequest(ctx, req, reply, payload);
+      return payload;
+    });
+    app.post('/:version/:id/messages', async (req) => {
+      const { version, id } = req.params as { version: string; id: string };
+      const number = ctx.world.numbers[id];
+      if (!number) throw unknownNode(id, 'post');
+      return handleMessagesPost(ctx, { version, number, body: req.body });
+    });
+    await app.register(mediaRoutes(ctx));
+    await app.register(templateRoutes(ctx));
+    await app.register(smbAppDataRoutes(ctx));
+    await app.register(objectRoutes(ctx));
+  };
+}
+
+function unknownNode(id: string, method: string): GraphError {
+  return new GraphError(100, {
+    message: `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    details: 'Unsupported request',
+    subcode: 33,
+    type: 'GraphMethodException',
+  });
+}
+
+export { unknownNode };
+
+function recordRequest(
+  ctx: SandboxContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): void {
+  const seq = (ctx.requests.at(-1)?.seq ?? 0) + 1;
+  let response: unknown = payload;
+  if (typeof payload === 'string' && payload.length < 20_000) {
+    try {
+      response = JSON.parse(payload);
+    } catch {
+      response = payload;
+    }
+  } else if (typeof payload !== 'string') {
+    response = '(binary)';
+  }
+  const isMultipart = String(req.headers['content-type'] ?? '').startsWith('multipart/');
+  ctx.requests.push({
+    seq,
+    at: ctx.scheduler.now(),
+    method: req.method,
+    url: req.url,
+    status: reply.statusCode,
+    body: isMultipart ? '(multipart upload)' : (req.body ?? null),
+    response,
+  });
+  if (ctx.requests.length > 1000) ctx.requests.splice(0, ctx.requests.length - 1000);
+}

@@ -1,0 +1,123 @@
+/** The sandbox world: plain data, so that a snapshot is `JSON.stringify(state)`. */
+
+export interface NumberState {
+  wabaId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  coexistence: boolean;
+  throughputMps: number;
+  /** Connected to Cloud API (false after offboarding or a disconnection). */
+  connected: boolean;
+  onboardedAt: number;
+  /** Last time the owner opened the WhatsApp Business app on the phone (14-day rule). */
+  lastAppOpenAt: number;
+  contactsSyncRequestedAt: number | null;
+  historySyncRequestedAt: number | null;
+  /** What the owner answers when the history sync is requested. */
+  historySharing: 'accept' | 'decline';
+  disconnectReason: string | null;
+  webhookOverride: { url: string; verifyToken: string } | null;
+}
+
+export interface CustomerState {
+  waId: string;
+  name: string;
+  bsuid: string | null;
+  onWhatsApp: boolean;
+  autoRead: boolean;
+  marketingStopped: boolean;
+}
+
+export type Direction = 'in' | 'out';
+/** Who authored a message: the customer, the hub through the API, the owner on the phone, or history. */
+export type Source = 'customer' | 'api' | 'phone' | 'history';
+
+export interface ChatMessage {
+  id: string;
+  phoneNumberId: string;
+  waId: string;
+  direction: Direction;
+  source: Source;
+  type: string;
+  /** The type's content object as it appears on the wire. */
+  content: unknown;
+  context: Record<string, unknown> | null;
+  timestamp: number;
+  status: 'accepted' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+  errorCode: number | null;
+  pricing: Record<string, unknown> | null;
+  templateCategory: string | null;
+  editedAt: number | null;
+  revokedAt: number | null;
+  /** Set on messages sent through the API: what their status webhooks need. */
+  outbound: OutboundMeta | null;
+}
+
+export interface OutboundMeta {
+  version: string;
+  bizOpaque: string | null;
+  conversationId: string;
+  fepId: string | null;
+}
+
+export interface WindowState {
+  /** Last live inbound user message (opens the 24-hour customer-service window). */
+  lastInboundAt: number | null;
+  /** Last inbound message with a Click-to-WhatsApp referral. */
+  referralAt: number | null;
+  /** End of the 72-hour free-entry-point window, once the business replied in time. */
+  fepUntil: number | null;
+  fepId: string | null;
+}
+
+export interface TemplateState {
+  id: string;
+  wabaId: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  parameterFormat: 'named' | 'positional';
+  components: Record<string, unknown>[];
+  createdAt: number;
+  rejectedReason: string;
+}
+
+export interface MediaState {
+  id: string;
+  phoneNumberId: string | null;
+  mimeType: string;
+  sha256: string;
+  fileSize: number;
+  filename: string | null;
+  createdAt: number;
+  deleted: boolean;
+}
+
+export interface PhoneContact {
+  phoneNumber: string;
+  fullName: string;
+  firstName: string;
+  updatedAt: number;
+}
+
+export interface WorldState {
+  version: 1;
+  randomState: number;
+  numbers: Record<string, NumberState>;
+  customers: Record<string, CustomerState>;
+  /** Chat messages by wamid. */
+  messages: Record<string, ChatMessage>;
+  /** `${phoneNumberId}:${waId}` → window state. */
+  windows: Record<string, WindowState>;
+  templates: Record<string, TemplateState>;
+  media: Record<string, MediaState>;
+  /** phoneNumberId → phone-book contacts keyed by phone number. */
+  phoneContacts: Record<string, Record<string, PhoneContact>>;
+  subscribedApps: Record<string, boolean>;
+  callbackUrl: string | null;
+  callbackVerified: boolean;
+  /** Sandbox time when the snapshot was written (a manual clock resumes from there). */
+  savedAt: number;
+}
