@@ -1,22 +1,97 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
+import { getSettings } from '../settings/settings.ts';
+import { findUser, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
 import { principalForToken } from './api-tokens.ts';
+import type { SessionTable } from './auth.table.ts';
+import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
 import type { Principal } from './principal.ts';
+import { CSRF_COOKIE, CSRF_HEADER, parseCookies, resolveSession, SESSION_COOKIE, safeEqual } from './sessions.ts';
 
-/**
- * Establishes the request's principal from `Authorization: Bearer <token>`. Session cookies are
- * resolved by the hook the accounts feature adds in front of this one.
- */
-export async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Principal> {
-  if (request.principal) return request.principal;
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) {
-    const principal = await principalForToken(deps.database.db, header.slice(7).trim(), deps.clock.now());
-    if (principal) {
-      request.principal = principal;
-      return principal;
+/** What a cookie-authenticated request carries besides its principal. */
+export type SessionContext = {
+  readonly session: SessionTable;
+  /** The raw cookie value (needed to log out). */
+  readonly cookieValue: string;
+  /** The user must enrol MFA before anything but their own account routes. */
+  readonly mfaEnrolmentRequired: boolean;
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    accountSession?: SessionContext;
+  }
+}
+
+function routePath(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? request.url;
+}
+
+async function principalFromBearer(deps: AppDeps, token: string): Promise<Principal | null> {
+  const db = deps.database.db;
+  const principal = await principalForToken(db, token, deps.clock.now());
+  if (!principal) return null;
+  // A token issued by a user dies with that user's account.
+  if (principal.userId) {
+    const user = await findUser(db, principal.userId);
+    if (!user || user.disabled_at !== null) return null;
+  }
+  return principal;
+}
+
+async function principalFromSession(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
+  const cookies = parseCookies(request.headers.cookie);
+  const cookieValue = cookies[SESSION_COOKIE];
+  if (!cookieValue) return null;
+  const db = deps.database.db;
+  const session = await resolveSession(db, cookieValue, deps.clock.now());
+  if (!session) return null;
+  const user = await findUser(db, session.user_id);
+  if (!user || user.disabled_at !== null) return null;
+
+  // Double-submit CSRF: a state change must echo the readable cookie in a header, and both must
+  // be this session's token. Bearer requests never reach here, so they are exempt.
+  if (!isReadMethod(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    const sent = Array.isArray(header) ? header[0] : header;
+    const cookie = cookies[CSRF_COOKIE];
+    if (!sent || !cookie || !safeEqual(sent, cookie) || !safeEqual(sent, session.csrf_token)) {
+      throw new AppError('CSRF_TOKEN_INVALID');
     }
   }
-  throw new AppError('UNAUTHENTICATED');
+  const mfaEnrolmentRequired =
+    session.mfa_ok === 0 || (user.mfa_enabled_at === null && mfaRequiredFor(user.role, await getSettings(db)));
+  request.accountSession = { session, cookieValue, mfaEnrolmentRequired };
+  return principalForUser(db, user);
+}
+
+/**
+ * Establishes the request's principal (bearer token first, else the session cookie, with its CSRF
+ * check) and applies the route policy table. Every `/api` route passes through here via the
+ * accounts guard; a route may call it again, which is cheap.
+ */
+export async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<Principal> {
+  let principal = request.principal;
+  if (!principal) {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      principal = (await principalFromBearer(deps, header.slice(7).trim())) ?? undefined;
+    } else {
+      principal = (await principalFromSession(deps, request)) ?? undefined;
+    }
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    request.principal = principal;
+  }
+  const path = routePath(request);
+  const family = assertAllowed(principal.role, request.method, path);
+  if (request.accountSession?.mfaEnrolmentRequired && family !== 'self') {
+    throw new AppError('MFA_ENROLMENT_REQUIRED');
+  }
+  return principal;
+}
+
+/** Whether a route is reachable without a principal (only logging in). */
+export function isPublicRoute(method: string, path: string): boolean {
+  return routeFamily(method, path) === 'public';
 }

@@ -1,0 +1,202 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { AppError } from '../platform/errors.ts';
+import { getSettings } from '../settings/settings.ts';
+import { setPresence } from '../users/presence.ts';
+import { toApiUser } from '../users/user.mapper.ts';
+import { findUserByEmail, mfaRequiredFor, type UserRow } from '../users/users.repository.ts';
+import { confirmMfaEnrolment, disableMfa, remainingRecoveryCodes, startMfaEnrolment, verifySecondFactor } from './mfa.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyDecoy, verifyPassword } from './passwords.ts';
+import { principalOf } from './principal.ts';
+import { requestUser } from './request-user.ts';
+import {
+  CSRF_COOKIE,
+  createSession,
+  markSessionMfaOk,
+  revokeSession,
+  revokeUserSessions,
+  SESSION_COOKIE,
+  SESSION_MAX_AGE_MS,
+  serializeCookie,
+} from './sessions.ts';
+import { clearAccountFailures, lockedUntil, recordLoginFailure } from './throttle.ts';
+
+const loginBody = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  code: z.string().max(16).optional(),
+  recovery_code: z.string().max(64).optional(),
+});
+
+function isSecure(deps: AppDeps, request: FastifyRequest): boolean {
+  return request.protocol === 'https' || (deps.config.publicUrl?.startsWith('https:') ?? false);
+}
+
+function setSessionCookies(
+  reply: FastifyReply,
+  input: { sessionId: string; csrfToken: string; secure: boolean; maxAgeMs: number | null },
+): void {
+  reply.header('set-cookie', [
+    serializeCookie(SESSION_COOKIE, input.sessionId, { httpOnly: true, secure: input.secure, maxAgeMs: input.maxAgeMs }),
+    serializeCookie(CSRF_COOKIE, input.csrfToken, { httpOnly: false, secure: input.secure, maxAgeMs: input.maxAgeMs }),
+  ]);
+}
+
+/** What `GET /api/me` and a successful login return. */
+async function meBody(deps: AppDeps, request: FastifyRequest, user: UserRow) {
+  const db = deps.database.db;
+  const settings = await getSettings(db);
+  const api = await toApiUser(db, user, deps.clock.now());
+  return {
+    user: api,
+    mfa_required: mfaRequiredFor(user.role, settings),
+    mfa_enrolment_required: user.mfa_enabled_at === null && mfaRequiredFor(user.role, settings),
+    recovery_codes_remaining: user.mfa_enabled_at === null ? 0 : await remainingRecoveryCodes(db, user.id),
+    csrf_token: request.accountSession?.session.csrf_token ?? null,
+  };
+}
+
+/** Login, logout, the caller's own account, MFA enrolment and presence. */
+export function authRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const db = deps.database.db;
+
+    app.post('/api/auth/login', { schema: { body: loginBody } }, async (request, reply) => {
+      const now = deps.clock.now();
+      const { email, password, code, recovery_code } = request.body;
+      const keys = { account: email.trim(), ip: request.ip };
+      const until = await lockedUntil(db, keys, now);
+      if (until !== null) {
+        reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
+        throw new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: Math.ceil((until - now) / 1000) });
+      }
+      const user = await findUserByEmail(db, email);
+      const passwordOk =
+        user && user.disabled_at === null ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);
+      if (!user || !passwordOk) {
+        await recordLoginFailure(db, keys, now);
+        throw new AppError('LOGIN_FAILED');
+      }
+      if (user.mfa_enabled_at !== null) {
+        if (!code && !recovery_code) throw new AppError('MFA_REQUIRED');
+        const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
+        if (!ok) {
+          await recordLoginFailure(db, keys, now);
+          throw new AppError('MFA_INVALID');
+        }
+      }
+      await clearAccountFailures(db, keys.account);
+      const settings = await getSettings(db);
+      const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
+      const session = await createSession(db, {
+        userId: user.id,
+        mfaOk,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        now,
+      });
+      await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+      setSessionCookies(reply, { ...session, secure: isSecure(deps, request), maxAgeMs: SESSION_MAX_AGE_MS });
+      const body = await meBody(deps, request, { ...user, last_login_at: now });
+      return { ...body, csrf_token: session.csrfToken };
+    });
+
+    app.post('/api/auth/logout', async (request, reply) => {
+      const ctx = request.accountSession;
+      if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
+      setSessionCookies(reply, { sessionId: '', csrfToken: '', secure: isSecure(deps, request), maxAgeMs: 0 });
+      reply.code(204);
+      return reply.send();
+    });
+
+    app.get('/api/me', async (request) => {
+      const principal = principalOf(request);
+      if (!principal.userId) {
+        return { token: { id: principal.id, role: principal.role, waba_ids: principal.wabaIds }, user: null };
+      }
+      return meBody(deps, request, await requestUser(deps, request));
+    });
+
+    app.post(
+      '/api/me/presence',
+      { schema: { body: z.object({ status: z.enum(['online', 'away', 'offline']) }) } },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        await setPresence(db, { userId: user.id, status: request.body.status, now: deps.clock.now() });
+        return { presence: request.body.status };
+      },
+    );
+
+    app.post(
+      '/api/auth/password',
+      {
+        schema: {
+          body: z.object({
+            current_password: z.string().min(1).max(1024),
+            new_password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const user = await requestUser(deps, request);
+        if (!(await verifyPassword(user.password_hash, request.body.current_password))) {
+          throw new AppError('LOGIN_FAILED', 'The current password is wrong.');
+        }
+        const now = deps.clock.now();
+        await db
+          .updateTable('users')
+          .set({ password_hash: await hashPassword(request.body.new_password), updated_at: now })
+          .where('id', '=', user.id)
+          .execute();
+        await revokeUserSessions(db, user.id, now, { exceptSessionHash: request.accountSession?.session.id });
+        reply.code(204);
+        return reply.send();
+      },
+    );
+
+    app.post('/api/auth/mfa/enrol', async (request) => {
+      const user = await requestUser(deps, request);
+      if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
+      const enrolment = await startMfaEnrolment(db, user, deps.clock.now());
+      return { secret: enrolment.secret, otpauth_url: enrolment.otpauthUrl, qr_data_url: enrolment.qrDataUrl };
+    });
+
+    app.post(
+      '/api/auth/mfa/confirm',
+      { schema: { body: z.object({ code: z.string().min(1).max(16) }) } },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
+        const { recoveryCodes } = await confirmMfaEnrolment(db, {
+          userId: user.id,
+          code: request.body.code,
+          now: deps.clock.now(),
+        });
+        if (request.accountSession) await markSessionMfaOk(db, request.accountSession.session.id);
+        return { recovery_codes: recoveryCodes };
+      },
+    );
+
+    app.post(
+      '/api/auth/mfa/disable',
+      { schema: { body: z.object({ password: z.string().min(1).max(1024), code: z.string().min(1).max(16) }) } },
+      async (request, reply) => {
+        const user = await requestUser(deps, request);
+        if (mfaRequiredFor(user.role, await getSettings(db))) {
+          throw new AppError('FORBIDDEN', 'Your role requires two-factor authentication.');
+        }
+        const now = deps.clock.now();
+        const ok =
+          (await verifyPassword(user.password_hash, request.body.password)) &&
+          (await verifySecondFactor(db, { user, code: request.body.code, now }));
+        if (!ok) throw new AppError('MFA_INVALID');
+        await disableMfa(db, user.id, now);
+        reply.code(204);
+        return reply.send();
+      },
+    );
+  };
+}

@@ -1,0 +1,105 @@
+import { AppError } from '../platform/errors.ts';
+import type { Role } from './principal.ts';
+
+/**
+ * The one authorisation table of the hub: every `/api` route belongs to a family (by method and
+ * path), and each family lists the roles allowed. The guard checks it on every request before the
+ * body is even read, so a route cannot forget it. Row-level rules (per business account, "an admin
+ * cannot change an owner", "an agent reassigns only their own or unassigned conversations") are
+ * checked by the handlers on top.
+ */
+export type RouteFamily =
+  | 'public'
+  | 'self'
+  | 'read'
+  | 'conversation.write'
+  | 'message.send'
+  | 'conversation.take_over'
+  | 'supervisor.read'
+  | 'labels.write'
+  | 'canned.write'
+  | 'teams.write'
+  | 'users'
+  | 'tokens'
+  | 'settings.read'
+  | 'settings.write'
+  | 'numbers.write'
+  | 'failures.retry'
+  | 'admin.write';
+
+const ALL: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
+const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
+const LEADS: readonly Role[] = ['owner', 'admin', 'supervisor'];
+const ADMINS: readonly Role[] = ['owner', 'admin'];
+
+export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
+  public: ALL,
+  self: ALL,
+  read: ALL,
+  'conversation.write': WORKERS,
+  'message.send': WORKERS,
+  'conversation.take_over': LEADS,
+  'supervisor.read': ['owner', 'admin', 'supervisor', 'auditor'],
+  'labels.write': WORKERS,
+  'canned.write': LEADS,
+  'teams.write': ADMINS,
+  users: ADMINS,
+  tokens: ADMINS,
+  'settings.read': ADMINS,
+  'settings.write': ['owner'],
+  'numbers.write': ADMINS,
+  'failures.retry': LEADS,
+  'admin.write': ADMINS,
+};
+
+type Rule = { methods: 'read' | 'write' | 'any'; path: RegExp; family: RouteFamily };
+
+const under = (prefix: string) => new RegExp(`^${prefix.replace(/\//g, '\\/')}(\\/|$)`);
+
+/** First match wins; a GET nobody listed is `read`, any other method nobody listed is `admin.write`. */
+const rules: readonly Rule[] = [
+  { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
+  { methods: 'any', path: under('/api/auth'), family: 'self' },
+  { methods: 'any', path: under('/api/me'), family: 'self' },
+  { methods: 'read', path: under('/api/supervisor'), family: 'supervisor.read' },
+  { methods: 'write', path: /^\/api\/conversations\/[^/]+\/take-over$/, family: 'conversation.take_over' },
+  { methods: 'write', path: under('/api/conversations'), family: 'conversation.write' },
+  { methods: 'write', path: under('/api/contacts'), family: 'conversation.write' },
+  { methods: 'write', path: under('/api/messages'), family: 'message.send' },
+  { methods: 'any', path: under('/api/users'), family: 'users' },
+  { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
+  { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
+  { methods: 'write', path: under('/api/settings'), family: 'settings.write' },
+  { methods: 'write', path: under('/api/teams'), family: 'teams.write' },
+  { methods: 'write', path: under('/api/labels'), family: 'labels.write' },
+  { methods: 'write', path: under('/api/canned-replies'), family: 'canned.write' },
+  { methods: 'write', path: under('/api/numbers'), family: 'numbers.write' },
+  { methods: 'write', path: under('/api/failures'), family: 'failures.retry' },
+];
+
+export function isReadMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+/** The family of a route, from its method and its path (the route pattern or the concrete path). */
+export function routeFamily(method: string, path: string): RouteFamily {
+  const read = isReadMethod(method.toUpperCase());
+  const clean = path.split('?')[0] ?? path;
+  for (const rule of rules) {
+    if (rule.methods === 'read' && !read) continue;
+    if (rule.methods === 'write' && read) continue;
+    if (rule.path.test(clean)) return rule.family;
+  }
+  return read ? 'read' : 'admin.write';
+}
+
+export function isAllowed(role: Role, family: RouteFamily): boolean {
+  return policy[family].includes(role);
+}
+
+/** Throws FORBIDDEN unless the role may use the route. */
+export function assertAllowed(role: Role, method: string, path: string): RouteFamily {
+  const family = routeFamily(method, path);
+  if (!isAllowed(role, family)) throw new AppError('FORBIDDEN');
+  return family;
+}

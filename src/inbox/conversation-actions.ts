@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app-deps.ts';
+import type { Principal } from '../auth/principal.ts';
+import { contactsByIds } from '../contacts/contact.queries.ts';
+import { toApiConversation } from '../conversations/conversation.mapper.ts';
+import { conversationChanged } from '../conversations/conversation.repository.ts';
+import type { ConversationStatus, DB } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import { findUser, wabaScopeOf } from '../users/users.repository.ts';
+import { type ConversationWithWaba, conversationFor } from './conversation-access.ts';
+import { labelsForConversations } from './labels.ts';
+
+export type ConversationPatch = {
+  assignee_user_id?: string | null | undefined;
+  team_id?: string | null | undefined;
+  status?: ConversationStatus | undefined;
+  /** Label ids; replaces the conversation's labels. */
+  labels?: string[] | undefined;
+};
+
+/** The user can be given conversations of this business account. */
+async function assertAssignable(db: Kysely<DB>, userId: string, wabaId: string): Promise<void> {
+  const user = await findUser(db, userId);
+  if (!user || user.disabled_at !== null || user.role === 'auditor') {
+    throw new AppError('VALIDATION_FAILED', 'The assignee is not an active agent.');
+  }
+  const scope = await wabaScopeOf(db, user);
+  if (scope !== null && !scope.includes(wabaId)) {
+    throw new AppError('VALIDATION_FAILED', "The assignee has no access to this conversation's business account.");
+  }
+}
+
+async function assertTeamUsable(db: Kysely<DB>, teamId: string, wabaId: string): Promise<void> {
+  const team = await db.selectFrom('teams').select(['id', 'waba_id']).where('id', '=', teamId).executeTakeFirst();
+  if (!team || (team.waba_id !== null && team.waba_id !== wabaId)) {
+    throw new AppError('VALIDATION_FAILED', 'No such team for this business account.');
+  }
+}
+
+export async function assertLabelsUsable(db: Kysely<DB>, labelIds: readonly string[], wabaId: string): Promise<void> {
+  if (labelIds.length === 0) return;
+  const rows = await db.selectFrom('labels').select(['id', 'waba_id']).where('id', 'in', [...labelIds]).execute();
+  const usable = new Set(rows.filter((l) => l.waba_id === null || l.waba_id === wabaId).map((l) => l.id));
+  const missing = labelIds.filter((id) => !usable.has(id));
+  if (missing.length) throw new AppError('VALIDATION_FAILED', 'No such label for this business account.', { missing });
+}
+
+/**
+ * Agents work the queue: they may (re)assign a conversation only while it is unassigned or
+ * theirs — take it, hand it to a colleague or a team, or give it back. Supervisors and up may
+ * reassign anything.
+ */
+function assertMayReassign(principal: Principal, current: ConversationWithWaba): void {
+  if (principal.role !== 'agent') return;
+  const assignee = current.row.assignee_user_id;
+  if (assignee !== null && assignee !== principal.userId) {
+    throw new AppError('FORBIDDEN', 'This conversation is assigned to someone else; ask a supervisor.');
+  }
+}
+
+/** Applies a patch (assignment, transfer, status, labels) in one transaction with its domain event. */
+export async function patchConversation(
+  deps: AppDeps,
+  input: { principal: Principal; conversationId: string; patch: ConversationPatch },
+) {
+  const db = deps.database.db;
+  const { principal, patch } = input;
+  const current = await conversationFor(db, principal, input.conversationId);
+  const reassigning = patch.assignee_user_id !== undefined || patch.team_id !== undefined;
+  if (reassigning) assertMayReassign(principal, current);
+  if (patch.assignee_user_id) await assertAssignable(db, patch.assignee_user_id, current.wabaId);
+  if (patch.team_id) await assertTeamUsable(db, patch.team_id, current.wabaId);
+  if (patch.labels) await assertLabelsUsable(db, patch.labels, current.wabaId);
+  const now = deps.clock.now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('conversations')
+      .set({
+        ...(patch.assignee_user_id !== undefined ? { assignee_user_id: patch.assignee_user_id } : {}),
+        ...(patch.team_id !== undefined ? { team_id: patch.team_id } : {}),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', current.row.id)
+      .execute();
+    if (patch.labels) {
+      await trx.deleteFrom('conversation_labels').where('conversation_id', '=', current.row.id).execute();
+      const unique = [...new Set(patch.labels)];
+      if (unique.length) {
+        await trx
+          .insertInto('conversation_labels')
+          .values(unique.map((label_id) => ({ conversation_id: current.row.id, label_id, created_at: now })))
+          .execute();
+      }
+    }
+    await conversationChanged(trx, { phoneNumberId: current.row.phone_number_id, conversationId: current.row.id, at: now });
+  });
+  deps.realtime?.notify();
+  return conversationView(deps, principal, current.row.id);
+}
+
+/** The conversation in the read API's shape, plus its labels. */
+export async function conversationView(deps: AppDeps, principal: Principal, id: string) {
+  const db = deps.database.db;
+  const { row } = await conversationFor(db, principal, id);
+  const contacts = await contactsByIds(db, [row.contact_id]);
+  const labels = await labelsForConversations(db, [row.id]);
+  return {
+    ...toApiConversation(row, contacts.get(row.contact_id) ?? null, deps.clock.now()),
+    labels: labels.get(row.id) ?? [],
+  };
+}

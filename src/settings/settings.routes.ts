@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { getSettings, type Settings, updateSettings } from './settings.ts';
+
+function toApi(settings: Settings) {
+  return { require_mfa_for_all: settings.requireMfaForAll };
+}
+
+/** `GET /api/settings` (owner, admin) and `PATCH /api/settings` (owner only). */
+export function settingsRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const db = deps.database.db;
+    app.get('/api/settings', async () => toApi(await getSettings(db)));
+    app.patch(
+      '/api/settings',
+      { schema: { body: z.object({ require_mfa_for_all: z.boolean().optional() }) } },
+      async (request) =>
+        toApi(await updateSettings(db, { requireMfaForAll: request.body.require_mfa_for_all }, deps.clock.now())),
+    );
+  };
+}
