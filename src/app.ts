@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.ts';
+import { accountsPlugin } from './auth/accounts.plugin.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
@@ -36,6 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandling(app);
 
   app.get('/healthz', async () => ({ ok: true }));
+  await app.register(accountsPlugin(deps));
   await app.register(numbersRoutes(deps));
   await app.register(contactsRoutes(deps));
   await app.register(conversationsRoutes(deps));
