@@ -7,6 +7,7 @@ import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 
 /** The hub's Fastify instance, typed for Zod route schemas. */
@@ -37,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandling(app);
 
   app.get('/healthz', async () => ({ ok: true }));
+  await app.register(webhookRoutes(deps));
   await app.register(accountsPlugin(deps));
   await app.register(numbersRoutes(deps));
   await app.register(contactsRoutes(deps));

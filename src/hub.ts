@@ -1,5 +1,6 @@
 import { type App, buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
+import { startWebhookWorker } from './webhooks/webhook.worker.ts';
 
 /** A background loop the hub runs beside its HTTP server (webhook processing, outbound sending, …). */
 export type Worker = { readonly name: string; stop(): Promise<void> };
@@ -7,6 +8,7 @@ export type Worker = { readonly name: string; stop(): Promise<void> };
 /** Starts every background worker of the hub. */
 export async function startWorkers(_deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
+  workers.push(await startWebhookWorker(_deps));
   return workers;
 }
 

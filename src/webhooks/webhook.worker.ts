@@ -1,0 +1,85 @@
+import type { AppDeps } from '../app-deps.ts';
+import type { Worker } from '../hub.ts';
+import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
+import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
+import { processWebhookEvent } from './webhook.processor.ts';
+import { onWebhookStored } from './wake.ts';
+
+export type WebhookWorkerOptions = {
+  /** Fallback poll when no in-process wake-up arrives (other nodes' events, crash leftovers). */
+  readonly pollMs?: number;
+  /** A claim older than this is taken over (its node is presumed dead). */
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+};
+
+/**
+ * Processes stored webhook events: woken in-process right after the endpoint commits, polling as a
+ * fallback, and resuming whatever was acknowledged but not processed before a restart or crash.
+ */
+export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOptions = {}): Promise<Worker> {
+  const pollMs = options.pollMs ?? 250;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const batchSize = options.batchSize ?? 50;
+  // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
+  if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
+
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let kicked = false;
+  const unsubscribe = onWebhookStored(deps.database, () => {
+    kicked = true;
+    wake?.();
+  });
+  let lastSweep = 0;
+
+  async function drain(): Promise<void> {
+    while (!stopped) {
+      const events = await claimPendingEvents(deps.database, {
+        nodeId: deps.config.nodeId,
+        now: deps.clock.now(),
+        leaseMs,
+        limit: batchSize,
+      });
+      if (events.length === 0) return;
+      for (const event of events) {
+        if (stopped) return;
+        await processWebhookEvent(deps, event);
+      }
+    }
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      kicked = false;
+      try {
+        await drain();
+        if (Date.now() - lastSweep > 5_000) {
+          lastSweep = Date.now();
+          await deps.database.db.transaction().execute((trx) => sweepUnappliedStatuses(trx, { at: deps.clock.now() }));
+        }
+      } catch (error) {
+        deps.logger.error({ err: error }, 'webhook worker pass failed');
+      }
+      if (stopped || kicked) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+
+  return {
+    name: 'webhooks',
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      wake?.();
+      await loop;
+    },
+  };
+}
