@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.ts';
 import { accountsPlugin } from './auth/accounts.plugin.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { failuresRoutes } from './failures/failures.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(contactsRoutes(deps));
   await app.register(conversationsRoutes(deps));
   await app.register(eventsRoutes(deps));
+  await app.register(failuresRoutes(deps));
 
   return app;
 }

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import { principalOf, requireRole } from '../auth/principal.ts';
+import { AppError } from '../platform/errors.ts';
+import { pageQuery } from '../platform/http/pagination.ts';
+import { retryFailure } from '../webhooks/webhook.processor.ts';
+import { toApiFailure } from './failure.mapper.ts';
+import { findVisibleFailure, listFailures } from './failure.queries.ts';
+
+const listQuery = pageQuery.extend({ state: z.enum(['open', 'resolved', 'all']).default('open') });
+
+/**
+ * `GET /api/failures` (webhook items the hub could not apply, newest first) and
+ * `POST /api/failures/:id/retry` (re-runs the item from the stored raw body).
+ */
+export function failuresRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', apiAuthHook(deps));
+
+    app.get('/api/failures', { schema: { querystring: listQuery } }, async (request) => {
+      const { state, cursor, limit } = request.query;
+      const page = await listFailures(deps.database.db, {
+        principal: principalOf(request),
+        state,
+        cursor,
+        limit,
+      });
+      return { data: page.data.map((f) => toApiFailure(f.row, f.wabaId)), next_cursor: page.next_cursor };
+    });
+
+    app.post(
+      '/api/failures/:id/retry',
+      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      async (request) => {
+        const principal = principalOf(request);
+        requireRole(principal, ['owner', 'admin', 'supervisor']);
+        const { db } = deps.database;
+        if (!(await findVisibleFailure(db, principal, request.params.id))) {
+          throw new AppError('NOT_FOUND', 'No such processing failure.');
+        }
+        const result = await retryFailure(deps, request.params.id);
+        deps.realtime?.notify();
+        const after = await findVisibleFailure(db, principal, request.params.id);
+        if (!after) throw new AppError('NOT_FOUND', 'No such processing failure.');
+        return {
+          resolved: result.resolved,
+          message: result.message,
+          failure: toApiFailure(after.row, after.wabaId),
+        };
+      },
+    );
+  };
+}
