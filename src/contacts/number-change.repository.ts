@@ -39,6 +39,14 @@ export async function recordNumberChange(
     .where('wa_id', '=', newWaId)
     .executeTakeFirst();
   if (holder) return;
-  await trx.updateTable('contacts').set({ wa_id: newWaId, updated_at: input.at }).where('id', '=', input.contact.id).execute();
-  await contactChanged(trx, { phoneNumberId: input.contact.phone_number_id, contactId: input.contact.id, at: input.at });
+  await trx
+    .updateTable('contacts')
+    .set({ wa_id: newWaId, updated_at: input.at })
+    .where('id', '=', input.contact.id)
+    .execute();
+  await contactChanged(trx, {
+    phoneNumberId: input.contact.phone_number_id,
+    contactId: input.contact.id,
+    at: input.at,
+  });
 }

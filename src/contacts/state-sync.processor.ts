@@ -1,6 +1,6 @@
 import type { ItemContext } from '../webhooks/item-context.ts';
 import { numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type WebhookItem, secondsToMs, str } from '../webhooks/meta-payload.parser.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
 
 type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;

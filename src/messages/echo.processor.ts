@@ -2,9 +2,20 @@ import { findOrCreateContact, normalizePhone } from '../contacts/contact.reposit
 import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
 import { numberChanged } from '../numbers/number.repository.ts';
 import { newId } from '../platform/ids.ts';
-import { contactEntry, contentOf, identityOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type Json, type WebhookItem, secondsToMs, str } from '../webhooks/meta-payload.parser.ts';
-import { applyToMessage, insertMessage, messageEvent, refreshConversationSummary } from './message.repository.ts';
+import {
+  contactEntry,
+  contentOf,
+  type ItemContext,
+  identityOf,
+  numberForItem,
+} from '../webhooks/item-context.ts';
+import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import {
+  applyToMessage,
+  insertMessage,
+  messageEvent,
+  refreshConversationSummary,
+} from './message.repository.ts';
 import { statusRank } from './status.repository.ts';
 
 type EchoItem = Extract<WebhookItem, { kind: 'echo' }>;
@@ -40,7 +51,11 @@ export async function processEcho(ctx: ItemContext, item: EchoItem): Promise<voi
     seenAt: ts,
   });
   if (!contact) throw new Error('echo names no user (to / to_user_id)');
-  const conversation = await findOrCreateConversation(trx, { phoneNumberId: number.id, contactId: contact.id, at: now });
+  const conversation = await findOrCreateConversation(trx, {
+    phoneNumberId: number.id,
+    contactId: contact.id,
+    at: now,
+  });
 
   if (type === 'edit' || type === 'revoke' || type === 'reaction') {
     const obj = isObject(e[type]) ? (e[type] as Json) : {};
@@ -52,9 +67,20 @@ export async function processEcho(ctx: ItemContext, item: EchoItem): Promise<voi
       const change = { kind: 'edit' as const, type: innerType, content: contentOf(inner, innerType), at: ts };
       await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
     } else if (type === 'revoke') {
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change: { kind: 'revoke', at: ts }, at: now });
+      await applyToMessage(trx, {
+        phoneNumberId: number.id,
+        targetWamid: target,
+        change: { kind: 'revoke', at: ts },
+        at: now,
+      });
     } else {
-      const change = { kind: 'reaction' as const, side: 'business' as const, emoji: str(obj.emoji) ?? '', wamid, at: ts };
+      const change = {
+        kind: 'reaction' as const,
+        side: 'business' as const,
+        emoji: str(obj.emoji) ?? '',
+        wamid,
+        at: ts,
+      };
       await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
     }
   } else {
@@ -93,15 +119,30 @@ export async function processEcho(ctx: ItemContext, item: EchoItem): Promise<voi
       // The live echo wins over the imported copy of the same message, whichever came first.
       await trx
         .updateTable('messages')
-        .set({ origin: 'business_app', type, content_json: row.content_json, timestamp: ts, context_wamid: row.context_wamid, context_json: row.context_json })
+        .set({
+          origin: 'business_app',
+          type,
+          content_json: row.content_json,
+          timestamp: ts,
+          context_wamid: row.context_wamid,
+          context_json: row.context_json,
+        })
         .where('id', '=', message.id)
         .execute();
       await messageEvent(trx, 'message.changed', message, now);
     }
   }
-  await refreshConversationSummary(trx, { conversationId: conversation.id, phoneNumberId: number.id, at: now });
+  await refreshConversationSummary(trx, {
+    conversationId: conversation.id,
+    phoneNumberId: number.id,
+    at: now,
+  });
   if ((number.last_echo_at ?? 0) < ts) {
-    await trx.updateTable('phone_numbers').set({ last_echo_at: ts, updated_at: now }).where('id', '=', number.id).execute();
+    await trx
+      .updateTable('phone_numbers')
+      .set({ last_echo_at: ts, updated_at: now })
+      .where('id', '=', number.id)
+      .execute();
     await numberChanged(trx, { phoneNumberId: number.id, at: now });
   }
 }

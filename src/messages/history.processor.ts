@@ -4,7 +4,7 @@ import { numberChanged } from '../numbers/number.repository.ts';
 import type { MessageStatus } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 import { contentOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type WebhookItem, secondsToMs, str } from '../webhooks/meta-payload.parser.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
 import { applyToMessage, insertMessage, messageEvent } from './message.repository.ts';
 import { statusRank } from './status.repository.ts';
 
@@ -48,8 +48,14 @@ export async function processHistoryMessage(ctx: ItemContext, item: Item<'histor
     seenAt: ts,
   });
   if (!contact) throw new Error('history thread names no user');
-  const conversation = await findOrCreateConversation(trx, { phoneNumberId: number.id, contactId: contact.id, at: now });
-  const status: MessageStatus = fromBusiness ? (historyStatuses[historyStatus ?? ''] ?? 'unknown') : 'received';
+  const conversation = await findOrCreateConversation(trx, {
+    phoneNumberId: number.id,
+    contactId: contact.id,
+    at: now,
+  });
+  const status: MessageStatus = fromBusiness
+    ? (historyStatuses[historyStatus ?? ''] ?? 'unknown')
+    : 'received';
   const { message, created } = await insertMessage(
     trx,
     {
@@ -84,7 +90,11 @@ export async function processHistoryMessage(ctx: ItemContext, item: Item<'histor
     now,
   );
   if (!created && message.history_status !== historyStatus) {
-    await trx.updateTable('messages').set({ history_status: historyStatus }).where('id', '=', message.id).execute();
+    await trx
+      .updateTable('messages')
+      .set({ history_status: historyStatus })
+      .where('id', '=', message.id)
+      .execute();
     await messageEvent(trx, 'message.changed', message, now);
   }
 }

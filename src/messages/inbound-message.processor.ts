@@ -1,18 +1,41 @@
+import { sql } from 'kysely';
 import { findOrCreateContact } from '../contacts/contact.repository.ts';
 import { recordNumberChange } from '../contacts/number-change.repository.ts';
 import { conversationChanged, findOrCreateConversation } from '../conversations/conversation.repository.ts';
-import { sql } from 'kysely';
 import { newId } from '../platform/ids.ts';
-import { contactEntry, contentOf, identityOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type Json, type WebhookItem, secondsToMs, str } from '../webhooks/meta-payload.parser.ts';
-import { applyToMessage, insertMessage, messageEvent, refreshConversationSummary } from './message.repository.ts';
+import {
+  contactEntry,
+  contentOf,
+  type ItemContext,
+  identityOf,
+  numberForItem,
+} from '../webhooks/item-context.ts';
+import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import {
+  applyToMessage,
+  insertMessage,
+  messageEvent,
+  refreshConversationSummary,
+} from './message.repository.ts';
 
 const HOUR = 3_600_000;
 
 /** Inbound types stored as they are; anything else is stored as `unsupported`. */
 const KNOWN_TYPES = new Set([
-  'text', 'image', 'video', 'document', 'audio', 'sticker', 'location', 'contacts', 'interactive',
-  'button', 'order', 'system', 'unsupported', 'request_welcome',
+  'text',
+  'image',
+  'video',
+  'document',
+  'audio',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'order',
+  'system',
+  'unsupported',
+  'request_welcome',
 ]);
 
 type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
@@ -44,14 +67,24 @@ export async function processInboundMessage(ctx: ItemContext, item: MessageItem)
     seenAt: ts,
   });
   if (!contact) throw new Error('message has neither from nor from_user_id');
-  const conversation = await findOrCreateConversation(trx, { phoneNumberId: number.id, contactId: contact.id, at: now });
+  const conversation = await findOrCreateConversation(trx, {
+    phoneNumberId: number.id,
+    contactId: contact.id,
+    at: now,
+  });
 
   if (rawType === 'reaction' || rawType === 'edit' || rawType === 'revoke') {
     const obj = isObject(m[rawType]) ? (m[rawType] as Json) : {};
     const target = str(obj.message_id) ?? str(obj.original_message_id);
     if (target === null) throw new Error(`${rawType} without the id of its message`);
     if (rawType === 'reaction') {
-      const change = { kind: 'reaction' as const, side: 'customer' as const, emoji: str(obj.emoji) ?? '', wamid, at: ts };
+      const change = {
+        kind: 'reaction' as const,
+        side: 'customer' as const,
+        emoji: str(obj.emoji) ?? '',
+        wamid,
+        at: ts,
+      };
       await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
       await moveWindow(ctx, conversation.id, number.id, ts, null);
     } else if (rawType === 'edit') {
@@ -59,9 +92,18 @@ export async function processInboundMessage(ctx: ItemContext, item: MessageItem)
       const innerType = str(inner.type) ?? 'text';
       const change = { kind: 'edit' as const, type: innerType, content: contentOf(inner, innerType), at: ts };
       await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
-      await refreshConversationSummary(trx, { conversationId: conversation.id, phoneNumberId: number.id, at: now });
+      await refreshConversationSummary(trx, {
+        conversationId: conversation.id,
+        phoneNumberId: number.id,
+        at: now,
+      });
     } else {
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change: { kind: 'revoke', at: ts }, at: now });
+      await applyToMessage(trx, {
+        phoneNumberId: number.id,
+        targetWamid: target,
+        change: { kind: 'revoke', at: ts },
+        at: now,
+      });
     }
     return;
   }
@@ -102,7 +144,14 @@ export async function processInboundMessage(ctx: ItemContext, item: MessageItem)
   const { message, created } = await insertMessage(trx, row, now);
   if (!created && message.origin === 'history') {
     // The live copy wins over the imported one, whichever arrived first.
-    const { id: _id, conversation_id: _c, contact_id: _k, history_status: _h, webhook_event_id: _w, ...live } = row;
+    const {
+      id: _id,
+      conversation_id: _c,
+      contact_id: _k,
+      history_status: _h,
+      webhook_event_id: _w,
+      ...live
+    } = row;
     await trx.updateTable('messages').set(live).where('id', '=', message.id).execute();
     await messageEvent(trx, 'message.changed', message, now);
   }
@@ -114,7 +163,11 @@ export async function processInboundMessage(ctx: ItemContext, item: MessageItem)
     if ((kind === 'user_changed_number' || kind === 'customer_changed_number') && newWaId !== null) {
       await recordNumberChange(trx, { contact, newWaId, changedAt: ts, wamid, at: now });
     }
-    await refreshConversationSummary(trx, { conversationId: conversation.id, phoneNumberId: number.id, at: now });
+    await refreshConversationSummary(trx, {
+      conversationId: conversation.id,
+      phoneNumberId: number.id,
+      at: now,
+    });
     return;
   }
   await moveWindow(ctx, conversation.id, number.id, ts, isObject(m.referral) ? m.referral : null, true);
@@ -130,7 +183,11 @@ async function moveWindow(
   countsAsUnread = false,
 ): Promise<void> {
   const { trx, now } = ctx;
-  const conv = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
+  const conv = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow();
   const patch: Record<string, unknown> = {};
   if ((conv.window_expires_at ?? 0) < ts + 24 * HOUR) patch.window_expires_at = ts + 24 * HOUR;
   if ((conv.last_customer_message_at ?? 0) < ts) patch.last_customer_message_at = ts;
@@ -146,5 +203,6 @@ async function moveWindow(
   if (countsAsUnread) {
     await refreshConversationSummary(trx, { conversationId, phoneNumberId, at: now });
   }
-  if (Object.keys(patch).length > 0) await conversationChanged(trx, { phoneNumberId, conversationId, at: now });
+  if (Object.keys(patch).length > 0)
+    await conversationChanged(trx, { phoneNumberId, conversationId, at: now });
 }

@@ -36,7 +36,11 @@ export async function messageEvent(
 ): Promise<void> {
   await recordDomainEvent(
     trx,
-    { type, phoneNumberId: row.phone_number_id, payload: { message_id: row.id, conversation_id: row.conversation_id } },
+    {
+      type,
+      phoneNumberId: row.phone_number_id,
+      payload: { message_id: row.id, conversation_id: row.conversation_id },
+    },
     at,
   );
 }
@@ -67,7 +71,11 @@ export async function insertMessage(
     await flushPendingApplies(trx, inserted, at);
     await applyStatusEvents(trx, { phoneNumberId: inserted.phone_number_id, wamid: inserted.wamid, at });
   }
-  const fresh = await trx.selectFrom('messages').selectAll().where('id', '=', inserted.id).executeTakeFirstOrThrow();
+  const fresh = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', inserted.id)
+    .executeTakeFirstOrThrow();
   return { message: fresh, created: true };
 }
 
@@ -83,7 +91,12 @@ function parse<T>(text: string | null, fallback: T): T {
 type StoredReaction = { emoji: string; wamid: string; at: number };
 
 /** Applies one change to a stored message; every rule is order-independent (latest or earliest wins). */
-async function applyChange(trx: Kysely<DB>, target: MessageRow, change: TargetChange, at: number): Promise<boolean> {
+async function applyChange(
+  trx: Kysely<DB>,
+  target: MessageRow,
+  change: TargetChange,
+  at: number,
+): Promise<boolean> {
   let patch: Partial<MessageRow> | null = null;
   switch (change.kind) {
     case 'edit':
@@ -153,7 +166,11 @@ async function flushPendingApplies(trx: Kysely<DB>, message: MessageRow, at: num
     .execute();
   if (pending.length === 0) return;
   for (const p of pending) {
-    const current = await trx.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirstOrThrow();
+    const current = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
     await applyChange(trx, current, JSON.parse(p.payload_json) as TargetChange, at);
   }
   await trx
@@ -211,5 +228,9 @@ export async function refreshConversationSummary(
     .set({ last_message_at: latest.timestamp, last_message_preview: preview, updated_at: input.at })
     .where('id', '=', input.conversationId)
     .execute();
-  await conversationChanged(trx, { phoneNumberId: input.phoneNumberId, conversationId: input.conversationId, at: input.at });
+  await conversationChanged(trx, {
+    phoneNumberId: input.phoneNumberId,
+    conversationId: input.conversationId,
+    at: input.at,
+  });
 }

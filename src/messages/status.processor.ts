@@ -1,6 +1,6 @@
 import { findOrCreateContact } from '../contacts/contact.repository.ts';
-import { contactEntry, identityOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type WebhookItem, secondsToMs, str } from '../webhooks/meta-payload.parser.ts';
+import { contactEntry, type ItemContext, identityOf, numberForItem } from '../webhooks/item-context.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
 import { messageEvent } from './message.repository.ts';
 import { applyStatusEvents } from './status.repository.ts';
 

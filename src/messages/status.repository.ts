@@ -47,11 +47,16 @@ export async function applyStatusEvents(
     patch.status = best.status;
     patch.status_at = best.timestamp;
     patch.status_rank = statusRank[best.status] ?? 0;
-  } else if (best && (statusRank[best.status] ?? 0) === message.status_rank && best.timestamp > (message.status_at ?? 0)) {
+  } else if (
+    best &&
+    (statusRank[best.status] ?? 0) === message.status_rank &&
+    best.timestamp > (message.status_at ?? 0)
+  ) {
     patch.status_at = best.timestamp;
   }
   const lastFailure = ranked.filter((e) => e.status === 'failed' && e.errors_json !== null).pop();
-  if (lastFailure && lastFailure.errors_json !== message.error_json) patch.error_json = lastFailure.errors_json;
+  if (lastFailure && lastFailure.errors_json !== message.error_json)
+    patch.error_json = lastFailure.errors_json;
   const priced = ranked.filter((e) => e.pricing_json !== null).pop();
   if (priced && priced.pricing_json !== message.pricing_json) patch.pricing_json = priced.pricing_json;
   const unapplied = events.filter((e) => e.applied === 0).map((e) => e.id);
@@ -68,16 +73,22 @@ export async function applyStatusEvents(
  * Applies unapplied status events whose message has appeared since (for example after the outbound
  * engine stored the wamid). Returns how many wamids were settled.
  */
-export async function sweepUnappliedStatuses(trx: Kysely<DB>, input: { at: number; limit?: number }): Promise<number> {
+export async function sweepUnappliedStatuses(
+  trx: Kysely<DB>,
+  input: { at: number; limit?: number },
+): Promise<number> {
   const rows = await trx
     .selectFrom('message_status_events as s')
-    .innerJoin('messages as m', (j) => j.onRef('m.phone_number_id', '=', 's.phone_number_id').onRef('m.wamid', '=', 's.wamid'))
+    .innerJoin('messages as m', (j) =>
+      j.onRef('m.phone_number_id', '=', 's.phone_number_id').onRef('m.wamid', '=', 's.wamid'),
+    )
     .select(['s.phone_number_id', 's.wamid'])
     .where('s.applied', '=', 0)
     .where('m.direction', '=', 'outbound')
     .distinct()
     .limit(input.limit ?? 100)
     .execute();
-  for (const r of rows) await applyStatusEvents(trx, { phoneNumberId: r.phone_number_id, wamid: r.wamid, at: input.at });
+  for (const r of rows)
+    await applyStatusEvents(trx, { phoneNumberId: r.phone_number_id, wamid: r.wamid, at: input.at });
   return rows.length;
 }

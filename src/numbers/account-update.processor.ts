@@ -1,7 +1,7 @@
 import type { ConnectionState } from '../platform/db/schema.ts';
 import type { ItemContext } from '../webhooks/item-context.ts';
 import { numberForItem } from '../webhooks/item-context.ts';
-import { isObject, type WebhookItem, str } from '../webhooks/meta-payload.parser.ts';
+import { isObject, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
 import { ensureWaba, numberChanged } from './number.repository.ts';
 
 type Item<K extends WebhookItem['kind']> = Extract<WebhookItem, { kind: K }>;
@@ -44,9 +44,17 @@ export async function processAccountUpdate(ctx: ItemContext, item: Item<'account
   const state = connectionByEvent[event];
   if (!state) return;
   const time = item.entryTime ?? now;
-  const waba = await trx.selectFrom('wabas').select('last_lifecycle_at').where('id', '=', wabaId).executeTakeFirstOrThrow();
+  const waba = await trx
+    .selectFrom('wabas')
+    .select('last_lifecycle_at')
+    .where('id', '=', wabaId)
+    .executeTakeFirstOrThrow();
   if (waba.last_lifecycle_at === null || time >= waba.last_lifecycle_at) {
-    await trx.updateTable('wabas').set({ last_lifecycle_at: time, updated_at: now }).where('id', '=', wabaId).execute();
+    await trx
+      .updateTable('wabas')
+      .set({ last_lifecycle_at: time, updated_at: now })
+      .where('id', '=', wabaId)
+      .execute();
   }
   const info = isObject(v.disconnection_info) ? v.disconnection_info : {};
   for (const n of numbers) {

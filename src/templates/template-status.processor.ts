@@ -1,6 +1,6 @@
 import { newId } from '../platform/ids.ts';
 import type { ItemContext } from '../webhooks/item-context.ts';
-import { type WebhookItem, str } from '../webhooks/meta-payload.parser.ts';
+import { str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
 
 type TemplateItem = Extract<WebhookItem, { kind: 'template_status' }>;
 
@@ -37,7 +37,16 @@ export async function processTemplateStatus(ctx: ItemContext, item: TemplateItem
   if (!existing) {
     await trx
       .insertInto('templates')
-      .values({ id: newId(), waba_id: wabaId, name, language, category, components_json: null, parameter_format: null, ...fields })
+      .values({
+        id: newId(),
+        waba_id: wabaId,
+        name,
+        language,
+        category,
+        components_json: null,
+        parameter_format: null,
+        ...fields,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
     return;
@@ -45,7 +54,11 @@ export async function processTemplateStatus(ctx: ItemContext, item: TemplateItem
   if (existing.status_changed_at !== null && at < existing.status_changed_at) return;
   await trx
     .updateTable('templates')
-    .set({ ...fields, meta_template_id: fields.meta_template_id ?? existing.meta_template_id, category: category ?? existing.category })
+    .set({
+      ...fields,
+      meta_template_id: fields.meta_template_id ?? existing.meta_template_id,
+      category: category ?? existing.category,
+    })
     .where('id', '=', existing.id)
     .execute();
 }

@@ -49,7 +49,11 @@ export async function recordFailure(
   if (!inserted) return null;
   await recordDomainEvent(
     trx,
-    { type: 'failure.recorded', phoneNumberId: input.phoneNumberId, payload: { failure_id: id, code: input.code } },
+    {
+      type: 'failure.recorded',
+      phoneNumberId: input.phoneNumberId,
+      payload: { failure_id: id, code: input.code },
+    },
     input.at,
   );
   return id;

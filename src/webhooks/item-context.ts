@@ -15,7 +15,11 @@ export type ItemContext = {
 export async function numberForItem(ctx: ItemContext, item: ItemOrigin): Promise<PhoneNumberRow> {
   const phoneNumberId = item.phoneNumberId;
   if (phoneNumberId === null) throw new Error('item has no metadata.phone_number_id');
-  const existing = await ctx.trx.selectFrom('phone_numbers').selectAll().where('id', '=', phoneNumberId).executeTakeFirst();
+  const existing = await ctx.trx
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('id', '=', phoneNumberId)
+    .executeTakeFirst();
   if (existing) return existing;
   return ensurePhoneNumber(ctx.trx, {
     phoneNumberId,
@@ -29,7 +33,9 @@ export async function numberForItem(ctx: ItemContext, item: ItemOrigin): Promise
 export function contactEntry(contacts: Json[], waId: string | null, bsuid: string | null): Json | undefined {
   const phone = normalizePhone(waId);
   const match = contacts.find(
-    (c) => (phone !== null && normalizePhone(str(c.wa_id)) === phone) || (bsuid !== null && str(c.user_id) === bsuid),
+    (c) =>
+      (phone !== null && normalizePhone(str(c.wa_id)) === phone) ||
+      (bsuid !== null && str(c.user_id) === bsuid),
   );
   return match ?? (contacts.length === 1 ? contacts[0] : undefined);
 }

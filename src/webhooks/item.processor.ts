@@ -97,7 +97,11 @@ export async function runItem(
   return db.transaction().execute(async (trx) => {
     const fresh = await trx
       .insertInto('webhook_items')
-      .values({ dedup_key: input.item.dedupKey, webhook_event_id: input.webhookEventId, applied_at: input.now })
+      .values({
+        dedup_key: input.item.dedupKey,
+        webhook_event_id: input.webhookEventId,
+        applied_at: input.now,
+      })
       .onConflict((oc) => oc.doNothing())
       .returning('dedup_key')
       .executeTakeFirst();

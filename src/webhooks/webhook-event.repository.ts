@@ -31,7 +31,14 @@ export function createRawEventStore(
         try {
           const rows = await database.db
             .insertInto('webhook_events')
-            .values(batch.map((w) => ({ received_at: receivedAt, path: w.path, body: w.body, state: 'pending' as const })))
+            .values(
+              batch.map((w) => ({
+                received_at: receivedAt,
+                path: w.path,
+                body: w.body,
+                state: 'pending' as const,
+              })),
+            )
             .returning('id')
             .execute();
           // RETURNING gives ids in insertion order on both dialects for a single multi-row insert.
@@ -89,7 +96,9 @@ export async function claimPendingEvents(
       .where('id', 'in', ids)
       .returning(['id', 'body', 'attempts'])
       .execute();
-    return rows.map((r) => ({ id: Number(r.id), body: r.body, attempts: r.attempts })).sort((a, b) => a.id - b.id);
+    return rows
+      .map((r) => ({ id: Number(r.id), body: r.body, attempts: r.attempts }))
+      .sort((a, b) => a.id - b.id);
   });
 }
 

@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
-import { createRawEventStore } from './webhook-event.repository.ts';
 import { notifyWebhookStored } from './wake.ts';
+import { createRawEventStore } from './webhook-event.repository.ts';
 
 /** Constant-time string comparison (lengths compared first, as timingSafeEqual requires). */
 function safeEqual(a: Buffer, b: Buffer): boolean {
@@ -45,10 +45,16 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
       const token = Buffer.from(q['hub.verify_token'] ?? '');
       const ok = q['hub.mode'] === 'subscribe' && safeEqual(token, Buffer.from(deps.config.metaVerifyToken));
       if (!ok) {
-        deps.logger.warn({ security: 'webhook.verify_failed', ip: request.ip }, 'webhook verify handshake refused');
+        deps.logger.warn(
+          { security: 'webhook.verify_failed', ip: request.ip },
+          'webhook verify handshake refused',
+        );
         throw new AppError('WEBHOOK_VERIFY_FAILED');
       }
-      return reply.code(200).type('text/plain; charset=utf-8').send(q['hub.challenge'] ?? '');
+      return reply
+        .code(200)
+        .type('text/plain; charset=utf-8')
+        .send(q['hub.challenge'] ?? '');
     });
 
     app.post(PATH, async (request, reply) => {
@@ -56,7 +62,12 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
       const header = request.headers['x-hub-signature-256'];
       if (!verifySignature(deps.config.metaAppSecret, body, Array.isArray(header) ? header[0] : header)) {
         deps.logger.warn(
-          { security: 'webhook.signature_invalid', ip: request.ip, present: header !== undefined, bytes: body.length },
+          {
+            security: 'webhook.signature_invalid',
+            ip: request.ip,
+            present: header !== undefined,
+            bytes: body.length,
+          },
           'webhook signature rejected',
         );
         throw new AppError('WEBHOOK_SIGNATURE_INVALID');

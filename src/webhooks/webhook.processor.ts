@@ -4,7 +4,7 @@ import { recordFailure } from './failure.repository.ts';
 import { runItem } from './item.processor.ts';
 import { parseWebhookBody, sha256, type WebhookItem } from './meta-payload.parser.ts';
 
-export type ProcessDeps = Pick<AppDeps, 'database' | 'clock' | 'logger'>;
+export type ProcessDeps = Pick<AppDeps, 'database' | 'clock' | 'logger' | 'realtime'>;
 
 export type EventOutcome = { applied: number; duplicates: number; failed: number };
 
@@ -29,7 +29,14 @@ async function runOrRecord(
         field: item.field,
         code: 'ITEM_PROCESSING_FAILED',
         message,
-        item: 'message' in item ? item.message : 'status' in item ? item.status : 'echo' in item ? item.echo : null,
+        item:
+          'message' in item
+            ? item.message
+            : 'status' in item
+              ? item.status
+              : 'echo' in item
+                ? item.echo
+                : null,
         phoneNumberId: null,
         at: now,
       }),
@@ -81,6 +88,7 @@ export async function processWebhookEvent(
     })
     .where('id', '=', event.id)
     .execute();
+  if (outcome.applied > 0 || outcome.failed > 0) deps.realtime?.notify();
   return outcome;
 }
 
@@ -94,7 +102,11 @@ export async function retryFailure(
   failureId: string,
 ): Promise<{ resolved: boolean; message: string }> {
   const { db } = deps.database;
-  const failure = await db.selectFrom('processing_failures').selectAll().where('id', '=', failureId).executeTakeFirst();
+  const failure = await db
+    .selectFrom('processing_failures')
+    .selectAll()
+    .where('id', '=', failureId)
+    .executeTakeFirst();
   if (!failure) throw new AppError('NOT_FOUND', 'No such processing failure.');
   if (failure.resolved_at !== null) throw new AppError('FAILURE_NOT_RETRYABLE');
   const event = await db
@@ -136,5 +148,6 @@ export async function retryFailure(
     }))
     .where('id', '=', failureId)
     .execute();
+  deps.realtime?.notify();
   return { resolved, message: resolved ? 'Applied.' : message };
 }

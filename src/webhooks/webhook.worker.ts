@@ -1,9 +1,9 @@
 import type { AppDeps } from '../app-deps.ts';
 import type { Worker } from '../hub.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
-import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
-import { processWebhookEvent } from './webhook.processor.ts';
 import { onWebhookStored } from './wake.ts';
+import { processWebhookEvent } from './webhook.processor.ts';
+import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
 
 export type WebhookWorkerOptions = {
   /** Fallback poll when no in-process wake-up arrives (other nodes' events, crash leftovers). */
@@ -56,7 +56,9 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         await drain();
         if (Date.now() - lastSweep > 5_000) {
           lastSweep = Date.now();
-          await deps.database.db.transaction().execute((trx) => sweepUnappliedStatuses(trx, { at: deps.clock.now() }));
+          await deps.database.db
+            .transaction()
+            .execute((trx) => sweepUnappliedStatuses(trx, { at: deps.clock.now() }));
         }
       } catch (error) {
         deps.logger.error({ err: error }, 'webhook worker pass failed');

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import { assertWabaAccess, principalOf, requireRole } from '../auth/principal.ts';
+import { graphClientFor } from '../graph/graph-client.ts';
+import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
+import type { TemplateTable } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import { syncTemplates } from './template-sync.ts';
+
+function toApiTemplate(t: Selectable<TemplateTable>) {
+  return {
+    id: t.id,
+    waba_id: t.waba_id,
+    meta_template_id: t.meta_template_id,
+    name: t.name,
+    language: t.language,
+    category: t.category,
+    status: t.status,
+    reason: t.reason,
+    parameter_format: t.parameter_format,
+    components: parseJsonOr<unknown[]>(t.components_json, []),
+    status_changed_at: isoOrNull(t.status_changed_at),
+    updated_at: isoOrNull(t.updated_at),
+  };
+}
+
+/** `GET /api/templates?waba_id&status&name` and `POST /api/templates/sync` (refresh from Graph). */
+export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', apiAuthHook(deps));
+
+    app.get(
+      '/api/templates',
+      {
+        schema: {
+          querystring: z.object({
+            waba_id: z.string().optional(),
+            status: z.string().optional(),
+            name: z.string().optional(),
+          }),
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        let q = deps.database.db.selectFrom('templates').selectAll().orderBy('name').orderBy('language');
+        if (request.query.waba_id) q = q.where('waba_id', '=', request.query.waba_id);
+        if (request.query.status) q = q.where('status', '=', request.query.status.toUpperCase());
+        if (request.query.name) q = q.where('name', '=', request.query.name);
+        if (principal.wabaIds !== null) q = q.where('waba_id', 'in', [...principal.wabaIds, '']);
+        const rows = await q.execute();
+        return { data: rows.map(toApiTemplate), next_cursor: null };
+      },
+    );
+
+    app.post(
+      '/api/templates/sync',
+      { schema: { body: z.object({ waba_id: z.string().min(1).optional() }).optional() } },
+      async (request) => {
+        const principal = principalOf(request);
+        requireRole(principal, ['owner', 'admin', 'supervisor']);
+        let wabaIds: string[];
+        if (request.body?.waba_id) {
+          assertWabaAccess(principal, request.body.waba_id);
+          wabaIds = [request.body.waba_id];
+        } else {
+          const rows = await deps.database.db.selectFrom('wabas').select('id').execute();
+          const fromNumbers = await deps.database.db
+            .selectFrom('phone_numbers')
+            .select('waba_id')
+            .distinct()
+            .execute();
+          wabaIds = [...new Set([...rows.map((r) => r.id), ...fromNumbers.map((r) => r.waba_id)])].filter(
+            (id) => principal.wabaIds === null || principal.wabaIds.includes(id),
+          );
+        }
+        const graph = graphClientFor(deps.config);
+        const results = [];
+        for (const wabaId of wabaIds) {
+          const r = await syncTemplates({ db: deps.database.db, graph, now: deps.clock.now() }, wabaId);
+          if (!r.ok && wabaIds.length === 1) {
+            throw new AppError('GRAPH_REQUEST_FAILED', r.error.message, { meta_code: r.error.code });
+          }
+          results.push(
+            r.ok ? { waba_id: wabaId, synced: r.synced } : { waba_id: wabaId, error: r.error.message },
+          );
+        }
+        return { data: results };
+      },
+    );
+  };
+}
