@@ -2,8 +2,8 @@ import type { App } from '../app.ts';
 import { buildApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { ManualClock } from '../platform/clock.ts';
-import type { Dialect } from '../platform/db/database.ts';
 import { loadConfig } from '../platform/config.ts';
+import type { Dialect } from '../platform/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/databases.ts';
 import { insertUser } from '../users/users.repository.ts';
@@ -26,7 +26,10 @@ export type AccountsFixture = {
   close(): Promise<void>;
 };
 
-export async function startAccountsApp(dialect: Dialect, options: { publicUrl?: string } = {}): Promise<AccountsFixture> {
+export async function startAccountsApp(
+  dialect: Dialect,
+  options: { publicUrl?: string } = {},
+): Promise<AccountsFixture> {
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
   const config = loadConfig({
@@ -50,14 +53,27 @@ export async function startAccountsApp(dialect: Dialect, options: { publicUrl?: 
 }
 
 /** Two business accounts with one number, one contact and one open conversation each. */
-export async function seedInbox(deps: AppDeps): Promise<{ conversationA: string; conversationB: string; contactA: string; contactB: string }> {
+export async function seedInbox(
+  deps: AppDeps,
+): Promise<{ conversationA: string; conversationB: string; contactA: string; contactB: string }> {
   const db = deps.database.db;
   const now = deps.clock.now();
   for (const [waba, number, suffix] of [
     [WABA_A, NUMBER_A, 'a'],
     [WABA_B, NUMBER_B, 'b'],
   ] as const) {
-    await db.insertInto('wabas').values({ id: waba, name: `WABA ${suffix}`, owner_business_id: null, state: 'active', last_lifecycle_at: null, created_at: now, updated_at: now }).execute();
+    await db
+      .insertInto('wabas')
+      .values({
+        id: waba,
+        name: `WABA ${suffix}`,
+        owner_business_id: null,
+        state: 'active',
+        last_lifecycle_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     await db
       .insertInto('phone_numbers')
       .values({
@@ -123,7 +139,12 @@ export async function seedInbox(deps: AppDeps): Promise<{ conversationA: string;
       })
       .execute();
   }
-  return { conversationA: 'conversation-a', conversationB: 'conversation-b', contactA: 'contact-a', contactB: 'contact-b' };
+  return {
+    conversationA: 'conversation-a',
+    conversationB: 'conversation-b',
+    contactA: 'contact-a',
+    contactB: 'contact-b',
+  };
 }
 
 export type TestUser = { id: string; email: string; role: Role; token: string };

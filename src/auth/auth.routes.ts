@@ -7,7 +7,13 @@ import { getSettings } from '../settings/settings.ts';
 import { setPresence } from '../users/presence.ts';
 import { toApiUser } from '../users/user.mapper.ts';
 import { findUserByEmail, mfaRequiredFor, type UserRow } from '../users/users.repository.ts';
-import { confirmMfaEnrolment, disableMfa, remainingRecoveryCodes, startMfaEnrolment, verifySecondFactor } from './mfa.ts';
+import {
+  confirmMfaEnrolment,
+  disableMfa,
+  remainingRecoveryCodes,
+  startMfaEnrolment,
+  verifySecondFactor,
+} from './mfa.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyDecoy, verifyPassword } from './passwords.ts';
 import { principalOf } from './principal.ts';
 import { requestUser } from './request-user.ts';
@@ -39,8 +45,16 @@ function setSessionCookies(
   input: { sessionId: string; csrfToken: string; secure: boolean; maxAgeMs: number | null },
 ): void {
   reply.header('set-cookie', [
-    serializeCookie(SESSION_COOKIE, input.sessionId, { httpOnly: true, secure: input.secure, maxAgeMs: input.maxAgeMs }),
-    serializeCookie(CSRF_COOKIE, input.csrfToken, { httpOnly: false, secure: input.secure, maxAgeMs: input.maxAgeMs }),
+    serializeCookie(SESSION_COOKIE, input.sessionId, {
+      httpOnly: true,
+      secure: input.secure,
+      maxAgeMs: input.maxAgeMs,
+    }),
+    serializeCookie(CSRF_COOKIE, input.csrfToken, {
+      httpOnly: false,
+      secure: input.secure,
+      maxAgeMs: input.maxAgeMs,
+    }),
   ]);
 }
 
@@ -71,11 +85,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       const until = await lockedUntil(db, keys, now);
       if (until !== null) {
         reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
-        throw new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: Math.ceil((until - now) / 1000) });
+        throw new AppError('LOGIN_THROTTLED', undefined, {
+          retry_after_seconds: Math.ceil((until - now) / 1000),
+        });
       }
       const user = await findUserByEmail(db, email);
       const passwordOk =
-        user && user.disabled_at === null ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);
+        user && user.disabled_at === null
+          ? await verifyPassword(user.password_hash, password)
+          : await verifyDecoy(password);
       if (!user || !passwordOk) {
         await recordLoginFailure(db, keys, now);
         throw new AppError('LOGIN_FAILED');
@@ -107,7 +125,12 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     app.post('/api/auth/logout', async (request, reply) => {
       const ctx = request.accountSession;
       if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
-      setSessionCookies(reply, { sessionId: '', csrfToken: '', secure: isSecure(deps, request), maxAgeMs: 0 });
+      setSessionCookies(reply, {
+        sessionId: '',
+        csrfToken: '',
+        secure: isSecure(deps, request),
+        maxAgeMs: 0,
+      });
       reply.code(204);
       return reply.send();
     });
@@ -161,7 +184,11 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       const user = await requestUser(deps, request);
       if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
       const enrolment = await startMfaEnrolment(db, user, deps.clock.now());
-      return { secret: enrolment.secret, otpauth_url: enrolment.otpauthUrl, qr_data_url: enrolment.qrDataUrl };
+      return {
+        secret: enrolment.secret,
+        otpauth_url: enrolment.otpauthUrl,
+        qr_data_url: enrolment.qrDataUrl,
+      };
     });
 
     app.post(
@@ -175,6 +202,10 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           code: request.body.code,
           now: deps.clock.now(),
         });
+        // Sessions opened before MFA existed (on other devices) end; this one continues.
+        await revokeUserSessions(db, user.id, deps.clock.now(), {
+          exceptSessionHash: request.accountSession?.session.id,
+        });
         if (request.accountSession) await markSessionMfaOk(db, request.accountSession.session.id);
         return { recovery_codes: recoveryCodes };
       },
@@ -182,7 +213,11 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/auth/mfa/disable',
-      { schema: { body: z.object({ password: z.string().min(1).max(1024), code: z.string().min(1).max(16) }) } },
+      {
+        schema: {
+          body: z.object({ password: z.string().min(1).max(1024), code: z.string().min(1).max(16) }),
+        },
+      },
       async (request, reply) => {
         const user = await requestUser(deps, request);
         if (mfaRequiredFor(user.role, await getSettings(db))) {

@@ -1,6 +1,6 @@
+import type { InboxTables } from '../inbox/inbox.table.ts';
 import type { SettingTables } from '../settings/setting.table.ts';
 import type { TeamTables } from '../teams/team.table.ts';
-import type { InboxTables } from '../inbox/inbox.table.ts';
 import type { UserTables } from '../users/user.table.ts';
 
 /** A browser session; `id` is the SHA-256 of the opaque cookie value, never the value itself. */
@@ -9,7 +9,7 @@ export interface SessionTable {
   user_id: string;
   /** The double-submit CSRF token also sent in the readable `coexist_csrf` cookie. */
   csrf_token: string;
-  /** 1 once the session passed MFA or the user needs none; 0 while only MFA enrolment is allowed. */
+  /** 1 when the session was opened with a second factor (or MFA was enrolled in it); kept for the audit trail. */
   mfa_ok: number;
   ip: string | null;
   user_agent: string | null;
@@ -43,4 +43,3 @@ export interface AuthTables {
 
 /** Every table of the accounts part (migration 005), intersected into `DB` in schema.ts. */
 export type AccountsTables = AuthTables & UserTables & TeamTables & InboxTables & SettingTables;
-

@@ -7,7 +7,14 @@ import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
 import type { Principal } from './principal.ts';
-import { CSRF_COOKIE, CSRF_HEADER, parseCookies, resolveSession, SESSION_COOKIE, safeEqual } from './sessions.ts';
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  parseCookies,
+  resolveSession,
+  SESSION_COOKIE,
+  safeEqual,
+} from './sessions.ts';
 
 /** What a cookie-authenticated request carries besides its principal. */
 export type SessionContext = {
@@ -60,8 +67,10 @@ async function principalFromSession(deps: AppDeps, request: FastifyRequest): Pro
       throw new AppError('CSRF_TOKEN_INVALID');
     }
   }
+  // Decided from the user's current state, so switching "require MFA for everyone" on or off
+  // applies to live sessions at once.
   const mfaEnrolmentRequired =
-    session.mfa_ok === 0 || (user.mfa_enabled_at === null && mfaRequiredFor(user.role, await getSettings(db)));
+    user.mfa_enabled_at === null && mfaRequiredFor(user.role, await getSettings(db));
   request.accountSession = { session, cookieValue, mfaEnrolmentRequired };
   return principalForUser(db, user);
 }

@@ -6,7 +6,6 @@ import {
   seedInbox,
   startAccountsApp,
   type TestUser,
-  WABA_A,
   WABA_B,
 } from './accounts.testing.ts';
 import { isAllowed, routeFamily } from './policy.ts';
@@ -18,7 +17,12 @@ const WORKERS: Role[] = ['owner', 'admin', 'supervisor', 'agent'];
 const LEADS: Role[] = ['owner', 'admin', 'supervisor'];
 const ADMINS: Role[] = ['owner', 'admin'];
 
-type Case = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; body?: unknown; allowed: readonly Role[] };
+type Case = {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  allowed: readonly Role[];
+};
 
 /**
  * Every route family against every role, written out by hand from the rules in docs/security.md
@@ -42,7 +46,12 @@ const cases: Case[] = [
   { method: 'POST', url: '/api/conversations/:conv/notes', body: { body: 'call back' }, allowed: WORKERS },
   { method: 'GET', url: '/api/conversations/:conv/labels', allowed: ALL },
   { method: 'POST', url: '/api/conversations/:conv/labels', body: { label_id: 'nope' }, allowed: WORKERS },
-  { method: 'PATCH', url: '/api/contacts/:contact', body: { attributes: { tier: 'gold' } }, allowed: WORKERS },
+  {
+    method: 'PATCH',
+    url: '/api/contacts/:contact',
+    body: { attributes: { tier: 'gold' } },
+    allowed: WORKERS,
+  },
   { method: 'GET', url: '/api/labels', allowed: ALL },
   { method: 'POST', url: '/api/labels', body: { name: 'x' }, allowed: WORKERS },
   { method: 'DELETE', url: '/api/labels/missing', allowed: WORKERS },
@@ -59,7 +68,12 @@ const cases: Case[] = [
   { method: 'DELETE', url: '/api/teams/missing', allowed: ADMINS },
   { method: 'POST', url: '/api/teams/missing/members', body: { user_id: 'x' }, allowed: ADMINS },
   { method: 'GET', url: '/api/users', allowed: ADMINS },
-  { method: 'POST', url: '/api/users', body: { email: 'new@example.test', name: 'N', role: 'agent' }, allowed: ADMINS },
+  {
+    method: 'POST',
+    url: '/api/users',
+    body: { email: 'new@example.test', name: 'N', role: 'agent' },
+    allowed: ADMINS,
+  },
   { method: 'PATCH', url: '/api/users/missing', body: { name: 'x' }, allowed: ADMINS },
   { method: 'DELETE', url: '/api/users/missing', allowed: ADMINS },
   { method: 'GET', url: '/api/tokens', allowed: ADMINS },
@@ -89,8 +103,12 @@ describe('the policy table', () => {
   it('treats routes nobody listed as reads for GET and as admin writes otherwise', () => {
     expect(routeFamily('GET', '/api/campaigns')).toBe('read');
     for (const role of ROLES) {
-      expect(isAllowed(role, routeFamily('POST', '/api/campaigns'))).toBe(role === 'owner' || role === 'admin');
-      expect(isAllowed(role, routeFamily('PATCH', '/api/numbers/:id'))).toBe(role === 'owner' || role === 'admin');
+      expect(isAllowed(role, routeFamily('POST', '/api/campaigns'))).toBe(
+        role === 'owner' || role === 'admin',
+      );
+      expect(isAllowed(role, routeFamily('PATCH', '/api/numbers/:id'))).toBe(
+        role === 'owner' || role === 'admin',
+      );
     }
   });
 });
@@ -121,7 +139,10 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
   it('answers 401 UNAUTHENTICATED without a credential on every route', async () => {
     for (const c of cases) {
       const url = c.url.replace(':conv', seed.conversationA).replace(':contact', seed.contactA);
-      if (!fx.app.hasRoute({ method: c.method, url: c.url.replace(':conv', ':id').replace(':contact', ':id') })) continue;
+      if (
+        !fx.app.hasRoute({ method: c.method, url: c.url.replace(':conv', ':id').replace(':contact', ':id') })
+      )
+        continue;
       const res = await call(null, c.method, url, c.body);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 401 });
     }
@@ -144,7 +165,10 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
         expect({ status: res.statusCode, body: res.json() }).not.toMatchObject({ status: 403 });
         expect(res.statusCode).not.toBe(401);
       } else {
-        expect({ status: res.statusCode, code: res.json().error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+        expect({ status: res.statusCode, code: res.json().error?.code }).toEqual({
+          status: 403,
+          code: 'FORBIDDEN',
+        });
       }
     });
   });
@@ -153,20 +177,34 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
     const admin = users.admin;
     const conv = seed.conversationB;
     expect((await call(admin, 'GET', `/api/conversations/${conv}`)).statusCode).toBe(404);
-    expect((await call(admin, 'PATCH', `/api/conversations/${conv}`, { status: 'resolved' })).statusCode).toBe(404);
+    expect(
+      (await call(admin, 'PATCH', `/api/conversations/${conv}`, { status: 'resolved' })).statusCode,
+    ).toBe(404);
     expect((await call(admin, 'GET', `/api/conversations/${conv}/notes`)).statusCode).toBe(404);
-    expect((await call(admin, 'POST', `/api/conversations/${conv}/notes`, { body: 'x' })).statusCode).toBe(404);
-    expect((await call(users.supervisor, 'POST', `/api/conversations/${conv}/take-over`)).statusCode).toBe(404);
-    expect((await call(admin, 'PATCH', `/api/contacts/${seed.contactB}`, { attributes: { a: 1 } })).statusCode).toBe(404);
+    expect((await call(admin, 'POST', `/api/conversations/${conv}/notes`, { body: 'x' })).statusCode).toBe(
+      404,
+    );
+    expect((await call(users.supervisor, 'POST', `/api/conversations/${conv}/take-over`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await call(admin, 'PATCH', `/api/contacts/${seed.contactB}`, { attributes: { a: 1 } })).statusCode,
+    ).toBe(404);
     const list = (await call(admin, 'GET', '/api/conversations')).json() as { data: { id: string }[] };
     expect(list.data.map((c) => c.id)).toEqual([seed.conversationA]);
 
     // Rows the other account's admin creates stay invisible.
-    const team = (await call(userB, 'POST', '/api/teams', { name: 'B team' })).json() as { id: string; waba_id: string };
+    const team = (await call(userB, 'POST', '/api/teams', { name: 'B team' })).json() as {
+      id: string;
+      waba_id: string;
+    };
     expect(team.waba_id).toBe(WABA_B);
     const label = (await call(userB, 'POST', '/api/labels', { name: 'B label' })).json() as { id: string };
-    const reply = (await call(userB, 'POST', '/api/canned-replies', { shortcut: 'b', text: 'B' })).json() as { id: string };
-    const ids = async (url: string) => ((await call(admin, 'GET', url)).json() as { data: { id: string }[] }).data.map((r) => r.id);
+    const reply = (await call(userB, 'POST', '/api/canned-replies', { shortcut: 'b', text: 'B' })).json() as {
+      id: string;
+    };
+    const ids = async (url: string) =>
+      ((await call(admin, 'GET', url)).json() as { data: { id: string }[] }).data.map((r) => r.id);
     expect(await ids('/api/teams')).not.toContain(team.id);
     expect(await ids('/api/labels')).not.toContain(label.id);
     expect(await ids('/api/canned-replies')).not.toContain(reply.id);
@@ -176,10 +214,12 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
     expect((await call(admin, 'PATCH', `/api/teams/${team.id}`, { name: 'x' })).statusCode).toBe(404);
     // …nor can its label be put on this account's conversation, or its agent be assigned here.
     expect(
-      (await call(admin, 'PATCH', `/api/conversations/${seed.conversationA}`, { labels: [label.id] })).statusCode,
+      (await call(admin, 'PATCH', `/api/conversations/${seed.conversationA}`, { labels: [label.id] }))
+        .statusCode,
     ).toBe(400);
     expect(
-      (await call(admin, 'PATCH', `/api/conversations/${seed.conversationA}`, { assignee_user_id: userB.id })).statusCode,
+      (await call(admin, 'PATCH', `/api/conversations/${seed.conversationA}`, { assignee_user_id: userB.id }))
+        .statusCode,
     ).toBe(400);
     // An admin cannot grant an account it does not have.
     const grant = await call(admin, 'POST', '/api/users', {
@@ -191,14 +231,20 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
     expect(grant.statusCode).toBe(403);
     const token = await call(admin, 'POST', '/api/tokens', { name: 't', role: 'agent', waba_id: WABA_B });
     expect(token.statusCode).toBe(403);
-    const overview = (await call(admin, 'GET', '/api/supervisor/overview')).json() as { by_status: { open: number; pending: number; resolved: number } };
+    const overview = (await call(admin, 'GET', '/api/supervisor/overview')).json() as {
+      by_status: { open: number; pending: number; resolved: number };
+    };
     const total = overview.by_status.open + overview.by_status.pending + overview.by_status.resolved;
     expect(total).toBe(1);
   });
 
   it('keeps owners out of an admin’s reach', async () => {
     const admin = users.admin;
-    const create = await call(admin, 'POST', '/api/users', { email: 'o2@example.test', name: 'O2', role: 'owner' });
+    const create = await call(admin, 'POST', '/api/users', {
+      email: 'o2@example.test',
+      name: 'O2',
+      role: 'owner',
+    });
     expect(create.statusCode).toBe(403);
     const change = await call(admin, 'PATCH', `/api/users/${users.owner.id}`, { name: 'Renamed' });
     expect(change.statusCode).toBe(403);
@@ -209,14 +255,20 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
     const ownerToken = await call(admin, 'POST', '/api/tokens', { name: 't', role: 'owner' });
     expect(ownerToken.statusCode).toBe(403);
     // The owner can.
-    const byOwner = await call(users.owner, 'POST', '/api/users', { email: 'o2@example.test', name: 'O2', role: 'owner' });
+    const byOwner = await call(users.owner, 'POST', '/api/users', {
+      email: 'o2@example.test',
+      name: 'O2',
+      role: 'owner',
+    });
     expect(byOwner.statusCode).toBe(201);
     expect(byOwner.json().password).toEqual(expect.any(String));
   });
 
   it('lets an agent reassign only conversations that are unassigned or theirs', async () => {
     const conv = `/api/conversations/${seed.conversationA}`;
-    expect((await call(users.supervisor, 'PATCH', conv, { assignee_user_id: users.supervisor.id })).statusCode).toBe(200);
+    expect(
+      (await call(users.supervisor, 'PATCH', conv, { assignee_user_id: users.supervisor.id })).statusCode,
+    ).toBe(200);
     const steal = await call(users.agent, 'PATCH', conv, { assignee_user_id: users.agent.id });
     expect(steal.statusCode).toBe(403);
     expect((await call(users.agent, 'PATCH', conv, { status: 'pending' })).statusCode).toBe(200);

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
-import { AppError } from '../platform/errors.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { UserTable } from '../users/user.table.ts';
 
@@ -13,7 +13,9 @@ export const RECOVERY_CODE_COUNT = 10;
 const EPOCH_TOLERANCE_S = 30;
 
 function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(code.replace(/[^a-z0-9]/gi, '').toLowerCase()).digest('hex');
+  return createHash('sha256')
+    .update(code.replace(/[^a-z0-9]/gi, '').toLowerCase())
+    .digest('hex');
 }
 
 /** `xxxxx-xxxxx`, 50 bits of base32-ish randomness; shown once, stored as SHA-256. */
@@ -67,9 +69,18 @@ export async function confirmMfaEnrolment(
   db: Kysely<DB>,
   input: { userId: string; code: string; now: number },
 ): Promise<{ recoveryCodes: string[] }> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', input.userId).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', input.userId)
+    .executeTakeFirstOrThrow();
   if (!user.mfa_pending_secret) throw new AppError('CONFLICT', 'Start MFA enrolment first.');
-  const step = await matchTotp({ secret: user.mfa_pending_secret, code: input.code, now: input.now, afterStep: null });
+  const step = await matchTotp({
+    secret: user.mfa_pending_secret,
+    code: input.code,
+    now: input.now,
+    afterStep: null,
+  });
   if (step === null) throw new AppError('MFA_INVALID');
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await db.transaction().execute(async (trx) => {
@@ -156,7 +167,13 @@ export async function disableMfa(db: Kysely<DB>, userId: string, now: number): P
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ mfa_secret: null, mfa_pending_secret: null, mfa_enabled_at: null, mfa_last_step: null, updated_at: now })
+      .set({
+        mfa_secret: null,
+        mfa_pending_secret: null,
+        mfa_enabled_at: null,
+        mfa_last_step: null,
+        updated_at: now,
+      })
       .where('id', '=', userId)
       .execute();
     await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();

@@ -41,7 +41,11 @@ export async function lockedUntil(db: Kysely<DB>, keys: ThrottleKeys, now: numbe
 export async function recordLoginFailure(db: Kysely<DB>, keys: ThrottleKeys, now: number): Promise<void> {
   for (const { key, limit } of keysOf(keys)) {
     await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('login_throttles').selectAll().where('key', '=', key).executeTakeFirst();
+      const row = await trx
+        .selectFrom('login_throttles')
+        .selectAll()
+        .where('key', '=', key)
+        .executeTakeFirst();
       const fresh = !row || now - row.window_started_at >= THROTTLE_WINDOW_MS;
       const failures = fresh ? 1 : row.failures + 1;
       const windowStart = fresh ? now : row.window_started_at;

@@ -64,18 +64,29 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
       return { id, token, name, role, waba_id: wabaId, prefix: token.slice(0, 10), created_at: iso(now) };
     });
 
-    app.delete('/api/tokens/:id', { schema: { params: z.object({ id: z.string().min(1) }) } }, async (request, reply) => {
-      const principal = principalOf(request);
-      const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', request.params.id).executeTakeFirst();
-      if (!row || (principal.wabaIds !== null && (row.waba_id === null || !principal.wabaIds.includes(row.waba_id)))) {
-        throw new AppError('NOT_FOUND', 'No such token.');
-      }
-      if (row.scopes === 'owner' && principal.role !== 'owner') {
-        throw new AppError('FORBIDDEN', 'Only an owner can revoke owner tokens.');
-      }
-      await revokeApiToken(db, row.id, deps.clock.now());
-      reply.code(204);
-      return reply.send();
-    });
+    app.delete(
+      '/api/tokens/:id',
+      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const row = await db
+          .selectFrom('api_tokens')
+          .selectAll()
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (
+          !row ||
+          (principal.wabaIds !== null && (row.waba_id === null || !principal.wabaIds.includes(row.waba_id)))
+        ) {
+          throw new AppError('NOT_FOUND', 'No such token.');
+        }
+        if (row.scopes === 'owner' && principal.role !== 'owner') {
+          throw new AppError('FORBIDDEN', 'Only an owner can revoke owner tokens.');
+        }
+        await revokeApiToken(db, row.id, deps.clock.now());
+        reply.code(204);
+        return reply.send();
+      },
+    );
   };
 }

@@ -34,7 +34,11 @@ function toApi(r: CannedReplyTable) {
 
 /** The business account a reply of this team belongs to (the team's), checking the caller sees the team. */
 async function teamScope(db: Kysely<DB>, principal: Principal, teamId: string): Promise<string | null> {
-  const team = await db.selectFrom('teams').select(['id', 'waba_id']).where('id', '=', teamId).executeTakeFirst();
+  const team = await db
+    .selectFrom('teams')
+    .select(['id', 'waba_id'])
+    .where('id', '=', teamId)
+    .executeTakeFirst();
   if (!team) throw new AppError('VALIDATION_FAILED', 'No such team.');
   assertScoped(principal, team.waba_id, 'team');
   return team.waba_id;
@@ -72,16 +76,24 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.get(
       '/api/canned-replies',
-      { schema: { querystring: z.object({ team_id: z.string().min(1).optional(), q: z.string().max(100).optional() }) } },
+      {
+        schema: {
+          querystring: z.object({ team_id: z.string().min(1).optional(), q: z.string().max(100).optional() }),
+        },
+      },
       async (request) => {
         const principal = principalOf(request);
-        let rows = (await db.selectFrom('canned_replies').selectAll().orderBy('shortcut').orderBy('id').execute()).filter(
-          (r) => canSeeScoped(principal, r.waba_id),
-        );
+        let rows = (
+          await db.selectFrom('canned_replies').selectAll().orderBy('shortcut').orderBy('id').execute()
+        ).filter((r) => canSeeScoped(principal, r.waba_id));
         if (principal.role === 'agent' && principal.userId) {
           const mine = new Set(
             (
-              await db.selectFrom('team_members').select('team_id').where('user_id', '=', principal.userId).execute()
+              await db
+                .selectFrom('team_members')
+                .select('team_id')
+                .where('user_id', '=', principal.userId)
+                .execute()
             ).map((m) => m.team_id),
           );
           rows = rows.filter((r) => r.team_id === null || mine.has(r.team_id));
@@ -90,7 +102,9 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
         if (team_id) rows = rows.filter((r) => r.team_id === null || r.team_id === team_id);
         if (q) {
           const needle = q.toLowerCase();
-          rows = rows.filter((r) => r.shortcut.toLowerCase().includes(needle) || r.text.toLowerCase().includes(needle));
+          rows = rows.filter(
+            (r) => r.shortcut.toLowerCase().includes(needle) || r.text.toLowerCase().includes(needle),
+          );
         }
         return { data: rows.map(toApi), next_cursor: null };
       },
@@ -112,7 +126,9 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
         const principal = principalOf(request);
         const teamId = request.body.team_id ?? null;
         const wabaId =
-          teamId !== null ? await teamScope(db, principal, teamId) : scopeForNewRow(principal, request.body.waba_id);
+          teamId !== null
+            ? await teamScope(db, principal, teamId)
+            : scopeForNewRow(principal, request.body.waba_id);
         await assertShortcutFree(db, { shortcut: request.body.shortcut, teamId, wabaId });
         const now = deps.clock.now();
         const row: CannedReplyTable = {
@@ -147,7 +163,12 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
           ...(request.body.text !== undefined ? { text: request.body.text } : {}),
           updated_at: deps.clock.now(),
         };
-        await assertShortcutFree(db, { shortcut: next.shortcut, teamId: row.team_id, wabaId: row.waba_id, exceptId: row.id });
+        await assertShortcutFree(db, {
+          shortcut: next.shortcut,
+          teamId: row.team_id,
+          wabaId: row.waba_id,
+          exceptId: row.id,
+        });
         await db
           .updateTable('canned_replies')
           .set({ shortcut: next.shortcut, text: next.text, updated_at: next.updated_at })

@@ -63,7 +63,11 @@ export function contactAttributesRoutes(deps: AppDeps): FastifyPluginAsync {
             .execute();
           await recordDomainEvent(
             trx,
-            { type: 'contact.changed', phoneNumberId: contact.phone_number_id, payload: { contact_id: contact.id } },
+            {
+              type: 'contact.changed',
+              phoneNumberId: contact.phone_number_id,
+              payload: { contact_id: contact.id },
+            },
             now,
           );
           return { ...contact, attributes_json, updated_at: now };

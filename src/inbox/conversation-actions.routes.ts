@@ -6,8 +6,8 @@ import { principalOf } from '../auth/principal.ts';
 import { requestUser } from '../auth/request-user.ts';
 import { conversationChanged } from '../conversations/conversation.repository.ts';
 import { AppError } from '../platform/errors.ts';
-import { assertLabelsUsable, conversationView, patchConversation } from './conversation-actions.ts';
 import { conversationFor } from './conversation-access.ts';
+import { assertLabelsUsable, conversationView, patchConversation } from './conversation-actions.ts';
 import { labelsForConversations } from './labels.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
@@ -42,7 +42,10 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
       return patchConversation(deps, {
         principal,
         conversationId: row.id,
-        patch: { assignee_user_id: user.id, ...(row.status === 'resolved' ? { status: 'open' as const } : {}) },
+        patch: {
+          assignee_user_id: user.id,
+          ...(row.status === 'resolved' ? { status: 'open' as const } : {}),
+        },
       });
     });
 
@@ -65,7 +68,11 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
             .values({ conversation_id: row.id, label_id: request.body.label_id, created_at: now })
             .onConflict((oc) => oc.columns(['conversation_id', 'label_id']).doNothing())
             .execute();
-          await conversationChanged(trx, { phoneNumberId: row.phone_number_id, conversationId: row.id, at: now });
+          await conversationChanged(trx, {
+            phoneNumberId: row.phone_number_id,
+            conversationId: row.id,
+            at: now,
+          });
         });
         deps.realtime?.notify();
         return conversationView(deps, principal, row.id);
@@ -86,7 +93,11 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
             .where('label_id', '=', request.params.labelId)
             .executeTakeFirst();
           if (Number(result.numDeletedRows) > 0) {
-            await conversationChanged(trx, { phoneNumberId: row.phone_number_id, conversationId: row.id, at: now });
+            await conversationChanged(trx, {
+              phoneNumberId: row.phone_number_id,
+              conversationId: row.id,
+              at: now,
+            });
           }
           return Number(result.numDeletedRows);
         });

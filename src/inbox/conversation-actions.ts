@@ -26,23 +26,39 @@ async function assertAssignable(db: Kysely<DB>, userId: string, wabaId: string):
   }
   const scope = await wabaScopeOf(db, user);
   if (scope !== null && !scope.includes(wabaId)) {
-    throw new AppError('VALIDATION_FAILED', "The assignee has no access to this conversation's business account.");
+    throw new AppError(
+      'VALIDATION_FAILED',
+      "The assignee has no access to this conversation's business account.",
+    );
   }
 }
 
 async function assertTeamUsable(db: Kysely<DB>, teamId: string, wabaId: string): Promise<void> {
-  const team = await db.selectFrom('teams').select(['id', 'waba_id']).where('id', '=', teamId).executeTakeFirst();
+  const team = await db
+    .selectFrom('teams')
+    .select(['id', 'waba_id'])
+    .where('id', '=', teamId)
+    .executeTakeFirst();
   if (!team || (team.waba_id !== null && team.waba_id !== wabaId)) {
     throw new AppError('VALIDATION_FAILED', 'No such team for this business account.');
   }
 }
 
-export async function assertLabelsUsable(db: Kysely<DB>, labelIds: readonly string[], wabaId: string): Promise<void> {
+export async function assertLabelsUsable(
+  db: Kysely<DB>,
+  labelIds: readonly string[],
+  wabaId: string,
+): Promise<void> {
   if (labelIds.length === 0) return;
-  const rows = await db.selectFrom('labels').select(['id', 'waba_id']).where('id', 'in', [...labelIds]).execute();
+  const rows = await db
+    .selectFrom('labels')
+    .select(['id', 'waba_id'])
+    .where('id', 'in', [...labelIds])
+    .execute();
   const usable = new Set(rows.filter((l) => l.waba_id === null || l.waba_id === wabaId).map((l) => l.id));
   const missing = labelIds.filter((id) => !usable.has(id));
-  if (missing.length) throw new AppError('VALIDATION_FAILED', 'No such label for this business account.', { missing });
+  if (missing.length)
+    throw new AppError('VALIDATION_FAILED', 'No such label for this business account.', { missing });
 }
 
 /**
@@ -93,7 +109,11 @@ export async function patchConversation(
           .execute();
       }
     }
-    await conversationChanged(trx, { phoneNumberId: current.row.phone_number_id, conversationId: current.row.id, at: now });
+    await conversationChanged(trx, {
+      phoneNumberId: current.row.phone_number_id,
+      conversationId: current.row.id,
+      at: now,
+    });
   });
   deps.realtime?.notify();
   return conversationView(deps, principal, current.row.id);

@@ -16,7 +16,8 @@ export function conversationHasLabel(label: string): Expression<SqlBool> {
  * (a token without a user matches nothing).
  */
 export function conversationAssignedTo(assignee: string, callerUserId: string | null): Expression<SqlBool> {
-  if (assignee === 'unassigned' || assignee === 'none') return sql<SqlBool>`conversations.assignee_user_id is null`;
+  if (assignee === 'unassigned' || assignee === 'none')
+    return sql<SqlBool>`conversations.assignee_user_id is null`;
   const userId = assignee === 'me' ? callerUserId : assignee;
   if (userId === null) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`conversations.assignee_user_id = ${userId}`;

@@ -31,7 +31,10 @@ export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
     app.get('/api/labels', async (request) => {
       const principal = principalOf(request);
       const rows = await db.selectFrom('labels').selectAll().orderBy('name').orderBy('id').execute();
-      return { data: rows.filter((l) => canSeeScoped(principal, l.waba_id)).map(toApiLabel), next_cursor: null };
+      return {
+        data: rows.filter((l) => canSeeScoped(principal, l.waba_id)).map(toApiLabel),
+        next_cursor: null,
+      };
     });
 
     app.post(
@@ -83,7 +86,11 @@ export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
           ...(request.body.name !== undefined ? { name: request.body.name } : {}),
           ...(request.body.color !== undefined ? { color: request.body.color } : {}),
         };
-        await db.updateTable('labels').set({ name: next.name, color: next.color }).where('id', '=', label.id).execute();
+        await db
+          .updateTable('labels')
+          .set({ name: next.name, color: next.color })
+          .where('id', '=', label.id)
+          .execute();
         return toApiLabel(next);
       },
     );

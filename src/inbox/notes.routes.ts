@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { iso } from '../auth/request-user.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import { newId } from '../platform/ids.ts';
+import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import { conversationFor } from './conversation-access.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
@@ -75,7 +75,11 @@ export function notesRoutes(deps: AppDeps): FastifyPluginAsync {
         });
         deps.realtime?.notify();
         const author = principal.userId
-          ? await db.selectFrom('users').select(['id', 'name']).where('id', '=', principal.userId).executeTakeFirst()
+          ? await db
+              .selectFrom('users')
+              .select(['id', 'name'])
+              .where('id', '=', principal.userId)
+              .executeTakeFirst()
           : undefined;
         reply.code(201);
         return {

@@ -25,7 +25,11 @@ export function supervisorRoutes(deps: AppDeps): FastifyPluginAsync {
       let q = db
         .selectFrom('conversations')
         .innerJoin('phone_numbers', 'phone_numbers.id', 'conversations.phone_number_id')
-        .select(['conversations.status', 'conversations.assignee_user_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .select([
+          'conversations.status',
+          'conversations.assignee_user_id',
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
         .groupBy(['conversations.status', 'conversations.assignee_user_id']);
       if (principal.wabaIds !== null) {
         q = q.where('phone_numbers.waba_id', 'in', principal.wabaIds.length ? [...principal.wabaIds] : ['']);
@@ -40,7 +44,9 @@ export function supervisorRoutes(deps: AppDeps): FastifyPluginAsync {
         counts[g.status] += n;
         byAssignee.set(g.assignee_user_id, counts);
       }
-      const users = (await visibleUsers(db, principal)).filter((u) => u.disabled_at === null && u.role !== 'auditor');
+      const users = (await visibleUsers(db, principal)).filter(
+        (u) => u.disabled_at === null && u.role !== 'auditor',
+      );
       const api = await toApiUsers(db, users, now);
       return {
         generated_at: iso(now),

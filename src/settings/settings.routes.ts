@@ -18,7 +18,9 @@ export function settingsRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/settings',
       { schema: { body: z.object({ require_mfa_for_all: z.boolean().optional() }) } },
       async (request) =>
-        toApi(await updateSettings(db, { requireMfaForAll: request.body.require_mfa_for_all }, deps.clock.now())),
+        toApi(
+          await updateSettings(db, { requireMfaForAll: request.body.require_mfa_for_all }, deps.clock.now()),
+        ),
     );
   };
 }

@@ -15,7 +15,11 @@ export async function getSettings(db: Kysely<DB>): Promise<Settings> {
   return out;
 }
 
-export async function updateSettings(db: Kysely<DB>, patch: Partial<Settings>, now: number): Promise<Settings> {
+export async function updateSettings(
+  db: Kysely<DB>,
+  patch: Partial<Settings>,
+  now: number,
+): Promise<Settings> {
   if (patch.requireMfaForAll !== undefined) {
     const value_json = JSON.stringify(patch.requireMfaForAll);
     await db

@@ -46,7 +46,8 @@ async function addMember(db: Kysely<DB>, principal: Principal, team: TeamTable, 
   const scope = await wabaScopeOf(db, user);
   const coversTeam = team.waba_id === null || scope === null || scope.includes(team.waba_id);
   if (!scopesOverlap(scope, principal.wabaIds)) throw new AppError('NOT_FOUND', 'No such user.');
-  if (!coversTeam) throw new AppError('VALIDATION_FAILED', "The user has no access to the team's business account.");
+  if (!coversTeam)
+    throw new AppError('VALIDATION_FAILED', "The user has no access to the team's business account.");
   await db
     .insertInto('team_members')
     .values({ team_id: team.id, user_id: userId, created_at: now })
@@ -62,8 +63,8 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.get('/api/teams', async (request) => {
       const principal = principalOf(request);
-      const teams = (await db.selectFrom('teams').selectAll().orderBy('name').orderBy('id').execute()).filter((t) =>
-        canSeeScoped(principal, t.waba_id),
+      const teams = (await db.selectFrom('teams').selectAll().orderBy('name').orderBy('id').execute()).filter(
+        (t) => canSeeScoped(principal, t.waba_id),
       );
       return { data: await toApiTeams(db, teams), next_cursor: null };
     });
@@ -108,7 +109,11 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const team = await visibleTeam(db, principalOf(request), request.params.id);
         const now = deps.clock.now();
-        await db.updateTable('teams').set({ name: request.body.name, updated_at: now }).where('id', '=', team.id).execute();
+        await db
+          .updateTable('teams')
+          .set({ name: request.body.name, updated_at: now })
+          .where('id', '=', team.id)
+          .execute();
         const [out] = await toApiTeams(db, [{ ...team, name: request.body.name, updated_at: now }]);
         return out;
       },
@@ -120,7 +125,11 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('team_members').where('team_id', '=', team.id).execute();
         await trx.deleteFrom('canned_replies').where('team_id', '=', team.id).execute();
-        await trx.updateTable('conversations').set({ team_id: null, updated_at: now }).where('team_id', '=', team.id).execute();
+        await trx
+          .updateTable('conversations')
+          .set({ team_id: null, updated_at: now })
+          .where('team_id', '=', team.id)
+          .execute();
         await trx.deleteFrom('teams').where('id', '=', team.id).execute();
       });
       reply.code(204);

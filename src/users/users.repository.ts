@@ -38,7 +38,13 @@ export async function wabaScopeOf(db: Kysely<DB>, user: UserRow): Promise<string
 }
 
 export async function principalForUser(db: Kysely<DB>, user: UserRow): Promise<Principal> {
-  return { kind: 'user', id: user.id, userId: user.id, role: user.role, wabaIds: await wabaScopeOf(db, user) };
+  return {
+    kind: 'user',
+    id: user.id,
+    userId: user.id,
+    role: user.role,
+    wabaIds: await wabaScopeOf(db, user),
+  };
 }
 
 export async function insertUser(

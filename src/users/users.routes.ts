@@ -56,7 +56,10 @@ export async function visibleUsers(db: Kysely<DB>, principal: Principal): Promis
           eb(
             'id',
             'in',
-            eb.selectFrom('user_wabas').select('user_id').where('waba_id', 'in', [...scope]),
+            eb
+              .selectFrom('user_wabas')
+              .select('user_id')
+              .where('waba_id', 'in', [...scope]),
           ),
         ]),
       );
@@ -124,9 +127,14 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
         throw new AppError('FORBIDDEN', 'Only an owner can create owners.');
       }
       const scope =
-        body.role === 'owner' ? null : body.waba_ids === undefined ? (principal.wabaIds ?? null) : body.waba_ids;
+        body.role === 'owner'
+          ? null
+          : body.waba_ids === undefined
+            ? (principal.wabaIds ?? null)
+            : body.waba_ids;
       checkGrantedScope(principal, scope);
-      if (await findUserByEmail(db, body.email)) throw new AppError('CONFLICT', 'A user with this email exists.');
+      if (await findUserByEmail(db, body.email))
+        throw new AppError('CONFLICT', 'A user with this email exists.');
       const password = body.password ?? generatePassword();
       const user = await insertUser(db, {
         email: body.email,
@@ -149,7 +157,8 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
       if (body.role === 'owner' && principal.role !== 'owner') {
         throw new AppError('FORBIDDEN', 'Only an owner can make owners.');
       }
-      const demotesOwner = user.role === 'owner' && ((body.role && body.role !== 'owner') || body.disabled === true);
+      const demotesOwner =
+        user.role === 'owner' && ((body.role && body.role !== 'owner') || body.disabled === true);
       if (demotesOwner && (await countActiveOwners(db)) <= 1) {
         throw new AppError('CONFLICT', 'The last owner cannot be demoted or disabled.');
       }
@@ -172,7 +181,12 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
         await setUserWabas(db, user.id, body.role === 'owner' ? null : (body.waba_ids ?? null), now);
       }
       if (body.reset_mfa) await disableMfa(db, user.id, now);
-      if (body.password !== undefined || body.disabled === true || body.reset_mfa || body.role !== undefined) {
+      if (
+        body.password !== undefined ||
+        body.disabled === true ||
+        body.reset_mfa ||
+        body.role !== undefined
+      ) {
         await revokeUserSessions(db, user.id, now);
       }
       const [out] = await toApiUsers(db, [(await findUser(db, user.id))!], now);
@@ -189,7 +203,11 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
       }
       // Deleting disables: the user's name stays on the messages and notes they wrote.
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('users').set({ disabled_at: now, updated_at: now }).where('id', '=', user.id).execute();
+        await trx
+          .updateTable('users')
+          .set({ disabled_at: now, updated_at: now })
+          .where('id', '=', user.id)
+          .execute();
         await trx.deleteFrom('team_members').where('user_id', '=', user.id).execute();
         await trx
           .updateTable('conversations')
@@ -197,7 +215,12 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('assignee_user_id', '=', user.id)
           .where('status', '!=', 'resolved')
           .execute();
-        await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', user.id).where('revoked_at', 'is', null).execute();
+        await trx
+          .updateTable('api_tokens')
+          .set({ revoked_at: now })
+          .where('user_id', '=', user.id)
+          .where('revoked_at', 'is', null)
+          .execute();
       });
       await revokeUserSessions(db, user.id, now);
       reply.code(204);
@@ -210,7 +233,13 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
       );
       const api = await toApiUsers(db, users, deps.clock.now());
       return {
-        data: api.map((u) => ({ id: u.id, name: u.name, role: u.role, presence: u.presence, team_ids: u.team_ids })),
+        data: api.map((u) => ({
+          id: u.id,
+          name: u.name,
+          role: u.role,
+          presence: u.presence,
+          team_ids: u.team_ids,
+        })),
         next_cursor: null,
       };
     });
