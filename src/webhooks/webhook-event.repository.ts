@@ -43,7 +43,9 @@ export function createRawEventStore(
             .execute();
           // RETURNING gives ids in insertion order on both dialects for a single multi-row insert.
           const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-          batch.forEach((w, i) => w.resolve(ids[i] as number));
+          batch.forEach((w, i) => {
+            w.resolve(ids[i] as number);
+          });
           options.onCommitted?.(ids);
         } catch (error) {
           for (const w of batch) w.reject(error);
