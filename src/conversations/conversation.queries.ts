@@ -15,6 +15,8 @@ export type ConversationListFilter = {
   /** A user id, or `null` for unassigned conversations. */
   assigneeUserId?: string | null | undefined;
   teamId?: string | undefined;
+  /** Only conversations carrying this label id. */
+  labelId?: string | undefined;
   /** Search over the contact's name, username and phone number. */
   q?: string | undefined;
   cursor?: string | undefined;
@@ -35,6 +37,12 @@ export async function listConversations(
   else if (filter.assigneeUserId !== undefined)
     query = query.where('assignee_user_id', '=', filter.assigneeUserId);
   if (filter.teamId) query = query.where('team_id', '=', filter.teamId);
+  if (filter.labelId) {
+    const labelId = filter.labelId;
+    query = query.where('conversations.id', 'in', (eb) =>
+      eb.selectFrom('conversation_labels').select('conversation_id').where('label_id', '=', labelId),
+    );
+  }
   if (filter.q?.trim()) {
     const q = filter.q;
     query = query.where('contact_id', 'in', (eb) =>

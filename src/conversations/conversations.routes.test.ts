@@ -146,6 +146,50 @@ describe.each(testDialects)('conversations API on %s', (dialect) => {
       conversation_id: 'c-other',
       contact_id: 'k-other',
     });
+    await db
+      .insertInto('users')
+      .values({
+        id: 'u-1',
+        email: 'marta@example.com',
+        name: 'Marta',
+        role: 'agent',
+        password_hash: 'x',
+        all_wabas: 1,
+        mfa_secret: null,
+        mfa_pending_secret: null,
+        mfa_enabled_at: null,
+        mfa_last_step: null,
+        presence: 'online',
+        presence_at: null,
+        last_login_at: null,
+        disabled_at: null,
+        created_at: T0,
+        updated_at: T0,
+      })
+      .execute();
+    await seedMessage(db, {
+      ...base,
+      id: 'm-0',
+      timestamp: T0 - 3000,
+      direction: 'outbound',
+      origin: 'agent',
+      author_user_id: 'u-1',
+      status: 'failed',
+      error_json: JSON.stringify({
+        code: 131047,
+        title: 'Re-engagement message',
+        message: 'Re-engagement message',
+        error_data: { details: 'More than 24 hours have passed.' },
+      }),
+    });
+    await db
+      .insertInto('labels')
+      .values({ id: 'l-vip', name: 'VIP', color: 'gold', waba_id: null, created_at: T0 })
+      .execute();
+    await db
+      .insertInto('conversation_labels')
+      .values({ conversation_id: 'c-x2', label_id: 'l-vip', created_at: T0 })
+      .execute();
     h.clock.set(T0 + 10_000);
     auth = { authorization: `Bearer ${await h.token()}` };
   });
@@ -202,6 +246,12 @@ describe.each(testDialects)('conversations API on %s', (dialect) => {
     expect(await ids('assignee=u-1')).toEqual(['c-ana']);
     expect(await ids('assignee=none&status=open&limit=3')).toEqual(['c-other', 'c-x3', 'c-x2']);
     expect(await ids('team_id=t-sales')).toEqual(['c-ana']);
+    expect(await ids('label=l-vip')).toEqual(['c-x2']);
+    const labelled = (await get('/api/conversations/c-x2')).json();
+    expect(labelled.labels).toMatchObject([{ id: 'l-vip', name: 'VIP', color: 'gold' }]);
+    expect((await get('/api/conversations?label=l-vip')).json().data[0].labels).toMatchObject([
+      { id: 'l-vip' },
+    ]);
     expect(await ids('q=bruno')).toEqual(['c-bruno']);
     expect(await ids('q=ANA')).toEqual(['c-other', 'c-ana']);
     expect(await ids(`q=${encodeURIComponent('+1 (650) 555-1234')}&phone_number_id=${NUMBER}`)).toEqual([
@@ -231,7 +281,7 @@ describe.each(testDialects)('conversations API on %s', (dialect) => {
   });
 
   it('pages messages newest first, stable under equal timestamps', async () => {
-    const expected = ['m-7', 'm-6', 'm-5', 'm-4', 'm-3', 'm-2', 'm-1'];
+    const expected = ['m-7', 'm-6', 'm-5', 'm-4', 'm-3', 'm-2', 'm-1', 'm-0'];
     for (const limit of [1, 2, 3, 50]) {
       expect(await allPages(`/api/conversations/c-ana/messages?limit=${limit}`)).toEqual(expected);
     }
@@ -267,6 +317,14 @@ describe.each(testDialects)('conversations API on %s', (dialect) => {
     const plain = (await get('/api/conversations/c-ana/messages?limit=7')).json().data[6];
     expect(plain).toMatchObject({ id: 'm-1', content: { body: 'text of m-1' }, context: null });
     expect(plain).not.toHaveProperty('original_content');
+    const byAgent = (await get('/api/conversations/c-ana/messages?limit=8')).json().data[7];
+    expect(byAgent).toMatchObject({
+      id: 'm-0',
+      origin: 'agent',
+      author: { id: 'u-1', name: 'Marta' },
+      status: 'failed',
+      error: { code: 131047, title: 'Re-engagement message', message: 'More than 24 hours have passed.' },
+    });
   });
 
   it('gives a token restricted to one WABA nothing of another: lists, details, search and messages', async () => {

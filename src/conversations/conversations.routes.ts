@@ -5,6 +5,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { principalOf } from '../auth/principal.ts';
 import { contactsByIds } from '../contacts/contact.queries.ts';
+import { labelsForConversations } from '../inbox/labels.ts';
 import { listConversationMessages, toApiMessages } from '../messages/message.queries.ts';
 import { canSeeNumber, visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
@@ -18,6 +19,8 @@ const listQuery = pageQuery.extend({
   /** A user id, `me`, or `none` for unassigned. */
   assignee: z.string().min(1).optional(),
   team_id: z.string().min(1).optional(),
+  /** A label id. */
+  label: z.string().min(1).optional(),
   q: z.string().max(200).optional(),
 });
 
@@ -36,7 +39,7 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
       const { db } = deps.database;
       const principal = principalOf(request);
       const visible = await visibleNumberIds(db, principal);
-      const { phone_number_id, status, assignee, team_id, q, cursor, limit } = request.query;
+      const { phone_number_id, status, assignee, team_id, label, q, cursor, limit } = request.query;
       if (phone_number_id && !canSeeNumber(visible, phone_number_id)) return { data: [], next_cursor: null };
       const assigneeUserId =
         assignee === undefined
@@ -53,6 +56,7 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
         status,
         assigneeUserId,
         teamId: team_id,
+        labelId: label,
         q,
         cursor,
         limit,
@@ -61,9 +65,16 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
         db,
         page.data.map((c) => c.contact_id),
       );
+      const labels = await labelsForConversations(
+        db,
+        page.data.map((c) => c.id),
+      );
       const now = deps.clock.now();
       return {
-        data: page.data.map((row) => toApiConversation(row, contacts.get(row.contact_id) ?? null, now)),
+        data: page.data.map((row) => ({
+          ...toApiConversation(row, contacts.get(row.contact_id) ?? null, now),
+          labels: labels.get(row.id) ?? [],
+        })),
         next_cursor: page.next_cursor,
       };
     });
@@ -74,7 +85,11 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
       const row = await findConversation(db, visible, request.params.id);
       if (!row) throw new AppError('NOT_FOUND', 'No such conversation.');
       const contacts = await contactsByIds(db, [row.contact_id]);
-      return toApiConversation(row, contacts.get(row.contact_id) ?? null, deps.clock.now());
+      const labels = await labelsForConversations(db, [row.id]);
+      return {
+        ...toApiConversation(row, contacts.get(row.contact_id) ?? null, deps.clock.now()),
+        labels: labels.get(row.id) ?? [],
+      };
     });
 
     app.get(

@@ -33,7 +33,7 @@ export async function listConversationMessages(
 
 /**
  * Maps messages to their API shape, resolving the hub ids of quoted messages (by wamid on the same
- * number) in one query.
+ * number) and the names of the agents who wrote them, with one query each.
  */
 export async function toApiMessages(db: Kysely<DB>, rows: readonly MessageRow[]): Promise<ApiMessage[]> {
   const quoted = new Map<string, string>();
@@ -53,8 +53,14 @@ export async function toApiMessages(db: Kysely<DB>, rows: readonly MessageRow[])
       .execute();
     for (const f of found) if (f.wamid) quoted.set(`${phoneNumberId}\u0000${f.wamid}`, f.id);
   }
+  const authorIds = [...new Set(rows.map((r) => r.author_user_id).filter((id): id is string => id !== null))];
+  const authors = new Map<string, { id: string; name: string | null }>();
+  if (authorIds.length > 0) {
+    const users = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', authorIds).execute();
+    for (const u of users) authors.set(u.id, { id: u.id, name: u.name });
+  }
   return rows.map((row) =>
-    toApiMessage(row, undefined, {
+    toApiMessage(row, row.author_user_id === null ? null : authors.get(row.author_user_id), {
       quotedMessageId:
         row.context_wamid === null
           ? null
