@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerHubCommands } from './hub-commands.ts';
+import { registerUserCommands } from './user-commands.ts';
 
 /** The `coexist` command line. Each part adds its commands in its own file. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .name('coexist')
     .description('Coexist: a team hub for WhatsApp Business numbers in Coexistence mode');
   registerHubCommands(program);
+  registerUserCommands(program);
   return program;
 }
 
