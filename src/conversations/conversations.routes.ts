@@ -44,7 +44,7 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
       const assigneeUserId =
         assignee === undefined
           ? undefined
-          : assignee === 'none'
+          : assignee === 'none' || assignee === 'unassigned'
             ? null
             : assignee === 'me'
               ? principal.userId

@@ -140,8 +140,18 @@ describe.each(testDialects)('inbox actions on %s', (dialect) => {
     expect(await ids(conversationAssignedTo('me', u.agent.id))).toEqual([seed.conversationA]);
     expect(await ids(conversationAssignedTo('unassigned', u.agent.id))).toEqual([seed.conversationB]);
     expect(await ids(conversationAssignedTo('me', null))).toEqual([]);
+    // The same filters through the read API's list.
+    const listed = async (query: string, user = u.agent) =>
+      ((await call(user, 'GET', `/api/conversations?${query}`)).json().data as { id: string }[]).map(
+        (c) => c.id,
+      );
+    expect(await listed('assignee=me')).toEqual([seed.conversationA]);
+    expect(await listed('assignee=unassigned', u.owner)).toEqual([seed.conversationB]);
+    expect(await listed(`assignee=${u.agent.id}`)).toEqual([seed.conversationA]);
+    expect(await listed(`label=${vip.id}`)).toEqual([seed.conversationA]);
     const team = (await call(u.admin, 'GET', '/api/teams')).json().data[0];
     expect(await ids(conversationInTeam(team.id))).toEqual([seed.conversationA]);
+    expect(await listed(`team_id=${team.id}`)).toEqual([seed.conversationA]);
 
     expect((await call(u.agent, 'DELETE', `/api/labels/${lead.id}`)).statusCode).toBe(204);
     expect(
