@@ -8,6 +8,7 @@ import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { failuresRoutes } from './failures/failures.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { webRoutes } from './web/web.routes.ts';
 import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 
@@ -47,5 +48,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(eventsRoutes(deps));
   await app.register(failuresRoutes(deps));
 
+  await app.register(webRoutes());
   return app;
 }

@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../app.ts';
+import { installErrorHandling } from '../platform/http/error-handler.ts';
+import { webRoutes } from './web.routes.ts';
+
+async function appServing(distDir: string): Promise<App> {
+  const app = Fastify().withTypeProvider<ZodTypeProvider>();
+  installErrorHandling(app);
+  app.get('/api/ping', async () => ({ pong: true }));
+  await app.register(webRoutes({ distDir }));
+  await app.ready();
+  return app;
+}
+
+describe('serving the web inbox', () => {
+  let dir: string;
+  let app: App;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coexist-web-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+    app = await appServing(dir);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / and for the app routes, so deep links work', async () => {
+    for (const url of ['/', '/inbox', '/inbox/0191-abc', '/settings/tokens?x=1']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toContain('text/html');
+      expect(res.body, url).toContain('<div id="root">');
+    }
+  });
+
+  it('serves hashed assets with a long cache lifetime', async () => {
+    const res = await app.inject({ url: '/assets/index-abc123.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('console.log(1)');
+    expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it('leaves /api and /webhooks to the API: unknown paths there are JSON 404s, known routes still answer', async () => {
+    expect((await app.inject({ url: '/api/ping' })).json()).toEqual({ pong: true });
+    for (const url of ['/api/nope', '/api', '/webhooks/unknown']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code, url).toBe('ROUTE_NOT_FOUND');
+    }
+  });
+
+  it('serves nothing, and still starts, when the inbox has not been built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'coexist-web-empty-'));
+    const bare = await appServing(join(empty, 'dist'));
+    try {
+      const res = await bare.inject({ url: '/' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('ROUTE_NOT_FOUND');
+      expect((await bare.inject({ url: '/api/ping' })).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import type { Me } from '../api/types.ts';
+import { isAdmin, isSupervisor, useLogout } from '../modules/auth/auth.api.ts';
+import { InboxPage } from '../modules/inbox/InboxPage.tsx';
+import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
+import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
+import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
+import { Forbidden } from '../shared/Forbidden.tsx';
+import { Link, useLocation } from '../shared/router.tsx';
+
+type AppLayoutProps = { me: Me };
+
+type NavItem = { to: string; label: string; section: string; visible: boolean };
+
+function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
+  if (section === 'supervisor') return isSupervisor(me) ? <SupervisorPage me={me} /> : <Forbidden />;
+  if (section === 'settings') return isAdmin(me) ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
+  return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
+}
+
+/** The signed-in frame: a top bar with the sections this role may use, and the current screen. */
+export function AppLayout({ me }: AppLayoutProps) {
+  const { segments } = useLocation();
+  const section = segments[0] ?? 'inbox';
+  const logout = useLogout();
+  const realtime = useRealtimeEvents();
+
+  const nav: NavItem[] = [
+    { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
+    { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: isSupervisor(me) },
+    { to: '/settings', label: 'Settings', section: 'settings', visible: isAdmin(me) },
+  ];
+
+  return (
+    <Box h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Group
+        component="header"
+        h={48}
+        px="md"
+        justify="space-between"
+        wrap="nowrap"
+        style={{ borderBottom: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
+      >
+        <Group gap="xs" wrap="nowrap" component="nav" aria-label="Sections">
+          <Text fw={700} mr="sm" visibleFrom="xs">
+            Coexist
+          </Text>
+          {nav
+            .filter((item) => item.visible)
+            .map((item) => (
+              <Button
+                key={item.to}
+                component={Link}
+                to={item.to}
+                size="compact-sm"
+                variant={section === item.section ? 'light' : 'subtle'}
+                aria-current={section === item.section ? 'page' : undefined}
+              >
+                {item.label}
+              </Button>
+            ))}
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          <Badge
+            variant="dot"
+            color={realtime === 'open' ? 'teal' : 'gray'}
+            title={realtime === 'open' ? 'Live updates on' : 'Reconnecting to live updates'}
+            visibleFrom="sm"
+          >
+            {realtime === 'open' ? 'Live' : 'Offline'}
+          </Badge>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <UnstyledButton aria-label="Account menu" data-testid="account-menu">
+                <Text size="sm" fw={500}>
+                  {me.name}
+                </Text>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>
+                {me.email} · {me.role}
+              </Menu.Label>
+              <Menu.Item onClick={() => logout.mutate()}>Sign out</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </Group>
+      <Box component="main" id="main" style={{ flex: 1, minHeight: 0 }}>
+        <Screen me={me} section={section} segments={segments} />
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
+import { useLogin } from './auth.api.ts';
+
+type MfaCodeStepProps = { email: string; password: string; onBack: () => void };
+
+/** The second login step: the 6-digit code from the authenticator app. */
+export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
+  const [code, setCode] = useState('');
+  const login = useLogin();
+
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate({ email, password, code });
+  };
+
+  return (
+    <form onSubmit={handleSubmit} aria-label="One-time code">
+      <Stack>
+        <Text size="sm">Enter the 6-digit code from your authenticator app.</Text>
+        <TextInput
+          label="One-time code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          required
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
+        />
+        {login.error && (
+          <Alert color="red" role="alert">
+            {errorMessage(login.error)}
+          </Alert>
+        )}
+        <Group justify="space-between">
+          <Button variant="subtle" onClick={onBack}>
+            Back
+          </Button>
+          <Button type="submit" loading={login.isPending}>
+            Verify
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api } from '../../api/client.ts';
+import type { Me, Role } from '../../api/types.ts';
+
+export const sessionQueryKey = ['me'] as const;
+
+/** What `GET /api/me` and a successful login return for a signed-in user. */
+export type Session = {
+  user: Me;
+  mfa_required: boolean;
+  /** The role requires MFA and the user has none yet: only enrolment is possible until it is done. */
+  mfa_enrolment_required: boolean;
+};
+
+type MeBody = { user: Me | null; mfa_required?: boolean; mfa_enrolment_required?: boolean };
+
+/** The current session, or `null` when nobody is signed in. */
+export function useSession() {
+  return useQuery({
+    queryKey: sessionQueryKey,
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        const body = await api<MeBody>('/api/me');
+        if (!body.user) return null;
+        return {
+          user: body.user,
+          mfa_required: body.mfa_required ?? false,
+          mfa_enrolment_required: body.mfa_enrolment_required ?? false,
+        };
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+export type LoginInput = { email: string; password: string; code?: string };
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LoginInput) => api<MeBody>('/api/auth/login', { method: 'POST', body: input }),
+    onSuccess: async () => {
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionQueryKey[0] });
+      await queryClient.invalidateQueries({ queryKey: sessionQueryKey });
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<unknown>('/api/auth/logout', { method: 'POST' }),
+    onSettled: () => {
+      queryClient.clear();
+      queryClient.setQueryData(sessionQueryKey, null);
+    },
+  });
+}
+
+export type MfaEnrolment = { secret: string; otpauth_url: string; qr_data_url?: string | null };
+
+/** Starts MFA enrolment for the signed-in user: a new secret and its QR code. */
+export function useStartMfaEnrolment() {
+  return useMutation({
+    mutationFn: () => api<MfaEnrolment>('/api/auth/mfa/enrol', { method: 'POST' }),
+  });
+}
+
+/** Confirms enrolment with a first code; the session is then fully signed in (refetch the session). */
+export function useConfirmMfaEnrolment() {
+  return useMutation({
+    mutationFn: (code: string) =>
+      api<{ recovery_codes: string[] }>('/api/auth/mfa/confirm', { method: 'POST', body: { code } }),
+  });
+}
+
+const adminRoles: readonly Role[] = ['owner', 'admin'];
+const supervisorRoles: readonly Role[] = ['owner', 'admin', 'supervisor', 'auditor'];
+
+export function isAdmin(me: Me | null | undefined): boolean {
+  return !!me && adminRoles.includes(me.role);
+}
+
+/** Who may open the supervisor view (auditors read it too). */
+export function isSupervisor(me: Me | null | undefined): boolean {
+  return !!me && supervisorRoles.includes(me.role);
+}
+
+/** Who may take a conversation over from another agent. */
+export function canTakeOver(me: Me | null | undefined): boolean {
+  return !!me && ['owner', 'admin', 'supervisor'].includes(me.role);
+}

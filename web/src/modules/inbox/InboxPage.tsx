@@ -1,0 +1,62 @@
+import { Box, Center, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useState } from 'react';
+import type { Me } from '../../api/types.ts';
+import { ConversationFilters } from './ConversationFilters.tsx';
+import { ConversationList } from './ConversationList.tsx';
+import { ConversationView } from './conversation/ConversationView.tsx';
+import type { ConversationFilter } from './inbox.api.ts';
+
+type InboxPageProps = { me: Me; conversationId: string | undefined };
+
+const defaultFilter = (me: Me): ConversationFilter => ({
+  view: me.role === 'agent' ? 'mine' : 'all',
+  status: 'open',
+  q: '',
+});
+
+/** The list of conversations beside the open one; on a phone screen, one or the other. */
+export function InboxPage({ me, conversationId }: InboxPageProps) {
+  const [filter, setFilter] = useState<ConversationFilter>(() => defaultFilter(me));
+  const isPhone = useMediaQuery('(max-width: 48em)') ?? false;
+  const showList = !isPhone || !conversationId;
+  const showConversation = !isPhone || !!conversationId;
+
+  return (
+    <Box h="100%" style={{ display: 'flex', minHeight: 0 }}>
+      {showList && (
+        <Box
+          component="section"
+          aria-label="Conversations"
+          w={isPhone ? '100%' : 340}
+          style={{
+            flexShrink: 0,
+            display: 'flex',
+            flexDirection: 'column',
+            borderRight: '1px solid var(--mantine-color-default-border)',
+            minHeight: 0,
+          }}
+        >
+          <ConversationFilters me={me} filter={filter} onChange={setFilter} />
+          <ConversationList me={me} filter={filter} selectedId={conversationId} />
+        </Box>
+      )}
+      {showConversation && (
+        <Box style={{ flex: 1, minWidth: 0, minHeight: 0, display: 'flex' }}>
+          {conversationId ? (
+            <ConversationView
+              key={conversationId}
+              me={me}
+              conversationId={conversationId}
+              isPhone={isPhone}
+            />
+          ) : (
+            <Center w="100%">
+              <Text c="dimmed">Select a conversation</Text>
+            </Center>
+          )}
+        </Box>
+      )}
+    </Box>
+  );
+}

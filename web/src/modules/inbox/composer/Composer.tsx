@@ -1,0 +1,48 @@
+import { Box, Group, Tabs, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { Conversation } from '../../../api/types.ts';
+import { NoteComposer } from './NoteComposer.tsx';
+import { ReplyComposer } from './ReplyComposer.tsx';
+import { TemplatePicker } from './TemplatePicker.tsx';
+import { useWindowOpen, WindowCountdown } from './WindowCountdown.tsx';
+
+type ComposerProps = { conversation: Conversation };
+
+/**
+ * Knows the 24-hour window: free-form replies with a countdown while it is open, an approved
+ * template once it is closed. Internal notes are a separate tab and never reach the customer.
+ */
+export function Composer({ conversation }: ComposerProps) {
+  const [tab, setTab] = useState<string | null>('reply');
+  const open = useWindowOpen(conversation.window);
+
+  return (
+    <Box style={{ borderTop: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Group justify="space-between" pr="sm" wrap="nowrap">
+          <Tabs.List style={{ flexWrap: 'nowrap' }}>
+            <Tabs.Tab value="reply">{open ? 'Reply' : 'Template'}</Tabs.Tab>
+            <Tabs.Tab value="note">Internal note</Tabs.Tab>
+          </Tabs.List>
+          {open ? (
+            <WindowCountdown expiresAt={conversation.window.expires_at} />
+          ) : (
+            <Text size="xs" c="orange" data-testid="window-closed">
+              Window closed
+            </Text>
+          )}
+        </Group>
+        <Tabs.Panel value="reply" p="sm">
+          {open ? (
+            <ReplyComposer conversation={conversation} />
+          ) : (
+            <TemplatePicker conversation={conversation} />
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="note" p="sm">
+          <NoteComposer conversationId={conversation.id} />
+        </Tabs.Panel>
+      </Tabs>
+    </Box>
+  );
+}

@@ -1,0 +1,61 @@
+import { Button, Group, Textarea } from '@mantine/core';
+import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import type { Conversation } from '../../../api/types.ts';
+import { useToasts } from '../../../shared/toasts.tsx';
+import { useSendMessage } from '../inbox.api.ts';
+import { CannedReplyMenu } from './CannedReplyMenu.tsx';
+
+type ReplyComposerProps = { conversation: Conversation };
+
+/** A free-form text reply. Enter sends, Shift+Enter adds a line. */
+export function ReplyComposer({ conversation }: ReplyComposerProps) {
+  const [text, setText] = useState('');
+  const send = useSendMessage(conversation);
+  const toasts = useToasts();
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  const handleSubmit = (event?: FormEvent) => {
+    event?.preventDefault();
+    const body = text.trim();
+    if (!body || send.isPending) return;
+    send.mutate(
+      { message: { type: 'text', text: { body } }, idempotencyKey: crypto.randomUUID() },
+      { onSuccess: () => setText(''), onError: toasts.showError },
+    );
+  };
+
+  const handleKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      handleSubmit();
+    }
+  };
+
+  const handleCanned = (body: string) => {
+    setText((current) => (current ? `${current} ${body}` : body));
+    inputRef.current?.focus();
+  };
+
+  return (
+    <form onSubmit={handleSubmit} aria-label="Reply">
+      <Textarea
+        ref={inputRef}
+        aria-label="Message"
+        placeholder="Write a reply…"
+        autosize
+        minRows={2}
+        maxRows={8}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        onKeyDown={handleKeyDown}
+        data-testid="reply-input"
+      />
+      <Group justify="space-between" mt="xs">
+        <CannedReplyMenu onPick={handleCanned} />
+        <Button type="submit" loading={send.isPending} disabled={!text.trim()}>
+          Send
+        </Button>
+      </Group>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+import { Badge, Code, Divider, Stack, Table, Text, Title } from '@mantine/core';
+import type { Contact, Conversation } from '../../../api/types.ts';
+import { formatDateTime, formatListTime, formatPhone } from '../../../shared/format.ts';
+import { Link } from '../../../shared/router.tsx';
+import { contactName } from '../contact-name.ts';
+import { useContact, useContactConversations } from '../inbox.api.ts';
+
+type ContactPanelProps = { conversation: Conversation };
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th w={110} fw={500} c="dimmed" fz="xs">
+        {label}
+      </Table.Th>
+      <Table.Td fz="sm" style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function attributeText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Who the customer is: identifiers, opt-out state, attributes and earlier conversations. */
+export function ContactPanel({ conversation }: ContactPanelProps) {
+  const full = useContact(conversation.contact_id);
+  const contact: Contact | null = full.data ?? conversation.contact;
+  const others = useContactConversations(conversation.contact_id);
+  const earlier = (others.data ?? []).filter((c) => c.id !== conversation.id);
+  if (!contact) return null;
+  const attributes = Object.entries(contact.attributes ?? {});
+
+  return (
+    <Stack p="md" gap="sm" data-testid="contact-panel">
+      <div>
+        <Title order={4}>{contactName(contact)}</Title>
+        {contact.marketing_opt_out ? (
+          <Badge color="red" variant="light" mt={4} data-testid="opt-out">
+            Opted out of marketing
+            {contact.marketing_opt_out_at ? ` · ${formatListTime(contact.marketing_opt_out_at)}` : ''}
+          </Badge>
+        ) : (
+          <Badge color="teal" variant="light" mt={4}>
+            Marketing allowed
+          </Badge>
+        )}
+      </div>
+      <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4}>
+        <Table.Tbody>
+          <Field label="Phone">
+            {contact.wa_id ? formatPhone(contact.wa_id) : <Text c="dimmed">hidden</Text>}
+          </Field>
+          <Field label="BSUID">{contact.bsuid ? <Code>{contact.bsuid}</Code> : '—'}</Field>
+          <Field label="Username">{contact.username ? `@${contact.username}` : '—'}</Field>
+          <Field label="Profile name">{contact.profile_name ?? '—'}</Field>
+          {contact.address_book_name && <Field label="Address book">{contact.address_book_name}</Field>}
+          <Field label="Since">{formatDateTime(contact.created_at)}</Field>
+        </Table.Tbody>
+      </Table>
+      {(contact.number_changes ?? []).length > 0 && (
+        <Text size="xs" c="dimmed">
+          Changed number:{' '}
+          {(contact.number_changes ?? [])
+            .map((c) => `${formatPhone(c.old_wa_id)} → ${formatPhone(c.new_wa_id)}`)
+            .join(', ')}
+        </Text>
+      )}
+      <Divider label="Attributes" labelPosition="left" />
+      {attributes.length === 0 ? (
+        <Text size="xs" c="dimmed">
+          No attributes.
+        </Text>
+      ) : (
+        <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4}>
+          <Table.Tbody>
+            {attributes.map(([key, value]) => (
+              <Field key={key} label={key}>
+                {attributeText(value)}
+              </Field>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Divider label="Earlier conversations" labelPosition="left" />
+      {earlier.length === 0 ? (
+        <Text size="xs" c="dimmed">
+          None.
+        </Text>
+      ) : (
+        <Stack gap={4}>
+          {earlier.map((c) => (
+            <Link key={c.id} to={`/inbox/${c.id}`} style={{ color: 'inherit', fontSize: 13 }}>
+              {formatListTime(c.last_message_at)} · {c.status} · {c.last_message_preview ?? ''}
+            </Link>
+          ))}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

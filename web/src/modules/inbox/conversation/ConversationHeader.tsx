@@ -1,0 +1,89 @@
+import { ActionIcon, Badge, Box, Button, Group, Text } from '@mantine/core';
+import type { Conversation, Me } from '../../../api/types.ts';
+import { formatPhone } from '../../../shared/format.ts';
+import { Link } from '../../../shared/router.tsx';
+import { useToasts } from '../../../shared/toasts.tsx';
+import { contactName } from '../contact-name.ts';
+import { useUpdateConversation } from '../inbox.api.ts';
+import { AssignMenu } from './AssignMenu.tsx';
+import { LabelsEditor } from './LabelsEditor.tsx';
+
+type ConversationHeaderProps = {
+  me: Me;
+  conversation: Conversation;
+  isPhone: boolean;
+  showContactToggle: boolean;
+  onToggleContact: () => void;
+};
+
+/** Name and number, assignment and transfer, labels, and resolve / reopen. */
+export function ConversationHeader({
+  me,
+  conversation,
+  isPhone,
+  showContactToggle,
+  onToggleContact,
+}: ConversationHeaderProps) {
+  const update = useUpdateConversation(conversation.id);
+  const toasts = useToasts();
+  const resolved = conversation.status === 'resolved';
+  const canAct = me.role !== 'auditor';
+
+  const handleStatus = () => {
+    update.mutate(
+      { status: resolved ? 'open' : 'resolved' },
+      {
+        onSuccess: () => toasts.showSuccess(resolved ? 'Conversation reopened' : 'Conversation resolved'),
+        onError: toasts.showError,
+      },
+    );
+  };
+
+  return (
+    <Box px="md" py="xs" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
+      <Group justify="space-between" wrap="nowrap" gap="xs">
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+          {isPhone && (
+            <ActionIcon component={Link} to="/inbox" variant="subtle" aria-label="Back to conversations">
+              ←
+            </ActionIcon>
+          )}
+          <Box style={{ minWidth: 0 }}>
+            <Text fw={600} truncate data-testid="conversation-title">
+              {contactName(conversation.contact)}
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              {formatPhone(conversation.contact?.wa_id) || conversation.contact?.bsuid}
+            </Text>
+          </Box>
+          <Badge
+            size="sm"
+            variant="light"
+            color={resolved ? 'gray' : conversation.status === 'pending' ? 'yellow' : 'teal'}
+            data-testid="conversation-status"
+          >
+            {conversation.status}
+          </Badge>
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          {canAct && (
+            <Button size="compact-sm" variant="light" onClick={handleStatus} loading={update.isPending}>
+              {resolved ? 'Reopen' : 'Resolve'}
+            </Button>
+          )}
+          {showContactToggle && (
+            <Button size="compact-sm" variant="subtle" onClick={onToggleContact}>
+              Contact
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {canAct && (
+        <Group gap="xs" mt={6} wrap="wrap">
+          <AssignMenu me={me} conversation={conversation} />
+          <LabelsEditor conversation={conversation} />
+        </Group>
+      )}
+    </Box>
+  );
+}

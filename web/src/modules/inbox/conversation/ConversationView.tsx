@@ -1,0 +1,75 @@
+import { Box, Center, Drawer, Loader } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import type { Me } from '../../../api/types.ts';
+import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
+import { Composer } from '../composer/Composer.tsx';
+import { ContactPanel } from '../contact/ContactPanel.tsx';
+import { contactName } from '../contact-name.ts';
+import { useConversation } from '../inbox.api.ts';
+import { ConversationHeader } from './ConversationHeader.tsx';
+import { MessageTimeline } from './MessageTimeline.tsx';
+
+type ConversationViewProps = { me: Me; conversationId: string; isPhone: boolean };
+
+/** One conversation: header with actions, the message history, the composer, and the contact panel. */
+export function ConversationView({ me, conversationId, isPhone }: ConversationViewProps) {
+  const conversation = useConversation(conversationId);
+  const wide = useMediaQuery('(min-width: 75em)') ?? false;
+  const [contactOpen, contactPanel] = useDisclosure(false);
+
+  if (conversation.isPending) {
+    return (
+      <Center w="100%">
+        <Loader size="sm" aria-label="Loading conversation" />
+      </Center>
+    );
+  }
+  if (conversation.error) {
+    return (
+      <Box p="md" w="100%">
+        <ErrorNotice error={conversation.error} onRetry={() => conversation.refetch()} />
+      </Box>
+    );
+  }
+  const data = conversation.data;
+  const name = contactName(data.contact);
+  const readOnly = me.role === 'auditor';
+
+  return (
+    <Box style={{ display: 'flex', flex: 1, minWidth: 0, minHeight: 0 }}>
+      <Box
+        component="section"
+        aria-label={`Conversation with ${name}`}
+        style={{ display: 'flex', flexDirection: 'column', flex: 1, minWidth: 0, minHeight: 0 }}
+      >
+        <ConversationHeader
+          me={me}
+          conversation={data}
+          isPhone={isPhone}
+          showContactToggle={!wide}
+          onToggleContact={contactPanel.toggle}
+        />
+        <MessageTimeline conversationId={data.id} contactName={name} />
+        {!readOnly && <Composer key={data.id} conversation={data} />}
+      </Box>
+      {wide ? (
+        <Box
+          component="aside"
+          aria-label="Contact"
+          w={300}
+          style={{
+            flexShrink: 0,
+            borderLeft: '1px solid var(--mantine-color-default-border)',
+            overflowY: 'auto',
+          }}
+        >
+          <ContactPanel conversation={data} />
+        </Box>
+      ) : (
+        <Drawer opened={contactOpen} onClose={contactPanel.close} position="right" title="Contact" size="sm">
+          <ContactPanel conversation={data} />
+        </Drawer>
+      )}
+    </Box>
+  );
+}

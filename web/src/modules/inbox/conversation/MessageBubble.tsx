@@ -1,0 +1,132 @@
+import { Badge, Box, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import type { Message } from '../../../api/types.ts';
+import { formatClock, formatDateTime } from '../../../shared/format.ts';
+import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { MessageContent } from './MessageContent.tsx';
+import { messagePreview } from './message-content.ts';
+import { OriginLabel } from './OriginLabel.tsx';
+
+type MessageBubbleProps = { message: Message; quoted: Message | undefined; contactName: string };
+
+const tints: Partial<Record<Message['origin'], string>> = {
+  business_app: 'var(--mantine-color-orange-light)',
+  agent: 'var(--mantine-color-teal-light)',
+  bot: 'var(--mantine-color-violet-light)',
+  campaign: 'var(--mantine-color-pink-light)',
+  api: 'var(--mantine-color-blue-light)',
+};
+
+function Quote({ message, quoted }: { message: Message; quoted: Message | undefined }) {
+  if (!message.context) return null;
+  if (!message.context.wamid && message.context.forwarded) {
+    return (
+      <Text size="xs" c="dimmed" fs="italic">
+        ↪ Forwarded
+      </Text>
+    );
+  }
+  return (
+    <Box
+      px="xs"
+      py={2}
+      data-testid="quoted-message"
+      style={{
+        borderLeft: '3px solid var(--mantine-primary-color-filled)',
+        background: 'var(--mantine-color-default-hover)',
+      }}
+    >
+      <Text size="xs" c="dimmed" lineClamp={2}>
+        {quoted ? messagePreview(quoted.type, quoted.content) : 'Reply to an earlier message'}
+      </Text>
+    </Box>
+  );
+}
+
+function FailureReason({ message }: { message: Message }) {
+  if (message.status !== 'failed' && !message.error) return null;
+  if (!message.error) return null;
+  const reason = message.error.message ?? message.error.title ?? 'Unknown error';
+  return (
+    <Text size="xs" c="red" role="note" data-testid="failure-reason">
+      {message.direction === 'outbound' ? 'Not delivered: ' : ''}
+      {reason}
+      {message.error.code !== null ? ` (${message.error.code})` : ''}
+    </Text>
+  );
+}
+
+/** One message with its origin, quote, content, edit/delete marks, reactions, time and ticks. */
+export function MessageBubble({ message, quoted, contactName }: MessageBubbleProps) {
+  const outbound = message.direction === 'outbound';
+  const deleted = message.deleted_at !== null;
+  return (
+    <Group justify={outbound ? 'flex-end' : 'flex-start'} px="md" py={4} wrap="nowrap">
+      <Paper
+        withBorder
+        p="xs"
+        radius="md"
+        maw="min(75%, 560px)"
+        data-testid="message"
+        data-message-id={message.id}
+        data-origin={message.origin}
+        data-direction={message.direction}
+        style={{ background: outbound ? tints[message.origin] : undefined }}
+      >
+        <Stack gap={4}>
+          <Group gap={6} justify="space-between" wrap="nowrap">
+            <OriginLabel message={message} contactName={contactName} />
+          </Group>
+          <Quote message={message} quoted={quoted} />
+          {deleted ? (
+            <Tooltip
+              label={`Deleted ${formatDateTime(message.deleted_at)}; the original is kept for the archive`}
+            >
+              <Text size="sm" fs="italic" c="dimmed" data-testid="message-deleted">
+                🚫 This message was deleted
+              </Text>
+            </Tooltip>
+          ) : (
+            <MessageContent message={message} />
+          )}
+          <FailureReason message={message} />
+          <Group gap={6} justify="flex-end" wrap="nowrap">
+            {message.edited_at && !deleted && (
+              <Tooltip
+                label={
+                  message.original_content !== undefined
+                    ? `Original: ${messagePreview(message.type, message.original_content)}`
+                    : `Edited ${formatDateTime(message.edited_at)}`
+                }
+              >
+                <Text size="xs" c="dimmed" data-testid="message-edited">
+                  edited
+                </Text>
+              </Tooltip>
+            )}
+            <Tooltip label={formatDateTime(message.timestamp)}>
+              <Text size="xs" c="dimmed">
+                {formatClock(message.timestamp)}
+              </Text>
+            </Tooltip>
+            <DeliveryStatus message={message} />
+          </Group>
+        </Stack>
+        {message.reactions.length > 0 && (
+          <Group gap={4} mt={4} data-testid="reactions">
+            {message.reactions.map((reaction) => (
+              <Badge
+                key={reaction.from}
+                size="sm"
+                variant="default"
+                tt="none"
+                title={reaction.from === 'customer' ? `${contactName} reacted` : 'The business reacted'}
+              >
+                {reaction.emoji}
+              </Badge>
+            ))}
+          </Group>
+        )}
+      </Paper>
+    </Group>
+  );
+}

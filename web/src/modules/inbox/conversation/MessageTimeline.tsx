@@ -1,0 +1,122 @@
+import { Box, Button, Center, Loader, Text } from '@mantine/core';
+import { type UIEvent, useLayoutEffect, useMemo, useRef } from 'react';
+import type { Message, Note } from '../../../api/types.ts';
+import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
+import { parseTime } from '../../../shared/format.ts';
+import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
+import { MessageBubble } from './MessageBubble.tsx';
+import { NoteBubble } from './NoteBubble.tsx';
+
+type MessageTimelineProps = { conversationId: string; contactName: string };
+
+type Item = { kind: 'message'; at: number; message: Message } | { kind: 'note'; at: number; note: Note };
+
+const NEAR_EDGE_PX = 120;
+
+/**
+ * The conversation's history, oldest at the top. Only the newest page is loaded at first; older
+ * pages load when the reader scrolls up, keeping their place. New messages scroll into view
+ * when the reader is already at the bottom.
+ */
+export function MessageTimeline({ conversationId, contactName }: MessageTimelineProps) {
+  const messages = useMessages(conversationId);
+  const notes = useNotes(conversationId);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const previousHeight = useRef(0);
+
+  const list = flattenPages(messages.data);
+  const byId = useMemo(() => new Map(list.map((m) => [m.id, m])), [list]);
+  const byWamid = useMemo(() => new Map(list.filter((m) => m.wamid).map((m) => [m.wamid, m])), [list]);
+  const items = useMemo(() => {
+    const all: Item[] = list
+      .filter((message) => message.type !== 'reaction')
+      .map((message) => ({ kind: 'message', at: parseTime(message.timestamp) ?? 0, message }));
+    for (const note of notes.data ?? [])
+      all.push({ kind: 'note', at: parseTime(note.created_at) ?? 0, note });
+    return all.sort((a, b) => a.at - b.at);
+  }, [list, notes.data]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-runs whenever the rendered items change.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    if (stickToBottom.current) el.scrollTop = el.scrollHeight;
+    else if (previousHeight.current && el.scrollTop < NEAR_EDGE_PX) {
+      // Older messages were prepended: keep the message the reader was looking at in place.
+      el.scrollTop += el.scrollHeight - previousHeight.current;
+    }
+    previousHeight.current = el.scrollHeight;
+  }, [items]);
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
+  const handleLoadOlder = () => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  };
+  const handleScroll = (event: UIEvent<HTMLDivElement>) => {
+    const el = event.currentTarget;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_EDGE_PX;
+    previousHeight.current = el.scrollHeight;
+    if (el.scrollTop < NEAR_EDGE_PX) handleLoadOlder();
+  };
+
+  if (messages.isPending) {
+    return (
+      <Center style={{ flex: 1 }}>
+        <Loader size="sm" aria-label="Loading messages" />
+      </Center>
+    );
+  }
+  if (messages.error) {
+    return (
+      <Box p="md" style={{ flex: 1 }}>
+        <ErrorNotice error={messages.error} onRetry={() => messages.refetch()} />
+      </Box>
+    );
+  }
+
+  return (
+    <Box
+      ref={scrollRef}
+      onScroll={handleScroll}
+      role="log"
+      aria-label="Messages"
+      aria-live="polite"
+      data-testid="message-timeline"
+      style={{ flex: 1, overflowY: 'auto', minHeight: 0, paddingBlock: 8 }}
+    >
+      {hasNextPage && (
+        <Center>
+          <Button size="compact-xs" variant="subtle" loading={isFetchingNextPage} onClick={handleLoadOlder}>
+            Load older messages
+          </Button>
+        </Center>
+      )}
+      {items.length === 0 && (
+        <Center p="lg">
+          <Text c="dimmed" size="sm">
+            No messages yet.
+          </Text>
+        </Center>
+      )}
+      {items.map((item) =>
+        item.kind === 'message' ? (
+          <MessageBubble
+            key={item.message.id}
+            message={item.message}
+            contactName={contactName}
+            quoted={
+              item.message.context
+                ? ((item.message.context.message_id
+                    ? byId.get(item.message.context.message_id)
+                    : undefined) ?? byWamid.get(item.message.context.wamid))
+                : undefined
+            }
+          />
+        ) : (
+          <NoteBubble key={item.note.id} note={item.note} />
+        ),
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,241 @@
+import {
+  type InfiniteData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type {
+  Agent,
+  CannedReply,
+  Contact,
+  Conversation,
+  ConversationStatus,
+  Label,
+  Message,
+  Note,
+  Page,
+  PhoneNumber,
+  Team,
+  Template,
+} from '../../api/types.ts';
+
+export type ConversationFilter = {
+  view: 'mine' | 'unassigned' | 'team' | 'all';
+  teamId?: string;
+  label?: string;
+  status?: ConversationStatus | 'any';
+  q?: string;
+  phoneNumberId?: string;
+};
+
+const PAGE_SIZE = 50;
+
+/** Turns the inbox's filter into the `GET /api/conversations` query. */
+export function conversationQuery(filter: ConversationFilter, meId: string) {
+  return {
+    status: filter.status && filter.status !== 'any' ? filter.status : undefined,
+    q: filter.q?.trim() || undefined,
+    label: filter.label || undefined,
+    phone_number_id: filter.phoneNumberId || undefined,
+    assignee: filter.view === 'mine' ? meId : filter.view === 'unassigned' ? 'none' : undefined,
+    team_id: filter.view === 'team' ? filter.teamId : undefined,
+  };
+}
+
+/** The conversation list, newest activity first, one cursor page at a time. */
+export function useConversations(filter: ConversationFilter, meId: string) {
+  const query = conversationQuery(filter, meId);
+  return useInfiniteQuery({
+    queryKey: ['conversations', query],
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Conversation>>('/api/conversations', {
+        query: { ...query, cursor: pageParam, limit: PAGE_SIZE },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useConversation(id: string | undefined) {
+  return useQuery({
+    queryKey: ['conversation', id],
+    queryFn: ({ signal }) => api<Conversation>(`/api/conversations/${id}`, { signal }),
+    enabled: !!id,
+  });
+}
+
+/** A conversation's messages, newest first from the API; `next_cursor` pages to older ones. */
+export function useMessages(conversationId: string) {
+  return useInfiniteQuery({
+    queryKey: ['messages', conversationId],
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Message>>(`/api/conversations/${conversationId}/messages`, {
+        query: { cursor: pageParam, limit: PAGE_SIZE },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function flattenPages<T>(data: InfiniteData<Page<T>> | undefined): T[] {
+  return data ? data.pages.flatMap((page) => page.data) : [];
+}
+
+function listOf<T>(body: Page<T> | T[]): T[] {
+  return Array.isArray(body) ? body : body.data;
+}
+
+export function useNumbers() {
+  return useQuery({
+    queryKey: ['numbers'],
+    queryFn: async () => listOf(await api<Page<PhoneNumber> | PhoneNumber[]>('/api/numbers')),
+  });
+}
+
+/** Everyone who can hold a conversation (the directory every role may read). */
+export function useAgents() {
+  return useQuery({
+    queryKey: ['users', 'agents'],
+    queryFn: async () => listOf(await api<Page<Agent> | Agent[]>('/api/agents')),
+    staleTime: 60_000,
+  });
+}
+
+export function useLabels() {
+  return useQuery({
+    queryKey: ['labels'],
+    queryFn: async () => listOf(await api<Page<Label> | Label[]>('/api/labels')),
+    staleTime: 60_000,
+  });
+}
+
+export function useCreateLabel() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; waba_id?: string | null }) =>
+      api<Label>('/api/labels', { method: 'POST', body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['labels'] }),
+  });
+}
+
+export function useTeams() {
+  return useQuery({
+    queryKey: ['teams'],
+    queryFn: async () => listOf(await api<Page<Team> | Team[]>('/api/teams')),
+    staleTime: 60_000,
+  });
+}
+
+export function useCannedReplies() {
+  return useQuery({
+    queryKey: ['canned-replies'],
+    queryFn: async () => listOf(await api<Page<CannedReply> | CannedReply[]>('/api/canned-replies')),
+    staleTime: 60_000,
+  });
+}
+
+export function useTemplates(wabaId: string | undefined) {
+  return useQuery({
+    queryKey: ['templates', wabaId],
+    queryFn: async () =>
+      listOf(await api<Page<Template> | Template[]>('/api/templates', { query: { waba_id: wabaId } })),
+    staleTime: 60_000,
+  });
+}
+
+export function useContact(id: string | undefined) {
+  return useQuery({
+    queryKey: ['contact', id],
+    queryFn: ({ signal }) => api<Contact>(`/api/contacts/${id}`, { signal }),
+    enabled: !!id,
+  });
+}
+
+/** The contact's other conversations, for the contact panel. */
+export function useContactConversations(contactId: string | undefined) {
+  return useQuery({
+    queryKey: ['conversations', 'by-contact', contactId],
+    queryFn: async () =>
+      listOf(
+        await api<Page<Conversation>>('/api/conversations', { query: { contact_id: contactId, limit: 20 } }),
+      ),
+    enabled: !!contactId,
+  });
+}
+
+export function useNotes(conversationId: string) {
+  return useQuery({
+    queryKey: ['notes', conversationId],
+    queryFn: async () => listOf(await api<Page<Note> | Note[]>(`/api/conversations/${conversationId}/notes`)),
+  });
+}
+
+export type ConversationPatch = {
+  status?: ConversationStatus;
+  assignee_user_id?: string | null;
+  team_id?: string | null;
+  labels?: string[];
+};
+
+/** PATCH the conversation, or `takeOver` (supervisors) to assign it to oneself from anyone. */
+export function useUpdateConversation(conversationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: ConversationPatch | 'takeOver') =>
+      patch === 'takeOver'
+        ? api<Conversation>(`/api/conversations/${conversationId}/take-over`, { method: 'POST' })
+        : api<Conversation>(`/api/conversations/${conversationId}`, { method: 'PATCH', body: patch }),
+    onSuccess: (conversation) => {
+      if (conversation?.id) queryClient.setQueryData(['conversation', conversationId], conversation);
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] });
+      void queryClient.invalidateQueries({ queryKey: ['supervisor'] });
+    },
+  });
+}
+
+export function useAddNote(conversationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: string) =>
+      api<Note>(`/api/conversations/${conversationId}/notes`, { method: 'POST', body: { body } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notes', conversationId] }),
+  });
+}
+
+export type OutgoingMessage =
+  | { type: 'text'; text: { body: string } }
+  | {
+      type: 'template';
+      template: {
+        name: string;
+        language: { code: string };
+        components?: { type: string; parameters: Record<string, string>[] }[];
+      };
+    };
+
+/** Sends through the outbox; the Idempotency-Key makes a double click or a retry harmless. */
+export function useSendMessage(conversation: Conversation) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { message: OutgoingMessage; idempotencyKey: string }) =>
+      api<Message>('/api/messages', {
+        method: 'POST',
+        headers: { 'idempotency-key': input.idempotencyKey },
+        body: {
+          conversation_id: conversation.id,
+          phone_number_id: conversation.phone_number_id,
+          to: conversation.contact?.wa_id ?? conversation.contact?.bsuid ?? undefined,
+          ...input.message,
+        },
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['messages', conversation.id] });
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    },
+  });
+}
