@@ -51,13 +51,13 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
       const principal = principalOf(request);
 
       if (request.query.since !== undefined) {
-        const visible = await visibleSet(deps, principal);
         const batch = await readEventsAfter(db, {
           afterId: Number(request.query.since),
           limit: request.query.limit,
           now: deps.clock.now(),
           gapGraceMs: hub.gapGraceMs,
         });
+        const visible = await visibleSet(deps, principal);
         return {
           data: batch.events.filter((e) => eventVisible(visible, e)).map(toApiEvent),
           last_event_id: String(batch.lastId),
@@ -104,7 +104,6 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
         try {
           do {
             again = false;
-            const visible = await visibleSet(deps, principal);
             for (;;) {
               const batch = await readEventsAfter(db, {
                 afterId: lastId,
@@ -112,6 +111,9 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
                 now: deps.clock.now(),
                 gapGraceMs: hub.gapGraceMs,
               });
+              // Read the visible numbers after the events: a number created in the same transaction
+              // as its first event is then certain to be known, so that event is not filtered out.
+              const visible = batch.events.length > 0 ? await visibleSet(deps, principal) : null;
               for (const row of batch.events) {
                 if (closed) return;
                 if (eventVisible(visible, row)) {
