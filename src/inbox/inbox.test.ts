@@ -196,6 +196,13 @@ describe.each(testDialects)('inbox actions on %s', (dialect) => {
       204,
     );
     expect(await shortcuts(u.supervisor)).toEqual(['hello', 'refund']);
+    // An agent can belong to several teams.
+    const joined = await call(u.admin, 'POST', `/api/teams/${other.id}/members`, { user_id: u.agent.id });
+    expect(joined.json().member_ids).toEqual([u.agent.id]);
+    const me = (await call(u.agent, 'GET', '/api/me')).json();
+    expect(me.user.team_ids).toEqual([teams[0]!.id, other.id].sort());
+    const left = await call(u.admin, 'DELETE', `/api/teams/${other.id}/members/${u.agent.id}`);
+    expect(left.json().member_ids).toEqual([]);
   });
 
   it('updates contact attributes for the contact panel', async () => {
