@@ -26,6 +26,8 @@ export interface SandboxCustomerOptions {
   name: string;
   /** Business-scoped user id (`US.1349…`), sent as `user_id` in webhooks. */
   bsuid?: string;
+  /** Parent business-scoped user id (`US.ENT.…`), sent as `parent_user_id`. */
+  parentBsuid?: string;
   /** false: sends to this customer fail with 131026. Default true. */
   onWhatsApp?: boolean;
   /** The customer reads what the business sends (read statuses). Default true. */

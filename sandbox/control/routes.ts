@@ -62,6 +62,7 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
         waId: str(b, 'waId'),
         name: typeof b.name === 'string' ? b.name : `Customer ${str(b, 'waId').slice(-4)}`,
         bsuid: typeof b.bsuid === 'string' ? b.bsuid : null,
+        parentBsuid: typeof b.parentBsuid === 'string' ? b.parentBsuid : null,
         ...(typeof b.onWhatsApp === 'boolean' ? { onWhatsApp: b.onWhatsApp } : {}),
         ...(typeof b.autoRead === 'boolean' ? { autoRead: b.autoRead } : {}),
       });

@@ -32,6 +32,7 @@ export function requireCustomer(ctx: SandboxContext, waId: string, name?: string
 export function contactOf(c: CustomerState): Obj {
   const contact: Obj = { profile: { name: c.name }, wa_id: c.waId };
   if (c.bsuid) contact.user_id = c.bsuid;
+  if (c.parentBsuid) contact.parent_user_id = c.parentBsuid;
   return contact;
 }
 
@@ -58,7 +59,6 @@ export function customerSends(
   }
   const id = ctx.ids.wamid(customer.waId);
   const wire: Obj = { from: customer.waId, id, timestamp: String(Math.floor(now / 1000)), type };
-  if (customer.bsuid) wire.from_user_id = customer.bsuid;
   if (isObj(input.context)) wire.context = input.context;
   if (type === 'unsupported') {
     wire.errors = [

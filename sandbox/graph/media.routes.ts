@@ -61,7 +61,8 @@ export function mediaRoutes(ctx: SandboxContext) {
       if (!ctx.world.numbers[id]) throw unknownNode(id, 'post');
       if (!req.isMultipart())
         throw new GraphError(100, { details: 'Upload media as multipart/form-data with a file part.' });
-      let product: string | undefined;
+      // Graph merges query-string parameters with the body (some clients send messaging_product there).
+      let product = (req.query as Record<string, string | undefined>).messaging_product;
       let typeField: string | undefined;
       let file: { bytes: Buffer; mime: string; filename: string } | undefined;
       for await (const part of req.parts()) {

@@ -1,6 +1,7 @@
 import type { SandboxContext } from '../core/context.ts';
 import {
   applyEditOrRevoke,
+  contactOf,
   type InboundInput,
   requireCustomer,
   requireNumber,
@@ -67,7 +68,6 @@ export function ownerSends(
     type,
     [type]: content,
   };
-  if (customer.bsuid) echo.to_user_id = customer.bsuid;
   if (isObj(o.message.context)) echo.context = o.message.context;
   const msg: ChatMessage = {
     id,
@@ -96,7 +96,12 @@ export function ownerSends(
     field: 'smb_message_echoes',
     phoneNumberId: number.phoneNumberId,
     time: null,
-    value: messageValue(number, { message_echoes: [echo] }),
+    value: messageValue(
+      number,
+      customer.bsuid
+        ? { contacts: [contactOf(customer)], message_echoes: [echo] }
+        : { message_echoes: [echo] },
+    ),
   });
   return msg;
 }

@@ -1,6 +1,6 @@
 import type { Scheduler } from '../core/clock.ts';
 import type { Random } from '../core/random.ts';
-import { buildEnvelope, updateSize, type WebhookUpdate } from './envelope.ts';
+import { buildEnvelope, serializeBody, updateSize, type WebhookUpdate } from './envelope.ts';
 import { signBody } from './sign.ts';
 
 /** Switches for fault tests: duplicate POSTs, scrambled order, extra delays. */
@@ -120,7 +120,7 @@ export class WebhookDispatcher {
         this.undeliverable += taken.length;
         continue;
       }
-      const body = JSON.stringify(buildEnvelope(taken));
+      const body = serializeBody(buildEnvelope(taken));
       this.send({ url, body, updates: taken.length, attempt: 1 }, false);
     }
     this.notifyIdle();

@@ -88,3 +88,13 @@ export function updateSize(u: WebhookUpdate): number {
   }
   return Math.max(1, n);
 }
+
+/**
+ * Serialises a webhook body as Meta does: non-ASCII characters as `\uXXXX` escapes and `/` as
+ * `\/`. Signatures cover these exact bytes (client libraries such as whatsapp-api-js rely on it).
+ */
+export function serializeBody(body: unknown): string {
+  return JSON.stringify(body)
+    .replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replaceAll('/', '\\/');
+}

@@ -24,6 +24,8 @@ export interface CustomerState {
   waId: string;
   name: string;
   bsuid: string | null;
+  /** Parent BSUID shared across portfolios (`US.ENT.…`), sent as `parent_user_id`. */
+  parentBsuid?: string | null;
   onWhatsApp: boolean;
   autoRead: boolean;
   marketingStopped: boolean;

@@ -139,13 +139,21 @@ export function createWorld(options: ResolvedOptions, templateId: () => string):
 
 export function addCustomer(
   world: WorldState,
-  c: { waId: string; name: string; bsuid?: string | null; onWhatsApp?: boolean; autoRead?: boolean },
+  c: {
+    waId: string;
+    name: string;
+    bsuid?: string | null;
+    parentBsuid?: string | null;
+    onWhatsApp?: boolean;
+    autoRead?: boolean;
+  },
 ): CustomerState {
   const existing = world.customers[c.waId];
   const customer: CustomerState = {
     waId: c.waId,
     name: c.name,
     bsuid: c.bsuid ?? existing?.bsuid ?? null,
+    parentBsuid: c.parentBsuid ?? existing?.parentBsuid ?? null,
     onWhatsApp: c.onWhatsApp ?? existing?.onWhatsApp ?? true,
     autoRead: c.autoRead ?? existing?.autoRead ?? true,
     marketingStopped: existing?.marketingStopped ?? false,
