@@ -1,0 +1,241 @@
+import type { OutboundContent } from '../outbound/message-content.ts';
+import type { GraphError, GraphPhoneNumber, GraphResult, GraphTemplate, SendOutcome } from './graph-types.ts';
+import { toSendBody } from './send-body.ts';
+
+export type GraphClientOptions = {
+  /** `https://graph.facebook.com`, or the sandbox's URL. */
+  readonly baseUrl: string;
+  readonly version: string;
+  readonly accessToken: string | undefined;
+  /** Per-request timeout; a send that times out is `unknown`. Default 15 s. */
+  readonly timeoutMs?: number;
+};
+
+/** A message to send, in the hub's own terms; the client turns it into Meta's body. */
+export type SendRequest = {
+  readonly phoneNumberId: string;
+  /** The recipient's phone number (digits) or, without one, their BSUID. */
+  readonly to: { readonly waId: string | null; readonly bsuid: string | null };
+  readonly content: OutboundContent;
+  /** wamid of the message this one quotes. */
+  readonly contextWamid: string | null;
+  /** Returned by Meta in every status webhook of the message: the hub's message id. */
+  readonly callbackData: string;
+};
+
+/** The one client of Meta's Graph API; every Graph request and response shape lives behind it. */
+export type GraphClient = {
+  sendMessage(request: SendRequest): Promise<SendOutcome>;
+  markRead(input: { phoneNumberId: string; wamid: string; typing: boolean }): Promise<GraphResult<true>>;
+  uploadMedia(input: {
+    phoneNumberId: string;
+    bytes: Uint8Array;
+    mimeType: string;
+    filename: string;
+  }): Promise<GraphResult<{ id: string }>>;
+  getPhoneNumber(phoneNumberId: string): Promise<GraphResult<GraphPhoneNumber>>;
+  listTemplates(wabaId: string): Promise<GraphResult<GraphTemplate[]>>;
+  requestSmbAppData(input: {
+    phoneNumberId: string;
+    syncType: 'smb_app_state_sync' | 'history';
+  }): Promise<GraphResult<{ requestId: string | null }>>;
+};
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
+
+/** Reads Meta's error body; anything else becomes an error without a code. */
+export function parseGraphError(httpStatus: number, body: unknown): GraphError {
+  const e = (body as { error?: Json } | null)?.error;
+  if (!e || typeof e !== 'object') {
+    return {
+      httpStatus,
+      code: null,
+      subcode: null,
+      title: `HTTP ${httpStatus}`,
+      message: `The Graph API answered HTTP ${httpStatus} without an error body.`,
+      details: null,
+      fbtraceId: null,
+      isTransient: null,
+    };
+  }
+  const data = (e.error_data ?? {}) as Json;
+  const message = str(e.message) ?? `HTTP ${httpStatus}`;
+  return {
+    httpStatus,
+    code: num(e.code),
+    subcode: num(e.error_subcode),
+    title: str(e.error_user_title) ?? str(e.title) ?? message,
+    message,
+    details: str(data.details) ?? str(e.error_user_msg),
+    fbtraceId: str(e.fbtrace_id),
+    isTransient: typeof e.is_transient === 'boolean' ? e.is_transient : null,
+  };
+}
+
+function networkError(reason: string): GraphError {
+  return {
+    httpStatus: 0,
+    code: null,
+    subcode: null,
+    title: 'Network error',
+    message: reason,
+    details: null,
+    fbtraceId: null,
+    isTransient: null,
+  };
+}
+
+/** Creates the Graph API client for one configuration (base URL, version, token). */
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const base = `${options.baseUrl.replace(/\/$/, '')}/${options.version}`;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const auth = { authorization: `Bearer ${options.accessToken ?? ''}` };
+
+  type Raw = { status: number; body: unknown } | { status: 'network'; reason: string; sent: boolean };
+
+  async function call(method: string, path: string, body?: Json | FormData): Promise<Raw> {
+    const headers: Record<string, string> = { ...auth };
+    let payload: string | FormData | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${base}/${path}`, {
+        method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      // A refused connection never carried the request; anything else (timeout, reset) may have.
+      const sent = cause?.code !== 'ECONNREFUSED' && cause?.code !== 'ENOTFOUND';
+      return { status: 'network', reason: (error as Error).message, sent };
+    }
+    let parsed: unknown = null;
+    try {
+      const text = await response.text();
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  async function simple<T>(raw: Raw, map: (body: Json) => T): Promise<GraphResult<T>> {
+    if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
+    if (raw.status >= 200 && raw.status < 300) return { ok: true, value: map((raw.body ?? {}) as Json) };
+    return { ok: false, error: parseGraphError(raw.status, raw.body) };
+  }
+
+  return {
+    async sendMessage(request) {
+      const raw = await call('POST', `${request.phoneNumberId}/messages`, toSendBody(request));
+      if (raw.status === 'network') {
+        if (!raw.sent) return { kind: 'rejected', error: networkError(raw.reason) };
+        return { kind: 'unknown', reason: raw.reason, error: null };
+      }
+      if (raw.status >= 200 && raw.status < 300) {
+        const body = (raw.body ?? {}) as Json;
+        const message = (Array.isArray(body.messages) ? body.messages[0] : null) as Json | null;
+        const contact = (Array.isArray(body.contacts) ? body.contacts[0] : null) as Json | null;
+        const wamid = str(message?.id);
+        if (!wamid) return { kind: 'unknown', reason: 'accepted without a message id', error: null };
+        return {
+          kind: 'accepted',
+          wamid,
+          waId: str(contact?.wa_id),
+          input: str(contact?.input),
+          messageStatus: str(message?.message_status),
+        };
+      }
+      const error = parseGraphError(raw.status, raw.body);
+      // A 5xx may come after Meta took the message; only an answer below 500 proves it was not sent.
+      if (raw.status >= 500) return { kind: 'unknown', reason: `HTTP ${raw.status}`, error };
+      return { kind: 'rejected', error };
+    },
+
+    async markRead(input) {
+      const body: Json = { messaging_product: 'whatsapp', status: 'read', message_id: input.wamid };
+      if (input.typing) body.typing_indicator = { type: 'text' };
+      return simple(await call('POST', `${input.phoneNumberId}/messages`, body), () => true as const);
+    },
+
+    async uploadMedia(input) {
+      const form = new FormData();
+      form.set('messaging_product', 'whatsapp');
+      form.set('type', input.mimeType);
+      form.set('file', new Blob([new Uint8Array(input.bytes)], { type: input.mimeType }), input.filename);
+      return simple(await call('POST', `${input.phoneNumberId}/media`, form), (b) => ({ id: String(b.id) }));
+    },
+
+    async getPhoneNumber(phoneNumberId) {
+      const fields = 'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput';
+      return simple(await call('GET', `${phoneNumberId}?fields=${fields}`), (b) => ({
+        id: String(b.id ?? phoneNumberId),
+        displayPhoneNumber: str(b.display_phone_number),
+        verifiedName: str(b.verified_name),
+        isOnBizApp: b.is_on_biz_app === true,
+        platformType: str(b.platform_type),
+        throughputLevel: str((b.throughput as Json | undefined)?.level),
+      }));
+    },
+
+    async listTemplates(wabaId) {
+      const all: GraphTemplate[] = [];
+      let path: string | null = `${wabaId}/message_templates?limit=100`;
+      for (let page = 0; path !== null && page < 100; page++) {
+        const raw = await call('GET', path);
+        if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
+        if (raw.status < 200 || raw.status >= 300)
+          return { ok: false, error: parseGraphError(raw.status, raw.body) };
+        const body = (raw.body ?? {}) as Json;
+        for (const t of (Array.isArray(body.data) ? body.data : []) as Json[]) {
+          all.push({
+            id: String(t.id),
+            name: String(t.name),
+            language: String(t.language),
+            status: String(t.status ?? 'PENDING'),
+            category: str(t.category),
+            parameterFormat: str(t.parameter_format),
+            components: Array.isArray(t.components) ? t.components : [],
+            rejectedReason: str(t.rejected_reason),
+          });
+        }
+        const after = str(((body.paging as Json | undefined)?.cursors as Json | undefined)?.after);
+        const next = str((body.paging as Json | undefined)?.next);
+        path =
+          next && after ? `${wabaId}/message_templates?limit=100&after=${encodeURIComponent(after)}` : null;
+      }
+      return { ok: true, value: all };
+    },
+
+    async requestSmbAppData(input) {
+      const raw = await call('POST', `${input.phoneNumberId}/smb_app_data`, {
+        messaging_product: 'whatsapp',
+        sync_type: input.syncType,
+      });
+      return simple(raw, (b) => ({ requestId: str(b.request_id) }));
+    },
+  };
+}
+
+/** The hub's Graph client from its configuration (one access token for every number for now). */
+export function graphClientFor(config: {
+  metaGraphUrl: string;
+  metaGraphVersion: string;
+  metaAccessToken: string | undefined;
+}): GraphClient {
+  return createGraphClient({
+    baseUrl: config.metaGraphUrl,
+    version: config.metaGraphVersion,
+    accessToken: config.metaAccessToken,
+  });
+}

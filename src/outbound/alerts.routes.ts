@@ -1,0 +1,69 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import { principalOf, requireRole } from '../auth/principal.ts';
+import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
+import { AppError } from '../platform/errors.ts';
+import { type AlertRow, resolveAlert } from './alerts.ts';
+
+function toApiAlert(a: AlertRow) {
+  return {
+    id: a.id,
+    phone_number_id: a.phone_number_id,
+    waba_id: a.waba_id,
+    code: a.code,
+    title: a.title,
+    message: a.message,
+    details: parseJsonOr<unknown>(a.details_json, null),
+    count: a.count,
+    first_at: isoOrNull(a.first_at),
+    last_at: isoOrNull(a.last_at),
+    resolved_at: isoOrNull(a.resolved_at),
+    resolved_by: a.resolved_by,
+  };
+}
+
+/** `GET /api/alerts?status=open|resolved|all` and `POST /api/alerts/:id/resolve` (resumes a paused number). */
+export function alertsRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', apiAuthHook(deps));
+
+    app.get(
+      '/api/alerts',
+      { schema: { querystring: z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }) } },
+      async (request) => {
+        const principal = principalOf(request);
+        let q = deps.database.db.selectFrom('alerts').selectAll().orderBy('last_at', 'desc').limit(500);
+        if (request.query.status === 'open') q = q.where('resolved_at', 'is', null);
+        if (request.query.status === 'resolved') q = q.where('resolved_at', 'is not', null);
+        if (principal.wabaIds !== null) q = q.where('waba_id', 'in', [...principal.wabaIds, '']);
+        const rows = await q.execute();
+        return { data: rows.map(toApiAlert), next_cursor: null };
+      },
+    );
+
+    app.post(
+      '/api/alerts/:id/resolve',
+      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      async (request) => {
+        const principal = principalOf(request);
+        requireRole(principal, ['owner', 'admin', 'supervisor']);
+        const ok = await resolveAlert(deps.database.db, {
+          id: request.params.id,
+          by: principal.userId ?? principal.id,
+          now: deps.clock.now(),
+        });
+        if (!ok) throw new AppError('NOT_FOUND', 'No such open alert.');
+        const row = await deps.database.db
+          .selectFrom('alerts')
+          .selectAll()
+          .where('id', '=', request.params.id)
+          .executeTakeFirstOrThrow();
+        return toApiAlert(row);
+      },
+    );
+  };
+}

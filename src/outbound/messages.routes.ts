@@ -1,0 +1,282 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import { assertWabaAccess, type Principal, principalOf, requireRole } from '../auth/principal.ts';
+import { graphClientFor } from '../graph/graph-client.ts';
+import { toApiMessage } from '../messages/message.mapper.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { AppError } from '../platform/errors.ts';
+import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import { abandonIdempotent, beginIdempotent, completeIdempotent, requestHash } from './idempotency.ts';
+import { notifyOutbox } from './outbox-signal.ts';
+import type { RecipientInput } from './recipient.ts';
+import { type SendMessageResult, type SendOrigin, sendMessage } from './send-message.ts';
+
+const SENDER_ROLES = ['owner', 'admin', 'supervisor', 'agent'] as const;
+const OPERATOR_ROLES = ['owner', 'admin', 'supervisor'] as const;
+
+const sendBody = z.looseObject({
+  conversation_id: z.string().min(1).optional(),
+  contact_id: z.string().min(1).optional(),
+  phone_number_id: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
+  type: z.string().min(1),
+  reply_to: z.string().min(1).optional(),
+  origin: z.enum(['api', 'agent', 'bot', 'campaign']).optional(),
+});
+
+function recipientOf(body: z.infer<typeof sendBody>): RecipientInput {
+  if (body.conversation_id) return { conversationId: body.conversation_id };
+  if (body.contact_id) return { contactId: body.contact_id };
+  if (body.to && body.phone_number_id) return { phoneNumberId: body.phone_number_id, to: body.to };
+  throw new AppError('VALIDATION_FAILED', 'Give conversation_id, contact_id, or to with phone_number_id.', [
+    { path: '/', message: 'recipient missing: conversation_id, contact_id, or to + phone_number_id' },
+  ]);
+}
+
+type OutboundMessage = ReturnType<typeof toApiMessage> & {
+  cost_estimate: { category: string; pricing_type: string; amount: number; currency: string } | null;
+};
+
+function principalKey(p: Principal): string {
+  return `${p.kind}:${p.id}`;
+}
+
+async function loadOutbound(db: Kysely<DB>, id: string): Promise<OutboundMessage | null> {
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const cost = await db
+    .selectFrom('outbound_costs')
+    .selectAll()
+    .where('message_id', '=', id)
+    .executeTakeFirst();
+  return {
+    ...toApiMessage(row),
+    cost_estimate: cost
+      ? {
+          category: cost.category,
+          pricing_type: cost.pricing_type,
+          amount: cost.estimated_micros / 1_000_000,
+          currency: cost.currency,
+        }
+      : null,
+  };
+}
+
+function present(result: SendMessageResult): OutboundMessage {
+  return {
+    ...toApiMessage(result.message),
+    cost_estimate: {
+      category: result.cost.category,
+      pricing_type: result.cost.pricingType,
+      amount: result.cost.micros / 1_000_000,
+      currency: result.cost.currency,
+    },
+  };
+}
+
+async function visibleMessage(deps: AppDeps, principal: Principal, id: string) {
+  const row = await deps.database.db
+    .selectFrom('messages')
+    .innerJoin('phone_numbers', 'phone_numbers.id', 'messages.phone_number_id')
+    .select([
+      'messages.id',
+      'messages.wamid',
+      'messages.direction',
+      'messages.status',
+      'messages.phone_number_id',
+      'phone_numbers.waba_id',
+    ])
+    .where('messages.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', 'No such message.');
+  assertWabaAccess(principal, row.waba_id);
+  return row;
+}
+
+/**
+ * `POST /api/messages` (with `Idempotency-Key`), `GET /api/messages/:id`,
+ * `POST /api/messages/:id/resolve` (unknown sends) and `POST /api/messages/:id/read` (mark read + typing).
+ */
+export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.addHook('onRequest', apiAuthHook(deps));
+
+    app.post('/api/messages', { schema: { body: sendBody } }, async (request, reply) => {
+      const principal = principalOf(request);
+      requireRole(principal, SENDER_ROLES);
+      const body = request.body;
+      const headerKey = request.headers['idempotency-key'];
+      const key =
+        typeof headerKey === 'string' && headerKey.trim() !== '' ? headerKey.trim().slice(0, 255) : null;
+      const pKey = principalKey(principal);
+      if (key) {
+        const start = await beginIdempotent(deps.database.db, {
+          principalId: pKey,
+          key,
+          hash: requestHash('POST', '/api/messages', body),
+          now: deps.clock.now(),
+        });
+        if (start.kind === 'replay') {
+          reply.header('idempotent-replayed', 'true');
+          return reply.code(start.status).send(start.body);
+        }
+      }
+      const { conversation_id, contact_id, phone_number_id, to, reply_to, origin, ...content } = body;
+      const defaultOrigin: SendOrigin = principal.kind === 'user' ? 'agent' : 'api';
+      try {
+        const result = await sendMessage(
+          deps,
+          {
+            recipient: recipientOf(body),
+            content,
+            replyTo: reply_to ?? null,
+            origin: origin ?? defaultOrigin,
+            authorUserId: principal.userId,
+            wabaIds: principal.wabaIds,
+          },
+          {
+            inTransaction: key
+              ? (trx, r) => completeIdempotent(trx, { principalId: pKey, key, status: 202, body: present(r) })
+              : undefined,
+          },
+        );
+        return reply.code(202).send(present(result));
+      } catch (error) {
+        if (key) await abandonIdempotent(deps.database.db, { principalId: pKey, key });
+        throw error;
+      }
+    });
+
+    app.get(
+      '/api/messages/:id',
+      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      async (request) => {
+        const principal = principalOf(request);
+        await visibleMessage(deps, principal, request.params.id);
+        const message = await loadOutbound(deps.database.db, request.params.id);
+        if (!message) throw new AppError('NOT_FOUND', 'No such message.');
+        return message;
+      },
+    );
+
+    app.post(
+      '/api/messages/:id/resolve',
+      {
+        schema: {
+          params: z.object({ id: z.string().min(1) }),
+          body: z.object({
+            outcome: z.enum(['sent', 'failed', 'retry']),
+            wamid: z.string().min(1).optional(),
+          }),
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        requireRole(principal, OPERATOR_ROLES);
+        const msg = await visibleMessage(deps, principal, request.params.id);
+        const now = deps.clock.now();
+        const { outcome, wamid } = request.body;
+        await deps.database.db.transaction().execute(async (trx) => {
+          const job = await trx
+            .selectFrom('outbox_jobs')
+            .select(['id', 'state'])
+            .where('message_id', '=', msg.id)
+            .executeTakeFirst();
+          const current = await trx
+            .selectFrom('messages')
+            .select(['status'])
+            .where('id', '=', msg.id)
+            .executeTakeFirstOrThrow();
+          if (job?.state !== 'unknown' || current.status !== 'unknown') {
+            throw new AppError('CONFLICT', 'Only a send whose outcome is unknown can be resolved.', {
+              status: current.status,
+            });
+          }
+          const by = principal.userId ?? principal.id;
+          if (outcome === 'retry') {
+            await trx
+              .updateTable('outbox_jobs')
+              .set({ state: 'queued', not_before: null, updated_at: now })
+              .where('id', '=', job.id)
+              .execute();
+            await trx
+              .updateTable('messages')
+              .set({ status: 'queued', status_at: now, error_json: null })
+              .where('id', '=', msg.id)
+              .execute();
+          } else if (outcome === 'sent') {
+            await trx
+              .updateTable('outbox_jobs')
+              .set({ state: 'done', finished_at: now, updated_at: now })
+              .where('id', '=', job.id)
+              .execute();
+            await trx
+              .updateTable('messages')
+              .set({ status: 'sent', status_at: now, error_json: null, ...(wamid ? { wamid } : {}) })
+              .where('id', '=', msg.id)
+              .execute();
+          } else {
+            const errorJson = JSON.stringify({
+              code: 'RESOLVED_FAILED',
+              title: 'Resolved as not sent',
+              message: `An operator (${by}) resolved this unknown send as not sent.`,
+            });
+            await trx
+              .updateTable('outbox_jobs')
+              .set({ state: 'failed', finished_at: now, updated_at: now, last_error_json: errorJson })
+              .where('id', '=', job.id)
+              .execute();
+            await trx
+              .updateTable('messages')
+              .set({ status: 'failed', status_at: now, error_json: errorJson })
+              .where('id', '=', msg.id)
+              .execute();
+          }
+          await recordDomainEvent(
+            trx,
+            { type: 'message.changed', phoneNumberId: msg.phone_number_id, payload: { message_id: msg.id } },
+            now,
+          );
+        });
+        if (outcome === 'retry') notifyOutbox(deps.database, msg.phone_number_id);
+        return loadOutbound(deps.database.db, msg.id);
+      },
+    );
+
+    app.post(
+      '/api/messages/:id/read',
+      {
+        schema: {
+          params: z.object({ id: z.string().min(1) }),
+          body: z.object({ typing: z.boolean().optional() }).optional(),
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        requireRole(principal, SENDER_ROLES);
+        const msg = await visibleMessage(deps, principal, request.params.id);
+        if (msg.direction !== 'inbound' || !msg.wamid) {
+          throw new AppError('VALIDATION_FAILED', 'Only a received message can be marked as read.');
+        }
+        // Mark-read is idempotent on Meta's side, so it goes straight out instead of through the outbox.
+        const result = await graphClientFor(deps.config).markRead({
+          phoneNumberId: msg.phone_number_id,
+          wamid: msg.wamid,
+          typing: request.body?.typing === true,
+        });
+        if (!result.ok) {
+          throw new AppError('GRAPH_REQUEST_FAILED', result.error.message, {
+            meta_code: result.error.code,
+            details: result.error.details,
+          });
+        }
+        return { ok: true, typing: request.body?.typing === true };
+      },
+    );
+  };
+}

@@ -1,0 +1,570 @@
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import type { GraphClient } from '../graph/graph-client.ts';
+import type { SendOutcome } from '../graph/graph-types.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Dialect } from '../platform/db/database.ts';
+import type { DB } from '../platform/db/schema.ts';
+import type { Logger } from '../platform/logger.ts';
+import { numberPause, pauseNumber, raiseAlert } from './alerts.ts';
+import { classifyError, errorJson } from './error-policy.ts';
+import { contentFromStored, needsOpenWindow } from './message-content.ts';
+import {
+  applyResults,
+  type ClaimedJob,
+  claimJobs,
+  type JobResult,
+  loadQueuedJobs,
+  markOrphansUnknown,
+  type QueuedJob,
+  recentDispatches,
+  reconcileUnknown,
+} from './outbox.repository.ts';
+import { onOutboxChange } from './outbox-signal.ts';
+import { DEFAULT_RATES, Gcra, Heap, type RateSettings } from './rate-limiter.ts';
+
+export type SenderDeps = {
+  readonly database: { readonly db: Kysely<DB>; readonly dialect: Dialect };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly graph: GraphClient;
+};
+
+export type NumberSenderOptions = {
+  readonly phoneNumberId: string;
+  readonly wabaId: string;
+  readonly holder: string;
+  readonly epoch: number;
+  readonly rates?: Partial<Omit<RateSettings, 'mps'>>;
+};
+
+type Recipient = {
+  readonly contactId: string;
+  /** Queued jobs in id order; the head goes first. */
+  readonly jobs: QueuedJob[];
+  readonly pair: Gcra;
+  /** One job of a recipient is in flight at a time: the next waits for the outcome (order). */
+  busy: boolean;
+  /** In the waiting heap, the ready heap or the backoff set. */
+  scheduled: boolean;
+};
+
+type SideEffect = (trx: Kysely<DB>) => Promise<void>;
+
+const POLL_MS = 100;
+const SWEEP_MS = 5000;
+const REFRESH_MS = 500;
+const MAX_BATCH = 100;
+const LOAD_LIMIT = 20_000;
+
+/**
+ * Sends the queued jobs of one number while this node holds the number's lease. Keeps each
+ * recipient's jobs in order (one in flight per recipient), paces the number at its throughput and
+ * each recipient at the pair limit, lets interactive sends overtake campaigns, and applies the
+ * error policy. Pacing uses the process's monotonic time; stored times and backoffs use the clock.
+ */
+export class NumberSender {
+  readonly phoneNumberId: string;
+  readonly epoch: number;
+  private readonly rates: Omit<RateSettings, 'mps'>;
+  private readonly recipients = new Map<string, Recipient>();
+  private readonly known = new Set<number>();
+  private readonly waiting = new Heap<{ at: number; r: Recipient }>((a, b) => a.at < b.at);
+  private readonly ready = new Heap<Recipient>((a, b) => {
+    const x = a.jobs[0];
+    const y = b.jobs[0];
+    if (!x || !y) return !!x;
+    return x.priority < y.priority || (x.priority === y.priority && x.id < y.id);
+  });
+  private readonly backoff = new Set<Recipient>();
+  private readonly numberRate = new Gcra(50, 2);
+  private mps = 20;
+  private rateFactor = 1;
+  private lastThrottleAt = 0;
+  private pausedUntil: number | null = null;
+  private pausedIndefinitely = false;
+  private connected = true;
+  private maxLoadedId = 0;
+  private nextPoll = 0;
+  private nextSweep = 0;
+  private nextRefresh = 0;
+  private results: JobResult[] = [];
+  private sideEffects: SideEffect[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** True once the sender ended (stopped, or lease lost). */
+  finished = false;
+
+  constructor(
+    private readonly deps: SenderDeps,
+    private readonly options: NumberSenderOptions,
+  ) {
+    this.phoneNumberId = options.phoneNumberId;
+    this.epoch = options.epoch;
+    this.rates = { ...DEFAULT_RATES, ...options.rates };
+  }
+
+  start(): void {
+    this.unsubscribe = onOutboxChange(this.deps.database, (id) => {
+      if (id === this.phoneNumberId) {
+        this.nextPoll = 0;
+        this.wake();
+      }
+    });
+    this.loop = this.run().finally(() => {
+      this.finished = true;
+      this.unsubscribe?.();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.wakeUp = null;
+          resolve();
+        },
+        Math.max(0, ms),
+      );
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private get db(): Kysely<DB> {
+    return this.deps.database.db;
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.deps;
+    try {
+      const orphans = await markOrphansUnknown(this.db, {
+        phoneNumberId: this.phoneNumberId,
+        epoch: this.epoch,
+        now: this.deps.clock.now(),
+      });
+      if (orphans > 0)
+        logger.warn(
+          { phoneNumberId: this.phoneNumberId, orphans },
+          'sends of a previous holder marked unknown',
+        );
+      await this.refresh();
+      await this.initPairs();
+      while (!this.stopped) {
+        try {
+          if (!(await this.iteration())) break;
+        } catch (error) {
+          logger.error({ err: error, phoneNumberId: this.phoneNumberId }, 'outbound sender iteration failed');
+          await this.sleep(500);
+        }
+      }
+    } catch (error) {
+      logger.error({ err: error, phoneNumberId: this.phoneNumberId }, 'outbound sender stopped on an error');
+    } finally {
+      await Promise.allSettled([...this.inFlight]);
+      await this.flush();
+    }
+  }
+
+  /** One turn of the loop; false when the lease is lost. */
+  private async iteration(): Promise<boolean> {
+    let realNow = performance.now();
+    if (realNow >= this.nextRefresh) {
+      this.nextRefresh = realNow + REFRESH_MS;
+      await this.refresh();
+      await reconcileUnknown(this.db, { phoneNumberId: this.phoneNumberId, now: this.deps.clock.now() });
+    }
+    if (realNow >= this.nextPoll) {
+      this.nextPoll = realNow + POLL_MS;
+      const sweep = realNow >= this.nextSweep;
+      if (sweep) this.nextSweep = realNow + SWEEP_MS;
+      await this.load(sweep);
+    }
+    const clockNow = this.deps.clock.now();
+    if (this.isPaused(clockNow)) {
+      await this.sleep(POLL_MS);
+      return true;
+    }
+    this.promoteBackoff(clockNow);
+    realNow = performance.now();
+    const due = this.pickDue(realNow, clockNow);
+    if (due.length === 0) {
+      await this.sleep(this.untilNextEvent(realNow));
+      return true;
+    }
+    const claimed = await claimJobs(this.db, this.deps.database.dialect, {
+      phoneNumberId: this.phoneNumberId,
+      holder: this.options.holder,
+      epoch: this.epoch,
+      ids: due.map((d) => d.job.id),
+      now: this.deps.clock.now(),
+    });
+    if (claimed === null) {
+      this.deps.logger.warn({ phoneNumberId: this.phoneNumberId }, 'sending lease lost; sender stops');
+      return false;
+    }
+    const byJob = new Map(claimed.map((c) => [c.jobId, c]));
+    for (const d of due) {
+      const c = byJob.get(d.job.id);
+      if (c) this.dispatch(c, d.job, d.r);
+      else {
+        // No longer queued in the database (resolved or cancelled elsewhere): forget it.
+        this.known.delete(d.job.id);
+        d.r.busy = false;
+        this.schedule(d.r);
+      }
+    }
+    return true;
+  }
+
+  private isPaused(clockNow: number): boolean {
+    if (!this.connected || this.pausedIndefinitely) return true;
+    return this.pausedUntil !== null && this.pausedUntil > clockNow;
+  }
+
+  private async refresh(): Promise<void> {
+    const number = await this.db
+      .selectFrom('phone_numbers')
+      .select(['throughput_mps', 'connection_state'])
+      .where('id', '=', this.phoneNumberId)
+      .executeTakeFirst();
+    this.connected = number?.connection_state === 'connected';
+    if (number && number.throughput_mps !== this.mps) {
+      this.mps = number.throughput_mps;
+      this.updateRate();
+    }
+    const pause = await numberPause(this.db, this.phoneNumberId, this.deps.clock.now());
+    this.pausedIndefinitely = pause.paused && pause.until === null;
+    this.pausedUntil = pause.paused ? pause.until : null;
+  }
+
+  private updateRate(): void {
+    const mps = Math.max(0.1, this.mps * this.rates.utilisation * this.rateFactor);
+    this.numberRate.setRate(1000 / mps, Math.max(2, Math.floor(this.mps * 0.05)));
+  }
+
+  private recipient(contactId: string): Recipient {
+    let r = this.recipients.get(contactId);
+    if (!r) {
+      r = {
+        contactId,
+        jobs: [],
+        pair: new Gcra(this.rates.pairIntervalMs, this.rates.pairBurst),
+        busy: false,
+        scheduled: false,
+      };
+      this.recipients.set(contactId, r);
+    }
+    return r;
+  }
+
+  /** Rebuilds the pair limiter from recent sends, so a new holder does not burst at a recipient. */
+  private async initPairs(): Promise<void> {
+    const clockNow = this.deps.clock.now();
+    const realNow = performance.now();
+    const since = clockNow - this.rates.pairIntervalMs * this.rates.pairBurst;
+    for (const d of await recentDispatches(this.db, { phoneNumberId: this.phoneNumberId, since })) {
+      this.recipient(d.contactId).pair.take(realNow - (clockNow - d.at));
+    }
+  }
+
+  private async load(sweep: boolean): Promise<void> {
+    const jobs = await loadQueuedJobs(this.db, {
+      phoneNumberId: this.phoneNumberId,
+      afterId: sweep ? 0 : this.maxLoadedId,
+      limit: LOAD_LIMIT,
+    });
+    for (const job of jobs) {
+      if (job.id > this.maxLoadedId) this.maxLoadedId = job.id;
+      if (this.known.has(job.id)) continue;
+      this.known.add(job.id);
+      const r = this.recipient(job.contactId);
+      const last = r.jobs[r.jobs.length - 1];
+      if (!last || last.id < job.id) r.jobs.push(job);
+      else
+        r.jobs.splice(
+          r.jobs.findIndex((j) => j.id > job.id),
+          0,
+          job,
+        );
+      this.schedule(r);
+    }
+  }
+
+  private schedule(r: Recipient): void {
+    if (r.busy || r.scheduled) return;
+    const head = r.jobs[0];
+    if (!head) {
+      if (!r.busy) this.recipients.delete(r.contactId);
+      return;
+    }
+    r.scheduled = true;
+    if (head.notBefore !== null && head.notBefore > this.deps.clock.now()) this.backoff.add(r);
+    else this.waiting.push({ at: r.pair.nextAt(performance.now()), r });
+  }
+
+  private promoteBackoff(clockNow: number): void {
+    for (const r of this.backoff) {
+      const head = r.jobs[0];
+      if (head && head.notBefore !== null && head.notBefore > clockNow) continue;
+      this.backoff.delete(r);
+      r.scheduled = false;
+      this.schedule(r);
+    }
+  }
+
+  private pickDue(realNow: number, clockNow: number): { job: QueuedJob; r: Recipient }[] {
+    for (let w = this.waiting.peek(); w && w.at <= realNow; w = this.waiting.peek()) {
+      this.waiting.pop();
+      this.ready.push(w.r);
+    }
+    const due: { job: QueuedJob; r: Recipient }[] = [];
+    while (this.ready.size > 0 && due.length < MAX_BATCH) {
+      const at = this.numberRate.nextAt(realNow);
+      if (at > realNow) break;
+      const r = this.ready.pop() as Recipient;
+      r.scheduled = false;
+      const job = r.jobs[0];
+      if (!job) continue;
+      if (job.notBefore !== null && job.notBefore > clockNow) {
+        r.scheduled = true;
+        this.backoff.add(r);
+        continue;
+      }
+      const pairAt = r.pair.nextAt(realNow);
+      if (pairAt > realNow) {
+        r.scheduled = true;
+        this.waiting.push({ at: pairAt, r });
+        continue;
+      }
+      this.numberRate.take(at);
+      r.pair.take(realNow);
+      r.jobs.shift();
+      r.busy = true;
+      due.push({ job, r });
+    }
+    return due;
+  }
+
+  private untilNextEvent(realNow: number): number {
+    let wait = this.nextPoll - realNow;
+    if (this.ready.size > 0) wait = Math.min(wait, this.numberRate.nextAt(realNow) - realNow);
+    const w = this.waiting.peek();
+    if (w) wait = Math.min(wait, w.at - realNow);
+    return Math.max(0, Math.min(wait, POLL_MS));
+  }
+
+  private dispatch(c: ClaimedJob, job: QueuedJob, r: Recipient): void {
+    const task = (async () => {
+      let result: JobResult;
+      const clockNow = this.deps.clock.now();
+      if (
+        needsOpenWindow({ type: c.type }) &&
+        !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)
+      ) {
+        // The window closed while the message waited in the queue: Meta would refuse it (131047).
+        result = {
+          kind: 'failed',
+          jobId: c.jobId,
+          messageId: c.messageId,
+          errorJson: errorJson(
+            null,
+            'The customer-service window closed before the message could be sent; send a template.',
+            'MESSAGE_WINDOW_CLOSED',
+          ),
+        };
+      } else {
+        let outcome: SendOutcome;
+        try {
+          outcome = await this.deps.graph.sendMessage({
+            phoneNumberId: this.phoneNumberId,
+            to: { waId: c.waId, bsuid: c.bsuid },
+            content: contentFromStored(c.type, c.contentJson),
+            contextWamid: c.contextWamid,
+            callbackData: c.messageId,
+          });
+        } catch (error) {
+          outcome = { kind: 'unknown', reason: (error as Error).message, error: null };
+        }
+        result = this.outcomeToResult(c, job, r, outcome);
+      }
+      this.results.push(result);
+      r.busy = false;
+      if (result.kind === 'requeue') {
+        job.notBefore = result.notBefore;
+        job.pairBackoffs = result.pairBackoffs;
+        r.jobs.unshift(job);
+      } else this.known.delete(c.jobId);
+      void this.flush();
+      this.schedule(r);
+      this.wake();
+    })();
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  private outcomeToResult(c: ClaimedJob, job: QueuedJob, r: Recipient, outcome: SendOutcome): JobResult {
+    const base = { jobId: c.jobId, messageId: c.messageId };
+    const clockNow = this.deps.clock.now();
+    const realNow = performance.now();
+    if (outcome.kind === 'accepted') {
+      if (this.rateFactor < 1 && realNow - this.lastThrottleAt > 10_000) {
+        this.rateFactor = Math.min(1, this.rateFactor * 1.1);
+        this.lastThrottleAt = realNow;
+        this.updateRate();
+      }
+      return { kind: 'accepted', ...base, wamid: outcome.wamid };
+    }
+    if (outcome.kind === 'unknown') {
+      return {
+        kind: 'unknown',
+        ...base,
+        errorJson: errorJson(
+          outcome.error,
+          `The send's outcome is unknown (${outcome.reason}); it may have reached Meta. A status webhook or an operator resolves it.`,
+          'SEND_OUTCOME_UNKNOWN',
+        ),
+      };
+    }
+    const error = outcome.error;
+    const action = classifyError(error, c.attempts);
+    const current = job.pairBackoffs;
+    const requeue = (
+      notBefore: number | null,
+      refundAttempt: boolean,
+      pairBackoffs = current,
+    ): JobResult => ({
+      kind: 'requeue',
+      ...base,
+      notBefore,
+      pairBackoffs,
+      refundAttempt,
+      errorJson: errorJson(error, error.message),
+    });
+    this.deps.logger.warn(
+      {
+        phoneNumberId: this.phoneNumberId,
+        code: error.code,
+        fbtraceId: error.fbtraceId,
+        action: action.kind,
+      },
+      'send refused by Meta',
+    );
+    switch (action.kind) {
+      case 'retry':
+        return requeue(clockNow + action.delayMs, false);
+      case 'number_backoff': {
+        if (action.slowDown) {
+          this.rateFactor = Math.max(0.3, this.rateFactor * 0.75);
+          this.lastThrottleAt = realNow;
+          this.updateRate();
+        }
+        const until = clockNow + action.delayMs;
+        this.pausedUntil = Math.max(this.pausedUntil ?? 0, until);
+        this.sideEffects.push((trx) =>
+          pauseNumber(trx, {
+            phoneNumberId: this.phoneNumberId,
+            kind: 'backoff',
+            until,
+            reason: `Meta error ${error.code}: ${error.message}`,
+            alertId: null,
+            now: clockNow,
+          }),
+        );
+        return requeue(null, true);
+      }
+      case 'recipient_backoff':
+        r.pair.exhaust(realNow);
+        return requeue(clockNow + 4 ** current * 1000, true, current + 1);
+      case 'pause_number':
+        this.pausedIndefinitely = true;
+        this.sideEffects.push(async (trx) => {
+          const alertId = await raiseAlert(trx, {
+            phoneNumberId: this.phoneNumberId,
+            wabaId: this.options.wabaId,
+            code: String(error.code),
+            title: action.alertTitle,
+            message: `${error.message}${error.details ? ` — ${error.details}` : ''}`,
+            details: { fbtrace_id: error.fbtraceId, http_status: error.httpStatus },
+            now: clockNow,
+          });
+          await pauseNumber(trx, {
+            phoneNumberId: this.phoneNumberId,
+            kind: 'alert',
+            until: null,
+            reason: action.alertTitle,
+            alertId,
+            now: clockNow,
+          });
+        });
+        return requeue(null, true);
+      case 'fail':
+        if (action.alert) {
+          this.sideEffects.push(async (trx) => {
+            await raiseAlert(trx, {
+              phoneNumberId: this.phoneNumberId,
+              wabaId: this.options.wabaId,
+              code: String(error.code),
+              title: action.reason,
+              message: `${error.message}${error.details ? ` — ${error.details}` : ''}`,
+              details: { fbtrace_id: error.fbtraceId },
+              now: clockNow,
+            });
+          });
+        }
+        return { kind: 'failed', ...base, errorJson: errorJson(error, action.reason) };
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      while (this.results.length > 0 || this.sideEffects.length > 0) {
+        const batch = this.results.splice(0);
+        const effects = this.sideEffects.splice(0);
+        try {
+          await applyResults(this.db, {
+            phoneNumberId: this.phoneNumberId,
+            results: batch,
+            now: this.deps.clock.now(),
+          });
+          if (effects.length > 0) {
+            await this.db.transaction().execute(async (trx) => {
+              for (const effect of effects) await effect(trx);
+            });
+          }
+        } catch (error) {
+          this.deps.logger.error(
+            { err: error, phoneNumberId: this.phoneNumberId },
+            'writing send outcomes failed; retrying',
+          );
+          this.results.unshift(...batch);
+          this.sideEffects.unshift(...effects);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (this.stopped && this.inFlight.size === 0) break;
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../app-deps.ts';
+import { type GraphClient, graphClientFor } from '../graph/graph-client.ts';
+import type { Worker } from '../hub.ts';
+import { acquireLease, LEASE_TTL_MS, releaseLease } from './leases.ts';
+import { NumberSender } from './number-sender.ts';
+import type { RateSettings } from './rate-limiter.ts';
+
+export type OutboundWorkerOptions = {
+  readonly graph?: GraphClient;
+  readonly rates?: Partial<Omit<RateSettings, 'mps'>>;
+  /** How often leases are renewed and numbers looked for. Default 1 s (lease TTL 5 s). */
+  readonly renewEveryMs?: number;
+};
+
+/**
+ * The outbound sender: on every node, every second, takes or renews the sending lease of each
+ * number; for the numbers it holds it runs a {@link NumberSender}. When a node dies its leases
+ * expire and another node takes over within about five seconds. On SQLite (one process) the same
+ * path runs with one node.
+ */
+export function startOutboundWorker(deps: AppDeps, options: OutboundWorkerOptions = {}): Worker {
+  const graph = options.graph ?? graphClientFor(deps.config);
+  const holder = `${deps.config.nodeId}:${randomUUID().slice(0, 8)}`;
+  const senders = new Map<string, NumberSender>();
+  const every = options.renewEveryMs ?? 1000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  async function tick(): Promise<void> {
+    const numbers = await deps.database.db.selectFrom('phone_numbers').select(['id', 'waba_id']).execute();
+    for (const n of numbers) {
+      if (stopped) return;
+      const lease = await acquireLease(deps.database.db, {
+        phoneNumberId: n.id,
+        holder,
+        now: deps.clock.now(),
+        ttlMs: LEASE_TTL_MS,
+      });
+      const current = senders.get(n.id);
+      if (current && (!lease || current.epoch !== lease.epoch || current.finished)) {
+        senders.delete(n.id);
+        await current.stop();
+      }
+      if (lease && !senders.has(n.id)) {
+        const sender = new NumberSender(
+          { database: deps.database, clock: deps.clock, logger: deps.logger, graph },
+          { phoneNumberId: n.id, wabaId: n.waba_id, holder, epoch: lease.epoch, rates: options.rates },
+        );
+        senders.set(n.id, sender);
+        sender.start();
+        deps.logger.info({ phoneNumberId: n.id, holder, epoch: lease.epoch }, 'sending lease taken');
+      }
+    }
+  }
+
+  const loop = () => {
+    if (stopped) return;
+    running = tick()
+      .catch((error) => deps.logger.error({ err: error }, 'outbound lease tick failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, every);
+      });
+  };
+  loop();
+
+  return {
+    name: 'outbound-sender',
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      for (const [phoneNumberId, sender] of senders) {
+        await sender.stop();
+        await releaseLease(deps.database.db, { phoneNumberId, holder, epoch: sender.epoch }).catch(() => {});
+      }
+      senders.clear();
+    },
+  };
+}
