@@ -7,6 +7,7 @@ import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { failuresRoutes } from './failures/failures.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
+import { outboundPlugin } from './outbound/outbound.plugin.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(conversationsRoutes(deps));
   await app.register(eventsRoutes(deps));
   await app.register(failuresRoutes(deps));
+  await app.register(outboundPlugin(deps));
 
   await app.register(webRoutes());
   return app;

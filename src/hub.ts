@@ -1,5 +1,6 @@
 import { type App, buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
+import { startOutboundWorker } from './outbound/outbound-worker.ts';
 import { startWebhookWorker } from './webhooks/webhook.worker.ts';
 
 /** A background loop the hub runs beside its HTTP server (webhook processing, outbound sending, …). */
@@ -9,6 +10,7 @@ export type Worker = { readonly name: string; stop(): Promise<void> };
 export async function startWorkers(_deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
   workers.push(await startWebhookWorker(_deps));
+  workers.push(startOutboundWorker(_deps));
   return workers;
 }
 

@@ -62,6 +62,21 @@ export const errorCatalogue = {
     message: 'Your role requires two-factor authentication; enrol first.',
   },
   LOGIN_THROTTLED: { status: 429, retryable: true, message: 'Too many attempts; try again later.' },
+  GRAPH_REQUEST_FAILED: {
+    status: 502,
+    retryable: true,
+    message: "Meta's Graph API refused or did not answer the request.",
+  },
+  SYNC_REQUEST_REFUSED: {
+    status: 409,
+    retryable: false,
+    message: 'Meta refused the coexistence sync request; it cannot be requested again for this onboarding.',
+  },
+  SEND_OUTCOME_UNKNOWN: {
+    status: 409,
+    retryable: false,
+    message: 'The send may or may not have reached Meta; resolve it before sending again.',
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { Dialect } from './database.ts';
 import { coreMigration } from './migrations/001_core.ts';
 import { accountsMigration } from './migrations/005_accounts.ts';
+import { outboundMigration } from './migrations/004_outbound.ts';
 import type { DB } from './schema.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_core': coreMigration(dialect),
+    '004_outbound': outboundMigration(dialect),
     '005_accounts': accountsMigration(dialect),
   };
 }
