@@ -7,7 +7,8 @@ type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;
 
 /**
  * Contact sync from the Business app (`smb_app_state_sync`): `add` (new or edited) sets the
- * address-book name, `remove` takes the contact out of the address book and keeps its history.
+ * address-book name, `remove` takes the contact out of the address book (its names go, the contact
+ * and its history stay).
  * Applied by `metadata.timestamp`; an update older than the one applied is ignored.
  */
 export async function processStateSync(ctx: ItemContext, item: StateSyncItem): Promise<void> {
@@ -46,7 +47,13 @@ export async function processStateSync(ctx: ItemContext, item: StateSyncItem): P
   } else if (action === 'remove') {
     await trx
       .updateTable('contacts')
-      .set({ in_address_book: 0, address_book_synced_at: ts, updated_at: now })
+      .set({
+        in_address_book: 0,
+        address_book_name: null,
+        address_book_first_name: null,
+        address_book_synced_at: ts,
+        updated_at: now,
+      })
       .where('id', '=', contact.id)
       .execute();
   } else {

@@ -1,18 +1,9 @@
-import type { ConnectionState } from '../platform/db/schema.ts';
 import type { ItemContext } from '../webhooks/item-context.ts';
 import { numberForItem } from '../webhooks/item-context.ts';
 import { isObject, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
-import { ensureWaba, numberChanged } from './number.repository.ts';
+import { applyLifecycle, connectionByEvent, ensureWaba, numberChanged } from './number.repository.ts';
 
 type Item<K extends WebhookItem['kind']> = Extract<WebhookItem, { kind: K }>;
-
-/** Lifecycle events that change a number's connection state. */
-const connectionByEvent: Record<string, ConnectionState> = {
-  PARTNER_REMOVED: 'disconnected',
-  ACCOUNT_OFFBOARDED: 'offboarded',
-  ACCOUNT_RECONNECTED: 'connected',
-  PARTNER_APP_UNINSTALLED: 'uninstalled',
-};
 
 /**
  * `account_update`: every event is recorded in `account_events`; the coexistence lifecycle events
@@ -56,24 +47,7 @@ export async function processAccountUpdate(ctx: ItemContext, item: Item<'account
       .where('id', '=', wabaId)
       .execute();
   }
-  const info = isObject(v.disconnection_info) ? v.disconnection_info : {};
-  for (const n of numbers) {
-    if (n.last_lifecycle_at !== null && time < n.last_lifecycle_at) continue;
-    const connected = state === 'connected';
-    await trx
-      .updateTable('phone_numbers')
-      .set({
-        connection_state: state,
-        disconnection_reason: connected ? null : (str(info.reason) ?? event),
-        disconnection_initiated_by: connected ? null : str(info.initiated_by),
-        connection_changed_at: time,
-        last_lifecycle_at: time,
-        updated_at: now,
-      })
-      .where('id', '=', n.id)
-      .execute();
-    await numberChanged(trx, { phoneNumberId: n.id, at: now });
-  }
+  for (const n of numbers) await applyLifecycle(trx, { number: n, event, value: v, time, at: now });
 }
 
 /** Value-level `errors[]` of a `messages` change: recorded against the WABA (and number) as an account event. */

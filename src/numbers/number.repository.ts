@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DB, PhoneNumberTable } from '../platform/db/schema.ts';
+import type { ConnectionState, DB, PhoneNumberTable } from '../platform/db/schema.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 
 export type PhoneNumberRow = Selectable<PhoneNumberTable>;
@@ -63,7 +63,7 @@ export async function ensurePhoneNumber(
     .executeTakeFirst();
   if (inserted) {
     await numberChanged(trx, { phoneNumberId: inserted.id, at: input.at });
-    return inserted;
+    return replayLifecycle(trx, inserted, input.at);
   }
   const raced = await find();
   if (!raced) throw new Error('phone number vanished after a conflicting insert');
@@ -84,4 +84,90 @@ export async function numberChanged(
     },
     input.at,
   );
+}
+
+/** Lifecycle events (`account_update`) that change a number's connection state. */
+export const connectionByEvent: Record<string, ConnectionState> = {
+  PARTNER_REMOVED: 'disconnected',
+  ACCOUNT_OFFBOARDED: 'offboarded',
+  ACCOUNT_RECONNECTED: 'connected',
+  PARTNER_APP_UNINSTALLED: 'uninstalled',
+};
+
+/**
+ * Applies a lifecycle event (Meta time `time`) to a number unless a newer one was applied already.
+ * Returns whether it changed the number.
+ */
+export async function applyLifecycle(
+  trx: Kysely<DB>,
+  input: { number: PhoneNumberRow; event: string; value: Record<string, unknown>; time: number; at: number },
+): Promise<boolean> {
+  const state = connectionByEvent[input.event];
+  const n = input.number;
+  if (!state || (n.last_lifecycle_at !== null && input.time < n.last_lifecycle_at)) return false;
+  const raw = input.value.disconnection_info;
+  const info = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const connected = state === 'connected';
+  await trx
+    .updateTable('phone_numbers')
+    .set({
+      connection_state: state,
+      disconnection_reason: connected ? null : (text(info.reason) ?? input.event),
+      disconnection_initiated_by: connected ? null : text(info.initiated_by),
+      connection_changed_at: input.time,
+      last_lifecycle_at: input.time,
+      updated_at: input.at,
+    })
+    .where('id', '=', n.id)
+    .execute();
+  await numberChanged(trx, { phoneNumberId: n.id, at: input.at });
+  return true;
+}
+
+/**
+ * A number first seen after lifecycle events of its WABA arrived: links those events to it and applies
+ * the newest one, so the outcome does not depend on which webhook came first.
+ */
+async function replayLifecycle(trx: Kysely<DB>, number: PhoneNumberRow, at: number): Promise<PhoneNumberRow> {
+  const events = await trx
+    .selectFrom('account_events')
+    .selectAll()
+    .where('waba_id', '=', number.waba_id)
+    .where('phone_number_id', 'is', null)
+    .orderBy('meta_time')
+    .orderBy('id')
+    .execute();
+  if (events.length === 0) return number;
+  const others = await trx
+    .selectFrom('phone_numbers')
+    .select('id')
+    .where('waba_id', '=', number.waba_id)
+    .where('id', '!=', number.id)
+    .execute();
+  let current = number;
+  for (const e of events) {
+    let value: Record<string, unknown> = {};
+    try {
+      value = JSON.parse(e.data_json) as Record<string, unknown>;
+    } catch {}
+    const named = typeof value.phone_number === 'string' ? value.phone_number.replace(/\D+/g, '') : null;
+    if (named !== null ? named !== number.display_phone_number : others.length > 0) continue;
+    await trx
+      .updateTable('account_events')
+      .set({ phone_number_id: number.id })
+      .where('id', '=', e.id)
+      .execute();
+    if (
+      e.meta_time !== null &&
+      (await applyLifecycle(trx, { number: current, event: e.event, value, time: e.meta_time, at }))
+    ) {
+      current = await trx
+        .selectFrom('phone_numbers')
+        .selectAll()
+        .where('id', '=', number.id)
+        .executeTakeFirstOrThrow();
+    }
+  }
+  return current;
 }
