@@ -37,8 +37,14 @@ const cases: Case[] = [
   { method: 'GET', url: '/api/conversations', allowed: ALL },
   { method: 'GET', url: '/api/conversations/:conv', allowed: ALL },
   { method: 'GET', url: '/api/conversations/:conv/messages', allowed: ALL },
-  // sending (outbound engineer's route)
+  { method: 'GET', url: '/api/failures', allowed: ALL },
+  { method: 'POST', url: '/api/failures/missing/retry', allowed: LEADS },
+  // outbound engineer's routes
   { method: 'POST', url: '/api/messages', body: {}, allowed: WORKERS },
+  { method: 'GET', url: '/api/messages/missing', allowed: ALL },
+  { method: 'GET', url: '/api/costs', allowed: ALL },
+  { method: 'GET', url: '/api/alerts', allowed: ALL },
+  { method: 'GET', url: '/api/templates', allowed: ALL },
   // inbox actions
   { method: 'PATCH', url: '/api/conversations/:conv', body: { status: 'pending' }, allowed: WORKERS },
   { method: 'POST', url: '/api/conversations/:conv/take-over', allowed: LEADS },
@@ -87,7 +93,15 @@ const cases: Case[] = [
 ];
 
 /** Routes served by other parts, checked whenever they are registered. */
-const OTHER_PARTS = ['POST /api/messages'];
+const OTHER_PARTS = [
+  'GET /api/failures',
+  'POST /api/failures/missing/retry',
+  'POST /api/messages',
+  'GET /api/messages/missing',
+  'GET /api/costs',
+  'GET /api/alerts',
+  'GET /api/templates',
+];
 
 describe('the policy table', () => {
   it.each(cases)('$method $url', ({ method, url, allowed }) => {
