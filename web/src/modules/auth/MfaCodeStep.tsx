@@ -16,7 +16,7 @@ export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
   };
 
   return (
-    <form onSubmit={handleSubmit} aria-label="One-time code">
+    <form onSubmit={handleSubmit} aria-label="Two-factor verification">
       <Stack>
         <Text size="sm">Enter the 6-digit code from your authenticator app.</Text>
         <TextInput
