@@ -47,7 +47,7 @@ export type ApiMessage = {
   original_content?: unknown;
   edited_at: string | null;
   deleted_at: string | null;
-  context: { wamid: string; message_id: string | null; forwarded: boolean } | null;
+  context: { wamid: string | null; message_id: string | null; forwarded: boolean } | null;
   reactions: ApiReaction[];
   referral: unknown;
   timestamp: string;
@@ -102,7 +102,7 @@ function toContext(row: MessageRow, quotedMessageId: string | null | undefined):
   const forwarded = ctx !== null && (ctx.forwarded === true || ctx.frequently_forwarded === true);
   if (row.context_wamid === null && !forwarded) return null;
   return {
-    wamid: row.context_wamid ?? '',
+    wamid: row.context_wamid,
     message_id: quotedMessageId ?? null,
     forwarded,
   };
