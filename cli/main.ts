@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerHubCommands } from './hub-commands.ts';
+import { registerStartCommand } from './start-command.ts';
 import { registerUserCommands } from './user-commands.ts';
 
 /** The `coexist` command line. Each part adds its commands in its own file. */
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .name('coexist')
     .description('Coexist: a team hub for WhatsApp Business numbers in Coexistence mode');
   registerHubCommands(program);
+  registerStartCommand(program);
   registerUserCommands(program);
   return program;
 }
