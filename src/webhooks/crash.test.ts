@@ -104,10 +104,11 @@ describe('crash safety (real hub process, SQLite)', () => {
     const senders = Array.from({ length: 8 }, sender);
     // Kill mid-stream, while requests are in flight.
     while (acked.length < 300) await new Promise((r) => setTimeout(r, 5));
+    const exited = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
     killed = true;
     await Promise.all(senders);
-    await new Promise((r) => first.child.once('exit', r));
+    await exited;
     expect(acked.length).toBeGreaterThanOrEqual(300);
 
     const second = await startHub(dbUrl);
@@ -143,8 +144,9 @@ describe('crash safety (real hub process, SQLite)', () => {
       expect(failures).toEqual([]);
     } finally {
       await database.close();
+      const exited = new Promise((r) => second.child.once('exit', r));
       second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
+      await exited;
     }
   }, 120_000);
 });
