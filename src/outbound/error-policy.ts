@@ -94,7 +94,8 @@ export function errorJson(error: GraphError | null, reason: string, code?: strin
     code: error?.code ?? code ?? null,
     title: error?.title ?? reason,
     message: reason,
-    error_data: { details: error?.details ?? reason },
+    error_data: { details: reason },
+    ...(error?.details ? { meta_details: error.details } : {}),
     ...(error?.fbtraceId ? { fbtrace_id: error.fbtraceId } : {}),
     ...(error ? { http_status: error.httpStatus } : {}),
   });
