@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerHubCommands } from './hub-commands.ts';
+import { registerSandboxCommands } from './sandbox-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerUserCommands } from './user-commands.ts';
 
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .name('coexist')
     .description('Coexist: a team hub for WhatsApp Business numbers in Coexistence mode');
   registerHubCommands(program);
+  registerSandboxCommands(program);
   registerStartCommand(program);
   registerUserCommands(program);
   return program;

@@ -156,7 +156,7 @@ describe('the published client library whatsapp-api-js works against the sandbox
     form.set('file', new Blob([Buffer.from('\x89PNG fake image')], { type: 'image/png' }), 'a.png');
     const uploaded = (await api.uploadMedia(PNID, form)) as { id: string };
     expect(uploaded.id).toMatch(/^\d+$/);
-    const info = (await api.retrieveMedia(uploaded.id)) as {
+    const info = (await api.retrieveMedia(uploaded.id)) as unknown as {
       url: string;
       mime_type: string;
       file_size: number;

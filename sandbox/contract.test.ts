@@ -12,7 +12,7 @@ function kind(v: unknown): string {
 }
 
 /** Every path with its JSON type: `entry[].changes[].value.messages[].text.body:string`. */
-export function shape(v: unknown, prefix = '', out = new Set<string>()): Set<string> {
+function shape(v: unknown, prefix = '', out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) {
     for (const item of v) shape(item, `${prefix}[]`, out);
   } else if (v && typeof v === 'object') {
