@@ -241,7 +241,12 @@ export async function verifyCallback(
   verifyToken: string,
   challenge: string,
 ): Promise<{ ok: boolean; status: number | null; error?: string }> {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { ok: false, status: null, error: `not a URL: ${url}` };
+  }
   u.searchParams.set('hub.mode', 'subscribe');
   u.searchParams.set('hub.challenge', challenge);
   u.searchParams.set('hub.verify_token', verifyToken);
