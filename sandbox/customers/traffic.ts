@@ -8,6 +8,8 @@ export interface TrafficOptions {
   customers?: number;
   /** Messages per second (sandbox time). */
   ratePerSec?: number;
+  /** Alternative to ratePerSec for slow demo traffic. */
+  perMinute?: number;
   /** Stop after this many messages (default: until stopped). */
   total?: number;
   phoneNumberId?: string;
@@ -70,7 +72,10 @@ export function stopTraffic(ctx: SandboxContext): TrafficState {
 export function startTraffic(ctx: SandboxContext, options: TrafficOptions): TrafficState {
   stopTraffic(ctx);
   const count = Math.max(1, Math.min(options.customers ?? 20, 100_000));
-  const rate = Math.max(0.1, Math.min(options.ratePerSec ?? 5, 10_000));
+  const rate = Math.max(
+    0.01,
+    Math.min(options.ratePerSec ?? (options.perMinute !== undefined ? options.perMinute / 60 : 5), 10_000),
+  );
   const mix = { ...DEFAULT_MIX, ...(options.mix ?? {}) };
   const waIds = Array.from({ length: count }, (_, i) => `1999${String(i).padStart(7, '0')}`);
   for (const [i, waId] of waIds.entries()) {
