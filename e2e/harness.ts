@@ -127,3 +127,16 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
 export function screenshotPath(name: string): string {
   return join(SCREENSHOTS, `${name}.png`);
 }
+
+/** Polls `check` until it holds; the test's own timeout bounds the wait. */
+export async function waitUntil(check: () => Promise<boolean>, everyMs = 100): Promise<void> {
+  for (;;) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Where a failing test leaves a screenshot of the page, for diagnosis (outside the repository). */
+export function failureScreenshotPath(testName: string): string {
+  return join(tmpdir(), `coexist-e2e-${testName.replace(/\W+/g, '-').slice(0, 60)}.png`);
+}

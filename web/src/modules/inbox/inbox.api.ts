@@ -147,6 +147,16 @@ export function useTemplates(wabaId: string | undefined) {
   });
 }
 
+/** Refreshes the template cache from Meta (supervisors and up). */
+export function useSyncTemplates() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (wabaId: string | undefined) =>
+      api<unknown>('/api/templates/sync', { method: 'POST', body: wabaId ? { waba_id: wabaId } : {} }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['templates'] }),
+  });
+}
+
 export function useContact(id: string | undefined) {
   return useQuery({
     queryKey: ['contact', id],
@@ -213,7 +223,7 @@ export type OutgoingMessage =
       type: 'template';
       template: {
         name: string;
-        language: { code: string };
+        language: string;
         components?: { type: string; parameters: Record<string, string>[] }[];
       };
     };
@@ -226,12 +236,7 @@ export function useSendMessage(conversation: Conversation) {
       api<Message>('/api/messages', {
         method: 'POST',
         headers: { 'idempotency-key': input.idempotencyKey },
-        body: {
-          conversation_id: conversation.id,
-          phone_number_id: conversation.phone_number_id,
-          to: conversation.contact?.wa_id ?? conversation.contact?.bsuid ?? undefined,
-          ...input.message,
-        },
+        body: { conversation_id: conversation.id, ...input.message },
       }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['messages', conversation.id] });

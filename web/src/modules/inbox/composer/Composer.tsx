@@ -6,13 +6,13 @@ import { ReplyComposer } from './ReplyComposer.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { useWindowOpen, WindowCountdown } from './WindowCountdown.tsx';
 
-type ComposerProps = { conversation: Conversation };
+type ComposerProps = { conversation: Conversation; canSyncTemplates: boolean };
 
 /**
  * Knows the 24-hour window: free-form replies with a countdown while it is open, an approved
  * template once it is closed. Internal notes are a separate tab and never reach the customer.
  */
-export function Composer({ conversation }: ComposerProps) {
+export function Composer({ conversation, canSyncTemplates }: ComposerProps) {
   const [tab, setTab] = useState<string | null>('reply');
   const open = useWindowOpen(conversation.window);
 
@@ -36,7 +36,7 @@ export function Composer({ conversation }: ComposerProps) {
           {open ? (
             <ReplyComposer conversation={conversation} />
           ) : (
-            <TemplatePicker conversation={conversation} />
+            <TemplatePicker conversation={conversation} canSync={canSyncTemplates} />
           )}
         </Tabs.Panel>
         <Tabs.Panel value="note" p="sm">

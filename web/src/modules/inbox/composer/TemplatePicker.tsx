@@ -3,17 +3,18 @@ import { type FormEvent, useState } from 'react';
 import type { Conversation } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
-import { useNumbers, useSendMessage, useTemplates } from '../inbox.api.ts';
+import { useNumbers, useSendMessage, useSyncTemplates, useTemplates } from '../inbox.api.ts';
 import { fieldId, placeholdersOf, renderTemplate, templateMessage } from './template-params.ts';
 
-type TemplatePickerProps = { conversation: Conversation };
+type TemplatePickerProps = { conversation: Conversation; canSync: boolean };
 
 /** With the window closed, only an approved template may go out: pick one, fill its fields, preview, send. */
-export function TemplatePicker({ conversation }: TemplatePickerProps) {
+export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
   const numbers = useNumbers();
   const wabaId = numbers.data?.find((n) => n.id === conversation.phone_number_id)?.waba_id;
   const templates = useTemplates(wabaId);
   const send = useSendMessage(conversation);
+  const sync = useSyncTemplates();
   const toasts = useToasts();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -67,10 +68,22 @@ export function TemplatePicker({ conversation }: TemplatePickerProps) {
           data-testid="template-select"
           comboboxProps={{ withinPortal: true, position: 'top' }}
         />
+        {canSync && (
+          <Group justify="flex-end">
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              loading={sync.isPending}
+              onClick={() => sync.mutate(wabaId, { onError: toasts.showError })}
+            >
+              Refresh templates from Meta
+            </Button>
+          </Group>
+        )}
         {template && (
           <>
             {placeholders.length > 0 && (
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" data-testid="template-fields">
                 {placeholders.map((p) => (
                   <TextInput
                     key={fieldId(p)}

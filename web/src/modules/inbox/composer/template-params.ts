@@ -67,8 +67,22 @@ export function templateMessage(template: Template, values: Record<string, strin
     type: 'template',
     template: {
       name: template.name,
-      language: { code: template.language },
+      language: template.language,
       ...(components.length ? { components } : {}),
     },
   };
+}
+
+/** The values a sent template carried, keyed like the picker's fields (`body.1`, `header.name`). */
+export function valuesFromComponents(components: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!Array.isArray(components)) return values;
+  for (const component of components as { type?: string; parameters?: Record<string, unknown>[] }[]) {
+    const type = (component.type ?? '').toLowerCase();
+    (component.parameters ?? []).forEach((parameter, index) => {
+      const key = typeof parameter.parameter_name === 'string' ? parameter.parameter_name : String(index + 1);
+      if (typeof parameter.text === 'string') values[`${type}.${key}`] = parameter.text;
+    });
+  }
+  return values;
 }

@@ -2,6 +2,7 @@ import { Box, Center, Drawer, Loader } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { Me } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
+import { canTakeOver } from '../../auth/auth.api.ts';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import { contactName } from '../contact-name.ts';
@@ -50,7 +51,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
           onToggleContact={contactPanel.toggle}
         />
         <MessageTimeline conversationId={data.id} contactName={name} />
-        {!readOnly && <Composer key={data.id} conversation={data} />}
+        {!readOnly && <Composer key={data.id} conversation={data} canSyncTemplates={canTakeOver(me)} />}
       </Box>
       {wide ? (
         <Box

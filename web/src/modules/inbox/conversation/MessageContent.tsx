@@ -1,6 +1,7 @@
 import { Anchor, Box, Group, Image, Paper, Stack, Text } from '@mantine/core';
 import type { Message } from '../../../api/types.ts';
 import { asObj, messagePreview, str, typeBody } from './message-content.ts';
+import { TemplateContent } from './TemplateContent.tsx';
 
 type MessageContentProps = { message: Message };
 
@@ -50,26 +51,6 @@ function MediaPreview({ message }: MessageContentProps) {
     <Stack gap={4}>
       {preview}
       {caption && message.type !== 'document' && <Text size="sm">{caption}</Text>}
-    </Stack>
-  );
-}
-
-function TemplateContent({ message }: MessageContentProps) {
-  const body = typeBody('template', message.content);
-  const rendered =
-    str(body.rendered) ?? str(asObj(message.content).rendered_text) ?? str(asObj(message.content).text);
-  const language = str(asObj(body.language).code);
-  return (
-    <Stack gap={2}>
-      <Text size="xs" c="dimmed">
-        Template {str(body.name) ?? ''}
-        {language ? ` (${language})` : ''}
-      </Text>
-      {rendered && (
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-          {rendered}
-        </Text>
-      )}
     </Stack>
   );
 }
