@@ -1,0 +1,109 @@
+import { Alert, Button, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import type { Role } from '../../api/types.ts';
+import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { formatDateTime } from '../../shared/format.ts';
+import { useToasts } from '../../shared/toasts.tsx';
+import { useCreateToken, useRevokeToken, useTokens } from './settings.api.ts';
+
+const roles: Role[] = ['admin', 'supervisor', 'agent', 'auditor'];
+
+/** API tokens for integrations: created with a role, shown once, revocable. */
+export function TokensSettings() {
+  const tokens = useTokens();
+  const create = useCreateToken();
+  const revoke = useRevokeToken();
+  const toasts = useToasts();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('agent');
+
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ name, role }, { onSuccess: () => setName('') });
+  };
+
+  return (
+    <Stack>
+      <form onSubmit={handleSubmit} aria-label="Create an API token">
+        <Group align="flex-end" gap="xs">
+          <TextInput
+            label="Token name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <Select
+            label="Role"
+            data={roles}
+            value={role}
+            allowDeselect={false}
+            onChange={(r) => setRole((r ?? 'agent') as Role)}
+            w={140}
+          />
+          <Button type="submit" loading={create.isPending}>
+            Create token
+          </Button>
+        </Group>
+      </form>
+      {create.error && <ErrorNotice error={create.error} />}
+      {create.data && (
+        <Alert color="teal" title="Copy this token now; it is not shown again">
+          <Group gap="xs" wrap="nowrap">
+            <Code style={{ overflowWrap: 'anywhere' }} data-testid="new-token">
+              {create.data.token}
+            </Code>
+            <CopyButton value={create.data.token}>
+              {({ copied, copy }) => (
+                <Button size="compact-xs" variant="light" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+        </Alert>
+      )}
+      {tokens.error && <ErrorNotice error={tokens.error} />}
+      <Table.ScrollContainer minWidth={600}>
+        <Table striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Prefix</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(tokens.data ?? []).map((token) => (
+              <Table.Tr key={token.id}>
+                <Table.Td>{token.name}</Table.Td>
+                <Table.Td>
+                  <Code>{token.prefix}…</Code>
+                </Table.Td>
+                <Table.Td>{token.role}</Table.Td>
+                <Table.Td>{formatDateTime(token.last_used_at)}</Table.Td>
+                <Table.Td>
+                  {token.revoked_at ? (
+                    <Text size="xs" c="dimmed">
+                      revoked
+                    </Text>
+                  ) : (
+                    <Button
+                      size="compact-xs"
+                      color="red"
+                      variant="subtle"
+                      onClick={() => revoke.mutate(token.id, { onError: toasts.showError })}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
