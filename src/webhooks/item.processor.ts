@@ -87,25 +87,27 @@ async function dispatch(ctx: ItemContext, item: WebhookItem): Promise<ItemOutcom
 }
 
 /**
- * Applies one item in its own transaction: the dedup key is inserted (insert-or-ignore) in the same
- * transaction as the item's changes, so a redelivered item is a no-op and a failed one leaves nothing.
+ * Applies one item inside `trx`: the dedup key is inserted (insert-or-ignore) together with the item's
+ * changes, so a redelivered item is a no-op. Callers isolate items (own transaction or savepoint).
  */
+export async function applyItem(
+  trx: Kysely<DB>,
+  input: { item: WebhookItem; webhookEventId: number; now: number },
+): Promise<ItemOutcome> {
+  const fresh = await trx
+    .insertInto('webhook_items')
+    .values({ dedup_key: input.item.dedupKey, webhook_event_id: input.webhookEventId, applied_at: input.now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('dedup_key')
+    .executeTakeFirst();
+  if (!fresh) return 'duplicate';
+  return dispatch({ trx, now: input.now, webhookEventId: input.webhookEventId }, input.item);
+}
+
+/** {@link applyItem} in a transaction of its own. */
 export async function runItem(
   db: Kysely<DB>,
   input: { item: WebhookItem; webhookEventId: number; now: number },
 ): Promise<ItemOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const fresh = await trx
-      .insertInto('webhook_items')
-      .values({
-        dedup_key: input.item.dedupKey,
-        webhook_event_id: input.webhookEventId,
-        applied_at: input.now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('dedup_key')
-      .executeTakeFirst();
-    if (!fresh) return 'duplicate';
-    return dispatch({ trx, now: input.now, webhookEventId: input.webhookEventId }, input.item);
-  });
+  return db.transaction().execute((trx) => applyItem(trx, input));
 }

@@ -1,95 +1,123 @@
+import type { ControlledTransaction } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import type { DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordFailure } from './failure.repository.ts';
-import { runItem } from './item.processor.ts';
+import { applyItem, runItem } from './item.processor.ts';
 import { parseWebhookBody, sha256, type WebhookItem } from './meta-payload.parser.ts';
 
 export type ProcessDeps = Pick<AppDeps, 'database' | 'clock' | 'logger' | 'realtime'>;
 
 export type EventOutcome = { applied: number; duplicates: number; failed: number };
 
-async function runOrRecord(
-  deps: ProcessDeps,
-  item: WebhookItem,
-  webhookEventId: number,
-): Promise<'applied' | 'duplicate' | 'failed'> {
-  const now = deps.clock.now();
-  try {
-    const outcome = await runItem(deps.database.db, { item, webhookEventId, now });
-    if (outcome === 'duplicate') return 'duplicate';
-    return outcome === 'applied' ? 'applied' : 'failed';
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    deps.logger.warn({ webhookEventId, path: item.path, err: message }, 'webhook item failed');
-    await deps.database.db.transaction().execute((trx) =>
-      recordFailure(trx, {
-        key: item.dedupKey,
-        webhookEventId,
-        itemPath: item.path,
-        field: item.field,
-        code: 'ITEM_PROCESSING_FAILED',
-        message,
-        item:
-          'message' in item
-            ? item.message
-            : 'status' in item
-              ? item.status
-              : 'echo' in item
-                ? item.echo
-                : null,
-        phoneNumberId: null,
-        at: now,
-      }),
-    );
-    return 'failed';
-  }
+function itemBody(item: WebhookItem): unknown {
+  if ('message' in item) return item.message;
+  if ('status' in item) return item.status;
+  if ('echo' in item) return item.echo;
+  return null;
 }
 
 /**
- * Processes one stored webhook event: each item on its own (a failing item is recorded as a
- * processing failure and the others still apply), then marks the event processed or failed.
+ * Processes one stored webhook event inside `trx`: each item in a savepoint of its own, so a failing
+ * item rolls back alone, becomes a processing failure, and the others still apply. Marks the event
+ * processed (or failed) in the same transaction, so a crash before the commit simply replays it.
  */
-export async function processWebhookEvent(
+export async function processEventIn(
+  trx: ControlledTransaction<DB>,
   deps: ProcessDeps,
   event: { id: number; body: string },
 ): Promise<EventOutcome> {
   const outcome: EventOutcome = { applied: 0, duplicates: 0, failed: 0 };
+  const now = deps.clock.now();
   const parsed = parseWebhookBody(event.body);
   if (!parsed.ok) {
-    const now = deps.clock.now();
-    await deps.database.db.transaction().execute((trx) =>
-      recordFailure(trx, {
-        key: `body:${sha256(event.body)}`,
-        webhookEventId: event.id,
-        itemPath: '$',
-        field: null,
-        code: parsed.code,
-        message: parsed.message,
-        item: undefined,
-        phoneNumberId: null,
-        at: now,
-      }),
-    );
+    await recordFailure(trx, {
+      key: `body:${sha256(event.body)}`,
+      webhookEventId: event.id,
+      itemPath: '$',
+      field: null,
+      code: parsed.code,
+      message: parsed.message,
+      item: undefined,
+      phoneNumberId: null,
+      at: now,
+    });
     outcome.failed = 1;
   } else {
     for (const item of parsed.items) {
-      const r = await runOrRecord(deps, item, event.id);
-      if (r === 'applied') outcome.applied++;
-      else if (r === 'duplicate') outcome.duplicates++;
-      else outcome.failed++;
+      const sp = await trx.savepoint('item').execute();
+      try {
+        const r = await applyItem(sp, { item, webhookEventId: event.id, now });
+        await sp.releaseSavepoint('item').execute();
+        if (r === 'applied') outcome.applied++;
+        else if (r === 'duplicate') outcome.duplicates++;
+        else outcome.failed++;
+      } catch (error) {
+        await sp.rollbackToSavepoint('item').execute();
+        const message = error instanceof Error ? error.message : String(error);
+        deps.logger.warn({ webhookEventId: event.id, path: item.path, err: message }, 'webhook item failed');
+        await recordFailure(trx, {
+          key: item.dedupKey,
+          webhookEventId: event.id,
+          itemPath: item.path,
+          field: item.field,
+          code: 'ITEM_PROCESSING_FAILED',
+          message,
+          item: itemBody(item),
+          phoneNumberId: item.phoneNumberId,
+          at: now,
+        });
+        outcome.failed++;
+      }
     }
   }
-  await deps.database.db
+  await trx
     .updateTable('webhook_events')
     .set({
       state: outcome.failed > 0 ? 'failed' : 'processed',
-      processed_at: deps.clock.now(),
+      processed_at: now,
       error: outcome.failed > 0 ? `${outcome.failed} item(s) failed` : null,
     })
     .where('id', '=', event.id)
     .execute();
-  if (outcome.applied > 0 || outcome.failed > 0) deps.realtime?.notify();
   return outcome;
+}
+
+/**
+ * Processes stored events in one transaction (one commit, one fsync) for as long as `budgetMs`
+ * allows, then commits; returns the outcomes of the events it got to, in order. Short batches keep
+ * the database free for the endpoint's acknowledgements.
+ */
+export async function processWebhookEvents(
+  deps: ProcessDeps,
+  events: readonly { id: number; body: string }[],
+  options: { budgetMs?: number } = {},
+): Promise<{ done: number; outcomes: EventOutcome[] }> {
+  const budget = options.budgetMs ?? Number.POSITIVE_INFINITY;
+  const started = performance.now();
+  const outcomes: EventOutcome[] = [];
+  const trx = await deps.database.db.startTransaction().execute();
+  try {
+    for (const event of events) {
+      outcomes.push(await processEventIn(trx, deps, event));
+      if (performance.now() - started >= budget) break;
+    }
+    await trx.commit().execute();
+  } catch (error) {
+    await trx.rollback().execute();
+    throw error;
+  }
+  if (outcomes.some((o) => o.applied > 0 || o.failed > 0)) deps.realtime?.notify();
+  return { done: outcomes.length, outcomes };
+}
+
+/** Processes one stored webhook event (in its own transaction). */
+export async function processWebhookEvent(
+  deps: ProcessDeps,
+  event: { id: number; body: string },
+): Promise<EventOutcome> {
+  const { outcomes } = await processWebhookEvents(deps, [event]);
+  return outcomes[0] as EventOutcome;
 }
 
 /**

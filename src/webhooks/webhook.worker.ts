@@ -2,7 +2,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { Worker } from '../hub.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { onWebhookStored } from './wake.ts';
-import { processWebhookEvent } from './webhook.processor.ts';
+import { processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
 
 export type WebhookWorkerOptions = {
@@ -11,6 +11,8 @@ export type WebhookWorkerOptions = {
   /** A claim older than this is taken over (its node is presumed dead). */
   readonly leaseMs?: number;
   readonly batchSize?: number;
+  /** Longest a processing transaction runs before committing (ms), so acknowledgements are not starved. */
+  readonly budgetMs?: number;
 };
 
 /**
@@ -20,7 +22,8 @@ export type WebhookWorkerOptions = {
 export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOptions = {}): Promise<Worker> {
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? 60_000;
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? 100;
+  const budgetMs = options.budgetMs ?? 8;
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
 
@@ -42,9 +45,13 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         limit: batchSize,
       });
       if (events.length === 0) return;
-      for (const event of events) {
-        if (stopped) return;
-        await processWebhookEvent(deps, event);
+      let rest = events;
+      while (rest.length > 0 && !stopped) {
+        const { done } = await processWebhookEvents(deps, rest, { budgetMs });
+        rest = rest.slice(done);
+        // Let the endpoint's acknowledgements take the database between batches: a timer (not
+        // setImmediate) lets the poll phase accept requests and their group commit run first.
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
     }
   }
