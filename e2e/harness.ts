@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { openHubDeps } from '../cli/hub-commands.ts';
 import { SANDBOX_DEFAULTS, type Sandbox, startSandbox } from '../sandbox/index.ts';
 import type { AppDeps } from '../src/app-deps.ts';
+import { confirmMfaEnrolment, startMfaEnrolment } from '../src/auth/mfa.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import type { Role } from '../src/auth/principal.ts';
 import { type RunningHub, startHub } from '../src/hub.ts';
@@ -92,6 +93,27 @@ export async function createUser(stack: Stack, input: { name: string; role: Role
     now: Date.now(),
   });
   return { id: row.id, email, password, name: input.name, role: input.role };
+}
+
+/** A user who has already enrolled MFA (as admins and owners must); `mfaSecret` makes codes. */
+export async function createUserWithMfa(
+  stack: Stack,
+  input: { name: string; role: Role },
+): Promise<TestUser & { mfaSecret: string }> {
+  const user = await createUser(stack, input);
+  const db = stack.deps.database.db;
+  const { secret } = await startMfaEnrolment(db, { id: user.id, email: user.email }, Date.now());
+  await confirmMfaEnrolment(db, { userId: user.id, code: await currentTotp(secret), now: Date.now() });
+  return { ...user, mfaSecret: secret };
+}
+
+/** Signs in through the login form with the password, then the next one-time code. */
+export async function signInWithMfa(page: Page, user: TestUser & { mfaSecret: string }): Promise<void> {
+  await signIn(page, user);
+  const code = page.getByRole('textbox', { name: 'One-time code' });
+  await code.waitFor();
+  await code.fill(await nextTotp(user.mfaSecret));
+  await page.getByRole('button', { name: 'Verify' }).click();
 }
 
 /** The TOTP code of the current 30-second step. */

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { createApiToken } from '../src/auth/api-tokens.ts';
 import {
   createUser,
+  createUserWithMfa,
   failureScreenshotPath,
   NUMBER_ID,
   newPage,
   type Stack,
   screenshotPath,
   signIn,
+  signInWithMfa,
   startStack,
   type TestUser,
   waitUntil,
@@ -110,6 +112,10 @@ describe('the shared inbox against a real hub and sandbox', () => {
     });
     // The sandbox customer reads it; the read status travels back as a webhook and shows live.
     await sent.locator('[data-testid="delivery-status"][data-status="read"]').waitFor();
+
+    await page.getByTestId('assign-button').click();
+    await page.getByRole('menuitem', { name: 'Assign to me' }).click();
+    await page.getByTestId('assign-button').filter({ hasText: 'Assigned: me' }).waitFor();
     await page.screenshot({ path: screenshotPath('inbox') });
   });
 
@@ -134,8 +140,9 @@ describe('the shared inbox against a real hub and sandbox', () => {
     const fields = page.getByTestId('template-fields').getByRole('textbox');
     const count = await fields.count();
     expect(count).toBeGreaterThan(0);
-    for (let i = 0; i < count; i++) await fields.nth(i).fill(`value${i + 1}`);
-    expect(await page.getByTestId('template-preview').textContent()).toContain('value1');
+    const values = ['Ben', 'A-1042', 'Friday'];
+    for (let i = 0; i < count; i++) await fields.nth(i).fill(values[i] ?? `value${i + 1}`);
+    expect(await page.getByTestId('template-preview').textContent()).toContain('A-1042');
     await page.screenshot({ path: screenshotPath('template-picker') });
     await page.getByRole('button', { name: 'Send template' }).click();
 
@@ -144,5 +151,74 @@ describe('the shared inbox against a real hub and sandbox', () => {
       const chat = await stack.sandbox.control.chat(NUMBER_ID, BEN.waId);
       return chat.data.some((m) => m.source === 'api' && m.type === 'template');
     });
+  });
+
+  it('fits a phone screen: the list, then one conversation with a way back', async () => {
+    const phone = await newPage(stack, { width: 390, height: 844 });
+    try {
+      await signIn(phone.page, agent);
+      await phone.page
+        .getByTestId('conversation-list')
+        .or(phone.page.getByText('No conversations here.'))
+        .waitFor();
+      await showAllConversations(phone.page);
+      await row(phone.page, ANA.name).click();
+      await bubble(phone.page, 'Yes, we ship to Lisbon in 2 days!').waitFor();
+      expect(await phone.page.getByTestId('conversation-list').count()).toBe(0);
+      await phone.page.screenshot({ path: screenshotPath('inbox-phone') });
+      await phone.page.getByRole('link', { name: 'Back to conversations' }).click();
+      await row(phone.page, ANA.name).waitFor();
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+  it("lets a supervisor see each agent's load and take over a conversation", async () => {
+    const lead = await createUser(stack, { name: 'Sofia Chen', role: 'supervisor' });
+    await row(page, ANA.name).click();
+    await page.getByTestId('assign-button').filter({ hasText: 'Assigned: me' }).waitFor();
+    const opened = await newPage(stack);
+    try {
+      const sup = opened.page;
+      await signIn(sup, lead);
+      await sup.getByRole('link', { name: 'Supervisor' }).click();
+      const maria = sup.getByTestId('agent-load').filter({ hasText: agent.name });
+      await maria.waitFor();
+      expect(await maria.locator('td').nth(2).textContent()).toBe('1');
+      await sup.screenshot({ path: screenshotPath('supervisor') });
+
+      const anaRow = sup
+        .getByTestId('supervisor-conversations')
+        .locator('> div > div')
+        .filter({ hasText: ANA.name });
+      await anaRow.getByRole('button', { name: 'Take over' }).click();
+      await anaRow.getByText(lead.name).waitFor();
+      // The agent's inbox follows live.
+      await page
+        .getByTestId('assign-button')
+        .filter({ hasText: `Assigned: ${lead.name}` })
+        .waitFor();
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it("shows an admin each number's coexistence health", async () => {
+    const admin = await createUserWithMfa(stack, { name: 'Alex Admin', role: 'admin' });
+    const opened = await newPage(stack);
+    try {
+      await signInWithMfa(opened.page, admin);
+      await opened.page.getByRole('link', { name: 'Settings' }).click();
+      const card = opened.page.getByTestId('number-card');
+      await card.waitFor();
+      expect(await card.getByTestId('connection-state').textContent()).toBe('Connected');
+      // The owner typed on the phone in this test run: the 14-day clock restarted.
+      expect(await card.getByTestId('days-left').textContent()).toMatch(
+        /1[34] days left before the 14-day rule/,
+      );
+      await opened.page.screenshot({ path: screenshotPath('settings-numbers') });
+    } finally {
+      await opened.context.close();
+    }
   });
 });

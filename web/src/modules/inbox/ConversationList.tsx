@@ -5,7 +5,7 @@ import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { navigate } from '../../shared/router.tsx';
 import { ConversationRow, ROW_HEIGHT } from './ConversationRow.tsx';
-import { type ConversationFilter, flattenPages, useAgents, useConversations } from './inbox.api.ts';
+import { type ConversationFilter, flattenPages, useAgentNames, useConversations } from './inbox.api.ts';
 
 type ConversationListProps = { me: Me; filter: ConversationFilter; selectedId: string | undefined };
 
@@ -16,7 +16,6 @@ type ConversationListProps = { me: Me; filter: ConversationFilter; selectedId: s
  */
 export function ConversationList({ me, filter, selectedId }: ConversationListProps) {
   const conversations = useConversations(filter, me.id);
-  const users = useAgents();
   const items = flattenPages(conversations.data);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -33,7 +32,7 @@ export function ConversationList({ me, filter, selectedId }: ConversationListPro
     if (lastIndex >= items.length - 10 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const userNames = new Map((users.data ?? []).map((user) => [user.id, user.name]));
+  const userNames = useAgentNames(items.map((item) => item.assignee_user_id));
   const selectedIndex = items.findIndex((item) => item.id === selectedId);
 
   const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -5,6 +5,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { api } from '../../api/client.ts';
 import type {
   Agent,
@@ -105,6 +106,23 @@ export function useAgents() {
   });
 }
 
+const DIRECTORY_REFRESH_MS = 5_000;
+
+/**
+ * Agent names by id. A conversation assigned to someone not in the cached directory (a user added
+ * since) triggers one refetch, so names appear without a reload.
+ */
+export function useAgentNames(ids: readonly (string | null | undefined)[]): Map<string, string> {
+  const agents = useAgents();
+  const names = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
+  const missing = ids.some((id) => id && !names.has(id));
+  const { isFetching, dataUpdatedAt, refetch } = agents;
+  useEffect(() => {
+    if (missing && !isFetching && Date.now() - dataUpdatedAt > DIRECTORY_REFRESH_MS) void refetch();
+  }, [missing, isFetching, dataUpdatedAt, refetch]);
+  return names;
+}
+
 export function useLabels() {
   return useQuery({
     queryKey: ['labels'],
@@ -166,13 +184,17 @@ export function useContact(id: string | undefined) {
 }
 
 /** The contact's other conversations, for the contact panel. */
-export function useContactConversations(contactId: string | undefined) {
+export function useContactConversations(contact: Contact | null | undefined) {
+  const contactId = contact?.id;
   return useQuery({
     queryKey: ['conversations', 'by-contact', contactId],
-    queryFn: async () =>
-      listOf(
-        await api<Page<Conversation>>('/api/conversations', { query: { contact_id: contactId, limit: 20 } }),
-      ),
+    queryFn: async () => {
+      const page = await api<Page<Conversation>>('/api/conversations', {
+        query: { contact_id: contactId, q: contact?.wa_id ?? contact?.username ?? undefined, limit: 50 },
+      });
+      // The search may match other contacts too: keep only this one's conversations.
+      return page.data.filter((c) => c.contact_id === contactId);
+    },
     enabled: !!contactId,
   });
 }

@@ -28,7 +28,7 @@ function attributeText(value: unknown): string {
 export function ContactPanel({ conversation }: ContactPanelProps) {
   const full = useContact(conversation.contact_id);
   const contact: Contact | null = full.data ?? conversation.contact;
-  const others = useContactConversations(conversation.contact_id);
+  const others = useContactConversations(conversation.contact);
   const earlier = (others.data ?? []).filter((c) => c.id !== conversation.id);
   if (!contact) return null;
   const attributes = Object.entries(contact.attributes ?? {});

@@ -2,7 +2,7 @@ import { Button, Menu } from '@mantine/core';
 import type { Conversation, Me } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { canTakeOver } from '../../auth/auth.api.ts';
-import { useAgents, useTeams, useUpdateConversation } from '../inbox.api.ts';
+import { useAgentNames, useAgents, useTeams, useUpdateConversation } from '../inbox.api.ts';
 
 type AssignMenuProps = { me: Me; conversation: Conversation };
 
@@ -13,11 +13,11 @@ export function AssignMenu({ me, conversation }: AssignMenuProps) {
   const update = useUpdateConversation(conversation.id);
   const toasts = useToasts();
 
-  const assignee = users.data?.find((user) => user.id === conversation.assignee_user_id);
+  const names = useAgentNames([conversation.assignee_user_id]);
   const team = teams.data?.find((t) => t.id === conversation.team_id);
   const agents = users.data ?? [];
   const label = conversation.assignee_user_id
-    ? `Assigned: ${conversation.assignee_user_id === me.id ? 'me' : (assignee?.name ?? 'someone')}`
+    ? `Assigned: ${conversation.assignee_user_id === me.id ? 'me' : (names.get(conversation.assignee_user_id) ?? 'someone')}`
     : 'Unassigned';
 
   const handleAssign = (
