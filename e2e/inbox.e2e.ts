@@ -119,6 +119,17 @@ describe('the shared inbox against a real hub and sandbox', () => {
     await page.screenshot({ path: screenshotPath('inbox') });
   });
 
+  it('keeps an internal note inside the team: shown in the thread, never sent to the customer', async () => {
+    const note = 'VIP customer: offer free shipping';
+    await page.getByRole('tab', { name: 'Internal note' }).click();
+    await page.getByRole('textbox', { name: 'Note' }).fill(note);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByTestId('note').filter({ hasText: note }).waitFor();
+    const chat = await stack.sandbox.control.chat(NUMBER_ID, ANA.waId);
+    expect(chat.data.some((m) => JSON.stringify(m.content).includes(note))).toBe(false);
+    await page.getByRole('tab', { name: 'Reply' }).click();
+  });
+
   it('shows what the owner typed on the phone as sent from the Business App', async () => {
     const text = 'Hi Ben, your table for 4 is booked for 9 pm.';
     await stack.sandbox.control.ownerText(NUMBER_ID, BEN.waId, text);
@@ -151,6 +162,16 @@ describe('the shared inbox against a real hub and sandbox', () => {
       const chat = await stack.sandbox.control.chat(NUMBER_ID, BEN.waId);
       return chat.data.some((m) => m.source === 'api' && m.type === 'template');
     });
+  });
+
+  it('moves between conversations with the arrow keys', async () => {
+    await stack.sandbox.control.customerText(BEN.waId, 'Is 9 pm still fine?');
+    await row(page, 'Is 9 pm still fine?').waitFor();
+    await page.getByTestId('conversation-list').focus();
+    await page.keyboard.press('Home');
+    await page.getByTestId('conversation-title').filter({ hasText: BEN.name }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('conversation-title').filter({ hasText: ANA.name }).waitFor();
   });
 
   it('fits a phone screen: the list, then one conversation with a way back', async () => {

@@ -19,7 +19,7 @@ export function Composer({ conversation, canSyncTemplates }: ComposerProps) {
   return (
     <Box style={{ borderTop: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}>
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
-        <Group justify="space-between" pr="sm" wrap="nowrap">
+        <Group justify="space-between" pr="sm" gap={4}>
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
             <Tabs.Tab value="reply">{open ? 'Reply' : 'Template'}</Tabs.Tab>
             <Tabs.Tab value="note">Internal note</Tabs.Tab>

@@ -60,6 +60,7 @@ export function ConversationHeader({
             size="sm"
             variant="light"
             color={resolved ? 'gray' : conversation.status === 'pending' ? 'yellow' : 'teal'}
+            style={{ flexShrink: 0 }}
             data-testid="conversation-status"
           >
             {conversation.status}
