@@ -96,8 +96,12 @@ describe('the shared inbox against a real hub and sandbox', () => {
     await page.getByTestId('window-countdown').waitFor();
   });
 
-  it("delivers an agent's reply to the sandbox customer, marked with the agent's name and delivery ticks", async () => {
+  it("delivers an agent's quoted reply to the sandbox customer, marked with the agent's name and delivery ticks", async () => {
     const reply = 'Yes, we ship to Lisbon in 2 days!';
+    await bubble(page, 'Also, do you ship to Lisbon?')
+      .getByRole('button', { name: 'Reply to this message' })
+      .click();
+    await page.getByTestId('replying-to').waitFor();
     await page.getByTestId('reply-input').fill(reply);
     await page.getByTestId('reply-input').press('Enter');
 
@@ -106,9 +110,13 @@ describe('the shared inbox against a real hub and sandbox', () => {
     expect(await sent.getAttribute('data-origin')).toBe('agent');
     expect(await sent.getByTestId('message-origin').textContent()).toContain(agent.name);
 
+    expect(await sent.getByTestId('quoted-message').textContent()).toContain('Also, do you ship to Lisbon?');
     await waitUntil(async () => {
       const chat = await stack.sandbox.control.chat(NUMBER_ID, ANA.waId);
-      return chat.data.some((m) => m.source === 'api' && JSON.stringify(m.content).includes(reply));
+      // It reaches the customer as a quoted reply.
+      return chat.data.some(
+        (m) => m.source === 'api' && JSON.stringify(m.content).includes(reply) && m.context !== null,
+      );
     });
     // The sandbox customer reads it; the read status travels back as a webhook and shows live.
     await sent.locator('[data-testid="delivery-status"][data-status="read"]').waitFor();
@@ -166,7 +174,8 @@ describe('the shared inbox against a real hub and sandbox', () => {
 
   it('moves between conversations with the arrow keys', async () => {
     await stack.sandbox.control.customerText(BEN.waId, 'Is 9 pm still fine?');
-    await row(page, 'Is 9 pm still fine?').waitFor();
+    // Ben's first own message brings his profile name.
+    await row(page, BEN.name).waitFor();
     await page.getByTestId('conversation-list').focus();
     await page.keyboard.press('Home');
     await page.getByTestId('conversation-title').filter({ hasText: BEN.name }).waitFor();

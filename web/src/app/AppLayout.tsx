@@ -1,12 +1,13 @@
 import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import type { Me } from '../api/types.ts';
-import { isAdmin, isSupervisor, useLogout } from '../modules/auth/auth.api.ts';
+import { isAdmin, isSupervisor, useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
 import { Forbidden } from '../shared/Forbidden.tsx';
 import { Link, useLocation } from '../shared/router.tsx';
+import { useToasts } from '../shared/toasts.tsx';
 
 type AppLayoutProps = { me: Me };
 
@@ -23,6 +24,8 @@ export function AppLayout({ me }: AppLayoutProps) {
   const { segments } = useLocation();
   const section = segments[0] ?? 'inbox';
   const logout = useLogout();
+  const presence = useSetPresence();
+  const toasts = useToasts();
   const realtime = useRealtimeEvents();
 
   const nav: NavItem[] = [
@@ -75,15 +78,38 @@ export function AppLayout({ me }: AppLayoutProps) {
           <Menu position="bottom-end">
             <Menu.Target>
               <UnstyledButton aria-label="Account menu" data-testid="account-menu">
-                <Text size="sm" fw={500}>
-                  {me.name}
-                </Text>
+                <Group gap={6} wrap="nowrap">
+                  <Badge
+                    size="xs"
+                    circle
+                    color={me.presence === 'away' ? 'yellow' : 'teal'}
+                    aria-label={me.presence === 'away' ? 'Away' : 'Available'}
+                  >
+                    {' '}
+                  </Badge>
+                  <Text size="sm" fw={500}>
+                    {me.name}
+                  </Text>
+                </Group>
               </UnstyledButton>
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>
                 {me.email} · {me.role}
               </Menu.Label>
+              <Menu.Item
+                disabled={me.presence === 'online'}
+                onClick={() => presence.mutate('online', { onError: toasts.showError })}
+              >
+                Available
+              </Menu.Item>
+              <Menu.Item
+                disabled={me.presence === 'away'}
+                onClick={() => presence.mutate('away', { onError: toasts.showError })}
+              >
+                Away
+              </Menu.Item>
+              <Menu.Divider />
               <Menu.Item onClick={() => logout.mutate()}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>

@@ -94,3 +94,13 @@ export function isSupervisor(me: Me | null | undefined): boolean {
 export function canTakeOver(me: Me | null | undefined): boolean {
   return !!me && ['owner', 'admin', 'supervisor'].includes(me.role);
 }
+
+/** Sets the signed-in user's presence, which routing and the supervisor view read. */
+export function useSetPresence() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (status: 'online' | 'away') =>
+      api<unknown>('/api/me/presence', { method: 'POST', body: { status } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionQueryKey }),
+  });
+}

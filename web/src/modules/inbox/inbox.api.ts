@@ -254,11 +254,11 @@ export type OutgoingMessage =
 export function useSendMessage(conversation: Conversation) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { message: OutgoingMessage; idempotencyKey: string }) =>
+    mutationFn: (input: { message: OutgoingMessage; replyTo?: string; idempotencyKey: string }) =>
       api<Message>('/api/messages', {
         method: 'POST',
         headers: { 'idempotency-key': input.idempotencyKey },
-        body: { conversation_id: conversation.id, ...input.message },
+        body: { conversation_id: conversation.id, reply_to: input.replyTo, ...input.message },
       }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['messages', conversation.id] });

@@ -1,18 +1,23 @@
 import { Box, Group, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
-import type { Conversation } from '../../../api/types.ts';
+import type { Conversation, Message } from '../../../api/types.ts';
 import { NoteComposer } from './NoteComposer.tsx';
 import { ReplyComposer } from './ReplyComposer.tsx';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { useWindowOpen, WindowCountdown } from './WindowCountdown.tsx';
 
-type ComposerProps = { conversation: Conversation; canSyncTemplates: boolean };
+type ComposerProps = {
+  conversation: Conversation;
+  canSyncTemplates: boolean;
+  replyTo: Message | null;
+  onClearReply: () => void;
+};
 
 /**
  * Knows the 24-hour window: free-form replies with a countdown while it is open, an approved
  * template once it is closed. Internal notes are a separate tab and never reach the customer.
  */
-export function Composer({ conversation, canSyncTemplates }: ComposerProps) {
+export function Composer({ conversation, canSyncTemplates, replyTo, onClearReply }: ComposerProps) {
   const [tab, setTab] = useState<string | null>('reply');
   const open = useWindowOpen(conversation.window);
 
@@ -34,7 +39,7 @@ export function Composer({ conversation, canSyncTemplates }: ComposerProps) {
         </Group>
         <Tabs.Panel value="reply" p="sm">
           {open ? (
-            <ReplyComposer conversation={conversation} />
+            <ReplyComposer conversation={conversation} replyTo={replyTo} onClearReply={onClearReply} />
           ) : (
             <TemplatePicker conversation={conversation} canSync={canSyncTemplates} />
           )}

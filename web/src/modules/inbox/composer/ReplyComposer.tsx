@@ -1,14 +1,15 @@
-import { Button, Group, Textarea } from '@mantine/core';
+import { Button, CloseButton, Group, Text, Textarea } from '@mantine/core';
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
-import type { Conversation } from '../../../api/types.ts';
+import type { Conversation, Message } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
+import { messagePreview } from '../conversation/message-content.ts';
 import { useSendMessage } from '../inbox.api.ts';
 import { CannedReplyMenu } from './CannedReplyMenu.tsx';
 
-type ReplyComposerProps = { conversation: Conversation };
+type ReplyComposerProps = { conversation: Conversation; replyTo: Message | null; onClearReply: () => void };
 
 /** A free-form text reply. Enter sends, Shift+Enter adds a line. */
-export function ReplyComposer({ conversation }: ReplyComposerProps) {
+export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComposerProps) {
   const [text, setText] = useState('');
   const send = useSendMessage(conversation);
   const toasts = useToasts();
@@ -19,8 +20,18 @@ export function ReplyComposer({ conversation }: ReplyComposerProps) {
     const body = text.trim();
     if (!body || send.isPending) return;
     send.mutate(
-      { message: { type: 'text', text: { body } }, idempotencyKey: crypto.randomUUID() },
-      { onSuccess: () => setText(''), onError: toasts.showError },
+      {
+        message: { type: 'text', text: { body } },
+        replyTo: replyTo?.id,
+        idempotencyKey: crypto.randomUUID(),
+      },
+      {
+        onSuccess: () => {
+          setText('');
+          onClearReply();
+        },
+        onError: toasts.showError,
+      },
     );
   };
 
@@ -38,6 +49,14 @@ export function ReplyComposer({ conversation }: ReplyComposerProps) {
 
   return (
     <form onSubmit={handleSubmit} aria-label="Reply">
+      {replyTo && (
+        <Group justify="space-between" wrap="nowrap" mb={6} data-testid="replying-to">
+          <Text size="xs" c="dimmed" truncate>
+            Replying to: {messagePreview(replyTo.type, replyTo.content)}
+          </Text>
+          <CloseButton size="sm" aria-label="Cancel the reply" onClick={onClearReply} />
+        </Group>
+      )}
       <Textarea
         ref={inputRef}
         aria-label="Message"

@@ -1,6 +1,7 @@
 import { Box, Center, Drawer, Loader } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import type { Me } from '../../../api/types.ts';
+import { useState } from 'react';
+import type { Me, Message } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { canTakeOver } from '../../auth/auth.api.ts';
 import { Composer } from '../composer/Composer.tsx';
@@ -17,6 +18,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
   const conversation = useConversation(conversationId);
   const wide = useMediaQuery('(min-width: 75em)') ?? false;
   const [contactOpen, contactPanel] = useDisclosure(false);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
 
   if (conversation.isPending) {
     return (
@@ -50,8 +52,20 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
           showContactToggle={!wide}
           onToggleContact={contactPanel.toggle}
         />
-        <MessageTimeline conversationId={data.id} contactName={name} />
-        {!readOnly && <Composer key={data.id} conversation={data} canSyncTemplates={canTakeOver(me)} />}
+        <MessageTimeline
+          conversationId={data.id}
+          contactName={name}
+          onReply={readOnly ? undefined : setReplyTo}
+        />
+        {!readOnly && (
+          <Composer
+            key={data.id}
+            conversation={data}
+            canSyncTemplates={canTakeOver(me)}
+            replyTo={replyTo}
+            onClearReply={() => setReplyTo(null)}
+          />
+        )}
       </Box>
       {wide ? (
         <Box

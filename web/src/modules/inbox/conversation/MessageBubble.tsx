@@ -1,4 +1,4 @@
-import { Badge, Box, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import type { Message } from '../../../api/types.ts';
 import { formatClock, formatDateTime } from '../../../shared/format.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
@@ -6,7 +6,12 @@ import { MessageContent } from './MessageContent.tsx';
 import { messagePreview } from './message-content.ts';
 import { OriginLabel } from './OriginLabel.tsx';
 
-type MessageBubbleProps = { message: Message; quoted: Message | undefined; contactName: string };
+type MessageBubbleProps = {
+  message: Message;
+  quoted: Message | undefined;
+  contactName: string;
+  onReply: ((message: Message) => void) | undefined;
+};
 
 const tints: Partial<Record<Message['origin'], string>> = {
   business_app: 'var(--mantine-color-orange-light)',
@@ -56,7 +61,7 @@ function FailureReason({ message }: { message: Message }) {
 }
 
 /** One message with its origin, quote, content, edit/delete marks, reactions, time and ticks. */
-export function MessageBubble({ message, quoted, contactName }: MessageBubbleProps) {
+export function MessageBubble({ message, quoted, contactName, onReply }: MessageBubbleProps) {
   const outbound = message.direction === 'outbound';
   const deleted = message.deleted_at !== null;
   return (
@@ -75,6 +80,16 @@ export function MessageBubble({ message, quoted, contactName }: MessageBubblePro
         <Stack gap={4}>
           <Group gap={6} justify="space-between" wrap="nowrap">
             <OriginLabel message={message} contactName={contactName} />
+            {onReply && message.wamid && !deleted && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                aria-label="Reply to this message"
+                onClick={() => onReply(message)}
+              >
+                ↩
+              </Button>
+            )}
           </Group>
           <Quote message={message} quoted={quoted} />
           {deleted ? (

@@ -7,7 +7,11 @@ import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { NoteBubble } from './NoteBubble.tsx';
 
-type MessageTimelineProps = { conversationId: string; contactName: string };
+type MessageTimelineProps = {
+  conversationId: string;
+  contactName: string;
+  onReply: ((message: Message) => void) | undefined;
+};
 
 type Item = { kind: 'message'; at: number; message: Message } | { kind: 'note'; at: number; note: Note };
 
@@ -18,7 +22,7 @@ const NEAR_EDGE_PX = 120;
  * pages load when the reader scrolls up, keeping their place. New messages scroll into view
  * when the reader is already at the bottom.
  */
-export function MessageTimeline({ conversationId, contactName }: MessageTimelineProps) {
+export function MessageTimeline({ conversationId, contactName, onReply }: MessageTimelineProps) {
   const messages = useMessages(conversationId);
   const notes = useNotes(conversationId);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -105,6 +109,7 @@ export function MessageTimeline({ conversationId, contactName }: MessageTimeline
             key={item.message.id}
             message={item.message}
             contactName={contactName}
+            onReply={onReply}
             quoted={
               item.message.context
                 ? ((item.message.context.message_id
