@@ -20,3 +20,15 @@ export function onWebhookStored(database: Database, listener: Listener): () => v
 export function notifyWebhookStored(database: Database): void {
   for (const l of listeners.get(database) ?? []) l();
 }
+
+const lastIngest = new WeakMap<Database, number>();
+
+/** Marks that the endpoint is storing webhooks right now (the worker yields to it). */
+export function markIngest(database: Database): void {
+  lastIngest.set(database, performance.now());
+}
+
+/** Milliseconds since the endpoint last stored a webhook on this database. */
+export function msSinceIngest(database: Database): number {
+  return performance.now() - (lastIngest.get(database) ?? 0);
+}

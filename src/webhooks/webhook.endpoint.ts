@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
-import { notifyWebhookStored } from './wake.ts';
+import { markIngest, notifyWebhookStored } from './wake.ts';
 import { createRawEventStore } from './webhook-event.repository.ts';
 
 /** Constant-time string comparison (lengths compared first, as timingSafeEqual requires). */
@@ -72,6 +72,7 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
         );
         throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       }
+      markIngest(deps.database);
       await store.store({ body: body.toString('utf8'), path: PATH });
       return reply.code(200).type('text/plain; charset=utf-8').send('EVENT_RECEIVED');
     });

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app-deps.ts';
 import type { Worker } from '../hub.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
-import { onWebhookStored } from './wake.ts';
+import { msSinceIngest, onWebhookStored } from './wake.ts';
 import { processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
 
@@ -13,6 +13,8 @@ export type WebhookWorkerOptions = {
   readonly batchSize?: number;
   /** Longest a processing transaction runs before committing (ms), so acknowledgements are not starved. */
   readonly budgetMs?: number;
+  /** Longest processing waits for a burst of incoming webhooks to pause (ms). */
+  readonly maxDeferMs?: number;
 };
 
 /**
@@ -24,6 +26,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
   const budgetMs = options.budgetMs ?? 8;
+  const maxDeferMs = options.maxDeferMs ?? 100;
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
 
@@ -47,6 +50,10 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
       if (events.length === 0) return;
       let rest = events;
       while (rest.length > 0 && !stopped) {
+        // Acknowledgements first: while webhooks are arriving, process only every `maxDeferMs`.
+        for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
         const { done } = await processWebhookEvents(deps, rest, { budgetMs });
         rest = rest.slice(done);
         // Let the endpoint's acknowledgements take the database between batches: a timer (not
