@@ -30,7 +30,7 @@ export async function applyStatusEvents(
   input: { phoneNumberId: string; wamid: string; at: number },
 ): Promise<boolean> {
   const message = await findMessageByWamid(trx, input.phoneNumberId, input.wamid);
-  if (!message || message.direction !== 'outbound') return false;
+  if (message?.direction !== 'outbound') return false;
   const events = await trx
     .selectFrom('message_status_events')
     .select(['id', 'status', 'timestamp', 'errors_json', 'pricing_json', 'applied'])
