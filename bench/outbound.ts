@@ -71,7 +71,12 @@ async function run(mps: number) {
     DATABASE_URL: db.url,
     LOG_LEVEL: 'silent',
   });
-  const deps: AppDeps = { config, database: db, clock: systemClock, logger: createLogger({ level: 'silent' }) };
+  const deps: AppDeps = {
+    config,
+    database: db,
+    clock: systemClock,
+    logger: createLogger({ level: 'silent' }),
+  };
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   const { token } = await createApiToken(db.db, { name: 'bench', role: 'admin', now: Date.now() });
   const api = async (path: string, body: unknown) => {
@@ -114,7 +119,10 @@ async function run(mps: number) {
   }, 500);
 
   const ours = new Set(campaignIds);
-  const accepted = () => Object.values(sandbox.world.messages).filter((m) => m.outbound?.bizOpaque && ours.has(m.outbound.bizOpaque));
+  const accepted = () =>
+    Object.values(sandbox.world.messages).filter(
+      (m) => m.outbound?.bizOpaque && ours.has(m.outbound.bizOpaque),
+    );
   for (;;) {
     const done = await db.db
       .selectFrom('outbox_jobs')
@@ -127,7 +135,9 @@ async function run(mps: number) {
   }
   clearInterval(agentTimer);
   await new Promise((r) => setTimeout(r, 1000));
-  const campaign = accepted().map((m) => m.timestamp).sort((a, b) => a - b);
+  const campaign = accepted()
+    .map((m) => m.timestamp)
+    .sort((a, b) => a - b);
   const first = campaign[0] ?? 0;
   const last = campaign.at(-1) ?? 0;
   // Agent sends share the number's throughput, so the achieved rate counts every send in the run.
@@ -136,14 +146,20 @@ async function run(mps: number) {
     .map((m) => m.timestamp);
   const seconds = (last - first) / 1000;
   const achieved = sent.length > 1 ? (sent.length - 1) / seconds : 0;
-  const errors = await db.db.selectFrom('outbox_jobs').select(['last_error_json']).where('last_error_json', 'is not', null).execute();
+  const errors = await db.db
+    .selectFrom('outbox_jobs')
+    .select(['last_error_json'])
+    .where('last_error_json', 'is not', null)
+    .execute();
   const count = (code: string) => errors.filter((e) => e.last_error_json?.includes(`"code":${code}`)).length;
   const acceptAt = new Map(
     Object.values(sandbox.world.messages)
       .filter((m) => m.outbound?.bizOpaque)
       .map((m) => [m.outbound?.bizOpaque as string, m.timestamp]),
   );
-  const latencies = agentCalls.map((c) => (acceptAt.get(c.id) ?? Number.NaN) - c.at).filter((x) => Number.isFinite(x));
+  const latencies = agentCalls
+    .map((c) => (acceptAt.get(c.id) ?? Number.NaN) - c.at)
+    .filter((x) => Number.isFinite(x));
   await hub.close();
   await sandbox.close();
   await db.destroy();

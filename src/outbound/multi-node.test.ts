@@ -38,7 +38,9 @@ function startNode(name: string, databaseUrl: string, graphUrl: string): Promise
     const timer = setTimeout(() => fail(new Error(`${name} did not start`)), 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const m = buffer.match(/"url":"(http:\/\/[^"]+)"[^\n]*hub listening|hub listening[^\n]*"url":"(http:\/\/[^"]+)"/);
+      const m = buffer.match(
+        /"url":"(http:\/\/[^"]+)"[^\n]*hub listening|hub listening[^\n]*"url":"(http:\/\/[^"]+)"/,
+      );
       if (m) {
         clearTimeout(timer);
         buffer = '';
@@ -62,14 +64,23 @@ pgOnly('three hub nodes on PostgreSQL, one killed mid-run', () => {
     await db?.destroy();
   });
 
-  it('sends every message exactly once, in order per recipient, within the rate', { timeout: 300_000 }, async () => {
+  it('sends every message exactly once, in order per recipient, within the rate', {
+    timeout: 300_000,
+  }, async () => {
     db = await createTestDatabase('postgres');
     sandbox = await startSandbox({
       port: 0,
       clock: 'real',
       statusDelays: { sentMs: 20, deliveredMs: 600_000, readMs: 1_200_000 },
       numbers: [
-        { wabaId: WABA, phoneNumberId: PNID, displayPhoneNumber: '15550783881', verifiedName: 'Coexist Demo', coexistence: false, throughputMps: MPS },
+        {
+          wabaId: WABA,
+          phoneNumberId: PNID,
+          displayPhoneNumber: '15550783881',
+          verifiedName: 'Coexist Demo',
+          coexistence: false,
+          throughputMps: MPS,
+        },
       ],
     });
     for (const name of ['n1', 'n2', 'n3']) nodes.push(await startNode(name, db.url, sandbox.url));
@@ -77,12 +88,18 @@ pgOnly('three hub nodes on PostgreSQL, one killed mid-run', () => {
     const call = async (node: Node, method: string, path: string, body?: unknown) => {
       const res = await fetch(`${node.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
+      // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed API answers.
       return { status: res.status, body: (await res.json()) as any };
     };
-    expect((await call(nodes[0]!, 'POST', '/api/numbers', { phone_number_id: PNID, waba_id: WABA })).status).toBe(201);
+    expect(
+      (await call(nodes[0]!, 'POST', '/api/numbers', { phone_number_id: PNID, waba_id: WABA })).status,
+    ).toBe(201);
     expect((await call(nodes[1]!, 'POST', '/api/templates/sync', {})).status).toBe(200);
     // Queue everything through all three nodes: message k of every recipient before message k+1.
     const ids: string[] = [];
@@ -112,27 +129,46 @@ pgOnly('three hub nodes on PostgreSQL, one killed mid-run', () => {
     const ours = () => Object.values(world.messages).filter((m) => m.outbound?.bizOpaque);
     // Kill the node that holds the number's lease once a third has gone out.
     while (ours().length < ids.length / 3) await new Promise((r) => setTimeout(r, 100));
-    const lease = await db.db.selectFrom('number_leases').selectAll().where('phone_number_id', '=', PNID).executeTakeFirstOrThrow();
+    const lease = await db.db
+      .selectFrom('number_leases')
+      .selectAll()
+      .where('phone_number_id', '=', PNID)
+      .executeTakeFirstOrThrow();
     const victim = nodes.find((n) => lease.holder.startsWith(`${n.name}:`))!;
     const survivor = nodes.find((n) => n !== victim)!;
     await sandbox.setCallback(`${survivor.url}/webhooks/meta`);
     victim.child.kill('SIGKILL');
     const killedAt = ours().length;
-    const killTime = Date.now();
+    const _killTime = Date.now();
 
     const deadline = Date.now() + 240_000;
     let retried = 0;
     for (;;) {
-      const rows = await db.db.selectFrom('messages').select(['id', 'status']).where('id', 'in', ids).execute();
+      const rows = await db.db
+        .selectFrom('messages')
+        .select(['id', 'status'])
+        .where('id', 'in', ids)
+        .execute();
       const open = rows.filter((r) => ['queued', 'sending'].includes(r.status));
       const unknown = rows.filter((r) => r.status === 'unknown');
       if (open.length === 0 && unknown.length > 0) {
         // Give statuses time to resolve them; what remains never reached Meta: the operator retries.
         await new Promise((r) => setTimeout(r, 3000));
-        const still = await db.db.selectFrom('messages').select(['id']).where('id', 'in', unknown.map((u) => u.id)).where('status', '=', 'unknown').execute();
+        const still = await db.db
+          .selectFrom('messages')
+          .select(['id'])
+          .where(
+            'id',
+            'in',
+            unknown.map((u) => u.id),
+          )
+          .where('status', '=', 'unknown')
+          .execute();
         for (const u of still) {
           const sentTimes = ours().filter((m) => m.outbound?.bizOpaque === u.id).length;
-          await call(survivor, 'POST', `/api/messages/${u.id}/resolve`, { outcome: sentTimes > 0 ? 'sent' : 'retry' });
+          await call(survivor, 'POST', `/api/messages/${u.id}/resolve`, {
+            outcome: sentTimes > 0 ? 'sent' : 'retry',
+          });
           retried += sentTimes > 0 ? 0 : 1;
         }
       }

@@ -241,6 +241,10 @@ export class NumberSender {
   }
 
   private async refresh(): Promise<void> {
+    const realNow = performance.now();
+    for (const [id, r] of this.recipients) {
+      if (r.jobs.length === 0 && !r.busy && !r.scheduled && r.pair.idle(realNow)) this.recipients.delete(id);
+    }
     const number = await this.db
       .selectFrom('phone_numbers')
       .select(['throughput_mps', 'connection_state'])
@@ -312,10 +316,8 @@ export class NumberSender {
   private schedule(r: Recipient): void {
     if (r.busy || r.scheduled) return;
     const head = r.jobs[0];
-    if (!head) {
-      if (!r.busy) this.recipients.delete(r.contactId);
-      return;
-    }
+    // A recipient without jobs stays known until its pair limiter has fully recovered (see refresh).
+    if (!head) return;
     r.scheduled = true;
     if (head.notBefore !== null && head.notBefore > this.deps.clock.now()) this.backoff.add(r);
     else this.waiting.push({ at: r.pair.nextAt(performance.now()), r });

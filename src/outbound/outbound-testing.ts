@@ -14,13 +14,21 @@ import { createTestDatabase, type TestDatabase } from '../platform/testing/datab
 export const PNID = '106540352242922';
 export const WABA = '102290129340398';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed API answers.
+type Loose = any;
+
 export type OutboundEnv = {
   readonly db: TestDatabase;
   readonly sandbox: Awaited<ReturnType<typeof startSandbox>>;
   readonly hub: RunningHub;
   readonly deps: AppDeps;
   readonly token: string;
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Loose }>;
   /** A customer writes to the number (opens the window in the sandbox and, through the webhook, in the hub). */
   customerWrites(waId: string, text?: string): Promise<void>;
   waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
@@ -35,7 +43,11 @@ export type OutboundEnv = {
  */
 export async function startOutboundEnv(
   dialect: Dialect,
-  options: { sandbox?: SandboxOptions; graphUrl?: (sandboxUrl: string) => Promise<string> | string; accessToken?: string } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    graphUrl?: (sandboxUrl: string) => Promise<string> | string;
+    accessToken?: string;
+  } = {},
 ): Promise<OutboundEnv> {
   const db = await createTestDatabase(dialect);
   const sandbox = await startSandbox({
@@ -54,7 +66,12 @@ export async function startOutboundEnv(
     DATABASE_URL: db.url,
     LOG_LEVEL: 'silent',
   });
-  const deps: AppDeps = { config, database: db, clock: systemClock, logger: createLogger({ level: 'silent' }) };
+  const deps: AppDeps = {
+    config,
+    database: db,
+    clock: systemClock,
+    logger: createLogger({ level: 'silent' }),
+  };
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   await sandbox.setCallback(`${hub.url}/webhooks/meta`);
   const { token } = await createApiToken(db.db, { name: 'test', role: 'admin', now: Date.now() });
@@ -82,7 +99,8 @@ export async function startOutboundEnv(
     }
   };
   const registered = await api('POST', '/api/numbers', { phone_number_id: PNID, waba_id: WABA });
-  if (registered.status !== 201) throw new Error(`number registration failed: ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 201)
+    throw new Error(`number registration failed: ${JSON.stringify(registered.body)}`);
   const synced = await api('POST', '/api/templates/sync', {});
   if (synced.status !== 200) throw new Error(`template sync failed: ${JSON.stringify(synced.body)}`);
 

@@ -26,6 +26,11 @@ export class Gcra {
     this.tat = Math.max(this.tat, at) + this.interval;
   }
 
+  /** True when nothing booked constrains the future any more (the limiter can be forgotten). */
+  idle(now: number): boolean {
+    return this.tat <= now;
+  }
+
   /** Marks the limiter as if a message had just gone at `at` with no burst left (after a 131056). */
   exhaust(at: number): void {
     this.tat = Math.max(this.tat, at + this.burst * this.interval);

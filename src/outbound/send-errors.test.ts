@@ -6,7 +6,10 @@ import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts'
 /** A fault in front of the sandbox: `forward-then-502` lets Meta take the message but loses the answer; `reset` drops the request unsent. */
 type Fault = 'pass' | 'forward-then-502' | 'reset';
 
-async function faultyProxy(target: () => string, fault: () => Fault): Promise<{ url: string; server: Server }> {
+async function faultyProxy(
+  target: () => string,
+  fault: () => Fault,
+): Promise<{ url: string; server: Server }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -28,7 +31,11 @@ async function faultyProxy(target: () => string, fault: () => Fault): Promise<{ 
       res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway');
       return;
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(text);
+    res
+      .writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      })
+      .end(text);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address() as { port: number };
@@ -46,7 +53,11 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
   });
 
   const statusOf = async (id: string) =>
-    (await env!.db.db.selectFrom('messages').select(['status', 'wamid', 'error_json']).where('id', '=', id).executeTakeFirstOrThrow());
+    await env!.db.db
+      .selectFrom('messages')
+      .select(['status', 'wamid', 'error_json'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   const sandboxCount = (id: string) =>
     Object.values(env!.sandbox.world.messages).filter((m) => m.outbound?.bizOpaque === id).length;
 
@@ -57,7 +68,12 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
     await env.api('PATCH', `/api/numbers/${PNID}/sending`, { throughput_mps: 200 });
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await env.api('POST', '/api/messages', { phone_number_id: PNID, to: '16505551234', type: 'text', text: { body: `m${i}` } });
+      const res = await env.api('POST', '/api/messages', {
+        phone_number_id: PNID,
+        to: '16505551234',
+        type: 'text',
+        text: { body: `m${i}` },
+      });
       ids.push(res.body.id);
     }
     for (let i = 0; i < 40; i++) {
@@ -70,13 +86,23 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
       });
       ids.push(res.body.id);
     }
-    await env.waitFor(async () => {
-      const rows = await env!.db.db.selectFrom('messages').select('status').where('id', 'in', ids).execute();
-      return rows.every((r) => ['sent', 'delivered', 'read'].includes(r.status));
-    }, 'all sent after backoff', 90_000);
+    await env.waitFor(
+      async () => {
+        const rows = await env!.db.db
+          .selectFrom('messages')
+          .select('status')
+          .where('id', 'in', ids)
+          .execute();
+        return rows.every((r) => ['sent', 'delivered', 'read'].includes(r.status));
+      },
+      'all sent after backoff',
+      90_000,
+    );
     for (const id of ids) expect(sandboxCount(id)).toBe(1);
     const refusals = (await env.sandbox.control.requests()).data.map((r) => JSON.stringify(r));
-    expect(refusals.some((r) => r.includes('130429')) || refusals.some((r) => r.includes('131056'))).toBe(true);
+    expect(refusals.some((r) => r.includes('130429')) || refusals.some((r) => r.includes('131056'))).toBe(
+      true,
+    );
     const arrival = Object.values(env.sandbox.world.messages)
       .filter((m) => ids.slice(0, 6).includes(m.outbound?.bizOpaque ?? ''))
       .map((m) => m.outbound?.bizOpaque);
@@ -85,7 +111,10 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
 
   it('fails permanent errors with a readable reason and raises an alert for a bad token', async () => {
     env = await startOutboundEnv(dialect, {
-      sandbox: { deliveryErrors: 'sync', customers: [{ waId: '16505550000', name: 'Gone', onWhatsApp: false }] },
+      sandbox: {
+        deliveryErrors: 'sync',
+        customers: [{ waId: '16505550000', name: 'Gone', onWhatsApp: false }],
+      },
     });
     const res = await env.api('POST', '/api/messages', {
       phone_number_id: PNID,
@@ -140,7 +169,10 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
     env.sandbox.options.accessTokens.add('sandbox-access-token');
     const resolved = await env.api('POST', `/api/alerts/${alert.id}/resolve`);
     expect(resolved.status).toBe(200);
-    await env.waitFor(async () => ['sent', 'delivered', 'read'].includes((await statusOf(res.body.id)).status), 'sent after resume');
+    await env.waitFor(
+      async () => ['sent', 'delivered', 'read'].includes((await statusOf(res.body.id)).status),
+      'sent after resume',
+    );
     expect(sandboxCount(res.body.id)).toBe(1);
   });
 
@@ -158,7 +190,11 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
         return p.url;
       },
     });
-    const tpl = { phone_number_id: PNID, type: 'template', template: { name: 'hello_world', language: 'en_US' } };
+    const tpl = {
+      phone_number_id: PNID,
+      type: 'template',
+      template: { name: 'hello_world', language: 'en_US' },
+    };
     fault = 'forward-then-502';
     const a = await env.api('POST', '/api/messages', { ...tpl, to: '16505551234' });
     // Meta took it; the answer was lost; the sent status (with our id as callback data) resolves it.
@@ -178,7 +214,10 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
     fault = 'pass';
     const retry = await env.api('POST', `/api/messages/${b.body.id}/resolve`, { outcome: 'retry' });
     expect(retry.status).toBe(200);
-    await env.waitFor(async () => ['sent', 'delivered', 'read'].includes((await statusOf(b.body.id)).status), 'retried');
+    await env.waitFor(
+      async () => ['sent', 'delivered', 'read'].includes((await statusOf(b.body.id)).status),
+      'retried',
+    );
     expect(sandboxCount(b.body.id)).toBe(1);
     const again = await env.api('POST', `/api/messages/${b.body.id}/resolve`, { outcome: 'failed' });
     expect(again.status).toBe(409);

@@ -53,14 +53,22 @@ describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
       { type: 'text', text: { body: 'one' }, reply_to: inbound.id },
       { type: 'image', image: { link: 'https://example.com/a.png', caption: 'pic' } },
       { type: 'location', location: { latitude: 40.4, longitude: -3.7, name: 'Office' } },
-      { type: 'contacts', contacts: [{ name: { formatted_name: 'Ana Ruiz' }, phones: [{ phone: '+34600000000' }] }] },
+      {
+        type: 'contacts',
+        contacts: [{ name: { formatted_name: 'Ana Ruiz' }, phones: [{ phone: '+34600000000' }] }],
+      },
       { type: 'reaction', reaction: { message_id: inbound.id, emoji: '👍' } },
       {
         type: 'interactive',
         interactive: {
           type: 'button',
           body: { text: 'Pick one' },
-          action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'A' } }, { type: 'reply', reply: { id: 'b', title: 'B' } }] },
+          action: {
+            buttons: [
+              { type: 'reply', reply: { id: 'a', title: 'A' } },
+              { type: 'reply', reply: { id: 'b', title: 'B' } },
+            ],
+          },
         },
       },
       {
@@ -68,7 +76,17 @@ describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
         interactive: {
           type: 'list',
           body: { text: 'Menu' },
-          action: { button: 'Open', sections: [{ rows: [{ id: 'r1', title: 'Row 1' }, { id: 'r2', title: 'Row 2' }] }] },
+          action: {
+            button: 'Open',
+            sections: [
+              {
+                rows: [
+                  { id: 'r1', title: 'Row 1' },
+                  { id: 'r2', title: 'Row 2' },
+                ],
+              },
+            ],
+          },
         },
       },
       { type: 'template', template: { name: 'hello_world', language: 'en_US' } },
@@ -80,10 +98,18 @@ describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       ids.push(res.body.id);
     }
-    await env.waitFor(async () => {
-      const rows = await env.db.db.selectFrom('messages').select(['status']).where('id', 'in', ids).execute();
-      return rows.every((r) => ['sent', 'delivered', 'read'].includes(r.status));
-    }, 'all sent', 60_000);
+    await env.waitFor(
+      async () => {
+        const rows = await env.db.db
+          .selectFrom('messages')
+          .select(['status'])
+          .where('id', 'in', ids)
+          .execute();
+        return rows.every((r) => ['sent', 'delivered', 'read'].includes(r.status));
+      },
+      'all sent',
+      110_000,
+    );
     const onMeta = (await sandboxSends()).filter((m) => ids.includes(m.outbound?.bizOpaque ?? ''));
     onMeta.sort((a, b) => a.timestamp - b.timestamp || 0);
     // The sandbox records sends in arrival order; ours arrive in queue order.
@@ -104,7 +130,7 @@ describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
     ]);
     const quoted = onMeta[0];
     expect(quoted?.context).toMatchObject({ message_id: inbound.wamid });
-  });
+  }, 120_000);
 
   it('marks a received message as read with the typing indicator', async () => {
     const inbound = await env.db.db
@@ -118,4 +144,49 @@ describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
     const reqs = (await env.sandbox.control.requests()).data;
     expect(reqs.some((r) => JSON.stringify(r).includes('typing_indicator'))).toBe(true);
   });
+});
+
+describe.each(testDialects)('pair limit across separate requests (%s)', (dialect) => {
+  it('spaces messages to one recipient even when each is sent before the next is queued', async () => {
+    const env = await startOutboundEnv(dialect);
+    try {
+      await env.customerWrites('16505551234');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await env.api('POST', '/api/messages', {
+          phone_number_id: PNID,
+          to: '16505551234',
+          type: 'text',
+          text: { body: `n${i}` },
+        });
+        ids.push(res.body.id);
+        await env.waitFor(
+          async () => {
+            const m = await env.db.db
+              .selectFrom('messages')
+              .select('status')
+              .where('id', '=', res.body.id)
+              .executeTakeFirstOrThrow();
+            return m.status !== 'queued' && m.status !== 'sending' ? m : null;
+          },
+          'sent',
+          30_000,
+        );
+      }
+      const jobs = await env.db.db
+        .selectFrom('outbox_jobs')
+        .select(['last_error_json'])
+        .where('message_id', 'in', ids)
+        .execute();
+      expect(jobs.filter((j) => j.last_error_json?.includes('131056'))).toEqual([]);
+      const times = Object.values(env.sandbox.world.messages)
+        .filter((m) => ids.includes(m.outbound?.bizOpaque ?? ''))
+        .map((m) => m.timestamp);
+      expect(times).toHaveLength(5);
+      // Three at once (our burst), then one every 6 s.
+      expect((times[4] as number) - (times[0] as number)).toBeGreaterThanOrEqual(2 * 6000 - 100);
+    } finally {
+      await env.close();
+    }
+  }, 60_000);
 });

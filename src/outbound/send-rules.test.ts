@@ -9,9 +9,7 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
   beforeAll(async () => {
     env = await startOutboundEnv(dialect);
     await env.customerWrites('16505551234');
-    conversationId = (
-      await env.db.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow()
-    ).id;
+    conversationId = (await env.db.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow()).id;
   });
   afterAll(async () => {
     await env?.close();
@@ -19,7 +17,14 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
   const send = (body: Record<string, unknown>, headers?: Record<string, string>) =>
     env.api('POST', '/api/messages', { conversation_id: conversationId, ...body }, headers);
   const queuedJobs = async () =>
-    Number((await env.db.db.selectFrom('outbox_jobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await env.db.db
+          .selectFrom('outbox_jobs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("checks Meta's limits with clear errors", async () => {
     const before = await queuedJobs();
@@ -31,7 +36,9 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
           interactive: {
             type: 'button',
             body: { text: 'b' },
-            action: { buttons: ['a', 'b', 'c', 'd'].map((id) => ({ type: 'reply', reply: { id, title: id } })) },
+            action: {
+              buttons: ['a', 'b', 'c', 'd'].map((id) => ({ type: 'reply', reply: { id, title: id } })),
+            },
           },
         },
         'at most 3 buttons',
@@ -80,13 +87,22 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
 
   it('refuses free-form messages outside the window with when it closed and a hint', async () => {
     const closedAt = Date.now() - 60_000;
-    await env.db.db.updateTable('conversations').set({ window_expires_at: closedAt }).where('id', '=', conversationId).execute();
+    await env.db.db
+      .updateTable('conversations')
+      .set({ window_expires_at: closedAt })
+      .where('id', '=', conversationId)
+      .execute();
     const res = await send({ type: 'text', text: { body: 'late' } });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('MESSAGE_WINDOW_CLOSED');
     expect(res.body.error.details.closed_at).toBe(new Date(closedAt).toISOString());
     expect(res.body.error.details.hint).toMatch(/template/);
-    const fresh = await env.api('POST', '/api/messages', { phone_number_id: PNID, to: '+447700900123', type: 'text', text: { body: 'hi' } });
+    const fresh = await env.api('POST', '/api/messages', {
+      phone_number_id: PNID,
+      to: '+447700900123',
+      type: 'text',
+      text: { body: 'hi' },
+    });
     expect(fresh.body.error.code).toBe('MESSAGE_WINDOW_CLOSED');
     expect(fresh.body.error.details.closed_at).toBeNull();
     // A template still goes out with the window closed.
@@ -97,8 +113,15 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
   it('checks templates: found, approved, parameters by count or by name, consent', async () => {
     const notFound = await send({ type: 'template', template: { name: 'nope', language: 'en_US' } });
     expect(notFound.body.error.code).toBe('TEMPLATE_NOT_FOUND');
-    await env.db.db.updateTable('templates').set({ status: 'PAUSED' }).where('name', '=', 'appointment_reminder').execute();
-    const paused = await send({ type: 'template', template: { name: 'appointment_reminder', language: 'en_US' } });
+    await env.db.db
+      .updateTable('templates')
+      .set({ status: 'PAUSED' })
+      .where('name', '=', 'appointment_reminder')
+      .execute();
+    const paused = await send({
+      type: 'template',
+      template: { name: 'appointment_reminder', language: 'en_US' },
+    });
     expect(paused.body.error.code).toBe('TEMPLATE_NOT_APPROVED');
     const named = await send({
       type: 'template',
@@ -108,10 +131,18 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
     expect(named.body.error.message).toContain('order_number');
     const namedOk = await send({
       type: 'template',
-      template: { name: 'order_confirmation', language: 'en_US', parameters: { first_name: 'Jessica', order_number: 'SKBUP2' } },
+      template: {
+        name: 'order_confirmation',
+        language: 'en_US',
+        parameters: { first_name: 'Jessica', order_number: 'SKBUP2' },
+      },
     });
     expect(namedOk.status, JSON.stringify(namedOk.body)).toBe(202);
-    const promo = await env.db.db.selectFrom('templates').selectAll().where('name', '=', 'seasonal_promo').executeTakeFirstOrThrow();
+    const promo = await env.db.db
+      .selectFrom('templates')
+      .selectAll()
+      .where('name', '=', 'seasonal_promo')
+      .executeTakeFirstOrThrow();
     expect(promo.category).toBe('MARKETING');
     const positional = await send({
       type: 'template',
@@ -131,10 +162,16 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
       },
     };
     expect((await send(promoTemplate)).status).toBe(202);
-    await env.db.db.updateTable('contacts').set({ marketing_opt_out: 1, marketing_opt_out_at: Date.now() }).execute();
+    await env.db.db
+      .updateTable('contacts')
+      .set({ marketing_opt_out: 1, marketing_opt_out_at: Date.now() })
+      .execute();
     const optedOut = await send(promoTemplate);
     expect(optedOut.body.error.code).toBe('CONTACT_OPTED_OUT');
-    await env.db.db.updateTable('contacts').set({ marketing_opt_out: 0, marketing_opt_out_at: null }).execute();
+    await env.db.db
+      .updateTable('contacts')
+      .set({ marketing_opt_out: 0, marketing_opt_out_at: null })
+      .execute();
   });
 
   it('honours Idempotency-Key: replay, reuse with another body, in flight', async () => {
@@ -144,9 +181,16 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
     const again = await send(body, { 'idempotency-key': 'k-1' });
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    const rows = await env.db.db.selectFrom('messages').select('id').where('id', '=', first.body.id).execute();
+    const rows = await env.db.db
+      .selectFrom('messages')
+      .select('id')
+      .where('id', '=', first.body.id)
+      .execute();
     expect(rows).toHaveLength(1);
-    const other = await send({ ...body, template: { name: 'hello_world', language: 'en_US', components: [] } }, { 'idempotency-key': 'k-1' });
+    const other = await send(
+      { ...body, template: { name: 'hello_world', language: 'en_US', components: [] } },
+      { 'idempotency-key': 'k-1' },
+    );
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const principal = await env.db.db.selectFrom('api_tokens').select('id').executeTakeFirstOrThrow();
@@ -164,10 +208,18 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
   });
 
   it('estimates costs and sums them by number, category and day', async () => {
-    await env.waitFor(async () => {
-      const rows = await env.db.db.selectFrom('messages').select('status').where('direction', '=', 'outbound').execute();
-      return rows.every((r) => r.status !== 'queued' && r.status !== 'sending');
-    }, 'queue drained', 60_000);
+    await env.waitFor(
+      async () => {
+        const rows = await env.db.db
+          .selectFrom('messages')
+          .select('status')
+          .where('direction', '=', 'outbound')
+          .execute();
+        return rows.every((r) => r.status !== 'queued' && r.status !== 'sending');
+      },
+      'queue drained',
+      60_000,
+    );
     const res = await env.api('GET', `/api/costs?phone_number_id=${PNID}`);
     expect(res.status).toBe(200);
     expect(res.body.currency).toBe('USD');
