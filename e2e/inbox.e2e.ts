@@ -94,6 +94,13 @@ describe('the shared inbox against a real hub and sandbox', () => {
     expect(await origin.getAttribute('data-origin')).toBe('customer');
     expect(await origin.textContent()).toContain(ANA.name);
     await page.getByTestId('window-countdown').waitFor();
+    // Opening it counts as seen: the badge goes and the customer gets a read receipt from Meta.
+    await waitUntil(async () => (await row(page, ANA.name).getByTestId('unread-count').count()) === 0);
+    await waitUntil(async () =>
+      (await stack.sandbox.control.requests()).data.some((r) =>
+        JSON.stringify(r).includes('"status":"read"'),
+      ),
+    );
   });
 
   it("delivers an agent's quoted reply to the sandbox customer, marked with the agent's name and delivery ticks", async () => {

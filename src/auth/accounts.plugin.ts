@@ -5,6 +5,7 @@ import { contactAttributesRoutes } from '../inbox/contact-attributes.routes.ts';
 import { conversationActionsRoutes } from '../inbox/conversation-actions.routes.ts';
 import { labelsRoutes } from '../inbox/labels.routes.ts';
 import { notesRoutes } from '../inbox/notes.routes.ts';
+import { conversationReadRoutes } from '../inbox/read.routes.ts';
 import { supervisorRoutes } from '../inbox/supervisor.routes.ts';
 import { settingsRoutes } from '../settings/settings.routes.ts';
 import { teamsRoutes } from '../teams/teams.routes.ts';
@@ -29,6 +30,7 @@ export function accountsPlugin(deps: AppDeps): FastifyPluginAsync {
       settingsRoutes,
       conversationActionsRoutes,
       notesRoutes,
+      conversationReadRoutes,
       labelsRoutes,
       cannedRepliesRoutes,
       contactAttributesRoutes,

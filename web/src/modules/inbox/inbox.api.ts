@@ -266,3 +266,23 @@ export function useSendMessage(conversation: Conversation) {
     },
   });
 }
+
+/**
+ * While an agent has a conversation open, its unread messages count as seen: the hub clears the
+ * count and sends Meta a read receipt for the newest one. Auditors only look, so they mark nothing.
+ */
+export function useMarkConversationRead(conversation: Conversation | undefined, enabled: boolean) {
+  const queryClient = useQueryClient();
+  const { mutate } = useMutation({
+    mutationFn: (id: string) => api(`/api/conversations/${id}/read`, { method: 'POST' }),
+    onSuccess: (_result, id) => {
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: ['conversation', id] });
+    },
+  });
+  const id = conversation?.id;
+  const unread = conversation?.unread_count ?? 0;
+  useEffect(() => {
+    if (enabled && id && unread > 0) mutate(id);
+  }, [enabled, id, unread, mutate]);
+}

@@ -7,7 +7,7 @@ import { canTakeOver } from '../../auth/auth.api.ts';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import { contactName } from '../contact-name.ts';
-import { useConversation } from '../inbox.api.ts';
+import { useConversation, useMarkConversationRead } from '../inbox.api.ts';
 import { ConversationHeader } from './ConversationHeader.tsx';
 import { MessageTimeline } from './MessageTimeline.tsx';
 
@@ -19,6 +19,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
   const wide = useMediaQuery('(min-width: 75em)') ?? false;
   const [contactOpen, contactPanel] = useDisclosure(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
+  useMarkConversationRead(conversation.data, me.role !== 'auditor');
 
   if (conversation.isPending) {
     return (
