@@ -1,3 +1,4 @@
+import { numberChanged } from '../numbers/number.repository.ts';
 import type { ItemContext } from '../webhooks/item-context.ts';
 import { numberForItem } from '../webhooks/item-context.ts';
 import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
@@ -17,6 +18,15 @@ export async function processStateSync(ctx: ItemContext, item: StateSyncItem): P
   const type = str(s.type);
   if (type !== 'contact') throw new Error(`unsupported state_sync type: ${type ?? '(none)'}`);
   const number = await numberForItem(ctx, item);
+  // Meta sends no "sync finished" signal; the first contact that arrives is what support can see.
+  if (number.contacts_sync_state !== 'received') {
+    await trx
+      .updateTable('phone_numbers')
+      .set({ contacts_sync_state: 'received', updated_at: now })
+      .where('id', '=', number.id)
+      .execute();
+    await numberChanged(trx, { phoneNumberId: number.id, at: now });
+  }
   const c = isObject(s.contact) ? s.contact : {};
   const action = str(s.action);
   const meta = isObject(s.metadata) ? s.metadata : {};

@@ -303,6 +303,12 @@ describe.each(testDialects)('every Meta fixture through POST /webhooks/meta on %
         in_address_book: 1,
         address_book_synced_at: 1739321024000,
       });
+      const number = await db()
+        .selectFrom('phone_numbers')
+        .select('contacts_sync_state')
+        .where('id', '=', '106540352242922')
+        .executeTakeFirstOrThrow();
+      expect(number.contacts_sync_state).toBe('received');
     },
     'account_update_partner_removed.json': async () => {
       await seedNumber();
