@@ -9,9 +9,9 @@ import { failuresRoutes } from './failures/failures.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { outboundPlugin } from './outbound/outbound.plugin.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { eventsRoutes } from './realtime/events.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
 import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
-import { eventsRoutes } from './realtime/events.routes.ts';
 
 /** The hub's Fastify instance, typed for Zod route schemas. */
 export type App = FastifyInstance<

@@ -1,8 +1,8 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Dialect } from './database.ts';
 import { coreMigration } from './migrations/001_core.ts';
-import { accountsMigration } from './migrations/005_accounts.ts';
 import { outboundMigration } from './migrations/004_outbound.ts';
+import { accountsMigration } from './migrations/005_accounts.ts';
 import type { DB } from './schema.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */

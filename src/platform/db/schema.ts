@@ -291,4 +291,6 @@ export interface CoreTables {
 }
 
 /** Every table of the hub. Feature-owned table sets are intersected here as features add them. */
-export type DB = CoreTables & import('../../auth/auth.table.ts').AccountsTables & import('../../outbound/outbound.table.ts').OutboundTables;
+export type DB = CoreTables &
+  import('../../auth/auth.table.ts').AccountsTables &
+  import('../../outbound/outbound.table.ts').OutboundTables;
