@@ -66,6 +66,7 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: under('/api/conversations'), family: 'conversation.write' },
   { methods: 'write', path: under('/api/contacts'), family: 'conversation.write' },
   { methods: 'write', path: under('/api/messages'), family: 'message.send' },
+  { methods: 'write', path: under('/api/media'), family: 'message.send' },
   { methods: 'any', path: under('/api/users'), family: 'users' },
   { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
