@@ -1,5 +1,6 @@
 import { type App, buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
+import { startMaintenanceWorker } from './maintenance/maintenance.worker.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
 import { startWebhookWorker } from './webhooks/webhook.worker.ts';
 
@@ -11,6 +12,7 @@ export async function startWorkers(_deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
   workers.push(await startWebhookWorker(_deps));
   workers.push(startOutboundWorker(_deps));
+  workers.push(startMaintenanceWorker(_deps));
   return workers;
 }
 
