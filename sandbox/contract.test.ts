@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CUSTOMER, graph, harness, type Json, PNID, send } from './testing/harness.ts';
 
-const FIXTURES = '/work/shared/fixtures/meta';
+const FIXTURES = new URL('../fixtures/meta/', import.meta.url).pathname;
 const fixture = (name: string): Json => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8')) as Json;
 
 function kind(v: unknown): string {
@@ -45,7 +45,7 @@ function bodyWith(h: H, field: string, pick: (b: Json) => boolean = () => true):
   return post.body;
 }
 
-describe('contract: what the sandbox emits matches the fixtures in shared/fixtures/meta', () => {
+describe('contract: what the sandbox emits matches the fixtures in fixtures/meta', () => {
   let h: H;
   beforeEach(async () => {
     h = await harness({

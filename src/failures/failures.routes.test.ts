@@ -4,7 +4,7 @@ import { createReadApiHarness, OTHER_WABA, type ReadApiHarness, T0 } from '../me
 import { testDialects } from '../platform/testing/databases.ts';
 
 const fixture = readFileSync(
-  new URL('../../../shared/fixtures/meta/messages_text.json', import.meta.url),
+  new URL('../../fixtures/meta/messages_text.json', import.meta.url),
   'utf8',
 );
 const FIXTURE_WABA = '1234567890987654321';

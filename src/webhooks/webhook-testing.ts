@@ -10,7 +10,7 @@ import { signBody } from './webhook.endpoint.ts';
 import { type EventOutcome, processWebhookEvent } from './webhook.processor.ts';
 import { claimPendingEvents } from './webhook-event.repository.ts';
 
-export const FIXTURES_DIR = new URL('../../../shared/fixtures/meta/', import.meta.url).pathname;
+export const FIXTURES_DIR = new URL('../../fixtures/meta/', import.meta.url).pathname;
 export const APP_SECRET = 'sandbox-app-secret';
 export const VERIFY_TOKEN = 'sandbox-verify-token';
 
