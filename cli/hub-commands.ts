@@ -26,7 +26,9 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env) {
 export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const config = configOrExit(env);
   const logger = createLogger({ level: config.logLevel });
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, {
+    onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection failed'),
+  });
   await migrateToLatest(database.db, database.dialect);
   return { config, database, clock: systemClock, logger, realtime: createRealtimeHub({ database, logger }) };
 }

@@ -52,7 +52,9 @@ export function conversationReadRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('conversation_id', '=', row.id)
           .where('origin', '=', 'customer')
           .where('wamid', 'is not', null)
+          // Meta's timestamps have whole seconds; the hub's own receive time breaks ties.
           .orderBy('timestamp', 'desc')
+          .orderBy('received_at', 'desc')
           .orderBy('id', 'desc')
           .executeTakeFirst();
         if (!latest?.wamid || row.unread_count === 0 || now - latest.timestamp > READ_RECEIPT_MAX_AGE_MS) {

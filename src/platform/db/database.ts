@@ -21,9 +21,15 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  * Opens the database a URL names: `postgres://…` for PostgreSQL, `sqlite:<path>` for a SQLite file
  * (WAL, synchronous=FULL, so a committed transaction survives a power cut).
  */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): Database {
+export function openDatabase(
+  url: string,
+  options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},
+): Database {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle connection that the server ends (restart, failover) must not crash the process; the
+    // pool replaces it on the next query.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
