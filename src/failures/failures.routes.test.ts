@@ -3,10 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadApiHarness, OTHER_WABA, type ReadApiHarness, T0 } from '../messages/read-api.seed.ts';
 import { testDialects } from '../platform/testing/databases.ts';
 
-const fixture = readFileSync(
-  new URL('../../fixtures/meta/messages_text.json', import.meta.url),
-  'utf8',
-);
+const fixture = readFileSync(new URL('../../fixtures/meta/messages_text.json', import.meta.url), 'utf8');
 const FIXTURE_WABA = '1234567890987654321';
 const FIXTURE_NUMBER = '1122334455667';
 const PATH = 'entry[0].changes[0].value.messages[0]';

@@ -7,8 +7,7 @@ import { processWebhookEvent } from '../webhooks/webhook.processor.ts';
 import { claimPendingEvents } from '../webhooks/webhook-event.repository.ts';
 import { SseClient } from './sse-client.testing.ts';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/meta/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/meta/${name}`, import.meta.url));
 
 const DEMO_WABA = '102290129340398';
 const DEMO_NUMBER = '106540352242922';
