@@ -39,13 +39,32 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
   const db = deps.database.db;
   const principal = await principalForToken(db, token, deps.clock.now());
   if (!principal) return null;
-  // A token issued by a user dies with that user's account.
+  // A token issued by a user dies with that user's account, and never outranks the user as they
+  // are now: a demoted or narrowed user's old tokens shrink with them.
   if (principal.userId) {
     const user = await findUser(db, principal.userId);
     if (!user || user.disabled_at !== null) return null;
+    const now = await principalForUser(db, user);
+    const role = ROLE_RANK[principal.role] <= ROLE_RANK[now.role] ? principal.role : now.role;
+    const wabaIds =
+      now.wabaIds === null
+        ? principal.wabaIds
+        : principal.wabaIds === null
+          ? now.wabaIds
+          : principal.wabaIds.filter((id) => now.wabaIds?.includes(id));
+    return { ...principal, role, wabaIds };
   }
   return principal;
 }
+
+/** Lower is less power; used to cap a token at its user's current role. */
+const ROLE_RANK: Readonly<Record<Principal['role'], number>> = {
+  auditor: 0,
+  agent: 1,
+  supervisor: 2,
+  admin: 3,
+  owner: 4,
+};
 
 async function principalFromSession(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
   const cookies = parseCookies(request.headers.cookie);

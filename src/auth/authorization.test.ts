@@ -18,7 +18,7 @@ const LEADS: Role[] = ['owner', 'admin', 'supervisor'];
 const ADMINS: Role[] = ['owner', 'admin'];
 
 type Case = {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   body?: unknown;
   allowed: readonly Role[];
@@ -45,6 +45,9 @@ const cases: Case[] = [
   { method: 'GET', url: '/api/costs', allowed: ALL },
   { method: 'GET', url: '/api/alerts', allowed: ALL },
   { method: 'GET', url: '/api/templates', allowed: ALL },
+  { method: 'POST', url: '/api/alerts/missing/resolve', allowed: LEADS },
+  { method: 'POST', url: '/api/media', body: {}, allowed: WORKERS },
+  { method: 'POST', url: '/api/conversations/:conv/read', allowed: WORKERS },
   // inbox actions
   { method: 'PATCH', url: '/api/conversations/:conv', body: { status: 'pending' }, allowed: WORKERS },
   { method: 'POST', url: '/api/conversations/:conv/take-over', allowed: LEADS },

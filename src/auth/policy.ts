@@ -25,6 +25,8 @@ export type RouteFamily =
   | 'settings.write'
   | 'numbers.write'
   | 'failures.retry'
+  | 'alerts.resolve'
+  | 'templates.sync'
   | 'admin.write';
 
 const ALL: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
@@ -49,6 +51,8 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'settings.write': ['owner'],
   'numbers.write': ADMINS,
   'failures.retry': LEADS,
+  'alerts.resolve': LEADS,
+  'templates.sync': LEADS,
   'admin.write': ADMINS,
 };
 
@@ -76,6 +80,8 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: under('/api/canned-replies'), family: 'canned.write' },
   { methods: 'write', path: under('/api/numbers'), family: 'numbers.write' },
   { methods: 'write', path: under('/api/failures'), family: 'failures.retry' },
+  { methods: 'write', path: under('/api/alerts'), family: 'alerts.resolve' },
+  { methods: 'write', path: /^\/api\/templates\/sync$/, family: 'templates.sync' },
 ];
 
 export function isReadMethod(method: string): boolean {

@@ -145,7 +145,15 @@ export function costsRoutes(deps: AppDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        requireRole(principalOf(request), ['owner', 'admin']);
+        const principal = principalOf(request);
+        requireRole(principal, ['owner', 'admin']);
+        // The rate card is shared by every business account, so only an unrestricted principal sets it.
+        if (principal.wabaIds !== null) {
+          throw new AppError(
+            'FORBIDDEN',
+            'Only an administrator of every business account can change the rate card.',
+          );
+        }
         const now = deps.clock.now();
         await deps.database.db.transaction().execute(async (trx) => {
           for (const p of request.body.prices) {

@@ -35,6 +35,16 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
         const principal = principalOf(request);
         requireRole(principal, ADMINS);
         assertWabaAccess(principal, request.body.waba_id);
+        const existing = await deps.database.db
+          .selectFrom('phone_numbers')
+          .select('waba_id')
+          .where('id', '=', request.body.phone_number_id)
+          .executeTakeFirst();
+        // A number already filed under another business account is never moved by a registration:
+        // that would hand its conversations to whoever registers it. ('unknown' = seen in a webhook only.)
+        if (existing && existing.waba_id !== request.body.waba_id && existing.waba_id !== 'unknown') {
+          throw new AppError('CONFLICT', 'This phone number is registered under another business account.');
+        }
         const info = await graphClientFor(deps.config).getPhoneNumber(request.body.phone_number_id);
         if (!info.ok) {
           throw new AppError('GRAPH_REQUEST_FAILED', info.error.message, {

@@ -51,6 +51,15 @@ export function alertsRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const principal = principalOf(request);
         requireRole(principal, ['owner', 'admin', 'supervisor']);
+        const alert = await deps.database.db
+          .selectFrom('alerts')
+          .select('waba_id')
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        // Alerts of business accounts the principal cannot see do not exist for it.
+        if (!alert || (principal.wabaIds !== null && !principal.wabaIds.includes(alert.waba_id ?? ''))) {
+          throw new AppError('NOT_FOUND', 'No such open alert.');
+        }
         const ok = await resolveAlert(deps.database.db, {
           id: request.params.id,
           by: principal.userId ?? principal.id,
