@@ -404,7 +404,22 @@ export class NumberSender {
   private async send(c: ClaimedJob, job: QueuedJob, r: Recipient): Promise<void> {
     let result: JobResult;
     const clockNow = this.deps.clock.now();
-    if (needsOpenWindow({ type: c.type }) && !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)) {
+    if (c.marketingOptedOut) {
+      // The contact stopped marketing messages while this one waited in the queue.
+      result = {
+        kind: 'failed',
+        jobId: c.jobId,
+        messageId: c.messageId,
+        errorJson: errorJson(
+          null,
+          'The contact opted out of marketing messages after this one was queued.',
+          'CONTACT_OPTED_OUT',
+        ),
+      };
+    } else if (
+      needsOpenWindow({ type: c.type }) &&
+      !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)
+    ) {
       // The window closed while the message waited in the queue: Meta would refuse it (131047).
       result = {
         kind: 'failed',

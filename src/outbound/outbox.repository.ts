@@ -23,6 +23,8 @@ export type ClaimedJob = {
   readonly bsuid: string | null;
   readonly windowExpiresAt: number | null;
   readonly attempts: number;
+  /** A marketing template to a contact who opted out after it was queued: it must not go. */
+  readonly marketingOptedOut: boolean;
 };
 
 /** The outcome of one job, written back in batches. */
@@ -193,6 +195,7 @@ export async function claimJobs(
       .selectFrom('messages as m')
       .innerJoin('contacts as c', 'c.id', 'm.contact_id')
       .innerJoin('conversations as v', 'v.id', 'm.conversation_id')
+      .leftJoin('outbound_costs as oc', 'oc.message_id', 'm.id')
       .select([
         'm.id',
         'm.type',
@@ -200,7 +203,9 @@ export async function claimJobs(
         'm.context_wamid',
         'c.wa_id',
         'c.bsuid',
+        'c.marketing_opt_out',
         'v.window_expires_at',
+        'oc.category',
       ])
       .where('m.id', 'in', messageIds)
       .execute();
@@ -219,6 +224,7 @@ export async function claimJobs(
         bsuid: r.bsuid,
         windowExpiresAt: r.window_expires_at,
         attempts: c.attempts,
+        marketingOptedOut: r.category === 'marketing' && r.marketing_opt_out === 1,
       });
     }
     return out;

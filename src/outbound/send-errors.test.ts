@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../platform/testing/databases.ts';
+import { pauseNumber } from './alerts.ts';
 import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts';
 
 /** A fault in front of the sandbox: `forward-then-502` lets Meta take the message but loses the answer; `reset` drops the request unsent. */
@@ -134,6 +135,51 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
 
     env = await startOutboundEnv(dialect, { accessToken: 'expired-token' }).catch(() => undefined);
     expect(env).toBeUndefined(); // registering the number already needs a valid token
+  });
+
+  it('drops a queued marketing template when the contact opts out before it goes', async () => {
+    env = await startOutboundEnv(dialect);
+    // Hold the number so the message waits in the queue.
+    await pauseNumber(env.db.db, {
+      phoneNumberId: PNID,
+      kind: 'backoff',
+      until: Date.now() + 3_600_000,
+      reason: 'test: holding the queue',
+      alertId: null,
+      now: Date.now(),
+    });
+    const res = await env.api('POST', '/api/messages', {
+      phone_number_id: PNID,
+      to: '16505551234',
+      type: 'template',
+      template: {
+        name: 'seasonal_promo',
+        language: 'en_US',
+        components: [
+          { type: 'header', parameters: [{ type: 'text', text: 'Summer sale' }] },
+          { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'summer' }] },
+        ],
+        parameters: ['August', 'SUN25', '25%'],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await env.db.db
+      .updateTable('contacts')
+      .set({ marketing_opt_out: 1, marketing_opt_out_at: Date.now() })
+      .where('wa_id', '=', '16505551234')
+      .execute();
+    await pauseNumber(env.db.db, {
+      phoneNumberId: PNID,
+      kind: 'backoff',
+      until: Date.now(),
+      reason: 'test: released',
+      alertId: null,
+      now: Date.now(),
+    });
+    await env.waitFor(async () => (await statusOf(res.body.id)).status === 'failed', 'the send to fail');
+    const api = await env.api('GET', `/api/messages/${res.body.id}`);
+    expect(api.body.error.code).toBe('CONTACT_OPTED_OUT');
+    expect(sandboxCount(res.body.id)).toBe(0);
   });
 
   it('pauses the number and raises an alert on 190; resolving the alert resumes sending', async () => {
