@@ -8,7 +8,8 @@ export type FailureCode =
   | 'WEBHOOK_UNPARSABLE'
   | 'WEBHOOK_SHAPE_INVALID'
   | 'UNSUPPORTED_FIELD'
-  | 'ITEM_PROCESSING_FAILED';
+  | 'ITEM_PROCESSING_FAILED'
+  | 'EVENT_PROCESSING_FAILED';
 
 /**
  * Records a visible processing failure (and `failure.recorded`). The id derives from `key` (the item's

@@ -4,7 +4,13 @@
  * a string before parsing, outside string literals only.
  */
 export function parseJsonLossless(text: string): unknown {
-  return JSON.parse(quoteLongIntegers(text));
+  const quoted = quoteLongIntegers(text);
+  // PostgreSQL cannot store NUL in text: an escaped NUL becomes U+FFFD, as a decoder would show it.
+  return quoted.includes('\\u0000') ? JSON.parse(quoted, withoutNul) : JSON.parse(quoted);
+}
+
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 const MIN_DIGITS = 16;

@@ -73,7 +73,8 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
         throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       }
       markIngest(deps.database);
-      await store.store({ body: body.toString('utf8'), path: PATH });
+      // Stored as text: PostgreSQL refuses NUL, so a NUL byte (never valid JSON) is kept as U+FFFD.
+      await store.store({ body: body.toString('utf8').replaceAll('\u0000', '\uFFFD'), path: PATH });
       return reply.code(200).type('text/plain; charset=utf-8').send('EVENT_RECEIVED');
     });
   };

@@ -111,6 +111,48 @@ export async function processWebhookEvents(
   return { done: outcomes.length, outcomes };
 }
 
+/**
+ * Processes events one by one, each in its own transaction: the fallback when a batch's transaction
+ * fails as a whole. An event that fails even alone is marked failed with a visible failure, so it
+ * neither holds up the others nor comes back forever. Returns how many ended that way.
+ */
+export async function processEventsAlone(
+  deps: ProcessDeps,
+  events: readonly { id: number; body: string }[],
+): Promise<number> {
+  let broken = 0;
+  for (const event of events) {
+    try {
+      await processWebhookEvent(deps, event);
+    } catch (error) {
+      broken++;
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger.error({ webhookEventId: event.id, err: message }, 'webhook event cannot be processed');
+      const now = deps.clock.now();
+      await deps.database.db.transaction().execute(async (trx) => {
+        await recordFailure(trx, {
+          key: `event:${event.id}`,
+          webhookEventId: event.id,
+          itemPath: '$',
+          field: null,
+          code: 'EVENT_PROCESSING_FAILED',
+          message: `The event could not be processed: ${message}`,
+          item: undefined,
+          phoneNumberId: null,
+          at: now,
+        });
+        await trx
+          .updateTable('webhook_events')
+          .set({ state: 'failed', processed_at: now, error: message.slice(0, 2000) })
+          .where('id', '=', event.id)
+          .execute();
+      });
+      deps.realtime?.notify();
+    }
+  }
+  return broken;
+}
+
 /** Processes one stored webhook event (in its own transaction). */
 export async function processWebhookEvent(
   deps: ProcessDeps,
@@ -145,7 +187,15 @@ export async function retryFailure(
   let resolved = false;
   let message = failure.message;
   const now = deps.clock.now();
-  if (event) {
+  if (event && failure.code === 'EVENT_PROCESSING_FAILED') {
+    // The whole event failed: run it again as the worker would.
+    try {
+      await processWebhookEvent(deps, event);
+      resolved = true;
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+  } else if (event) {
     const parsed = parseWebhookBody(event.body);
     if (!parsed.ok) {
       message = parsed.message;

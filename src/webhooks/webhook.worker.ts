@@ -2,7 +2,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { Worker } from '../hub.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { msSinceIngest, onWebhookStored } from './wake.ts';
-import { processWebhookEvents } from './webhook.processor.ts';
+import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
 
 export type WebhookWorkerOptions = {
@@ -54,8 +54,19 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
-        const { done } = await processWebhookEvents(deps, rest, { budgetMs });
-        rest = rest.slice(done);
+        try {
+          const { done } = await processWebhookEvents(deps, rest, { budgetMs });
+          rest = rest.slice(done);
+        } catch (error) {
+          // Something in the batch broke its transaction (a single item's error would not): find
+          // the culprit by processing the events alone, so it cannot hold up the others.
+          deps.logger.warn(
+            { err: error, events: rest.length },
+            'webhook batch failed; processing its events alone',
+          );
+          await processEventsAlone(deps, rest);
+          rest = [];
+        }
         // Let the endpoint's acknowledgements take the database between batches: a timer (not
         // setImmediate) lets the poll phase accept requests and their group commit run first.
         await new Promise((resolve) => setTimeout(resolve, 1));
