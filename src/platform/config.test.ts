@@ -36,4 +36,13 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...valid, PORT: '' }).port).toBe(3000);
   });
+
+  it('believes X-Forwarded-For only when told whom to trust', () => {
+    expect(loadConfig(valid).trustProxy).toBe(false);
+    expect(loadConfig({ ...valid, COEXIST_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...valid, COEXIST_TRUST_PROXY: '10.0.0.1, 10.0.1.0/24' }).trustProxy).toBe(
+      '10.0.0.1, 10.0.1.0/24',
+    );
+    expect(() => loadConfig({ ...valid, COEXIST_TRUST_PROXY: 'everyone' })).toThrow(/COEXIST_TRUST_PROXY/);
+  });
 });

@@ -22,6 +22,13 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
   COEXIST_PUBLIC_URL: z.url().optional(),
+  COEXIST_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d+|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+      'must be true, false, a hop count or addresses',
+    )
+    .default('false'),
 });
 
 export type Config = Readonly<{
@@ -37,6 +44,8 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   nodeId: string;
   publicUrl: string | undefined;
+  /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
+  trustProxy: boolean | string;
 }>;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
@@ -69,5 +78,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
     publicUrl: e.COEXIST_PUBLIC_URL,
+    trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
   });
+}
+
+function parseTrustProxy(value: string): boolean | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
 }
