@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { SandboxContext } from '../core/context.ts';
 import type { Random } from '../core/random.ts';
 import type { MediaState } from '../world/types.ts';
@@ -87,6 +87,9 @@ export function checkMediaUrl(
     .update(`${q.mid}:${q.ext}`)
     .digest('base64url')
     .slice(0, 22);
-  if (expected !== q.hash || Number(q.ext) < ctx.scheduler.now()) return null;
+  const given = Buffer.from(q.hash);
+  const want = Buffer.from(expected);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) return null;
+  if (Number(q.ext) < ctx.scheduler.now()) return null;
   return q.mid;
 }

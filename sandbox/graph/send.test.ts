@@ -277,6 +277,33 @@ describe('send shapes and validation', () => {
   });
 });
 
+describe('request log', () => {
+  let h: H;
+  afterEach(() => h.close());
+
+  it('never shows an access token, whether it came in the query or the body', async () => {
+    h = await harness();
+    await graph(h.sb, `${PNID}/messages?access_token=sandbox-access-token`, {
+      token: null,
+      body: { messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: { body: 'q' } },
+    });
+    await graph(h.sb, `${PNID}/messages`, {
+      token: null,
+      body: {
+        messaging_product: 'whatsapp',
+        access_token: 'sandbox-access-token',
+        to: CUSTOMER,
+        type: 'text',
+        text: { body: 'b' },
+      },
+    });
+    const res = await fetch(`${h.sb.url}/_sandbox/requests`);
+    const log = await res.text();
+    expect(log).toContain('REDACTED');
+    expect(log).not.toContain('sandbox-access-token');
+  });
+});
+
 describe('rules Meta enforces', () => {
   let h: H;
   afterEach(() => h.close());

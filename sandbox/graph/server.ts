@@ -105,10 +105,18 @@ function recordRequest(
     seq,
     at: ctx.scheduler.now(),
     method: req.method,
-    url: req.url,
+    // Tokens may come as a query parameter, as Meta allows; the log is shown in the control page.
+    url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1REDACTED'),
     status: reply.statusCode,
-    body: isMultipart ? '(multipart upload)' : (req.body ?? null),
+    body: isMultipart ? '(multipart upload)' : withoutToken(req.body ?? null),
     response,
   });
   if (ctx.requests.length > 1000) ctx.requests.splice(0, ctx.requests.length - 1000);
+}
+
+function withoutToken(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'access_token' in body) {
+    return { ...body, access_token: 'REDACTED' };
+  }
+  return body;
 }

@@ -28,7 +28,7 @@ export type AccountsFixture = {
 
 export async function startAccountsApp(
   dialect: Dialect,
-  options: { publicUrl?: string } = {},
+  options: { publicUrl?: string; trustProxy?: string } = {},
 ): Promise<AccountsFixture> {
   const database = await createTestDatabase(dialect);
   const clock = new ManualClock();
@@ -36,6 +36,7 @@ export async function startAccountsApp(
     META_APP_SECRET: 'sandbox-app-secret',
     META_VERIFY_TOKEN: 'sandbox-verify-token',
     COEXIST_PUBLIC_URL: options.publicUrl,
+    COEXIST_TRUST_PROXY: options.trustProxy,
   });
   const deps: AppDeps = { config, database, clock, logger: createLogger({ level: 'silent' }) };
   const app = await buildApp(deps);

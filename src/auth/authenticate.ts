@@ -1,20 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
+import { safeEqual } from '../platform/safe-equal.ts';
 import { getSettings } from '../settings/settings.ts';
 import { findUser, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
 import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
 import type { Principal } from './principal.ts';
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  parseCookies,
-  resolveSession,
-  SESSION_COOKIE,
-  safeEqual,
-} from './sessions.ts';
+import { CSRF_COOKIE, CSRF_HEADER, parseCookies, resolveSession, SESSION_COOKIE } from './sessions.ts';
 
 /** What a cookie-authenticated request carries besides its principal. */
 export type SessionContext = {

@@ -94,16 +94,31 @@ describe.each(testDialects)('sessions, MFA and throttling on %s', (dialect) => {
     expect(nobody.json().error.code).toBe('LOGIN_FAILED');
   });
 
-  it('marks cookies Secure when served over https', async () => {
+  it('marks cookies Secure when served over https, believing a proxy only when configured to', async () => {
     const agent = await createTestUser(fx.deps, { role: 'agent' });
-    const res = await fx.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'x-forwarded-proto': 'https' },
-      payload: { email: agent.email, password: PASSWORD },
-    });
-    for (const c of ([] as string[]).concat(res.headers['set-cookie'] as string[]))
-      expect(c).toMatch(/; Secure/);
+    const login = (app: typeof fx.app) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: agent.email, password: PASSWORD },
+      });
+    const cookies = (res: Awaited<ReturnType<typeof login>>) =>
+      ([] as string[]).concat(res.headers['set-cookie'] as string[]);
+    // A client's own X-Forwarded-Proto is not believed by default.
+    const direct = cookies(await login(fx.app));
+    expect(direct.length).toBeGreaterThan(0);
+    for (const c of direct) expect(c).not.toMatch(/; Secure/);
+    const behindProxy = await startAccountsApp(dialect, { trustProxy: '127.0.0.1' });
+    try {
+      const user = await createTestUser(behindProxy.deps, { role: 'agent', email: agent.email });
+      expect(user.email).toBe(agent.email);
+      const proxied = cookies(await login(behindProxy.app));
+      expect(proxied.length).toBeGreaterThan(0);
+      for (const c of proxied) expect(c).toMatch(/; Secure/);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('rejects a cookie-session state change without the CSRF header, but not a bearer one', async () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import type { SessionTable } from './auth.table.ts';
@@ -89,12 +89,6 @@ export async function revokeUserSessions(
 
 export async function markSessionMfaOk(db: Kysely<DB>, sessionHash: string): Promise<void> {
   await db.updateTable('sessions').set({ mfa_ok: 1 }).where('id', '=', sessionHash).execute();
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Parses a `Cookie` header into name → value (first occurrence wins). */

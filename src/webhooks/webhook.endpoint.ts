@@ -1,14 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
+import { safeEqual } from '../platform/safe-equal.ts';
 import { markIngest, notifyWebhookStored } from './wake.ts';
 import { createRawEventStore } from './webhook-event.repository.ts';
-
-/** Constant-time string comparison (lengths compared first, as timingSafeEqual requires). */
-function safeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Checks `X-Hub-Signature-256: sha256=<hex>` over the raw body bytes with the app secret. */
 export function verifySignature(secret: string, body: Buffer, header: string | undefined): boolean {
