@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, revokeApiToken } from '../auth/api-tokens.ts';
 import {
   createReadApiHarness,
   NUMBER,
@@ -81,6 +82,25 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     });
     expect(second?.event).toBe('conversation.changed');
     expect(Number(second?.id)).toBe(Number(first?.id) + 1);
+  });
+
+  it('ends a stream whose token is revoked while it is open', async () => {
+    const own = await createApiToken(h.database.db, {
+      name: 'short-lived',
+      role: 'admin',
+      now: h.clock.now(),
+    });
+    const client = await open('', { authorization: `Bearer ${own.token}` });
+    await client.comment('connected');
+    await record('message.added', NUMBER, { n: 'before' });
+    expect((await client.events(1))[0]?.event).toBe('message.added');
+    expect(await revokeApiToken(h.database.db, own.id, h.clock.now())).toBe(true);
+    await client.ended;
+    const closing = client.all().find((f) => f.event === 'stream.closed');
+    expect(JSON.parse(closing?.data ?? '{}')).toEqual({ code: 'UNAUTHENTICATED' });
+    // The other token's streams are untouched.
+    const other = await open();
+    expect(other.status).toBe(200);
   });
 
   it('resumes from Last-Event-ID without losing what happened while disconnected', async () => {

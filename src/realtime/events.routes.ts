@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { apiAuthHook } from '../auth/api-auth-hook.ts';
+import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
@@ -48,7 +49,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.get('/api/events', { schema: { querystring: eventsQuery } }, async (request, reply) => {
       const { db } = deps.database;
-      const principal = principalOf(request);
+      let principal = principalOf(request);
 
       if (request.query.since !== undefined) {
         const batch = await readEventsAfter(db, {
@@ -146,7 +147,23 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
         }
       };
 
-      const keepAlive = setInterval(() => void write(': keepalive\n\n'), hub.keepAliveMs);
+      // A stream outlives the check made when it opened: each keep-alive checks the credential
+      // again, so a revoked token, an ended session or a disabled user stops receiving at once, and
+      // a changed role or set of accounts applies to what the stream shows.
+      const reauthorise = async () => {
+        request.principal = undefined;
+        request.accountSession = undefined;
+        try {
+          principal = await authenticate(deps, request);
+        } catch (error) {
+          const code = error instanceof AppError ? error.code : 'UNAUTHENTICATED';
+          await write(`event: stream.closed\ndata: ${JSON.stringify({ code })}\n\n`);
+          end();
+        }
+      };
+      const keepAlive = setInterval(() => {
+        void write(': keepalive\n\n').then(reauthorise);
+      }, hub.keepAliveMs);
       const unsubscribe = hub.subscribe(() => void pump());
       const end = () => {
         if (closed) return;

@@ -7,6 +7,8 @@ export class SseClient {
   private waiters: (() => void)[] = [];
   private readonly controller = new AbortController();
   status = 0;
+  /** Resolves when the server ends the stream (or it is closed). */
+  ended: Promise<void> = Promise.resolve();
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
@@ -15,7 +17,7 @@ export class SseClient {
       signal: client.controller.signal,
     });
     client.status = res.status;
-    if (res.body) void client.read(res.body);
+    if (res.body) client.ended = client.read(res.body);
     return client;
   }
 
@@ -51,6 +53,11 @@ export class SseClient {
     while (!this.frames.some((f) => f.comment?.includes(text))) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  /** Every frame so far, comments and events. */
+  all(): Frame[] {
+    return [...this.frames];
   }
 
   received(): Frame[] {
