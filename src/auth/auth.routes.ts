@@ -27,7 +27,7 @@ import {
   SESSION_MAX_AGE_MS,
   serializeCookie,
 } from './sessions.ts';
-import { clearAccountFailures, lockedUntil, recordLoginFailure } from './throttle.ts';
+import { beginLoginAttempt, loginSucceeded, recordLoginFailure, refundLoginAttempt } from './throttle.ts';
 
 const loginBody = z.object({
   email: z.string().min(1).max(320),
@@ -82,7 +82,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       const now = deps.clock.now();
       const { email, password, code, recovery_code } = request.body;
       const keys = { account: email.trim(), ip: request.ip };
-      const until = await lockedUntil(db, keys, now);
+      const until = await beginLoginAttempt(db, keys, now);
       if (until !== null) {
         reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
         throw new AppError('LOGIN_THROTTLED', undefined, {
@@ -99,14 +99,17 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         throw new AppError('LOGIN_FAILED');
       }
       if (user.mfa_enabled_at !== null) {
-        if (!code && !recovery_code) throw new AppError('MFA_REQUIRED');
+        if (!code && !recovery_code) {
+          await refundLoginAttempt(db, keys);
+          throw new AppError('MFA_REQUIRED');
+        }
         const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
         if (!ok) {
           await recordLoginFailure(db, keys, now);
           throw new AppError('MFA_INVALID');
         }
       }
-      await clearAccountFailures(db, keys.account);
+      await loginSucceeded(db, keys);
       const settings = await getSettings(db);
       const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
       const session = await createSession(db, {

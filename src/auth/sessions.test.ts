@@ -235,6 +235,22 @@ describe.each(testDialects)('sessions, MFA and throttling on %s', (dialect) => {
     expect((await login({ email: agent.email, password: PASSWORD }, nextIp())).statusCode).toBe(200);
   });
 
+  it('counts parallel guesses: no more than the limit are ever checked', async () => {
+    const agent = await createTestUser(fx.deps, { role: 'agent' });
+    const answers = await Promise.all(
+      Array.from({ length: ACCOUNT_FAILURE_LIMIT * 3 }, () =>
+        login({ email: agent.email, password: 'wrong password!' }, nextIp()),
+      ),
+    );
+    const codes = answers.map((a) => a.json().error.code);
+    expect(codes.filter((c) => c === 'LOGIN_FAILED')).toHaveLength(ACCOUNT_FAILURE_LIMIT);
+    expect(codes.filter((c) => c === 'LOGIN_THROTTLED')).toHaveLength(ACCOUNT_FAILURE_LIMIT * 2);
+    expect((await login({ email: agent.email, password: PASSWORD }, nextIp())).json().error.code).toBe(
+      'LOGIN_THROTTLED',
+    );
+    fx.clock.advance(THROTTLE_WINDOW_MS);
+  });
+
   it('throttles repeated failures per IP across accounts', async () => {
     const attacker = nextIp();
     for (let i = 0; i < IP_FAILURE_LIMIT; i++) {

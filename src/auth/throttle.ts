@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -19,57 +19,84 @@ function keysOf(keys: ThrottleKeys): { key: string; limit: number }[] {
   ];
 }
 
-/** Returns the time the lock ends if either key is locked now, else `null`. */
-export async function lockedUntil(db: Kysely<DB>, keys: ThrottleKeys, now: number): Promise<number | null> {
-  const rows = await db
-    .selectFrom('login_throttles')
-    .select(['locked_until'])
+/**
+ * Counts an attempt against both keys *before* the password is checked, in one atomic statement
+ * per key, so that parallel guesses cannot all pass a check made before any of them failed.
+ * Returns when the lock ends if this attempt is beyond a key's limit, else `null`. A successful
+ * login takes its count back ({@link loginSucceeded}); so does one that only asks for the second
+ * factor ({@link refundLoginAttempt}).
+ */
+export async function beginLoginAttempt(
+  db: Kysely<DB>,
+  keys: ThrottleKeys,
+  now: number,
+): Promise<number | null> {
+  const expired = now - THROTTLE_WINDOW_MS;
+  let until: number | null = null;
+  for (const { key, limit } of keysOf(keys)) {
+    const { rows } = await sql<{
+      failures: number;
+      window_started_at: number | string;
+      locked_until: number | string | null;
+    }>`
+      insert into login_throttles (key, failures, window_started_at, locked_until)
+      values (${key}, 1, ${now}, null)
+      on conflict (key) do update set
+        failures = case when login_throttles.window_started_at <= ${expired} then 1
+                        else login_throttles.failures + 1 end,
+        window_started_at = case when login_throttles.window_started_at <= ${expired} then ${now}
+                                 else login_throttles.window_started_at end,
+        locked_until = case when login_throttles.window_started_at <= ${expired} then null
+                            else login_throttles.locked_until end
+      returning failures, window_started_at, locked_until`.execute(db);
+    const row = rows[0];
+    if (!row) continue;
+    const lockedUntil = row.locked_until === null ? null : Number(row.locked_until);
+    const lockEnd =
+      Number(row.failures) > limit
+        ? Number(row.window_started_at) + THROTTLE_WINDOW_MS
+        : lockedUntil !== null && lockedUntil > now
+          ? lockedUntil
+          : null;
+    if (lockEnd !== null) until = Math.max(until ?? 0, lockEnd);
+  }
+  return until;
+}
+
+/** The attempt counted by {@link beginLoginAttempt} failed: a key that reached its limit locks. */
+export async function recordLoginFailure(db: Kysely<DB>, keys: ThrottleKeys, now: number): Promise<void> {
+  for (const { key, limit } of keysOf(keys)) {
+    await db
+      .updateTable('login_throttles')
+      .set((eb) => ({ locked_until: eb('window_started_at', '+', THROTTLE_WINDOW_MS) }))
+      .where('key', '=', key)
+      .where('failures', '>=', limit)
+      .where('window_started_at', '>', now - THROTTLE_WINDOW_MS)
+      .execute();
+  }
+}
+
+/** Takes back an attempt that was not a failure (the password was right; the second factor is asked for). */
+export async function refundLoginAttempt(db: Kysely<DB>, keys: ThrottleKeys): Promise<void> {
+  await db
+    .updateTable('login_throttles')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
     .where(
       'key',
       'in',
       keysOf(keys).map((k) => k.key),
     )
+    .where('failures', '>', 0)
     .execute();
-  const until = rows
-    .map((r) => r.locked_until)
-    .filter((t): t is number => t !== null && t > now)
-    .sort((a, b) => b - a)[0];
-  return until ?? null;
 }
 
-/** Counts one failed attempt against both keys. */
-export async function recordLoginFailure(db: Kysely<DB>, keys: ThrottleKeys, now: number): Promise<void> {
-  for (const { key, limit } of keysOf(keys)) {
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('login_throttles')
-        .selectAll()
-        .where('key', '=', key)
-        .executeTakeFirst();
-      const fresh = !row || now - row.window_started_at >= THROTTLE_WINDOW_MS;
-      const failures = fresh ? 1 : row.failures + 1;
-      const windowStart = fresh ? now : row.window_started_at;
-      const locked = failures >= limit ? windowStart + THROTTLE_WINDOW_MS : null;
-      if (row) {
-        await trx
-          .updateTable('login_throttles')
-          .set({ failures, window_started_at: windowStart, locked_until: locked })
-          .where('key', '=', key)
-          .execute();
-      } else {
-        await trx
-          .insertInto('login_throttles')
-          .values({ key, failures, window_started_at: windowStart, locked_until: locked })
-          .onConflict((oc) =>
-            oc.column('key').doUpdateSet({ failures, window_started_at: windowStart, locked_until: locked }),
-          )
-          .execute();
-      }
-    });
-  }
-}
-
-/** A successful login clears the account's counter (the IP's keeps counting other accounts' failures). */
-export async function clearAccountFailures(db: Kysely<DB>, account: string): Promise<void> {
-  await db.deleteFrom('login_throttles').where('key', '=', `account:${account.toLowerCase()}`).execute();
+/** A successful login clears the account's counter and takes its attempt back from the IP's. */
+export async function loginSucceeded(db: Kysely<DB>, keys: ThrottleKeys): Promise<void> {
+  await db.deleteFrom('login_throttles').where('key', '=', `account:${keys.account.toLowerCase()}`).execute();
+  await db
+    .updateTable('login_throttles')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('key', '=', `ip:${keys.ip}`)
+    .where('failures', '>', 0)
+    .execute();
 }
