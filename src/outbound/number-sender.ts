@@ -85,7 +85,7 @@ export class NumberSender {
     return x.priority < y.priority || (x.priority === y.priority && x.id < y.id);
   });
   private readonly backoff = new Set<Recipient>();
-  private readonly numberRate = new Gcra(50, 2);
+  private readonly numberRate = new Gcra(1000 / 20, 2);
   private mps = 20;
   private rateFactor = 1;
   private lastThrottleAt = 0;
@@ -116,6 +116,8 @@ export class NumberSender {
     this.phoneNumberId = options.phoneNumberId;
     this.epoch = options.epoch;
     this.rates = { ...DEFAULT_RATES, ...options.rates };
+    // Until the number is read, pace as a coexistence number, with the same headroom as later.
+    this.updateRate();
   }
 
   start(): void {
