@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../hub.ts';
-import { type OutboundEnv, startOutboundEnv, WABA } from '../outbound/outbound-testing.ts';
+import { HISTORY_QUIET_MS } from '../messages/history.processor.ts';
+import { type OutboundEnv, PNID, startOutboundEnv, WABA } from '../outbound/outbound-testing.ts';
 import { testDialects } from '../platform/testing/databases.ts';
-import { startMaintenanceWorker } from './maintenance.worker.ts';
+import { DEDUP_RETENTION_MS, startMaintenanceWorker } from './maintenance.worker.ts';
 
 describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
   let env: OutboundEnv;
   let worker: Worker;
   beforeAll(async () => {
     env = await startOutboundEnv(dialect, { sandbox: { templateReview: { delayMs: 50 } } });
-    worker = startMaintenanceWorker(env.deps, { templateSyncMs: 200, purgeMs: 200, firstRunMs: 0 });
+    worker = startMaintenanceWorker(env.deps, {
+      templateSyncMs: 200,
+      purgeMs: 200,
+      historyCheckMs: 100,
+      firstRunMs: 0,
+    });
   });
   afterAll(async () => {
     await worker?.stop();
@@ -72,5 +78,80 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
       .where('key', '=', 'live')
       .execute();
     expect(live).toHaveLength(1);
+  });
+
+  it('deletes webhook deduplication keys older than the retention and keeps recent ones', async () => {
+    const now = Date.now();
+    await env.db.db
+      .insertInto('webhook_items')
+      .values([
+        { dedup_key: 'maint:old', webhook_event_id: 1, applied_at: now - DEDUP_RETENTION_MS - 60_000 },
+        { dedup_key: 'maint:recent', webhook_event_id: 1, applied_at: now - 8 * 24 * 3_600_000 },
+      ])
+      .execute();
+    await env.waitFor(
+      async () =>
+        !(await env.db.db
+          .selectFrom('webhook_items')
+          .select('dedup_key')
+          .where('dedup_key', '=', 'maint:old')
+          .executeTakeFirst()),
+      'the old key to go',
+    );
+    const recent = await env.db.db
+      .selectFrom('webhook_items')
+      .select('dedup_key')
+      .where('dedup_key', '=', 'maint:recent')
+      .execute();
+    expect(recent).toHaveLength(1);
+  });
+
+  it('marks a history import with no chunk for 30 minutes as complete (inferred), and tells clients', async () => {
+    const now = Date.now();
+    await env.db.db
+      .updateTable('phone_numbers')
+      .set({
+        history_state: 'in_progress',
+        history_progress: 55,
+        history_last_chunk_at: now - HISTORY_QUIET_MS - 1,
+      })
+      .where('id', '=', PNID)
+      .execute();
+    const row = await env.waitFor(
+      () =>
+        env.db.db
+          .selectFrom('phone_numbers')
+          .select(['history_state', 'history_progress'])
+          .where('id', '=', PNID)
+          .where('history_state', '=', 'complete_inferred')
+          .executeTakeFirst(),
+      'the import to be marked complete',
+    );
+    expect(row.history_progress).toBe(55);
+    const api = await env.api('GET', '/api/numbers');
+    const number = api.body.data.find((n: { id: string }) => n.id === PNID);
+    expect(number.history.state).toBe('complete_inferred');
+    const event = await env.db.db
+      .selectFrom('domain_events')
+      .select('type')
+      .where('type', '=', 'number.changed')
+      .where('phone_number_id', '=', PNID)
+      .where('created_at', '>=', now)
+      .executeTakeFirst();
+    expect(event?.type).toBe('number.changed');
+
+    // An import still receiving chunks is left alone.
+    await env.db.db
+      .updateTable('phone_numbers')
+      .set({ history_state: 'in_progress', history_last_chunk_at: Date.now() })
+      .where('id', '=', PNID)
+      .execute();
+    await new Promise((r) => setTimeout(r, 600));
+    const still = await env.db.db
+      .selectFrom('phone_numbers')
+      .select('history_state')
+      .where('id', '=', PNID)
+      .executeTakeFirstOrThrow();
+    expect(still.history_state).toBe('in_progress');
   });
 });

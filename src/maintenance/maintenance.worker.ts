@@ -1,23 +1,32 @@
 import type { AppDeps } from '../app-deps.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
 import type { Worker } from '../hub.ts';
+import { inferHistoryCompletion } from '../messages/history.processor.ts';
 import { purgeExpiredKeys } from '../outbound/idempotency.ts';
 import { syncTemplates } from '../templates/template-sync.ts';
+import { pruneDedupKeys } from '../webhooks/webhook-event.repository.ts';
 
 export type MaintenanceOptions = {
   /** How often every business account's templates are refreshed from Meta (status webhooks can be missed). */
   readonly templateSyncMs?: number;
-  /** How often expired idempotency keys are deleted. */
+  /** How often expired idempotency keys and old webhook deduplication keys are deleted. */
   readonly purgeMs?: number;
+  /** How often quiet history imports are looked for (and marked complete, inferred). */
+  readonly historyCheckMs?: number;
   /** Delay before the first pass, so start-up is not slowed down. */
   readonly firstRunMs?: number;
 };
+
+/** Meta redelivers for up to 7 days; deduplication keys are kept twice that. */
+export const DEDUP_RETENTION_MS = 14 * 24 * 3_600_000;
 
 type Job = { name: string; everyMs: number; nextAt: number; run(): Promise<void> };
 
 /**
  * Periodic upkeep every node may run (each job is idempotent): refresh the template cache of every
- * known business account from Graph, and delete idempotency keys past their 24 hours.
+ * known business account from Graph; delete idempotency keys past their 24 hours and webhook
+ * deduplication keys past {@link DEDUP_RETENTION_MS}; mark history imports that went quiet as
+ * complete (inferred).
  */
 export function startMaintenanceWorker(deps: AppDeps, options: MaintenanceOptions = {}): Worker {
   const db = deps.database.db;
@@ -42,7 +51,19 @@ export function startMaintenanceWorker(deps: AppDeps, options: MaintenanceOption
       everyMs: options.purgeMs ?? 60 * 60_000,
       nextAt: first,
       async run() {
-        await purgeExpiredKeys(db, deps.clock.now());
+        const now = deps.clock.now();
+        await purgeExpiredKeys(db, now);
+        const pruned = await pruneDedupKeys(db, now - DEDUP_RETENTION_MS);
+        if (pruned > 0) deps.logger.info({ pruned }, 'old webhook deduplication keys deleted');
+      },
+    },
+    {
+      name: 'history completion',
+      everyMs: options.historyCheckMs ?? 60_000,
+      nextAt: first,
+      async run() {
+        const n = await inferHistoryCompletion(db, deps.clock.now());
+        if (n > 0) deps.logger.info({ numbers: n }, 'quiet history imports marked complete (inferred)');
       },
     },
   ];

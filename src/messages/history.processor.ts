@@ -1,7 +1,8 @@
+import type { Kysely } from 'kysely';
 import { findOrCreateContact, normalizePhone } from '../contacts/contact.repository.ts';
 import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
 import { numberChanged } from '../numbers/number.repository.ts';
-import type { MessageStatus } from '../platform/db/schema.ts';
+import type { DB, MessageStatus } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 import { contentOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
 import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
@@ -159,4 +160,33 @@ export async function processHistoryErrors(ctx: ItemContext, item: Item<'history
     .where('id', '=', number.id)
     .execute();
   await numberChanged(trx, { phoneNumberId: number.id, at: now });
+}
+
+/** How long an import may go without a chunk before it is taken as finished. */
+export const HISTORY_QUIET_MS = 30 * 60_000;
+
+/**
+ * Meta's only completion signal is `progress == 100`, and it may never come (phases without
+ * messages send nothing). An import that received no chunk for {@link HISTORY_QUIET_MS} is marked
+ * `complete_inferred`. Returns how many numbers changed.
+ */
+export async function inferHistoryCompletion(db: Kysely<DB>, now: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const quiet = await trx
+      .selectFrom('phone_numbers')
+      .select('id')
+      .where('history_state', '=', 'in_progress')
+      .where('history_last_chunk_at', '<=', now - HISTORY_QUIET_MS)
+      .execute();
+    for (const { id } of quiet) {
+      await trx
+        .updateTable('phone_numbers')
+        .set({ history_state: 'complete_inferred', updated_at: now })
+        .where('id', '=', id)
+        .where('history_state', '=', 'in_progress')
+        .execute();
+      await numberChanged(trx, { phoneNumberId: id, at: now });
+    }
+    return quiet.length;
+  });
 }

@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.ts';
+import type { DB } from '../platform/db/schema.ts';
 
 type Waiter = { body: string; path: string; resolve: (id: number) => void; reject: (e: unknown) => void };
 
@@ -111,4 +113,32 @@ export async function releaseClaims(database: Database): Promise<void> {
     .set({ claimed_by: null, claimed_at: null })
     .where('state', '=', 'pending')
     .execute();
+}
+
+/**
+ * Meta redelivers an update for at most 7 days; keys of items applied before `before` can no
+ * longer meet a duplicate and are deleted, in slices so no transaction grows large. (The messages
+ * themselves stay unique by wamid.) Returns how many keys went.
+ */
+export async function pruneDedupKeys(db: Kysely<DB>, before: number, slice = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const keys = await db
+      .selectFrom('webhook_items')
+      .select('dedup_key')
+      .where('applied_at', '<', before)
+      .limit(slice)
+      .execute();
+    if (keys.length === 0) return total;
+    await db
+      .deleteFrom('webhook_items')
+      .where(
+        'dedup_key',
+        'in',
+        keys.map((k) => k.dedup_key),
+      )
+      .execute();
+    total += keys.length;
+    if (keys.length < slice) return total;
+  }
 }

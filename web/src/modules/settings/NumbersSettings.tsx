@@ -52,7 +52,11 @@ function HistoryImport({ number }: { number: PhoneNumber }) {
         <Progress value={progress} w={140} aria-label="History import progress" />
         <Text size="sm">{progress}%</Text>
       </Group>
-      <Text size="xs">{state.replace(/_/g, ' ')}</Text>
+      <Text size="xs">
+        {state === 'complete_inferred'
+          ? 'complete (inferred: no history for 30 minutes)'
+          : state.replace(/_/g, ' ')}
+      </Text>
     </Stack>
   );
 }
