@@ -10,6 +10,7 @@ import { findUserByEmail, mfaRequiredFor, type UserRow } from '../users/users.re
 import {
   confirmMfaEnrolment,
   disableMfa,
+  regenerateRecoveryCodes,
   remainingRecoveryCodes,
   startMfaEnrolment,
   verifySecondFactor,
@@ -210,6 +211,22 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           exceptSessionHash: request.accountSession?.session.id,
         });
         if (request.accountSession) await markSessionMfaOk(db, request.accountSession.session.id);
+        return { recovery_codes: recoveryCodes };
+      },
+    );
+
+    app.post(
+      '/api/auth/mfa/recovery-codes',
+      { schema: { body: z.object({ code: z.string().min(1).max(16) }) } },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        if (user.mfa_enabled_at === null) throw new AppError('CONFLICT', 'Two-factor authentication is off.');
+        const now = deps.clock.now();
+        // A current authenticator code, not a recovery code: losing the codes must not be enough.
+        if (!(await verifySecondFactor(db, { user, code: request.body.code, now }))) {
+          throw new AppError('MFA_INVALID');
+        }
+        const { recoveryCodes } = await regenerateRecoveryCodes(db, { userId: user.id, now });
         return { recovery_codes: recoveryCodes };
       },
     );

@@ -95,20 +95,42 @@ export async function confirmMfaEnrolment(
       })
       .where('id', '=', user.id)
       .execute();
-    await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', user.id).execute();
-    await trx
-      .insertInto('mfa_recovery_codes')
-      .values(
-        recoveryCodes.map((code) => ({
-          id: newId(),
-          user_id: user.id,
-          code_hash: hashRecoveryCode(code),
-          used_at: null,
-          created_at: input.now,
-        })),
-      )
-      .execute();
+    await storeRecoveryCodes(trx, user.id, recoveryCodes, input.now);
   });
+  return { recoveryCodes };
+}
+
+async function storeRecoveryCodes(
+  trx: Kysely<DB>,
+  userId: string,
+  codes: string[],
+  now: number,
+): Promise<void> {
+  await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  await trx
+    .insertInto('mfa_recovery_codes')
+    .values(
+      codes.map((code) => ({
+        id: newId(),
+        user_id: userId,
+        code_hash: hashRecoveryCode(code),
+        used_at: null,
+        created_at: now,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Replaces a user's recovery codes with a fresh set (shown once); every earlier code stops working.
+ * Needs MFA to be on; the caller checks a current second factor first.
+ */
+export async function regenerateRecoveryCodes(
+  db: Kysely<DB>,
+  input: { userId: string; now: number },
+): Promise<{ recoveryCodes: string[] }> {
+  const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await db.transaction().execute((trx) => storeRecoveryCodes(trx, input.userId, recoveryCodes, input.now));
   return { recoveryCodes };
 }
 

@@ -196,6 +196,23 @@ describe.each(testDialects)('sessions, MFA and throttling on %s', (dialect) => {
     expect(again.json().error.code).toBe('MFA_INVALID');
     const me = await as(withCode, 'GET', '/api/me');
     expect(me.json().recovery_codes_remaining).toBe(9);
+
+    // New recovery codes need a current authenticator code (a recovery code is not enough) and
+    // replace every earlier code.
+    expect(
+      (await as(withCode, 'POST', '/api/auth/mfa/recovery-codes', { code: recovery[4] })).json().error.code,
+    ).toBe('MFA_INVALID');
+    fx.clock.advance(30_000);
+    const fresh = await as(withCode, 'POST', '/api/auth/mfa/recovery-codes', { code: await totp(secret!) });
+    expect(fresh.statusCode).toBe(200);
+    const renewed = fresh.json().recovery_codes as string[];
+    expect(renewed).toHaveLength(10);
+    expect(renewed).not.toContain(recovery[4]);
+    expect((await as(withCode, 'GET', '/api/me')).json().recovery_codes_remaining).toBe(10);
+    expect(
+      (await login({ email: owner.email, password: PASSWORD, recovery_code: recovery[4] })).json().error.code,
+    ).toBe('MFA_INVALID');
+    await signIn(owner.email, { recovery_code: renewed[0] });
   });
 
   it('requires MFA for every role once the owner switches it on', async () => {
