@@ -105,6 +105,44 @@ describe('sandbox core', () => {
     ]);
   });
 
+  it('reports played after read for a voice message, automatically or when the customer plays it', async () => {
+    await sb.control.customerText('16505551234', 'Hi');
+    const voice = async (to: string) => {
+      const sent = await graph(sb, `${PNID}/messages`, {
+        messaging_product: 'whatsapp',
+        to,
+        type: 'audio',
+        audio: { link: 'https://example.com/note.ogg' },
+      });
+      expect(sent.status).toBe(200);
+      return sent.body.messages[0].id as string;
+    };
+    const auto = await voice('16505551234');
+    await sb.clock.advance(5000);
+    expect(
+      hub
+        .items('statuses')
+        .filter((s) => s.id === auto)
+        .map((s) => s.status),
+    ).toEqual(['sent', 'delivered', 'read', 'played']);
+
+    await sb.control.addCustomer({ waId: '16505559999', name: 'Bo', autoRead: false });
+    await sb.control.customerText('16505559999', 'Hi');
+    const manual = await voice('16505559999');
+    await sb.clock.advance(5000);
+    const statusesOf = (id: string) =>
+      hub
+        .items('statuses')
+        .filter((s) => s.id === id)
+        .map((s) => s.status);
+    expect(statusesOf(manual)).toEqual(['sent', 'delivered']);
+    expect(await sb.control.customerPlays('16505559999', manual)).toEqual({ played: true });
+    await sb.clock.advance(1000);
+    expect(statusesOf(manual)).toEqual(['sent', 'delivered', 'read', 'played']);
+    // Once only; a text is never "played".
+    expect(await sb.control.customerPlays('16505559999', manual)).toEqual({ played: false });
+  });
+
   it('accepts a template with parameters and prices a marketing template as regular', async () => {
     const sent = await graph(sb, `${PNID}/messages`, {
       messaging_product: 'whatsapp',

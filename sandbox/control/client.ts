@@ -77,6 +77,10 @@ export class SandboxControl {
   ): Promise<{ read: number }> {
     return this.call('POST', `/_sandbox/customers/${encodeURIComponent(waId)}/read`, o);
   }
+  /** The customer plays a voice message sent through the API (→ `read` if needed, then `played`). */
+  customerPlays(waId: string, messageId: string): Promise<{ played: boolean }> {
+    return this.call('POST', `/_sandbox/customers/${encodeURIComponent(waId)}/play`, { messageId });
+  }
   /** The customer stops (default) or resumes marketing messages. */
   setMarketing(
     waId: string,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../core/context.ts';
 import { customerSends, requireCustomer, requireNumber } from '../customers/inbound.ts';
 import { setMarketingPreference } from '../customers/preferences.ts';
-import { customerReads } from '../customers/read.ts';
+import { customerPlays, customerReads } from '../customers/read.ts';
 import { GraphError } from '../graph/errors.ts';
 import { setTemplateStatus } from '../graph/templates.routes.ts';
 import { isObj } from '../graph/validate-send.ts';
@@ -93,6 +93,16 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
         ...(typeof b.messageId === 'string' ? { messageId: b.messageId } : {}),
       });
       return { read };
+    });
+
+    app.post('/_sandbox/customers/:waId/play', async (req) => {
+      const b = bodyOf(req);
+      if (typeof b.messageId !== 'string') {
+        throw new GraphError(100, {
+          details: 'The parameter messageId (an audio message sent through the API) is required.',
+        });
+      }
+      return { played: customerPlays(ctx, { messageId: b.messageId }) };
     });
 
     app.post('/_sandbox/customers/:waId/marketing', async (req) => {

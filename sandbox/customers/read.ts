@@ -13,10 +13,23 @@ export function customerReads(
   let count = 0;
   for (const m of Object.values(ctx.world.messages)) {
     if (m.phoneNumberId !== o.phoneNumberId || m.waId !== o.waId || m.source !== 'api') continue;
-    if (m.status === 'failed' || m.status === 'read') continue;
+    if (m.status === 'failed' || m.status === 'read' || m.status === 'played') continue;
     if (limit !== undefined && m.timestamp > limit) continue;
     emitStatus(ctx, m, 'read');
     count++;
   }
   return count;
+}
+
+/**
+ * The customer plays a voice message the business sent through the API: `read` first if it was
+ * not read yet, then `played` (once). Returns whether a `played` status was sent.
+ */
+export function customerPlays(ctx: SandboxContext, o: { messageId: string }): boolean {
+  const m = ctx.world.messages[o.messageId];
+  if (m?.source !== 'api' || m.type !== 'audio') return false;
+  if (m.status === 'failed' || m.status === 'played') return false;
+  if (m.status !== 'read') emitStatus(ctx, m, 'read');
+  emitStatus(ctx, m, 'played');
+  return true;
 }

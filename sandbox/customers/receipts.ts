@@ -4,13 +4,13 @@ import { hasConversationObject } from '../rules/pricing.ts';
 import { messageValue } from '../webhooks/envelope.ts';
 import type { ChatMessage, OutboundMeta } from '../world/types.ts';
 
-const RANK = { accepted: 0, received: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
+const RANK = { accepted: 0, received: 0, sent: 1, delivered: 2, read: 3, played: 4, failed: 5 } as const;
 
 /** Sends one status webhook for an API-sent message and records it on the chat. */
 export function emitStatus(
   ctx: SandboxContext,
   msg: ChatMessage,
-  status: 'sent' | 'delivered' | 'read' | 'failed',
+  status: 'sent' | 'delivered' | 'read' | 'played' | 'failed',
   errorCode?: number,
 ): void {
   const meta: OutboundMeta = msg.outbound ?? {
@@ -66,6 +66,10 @@ export function scheduleStatuses(ctx: SandboxContext, msg: ChatMessage): void {
   const customer = ctx.world.customers[msg.waId];
   if (customer?.autoRead) {
     ctx.scheduler.schedule(ctx.delay(delays.readMs), () => emitStatus(ctx, msg, 'read'));
+    // A voice message is played after it is read: Meta adds a `played` status for voice notes.
+    if (msg.type === 'audio') {
+      ctx.scheduler.schedule(ctx.delay(delays.readMs * 2), () => emitStatus(ctx, msg, 'played'));
+    }
   }
 }
 

@@ -46,7 +46,7 @@ export interface ChatMessage {
   content: unknown;
   context: Record<string, unknown> | null;
   timestamp: number;
-  status: 'accepted' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+  status: 'accepted' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'received';
   errorCode: number | null;
   pricing: Record<string, unknown> | null;
   templateCategory: string | null;
