@@ -7,6 +7,7 @@ import { clockOf, type SandboxClock, Scheduler } from './core/clock.ts';
 import type { RequestRecord, SandboxContext } from './core/context.ts';
 import { createHttpServer } from './core/http.ts';
 import { IdFactory, Random } from './core/random.ts';
+import { resumeAfterRestart } from './customers/receipts.ts';
 import { mediaDownloadRoute } from './graph/media.routes.ts';
 import { mediaUrl } from './graph/media-store.ts';
 import { graphRoutes, requireToken } from './graph/server.ts';
@@ -64,6 +65,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
     if (!store) return;
     world.randomState = random.getState();
     world.savedAt = scheduler.now();
+    world.pendingWebhooks = webhooks.pending();
     store.save(world, ctx.mediaBytes);
   };
 
@@ -138,6 +140,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   ctx.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   for (const n of Object.values(world.numbers)) armInactivity(ctx, n);
+  if (loaded) resumeAfterRestart(ctx);
   for (const t of Object.values(world.templates)) {
     if (t.status === 'PENDING') {
       scheduler.schedule(ctx.delay(options.templateReview.delayMs), () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../index.ts';
 import { CUSTOMER, graph, harness, PNID } from '../testing/harness.ts';
+import { TestReceiver } from '../testing/receiver.ts';
 
 describe('control API, persistence, scenarios, traffic and UI', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -48,6 +49,37 @@ describe('control API, persistence, scenarios, traffic and UI', () => {
       body: { messaging_product: 'whatsapp', to: CUSTOMER, text: { body: 'back' } },
     });
     expect(reply.status).toBe(200);
+  });
+
+  it('after a restart, sends again what the receiver had not acknowledged and finishes pending statuses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const receiver = await new TestReceiver().start();
+    cleanups.push(() => receiver.close());
+    const first = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    await first.setCallback(receiver.url);
+    receiver.failWith = 500;
+    const { id: inbound } = await first.control.customerText(CUSTOMER, 'are you there?');
+    const sent = await graph(first, `${PNID}/messages`, {
+      body: { messaging_product: 'whatsapp', to: CUSTOMER, text: { body: 'yes' } },
+    });
+    const outbound = sent.body.messages[0].id as string;
+    await first.idle();
+    expect(receiver.items('messages')).toHaveLength(0);
+    await first.close();
+
+    receiver.failWith = 200;
+    const second = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    cleanups.push(() => second.close());
+    await second.clock.advance(5_000);
+    await second.idle();
+    expect(receiver.items('messages').map((m) => m.id)).toContain(inbound);
+    expect(
+      receiver
+        .items('statuses')
+        .filter((s) => s.id === outbound)
+        .map((s) => s.status),
+    ).toEqual(['sent', 'delivered', 'read']);
   });
 
   it('runs a YAML scenario: customers, contacts, conversation both ways, waits', async () => {

@@ -79,3 +79,20 @@ export function scheduleFailure(ctx: SandboxContext, msg: ChatMessage, code: num
   const after = delays === false ? 0 : delays.sentMs;
   ctx.scheduler.schedule(ctx.delay(after), () => emitStatus(ctx, msg, 'failed', code));
 }
+
+/**
+ * After a restart from saved state: sends again the webhooks the receiver had not acknowledged
+ * (a receiver sees them at least once, as with Meta) and finishes the status sequence of every
+ * API message still in transit, or its pending failure.
+ */
+export function resumeAfterRestart(ctx: SandboxContext): void {
+  const pending = ctx.world.pendingWebhooks ?? [];
+  ctx.world.pendingWebhooks = [];
+  for (const update of pending) ctx.emit(update);
+  for (const m of Object.values(ctx.world.messages)) {
+    if (m.source !== 'api' || m.direction !== 'out') continue;
+    if (m.status === 'accepted' && m.errorCode !== null) scheduleFailure(ctx, m, m.errorCode);
+    else if (m.status === 'accepted' || m.status === 'sent' || m.status === 'delivered')
+      scheduleStatuses(ctx, m);
+  }
+}

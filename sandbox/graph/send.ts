@@ -160,7 +160,8 @@ function send(ctx: SandboxContext, version: string, number: NumberState, body: O
     context: isObj(body.context) ? body.context : null,
     timestamp: now,
     status: 'accepted',
-    errorCode: null,
+    // Set before the failed status goes out, so a restart in between still fails the message.
+    errorCode: failure,
     pricing:
       failure === null
         ? { ...pricingFor({ templateCategory, windowOpen: open, entryPoint: fepId !== null }) }

@@ -37,7 +37,7 @@ function send(who,msg){if(!wa)return alert('open a chat first');return who==='cu
 function openChat(id){if(id){wa=id;refresh()}}
 function esc(s){return String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]))}
 function text(m){const c=m.content||{};if(m.type==='text')return c.body;if(m.type==='template')return '[template '+c.name+'] '+(c.rendered||'');if(m.type==='reaction')return 'reacted '+c.emoji;if(m.type==='location')return '📍 '+(c.name||c.latitude+','+c.longitude);if(m.type==='interactive')return '[interactive] '+esc(JSON.stringify(c.body||c.button_reply||c.list_reply||c));return '['+m.type+'] '+(c.caption||c.filename||'')}
-function bubble(m,mine){const tick={sent:'✓',delivered:'✓✓',read:'✓✓ read',failed:'✗ '+(m.errorCode||''),accepted:'…',received:''}[m.status]||'';
+function bubble(m,mine){const tick={sent:'✓',delivered:'✓✓',read:'✓✓ read',played:'✓✓ played',failed:'✗ '+(m.errorCode||''),accepted:'…',received:''}[m.status]||'';
 return '<div class="m '+(mine?'me ':'')+(m.revokedAt?'revoked':'')+'">'+esc(text(m))+(m.editedAt?' <i>(edited)</i>':'')+'<div class="meta">'+m.source+' · '+new Date(m.timestamp).toLocaleTimeString()+' '+(mine?tick:'')+'</div></div>'}
 async function refresh(){
  const st=await api('GET','state');pn=pn||st.numbers[0].phoneNumberId;const n=st.numbers.find(x=>x.phoneNumberId===pn);

@@ -32,6 +32,7 @@ interface Batch {
   body: string;
   updates: number;
   attempt: number;
+  items: WebhookUpdate[];
 }
 
 /** Meta retries with decreasing frequency for up to 7 days; this schedule is divided by timeFactor. */
@@ -57,6 +58,8 @@ export class WebhookDispatcher {
   readonly faults: WebhookFaults = { duplicateRate: 0, reorder: false, delayMs: 0, paused: false };
   readonly log: DeliveryRecord[] = [];
   private queue: WebhookUpdate[] = [];
+  /** Every update not yet acknowledged (queued, delayed, in flight or waiting for a retry). */
+  private readonly undelivered = new Set<WebhookUpdate>();
   private readonly inFlight = new Set<Promise<void>>();
   private pumpScheduled = false;
   private seq = 0;
@@ -71,6 +74,7 @@ export class WebhookDispatcher {
 
   enqueue(update: WebhookUpdate): void {
     if (this.closed) return;
+    this.undelivered.add(update);
     if (this.faults.delayMs > 0) {
       const delay = this.deps.random.int(0, this.faults.delayMs);
       this.deps.scheduler.schedule(delay, () => this.push(update));
@@ -118,10 +122,11 @@ export class WebhookDispatcher {
       this.queue = rest;
       if (!url) {
         this.undeliverable += taken.length;
+        for (const u of taken) this.undelivered.delete(u);
         continue;
       }
       const body = serializeBody(buildEnvelope(taken));
-      this.send({ url, body, updates: taken.length, attempt: 1 }, false);
+      this.send({ url, body, updates: taken.length, attempt: 1, items: taken }, false);
     }
     this.notifyIdle();
   }
@@ -168,6 +173,7 @@ export class WebhookDispatcher {
     }
     if (this.closed) return;
     if (ok) {
+      for (const u of batch.items) this.undelivered.delete(u);
       if (
         !duplicate &&
         this.faults.duplicateRate > 0 &&
@@ -183,7 +189,11 @@ export class WebhookDispatcher {
 
   private scheduleRetry(batch: Batch): void {
     const elapsed = RETRY_SCHEDULE_MS.slice(0, batch.attempt - 1).reduce((a, b) => a + b, 0);
-    if (elapsed >= RETRY_HORIZON_MS) return;
+    if (elapsed >= RETRY_HORIZON_MS) {
+      // Meta gives up after its horizon, and so does the sandbox.
+      for (const u of batch.items) this.undelivered.delete(u);
+      return;
+    }
     const base = RETRY_SCHEDULE_MS[Math.min(batch.attempt - 1, RETRY_SCHEDULE_MS.length - 1)]!;
     this.retrying++;
     this.deps.scheduler.schedule(base / this.deps.timeFactor, () => {
@@ -226,6 +236,11 @@ export class WebhookDispatcher {
 
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Updates not yet acknowledged, oldest first: saved with the world so a restart sends them again. */
+  pending(): WebhookUpdate[] {
+    return [...this.undelivered];
   }
 
   close(): void {

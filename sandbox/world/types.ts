@@ -1,3 +1,4 @@
+import type { WebhookUpdate } from '../webhooks/envelope.ts';
 /** The sandbox world: plain data, so that a snapshot is `JSON.stringify(state)`. */
 
 export interface NumberState {
@@ -122,4 +123,6 @@ export interface WorldState {
   callbackVerified: boolean;
   /** Sandbox time when the snapshot was written (a manual clock resumes from there). */
   savedAt: number;
+  /** Webhook updates not yet acknowledged by the receiver when the snapshot was written. */
+  pendingWebhooks?: WebhookUpdate[];
 }
