@@ -34,6 +34,15 @@ export type GraphClient = {
     mimeType: string;
     filename: string;
   }): Promise<GraphResult<{ id: string }>>;
+  /**
+   * Downloads received media by Meta's media id: `GET /{media-id}` for a short-lived URL, then the
+   * bytes from that URL with the token (a fresh URL once more if the first one has expired).
+   */
+  downloadMedia(input: {
+    mediaId: string;
+    phoneNumberId: string;
+    maxBytes: number;
+  }): Promise<GraphResult<{ bytes: Buffer; mimeType: string | null; sha256: string | null }>>;
   getPhoneNumber(phoneNumberId: string): Promise<GraphResult<GraphPhoneNumber>>;
   listTemplates(wabaId: string): Promise<GraphResult<GraphTemplate[]>>;
   requestSmbAppData(input: {
@@ -196,6 +205,57 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       return simple(await call('POST', `${input.phoneNumberId}/messages`, body), () => true as const);
     },
 
+    async downloadMedia(input) {
+      let lastError: GraphError | null = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const info = await call(
+          'GET',
+          `${encodeURIComponent(input.mediaId)}?phone_number_id=${encodeURIComponent(input.phoneNumberId)}`,
+        );
+        const meta = await simple(info, (b) => ({
+          url: str(b.url),
+          mimeType: str(b.mime_type),
+          sha256: str(b.sha256),
+          size: num(b.file_size),
+        }));
+        if (!meta.ok) return meta;
+        if (!meta.value.url) return { ok: false, error: networkError('Meta gave no download URL.') };
+        if (meta.value.size !== null && meta.value.size > input.maxBytes) {
+          return { ok: false, error: networkError(`The file is larger than ${input.maxBytes} bytes.`) };
+        }
+        try {
+          const response = await undiciRequest(meta.value.url, { method: 'GET', headers: auth, dispatcher });
+          if (response.statusCode === 200) {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            for await (const chunk of response.body) {
+              size += (chunk as Buffer).length;
+              if (size > input.maxBytes) {
+                response.body.destroy();
+                return { ok: false, error: networkError(`The file is larger than ${input.maxBytes} bytes.`) };
+              }
+              chunks.push(chunk as Buffer);
+            }
+            return {
+              ok: true,
+              value: {
+                bytes: Buffer.concat(chunks),
+                mimeType: meta.value.mimeType,
+                sha256: meta.value.sha256,
+              },
+            };
+          }
+          const text = await response.body.text();
+          lastError = parseGraphError(response.statusCode, parseJson(text));
+          // The URL lives five minutes: on a 404 ask for a new one, once.
+          if (response.statusCode !== 404) break;
+        } catch (error) {
+          return { ok: false, error: networkError((error as Error).message) };
+        }
+      }
+      return { ok: false, error: lastError ?? networkError('The media could not be downloaded.') };
+    },
+
     async uploadMedia(input) {
       const form = new FormData();
       form.set('messaging_product', 'whatsapp');
@@ -256,14 +316,27 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 }
 
 /** The hub's Graph client from its configuration (one access token for every number for now). */
+const clients = new Map<string, GraphClient>();
+
+/**
+ * The Graph client for a configuration, shared by every caller with the same one (each client
+ * keeps a pool of connections to Meta).
+ */
 export function graphClientFor(config: {
   metaGraphUrl: string;
   metaGraphVersion: string;
   metaAccessToken: string | undefined;
 }): GraphClient {
-  return createGraphClient({
-    baseUrl: config.metaGraphUrl,
-    version: config.metaGraphVersion,
-    accessToken: config.metaAccessToken,
-  });
+  const key = JSON.stringify([config.metaGraphUrl, config.metaGraphVersion, config.metaAccessToken ?? null]);
+  let client = clients.get(key);
+  if (!client) {
+    client = createGraphClient({
+      baseUrl: config.metaGraphUrl,
+      version: config.metaGraphVersion,
+      accessToken: config.metaAccessToken,
+    });
+    if (clients.size >= 16) clients.delete(clients.keys().next().value as string);
+    clients.set(key, client);
+  }
+  return client;
 }

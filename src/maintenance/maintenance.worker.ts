@@ -1,6 +1,7 @@
 import type { AppDeps } from '../app-deps.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
 import type { Worker } from '../hub.ts';
+import { downloadPendingMedia } from '../media/media.service.ts';
 import { inferHistoryCompletion } from '../messages/history.processor.ts';
 import { purgeExpiredKeys } from '../outbound/idempotency.ts';
 import { syncTemplates } from '../templates/template-sync.ts';
@@ -13,6 +14,8 @@ export type MaintenanceOptions = {
   readonly purgeMs?: number;
   /** How often quiet history imports are looked for (and marked complete, inferred). */
   readonly historyCheckMs?: number;
+  /** How often received media not yet kept by the hub are downloaded from Meta. */
+  readonly mediaMs?: number;
   /** Delay before the first pass, so start-up is not slowed down. */
   readonly firstRunMs?: number;
 };
@@ -25,8 +28,8 @@ type Job = { name: string; everyMs: number; nextAt: number; run(): Promise<void>
 /**
  * Periodic upkeep every node may run (each job is idempotent): refresh the template cache of every
  * known business account from Graph; delete idempotency keys past their 24 hours and webhook
- * deduplication keys past {@link DEDUP_RETENTION_MS}; mark history imports that went quiet as
- * complete (inferred).
+ * deduplication keys past {@link DEDUP_RETENTION_MS}; download received media before Meta's ids
+ * expire; mark history imports that went quiet as complete (inferred).
  */
 export function startMaintenanceWorker(deps: AppDeps, options: MaintenanceOptions = {}): Worker {
   const db = deps.database.db;
@@ -55,6 +58,20 @@ export function startMaintenanceWorker(deps: AppDeps, options: MaintenanceOption
         await purgeExpiredKeys(db, now);
         const pruned = await pruneDedupKeys(db, now - DEDUP_RETENTION_MS);
         if (pruned > 0) deps.logger.info({ pruned }, 'old webhook deduplication keys deleted');
+      },
+    },
+    {
+      name: 'media download',
+      everyMs: options.mediaMs ?? 30_000,
+      nextAt: first,
+      async run() {
+        if (!deps.config.metaAccessToken) return;
+        const graph = graphClientFor(deps.config);
+        // Each pass takes a slice; keep going while there is more (Meta's ids last 7 days).
+        for (let i = 0; i < 50; i++) {
+          const stored = await downloadPendingMedia({ db, graph, now: deps.clock.now() });
+          if (stored === 0 || stopped) break;
+        }
       },
     },
     {

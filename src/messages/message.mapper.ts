@@ -30,6 +30,19 @@ export type ApiReaction = {
 
 export type ApiMessageError = { code: number | string | null; title: string | null; message: string | null };
 
+/** Message types whose content carries a Meta media id. */
+export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'];
+/** Origins whose media arrive from Meta by id and are kept by the hub (see src/media). */
+export const RECEIVED_MEDIA_ORIGINS = ['customer', 'business_app', 'history'] as const;
+
+/** Meta's media id in a stored message's content, if it has one. */
+export function mediaIdOf(type: string, contentJson: string): string | null {
+  if (!MEDIA_TYPES.includes(type)) return null;
+  const content = parseJsonOr<Record<string, unknown> | null>(contentJson, null);
+  const id = content?.id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
 /** A message as the REST API and the realtime stream return it. */
 export type ApiMessage = {
   id: string;
@@ -56,6 +69,8 @@ export type ApiMessage = {
   error: ApiMessageError | null;
   pricing: unknown;
   history_status: string | null;
+  /** Where the hub serves the message's media (received media, kept by the hub), or null. */
+  media_url: string | null;
 };
 
 type StoredReaction = { emoji?: unknown; wamid?: unknown; at?: unknown };
@@ -143,6 +158,11 @@ export function toApiMessage(
     error: toError(row),
     pricing: parseJsonOr<unknown>(row.pricing_json, null),
     history_status: row.history_status,
+    media_url:
+      (RECEIVED_MEDIA_ORIGINS as readonly string[]).includes(row.origin) &&
+      mediaIdOf(row.type, row.content_json) !== null
+        ? `/api/messages/${encodeURIComponent(row.id)}/media`
+        : null,
   };
   if (edited !== undefined) message.original_content = original;
   return message;

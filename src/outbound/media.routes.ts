@@ -3,11 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
+import { MAX_MEDIA_BYTES } from '../media/media.service.ts';
 import { findVisibleNumber } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
-
-/** Meta's largest accepted media (documents); each kind's own limit is checked by Meta (cloud-api.md §3.5). */
-const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 
 /**
  * `POST /api/media` (multipart: `phone_number_id`, then `file`): uploads a file to Meta for that

@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { assertWabaAccess, type Principal, principalOf, requireRole } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
+import { fetchMessageMedia } from '../media/media.service.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
@@ -161,6 +162,30 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
         const message = await loadOutbound(deps.database.db, request.params.id);
         if (!message) throw new AppError('NOT_FOUND', 'No such message.');
         return message;
+      },
+    );
+
+    app.get(
+      '/api/messages/:id/media',
+      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        await visibleMessage(deps, principal, request.params.id);
+        const result = await fetchMessageMedia(
+          { db: deps.database.db, graph: graphClientFor(deps.config), now: deps.clock.now() },
+          request.params.id,
+        );
+        if (!result.ok) throw new AppError('MEDIA_NOT_AVAILABLE', result.reason);
+        const mime = result.media.mimeType ?? 'application/octet-stream';
+        // What customers send is served from the hub's origin: never let it run as a page.
+        const inline = /^(image\/(png|jpeg|webp|gif)|video\/|audio\/)/.test(mime);
+        return reply
+          .header('content-type', mime)
+          .header('content-disposition', inline ? 'inline' : 'attachment')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, max-age=86400')
+          .send(result.media.bytes);
       },
     );
 

@@ -37,6 +37,11 @@ export const errorCatalogue = {
     message: 'A request with this Idempotency-Key is still being processed.',
   },
   TEMPLATE_NOT_APPROVED: { status: 422, retryable: false, message: 'The template is not approved.' },
+  MEDIA_NOT_AVAILABLE: {
+    status: 404,
+    retryable: true,
+    message: 'The media could not be fetched from Meta (yet).',
+  },
   TEMPLATE_NOT_FOUND: { status: 422, retryable: false, message: 'No such template in that language.' },
   TEMPLATE_PARAMETERS_INVALID: {
     status: 422,

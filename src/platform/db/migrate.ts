@@ -3,6 +3,7 @@ import type { Dialect } from './database.ts';
 import { coreMigration } from './migrations/001_core.ts';
 import { outboundMigration } from './migrations/004_outbound.ts';
 import { accountsMigration } from './migrations/005_accounts.ts';
+import { mediaMigration } from './migrations/006_media.ts';
 import type { DB } from './schema.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
@@ -11,6 +12,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '001_core': coreMigration(dialect),
     '004_outbound': outboundMigration(dialect),
     '005_accounts': accountsMigration(dialect),
+    '006_media': mediaMigration(dialect),
   };
 }
 

@@ -293,4 +293,5 @@ export interface CoreTables {
 /** Every table of the hub. Feature-owned table sets are intersected here as features add them. */
 export type DB = CoreTables &
   import('../../auth/auth.table.ts').AccountsTables &
-  import('../../outbound/outbound.table.ts').OutboundTables;
+  import('../../outbound/outbound.table.ts').OutboundTables &
+  import('../../media/media.table.ts').MediaTables;

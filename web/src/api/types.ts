@@ -140,6 +140,8 @@ export type Message = {
   status_at: string | null;
   error: MessageError | null;
   history_status?: string | null;
+  /** Where the hub serves the message's received media (kept by the hub), or null. */
+  media_url?: string | null;
 };
 
 export type Note = {

@@ -8,7 +8,11 @@ type MessageContentProps = { message: Message };
 /** Where the browser can load a message's media from: only hub-served paths (Meta's URLs need a token). */
 function mediaSrc(message: Message, body: Record<string, unknown>): string | null {
   const candidate =
-    str(body.hub_url) ?? str(body.media_url) ?? str(body.url) ?? str(asObj(message.content).media_url);
+    message.media_url ??
+    str(body.hub_url) ??
+    str(body.media_url) ??
+    str(body.url) ??
+    str(asObj(message.content).media_url);
   return candidate?.startsWith('/') ? candidate : null;
 }
 
