@@ -1,5 +1,6 @@
 import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import type { Me } from '../api/types.ts';
+import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { isAdmin, isSupervisor, useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
@@ -16,6 +17,7 @@ type NavItem = { to: string; label: string; section: string; visible: boolean };
 function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
   if (section === 'supervisor') return isSupervisor(me) ? <SupervisorPage me={me} /> : <Forbidden />;
   if (section === 'settings') return isAdmin(me) ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
+  if (section === 'account') return <AccountPage me={me} />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
 
@@ -32,6 +34,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: isSupervisor(me) },
     { to: '/settings', label: 'Settings', section: 'settings', visible: isAdmin(me) },
+    { to: '/account', label: 'Account', section: 'account', visible: true },
   ];
 
   return (
@@ -47,7 +50,15 @@ export function AppLayout({ me }: AppLayoutProps) {
         wrap="nowrap"
         style={{ borderBottom: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
       >
-        <Group gap="xs" wrap="nowrap" component="nav" aria-label="Sections">
+        <Group
+          gap="xs"
+          wrap="nowrap"
+          component="nav"
+          aria-label="Sections"
+          preventGrowOverflow={false}
+          // On a phone an owner's four sections may not fit: they scroll rather than push the menu out.
+          style={{ minWidth: 0, overflowX: 'auto', scrollbarWidth: 'none' }}
+        >
           <Text fw={700} mr="sm" visibleFrom="xs">
             Coexist
           </Text>
@@ -61,12 +72,13 @@ export function AppLayout({ me }: AppLayoutProps) {
                 size="compact-sm"
                 variant={section === item.section ? 'light' : 'subtle'}
                 aria-current={section === item.section ? 'page' : undefined}
+                style={{ flexShrink: 0 }}
               >
                 {item.label}
               </Button>
             ))}
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
           <Badge
             variant="dot"
             color={realtime === 'open' ? 'teal' : 'gray'}
@@ -87,7 +99,7 @@ export function AppLayout({ me }: AppLayoutProps) {
                   >
                     {' '}
                   </Badge>
-                  <Text size="sm" fw={500}>
+                  <Text size="sm" fw={500} truncate maw={{ base: 110, sm: 240 }}>
                     {me.name}
                   </Text>
                 </Group>

@@ -10,9 +10,16 @@ export type Session = {
   mfa_required: boolean;
   /** The role requires MFA and the user has none yet: only enrolment is possible until it is done. */
   mfa_enrolment_required: boolean;
+  /** Unused recovery codes; 0 while MFA is off. */
+  recovery_codes_remaining: number;
 };
 
-type MeBody = { user: Me | null; mfa_required?: boolean; mfa_enrolment_required?: boolean };
+type MeBody = {
+  user: Me | null;
+  mfa_required?: boolean;
+  mfa_enrolment_required?: boolean;
+  recovery_codes_remaining?: number;
+};
 
 /** The current session, or `null` when nobody is signed in. */
 export function useSession() {
@@ -26,6 +33,7 @@ export function useSession() {
           user: body.user,
           mfa_required: body.mfa_required ?? false,
           mfa_enrolment_required: body.mfa_enrolment_required ?? false,
+          recovery_codes_remaining: body.recovery_codes_remaining ?? 0,
         };
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;

@@ -1,0 +1,82 @@
+import { Alert, Button, Center, Code, Group, Image, Loader, Stack, Text, TextInput } from '@mantine/core';
+import QRCode from 'qrcode';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
+import { useConfirmMfaEnrolment, useStartMfaEnrolment } from './auth.api.ts';
+
+type MfaEnrolmentFormProps = {
+  /** What the user is told above the QR code. */
+  intro: ReactNode;
+  /** The button left of "Turn on" (sign out, cancel). */
+  secondaryAction: ReactNode;
+  /** MFA is on; the codes are shown only this once. */
+  onEnrolled: (recoveryCodes: string[]) => void;
+};
+
+/** Starts enrolment when mounted, shows the QR code and key, and confirms with a first code. */
+export function MfaEnrolmentForm({ intro, secondaryAction, onEnrolled }: MfaEnrolmentFormProps) {
+  const start = useStartMfaEnrolment();
+  const confirm = useConfirmMfaEnrolment();
+  const [code, setCode] = useState('');
+  const [qr, setQr] = useState<string | null>(null);
+  // React's strict mode runs effects twice; a second enrol would replace the secret just shown.
+  const started = useRef(false);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    start.mutate(undefined, {
+      onSuccess: async (enrolment) => {
+        setQr(
+          enrolment.qr_data_url || (await QRCode.toDataURL(enrolment.otpauth_url, { margin: 1, width: 200 })),
+        );
+      },
+    });
+  }, [start]);
+
+  const handleSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    confirm.mutate(code, { onSuccess: (result) => onEnrolled(result.recovery_codes) });
+  };
+
+  return (
+    <form onSubmit={handleSubmit} aria-label="Set up two-factor authentication">
+      <Stack>
+        <Text size="sm">{intro}</Text>
+        <Center mih={200}>
+          {qr ? (
+            <Image src={qr} alt="QR code for your authenticator app" w={200} h={200} data-testid="mfa-qr" />
+          ) : (
+            <Loader size="sm" aria-label="Preparing the QR code" />
+          )}
+        </Center>
+        {start.data && (
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            Can't scan? Enter this key: <Code data-testid="mfa-secret">{start.data.secret}</Code>
+          </Text>
+        )}
+        <TextInput
+          label="One-time code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          required
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
+        />
+        {(start.error || confirm.error) && (
+          <Alert color="red" role="alert">
+            {errorMessage(start.error ?? confirm.error)}
+          </Alert>
+        )}
+        <Group justify="space-between">
+          {secondaryAction}
+          <Button type="submit" loading={confirm.isPending} disabled={!start.data}>
+            Turn on
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
