@@ -79,6 +79,33 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
+    /**
+     * Checks a password or a code a signed-in user typed, under the same throttle as logging in:
+     * whoever holds a session (a borrowed laptop) cannot guess the password or codes without end.
+     */
+    async function checkSecret(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      email: string,
+      now: number,
+      check: () => Promise<AppError | null>,
+    ): Promise<void> {
+      const keys = { account: email, ip: request.ip };
+      const until = await beginLoginAttempt(db, keys, now);
+      if (until !== null) {
+        reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
+        throw new AppError('LOGIN_THROTTLED', undefined, {
+          retry_after_seconds: Math.ceil((until - now) / 1000),
+        });
+      }
+      const failure = await check();
+      if (failure) {
+        await recordLoginFailure(db, keys, now);
+        throw failure;
+      }
+      await loginSucceeded(db, keys);
+    }
+
     app.post('/api/auth/login', { schema: { body: loginBody } }, async (request, reply) => {
       const now = deps.clock.now();
       const { email, password, code, recovery_code } = request.body;
@@ -169,10 +196,12 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const user = await requestUser(deps, request);
-        if (!(await verifyPassword(user.password_hash, request.body.current_password))) {
-          throw new AppError('LOGIN_FAILED', 'The current password is wrong.');
-        }
         const now = deps.clock.now();
+        await checkSecret(request, reply, user.email, now, () =>
+          verifyPassword(user.password_hash, request.body.current_password).then((ok) =>
+            ok ? null : new AppError('LOGIN_FAILED', 'The current password is wrong.'),
+          ),
+        );
         await db
           .updateTable('users')
           .set({ password_hash: await hashPassword(request.body.new_password), updated_at: now })
@@ -218,14 +247,16 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     app.post(
       '/api/auth/mfa/recovery-codes',
       { schema: { body: z.object({ code: z.string().min(1).max(16) }) } },
-      async (request) => {
+      async (request, reply) => {
         const user = await requestUser(deps, request);
         if (user.mfa_enabled_at === null) throw new AppError('CONFLICT', 'Two-factor authentication is off.');
         const now = deps.clock.now();
         // A current authenticator code, not a recovery code: losing the codes must not be enough.
-        if (!(await verifySecondFactor(db, { user, code: request.body.code, now }))) {
-          throw new AppError('MFA_INVALID');
-        }
+        await checkSecret(request, reply, user.email, now, async () =>
+          (await verifySecondFactor(db, { user, code: request.body.code, now }))
+            ? null
+            : new AppError('MFA_INVALID'),
+        );
         const { recoveryCodes } = await regenerateRecoveryCodes(db, { userId: user.id, now });
         return { recovery_codes: recoveryCodes };
       },
@@ -244,10 +275,14 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('FORBIDDEN', 'Your role requires two-factor authentication.');
         }
         const now = deps.clock.now();
-        const ok =
-          (await verifyPassword(user.password_hash, request.body.password)) &&
-          (await verifySecondFactor(db, { user, code: request.body.code, now }));
-        if (!ok) throw new AppError('MFA_INVALID');
+        await checkSecret(request, reply, user.email, now, async () => {
+          if (!(await verifyPassword(user.password_hash, request.body.password))) {
+            return new AppError('LOGIN_FAILED', 'The password is wrong.');
+          }
+          return (await verifySecondFactor(db, { user, code: request.body.code, now }))
+            ? null
+            : new AppError('MFA_INVALID');
+        });
         await disableMfa(db, user.id, now);
         reply.code(204);
         return reply.send();

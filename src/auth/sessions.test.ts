@@ -268,6 +268,24 @@ describe.each(testDialects)('sessions, MFA and throttling on %s', (dialect) => {
     fx.clock.advance(THROTTLE_WINDOW_MS);
   });
 
+  it('throttles guessing the current password from inside a session, like logging in', async () => {
+    const agent = await createTestUser(fx.deps, { role: 'agent' });
+    const s = await signIn(agent.email, {}, nextIp());
+    const change = (current: string) =>
+      as(s, 'POST', '/api/auth/password', {
+        current_password: current,
+        new_password: 'a brand new password',
+      });
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) {
+      expect((await change(`guess number ${i}`)).json().error.code).toBe('LOGIN_FAILED');
+    }
+    const locked = await change(PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe('LOGIN_THROTTLED');
+    fx.clock.advance(THROTTLE_WINDOW_MS);
+    expect((await change(PASSWORD)).statusCode).toBe(204);
+  });
+
   it('throttles repeated failures per IP across accounts', async () => {
     const attacker = nextIp();
     for (let i = 0; i < IP_FAILURE_LIMIT; i++) {
