@@ -122,9 +122,20 @@ export async function processEventsAlone(
 ): Promise<number> {
   let broken = 0;
   for (const event of events) {
-    try {
-      await processWebhookEvent(deps, event);
-    } catch (error) {
+    // A few tries first: what broke the batch may have been passing (a deadlock with another node).
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await processWebhookEvent(deps, event);
+        lastError = null;
+        break;
+      } catch (error) {
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+      }
+    }
+    if (lastError !== null) {
+      const error = lastError;
       broken++;
       const message = error instanceof Error ? error.message : String(error);
       deps.logger.error({ webhookEventId: event.id, err: message }, 'webhook event cannot be processed');
