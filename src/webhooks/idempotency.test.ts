@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { startWebhookWorker } from './webhook.worker.ts';
 import { createWebhookHarness, envelope, fixture } from './webhook-testing.ts';
 
 const PN = '106540352242922';
@@ -264,6 +265,35 @@ async function deliver(dialect: 'sqlite' | 'postgres', bodies: string[]): Promis
   }
 }
 
+/** As {@link deliver}, but processed by the worker with several transactions at once (small batches, to contend). */
+async function deliverConcurrently(dialect: 'sqlite' | 'postgres', bodies: string[]): Promise<unknown> {
+  const database = await createTestDatabase(dialect);
+  const h = await createWebhookHarness(database);
+  try {
+    for (const b of bodies) expect((await h.post(b)).statusCode).toBe(200);
+    const worker = await startWebhookWorker(h.deps, { parallel: 4, batchSize: 2, pollMs: 10, maxDeferMs: 0 });
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const pending = await database.db
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('state', '=', 'pending')
+          .execute();
+        if (pending.length === 0) break;
+        if (Date.now() > deadline) throw new Error(`${pending.length} events still pending`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await worker.stop();
+    }
+    return await canonicalDump(database);
+  } finally {
+    await h.close();
+    await database.destroy();
+  }
+}
+
 const RUNS = Number(process.env.COEXIST_IDEMPOTENCY_RUNS ?? 8);
 
 describe.each(testDialects)('idempotent ingestion on %s', (dialect) => {
@@ -285,6 +315,15 @@ describe.each(testDialects)('idempotent ingestion on %s', (dialect) => {
     async (seed) => {
       expect(reference).toBeDefined();
       const dump = await deliver(dialect, plan(seed, payloads()));
+      expect(dump).toEqual(reference);
+    },
+  );
+
+  it.each([2000, 2001, 2002])(
+    'processed by several concurrent transactions (seed %i), the delivery leaves the same state',
+    async (seed) => {
+      expect(reference).toBeDefined();
+      const dump = await deliverConcurrently(dialect, plan(seed, payloads()));
       expect(dump).toEqual(reference);
     },
   );

@@ -1,4 +1,4 @@
-import type { ControlledTransaction } from 'kysely';
+import { type ControlledTransaction, sql } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
@@ -44,6 +44,17 @@ export async function processEventIn(
     });
     outcome.failed = 1;
   } else {
+    if (deps.database.dialect === 'postgres') {
+      // Items of one business account are applied one transaction at a time, across every node:
+      // an item and the item it completes (a reaction and its message, a status and its send)
+      // must see each other, which concurrent READ COMMITTED transactions would not.
+      const keys = [...new Set(parsed.items.map((i) => i.wabaId ?? i.phoneNumberId ?? '*'))].sort();
+      for (const key of keys) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`coexist:webhooks:${key}`}, 0))`.execute(
+          trx,
+        );
+      }
+    }
     for (const item of parsed.items) {
       const sp = await trx.savepoint('item').execute();
       try {
@@ -54,6 +65,9 @@ export async function processEventIn(
         else outcome.failed++;
       } catch (error) {
         await sp.rollbackToSavepoint('item').execute();
+        // A deadlock or serialization failure with a concurrent transaction is not the item's
+        // fault: fail the batch, whose events are then tried again one by one.
+        if (isTransientDbError(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
         deps.logger.warn({ webhookEventId: event.id, path: item.path, err: message }, 'webhook item failed');
         await recordFailure(trx, {
@@ -239,4 +253,10 @@ export async function retryFailure(
     .execute();
   deps.realtime?.notify();
   return { resolved, message: resolved ? 'Applied.' : message };
+}
+
+/** PostgreSQL's deadlock (40P01) and serialization failure (40001): retrying can succeed. */
+function isTransientDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

@@ -15,6 +15,8 @@ export type WebhookWorkerOptions = {
   readonly budgetMs?: number;
   /** Longest processing waits for a burst of incoming webhooks to pause (ms). */
   readonly maxDeferMs?: number;
+  /** Processing transactions run at once on PostgreSQL (SQLite always runs one). */
+  readonly parallel?: number;
 };
 
 /**
@@ -25,8 +27,16 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 100;
-  const budgetMs = options.budgetMs ?? 8;
-  const maxDeferMs = options.maxDeferMs ?? 100;
+  // SQLite has one writer: short processing transactions, deferred while webhooks arrive, keep the
+  // acknowledgements' commits fast. PostgreSQL has no such lock, so it processes in longer
+  // transactions (fewer commits) and does not wait.
+  const sqlite = deps.database.dialect === 'sqlite';
+  const budgetMs = options.budgetMs ?? (sqlite ? 8 : 50);
+  const maxDeferMs = options.maxDeferMs ?? (sqlite ? 100 : 0);
+  // PostgreSQL: two transactions at once (each claims its own batch, SKIP LOCKED). Items of one
+  // business account still apply one transaction at a time (an advisory lock, see
+  // processEventIn), so this helps a hub with several accounts, as more nodes do.
+  const parallel = sqlite ? 1 : (options.parallel ?? 2);
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
 
@@ -78,7 +88,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
     while (!stopped) {
       kicked = false;
       try {
-        await drain();
+        await Promise.all(Array.from({ length: parallel }, () => drain()));
         if (Date.now() - lastSweep > 5_000) {
           lastSweep = Date.now();
           await deps.database.db
