@@ -406,32 +406,25 @@ export class NumberSender {
   private async send(c: ClaimedJob, job: QueuedJob, r: Recipient): Promise<void> {
     let result: JobResult;
     const clockNow = this.deps.clock.now();
-    if (c.marketingOptedOut) {
-      // The contact stopped marketing messages while this one waited in the queue.
+    // What changed while the message waited in the queue, checked again before it goes.
+    const refusal = c.marketingOptedOut
+      ? {
+          code: 'CONTACT_OPTED_OUT',
+          reason: 'The contact opted out of marketing messages after this one was queued.',
+        }
+      : needsOpenWindow({ type: c.type }) && !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)
+        ? {
+            // Meta would refuse it with 131047.
+            code: 'MESSAGE_WINDOW_CLOSED',
+            reason: 'The customer-service window closed before the message could be sent; send a template.',
+          }
+        : null;
+    if (refusal) {
       result = {
         kind: 'failed',
         jobId: c.jobId,
         messageId: c.messageId,
-        errorJson: errorJson(
-          null,
-          'The contact opted out of marketing messages after this one was queued.',
-          'CONTACT_OPTED_OUT',
-        ),
-      };
-    } else if (
-      needsOpenWindow({ type: c.type }) &&
-      !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)
-    ) {
-      // The window closed while the message waited in the queue: Meta would refuse it (131047).
-      result = {
-        kind: 'failed',
-        jobId: c.jobId,
-        messageId: c.messageId,
-        errorJson: errorJson(
-          null,
-          'The customer-service window closed before the message could be sent; send a template.',
-          'MESSAGE_WINDOW_CLOSED',
-        ),
+        errorJson: errorJson(null, refusal.reason, refusal.code),
       };
     } else {
       let outcome: SendOutcome;

@@ -14,6 +14,20 @@ import { createTestDatabase, type TestDatabase } from '../platform/testing/datab
 export const PNID = '106540352242922';
 export const WABA = '102290129340398';
 
+/** A valid send of the sandbox's `seasonal_promo` MARKETING template (header, URL button, three body parameters). */
+export const SEASONAL_PROMO = {
+  type: 'template',
+  template: {
+    name: 'seasonal_promo',
+    language: 'en_US',
+    components: [
+      { type: 'header', parameters: [{ type: 'text', text: 'Summer sale' }] },
+      { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'summer' }] },
+    ],
+    parameters: ['August', 'SUN25', '25%'],
+  },
+} as const;
+
 // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed API answers.
 type Loose = any;
 

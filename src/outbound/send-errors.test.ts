@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../platform/testing/databases.ts';
 import { pauseNumber } from './alerts.ts';
-import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts';
+import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from './outbound-testing.ts';
 
 /** A fault in front of the sandbox: `forward-then-502` lets Meta take the message but loses the answer; `reset` drops the request unsent. */
 type Fault = 'pass' | 'forward-then-502' | 'reset';
@@ -151,16 +151,7 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
     const res = await env.api('POST', '/api/messages', {
       phone_number_id: PNID,
       to: '16505551234',
-      type: 'template',
-      template: {
-        name: 'seasonal_promo',
-        language: 'en_US',
-        components: [
-          { type: 'header', parameters: [{ type: 'text', text: 'Summer sale' }] },
-          { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'summer' }] },
-        ],
-        parameters: ['August', 'SUN25', '25%'],
-      },
+      ...SEASONAL_PROMO,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await env.db.db

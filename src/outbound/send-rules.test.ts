@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../platform/testing/databases.ts';
 import { beginIdempotent } from './idempotency.ts';
-import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts';
+import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from './outbound-testing.ts';
 
 describe.each(testDialects)('what is refused before anything is queued (%s)', (dialect) => {
   let env: OutboundEnv;
@@ -149,18 +149,7 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
       template: { name: 'seasonal_promo', language: 'en_US', parameters: ['only one'] },
     });
     expect(positional.body.error.code).toBe('TEMPLATE_PARAMETERS_INVALID');
-    const promoTemplate = {
-      type: 'template',
-      template: {
-        name: 'seasonal_promo',
-        language: 'en_US',
-        components: [
-          { type: 'header', parameters: [{ type: 'text', text: 'Summer sale' }] },
-          { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'summer' }] },
-        ],
-        parameters: ['August', 'SUN25', '25%'],
-      },
-    };
+    const promoTemplate = SEASONAL_PROMO;
     expect((await send(promoTemplate)).status).toBe(202);
     await env.db.db
       .updateTable('contacts')
