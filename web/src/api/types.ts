@@ -165,7 +165,7 @@ export type TemplateComponent = {
   format?: string;
   text?: string;
   example?: unknown;
-  buttons?: { type: string; text: string }[];
+  buttons?: { type: string; text: string; url?: string }[];
 };
 
 export type Template = {

@@ -246,7 +246,12 @@ export type OutgoingMessage =
       template: {
         name: string;
         language: string;
-        components?: { type: string; parameters: Record<string, string>[] }[];
+        components?: {
+          type: string;
+          sub_type?: string;
+          index?: string;
+          parameters: Record<string, string>[];
+        }[];
       };
     };
 

@@ -4,7 +4,13 @@ import type { Conversation } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useNumbers, useSendMessage, useSyncTemplates, useTemplates } from '../inbox.api.ts';
-import { fieldId, placeholdersOf, renderTemplate, templateMessage } from './template-params.ts';
+import {
+  fieldId,
+  placeholderLabel,
+  placeholdersOf,
+  renderTemplate,
+  templateMessage,
+} from './template-params.ts';
 
 type TemplatePickerProps = { conversation: Conversation; canSync: boolean };
 
@@ -88,7 +94,7 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
                   <TextInput
                     key={fieldId(p)}
                     size="xs"
-                    label={`${p.component === 'header' ? 'Header' : 'Body'} {{${p.key}}}`}
+                    label={placeholderLabel(template, p)}
                     value={values[fieldId(p)] ?? ''}
                     onChange={(event) => {
                       const value = event.currentTarget.value;
