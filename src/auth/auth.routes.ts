@@ -199,7 +199,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const now = deps.clock.now();
         await checkSecret(request, reply, user.email, now, () =>
           verifyPassword(user.password_hash, request.body.current_password).then((ok) =>
-            ok ? null : new AppError('LOGIN_FAILED', 'The current password is wrong.'),
+            ok ? null : new AppError('PASSWORD_INCORRECT', 'The current password is wrong.'),
           ),
         );
         await db
@@ -277,7 +277,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const now = deps.clock.now();
         await checkSecret(request, reply, user.email, now, async () => {
           if (!(await verifyPassword(user.password_hash, request.body.password))) {
-            return new AppError('LOGIN_FAILED', 'The password is wrong.');
+            return new AppError('PASSWORD_INCORRECT', 'The password is wrong.');
           }
           return (await verifySecondFactor(db, { user, code: request.body.code, now }))
             ? null

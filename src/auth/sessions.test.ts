@@ -277,7 +277,7 @@ describe.each(testDialects)('sessions, MFA and throttling on %s', (dialect) => {
         new_password: 'a brand new password',
       });
     for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) {
-      expect((await change(`guess number ${i}`)).json().error.code).toBe('LOGIN_FAILED');
+      expect((await change(`guess number ${i}`)).json().error.code).toBe('PASSWORD_INCORRECT');
     }
     const locked = await change(PASSWORD);
     expect(locked.statusCode).toBe(429);

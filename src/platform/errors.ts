@@ -37,6 +37,11 @@ export const errorCatalogue = {
     message: 'A request with this Idempotency-Key is still being processed.',
   },
   TEMPLATE_NOT_APPROVED: { status: 422, retryable: false, message: 'The template is not approved.' },
+  PASSWORD_INCORRECT: {
+    status: 403,
+    retryable: false,
+    message: 'The password is wrong.',
+  },
   MEDIA_NOT_AVAILABLE: {
     status: 404,
     retryable: true,
