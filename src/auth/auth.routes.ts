@@ -28,7 +28,7 @@ import {
   SESSION_MAX_AGE_MS,
   serializeCookie,
 } from './sessions.ts';
-import { beginLoginAttempt, loginSucceeded, recordLoginFailure, refundLoginAttempt } from './throttle.ts';
+import { beginLoginAttempt, loginSucceeded, refundLoginAttempt, type ThrottleKeys } from './throttle.ts';
 
 const loginBody = z.object({
   email: z.string().min(1).max(320),
@@ -79,6 +79,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
+    /** Counts an attempt for the throttle, refusing it with `429 LOGIN_THROTTLED` while a key is locked. */
+    async function countAttempt(reply: FastifyReply, keys: ThrottleKeys, now: number): Promise<void> {
+      const until = await beginLoginAttempt(db, keys, now);
+      if (until === null) return;
+      const seconds = Math.ceil((until - now) / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: seconds });
+    }
+
     /**
      * Checks a password or a code a signed-in user typed, under the same throttle as logging in:
      * whoever holds a session (a borrowed laptop) cannot guess the password or codes without end.
@@ -91,18 +100,9 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       check: () => Promise<AppError | null>,
     ): Promise<void> {
       const keys = { account: email, ip: request.ip };
-      const until = await beginLoginAttempt(db, keys, now);
-      if (until !== null) {
-        reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
-        throw new AppError('LOGIN_THROTTLED', undefined, {
-          retry_after_seconds: Math.ceil((until - now) / 1000),
-        });
-      }
+      await countAttempt(reply, keys, now);
       const failure = await check();
-      if (failure) {
-        await recordLoginFailure(db, keys, now);
-        throw failure;
-      }
+      if (failure) throw failure;
       await loginSucceeded(db, keys);
     }
 
@@ -110,32 +110,20 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       const now = deps.clock.now();
       const { email, password, code, recovery_code } = request.body;
       const keys = { account: email.trim(), ip: request.ip };
-      const until = await beginLoginAttempt(db, keys, now);
-      if (until !== null) {
-        reply.header('retry-after', String(Math.ceil((until - now) / 1000)));
-        throw new AppError('LOGIN_THROTTLED', undefined, {
-          retry_after_seconds: Math.ceil((until - now) / 1000),
-        });
-      }
+      await countAttempt(reply, keys, now);
       const user = await findUserByEmail(db, email);
       const passwordOk =
         user && user.disabled_at === null
           ? await verifyPassword(user.password_hash, password)
           : await verifyDecoy(password);
-      if (!user || !passwordOk) {
-        await recordLoginFailure(db, keys, now);
-        throw new AppError('LOGIN_FAILED');
-      }
+      if (!user || !passwordOk) throw new AppError('LOGIN_FAILED');
       if (user.mfa_enabled_at !== null) {
         if (!code && !recovery_code) {
           await refundLoginAttempt(db, keys);
           throw new AppError('MFA_REQUIRED');
         }
         const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
-        if (!ok) {
-          await recordLoginFailure(db, keys, now);
-          throw new AppError('MFA_INVALID');
-        }
+        if (!ok) throw new AppError('MFA_INVALID');
       }
       await loginSucceeded(db, keys);
       const settings = await getSettings(db);

@@ -21,10 +21,12 @@ function keysOf(keys: ThrottleKeys): { key: string; limit: number }[] {
 
 /**
  * Counts an attempt against both keys *before* the password is checked, in one atomic statement
- * per key, so that parallel guesses cannot all pass a check made before any of them failed.
- * Returns when the lock ends if this attempt is beyond a key's limit, else `null`. A successful
- * login takes its count back ({@link loginSucceeded}); so does one that only asks for the second
- * factor ({@link refundLoginAttempt}).
+ * per key, so that parallel guesses cannot all pass a check made before any of them failed. The
+ * count is the whole state: an attempt beyond a key's limit within the window is refused, so a
+ * failure needs no further write. Returns when the lock ends if this attempt is refused, else
+ * `null`. A successful login takes its count back ({@link loginSucceeded}); so does one that only
+ * asks for the second factor ({@link refundLoginAttempt}). (`login_throttles.locked_until` is no
+ * longer written.)
  */
 export async function beginLoginAttempt(
   db: Kysely<DB>,
@@ -34,46 +36,21 @@ export async function beginLoginAttempt(
   const expired = now - THROTTLE_WINDOW_MS;
   let until: number | null = null;
   for (const { key, limit } of keysOf(keys)) {
-    const { rows } = await sql<{
-      failures: number;
-      window_started_at: number | string;
-      locked_until: number | string | null;
-    }>`
+    const { rows } = await sql<{ failures: number; window_started_at: number | string }>`
       insert into login_throttles (key, failures, window_started_at, locked_until)
       values (${key}, 1, ${now}, null)
       on conflict (key) do update set
         failures = case when login_throttles.window_started_at <= ${expired} then 1
                         else login_throttles.failures + 1 end,
         window_started_at = case when login_throttles.window_started_at <= ${expired} then ${now}
-                                 else login_throttles.window_started_at end,
-        locked_until = case when login_throttles.window_started_at <= ${expired} then null
-                            else login_throttles.locked_until end
-      returning failures, window_started_at, locked_until`.execute(db);
+                                 else login_throttles.window_started_at end
+      returning failures, window_started_at`.execute(db);
     const row = rows[0];
-    if (!row) continue;
-    const lockedUntil = row.locked_until === null ? null : Number(row.locked_until);
-    const lockEnd =
-      Number(row.failures) > limit
-        ? Number(row.window_started_at) + THROTTLE_WINDOW_MS
-        : lockedUntil !== null && lockedUntil > now
-          ? lockedUntil
-          : null;
-    if (lockEnd !== null) until = Math.max(until ?? 0, lockEnd);
+    if (row && Number(row.failures) > limit) {
+      until = Math.max(until ?? 0, Number(row.window_started_at) + THROTTLE_WINDOW_MS);
+    }
   }
   return until;
-}
-
-/** The attempt counted by {@link beginLoginAttempt} failed: a key that reached its limit locks. */
-export async function recordLoginFailure(db: Kysely<DB>, keys: ThrottleKeys, now: number): Promise<void> {
-  for (const { key, limit } of keysOf(keys)) {
-    await db
-      .updateTable('login_throttles')
-      .set((eb) => ({ locked_until: eb('window_started_at', '+', THROTTLE_WINDOW_MS) }))
-      .where('key', '=', key)
-      .where('failures', '>=', limit)
-      .where('window_started_at', '>', now - THROTTLE_WINDOW_MS)
-      .execute();
-  }
 }
 
 /** Takes back an attempt that was not a failure (the password was right; the second factor is asked for). */
