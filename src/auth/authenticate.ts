@@ -3,7 +3,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { safeEqual } from '../platform/safe-equal.ts';
 import { getSettings } from '../settings/settings.ts';
-import { findUser, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
+import { findUser, mfaRequiredFor, principalForUser, ROLES } from '../users/users.repository.ts';
 import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
@@ -39,7 +39,8 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
     const user = await findUser(db, principal.userId);
     if (!user || user.disabled_at !== null) return null;
     const now = await principalForUser(db, user);
-    const role = ROLE_RANK[principal.role] <= ROLE_RANK[now.role] ? principal.role : now.role;
+    // ROLES runs from most to least power.
+    const role = ROLES.indexOf(principal.role) >= ROLES.indexOf(now.role) ? principal.role : now.role;
     const wabaIds =
       now.wabaIds === null
         ? principal.wabaIds
@@ -50,15 +51,6 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
   }
   return principal;
 }
-
-/** Lower is less power; used to cap a token at its user's current role. */
-const ROLE_RANK: Readonly<Record<Principal['role'], number>> = {
-  auditor: 0,
-  agent: 1,
-  supervisor: 2,
-  admin: 3,
-  owner: 4,
-};
 
 async function principalFromSession(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
   const cookies = parseCookies(request.headers.cookie);

@@ -315,12 +315,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-/** The hub's Graph client from its configuration (one access token for every number for now). */
 const clients = new Map<string, GraphClient>();
 
 /**
- * The Graph client for a configuration, shared by every caller with the same one (each client
- * keeps a pool of connections to Meta).
+ * The hub's Graph client from its configuration (one access token for every number for now),
+ * shared by every caller with the same configuration: each client keeps a pool of connections.
  */
 export function graphClientFor(config: {
   metaGraphUrl: string;
