@@ -102,7 +102,8 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
           details: 'The parameter messageId (an audio message sent through the API) is required.',
         });
       }
-      return { played: customerPlays(ctx, { messageId: b.messageId }) };
+      const { waId } = req.params as { waId: string };
+      return { played: customerPlays(ctx, { waId, messageId: b.messageId }) };
     });
 
     app.post('/_sandbox/customers/:waId/marketing', async (req) => {

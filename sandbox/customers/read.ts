@@ -25,9 +25,9 @@ export function customerReads(
  * The customer plays a voice message the business sent through the API: `read` first if it was
  * not read yet, then `played` (once). Returns whether a `played` status was sent.
  */
-export function customerPlays(ctx: SandboxContext, o: { messageId: string }): boolean {
+export function customerPlays(ctx: SandboxContext, o: { waId: string; messageId: string }): boolean {
   const m = ctx.world.messages[o.messageId];
-  if (m?.source !== 'api' || m.type !== 'audio') return false;
+  if (m?.source !== 'api' || m.type !== 'audio' || m.waId !== o.waId) return false;
   if (m.status === 'failed' || m.status === 'played') return false;
   if (m.status !== 'read') emitStatus(ctx, m, 'read');
   emitStatus(ctx, m, 'played');
