@@ -57,25 +57,21 @@ export async function fetchMessageMedia(
     phoneNumberId: message.phone_number_id,
     maxBytes: MAX_MEDIA_BYTES,
   });
-  let failure: string | null = null;
-  if (!result.ok) failure = result.error.message;
-  else if (
-    !digestMatches(webhookSha, result.value.bytes) ||
-    !digestMatches(result.value.sha256, result.value.bytes)
-  )
-    failure = 'The downloaded bytes do not match the SHA-256 Meta gave.';
-
-  const mimeType =
-    (result.ok ? result.value.mimeType : null) ??
-    (typeof content.mime_type === 'string' ? content.mime_type : null);
+  const failure = !result.ok
+    ? result.error.message
+    : digestMatches(webhookSha, result.value.bytes) && digestMatches(result.value.sha256, result.value.bytes)
+      ? null
+      : 'The downloaded bytes do not match the SHA-256 Meta gave.';
+  const kept = failure === null && result.ok ? result.value : null;
+  const mimeType = kept?.mimeType ?? (typeof content.mime_type === 'string' ? content.mime_type : null);
   const row = {
     phone_number_id: message.phone_number_id,
     media_id: mediaId,
-    state: failure === null ? ('stored' as const) : ('failed' as const),
+    state: kept ? ('stored' as const) : ('failed' as const),
     mime_type: mimeType,
-    sha256: webhookSha ?? (result.ok ? result.value.sha256 : null),
-    size: failure === null && result.ok ? result.value.bytes.length : null,
-    bytes: failure === null && result.ok ? result.value.bytes : null,
+    sha256: webhookSha ?? kept?.sha256 ?? null,
+    size: kept?.bytes.length ?? null,
+    bytes: kept?.bytes ?? null,
     error: failure,
     updated_at: deps.now,
   };
@@ -86,15 +82,14 @@ export async function fetchMessageMedia(
       oc.column('message_id').doUpdateSet((eb) => ({ ...row, attempts: eb('media_files.attempts', '+', 1) })),
     )
     .execute();
-  if (failure !== null || !result.ok) return { ok: false, reason: failure ?? 'Download failed.' };
-  return { ok: true, media: { bytes: result.value.bytes, mimeType, sha256: row.sha256 } };
+  if (!kept) return { ok: false, reason: failure ?? 'Download failed.' };
+  return { ok: true, media: { bytes: kept.bytes, mimeType, sha256: row.sha256 } };
 }
 
 /**
  * Downloads media of recent received messages (from customers, the owner's phone, history) that
- * the hub does not have yet (Meta's ids expire
- * after 7 days, so this runs every minute rather than waiting for someone to look). Returns how
- * many were stored.
+ * the hub does not have yet, newest first: Meta's ids expire after 7 days, so the maintenance
+ * worker runs this every 30 s rather than waiting for someone to look. Returns how many were stored.
  */
 export async function downloadPendingMedia(
   deps: { db: Kysely<DB>; graph: GraphClient; now: number },
