@@ -11,7 +11,7 @@ import { outboundPlugin } from './outbound/outbound.plugin.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
-import { webhookRoutes } from './webhooks/webhook.endpoint.ts';
+import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
 
 /** The hub's Fastify instance, typed for Zod route schemas. */
 export type App = FastifyInstance<

@@ -2,7 +2,7 @@ import { type App, buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
 import { startMaintenanceWorker } from './maintenance/maintenance.worker.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
-import { startWebhookWorker } from './webhooks/webhook.worker.ts';
+import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
 
 /** A background loop the hub runs beside its HTTP server (webhook processing, outbound sending, …). */
 export type Worker = { readonly name: string; stop(): Promise<void> };

@@ -1,7 +1,7 @@
 import { numberChanged } from '../numbers/number.repository.ts';
-import type { ItemContext } from '../webhooks/item-context.ts';
-import { numberForItem } from '../webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import type { ItemContext } from '../meta-webhooks/item-context.ts';
+import { numberForItem } from '../meta-webhooks/item-context.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
 
 type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;

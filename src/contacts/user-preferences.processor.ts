@@ -1,5 +1,5 @@
-import { contactEntry, type ItemContext, identityOf, numberForItem } from '../webhooks/item-context.ts';
-import { secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import { contactEntry, type ItemContext, identityOf, numberForItem } from '../meta-webhooks/item-context.ts';
+import { secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
 
 type PreferenceItem = Extract<WebhookItem, { kind: 'user_preference' }>;

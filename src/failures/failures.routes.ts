@@ -6,7 +6,7 @@ import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { principalOf, requireRole } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { pageQuery } from '../platform/http/pagination.ts';
-import { retryFailure } from '../webhooks/webhook.processor.ts';
+import { retryFailure } from '../meta-webhooks/webhook.processor.ts';
 import { toApiFailure } from './failure.mapper.ts';
 import { findVisibleFailure, listFailures } from './failure.queries.ts';
 

@@ -5,7 +5,7 @@ import { downloadPendingMedia } from '../media/media.service.ts';
 import { inferHistoryCompletion } from '../messages/history.processor.ts';
 import { purgeExpiredKeys } from '../outbound/idempotency.ts';
 import { syncTemplates } from '../templates/template-sync.ts';
-import { pruneDedupKeys } from '../webhooks/webhook-event.repository.ts';
+import { pruneDedupKeys } from '../meta-webhooks/webhook-event.repository.ts';
 
 export type MaintenanceOptions = {
   /** How often every business account's templates are refreshed from Meta (status webhooks can be missed). */

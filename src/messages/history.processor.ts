@@ -4,8 +4,8 @@ import { findOrCreateConversation } from '../conversations/conversation.reposito
 import { numberChanged } from '../numbers/number.repository.ts';
 import type { DB, MessageStatus } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
-import { contentOf, type ItemContext, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import { contentOf, type ItemContext, numberForItem } from '../meta-webhooks/item-context.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { applyToMessage, insertMessage, messageEvent } from './message.repository.ts';
 import { statusRank } from './status.repository.ts';
 

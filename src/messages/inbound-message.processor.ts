@@ -9,8 +9,8 @@ import {
   type ItemContext,
   identityOf,
   numberForItem,
-} from '../webhooks/item-context.ts';
-import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+} from '../meta-webhooks/item-context.ts';
+import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import {
   applyToMessage,
   insertMessage,

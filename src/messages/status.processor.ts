@@ -1,6 +1,6 @@
 import { findOrCreateContact } from '../contacts/contact.repository.ts';
-import { contactEntry, type ItemContext, identityOf, numberForItem } from '../webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import { contactEntry, type ItemContext, identityOf, numberForItem } from '../meta-webhooks/item-context.ts';
+import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { messageEvent } from './message.repository.ts';
 import { applyStatusEvents } from './status.repository.ts';
 

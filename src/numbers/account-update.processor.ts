@@ -1,6 +1,6 @@
-import type { ItemContext } from '../webhooks/item-context.ts';
-import { numberForItem } from '../webhooks/item-context.ts';
-import { isObject, str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import type { ItemContext } from '../meta-webhooks/item-context.ts';
+import { numberForItem } from '../meta-webhooks/item-context.ts';
+import { isObject, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { applyLifecycle, connectionByEvent, ensureWaba, numberChanged } from './number.repository.ts';
 
 type Item<K extends WebhookItem['kind']> = Extract<WebhookItem, { kind: K }>;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createReadApiHarness, type ReadApiHarness } from '../messages/read-api.seed.ts';
 import { testDialects } from '../platform/testing/databases.ts';
-import { signBody } from '../webhooks/webhook.endpoint.ts';
-import { processWebhookEvent } from '../webhooks/webhook.processor.ts';
-import { claimPendingEvents } from '../webhooks/webhook-event.repository.ts';
+import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
+import { processWebhookEvent } from '../meta-webhooks/webhook.processor.ts';
+import { claimPendingEvents } from '../meta-webhooks/webhook-event.repository.ts';
 import { SseClient } from './sse-client.testing.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/meta/${name}`, import.meta.url));

@@ -1,6 +1,6 @@
 import { newId } from '../platform/ids.ts';
-import type { ItemContext } from '../webhooks/item-context.ts';
-import { str, type WebhookItem } from '../webhooks/meta-payload.parser.ts';
+import type { ItemContext } from '../meta-webhooks/item-context.ts';
+import { str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 
 type TemplateItem = Extract<WebhookItem, { kind: 'template_status' }>;
 
