@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
 import { type ApiContact, type ContactRow, toApiContact } from '../contacts/contact.mapper.ts';
 import { isoOrNull } from '../messages/message.mapper.ts';
-import type { ConversationStatus, ConversationTable } from '../platform/db/schema.ts';
+import type { ConversationStatus, ConversationTable } from './conversation.table.ts';
+import { isFepOpen, isWindowOpen } from './window.ts';
 
 export type ConversationRow = Selectable<ConversationTable>;
 
@@ -41,10 +42,10 @@ export function toApiConversation(
     status: row.status,
     window: {
       expires_at: isoOrNull(row.window_expires_at),
-      open: row.window_expires_at !== null && now < row.window_expires_at,
+      open: isWindowOpen(row, now),
     },
     fep_expires_at: isoOrNull(row.fep_expires_at),
-    fep_open: row.fep_expires_at !== null && now < row.fep_expires_at,
+    fep_open: isFepOpen(row, now),
     last_customer_message_at: isoOrNull(row.last_customer_message_at),
     last_message_at: isoOrNull(row.last_message_at),
     last_message_preview: row.last_message_preview,
