@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
+import { isWindowOpen } from '../conversations/window.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { SendOutcome } from '../graph/graph-types.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -412,7 +413,7 @@ export class NumberSender {
           code: 'CONTACT_OPTED_OUT',
           reason: 'The contact opted out of marketing messages after this one was queued.',
         }
-      : needsOpenWindow({ type: c.type }) && !(c.windowExpiresAt !== null && c.windowExpiresAt > clockNow)
+      : needsOpenWindow({ type: c.type }) && !isWindowOpen({ window_expires_at: c.windowExpiresAt }, clockNow)
         ? {
             // Meta would refuse it with 131047.
             code: 'MESSAGE_WINDOW_CLOSED',

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { type CostEstimate, estimateSend, loadRateCard } from '../costs/rate-card.ts';
+import { isWindowOpen } from '../conversations/window.ts';
 import type { DB, MessageTable } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
@@ -134,7 +135,7 @@ export async function sendMessage(
         { phone_number_id: number.id, connection_state: number.connection_state },
       );
     }
-    const windowOpen = conversation.window_expires_at !== null && conversation.window_expires_at > now;
+    const windowOpen = isWindowOpen(conversation, now);
     if (needsOpenWindow(parsed) && !windowOpen) {
       throw new AppError(
         'MESSAGE_WINDOW_CLOSED',
