@@ -4,7 +4,7 @@ import { coreMigration } from './migrations/001_core.ts';
 import { outboundMigration } from './migrations/004_outbound.ts';
 import { accountsMigration } from './migrations/005_accounts.ts';
 import { mediaMigration } from './migrations/006_media.ts';
-import type { DB } from './schema.ts';
+import { eventsJobsMigration } from './migrations/007_events_jobs.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -13,11 +13,15 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '004_outbound': outboundMigration(dialect),
     '005_accounts': accountsMigration(dialect),
     '006_media': mediaMigration(dialect),
+    '007_events_jobs': eventsJobsMigration(dialect),
   };
 }
 
 /** Brings the schema up to date; safe to call from several nodes at once on PostgreSQL. */
-export async function migrateToLatest(db: Kysely<DB>, dialect: Dialect): Promise<{ applied: string[] }> {
+export async function migrateToLatest<Schema>(
+  db: Kysely<Schema>,
+  dialect: Dialect,
+): Promise<{ applied: string[] }> {
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();

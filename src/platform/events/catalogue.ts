@@ -1,0 +1,257 @@
+/**
+ * The catalogue of domain events: every fact the hub records in its event log (`domain_events`),
+ * with a typed payload. Emitters, subscribers and the web app import this one list, so an unknown
+ * name fails at compile time, not in production (the discipline of Fastify's declared hook list).
+ *
+ * This file has no runtime imports: the web app bundles it for its stream listener.
+ *
+ * ## Add an event
+ * 1. Add its payload to {@link EventPayloads} (state the fact: ids plus what happened, e.g.
+ *    `{ from, to }` for a transition; snake_case keys, since payloads go over the wire as they are).
+ * 2. Add its entry to {@link eventCatalogue}: the stream notice it travels as (one of
+ *    {@link streamNotices}; a new notice also needs a line in `web/src/modules/realtime/invalidations.ts`)
+ *    and one sentence saying when it is recorded. The compiler refuses a payload without an entry.
+ *
+ * ## Record it
+ * In the transaction that makes the change, so the event exists exactly when the change commits:
+ * ```ts
+ * await recordEvent(trx, { type: 'conversation.resolved', phoneNumberId, payload: { conversation_id, actor } }, now);
+ * ```
+ * (`recordEvent` / `recordEvents` in `platform/events/record-event.ts`; the batch form is one
+ * multi-row insert.) Then, after the commit, wake this node's readers: `deps.signals.eventsCommitted()`,
+ * or let `withEvents(deps, trx => …)` (`platform/events/with-events.ts`) run the transaction and do it.
+ *
+ * ## Subscribe
+ * Declare a durable subscriber beside its feature (`*.subscriber.ts`) with `defineSubscriber({ name,
+ * types, handle(trx, event) })` from `platform/events/subscriber.ts` and list it in `src/hub.ts`.
+ * It gets every event of its types at least once, in log order, inside a transaction that also
+ * advances its cursor; make `handle` idempotent for effects outside the database.
+ *
+ * ## Stream notices
+ * The realtime stream (`GET /api/events`) and the web app speak a smaller vocabulary of "look
+ * again" notices (`message.added`, `conversation.changed`, …). Each fact names its notice here;
+ * the log stores both (`domain_events.type` = notice, `domain_events.fact` = the fact's type), and the
+ * stream sends the notice as the SSE event name with the fact in the data's `fact` field.
+ */
+
+/** The wire names of the realtime stream: what a web client must invalidate, not what happened. */
+export const streamNotices = [
+  'message.added',
+  'message.changed',
+  'conversation.changed',
+  'contact.changed',
+  'number.changed',
+  'failure.recorded',
+  'alert.raised',
+  'user.changed',
+  'settings.changed',
+] as const;
+export type StreamNotice = (typeof streamNotices)[number];
+
+/** Who did it: a signed-in user, an API token, or the hub itself (a webhook, a job, a bot). */
+export type Actor = { kind: 'user' | 'token' | 'system'; id: string | null };
+
+/** A message's delivery state (the same words as `messages.status`). */
+export type EventMessageStatus =
+  | 'received'
+  | 'queued'
+  | 'sending'
+  | 'unknown'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'played'
+  | 'failed';
+
+/** A number's link to the WhatsApp Business app (the same words as `phone_numbers.connection_state`). */
+export type EventConnectionState = 'connected' | 'disconnected' | 'offboarded' | 'uninstalled' | 'unknown';
+
+/** Marketing consent of a contact. */
+export type EventConsent = 'opted_in' | 'opted_out';
+
+type MessageRef = { message_id: string; conversation_id: string };
+
+/** The payload of each event type. The keys of this type are the catalogue. */
+export type EventPayloads = {
+  // Messages
+  'message.received': MessageRef & { contact_id: string | null; wamid: string | null; content_type: string };
+  'message.echoed': MessageRef & { wamid: string | null; content_type: string };
+  'message.imported': MessageRef & { direction: 'inbound' | 'outbound' };
+  'message.sent': MessageRef & { origin: 'api' | 'agent' | 'bot' | 'campaign'; actor: Actor | null };
+  'message.status_changed': MessageRef & {
+    from: EventMessageStatus | null;
+    to: EventMessageStatus;
+    error_code?: number | null;
+  };
+  'message.edited': MessageRef;
+  'message.revoked': MessageRef;
+  'message.reacted': MessageRef & { side: 'customer' | 'business'; emoji: string };
+  'message.updated': MessageRef & { change: string };
+  // Conversations
+  'conversation.opened': { conversation_id: string; contact_id: string };
+  'conversation.assigned': {
+    conversation_id: string;
+    from_user_id: string | null;
+    to_user_id: string | null;
+    actor: Actor | null;
+  };
+  'conversation.transferred': {
+    conversation_id: string;
+    from_team_id: string | null;
+    to_team_id: string | null;
+    actor: Actor | null;
+  };
+  'conversation.resolved': { conversation_id: string; actor: Actor | null };
+  'conversation.reopened': { conversation_id: string; actor: Actor | null };
+  'conversation.read': { conversation_id: string; actor: Actor | null };
+  'conversation.note_added': { conversation_id: string; note_id: string; actor: Actor | null };
+  'conversation.labels_changed': { conversation_id: string; labels: string[]; actor: Actor | null };
+  'conversation.updated': { conversation_id: string; change: string };
+  // Contacts
+  'contact.created': { contact_id: string; wa_id: string | null; bsuid: string | null };
+  'contact.changed': { contact_id: string; change: string; actor?: Actor | null };
+  'contact.consent_changed': {
+    contact_id: string;
+    from: EventConsent;
+    to: EventConsent;
+    actor: Actor | null;
+  };
+  // The 24-hour customer service window
+  'window.opened': { conversation_id: string; contact_id: string; expires_at: number };
+  // Numbers
+  'number.connection_changed': {
+    phone_number_id: string;
+    from: EventConnectionState | null;
+    to: EventConnectionState;
+    reason: string | null;
+  };
+  'number.changed': { phone_number_id: string; change: string; actor?: Actor | null };
+  // Operations
+  'failure.recorded': { failure_id: string; code: string };
+  'alert.raised': { alert_id: string; code: string };
+  // People and settings (who did what)
+  'user.changed': { user_id: string; action: string; actor: Actor | null };
+  'team.changed': { team_id: string; action: string; actor: Actor | null };
+  'settings.changed': { keys: string[]; actor: Actor | null };
+};
+
+export type EventType = keyof EventPayloads;
+
+/** What the catalogue says about one event type. */
+export type EventSpec = { readonly notice: StreamNotice; readonly description: string };
+
+/** Every event type with its stream notice and when it is recorded; `eventTypes` lists the names. */
+export const eventCatalogue = {
+  'message.received': { notice: 'message.added', description: 'A customer sent a message (live).' },
+  'message.echoed': {
+    notice: 'message.added',
+    description: 'The owner sent a message from the WhatsApp Business app (an echo).',
+  },
+  'message.imported': { notice: 'message.added', description: 'A message arrived with history sync.' },
+  'message.sent': {
+    notice: 'message.added',
+    description: 'A hub path (agent, API, bot, campaign) queued a message for Meta.',
+  },
+  'message.status_changed': {
+    notice: 'message.changed',
+    description: "A message's status moved (`from` → `to`), e.g. sent → delivered.",
+  },
+  'message.edited': { notice: 'message.changed', description: 'A message was edited by its author.' },
+  'message.revoked': { notice: 'message.changed', description: 'A message was deleted for everyone.' },
+  'message.reacted': {
+    notice: 'message.changed',
+    description: 'A reaction was set or cleared on a message.',
+  },
+  'message.updated': {
+    notice: 'message.changed',
+    description: 'Another change to a stored message (media kept, send outcome); `change` names it.',
+  },
+  'conversation.opened': { notice: 'conversation.changed', description: 'A new conversation began.' },
+  'conversation.assigned': {
+    notice: 'conversation.changed',
+    description: 'A conversation got another assignee (or none).',
+  },
+  'conversation.transferred': {
+    notice: 'conversation.changed',
+    description: 'A conversation moved to another team (or none).',
+  },
+  'conversation.resolved': { notice: 'conversation.changed', description: 'A conversation was resolved.' },
+  'conversation.reopened': {
+    notice: 'conversation.changed',
+    description: 'A resolved conversation was opened again.',
+  },
+  'conversation.read': { notice: 'conversation.changed', description: 'An operator read a conversation.' },
+  'conversation.note_added': {
+    notice: 'conversation.changed',
+    description: 'An internal note was written on a conversation.',
+  },
+  'conversation.labels_changed': {
+    notice: 'conversation.changed',
+    description: "A conversation's labels were replaced; `labels` is the new set.",
+  },
+  'conversation.updated': {
+    notice: 'conversation.changed',
+    description: 'Another change to a conversation (last message, unread count); `change` names it.',
+  },
+  'contact.created': { notice: 'contact.changed', description: 'A contact was seen for the first time.' },
+  'contact.changed': {
+    notice: 'contact.changed',
+    description: "A contact's profile, identifiers or attributes changed; `change` names it.",
+  },
+  'contact.consent_changed': {
+    notice: 'contact.changed',
+    description: 'A contact opted in to or out of marketing messages.',
+  },
+  'window.opened': {
+    notice: 'conversation.changed',
+    description: 'A customer message opened (or extended) the 24-hour service window.',
+  },
+  'number.connection_changed': {
+    notice: 'number.changed',
+    description: "A number's link to the WhatsApp Business app changed (`from` → `to`).",
+  },
+  'number.changed': {
+    notice: 'number.changed',
+    description: 'Another change to a number (history progress, profile); `change` names it.',
+  },
+  'failure.recorded': {
+    notice: 'failure.recorded',
+    description: 'Something could not be processed and awaits an operator.',
+  },
+  'alert.raised': { notice: 'alert.raised', description: 'An operational alert was raised for a number.' },
+  'user.changed': {
+    notice: 'user.changed',
+    description: 'A user was created, changed or disabled; who did it.',
+  },
+  'team.changed': {
+    notice: 'user.changed',
+    description: 'A team was created, changed or deleted; who did it.',
+  },
+  'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
+} as const satisfies { readonly [K in EventType]: EventSpec };
+
+/** Every event type, in catalogue order: the runtime list docs and the web app read. */
+export const eventTypes = Object.keys(eventCatalogue) as EventType[];
+
+/** One event of the catalogue: `type` picks the payload type. */
+export type DomainEvent = {
+  [K in EventType]: {
+    readonly type: K;
+    /** The number the event belongs to (who may see it); `null` for hub-wide events. */
+    readonly phoneNumberId: string | null;
+    readonly payload: EventPayloads[K];
+  };
+}[EventType];
+
+/** An event of one of the given types. */
+export type EventOf<K extends EventType> = Extract<DomainEvent, { type: K }>;
+
+/** Whether `name` is a catalogue event type (for names read back from the log or from input). */
+export function isEventType(name: string): name is EventType {
+  return Object.hasOwn(eventCatalogue, name);
+}
+
+/** The stream notice an event type travels as. */
+export function noticeOf(type: EventType): StreamNotice {
+  return eventCatalogue[type].notice;
+}
