@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DatabaseTimeouts } from './db/timeouts.ts';
 
 /** The hub's configuration, read once from the environment at start-up and frozen. */
 const configSchema = z.object({
@@ -11,6 +12,9 @@ const configSchema = z.object({
       message: 'must start with postgres://, postgresql:// or sqlite:',
     })
     .optional(),
+  COEXIST_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  COEXIST_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  COEXIST_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
   META_APP_SECRET: z.string().min(8, 'must be at least 8 characters'),
   META_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters'),
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
@@ -36,6 +40,8 @@ export type Config = Readonly<{
   host: string;
   dataDir: string;
   databaseUrl: string;
+  /** How long one database statement, a new connection and a SQLite write lock may take. */
+  databaseTimeouts: DatabaseTimeouts;
   metaAppSecret: string;
   metaVerifyToken: string;
   metaGraphUrl: string;
@@ -70,6 +76,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${dataDir.replace(/\/$/, '')}/coexist.db`,
+    databaseTimeouts: Object.freeze({
+      statementMs: e.COEXIST_DB_STATEMENT_TIMEOUT_MS,
+      connectMs: e.COEXIST_DB_CONNECT_TIMEOUT_MS,
+      busyMs: e.COEXIST_DB_BUSY_TIMEOUT_MS,
+    }),
     metaAppSecret: e.META_APP_SECRET,
     metaVerifyToken: e.META_VERIFY_TOKEN,
     metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),

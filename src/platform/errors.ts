@@ -14,6 +14,11 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
   INTERNAL: { status: 500, retryable: true, message: 'Something went wrong on our side.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    message: 'The database is unreachable or too slow; retry shortly.',
+  },
   WEBHOOK_SIGNATURE_INVALID: {
     status: 401,
     retryable: false,
