@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { openDatabase } from '../src/platform/db/database.ts';
+import { openDatabase } from '../src/database.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { AppDeps } from '../src/app-deps.ts';
 import { createApiToken } from '../src/auth/api-tokens.ts';
+import { openDatabase } from '../src/database.ts';
 import { startHub } from '../src/hub.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createRealtimeHub } from '../src/realtime/realtime-hub.ts';

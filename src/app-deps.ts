@@ -1,6 +1,6 @@
+import type { Database } from './database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
-import type { Database } from './platform/db/database.ts';
 import type { Logger } from './platform/logger.ts';
 import type { RealtimeHub } from './realtime/realtime-hub.ts';
 

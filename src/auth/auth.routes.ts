@@ -6,7 +6,8 @@ import { AppError } from '../platform/errors.ts';
 import { getSettings } from '../settings/settings.ts';
 import { setPresence } from '../users/presence.ts';
 import { toApiUser } from '../users/user.mapper.ts';
-import { findUserByEmail, mfaRequiredFor, type UserRow } from '../users/users.repository.ts';
+import type { UserRow } from '../users/user.table.ts';
+import { findUserByEmail, mfaRequiredFor } from '../users/users.repository.ts';
 import {
   confirmMfaEnrolment,
   disableMfa,

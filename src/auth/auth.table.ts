@@ -1,8 +1,3 @@
-import type { InboxTables } from '../inbox/inbox.table.ts';
-import type { SettingTables } from '../settings/setting.table.ts';
-import type { TeamTables } from '../teams/team.table.ts';
-import type { UserTables } from '../users/user.table.ts';
-
 /** A browser session; `id` is the SHA-256 of the opaque cookie value, never the value itself. */
 export interface SessionTable {
   id: string;
@@ -35,11 +30,23 @@ export interface LoginThrottleTable {
   locked_until: number | null;
 }
 
+/** An API token; only its SHA-256 is kept, `prefix` identifies it in lists. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  user_id: string | null;
+  waba_id: string | null;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface AuthTables {
+  api_tokens: ApiTokenTable;
   sessions: SessionTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   login_throttles: LoginThrottleTable;
 }
-
-/** Every table of the accounts part (migration 005), intersected into `DB` in schema.ts. */
-export type AccountsTables = AuthTables & UserTables & TeamTables & InboxTables & SettingTables;

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
-import { findUser, type UserRow } from '../users/users.repository.ts';
+import type { UserRow } from '../users/user.table.ts';
+import { findUser } from '../users/users.repository.ts';
 import { principalOf } from './principal.ts';
 
 /** The user behind the request; API tokens not tied to a user cannot use user-only routes. */

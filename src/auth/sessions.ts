@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import type { SessionTable } from './auth.table.ts';
 
 export const SESSION_COOKIE = 'coexist_session';

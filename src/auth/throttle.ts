@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 
 /**
  * Login throttling, stored in the database so that every hub node sees the same counters.

@@ -1,9 +1,5 @@
-import type { Selectable } from 'kysely';
 import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
-import type { ContactNumberChangeTable, ContactTable } from '../platform/db/schema.ts';
-
-export type ContactRow = Selectable<ContactTable>;
-export type ContactNumberChangeRow = Selectable<ContactNumberChangeTable>;
+import type { ContactNumberChangeRow, ContactRow } from './contact.table.ts';
 
 export type ApiNumberChange = {
   old_wa_id: string | null;

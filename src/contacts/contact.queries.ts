@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { containsPattern, decodeCursor, type Page, toPage } from '../platform/http/pagination.ts';
-import type { ContactNumberChangeRow, ContactRow } from './contact.mapper.ts';
+import type { ContactNumberChangeRow, ContactRow } from './contact.table.ts';
 
 /** The alphabetical sort key of a contact: the name an inbox shows, lower-cased, never null. */
 const sortKey = sql<string>`lower(coalesce(contacts.address_book_name, contacts.profile_name, contacts.username, contacts.wa_id, contacts.bsuid, ''))`;

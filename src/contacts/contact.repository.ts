@@ -1,9 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ContactTable, DB } from '../platform/db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
-
-export type ContactRow = Selectable<ContactTable>;
+import type { ContactRow } from './contact.table.ts';
 
 export type FindOrCreateContactInput = {
   readonly phoneNumberId: string;

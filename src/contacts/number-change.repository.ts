@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
-import { type ContactRow, contactChanged, normalizePhone } from './contact.repository.ts';
+import { contactChanged, normalizePhone } from './contact.repository.ts';
+import type { ContactRow } from './contact.table.ts';
 
 /**
  * A customer changed phone number (`system` message `user_changed_number`): logs the change once per

@@ -1,10 +1,8 @@
-import type { Selectable } from 'kysely';
-import { type ApiContact, type ContactRow, toApiContact } from '../contacts/contact.mapper.ts';
+import { type ApiContact, toApiContact } from '../contacts/contact.mapper.ts';
+import type { ContactRow } from '../contacts/contact.table.ts';
 import { isoOrNull } from '../messages/message.mapper.ts';
-import type { ConversationStatus, ConversationTable } from './conversation.table.ts';
+import type { ConversationRow, ConversationStatus } from './conversation.table.ts';
 import { isFepOpen, isWindowOpen } from './window.ts';
-
-export type ConversationRow = Selectable<ConversationTable>;
 
 /** A conversation as the REST API returns it, with its contact embedded. */
 export type ApiConversation = {

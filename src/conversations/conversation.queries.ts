@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { contactMatches } from '../contacts/contact.queries.ts';
-import type { ConversationStatus, DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { decodeCursor, type Page, toPage } from '../platform/http/pagination.ts';
-import type { ConversationRow } from './conversation.mapper.ts';
+import type { ConversationRow, ConversationStatus } from './conversation.table.ts';
 
 // Conversations without any message sort last; coalesce keeps NULL ordering identical on both dialects.
 const sortKey = sql<number>`coalesce(conversations.last_message_at, -1)`;

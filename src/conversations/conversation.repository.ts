@@ -1,9 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ConversationTable, DB } from '../platform/db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
-
-export type ConversationRow = Selectable<ConversationTable>;
+import type { ConversationRow } from './conversation.table.ts';
 
 /**
  * The one conversation between a business number and a contact, created on first need. Creation is

@@ -1,8 +1,5 @@
-import type { Selectable } from 'kysely';
 import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
-import type { ProcessingFailureTable } from '../platform/db/schema.ts';
-
-export type FailureRow = Selectable<ProcessingFailureTable>;
+import type { FailureRow } from './failure.table.ts';
 
 /** A webhook item the hub could not apply, as `GET /api/failures` returns it. */
 export type ApiFailure = {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { decodeCursor, encodeCursor, type Page } from '../platform/http/pagination.ts';
-import type { FailureRow } from './failure.mapper.ts';
+import type { FailureRow } from './failure.table.ts';
 
 export type FailureState = 'open' | 'resolved' | 'all';
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Principal } from '../auth/principal.ts';
-import type { ConversationTable, DB } from '../platform/db/schema.ts';
+import type { ConversationTable } from '../conversations/conversation.table.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 
 export type ConversationWithWaba = { row: Selectable<ConversationTable>; wabaId: string };

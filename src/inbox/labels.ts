@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import type { LabelTable } from './inbox.table.ts';
 
 export type ApiLabel = { id: string; name: string; color: string | null; waba_id: string | null };

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { iso } from '../auth/request-user.ts';
-import type { ConversationStatus } from '../platform/db/schema.ts';
+import type { ConversationStatus } from '../conversations/conversation.table.ts';
 import { toApiUsers } from '../users/user.mapper.ts';
 import { visibleUsers } from '../users/users.routes.ts';
 

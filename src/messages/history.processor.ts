@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { findOrCreateContact, normalizePhone } from '../contacts/contact.repository.ts';
 import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
-import { numberChanged } from '../numbers/number.repository.ts';
-import type { DB, MessageStatus } from '../platform/db/schema.ts';
-import { newId } from '../platform/ids.ts';
+import type { DB } from '../database.ts';
 import { contentOf, type ItemContext, numberForItem } from '../meta-webhooks/item-context.ts';
 import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
+import { numberChanged } from '../numbers/number.repository.ts';
+import { newId } from '../platform/ids.ts';
 import { applyToMessage, insertMessage, messageEvent } from './message.repository.ts';
+import type { MessageStatus } from './message.table.ts';
 import { statusRank } from './status.repository.ts';
 
 type Item<K extends WebhookItem['kind']> = Extract<WebhookItem, { kind: K }>;

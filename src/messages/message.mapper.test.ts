@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type MessageRow, toApiMessage } from './message.mapper.ts';
+import { toApiMessage } from './message.mapper.ts';
+import type { MessageRow } from './message.table.ts';
 
 const T = Date.UTC(2026, 10, 25, 9, 0, 0);
 

@@ -1,5 +1,4 @@
-import type { Selectable } from 'kysely';
-import type { MessageDirection, MessageOrigin, MessageStatus, MessageTable } from '../platform/db/schema.ts';
+import type { MessageDirection, MessageOrigin, MessageRow, MessageStatus } from './message.table.ts';
 
 /** An integer-millisecond time as an ISO-8601 string, or `null`. */
 export function isoOrNull(ms: number | null | undefined): string | null {
@@ -15,8 +14,6 @@ export function parseJsonOr<T>(text: string | null | undefined, fallback: T): T 
     return fallback;
   }
 }
-
-export type MessageRow = Selectable<MessageTable>;
 
 /** Who wrote an agent message from the hub. */
 export type ApiAuthor = { id: string; name: string | null };

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { decodeCursor, type Page, toPage } from '../platform/http/pagination.ts';
-import { type ApiMessage, type MessageRow, toApiMessage } from './message.mapper.ts';
+import { type ApiMessage, toApiMessage } from './message.mapper.ts';
+import type { MessageRow } from './message.table.ts';
 
 /**
  * A conversation's messages, newest first; `next_cursor` pages to older ones. Ties on the

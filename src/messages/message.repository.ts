@@ -1,10 +1,10 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { conversationChanged } from '../conversations/conversation.repository.ts';
-import type { DB, MessageTable } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import type { MessageRow, MessageTable } from './message.table.ts';
 import { applyStatusEvents } from './status.repository.ts';
 
-export type MessageRow = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 
 /** Changes that target another message by wamid (edit, revoke, reaction, history media). */

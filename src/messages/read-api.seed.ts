@@ -3,18 +3,16 @@ import type { App } from '../app.ts';
 import { buildApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
+import type { ContactTable } from '../contacts/contact.table.ts';
+import type { ConversationTable } from '../conversations/conversation.table.ts';
+import type { PhoneNumberTable } from '../numbers/number.table.ts';
 import { ManualClock } from '../platform/clock.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import type {
-  ContactTable,
-  ConversationTable,
-  MessageTable,
-  PhoneNumberTable,
-} from '../platform/db/schema.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../platform/testing/databases.ts';
 import { createRealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.ts';
+import type { MessageTable } from './message.table.ts';
 
 /** Test support for the read API: a real migrated database, an app on it, tokens and row seeders. */
 export type ReadApiHarness = {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB, MessageStatus } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { findMessageByWamid, messageEvent } from './message.repository.ts';
+import type { MessageStatus } from './message.table.ts';
 
 /**
  * Rank of a delivery status: the current status only moves up. `failed` sits below `delivered` so that

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../platform/db/database.ts';
+import { openDatabase } from '../database.ts';
 import { signBody } from './webhook.endpoint.ts';
 import { APP_SECRET, envelope, VERIFY_TOKEN } from './webhook-testing.ts';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import { sha256 } from './meta-payload.parser.ts';
 

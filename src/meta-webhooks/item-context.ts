@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { normalizePhone } from '../contacts/contact.repository.ts';
-import { ensurePhoneNumber, type PhoneNumberRow } from '../numbers/number.repository.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
+import { ensurePhoneNumber } from '../numbers/number.repository.ts';
+import type { PhoneNumberRow } from '../numbers/number.table.ts';
 import { type ItemOrigin, isObject, type Json, str } from './meta-payload.parser.ts';
 
 /** What a processor gets: the item's transaction, the processing time and the stored event it came from. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { processStateSync } from '../contacts/state-sync.processor.ts';
 import { processUserPreference } from '../contacts/user-preferences.processor.ts';
+import type { DB } from '../database.ts';
 import { processEcho } from '../messages/echo.processor.ts';
 import {
   processHistoryChunk,
@@ -11,7 +12,6 @@ import {
 import { processInboundMessage } from '../messages/inbound-message.processor.ts';
 import { processStatus } from '../messages/status.processor.ts';
 import { processAccountUpdate, processValueErrors } from '../numbers/account-update.processor.ts';
-import type { DB } from '../platform/db/schema.ts';
 import { processTemplateStatus } from '../templates/template-status.processor.ts';
 import { recordFailure } from './failure.repository.ts';
 import type { ItemContext } from './item-context.ts';

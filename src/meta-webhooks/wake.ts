@@ -1,4 +1,4 @@
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../database.ts';
 
 type Listener = () => void;
 const listeners = new WeakMap<Database, Set<Listener>>();

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/database.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { Database, DB } from '../database.ts';
 
 type Waiter = { body: string; path: string; resolve: (id: number) => void; reject: (e: unknown) => void };
 

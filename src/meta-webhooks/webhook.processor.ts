@@ -1,6 +1,6 @@
 import { type ControlledTransaction, sql } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordFailure } from './failure.repository.ts';
 import { applyItem, runItem } from './item.processor.ts';

@@ -1,8 +1,5 @@
-import type { Selectable } from 'kysely';
 import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
-import type { ConnectionState, HistoryState, PhoneNumberTable } from '../platform/db/schema.ts';
-
-export type PhoneNumberRow = Selectable<PhoneNumberTable>;
+import type { ConnectionState, HistoryState, PhoneNumberRow } from './number.table.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Meta disconnects a coexistence number whose phone has not opened the Business app for ~14 days. */

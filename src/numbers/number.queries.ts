@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.ts';
-import type { DB } from '../platform/db/schema.ts';
-import type { PhoneNumberRow } from './number.mapper.ts';
+import type { DB } from '../database.ts';
+import type { PhoneNumberRow } from './number.table.ts';
 
 /**
  * The phone numbers a principal may see, or `null` when it may see every one. Every read of

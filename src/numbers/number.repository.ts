@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ConnectionState, DB, PhoneNumberTable } from '../platform/db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
-
-export type PhoneNumberRow = Selectable<PhoneNumberTable>;
+import type { ConnectionState, PhoneNumberRow } from './number.table.ts';
 
 /** Makes sure the WABA row exists (insert-or-ignore). */
 export async function ensureWaba(trx: Kysely<DB>, input: { wabaId: string; at: number }): Promise<void> {

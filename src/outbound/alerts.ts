@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import type { AlertTable } from './outbound.table.ts';

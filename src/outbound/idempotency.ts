@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 
 /** Keys are kept this long; a key older than that may be used again for anything. */

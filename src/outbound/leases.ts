@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 
 /** How long a lease lasts without renewal; the holder renews every second or so. */
 export const LEASE_TTL_MS = 5000;

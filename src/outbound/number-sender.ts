@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import { isWindowOpen } from '../conversations/window.ts';
+import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { SendOutcome } from '../graph/graph-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import type { DB } from '../platform/db/schema.ts';
 import type { Logger } from '../platform/logger.ts';
 import { numberPause, pauseNumber, raiseAlert } from './alerts.ts';
 import { classifyError, errorJson } from './error-policy.ts';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
+import type { MessageStatus } from '../messages/message.table.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import type { DB, MessageStatus } from '../platform/db/schema.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 
 /** A queued job as the sender keeps it in memory. */

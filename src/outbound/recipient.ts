@@ -1,7 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import { findOrCreateContact, normalizePhone } from '../contacts/contact.repository.ts';
+import type { ContactTable } from '../contacts/contact.table.ts';
 import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
-import type { ContactTable, ConversationTable, DB, PhoneNumberTable } from '../platform/db/schema.ts';
+import type { ConversationTable } from '../conversations/conversation.table.ts';
+import type { DB } from '../database.ts';
+import type { PhoneNumberTable } from '../numbers/number.table.ts';
 import { AppError } from '../platform/errors.ts';
 
 /** Who a message goes to: an existing conversation, a contact, or a phone number (or BSUID) on one of our numbers. */

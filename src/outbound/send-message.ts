@@ -1,8 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
-import { type CostEstimate, estimateSend, loadRateCard } from '../costs/rate-card.ts';
 import { isWindowOpen } from '../conversations/window.ts';
-import type { DB, MessageTable } from '../platform/db/schema.ts';
+import { type CostEstimate, estimateSend, loadRateCard } from '../costs/rate-card.ts';
+import type { DB } from '../database.ts';
+import type { MessageTable } from '../messages/message.table.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { recordDomainEvent } from '../platform/realtime/domain-events.ts';

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { TemplateTable } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
+import type { TemplateTable } from '../templates/template.table.ts';
 import type { ContentInput, TemplateComponent } from './message-content.ts';
 
 type TemplateInput = Extract<ContentInput, { type: 'template' }>['template'];

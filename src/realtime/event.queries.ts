@@ -1,8 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
 import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
-import type { DB, DomainEventTable } from '../platform/db/schema.ts';
-
-export type DomainEventRow = Selectable<DomainEventTable>;
+import type { DomainEventRow } from '../platform/events/event.table.ts';
 
 /** A domain event as the stream and `GET /api/events?since=` send it. */
 export type ApiEvent = {

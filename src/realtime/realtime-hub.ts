@@ -1,4 +1,4 @@
-import type { Database } from '../platform/db/database.ts';
+import type { Database } from '../database.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**

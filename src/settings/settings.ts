@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 
 /** The hub-wide settings the owner controls. */
 export type Settings = { requireMfaForAll: boolean };

@@ -6,7 +6,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { iso } from '../auth/request-user.ts';
 import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { findUser, scopesOverlap, wabaScopeOf } from '../users/users.repository.ts';

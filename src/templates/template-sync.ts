@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { GraphError } from '../graph/graph-types.ts';
-import type { DB } from '../platform/db/schema.ts';
 import { newId } from '../platform/ids.ts';
 
 /**

@@ -7,8 +7,8 @@ import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { assertWabaAccess, principalOf, requireRole } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
 import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
-import type { TemplateTable } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
+import type { TemplateTable } from './template.table.ts';
 import { syncTemplates } from './template-sync.ts';
 
 function toApiTemplate(t: Selectable<TemplateTable>) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import type { PresenceStatus } from './user.table.ts';
 
 /** A heartbeat or a request keeps a user present this long. */

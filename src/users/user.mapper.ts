@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../auth/principal.ts';
 import { iso, isoOrNull } from '../auth/request-user.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { effectivePresence, lastSessionActivity } from './presence.ts';
-import type { PresenceStatus } from './user.table.ts';
-import type { UserRow } from './users.repository.ts';
+import type { PresenceStatus, UserRow } from './user.table.ts';
 
 /** A user as the API returns it; never the password hash or MFA secret. */
 export type ApiUser = {

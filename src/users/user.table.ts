@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Role } from '../auth/principal.ts';
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -35,3 +36,4 @@ export interface UserTables {
   users: UserTable;
   user_wabas: UserWabaTable;
 }
+export type UserRow = Selectable<UserTable>;

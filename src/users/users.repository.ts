@@ -1,11 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Principal, Role } from '../auth/principal.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
 import type { Settings } from '../settings/settings.ts';
-import type { UserTable } from './user.table.ts';
-
-export type UserRow = Selectable<UserTable>;
+import type { UserRow } from './user.table.ts';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
 

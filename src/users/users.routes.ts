@@ -7,9 +7,10 @@ import { disableMfa } from '../auth/mfa.ts';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { type Principal, principalOf, type Role } from '../auth/principal.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 import { toApiUsers } from './user.mapper.ts';
+import type { UserRow } from './user.table.ts';
 import {
   findUser,
   findUserByEmail,
@@ -17,7 +18,6 @@ import {
   ROLES,
   scopeWithin,
   setUserWabas,
-  type UserRow,
   wabaScopeOf,
 } from './users.repository.ts';
 

@@ -3,13 +3,15 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
-import type { DB } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** An open database: the Kysely instance, which dialect it speaks, and how to close it. */
-export interface Database {
-  readonly db: Kysely<DB>;
+/**
+ * An open database: the Kysely instance, which dialect it speaks, and how to close it. The platform
+ * knows no tables: `Schema` is the hub's `DB`, assembled in `src/database.ts`.
+ */
+export interface Database<Schema> {
+  readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
   close(): Promise<void>;
 }
@@ -17,20 +19,19 @@ export interface Database {
 // PostgreSQL returns int8 as strings; every int8 we store is a millisecond time or a log id, well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
+export type OpenDatabaseOptions = { poolSize?: number; onIdleError?: (error: Error) => void };
+
 /**
  * Opens the database a URL names: `postgres://…` for PostgreSQL, `sqlite:<path>` for a SQLite file
  * (WAL, synchronous=FULL, so a committed transaction survives a power cut).
  */
-export function openDatabase(
-  url: string,
-  options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},
-): Database {
+export function openDatabase<Schema>(url: string, options: OpenDatabaseOptions = {}): Database<Schema> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // An idle connection that the server ends (restart, failover) must not crash the process; the
     // pool replaces it on the next query.
     pool.on('error', (error) => options.onIdleError?.(error));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (!url.startsWith('sqlite:')) throw new Error(`Unsupported database URL: ${url}`);
@@ -41,7 +42,7 @@ export function openDatabase(
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

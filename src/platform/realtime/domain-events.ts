@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { EventLogTables } from '../events/event.table.ts';
 
 /** The domain events the realtime stream carries. */
 export type DomainEventType =
@@ -22,7 +22,11 @@ export type DomainEvent = {
  * change it describes is committed. The stream reads this log, which is what lets every node see
  * every event and a client resume from its last event id.
  */
-export async function recordDomainEvent(trx: Kysely<DB>, event: DomainEvent, at: number): Promise<void> {
+export async function recordDomainEvent(
+  trx: Kysely<EventLogTables> | Transaction<EventLogTables>,
+  event: DomainEvent,
+  at: number,
+): Promise<void> {
   await trx
     .insertInto('domain_events')
     .values({

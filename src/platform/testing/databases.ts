@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Database, type Dialect, openDatabase } from '../db/database.ts';
+import { type Database, openDatabase } from '../../database.ts';
+import type { Dialect } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 /**

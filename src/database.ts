@@ -1,0 +1,57 @@
+import type { AuthTables } from './auth/auth.table.ts';
+import type { ContactTables } from './contacts/contact.table.ts';
+import type { ConversationTables } from './conversations/conversation.table.ts';
+import type { FailureTables } from './failures/failure.table.ts';
+import type { InboxTables } from './inbox/inbox.table.ts';
+import type { MediaTables } from './media/media.table.ts';
+import type { MessageTables } from './messages/message.table.ts';
+import type { WebhookTables } from './meta-webhooks/webhook.table.ts';
+import type { NumberTables } from './numbers/number.table.ts';
+import type { OutboundTables } from './outbound/outbound.table.ts';
+import {
+  type OpenDatabaseOptions,
+  openDatabase as openPlatformDatabase,
+  type Database as PlatformDatabase,
+} from './platform/db/database.ts';
+import type { EventTables } from './platform/events/event.table.ts';
+import type { JobTables } from './platform/jobs/job.table.ts';
+import type { SettingTables } from './settings/setting.table.ts';
+import type { TeamTables } from './teams/team.table.ts';
+import type { TemplateTables } from './templates/template.table.ts';
+import type { UserTables } from './users/user.table.ts';
+
+/*
+ * Every table of the hub, assembled from the `*.table.ts` file of the feature that owns it. The
+ * conventions, the same on SQLite and PostgreSQL:
+ * - times are integer milliseconds since the epoch (`*_at`), Meta's own times included;
+ * - booleans are integers 0/1;
+ * - structured data is JSON text (`*_json`);
+ * - ids we mint are text (UUIDs); append-only logs use an auto-increment integer id that gives order.
+ * A feature that adds tables declares them in its own `*.table.ts` and adds its set here.
+ */
+
+/** The hub's schema, as Kysely sees it. */
+export type DB = EventTables &
+  JobTables &
+  WebhookTables &
+  NumberTables &
+  ContactTables &
+  ConversationTables &
+  MessageTables &
+  TemplateTables &
+  FailureTables &
+  OutboundTables &
+  MediaTables &
+  AuthTables &
+  UserTables &
+  TeamTables &
+  InboxTables &
+  SettingTables;
+
+/** The hub's open database. */
+export type Database = PlatformDatabase<DB>;
+
+/** Opens the hub's database at `url` (see `platform/db/database.ts` for the URL forms). */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Database {
+  return openPlatformDatabase<DB>(url, options);
+}
