@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { disableMfa } from '../src/auth/mfa.ts';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../src/auth/passwords.ts';
-import type { Role } from '../src/auth/principal.ts';
+import { ROLES, type Role } from '../src/auth/principal.ts';
 import { revokeUserSessions } from '../src/auth/sessions.ts';
-import { findUserByEmail, insertUser, ROLES } from '../src/users/users.repository.ts';
+import { findUserByEmail, insertUser } from '../src/users/users.repository.ts';
 import { openHubDeps } from './hub-commands.ts';
 
 function fail(message: string): never {

@@ -1,17 +1,43 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RouteOptions,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.ts';
-import { accountsPlugin } from './auth/accounts.plugin.ts';
+import { accountsGuard } from './auth/accounts-guard.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { isPublicRoute } from './auth/authenticate.ts';
+import { tokensRoutes } from './auth/tokens.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { costsRoutes } from './costs/costs.routes.ts';
 import { failuresRoutes } from './failures/failures.routes.ts';
-import { numbersRoutes } from './numbers/numbers.routes.ts';
-import { outboundPlugin } from './outbound/outbound.plugin.ts';
-import { installErrorHandling } from './platform/http/error-handler.ts';
-import { eventsRoutes } from './realtime/events.routes.ts';
-import { webRoutes } from './web/web.routes.ts';
+import { cannedRepliesRoutes } from './inbox/canned-replies.routes.ts';
+import { contactAttributesRoutes } from './inbox/contact-attributes.routes.ts';
+import { conversationActionsRoutes } from './inbox/conversation-actions.routes.ts';
+import { labelsRoutes } from './inbox/labels.routes.ts';
+import { notesRoutes } from './inbox/notes.routes.ts';
+import { conversationReadRoutes } from './inbox/read.routes.ts';
+import { supervisorRoutes } from './inbox/supervisor.routes.ts';
 import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
+import { numbersRoutes } from './numbers/numbers.routes.ts';
+import { onboardingRoutes } from './numbers/onboarding.routes.ts';
+import { alertsRoutes } from './outbound/alerts.routes.ts';
+import { mediaRoutes } from './outbound/media.routes.ts';
+import { outboundMessagesRoutes } from './outbound/messages.routes.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { healthRoutes } from './platform/http/health.routes.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
+import { eventsRoutes } from './realtime/events.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { teamsRoutes } from './teams/teams.routes.ts';
+import { templatesRoutes } from './templates/templates.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
 
 /** The hub's Fastify instance, typed for Zod route schemas. */
 export type App = FastifyInstance<
@@ -25,11 +51,20 @@ export type App = FastifyInstance<
 /** Webhook bodies can carry history chunks of several MB; Meta caps a POST at 3 MB, we allow more. */
 const BODY_LIMIT = 10 * 1024 * 1024;
 
+export type BuildAppOptions = {
+  /** Called for every route as it is registered (the OpenAPI test lists the routes with it). */
+  readonly onRoute?: (route: RouteOptions) => void;
+};
+
+const HUB_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 /**
  * Builds the hub's HTTP server without listening. `main` listens; tests call `inject()`.
- * Each feature registers its routes here.
+ * Every route plugin of every feature is registered here, so this file is the map of the API.
  */
-export async function buildApp(deps: AppDeps): Promise<App> {
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -39,16 +74,46 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(healthRoutes(deps));
   await app.register(webhookRoutes(deps));
-  await app.register(accountsPlugin(deps));
-  await app.register(numbersRoutes(deps));
-  await app.register(contactsRoutes(deps));
-  await app.register(conversationsRoutes(deps));
-  await app.register(eventsRoutes(deps));
-  await app.register(failuresRoutes(deps));
-  await app.register(outboundPlugin(deps));
+
+  // The API: the OpenAPI generator must see every route, and the guard (authentication and the
+  // policy table of auth/policy.ts) must cover them all, so both come first.
+  await registerOpenApi(app, { version: HUB_VERSION, isPublic: isPublicRoute });
+  await app.register(accountsGuard(deps));
+  for (const routes of [
+    // accounts: sign-in and one's own account, API tokens, users, teams, settings
+    authRoutes,
+    tokensRoutes,
+    usersRoutes,
+    teamsRoutes,
+    settingsRoutes,
+    // what the hub knows: numbers, contacts, conversations and their messages, live events, failures
+    numbersRoutes,
+    contactsRoutes,
+    conversationsRoutes,
+    eventsRoutes,
+    failuresRoutes,
+    // the inbox: operators' actions on conversations and contacts
+    conversationActionsRoutes,
+    conversationReadRoutes,
+    notesRoutes,
+    labelsRoutes,
+    cannedRepliesRoutes,
+    contactAttributesRoutes,
+    supervisorRoutes,
+    // sending: messages, media, alerts, costs, templates, number onboarding
+    outboundMessagesRoutes,
+    mediaRoutes,
+    alertsRoutes,
+    costsRoutes,
+    templatesRoutes,
+    onboardingRoutes,
+  ]) {
+    await app.register(routes(deps));
+  }
 
   await app.register(webRoutes());
   return app;

@@ -1,13 +1,25 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZNoContent } from '../platform/http/api-schemas.ts';
 import { getSettings } from '../settings/settings.ts';
 import { setPresence } from '../users/presence.ts';
 import { toApiUser } from '../users/user.mapper.ts';
 import type { UserRow } from '../users/user.table.ts';
 import { findUserByEmail, mfaRequiredFor } from '../users/users.repository.ts';
+import {
+  ZChangePasswordRequest,
+  ZDisableMfaRequest,
+  ZLoginRequest,
+  ZMeResponse,
+  ZMfaCodeRequest,
+  ZMfaEnrolmentResponse,
+  ZRecoveryCodesResponse,
+  ZSessionResponse,
+  ZSetPresenceRequest,
+  ZSetPresenceResponse,
+} from './auth.schemas.ts';
 import {
   confirmMfaEnrolment,
   disableMfa,
@@ -16,7 +28,8 @@ import {
   startMfaEnrolment,
   verifySecondFactor,
 } from './mfa.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyDecoy, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
+import { capabilitiesOf } from './policy.ts';
 import { principalOf } from './principal.ts';
 import { requestUser } from './request-user.ts';
 import {
@@ -30,13 +43,6 @@ import {
   serializeCookie,
 } from './sessions.ts';
 import { beginLoginAttempt, loginSucceeded, refundLoginAttempt, type ThrottleKeys } from './throttle.ts';
-
-const loginBody = z.object({
-  email: z.string().min(1).max(320),
-  password: z.string().min(1).max(1024),
-  code: z.string().max(16).optional(),
-  recovery_code: z.string().max(64).optional(),
-});
 
 function isSecure(deps: AppDeps, request: FastifyRequest): boolean {
   return request.protocol === 'https' || (deps.config.publicUrl?.startsWith('https:') ?? false);
@@ -71,6 +77,8 @@ async function meBody(deps: AppDeps, request: FastifyRequest, user: UserRow) {
     mfa_enrolment_required: user.mfa_enabled_at === null && mfaRequiredFor(user.role, settings),
     recovery_codes_remaining: user.mfa_enabled_at === null ? 0 : await remainingRecoveryCodes(db, user.id),
     csrf_token: request.accountSession?.session.csrf_token ?? null,
+    // At login the request has no principal yet: the session is the user's own role.
+    can: capabilitiesOf(request.principal ?? { role: user.role }),
   };
 }
 
@@ -107,65 +115,84 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       await loginSucceeded(db, keys);
     }
 
-    app.post('/api/auth/login', { schema: { body: loginBody } }, async (request, reply) => {
-      const now = deps.clock.now();
-      const { email, password, code, recovery_code } = request.body;
-      const keys = { account: email.trim(), ip: request.ip };
-      await countAttempt(reply, keys, now);
-      const user = await findUserByEmail(db, email);
-      const passwordOk =
-        user && user.disabled_at === null
-          ? await verifyPassword(user.password_hash, password)
-          : await verifyDecoy(password);
-      if (!user || !passwordOk) throw new AppError('LOGIN_FAILED');
-      if (user.mfa_enabled_at !== null) {
-        if (!code && !recovery_code) {
-          await refundLoginAttempt(db, keys);
-          throw new AppError('MFA_REQUIRED');
+    app.post(
+      '/api/auth/login',
+      { schema: { body: ZLoginRequest, response: { 200: ZSessionResponse, ...errorResponses } } },
+      async (request, reply) => {
+        const now = deps.clock.now();
+        const { email, password, code, recovery_code } = request.body;
+        const keys = { account: email.trim(), ip: request.ip };
+        await countAttempt(reply, keys, now);
+        const user = await findUserByEmail(db, email);
+        const passwordOk =
+          user && user.disabled_at === null
+            ? await verifyPassword(user.password_hash, password)
+            : await verifyDecoy(password);
+        if (!user || !passwordOk) throw new AppError('LOGIN_FAILED');
+        if (user.mfa_enabled_at !== null) {
+          if (!code && !recovery_code) {
+            await refundLoginAttempt(db, keys);
+            throw new AppError('MFA_REQUIRED');
+          }
+          const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
+          if (!ok) throw new AppError('MFA_INVALID');
         }
-        const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
-        if (!ok) throw new AppError('MFA_INVALID');
-      }
-      await loginSucceeded(db, keys);
-      const settings = await getSettings(db);
-      const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
-      const session = await createSession(db, {
-        userId: user.id,
-        mfaOk,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-        now,
-      });
-      await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
-      setSessionCookies(reply, { ...session, secure: isSecure(deps, request), maxAgeMs: SESSION_MAX_AGE_MS });
-      const body = await meBody(deps, request, { ...user, last_login_at: now });
-      return { ...body, csrf_token: session.csrfToken };
-    });
+        await loginSucceeded(db, keys);
+        const settings = await getSettings(db);
+        const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
+        const session = await createSession(db, {
+          userId: user.id,
+          mfaOk,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+          now,
+        });
+        await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+        setSessionCookies(reply, {
+          ...session,
+          secure: isSecure(deps, request),
+          maxAgeMs: SESSION_MAX_AGE_MS,
+        });
+        const body = await meBody(deps, request, { ...user, last_login_at: now });
+        return { ...body, csrf_token: session.csrfToken };
+      },
+    );
 
-    app.post('/api/auth/logout', async (request, reply) => {
-      const ctx = request.accountSession;
-      if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
-      setSessionCookies(reply, {
-        sessionId: '',
-        csrfToken: '',
-        secure: isSecure(deps, request),
-        maxAgeMs: 0,
-      });
-      reply.code(204);
-      return reply.send();
-    });
+    app.post(
+      '/api/auth/logout',
+      { schema: { response: { 204: ZNoContent, ...errorResponses } } },
+      async (request, reply) => {
+        const ctx = request.accountSession;
+        if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
+        setSessionCookies(reply, {
+          sessionId: '',
+          csrfToken: '',
+          secure: isSecure(deps, request),
+          maxAgeMs: 0,
+        });
+        return reply.code(204).send();
+      },
+    );
 
-    app.get('/api/me', async (request) => {
+    app.get('/api/me', { schema: { response: { 200: ZMeResponse, ...errorResponses } } }, async (request) => {
       const principal = principalOf(request);
       if (!principal.userId) {
-        return { token: { id: principal.id, role: principal.role, waba_ids: principal.wabaIds }, user: null };
+        return {
+          token: {
+            id: principal.id,
+            role: principal.role,
+            waba_ids: principal.wabaIds ? [...principal.wabaIds] : null,
+          },
+          user: null,
+          can: capabilitiesOf(principal),
+        };
       }
       return meBody(deps, request, await requestUser(deps, request));
     });
 
     app.post(
       '/api/me/presence',
-      { schema: { body: z.object({ status: z.enum(['online', 'away', 'offline']) }) } },
+      { schema: { body: ZSetPresenceRequest, response: { 200: ZSetPresenceResponse, ...errorResponses } } },
       async (request) => {
         const user = await requestUser(deps, request);
         await setPresence(db, { userId: user.id, status: request.body.status, now: deps.clock.now() });
@@ -176,12 +203,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     app.post(
       '/api/auth/password',
       {
-        schema: {
-          body: z.object({
-            current_password: z.string().min(1).max(1024),
-            new_password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
-          }),
-        },
+        schema: { body: ZChangePasswordRequest, response: { 204: ZNoContent, ...errorResponses } },
       },
       async (request, reply) => {
         const user = await requestUser(deps, request);
@@ -197,25 +219,28 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('id', '=', user.id)
           .execute();
         await revokeUserSessions(db, user.id, now, { exceptSessionHash: request.accountSession?.session.id });
-        reply.code(204);
-        return reply.send();
+        return reply.code(204).send();
       },
     );
 
-    app.post('/api/auth/mfa/enrol', async (request) => {
-      const user = await requestUser(deps, request);
-      if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
-      const enrolment = await startMfaEnrolment(db, user, deps.clock.now());
-      return {
-        secret: enrolment.secret,
-        otpauth_url: enrolment.otpauthUrl,
-        qr_data_url: enrolment.qrDataUrl,
-      };
-    });
+    app.post(
+      '/api/auth/mfa/enrol',
+      { schema: { response: { 200: ZMfaEnrolmentResponse, ...errorResponses } } },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
+        const enrolment = await startMfaEnrolment(db, user, deps.clock.now());
+        return {
+          secret: enrolment.secret,
+          otpauth_url: enrolment.otpauthUrl,
+          qr_data_url: enrolment.qrDataUrl,
+        };
+      },
+    );
 
     app.post(
       '/api/auth/mfa/confirm',
-      { schema: { body: z.object({ code: z.string().min(1).max(16) }) } },
+      { schema: { body: ZMfaCodeRequest, response: { 200: ZRecoveryCodesResponse, ...errorResponses } } },
       async (request) => {
         const user = await requestUser(deps, request);
         if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
@@ -235,7 +260,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/auth/mfa/recovery-codes',
-      { schema: { body: z.object({ code: z.string().min(1).max(16) }) } },
+      { schema: { body: ZMfaCodeRequest, response: { 200: ZRecoveryCodesResponse, ...errorResponses } } },
       async (request, reply) => {
         const user = await requestUser(deps, request);
         if (user.mfa_enabled_at === null) throw new AppError('CONFLICT', 'Two-factor authentication is off.');
@@ -254,9 +279,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     app.post(
       '/api/auth/mfa/disable',
       {
-        schema: {
-          body: z.object({ password: z.string().min(1).max(1024), code: z.string().min(1).max(16) }),
-        },
+        schema: { body: ZDisableMfaRequest, response: { 204: ZNoContent, ...errorResponses } },
       },
       async (request, reply) => {
         const user = await requestUser(deps, request);
@@ -273,8 +296,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             : new AppError('MFA_INVALID');
         });
         await disableMfa(db, user.id, now);
-        reply.code(204);
-        return reply.send();
+        return reply.code(204).send();
       },
     );
   };

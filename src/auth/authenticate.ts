@@ -3,11 +3,11 @@ import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { safeEqual } from '../platform/safe-equal.ts';
 import { getSettings } from '../settings/settings.ts';
-import { findUser, mfaRequiredFor, principalForUser, ROLES } from '../users/users.repository.ts';
+import { findUser, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
 import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { type Principal, ROLES } from './principal.ts';
 import { CSRF_COOKIE, CSRF_HEADER, parseCookies, resolveSession, SESSION_COOKIE } from './sessions.ts';
 
 /** What a cookie-authenticated request carries besides its principal. */
@@ -39,15 +39,18 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
     const user = await findUser(db, principal.userId);
     if (!user || user.disabled_at !== null) return null;
     const now = await principalForUser(db, user);
-    // ROLES runs from most to least power.
-    const role = ROLES.indexOf(principal.role) >= ROLES.indexOf(now.role) ? principal.role : now.role;
+    // ROLES runs from most to least power; the other role still caps what the token may do.
+    const [role, ceiling] =
+      ROLES.indexOf(principal.role) >= ROLES.indexOf(now.role)
+        ? [principal.role, now.role]
+        : [now.role, principal.role];
     const wabaIds =
       now.wabaIds === null
         ? principal.wabaIds
         : principal.wabaIds === null
           ? now.wabaIds
           : principal.wabaIds.filter((id) => now.wabaIds?.includes(id));
-    return { ...principal, role, wabaIds };
+    return { ...principal, role, wabaIds, ...(ceiling !== role ? { ceiling } : {}) };
   }
   return principal;
 }
@@ -98,7 +101,7 @@ export async function authenticate(deps: AppDeps, request: FastifyRequest): Prom
     request.principal = principal;
   }
   const path = routePath(request);
-  const family = assertAllowed(principal.role, request.method, path);
+  const family = assertAllowed(principal, request.method, path);
   if (request.accountSession?.mfaEnrolmentRequired && family !== 'self') {
     throw new AppError('MFA_ENROLMENT_REQUIRED');
   }

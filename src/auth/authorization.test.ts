@@ -8,7 +8,7 @@ import {
   type TestUser,
   WABA_B,
 } from './accounts.testing.ts';
-import { isAllowed, routeFamily } from './policy.ts';
+import { capabilities, isAllowed, routeFamily } from './policy.ts';
 import type { Role } from './principal.ts';
 
 const ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
@@ -47,6 +47,10 @@ const cases: Case[] = [
   { method: 'GET', url: '/api/templates', allowed: ALL },
   { method: 'POST', url: '/api/alerts/missing/resolve', allowed: LEADS },
   { method: 'POST', url: '/api/media', body: {}, allowed: WORKERS },
+  { method: 'POST', url: '/api/messages/missing/resolve', body: { outcome: 'sent' }, allowed: LEADS },
+  { method: 'POST', url: '/api/messages/missing/read', body: {}, allowed: WORKERS },
+  { method: 'POST', url: '/api/templates/sync', body: {}, allowed: LEADS },
+  { method: 'POST', url: '/api/numbers', body: {}, allowed: ADMINS },
   { method: 'POST', url: '/api/conversations/:conv/read', allowed: WORKERS },
   // inbox actions
   { method: 'PATCH', url: '/api/conversations/:conv', body: { status: 'pending' }, allowed: WORKERS },
@@ -115,6 +119,20 @@ describe('the policy table', () => {
         allowed: allowed.includes(role),
       });
     }
+  });
+
+  it('serves the OpenAPI document to anyone', () => {
+    expect(routeFamily('GET', '/api/openapi.json')).toBe('public');
+  });
+
+  it('names each capability the web app asks for after one family of the table', () => {
+    expect(capabilities).toMatchObject({
+      act: 'conversation.write',
+      send: 'message.send',
+      supervise: 'supervisor.read',
+      administer: 'users',
+      resolve_sends: 'messages.resolve',
+    });
   });
 
   it('treats routes nobody listed as reads for GET and as admin writes otherwise', () => {
@@ -188,6 +206,44 @@ describe.each(testDialects)('authorisation over HTTP on %s', (dialect) => {
         });
       }
     });
+  });
+
+  it('returns the caller’s capabilities from the policy table on GET /api/me', async () => {
+    for (const role of ROLES) {
+      const me = await call(users[role], 'GET', '/api/me');
+      expect(me.statusCode).toBe(200);
+      const can = me.json().can as Record<string, boolean>;
+      expect(Object.keys(can).sort()).toEqual(Object.keys(capabilities).sort());
+      expect({ role, can }).toEqual({
+        role,
+        can: expect.objectContaining({
+          act: WORKERS.includes(role),
+          send: WORKERS.includes(role),
+          take_over: LEADS.includes(role),
+          supervise: role !== 'agent',
+          administer: ADMINS.includes(role),
+          change_settings: role === 'owner',
+          resolve_sends: LEADS.includes(role),
+        }),
+      });
+    }
+  });
+
+  it('caps a user’s token by what the user may do now, capability by capability', async () => {
+    // An auditor's token reads the supervisor view; once its user is an agent, it must not.
+    const user = await createTestUser(fx.deps, { role: 'auditor' });
+    expect((await call(user, 'GET', '/api/supervisor/overview')).statusCode).toBe(200);
+    await fx.deps.database.db.updateTable('users').set({ role: 'agent' }).where('id', '=', user.id).execute();
+    const overview = await call(user, 'GET', '/api/supervisor/overview');
+    expect({ status: overview.statusCode, code: overview.json().error?.code }).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    // Nor does it gain the agent's writes: it still carries the auditor's role.
+    const note = await call(user, 'POST', `/api/conversations/${seed.conversationA}/notes`, { body: 'x' });
+    expect(note.statusCode).toBe(403);
+    const me = (await call(user, 'GET', '/api/me')).json();
+    expect(me.can).toMatchObject({ supervise: false, act: false });
   });
 
   it('never shows or changes another business account’s data', async () => {

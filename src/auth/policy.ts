@@ -1,12 +1,12 @@
 import { AppError } from '../platform/errors.ts';
-import type { Role } from './principal.ts';
+import { type Principal, ROLES, type Role } from './principal.ts';
 
 /**
  * The one authorisation table of the hub: every `/api` route belongs to a family (by method and
  * path), and each family lists the roles allowed. The guard checks it on every request before the
  * body is even read, so a route cannot forget it. Row-level rules (per business account, "an admin
  * cannot change an owner", "an agent reassigns only their own or unassigned conversations") are
- * checked by the handlers on top.
+ * checked by the handlers on top; no handler keeps a role list of its own.
  */
 export type RouteFamily =
   | 'public'
@@ -14,6 +14,7 @@ export type RouteFamily =
   | 'read'
   | 'conversation.write'
   | 'message.send'
+  | 'messages.resolve'
   | 'conversation.take_over'
   | 'supervisor.read'
   | 'labels.write'
@@ -29,7 +30,7 @@ export type RouteFamily =
   | 'templates.sync'
   | 'admin.write';
 
-const ALL: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
+const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
 const LEADS: readonly Role[] = ['owner', 'admin', 'supervisor'];
 const ADMINS: readonly Role[] = ['owner', 'admin'];
@@ -40,6 +41,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   read: ALL,
   'conversation.write': WORKERS,
   'message.send': WORKERS,
+  'messages.resolve': LEADS,
   'conversation.take_over': LEADS,
   'supervisor.read': ['owner', 'admin', 'supervisor', 'auditor'],
   'labels.write': WORKERS,
@@ -63,12 +65,14 @@ const under = (prefix: string) => new RegExp(`^${prefix.replace(/\//g, '\\/')}(\
 /** First match wins; a GET nobody listed is `read`, any other method nobody listed is `admin.write`. */
 const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
+  { methods: 'read', path: /^\/api\/openapi\.json$/, family: 'public' },
   { methods: 'any', path: under('/api/auth'), family: 'self' },
   { methods: 'any', path: under('/api/me'), family: 'self' },
   { methods: 'read', path: under('/api/supervisor'), family: 'supervisor.read' },
   { methods: 'write', path: /^\/api\/conversations\/[^/]+\/take-over$/, family: 'conversation.take_over' },
   { methods: 'write', path: under('/api/conversations'), family: 'conversation.write' },
   { methods: 'write', path: under('/api/contacts'), family: 'conversation.write' },
+  { methods: 'write', path: /^\/api\/messages\/([^/]+\/)?resolve$/, family: 'messages.resolve' },
   { methods: 'write', path: under('/api/messages'), family: 'message.send' },
   { methods: 'write', path: under('/api/media'), family: 'message.send' },
   { methods: 'any', path: under('/api/users'), family: 'users' },
@@ -104,9 +108,64 @@ export function isAllowed(role: Role, family: RouteFamily): boolean {
   return policy[family].includes(role);
 }
 
-/** Throws FORBIDDEN unless the role may use the route. */
-export function assertAllowed(role: Role, method: string, path: string): RouteFamily {
+/**
+ * Whether the principal may use a family: its role must be allowed and, for a token issued by a
+ * user, so must the user's current role. Capping by capability rather than by a rank keeps a token
+ * from keeping what its user lost sideways (an auditor's token of a user who is now an agent cannot
+ * read the supervisor view).
+ */
+export function principalMay(principal: Pick<Principal, 'role' | 'ceiling'>, family: RouteFamily): boolean {
+  return (
+    isAllowed(principal.role, family) &&
+    (principal.ceiling === undefined || isAllowed(principal.ceiling, family))
+  );
+}
+
+/** Throws FORBIDDEN unless the principal may use the route. */
+export function assertAllowed(principal: Principal, method: string, path: string): RouteFamily {
   const family = routeFamily(method, path);
-  if (!isAllowed(role, family)) throw new AppError('FORBIDDEN');
+  if (!principalMay(principal, family)) throw new AppError('FORBIDDEN');
   return family;
+}
+
+/**
+ * What the web app asks before it shows a control, each named capability read from one family of
+ * the table, so the browser never re-encodes roles.
+ */
+export const capabilities = {
+  /** Reply, assign, label, note and mark conversations read. */
+  act: 'conversation.write',
+  /** Send messages and upload media. */
+  send: 'message.send',
+  /** Take a conversation over from another agent. */
+  take_over: 'conversation.take_over',
+  /** Open the supervisor view (auditors read it too). */
+  supervise: 'supervisor.read',
+  /** Resolve a send whose outcome is unknown. */
+  resolve_sends: 'messages.resolve',
+  /** Create, edit and delete canned replies. */
+  manage_canned_replies: 'canned.write',
+  /** Manage users, teams and tokens: the settings pages. */
+  administer: 'users',
+  /** Change the hub's own settings (owner only). */
+  change_settings: 'settings.write',
+  /** Register numbers and request syncs. */
+  manage_numbers: 'numbers.write',
+  /** Retry processing failures. */
+  retry_failures: 'failures.retry',
+  /** Resolve alerts. */
+  resolve_alerts: 'alerts.resolve',
+  /** Sync templates from Meta. */
+  sync_templates: 'templates.sync',
+} as const satisfies Record<string, RouteFamily>;
+
+export type Capability = keyof typeof capabilities;
+
+/** The principal's capabilities, as `GET /api/me` returns them. */
+export function capabilitiesOf(principal: Pick<Principal, 'role' | 'ceiling'>): Record<Capability, boolean> {
+  const can = {} as Record<Capability, boolean>;
+  for (const [name, family] of Object.entries(capabilities) as [Capability, RouteFamily][]) {
+    can[name] = principalMay(principal, family);
+  }
+  return can;
 }

@@ -1,6 +1,9 @@
 import { AppError } from '../platform/errors.ts';
 
-export type Role = 'owner' | 'admin' | 'supervisor' | 'agent' | 'auditor';
+/** Every role, from most to least power; `auth/policy.ts` says what each may do. */
+export const ROLES = ['owner', 'admin', 'supervisor', 'agent', 'auditor'] as const;
+
+export type Role = (typeof ROLES)[number];
 
 /** Who is making a request, as established by a bearer token or a session cookie. */
 export type Principal = {
@@ -9,6 +12,11 @@ export type Principal = {
   readonly id: string;
   readonly userId: string | null;
   readonly role: Role;
+  /**
+   * For a token issued by a user whose role is now different: the other of the two roles. The
+   * policy allows only what both allow (see `principalMay`).
+   */
+  readonly ceiling?: Role;
   /** The business accounts this principal may see; `null` means every one. */
   readonly wabaIds: readonly string[] | null;
 };
@@ -23,10 +31,6 @@ declare module 'fastify' {
 export function principalOf(request: { principal?: Principal }): Principal {
   if (!request.principal) throw new AppError('UNAUTHENTICATED');
   return request.principal;
-}
-
-export function requireRole(principal: Principal, roles: readonly Role[]): void {
-  if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN');
 }
 
 /** Throws unless the principal may act on this business account. */

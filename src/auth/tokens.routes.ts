@@ -3,17 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
-import { ROLES } from '../users/users.repository.ts';
+import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { createApiToken, revokeApiToken } from './api-tokens.ts';
 import { principalOf, type Role } from './principal.ts';
 import { iso, isoOrNull } from './request-user.ts';
-
-const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(ROLES as [Role, ...Role[]]).default('agent'),
-  /** Restricts the token to one business account; omitted = the caller's scope (all, or its only one). */
-  waba_id: z.string().min(1).nullable().optional(),
-});
+import { ZCreateTokenRequest, ZCreateTokenResponse, ZListTokensResponse } from './tokens.schemas.ts';
 
 /** `GET/POST/DELETE /api/tokens`: API tokens, shown in clear only in the creation response. */
 export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -21,52 +15,60 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
-    app.get('/api/tokens', async (request) => {
-      const principal = principalOf(request);
-      let q = db.selectFrom('api_tokens').selectAll();
-      if (principal.wabaIds !== null) {
-        if (principal.wabaIds.length === 0) return { data: [], next_cursor: null };
-        q = q.where('waba_id', 'in', [...principal.wabaIds]);
-      }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
-      return {
-        data: rows.map((r) => ({
-          id: r.id,
-          name: r.name,
-          prefix: r.prefix,
-          role: r.scopes,
-          waba_id: r.waba_id,
-          user_id: r.user_id,
-          created_at: iso(r.created_at),
-          last_used_at: isoOrNull(r.last_used_at),
-          revoked_at: isoOrNull(r.revoked_at),
-        })),
-        next_cursor: null,
-      };
-    });
-
-    app.post('/api/tokens', { schema: { body: createBody } }, async (request, reply) => {
-      const principal = principalOf(request);
-      const { name, role } = request.body;
-      if (role === 'owner' && principal.role !== 'owner') {
-        throw new AppError('FORBIDDEN', 'Only an owner can create owner tokens.');
-      }
-      let wabaId = request.body.waba_id ?? null;
-      if (principal.wabaIds !== null) {
-        if (wabaId === null && principal.wabaIds.length === 1) wabaId = principal.wabaIds[0] ?? null;
-        if (wabaId === null || !principal.wabaIds.includes(wabaId)) {
-          throw new AppError('FORBIDDEN', 'A token must be restricted to one of your business accounts.');
+    app.get(
+      '/api/tokens',
+      { schema: { response: { 200: ZListTokensResponse, ...errorResponses } } },
+      async (request) => {
+        const principal = principalOf(request);
+        let q = db.selectFrom('api_tokens').selectAll();
+        if (principal.wabaIds !== null) {
+          if (principal.wabaIds.length === 0) return { data: [], next_cursor: null };
+          q = q.where('waba_id', 'in', [...principal.wabaIds]);
         }
-      }
-      const now = deps.clock.now();
-      const { id, token } = await createApiToken(db, { name, userId: principal.userId, wabaId, role, now });
-      reply.code(201);
-      return { id, token, name, role, waba_id: wabaId, prefix: token.slice(0, 10), created_at: iso(now) };
-    });
+        const rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
+        return {
+          data: rows.map((r) => ({
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            role: r.scopes as Role,
+            waba_id: r.waba_id,
+            user_id: r.user_id,
+            created_at: iso(r.created_at),
+            last_used_at: isoOrNull(r.last_used_at),
+            revoked_at: isoOrNull(r.revoked_at),
+          })),
+          next_cursor: null,
+        };
+      },
+    );
+
+    app.post(
+      '/api/tokens',
+      { schema: { body: ZCreateTokenRequest, response: { 201: ZCreateTokenResponse, ...errorResponses } } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { name, role } = request.body;
+        if (role === 'owner' && principal.role !== 'owner') {
+          throw new AppError('FORBIDDEN', 'Only an owner can create owner tokens.');
+        }
+        let wabaId = request.body.waba_id ?? null;
+        if (principal.wabaIds !== null) {
+          if (wabaId === null && principal.wabaIds.length === 1) wabaId = principal.wabaIds[0] ?? null;
+          if (wabaId === null || !principal.wabaIds.includes(wabaId)) {
+            throw new AppError('FORBIDDEN', 'A token must be restricted to one of your business accounts.');
+          }
+        }
+        const now = deps.clock.now();
+        const { id, token } = await createApiToken(db, { name, userId: principal.userId, wabaId, role, now });
+        reply.code(201);
+        return { id, token, name, role, waba_id: wabaId, prefix: token.slice(0, 10), created_at: iso(now) };
+      },
+    );
 
     app.delete(
       '/api/tokens/:id',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
       async (request, reply) => {
         const principal = principalOf(request);
         const row = await db
@@ -84,8 +86,7 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('FORBIDDEN', 'Only an owner can revoke owner tokens.');
         }
         await revokeApiToken(db, row.id, deps.clock.now());
-        reply.code(204);
-        return reply.send();
+        return reply.code(204).send();
       },
     );
   };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { principalOf } from '../auth/principal.ts';
 import { canSeeNumber, visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
@@ -19,7 +18,6 @@ const listQuery = pageQuery.extend({
 export function contactsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', apiAuthHook(deps));
 
     app.get('/api/contacts', { schema: { querystring: listQuery } }, async (request) => {
       const { db } = deps.database;

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { principalOf } from '../auth/principal.ts';
 import { contactsByIds } from '../contacts/contact.queries.ts';
 import { labelsForConversations } from '../inbox/labels.ts';
@@ -33,7 +32,6 @@ const idParams = z.object({ id: z.string().min(1) });
 export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', apiAuthHook(deps));
 
     app.get('/api/conversations', { schema: { querystring: listQuery } }, async (request) => {
       const { db } = deps.database;

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { toApiNumber } from './number.mapper.ts';
@@ -12,7 +11,6 @@ import { findVisibleNumber, listVisibleNumbers } from './number.queries.ts';
 export function numbersRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', apiAuthHook(deps));
 
     app.get('/api/numbers', async (request) => {
       const rows = await listVisibleNumbers(deps.database.db, principalOf(request));

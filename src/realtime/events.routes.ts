@@ -3,7 +3,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { apiAuthHook } from '../auth/api-auth-hook.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../auth/principal.ts';
@@ -39,7 +38,6 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
     const hub: RealtimeHub = deps.realtime ?? (ownHub as RealtimeHub);
     const streams = new Set<() => void>();
 
-    app.addHook('onRequest', apiAuthHook(deps, { allowQueryToken: true }));
     app.addHook('preClose', async () => {
       for (const end of [...streams]) end();
     });

@@ -5,42 +5,29 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { disableMfa } from '../auth/mfa.ts';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
-import { type Principal, principalOf, type Role } from '../auth/principal.ts';
+import { type Principal, principalOf } from '../auth/principal.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { toApiUsers } from './user.mapper.ts';
 import type { UserRow } from './user.table.ts';
 import {
   findUser,
   findUserByEmail,
   insertUser,
-  ROLES,
   scopeWithin,
   setUserWabas,
   wabaScopeOf,
 } from './users.repository.ts';
-
-const role = z.enum(ROLES as [Role, ...Role[]]);
-const wabaIds = z.array(z.string().min(1)).max(100).nullable();
-const idParams = z.object({ id: z.string().min(1) });
-
-const createBody = z.object({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(200),
-  role,
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-  waba_ids: wabaIds.optional(),
-});
-
-const patchBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  role: role.optional(),
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(1024).optional(),
-  waba_ids: wabaIds.optional(),
-  disabled: z.boolean().optional(),
-  reset_mfa: z.literal(true).optional(),
-});
+import {
+  ZCreateUserRequest,
+  ZCreateUserResponse,
+  ZListAgentsResponse,
+  ZListUsersResponse,
+  ZUpdateUserRequest,
+  ZUser,
+} from './users.schemas.ts';
 
 /** Users a principal may see: those sharing a business account with it, and org-wide users. */
 export async function visibleUsers(db: Kysely<DB>, principal: Principal): Promise<UserRow[]> {
@@ -107,141 +94,166 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
-    app.get('/api/users', async (request) => {
-      const users = await visibleUsers(db, principalOf(request));
-      return { data: await toApiUsers(db, users, deps.clock.now()), next_cursor: null };
-    });
+    app.get(
+      '/api/users',
+      { schema: { response: { 200: ZListUsersResponse, ...errorResponses } } },
+      async (request) => {
+        const users = await visibleUsers(db, principalOf(request));
+        return { data: await toApiUsers(db, users, deps.clock.now()), next_cursor: null };
+      },
+    );
 
-    app.get('/api/users/:id', { schema: { params: idParams } }, async (request) => {
-      const principal = principalOf(request);
-      const user = (await visibleUsers(db, principal)).find((u) => u.id === request.params.id);
-      if (!user) throw new AppError('NOT_FOUND', 'No such user.');
-      const [out] = await toApiUsers(db, [user], deps.clock.now());
-      return out;
-    });
+    app.get(
+      '/api/users/:id',
+      { schema: { params: ZIdParams, response: { 200: ZUser, ...errorResponses } } },
+      async (request) => {
+        const principal = principalOf(request);
+        const user = (await visibleUsers(db, principal)).find((u) => u.id === request.params.id);
+        if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+        const [out] = await toApiUsers(db, [user], deps.clock.now());
+        return out!;
+      },
+    );
 
-    app.post('/api/users', { schema: { body: createBody } }, async (request, reply) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      if (body.role === 'owner' && principal.role !== 'owner') {
-        throw new AppError('FORBIDDEN', 'Only an owner can create owners.');
-      }
-      const scope =
-        body.role === 'owner'
-          ? null
-          : body.waba_ids === undefined
-            ? (principal.wabaIds ?? null)
-            : body.waba_ids;
-      checkGrantedScope(principal, scope);
-      if (await findUserByEmail(db, body.email))
-        throw new AppError('CONFLICT', 'A user with this email exists.');
-      const password = body.password ?? generatePassword();
-      const user = await insertUser(db, {
-        email: body.email,
-        name: body.name,
-        role: body.role,
-        passwordHash: await hashPassword(password),
-        wabaIds: scope === null ? null : [...scope],
-        now: deps.clock.now(),
-      });
-      const [out] = await toApiUsers(db, [user], deps.clock.now());
-      reply.code(201);
-      return { user: out, ...(body.password === undefined ? { password } : {}) };
-    });
+    app.post(
+      '/api/users',
+      { schema: { body: ZCreateUserRequest, response: { 201: ZCreateUserResponse, ...errorResponses } } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        if (body.role === 'owner' && principal.role !== 'owner') {
+          throw new AppError('FORBIDDEN', 'Only an owner can create owners.');
+        }
+        const scope =
+          body.role === 'owner'
+            ? null
+            : body.waba_ids === undefined
+              ? (principal.wabaIds ?? null)
+              : body.waba_ids;
+        checkGrantedScope(principal, scope);
+        if (await findUserByEmail(db, body.email))
+          throw new AppError('CONFLICT', 'A user with this email exists.');
+        const password = body.password ?? generatePassword();
+        const user = await insertUser(db, {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          passwordHash: await hashPassword(password),
+          wabaIds: scope === null ? null : [...scope],
+          now: deps.clock.now(),
+        });
+        const [out] = await toApiUsers(db, [user], deps.clock.now());
+        reply.code(201);
+        return { user: out!, ...(body.password === undefined ? { password } : {}) };
+      },
+    );
 
-    app.patch('/api/users/:id', { schema: { params: idParams, body: patchBody } }, async (request) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const now = deps.clock.now();
-      const user = await manageableUser(db, principal, request.params.id);
-      if (body.role === 'owner' && principal.role !== 'owner') {
-        throw new AppError('FORBIDDEN', 'Only an owner can make owners.');
-      }
-      const demotesOwner =
-        user.role === 'owner' && ((body.role && body.role !== 'owner') || body.disabled === true);
-      if (demotesOwner && (await countActiveOwners(db)) <= 1) {
-        throw new AppError('CONFLICT', 'The last owner cannot be demoted or disabled.');
-      }
-      if (user.id === principal.userId && body.disabled === true) {
-        throw new AppError('CONFLICT', 'You cannot disable yourself.');
-      }
-      if (body.waba_ids !== undefined) checkGrantedScope(principal, body.waba_ids);
-      await db
-        .updateTable('users')
-        .set({
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.role !== undefined ? { role: body.role } : {}),
-          ...(body.password !== undefined ? { password_hash: await hashPassword(body.password) } : {}),
-          ...(body.disabled !== undefined ? { disabled_at: body.disabled ? now : null } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', user.id)
-        .execute();
-      if (body.waba_ids !== undefined || body.role === 'owner') {
-        await setUserWabas(db, user.id, body.role === 'owner' ? null : (body.waba_ids ?? null), now);
-      }
-      if (body.reset_mfa) await disableMfa(db, user.id, now);
-      if (
-        body.password !== undefined ||
-        body.disabled === true ||
-        body.reset_mfa ||
-        body.role !== undefined
-      ) {
-        await revokeUserSessions(db, user.id, now);
-      }
-      const [out] = await toApiUsers(db, [(await findUser(db, user.id))!], now);
-      return out;
-    });
-
-    app.delete('/api/users/:id', { schema: { params: idParams } }, async (request, reply) => {
-      const principal = principalOf(request);
-      const now = deps.clock.now();
-      const user = await manageableUser(db, principal, request.params.id);
-      if (user.id === principal.userId) throw new AppError('CONFLICT', 'You cannot delete yourself.');
-      if (user.role === 'owner' && (await countActiveOwners(db)) <= 1) {
-        throw new AppError('CONFLICT', 'The last owner cannot be deleted.');
-      }
-      // Deleting disables: the user's name stays on the messages and notes they wrote.
-      await db.transaction().execute(async (trx) => {
-        await trx
+    app.patch(
+      '/api/users/:id',
+      {
+        schema: { params: ZIdParams, body: ZUpdateUserRequest, response: { 200: ZUser, ...errorResponses } },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        const now = deps.clock.now();
+        const user = await manageableUser(db, principal, request.params.id);
+        if (body.role === 'owner' && principal.role !== 'owner') {
+          throw new AppError('FORBIDDEN', 'Only an owner can make owners.');
+        }
+        const demotesOwner =
+          user.role === 'owner' && ((body.role && body.role !== 'owner') || body.disabled === true);
+        if (demotesOwner && (await countActiveOwners(db)) <= 1) {
+          throw new AppError('CONFLICT', 'The last owner cannot be demoted or disabled.');
+        }
+        if (user.id === principal.userId && body.disabled === true) {
+          throw new AppError('CONFLICT', 'You cannot disable yourself.');
+        }
+        if (body.waba_ids !== undefined) checkGrantedScope(principal, body.waba_ids);
+        await db
           .updateTable('users')
-          .set({ disabled_at: now, updated_at: now })
+          .set({
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.role !== undefined ? { role: body.role } : {}),
+            ...(body.password !== undefined ? { password_hash: await hashPassword(body.password) } : {}),
+            ...(body.disabled !== undefined ? { disabled_at: body.disabled ? now : null } : {}),
+            updated_at: now,
+          })
           .where('id', '=', user.id)
           .execute();
-        await trx.deleteFrom('team_members').where('user_id', '=', user.id).execute();
-        await trx
-          .updateTable('conversations')
-          .set({ assignee_user_id: null, updated_at: now })
-          .where('assignee_user_id', '=', user.id)
-          .where('status', '!=', 'resolved')
-          .execute();
-        await trx
-          .updateTable('api_tokens')
-          .set({ revoked_at: now })
-          .where('user_id', '=', user.id)
-          .where('revoked_at', 'is', null)
-          .execute();
-      });
-      await revokeUserSessions(db, user.id, now);
-      reply.code(204);
-      return reply.send();
-    });
+        if (body.waba_ids !== undefined || body.role === 'owner') {
+          await setUserWabas(db, user.id, body.role === 'owner' ? null : (body.waba_ids ?? null), now);
+        }
+        if (body.reset_mfa) await disableMfa(db, user.id, now);
+        if (
+          body.password !== undefined ||
+          body.disabled === true ||
+          body.reset_mfa ||
+          body.role !== undefined
+        ) {
+          await revokeUserSessions(db, user.id, now);
+        }
+        const [out] = await toApiUsers(db, [(await findUser(db, user.id))!], now);
+        return out!;
+      },
+    );
 
-    app.get('/api/agents', async (request) => {
-      const users = (await visibleUsers(db, principalOf(request))).filter(
-        (u) => u.disabled_at === null && u.role !== 'auditor',
-      );
-      const api = await toApiUsers(db, users, deps.clock.now());
-      return {
-        data: api.map((u) => ({
-          id: u.id,
-          name: u.name,
-          role: u.role,
-          presence: u.presence,
-          team_ids: u.team_ids,
-        })),
-        next_cursor: null,
-      };
-    });
+    app.delete(
+      '/api/users/:id',
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const now = deps.clock.now();
+        const user = await manageableUser(db, principal, request.params.id);
+        if (user.id === principal.userId) throw new AppError('CONFLICT', 'You cannot delete yourself.');
+        if (user.role === 'owner' && (await countActiveOwners(db)) <= 1) {
+          throw new AppError('CONFLICT', 'The last owner cannot be deleted.');
+        }
+        // Deleting disables: the user's name stays on the messages and notes they wrote.
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('users')
+            .set({ disabled_at: now, updated_at: now })
+            .where('id', '=', user.id)
+            .execute();
+          await trx.deleteFrom('team_members').where('user_id', '=', user.id).execute();
+          await trx
+            .updateTable('conversations')
+            .set({ assignee_user_id: null, updated_at: now })
+            .where('assignee_user_id', '=', user.id)
+            .where('status', '!=', 'resolved')
+            .execute();
+          await trx
+            .updateTable('api_tokens')
+            .set({ revoked_at: now })
+            .where('user_id', '=', user.id)
+            .where('revoked_at', 'is', null)
+            .execute();
+        });
+        await revokeUserSessions(db, user.id, now);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get(
+      '/api/agents',
+      { schema: { response: { 200: ZListAgentsResponse, ...errorResponses } } },
+      async (request) => {
+        const users = (await visibleUsers(db, principalOf(request))).filter(
+          (u) => u.disabled_at === null && u.role !== 'auditor',
+        );
+        const api = await toApiUsers(db, users, deps.clock.now());
+        return {
+          data: api.map((u) => ({
+            id: u.id,
+            name: u.name,
+            role: u.role,
+            presence: u.presence,
+            team_ids: u.team_ids,
+          })),
+          next_cursor: null,
+        };
+      },
+    );
   };
 }

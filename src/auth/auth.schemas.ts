@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ZRole, ZUser } from '../users/users.schemas.ts';
+import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { capabilities } from './policy.ts';
+
+/** The API contract of signing in, one's own account and MFA. */
+
+export const ZLoginRequest = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  code: z.string().max(16).optional(),
+  recovery_code: z.string().max(64).optional(),
+});
+
+/** What the caller may do, from the policy table (`auth/policy.ts`); the web app reads only this. */
+export const ZCapabilities = z
+  .object(
+    Object.fromEntries(Object.keys(capabilities).map((name) => [name, z.boolean()])) as Record<
+      keyof typeof capabilities,
+      z.ZodBoolean
+    >,
+  )
+  .meta({ id: 'Capabilities' });
+
+/** A signed-in user's session, from `GET /api/me` and a successful login. */
+export const ZSessionResponse = z.object({
+  user: ZUser,
+  mfa_required: z.boolean(),
+  /** The role requires MFA and the user has none yet: only enrolment is possible until it is done. */
+  mfa_enrolment_required: z.boolean(),
+  /** Unused recovery codes; 0 while MFA is off. */
+  recovery_codes_remaining: z.number().int(),
+  /** The value to echo in `x-csrf-token` on state changes; `null` for a bearer token. */
+  csrf_token: z.string().nullable(),
+  can: ZCapabilities,
+});
+
+/** `GET /api/me` for an API token that belongs to no user. */
+export const ZTokenSelfResponse = z.object({
+  token: z.object({ id: z.string(), role: ZRole, waba_ids: z.array(z.string()).nullable() }),
+  user: z.null(),
+  can: ZCapabilities,
+});
+
+export const ZMeResponse = z.union([ZSessionResponse, ZTokenSelfResponse]);
+
+export const ZSetPresenceRequest = z.object({ status: z.enum(['online', 'away', 'offline']) });
+export const ZSetPresenceResponse = z.object({ presence: z.enum(['online', 'away', 'offline']) });
+
+export const ZChangePasswordRequest = z.object({
+  current_password: z.string().min(1).max(1024),
+  new_password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
+});
+
+export const ZMfaEnrolmentResponse = z.object({
+  secret: z.string(),
+  otpauth_url: z.string(),
+  qr_data_url: z.string().describe('A PNG data URL of the QR code'),
+});
+
+export const ZMfaCodeRequest = z.object({ code: z.string().min(1).max(16) });
+export const ZRecoveryCodesResponse = z.object({ recovery_codes: z.array(z.string()) });
+
+export const ZDisableMfaRequest = z.object({
+  password: z.string().min(1).max(1024),
+  code: z.string().min(1).max(16),
+});
+
+export type Capabilities = z.infer<typeof ZCapabilities>;
+export type SessionResponse = z.infer<typeof ZSessionResponse>;
+export type MeResponse = z.infer<typeof ZMeResponse>;
+export type LoginRequest = z.infer<typeof ZLoginRequest>;
+export type MfaEnrolmentResponse = z.infer<typeof ZMfaEnrolmentResponse>;

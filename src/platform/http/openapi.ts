@@ -1,0 +1,75 @@
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.ts';
+import { errorResponses } from './api-schemas.ts';
+
+/** Where the document is served. */
+export const OPENAPI_PATH = '/api/openapi.json';
+
+export type OpenApiOptions = {
+  /** The hub's version, written into `info.version`. */
+  readonly version: string;
+  /** Whether a route needs no credential (from the policy table), so its `security` is empty. */
+  readonly isPublic: (method: string, url: string) => boolean;
+};
+
+const ZOpenApiDocument = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })
+  .describe('An OpenAPI 3.1 document');
+
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+
+/**
+ * Generates the OpenAPI 3.1 document from the Zod schemas of every `/api` route and serves it,
+ * without a credential, at `GET /api/openapi.json`. Call it before any route is registered: the
+ * generator collects routes as they are added. Routes outside `/api` (Meta's webhook, the static
+ * inbox, `/healthz`) are not part of the hub's API and stay out.
+ */
+export async function registerOpenApi(app: App, options: OpenApiOptions): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Coexist hub API',
+        version: options.version,
+        description:
+          'The HTTP API of a Coexist hub. Errors are `{ error: { code, message, details? } }` with the codes of docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`coexist token create`).' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'coexist_session',
+            description: 'The web session; a state change also sends the `x-csrf-token` header.',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: (input: TransformInput) => {
+      const { url, route } = input as TransformInput & { route: { method: string | string[] } };
+      if (!url.startsWith('/api/')) return { schema: { hide: true } as never, url };
+      const out = jsonSchemaTransform(input);
+      const method = Array.isArray(route.method) ? (route.method[0] ?? 'GET') : route.method;
+      const tag = url.split('/')[2] ?? 'api';
+      const schema = { ...(out.schema as Record<string, unknown>), tags: [tag] } as Record<string, unknown>;
+      if (options.isPublic(method, url)) schema.security = [];
+      return { schema: schema as never, url: out.url };
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.get(
+    OPENAPI_PATH,
+    {
+      schema: {
+        summary: 'This document',
+        response: { 200: ZOpenApiDocument, ...errorResponses },
+      },
+    },
+    async () => app.swagger() as z.infer<typeof ZOpenApiDocument>,
+  );
+}
