@@ -27,7 +27,8 @@ export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise
   const config = configOrExit(env);
   const logger = createLogger({ level: config.logLevel });
   const database = openDatabase(config.databaseUrl, {
-    onIdleError: (error) => logger.warn({ err: error }, 'an idle database connection failed'),
+    timeouts: config.databaseTimeouts,
+    onIdleError: (error) => logger.warn({ err: error }, 'a database connection failed'),
   });
   await migrateToLatest(database.db, database.dialect);
   return { config, database, clock: systemClock, logger, realtime: createRealtimeHub({ database, logger }) };
@@ -55,7 +56,7 @@ export function registerHubCommands(program: Command): void {
     .description('Bring the database schema up to date')
     .action(async () => {
       const config = configOrExit();
-      const database = openDatabase(config.databaseUrl);
+      const database = openDatabase(config.databaseUrl, { timeouts: config.databaseTimeouts });
       const { applied } = await migrateToLatest(database.db, database.dialect);
       process.stdout.write(
         applied.length ? `applied: ${applied.join(', ')}\n` : 'schema already up to date\n',

@@ -70,7 +70,13 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
       }
       markIngest(deps.database);
       // Stored as text: PostgreSQL refuses NUL, so a NUL byte (never valid JSON) is kept as U+FFFD.
-      await store.store({ body: body.toString('utf8').replaceAll('\u0000', '\uFFFD'), path: PATH });
+      try {
+        await store.store({ body: body.toString('utf8').replaceAll('\u0000', '\uFFFD'), path: PATH });
+      } catch (error) {
+        // Not stored, so not acknowledged: a 503 makes Meta deliver it again later.
+        request.log.error({ err: error }, 'webhook not stored: the database failed');
+        throw new AppError('DATABASE_UNAVAILABLE');
+      }
       return reply.code(200).type('text/plain; charset=utf-8').send('EVENT_RECEIVED');
     });
   };

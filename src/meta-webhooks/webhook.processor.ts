@@ -1,6 +1,7 @@
 import { type ControlledTransaction, sql } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import type { DB } from '../database.ts';
+import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordFailure } from './failure.repository.ts';
 import { applyItem, runItem } from './item.processor.ts';
@@ -148,6 +149,8 @@ export async function processEventsAlone(
         await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
       }
     }
+    // The database away or stalled is not the event's fault: it stays pending for a later pass.
+    if (lastError !== null && isDatabaseUnavailable(lastError)) throw lastError;
     if (lastError !== null) {
       const error = lastError;
       broken++;

@@ -48,6 +48,20 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
     wake?.();
   });
   let lastSweep = 0;
+  // Events this node claimed in the current pass. A pass the database broke leaves them claimed by
+  // a live node, which no one takes over before the lease ends: they are released instead.
+  const held = new Set<number>();
+  const releaseHeld = async () => {
+    if (held.size === 0) return;
+    await deps.database.db
+      .updateTable('webhook_events')
+      .set({ claimed_by: null, claimed_at: null })
+      .where('id', 'in', [...held])
+      .where('claimed_by', '=', deps.config.nodeId)
+      .where('state', '=', 'pending')
+      .execute();
+    held.clear();
+  };
 
   async function drain(): Promise<void> {
     while (!stopped) {
@@ -58,6 +72,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         limit: batchSize,
       });
       if (events.length === 0) return;
+      for (const event of events) held.add(event.id);
       let rest = events;
       while (rest.length > 0 && !stopped) {
         // Acknowledgements first: while webhooks are arriving, process only every `maxDeferMs`.
@@ -88,7 +103,12 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
     while (!stopped) {
       kicked = false;
       try {
-        await Promise.all(Array.from({ length: parallel }, () => drain()));
+        await releaseHeld();
+        // allSettled: a drain that failed must not start the next pass while another still runs.
+        const drains = await Promise.allSettled(Array.from({ length: parallel }, () => drain()));
+        const failed = drains.find((d) => d.status === 'rejected');
+        if (failed) throw failed.reason;
+        held.clear();
         if (Date.now() - lastSweep > 5_000) {
           lastSweep = Date.now();
           await deps.database.db

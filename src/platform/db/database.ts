@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
+import { createPostgresPool } from './postgres-pool.ts';
+import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from './timeouts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,18 +21,28 @@ export interface Database<Schema> {
 // PostgreSQL returns int8 as strings; every int8 we store is a millisecond time or a log id, well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-export type OpenDatabaseOptions = { poolSize?: number; onIdleError?: (error: Error) => void };
+export type OpenDatabaseOptions = {
+  poolSize?: number;
+  /** A PostgreSQL connection the server or the network ended (idle or in use); the pool replaces it. */
+  onIdleError?: (error: Error) => void;
+  /** Statement, connect and SQLite lock timeouts; {@link DEFAULT_DATABASE_TIMEOUTS} when unset. */
+  timeouts?: DatabaseTimeouts;
+};
 
 /**
  * Opens the database a URL names: `postgres://…` for PostgreSQL, `sqlite:<path>` for a SQLite file
  * (WAL, synchronous=FULL, so a committed transaction survives a power cut).
  */
 export function openDatabase<Schema>(url: string, options: OpenDatabaseOptions = {}): Database<Schema> {
+  const timeouts = options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-    // An idle connection that the server ends (restart, failover) must not crash the process; the
-    // pool replaces it on the next query.
-    pool.on('error', (error) => options.onIdleError?.(error));
+    // A connection that the server or the network ends (restart, failover, reset) must not crash
+    // the process; the query in flight fails, and the pool replaces the connection.
+    const pool = createPostgresPool(url, {
+      poolSize: options.poolSize ?? 10,
+      timeouts,
+      onConnectionError: (error) => options.onIdleError?.(error),
+    });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
@@ -40,7 +52,7 @@ export function openDatabase<Schema>(url: string, options: OpenDatabaseOptions =
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.trunc(timeouts.busyMs)}`);
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
