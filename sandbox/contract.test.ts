@@ -56,6 +56,8 @@ describe('contract: what the sandbox emits matches the fixtures in fixtures/meta
           bsuid: 'US.13491208655302741918',
           parentBsuid: 'US.ENT.11815799212886844830',
         },
+        // Recipients of the fixtures below: configured, so sends to them are not 131026.
+        { waId: '16505550077', name: 'Ana Ruiz' },
       ],
       webhooks: { maxBatch: 1, concurrency: 1, timeoutMs: 5000 },
     });

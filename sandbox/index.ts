@@ -87,6 +87,10 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
     timeoutMs: options.webhooks.timeoutMs,
   });
   scheduler.settle = () => webhooks.idle();
+  const idle = async () => {
+    await scheduler.settled();
+    await webhooks.idle();
+  };
 
   const ctx: SandboxContext = {
     options,
@@ -168,7 +172,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
       if (!r.verified)
         throw new Error(`webhook verification failed for ${url} (HTTP ${r.status ?? 'no answer'})`);
     },
-    idle: () => webhooks.idle(),
+    idle,
     async close() {
       if (closed) return;
       closed = true;
@@ -185,6 +189,10 @@ function currentConfig(ctx: SandboxContext): Record<string, unknown> {
   return {
     rateLimits: ctx.limiter.enabled,
     statusDelays: ctx.options.statusDelays,
+    statuses: ctx.options.statuses,
+    statusQuirks: ctx.options.statusQuirks,
+    unknownRecipients: ctx.options.unknownRecipients,
+    mediaLinks: ctx.options.mediaLinks,
     deliveryErrors: ctx.options.deliveryErrors,
     timeFactor: ctx.options.timeFactor,
     faults: { ...ctx.webhooks.faults },
@@ -206,6 +214,19 @@ function configure(ctx: SandboxContext, patch: Record<string, unknown>): Record<
   }
   if (patch.deliveryErrors === 'sync' || patch.deliveryErrors === 'webhook')
     o.deliveryErrors = patch.deliveryErrors;
+  if (patch.statuses === 'strict' || patch.statuses === 'realistic') o.statuses = patch.statuses;
+  if (patch.statusQuirks && typeof patch.statusQuirks === 'object') {
+    const q = patch.statusQuirks as Record<string, unknown>;
+    const rate = (v: unknown, d: number) => (typeof v === 'number' ? Math.min(1, Math.max(0, v)) : d);
+    o.statusQuirks = {
+      skipDelivered: rate(q.skipDelivered, o.statusQuirks.skipDelivered),
+      reorder: rate(q.reorder, o.statusQuirks.reorder),
+      duplicate: rate(q.duplicate, o.statusQuirks.duplicate),
+    };
+  }
+  if (patch.unknownRecipients === 'create' || patch.unknownRecipients === 'not_on_whatsapp')
+    o.unknownRecipients = patch.unknownRecipients;
+  if (patch.mediaLinks === 'fetch' || patch.mediaLinks === 'accept') o.mediaLinks = patch.mediaLinks;
   const faults = patch.faults as Record<string, unknown> | undefined;
   if (faults && typeof faults === 'object') {
     const f = ctx.webhooks.faults;

@@ -10,6 +10,16 @@ export const SANDBOX_DEFAULTS = {
   verifiedName: 'Coexist Demo',
 } as const;
 
+/** Rates of Meta's status irregularities in the realistic status mode (each 0–1, per message). */
+export interface StatusQuirks {
+  /** `delivered` left out when the customer reads the message (only `read` arrives). Default 0.1. */
+  skipDelivered: number;
+  /** `delivered` arrives after `read`. Default 0.05. */
+  reorder: number;
+  /** One of the message's statuses arrives twice. Default 0.05. */
+  duplicate: number;
+}
+
 export interface SandboxNumberOptions {
   wabaId: string;
   phoneNumberId: string;
@@ -71,6 +81,15 @@ export interface SandboxOptions {
   callbackUrl?: string;
   /** false: no automatic sent/delivered/read statuses. */
   statusDelays?: Partial<StatusDelays> | false;
+  /**
+   * 'realistic' (default): statuses as Meta sends them, `delivered` sometimes skipped, some out of
+   * order or twice (rates in `statusQuirks`, drawn from `seed`). 'strict': always sent → delivered →
+   * read in order, once each (deterministic tests).
+   */
+  statuses?: 'realistic' | 'strict';
+  statusQuirks?: Partial<StatusQuirks>;
+  /** 'fetch' (default): `link` media are fetched after the send is accepted (131053 when that fails). 'accept': links are not fetched. */
+  mediaLinks?: 'fetch' | 'accept';
   /** false switches throughput and pair rate limits off (benchmarks). */
   rateLimits?: boolean;
   /** Pair rate limit: burst size and refill interval per (number, recipient). */
@@ -81,7 +100,7 @@ export interface SandboxOptions {
   templates?: SandboxTemplateOptions[];
   /** Template review: delay before APPROVED/REJECTED, and names that get REJECTED. */
   templateReview?: { delayMs?: number; rejectNames?: string[] };
-  /** Recipients not in the customer list: 'create' them (on WhatsApp) or treat as not on WhatsApp. */
+  /** Recipients not in the customer list: not on WhatsApp, sends fail with 131026 (default), or 'create' them on WhatsApp. */
   unknownRecipients?: 'create' | 'not_on_whatsapp';
   /** Errors Meta reports after accepting a send (131047, 131026, 131050): as a failed status webhook (default) or synchronously. */
   deliveryErrors?: 'webhook' | 'sync';
@@ -109,6 +128,9 @@ export interface ResolvedOptions {
   accessToken: string;
   callbackUrl: string | undefined;
   statusDelays: StatusDelays | false;
+  statuses: 'realistic' | 'strict';
+  statusQuirks: StatusQuirks;
+  mediaLinks: 'fetch' | 'accept';
   rateLimits: boolean;
   pairLimit: { burst: number; everyMs: number };
   numbers: Required<SandboxNumberOptions>[];
@@ -156,6 +178,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       options.statusDelays === false
         ? false
         : { sentMs: 50, deliveredMs: 200, readMs: 1000, ...(options.statusDelays ?? {}) },
+    statuses: options.statuses ?? 'realistic',
+    statusQuirks: { skipDelivered: 0.1, reorder: 0.05, duplicate: 0.05, ...(options.statusQuirks ?? {}) },
+    mediaLinks: options.mediaLinks ?? 'fetch',
     rateLimits: options.rateLimits ?? true,
     pairLimit: options.pairLimit ?? { burst: 45, everyMs: 6000 },
     numbers,
@@ -165,7 +190,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       delayMs: options.templateReview?.delayMs ?? 2000,
       rejectNames: options.templateReview?.rejectNames ?? [],
     },
-    unknownRecipients: options.unknownRecipients ?? 'create',
+    unknownRecipients: options.unknownRecipients ?? 'not_on_whatsapp',
     deliveryErrors: options.deliveryErrors ?? 'webhook',
     history: {
       contacts: options.history?.contacts ?? 5,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from './index.ts';
+import { uploadMedia } from './testing/harness.ts';
 import { TestReceiver } from './testing/receiver.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, asserted field by field
@@ -24,7 +25,12 @@ describe('sandbox core', () => {
   let hub: TestReceiver;
   beforeEach(async () => {
     hub = await new TestReceiver().start();
-    sb = await startSandbox({ clock: 'manual', seed: 7, customers: [{ waId: '16505551234', name: 'Ana' }] });
+    sb = await startSandbox({
+      clock: 'manual',
+      seed: 7,
+      customers: [{ waId: '16505551234', name: 'Ana' }],
+      statuses: 'strict',
+    });
     await sb.setCallback(hub.url);
   });
   afterEach(async () => {
@@ -59,7 +65,7 @@ describe('sandbox core', () => {
     expect(id).toMatch(/^wamid\.[A-Za-z0-9+/=]+$/);
   });
 
-  it('rejects a missing or wrong token with error 190', async () => {
+  it('rejects a wrong token with 190 and a missing one with 104, in Graph OAuth shape', async () => {
     const bad = await graph(
       sb,
       `${PNID}/messages`,
@@ -67,10 +73,19 @@ describe('sandbox core', () => {
       'nope',
     );
     expect(bad.status).toBe(401);
-    expect(bad.body.error).toMatchObject({ code: 190, type: 'OAuthException' });
-    expect(bad.body.error.fbtrace_id).toEqual(expect.any(String));
+    expect(bad.body.error).toEqual({
+      message: 'Invalid OAuth access token - Cannot parse access token',
+      type: 'OAuthException',
+      code: 190,
+      fbtrace_id: expect.any(String),
+    });
     const res = await fetch(`${sb.url}/v23.0/${PNID}`);
-    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(190);
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      message: 'An access token is required to request this resource.',
+      type: 'OAuthException',
+      code: 104,
+      fbtrace_id: expect.any(String),
+    });
   });
 
   it('sends a text in the window and reports sent, delivered, read with PMP pricing', async () => {
@@ -112,7 +127,7 @@ describe('sandbox core', () => {
         messaging_product: 'whatsapp',
         to,
         type: 'audio',
-        audio: { link: 'https://example.com/note.ogg' },
+        audio: { id: await uploadMedia(sb, 'audio/ogg', 'note.ogg') },
       });
       expect(sent.status).toBe(200);
       return sent.body.messages[0].id as string;

@@ -15,7 +15,7 @@ describe('control API, persistence, scenarios, traffic and UI', () => {
   it('keeps its state across a restart when given a data folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const first = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    const first = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1, statuses: 'strict' });
     const { id } = await first.control.customerText(CUSTOMER, 'remember me');
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
@@ -32,7 +32,7 @@ describe('control API, persistence, scenarios, traffic and UI', () => {
     });
     await first.close();
 
-    const second = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    const second = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1, statuses: 'strict' });
     cleanups.push(() => second.close());
     expect((await second.control.chat(PNID, CUSTOMER)).data.map((m) => m.id)).toEqual([id]);
     const info = await graph(second, up.id);
@@ -56,7 +56,7 @@ describe('control API, persistence, scenarios, traffic and UI', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const receiver = await new TestReceiver().start();
     cleanups.push(() => receiver.close());
-    const first = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    const first = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1, statuses: 'strict' });
     await first.setCallback(receiver.url);
     receiver.failWith = 500;
     const { id: inbound } = await first.control.customerText(CUSTOMER, 'are you there?');
@@ -69,7 +69,7 @@ describe('control API, persistence, scenarios, traffic and UI', () => {
     await first.close();
 
     receiver.failWith = 200;
-    const second = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1 });
+    const second = await startSandbox({ dataDir: dir, clock: 'manual', seed: 1, statuses: 'strict' });
     cleanups.push(() => second.close());
     await second.clock.advance(5_000);
     await second.idle();

@@ -249,6 +249,7 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
     });
 
     app.post('/_sandbox/flush', async () => {
+      await ctx.scheduler.settled();
       await ctx.webhooks.idle();
       return { queued: ctx.webhooks.queued, retrying: ctx.webhooks.retrying };
     });

@@ -22,6 +22,7 @@ export class Scheduler {
   private nextId = 1;
   private current: number;
   private closed = false;
+  private readonly work = new Set<Promise<unknown>>();
   /** Awaited at the end of `advance()`; set by the webhook dispatcher. */
   settle: () => Promise<void> = async () => {};
 
@@ -51,6 +52,20 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Background work that will schedule tasks when it ends (a media link being fetched): `advance()`
+   * and `settled()` wait for it first, so a manual clock sees its tasks deterministically.
+   */
+  track(work: Promise<unknown>): void {
+    const p = work.catch(() => {}).finally(() => this.work.delete(p));
+    this.work.add(p);
+  }
+
+  /** Resolves when no tracked background work is left. */
+  async settled(): Promise<void> {
+    while (this.work.size > 0) await Promise.all([...this.work]);
+  }
+
   private runTask(task: Task): void {
     if (!this.tasks.delete(task.id)) return;
     try {
@@ -62,6 +77,7 @@ export class Scheduler {
 
   async advance(ms: number): Promise<void> {
     if (this.mode !== 'manual') throw new Error('advance() needs clock: "manual"');
+    await this.settled();
     const target = this.current + Math.max(0, ms);
     for (;;) {
       let next: Task | undefined;

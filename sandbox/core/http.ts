@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { GraphError } from '../graph/errors.ts';
+import { GraphError, unknownPath } from '../graph/errors.ts';
 
 /** Error body in Meta's shape for anything that was not a GraphError (bad JSON, body too large …). */
 function toGraphError(error: unknown): GraphError {
@@ -34,7 +34,13 @@ function toGraphError(error: unknown): GraphError {
 
 /** The Fastify instance with Meta's error shape for every failure and lenient body parsing. */
 export async function createHttpServer(o: { logger: boolean }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: o.logger, bodyLimit: 100 * 1024 * 1024, forceCloseConnections: true });
+  // Graph accepts `/v23.0/{id}/messages/` as `/v23.0/{id}/messages`.
+  const app = Fastify({
+    logger: o.logger,
+    bodyLimit: 100 * 1024 * 1024,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of new URLSearchParams(String(body))) {
@@ -57,14 +63,13 @@ export async function createHttpServer(o: { logger: boolean }): Promise<FastifyI
   app.setErrorHandler((error, _req, reply) => {
     const g = toGraphError(error);
     if (g.code === 1) app.log.error(error);
+    // Graph names OAuth failures in this header too.
+    if (g.code === 190 || g.code === 104)
+      void reply.header('www-authenticate', `OAuth "Facebook Platform" "invalid_token" "${g.message}"`);
     void reply.code(g.http).type('application/json').send(g.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
-    const g = new GraphError(2500, {
-      message: `Unknown path components: ${req.url.split('?')[0]}`,
-      http: 400,
-    });
-    void reply.code(400).send(g.toBody());
+    void reply.code(400).send(unknownPath(req.url).toBody());
   });
   return app;
 }

@@ -115,10 +115,22 @@ export class GraphError extends Error {
   readonly details: string;
   readonly subcode: number | undefined;
   readonly type: string;
+  /** `(#code) ` before the message: WhatsApp and parameter errors have it, OAuth and path errors do not. */
+  readonly prefix: boolean;
+  /** `error_data { messaging_product, details }`: only WhatsApp-layer errors carry it. */
+  readonly errorData: boolean;
 
   constructor(
     code: number,
-    opts: { details?: string; message?: string; http?: number; subcode?: number; type?: string } = {},
+    opts: {
+      details?: string;
+      message?: string;
+      http?: number;
+      subcode?: number;
+      type?: string;
+      prefix?: boolean;
+      errorData?: boolean;
+    } = {},
   ) {
     const known = META_ERRORS[code];
     super(opts.message ?? known?.title ?? 'Unknown error');
@@ -127,15 +139,17 @@ export class GraphError extends Error {
     this.details = opts.details ?? known?.details ?? this.message;
     this.subcode = opts.subcode;
     this.type = opts.type ?? known?.type ?? 'OAuthException';
+    this.prefix = opts.prefix ?? true;
+    this.errorData = opts.errorData ?? true;
   }
 
   toBody(): Record<string, unknown> {
     const error: Record<string, unknown> = {
-      message: `(#${this.code}) ${this.message}`,
+      message: this.prefix ? `(#${this.code}) ${this.message}` : this.message,
       type: this.type,
       code: this.code,
-      error_data: { messaging_product: 'whatsapp', details: this.details },
     };
+    if (this.errorData) error.error_data = { messaging_product: 'whatsapp', details: this.details };
     if (this.subcode !== undefined) error.error_subcode = this.subcode;
     error.fbtrace_id = traceId();
     return { error };
@@ -155,14 +169,36 @@ export function webhookError(code: number, details?: string): Record<string, unk
   };
 }
 
-/** `(#100) Unsupported get request. Object with ID 'x' does not exist…` as Meta words it. */
+/**
+ * `Unsupported get request. Object with ID 'x' does not exist…` as Graph words it: code 100,
+ * subcode 33, `GraphMethodException`, no `(#100)` prefix and no `error_data`.
+ */
 export function unknownObject(id: string, method: string): GraphError {
   return new GraphError(100, {
-    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-    details: 'Unsupported request',
+    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
     subcode: 33,
     type: 'GraphMethodException',
     http: 400,
+    prefix: false,
+    errorData: false,
+  });
+}
+
+/** `Unknown path components: /x` (code 2500), as Graph answers a path it has no edge for. */
+export function unknownPath(url: string): GraphError {
+  return new GraphError(2500, {
+    message: `Unknown path components: ${url.split('?')[0]}`,
+    http: 400,
+    prefix: false,
+    errorData: false,
+  });
+}
+
+/** `(#100) Unexpected key "k" on param "p".`: Graph's schema check, without `error_data`. */
+export function unexpectedKey(key: string, path: string): GraphError {
+  return new GraphError(100, {
+    message: `Unexpected key "${key}" on param "${path}".`,
+    errorData: false,
   });
 }
 

@@ -18,7 +18,8 @@ export function phoneFields(ctx: SandboxContext, n: NumberState): Obj {
     quality_rating: 'GREEN',
     platform_type: n.connected ? 'CLOUD_API' : 'NOT_APPLICABLE',
     is_on_biz_app: n.coexistence,
-    throughput: { level: n.throughputMps > 80 ? 'HIGH' : n.coexistence ? 'COEXISTENCE' : 'STANDARD' },
+    // Documented levels: STANDARD (80 mps, and the fixed 20 of coexistence) and HIGH (1,000 mps).
+    throughput: { level: n.throughputMps > 80 ? 'HIGH' : 'STANDARD' },
     status: n.connected ? 'CONNECTED' : 'DISCONNECTED',
     name_status: 'APPROVED',
     whatsapp_business_manager_messaging_limit: 'TIER_2K',

@@ -1,19 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CUSTOMER, graph, harness, type Json, PNID, send } from '../testing/harness.ts';
+import { startMediaServer } from '../testing/media-server.ts';
 
 type H = Awaited<ReturnType<typeof harness>>;
 
 const SHAPES: Record<string, Json> = {
   text: { type: 'text', text: { body: 'hi', preview_url: true } },
   image_id: { type: 'image', image: { id: 'MEDIA', caption: 'look' } },
-  image_link: { type: 'image', image: { link: 'https://example.com/a.jpg' } },
-  video: { type: 'video', video: { link: 'https://example.com/a.mp4', caption: 'v' } },
-  audio: { type: 'audio', audio: { link: 'https://example.com/a.ogg' } },
+  image_link: { type: 'image', image: { link: 'LINK/a.jpg?type=image/jpeg' } },
+  video: { type: 'video', video: { link: 'LINK/a.mp4?type=video/mp4', caption: 'v' } },
+  audio: { type: 'audio', audio: { link: 'LINK/a.ogg?type=audio/ogg' } },
   document: {
     type: 'document',
-    document: { link: 'https://example.com/a.pdf', filename: 'a.pdf', caption: 'doc' },
+    document: { link: 'LINK/a.pdf?type=application/pdf', filename: 'a.pdf', caption: 'doc' },
   },
-  sticker: { type: 'sticker', sticker: { link: 'https://example.com/a.webp' } },
+  sticker: { type: 'sticker', sticker: { link: 'LINK/a.webp?type=image/webp' } },
   location: {
     type: 'location',
     location: { latitude: 37.48, longitude: -122.14, name: 'HQ', address: '1 Hacker Way' },
@@ -107,11 +108,16 @@ const SHAPES: Record<string, Json> = {
 describe('send shapes and validation', () => {
   let h: H;
   let inbound: string;
+  let links: Awaited<ReturnType<typeof startMediaServer>>;
   beforeEach(async () => {
     h = await harness();
+    links = await startMediaServer();
     inbound = (await h.sb.control.customerText(CUSTOMER, 'hello')).id;
   });
-  afterEach(() => h.close());
+  afterEach(async () => {
+    await h.close();
+    await links.close();
+  });
 
   it.each(Object.keys(SHAPES))('accepts %s', async (name) => {
     const upload = new FormData();
@@ -124,7 +130,10 @@ describe('send shapes and validation', () => {
     });
     const mediaId = ((await media.json()) as { id: string }).id;
     const body = JSON.parse(
-      JSON.stringify(SHAPES[name]).replaceAll('MEDIA', mediaId).replaceAll('INBOUND', inbound),
+      JSON.stringify(SHAPES[name])
+        .replaceAll('MEDIA', mediaId)
+        .replaceAll('INBOUND', inbound)
+        .replaceAll('LINK/', links.url('/')),
     ) as Json;
     const res = await send(h.sb, body);
     expect(res.body.error).toBeUndefined();
@@ -236,7 +245,15 @@ describe('send shapes and validation', () => {
         template: {
           name: 'appointment_reminder',
           language: { code: 'en_US' },
-          components: [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text' }] }],
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'a' },
+                { type: 'currency', currency: {} },
+              ],
+            },
+          ],
         },
       },
       132012,

@@ -2,10 +2,13 @@ import type { SandboxContext } from '../core/context.ts';
 import { scheduleFailure, scheduleStatuses } from '../customers/receipts.ts';
 import { pricingFor } from '../rules/pricing.ts';
 import { entryPointWindow, windowOpen } from '../rules/window.ts';
-import type { ChatMessage, CustomerState, NumberState } from '../world/types.ts';
-import { addCustomer, DAY_MS } from '../world/world.ts';
+import type { ChatMessage, NumberState } from '../world/types.ts';
+import { DAY_MS } from '../world/world.ts';
 import { GraphError } from './errors.ts';
-import { isObj, normaliseRecipient, sendType, validateContent } from './validate-send.ts';
+import { checkMediaIds, fetchMediaLinks, mediaRefs } from './media-refs.ts';
+import { resolveRecipient } from './recipient.ts';
+import { checkSendKeys } from './send-keys.ts';
+import { isObj, sendType, validateContent } from './validate-send.ts';
 import { checkTemplateSend } from './validate-template.ts';
 
 type Obj = Record<string, unknown>;
@@ -23,6 +26,7 @@ export function handleMessagesPost(
       details: 'The parameter messaging_product is required.',
     });
   }
+  checkSendKeys(body);
   if (body.status !== undefined) return markRead(ctx, o.number, body);
   return send(ctx, o.version, o.number, body);
 }
@@ -68,47 +72,11 @@ function markRead(ctx: SandboxContext, number: NumberState, body: Obj): Obj {
   return { success: true };
 }
 
-function resolveRecipient(
-  ctx: SandboxContext,
-  number: NumberState,
-  body: Obj,
-): { input: string; customer: CustomerState } {
-  if (
-    body.recipient_type !== undefined &&
-    body.recipient_type !== 'individual' &&
-    body.recipient_type !== 'group'
-  ) {
-    throw new GraphError(100, { details: "Param recipient_type must be 'individual' or 'group'." });
-  }
-  if (typeof body.recipient === 'string' && body.to === undefined) {
-    const customer = Object.values(ctx.world.customers).find((c) => c.bsuid === body.recipient);
-    if (!customer)
-      throw new GraphError(131026, { details: 'No WhatsApp user has this business-scoped user id.' });
-    return { input: body.recipient, customer };
-  }
-  if (typeof body.to !== 'string' || !body.to) {
-    throw new GraphError(100, {
-      message: 'The parameter to is required.',
-      details: 'The parameter to is required.',
-    });
-  }
-  const waId = normaliseRecipient(body.to);
-  if (!waId) throw new GraphError(100, { details: `Param to is not a valid phone number: ${body.to}` });
-  if (waId === number.displayPhoneNumber) throw new GraphError(131021);
-  let customer = ctx.world.customers[waId];
-  if (!customer) {
-    customer = addCustomer(ctx.world, {
-      waId,
-      name: `Customer ${waId.slice(-4)}`,
-      onWhatsApp: ctx.options.unknownRecipients === 'create',
-    });
-  }
-  return { input: body.to, customer };
-}
-
 function send(ctx: SandboxContext, version: string, number: NumberState, body: Obj): Obj {
   const type = sendType(body);
   const content = validateContent(type, body);
+  const refs = mediaRefs(type, content);
+  const wrongKind = checkMediaIds(ctx, refs);
   if (body.context !== undefined && (!isObj(body.context) || typeof body.context.message_id !== 'string')) {
     throw new GraphError(131009, { details: "Param context['message_id'] must be a string." });
   }
@@ -179,7 +147,18 @@ function send(ctx: SandboxContext, version: string, number: NumberState, body: O
   ctx.world.messages[msg.id] = msg;
   ctx.touch();
   if (failure !== null) scheduleFailure(ctx, msg, failure);
-  else scheduleStatuses(ctx, msg);
+  else if (wrongKind) {
+    msg.errorCode = 131053;
+    scheduleFailure(ctx, msg, 131053, wrongKind);
+  } else if (ctx.options.mediaLinks === 'fetch' && refs.some((r) => r.link)) {
+    // Meta fetches linked media after accepting the send; a link it cannot use fails the message.
+    ctx.scheduler.track(
+      fetchMediaLinks(refs).then((problem) => {
+        if (problem) scheduleFailure(ctx, msg, 131053, problem);
+        else scheduleStatuses(ctx, msg);
+      }),
+    );
+  } else scheduleStatuses(ctx, msg);
   const message: Obj = { id: msg.id };
   if (type === 'template') message.message_status = 'accepted';
   return { messaging_product: 'whatsapp', contacts: [{ input, wa_id: customer.waId }], messages: [message] };

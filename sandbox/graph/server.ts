@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../core/context.ts';
-import { GraphError } from './errors.ts';
+import { GraphError, unknownObject, unknownPath } from './errors.ts';
 import { mediaRoutes } from './media.routes.ts';
 import { objectRoutes } from './objects.routes.ts';
 import { handleMessagesPost } from './send.ts';
@@ -30,16 +30,27 @@ function tokenAccepted(ctx: SandboxContext, token: string | null): boolean {
   return false;
 }
 
-/** Bearer check shared by the Graph API and media downloads: 190 in Meta's shape otherwise. */
+/**
+ * Bearer check shared by the Graph API and media downloads, with Graph's OAuth errors: no token →
+ * 104 `An access token is required to request this resource.`; a wrong one → 190 `Invalid OAuth
+ * access token - Cannot parse access token`. Both without `(#code)` prefix and without `error_data`.
+ */
 export function requireToken(ctx: SandboxContext, req: FastifyRequest): void {
-  if (!tokenAccepted(ctx, tokenOf(req))) {
-    throw new GraphError(190, {
-      message: tokenOf(req)
-        ? 'Invalid OAuth access token - Cannot parse access token'
-        : 'An active access token must be used to query information about the current user.',
-      http: 401,
-    });
-  }
+  const token = tokenOf(req);
+  if (tokenAccepted(ctx, token)) return;
+  throw token
+    ? new GraphError(190, {
+        message: 'Invalid OAuth access token - Cannot parse access token',
+        http: 401,
+        prefix: false,
+        errorData: false,
+      })
+    : new GraphError(104, {
+        message: 'An access token is required to request this resource.',
+        http: 401,
+        prefix: false,
+        errorData: false,
+      });
 }
 
 /** The Graph API under `/{version}/…`, as the hub (or any Cloud API client) calls it. */
@@ -47,12 +58,7 @@ export function graphRoutes(ctx: SandboxContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.addHook('onRequest', async (req) => {
       const version = (req.params as { version?: string }).version ?? '';
-      if (!VERSION.test(version)) {
-        throw new GraphError(2500, {
-          message: `Unknown path components: ${req.url.split('?')[0]}`,
-          http: 400,
-        });
-      }
+      if (!VERSION.test(version)) throw unknownPath(req.url);
       requireToken(ctx, req);
     });
     app.addHook('onSend', async (req, reply, payload) => {
@@ -72,16 +78,10 @@ export function graphRoutes(ctx: SandboxContext) {
   };
 }
 
-function unknownNode(id: string, method: string): GraphError {
-  return new GraphError(100, {
-    message: `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-    details: 'Unsupported request',
-    subcode: 33,
-    type: 'GraphMethodException',
-  });
+/** Graph's answer for an id it does not know on this method (code 100, subcode 33). */
+export function unknownNode(id: string, method: string): GraphError {
+  return unknownObject(id, method);
 }
-
-export { unknownNode };
 
 function recordRequest(
   ctx: SandboxContext,

@@ -259,9 +259,3 @@ function validateHeader(h: Obj, allowed: string[]): void {
   if (type === 'text') str(h, 'text', "interactive['header']", { required: true, max: 60 });
   else validateMedia(type, obj(h, type, "interactive['header']")!);
 }
-
-/** Normalises `to` as Meta does (`+`, `-`, `()` and spaces accepted); null when it is not a number. */
-export function normaliseRecipient(to: string): string | null {
-  const digits = to.replace(/[\s+\-()]/g, '');
-  return /^\d{7,15}$/.test(digits) ? digits : null;
-}

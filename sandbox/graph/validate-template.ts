@@ -104,6 +104,13 @@ function checkParams(o: {
     if (!isObj(p) || typeof p.type !== 'string') {
       throw new GraphError(132012, { details: `${o.kind}: parameter ${i} has no type` });
     }
+    if (p.type === 'text' && (typeof p.text !== 'string' || p.text === '')) {
+      // Meta's wording for a text parameter without its text: code 100, not a format error.
+      throw new GraphError(100, {
+        message: 'Invalid parameter',
+        details: "Parameter 'text' is mandatory for component parameter type 'text'",
+      });
+    }
     const value = paramText(p);
     if (value === null)
       throw new GraphError(132012, { details: `${o.kind}: parameter ${i} is not formatted as its type` });

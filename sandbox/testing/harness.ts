@@ -17,6 +17,8 @@ export async function harness(
     clock: 'manual',
     seed: 7,
     customers: [{ waId: CUSTOMER, name: 'Ana' }],
+    // Ordered statuses unless a test asks for Meta's realistic ones.
+    statuses: 'strict',
     ...options,
   });
   await sb.setCallback(hub.url);
@@ -52,4 +54,19 @@ export async function graph(
 /** `POST /{PNID}/messages` with `messaging_product` and `to` filled in. */
 export function send(sb: Sandbox, body: Json, to = CUSTOMER) {
   return graph(sb, `${PNID}/messages`, { body: { messaging_product: 'whatsapp', to, ...body } });
+}
+
+/** Uploads a small file through `POST /{PNID}/media` and returns its media id. */
+export async function uploadMedia(sb: Sandbox, mime: string, filename = 'file.bin'): Promise<string> {
+  const upload = new FormData();
+  upload.set('messaging_product', 'whatsapp');
+  upload.set('file', new Blob([Buffer.from(`sandbox test ${mime}`)], { type: mime }), filename);
+  const res = await fetch(`${sb.url}/v23.0/${PNID}/media`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sandbox-access-token' },
+    body: upload,
+  });
+  const body = (await res.json()) as { id?: string };
+  if (!body.id) throw new Error(`upload failed: ${JSON.stringify(body)}`);
+  return body.id;
 }

@@ -49,7 +49,11 @@ export interface ChatMessage {
   timestamp: number;
   status: 'accepted' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'received';
   errorCode: number | null;
+  /** `error_data.details` of the failure, when it is not the code's default (media fetch errors …). */
+  errorDetails?: string | null;
   pricing: Record<string, unknown> | null;
+  /** The v24+ status that carries `pricing` has gone out. */
+  pricingSent?: boolean;
   templateCategory: string | null;
   editedAt: number | null;
   revokedAt: number | null;
