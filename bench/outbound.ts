@@ -19,7 +19,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Dialect } from '../src/platform/db/database.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createTestDatabase } from '../src/platform/testing/databases.ts';
+import { createTestDatabase } from '../src/testing/databases.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createTestDatabase, type TestDatabase, testDialects } from '../src/platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing/databases.ts';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/coexist.mjs', import.meta.url));

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
-import {
-  type AccountsFixture,
-  createTestUser,
-  seedInbox,
-  startAccountsApp,
-  type TestUser,
-  WABA_B,
-} from './accounts.testing.ts';
+import { type AccountsFixture, startAccountsApp, WABA_B } from '../testing/accounts.ts';
+import { testDialects } from '../testing/databases.ts';
+import { createTestUser, seedInbox, type TestUser } from '../testing/seed.ts';
 import { capabilities, isAllowed, routeFamily } from './policy.ts';
 import type { Role } from './principal.ts';
 

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../outbound/alerts.ts';
-import { testDialects } from '../platform/testing/databases.ts';
-import {
-  type AccountsFixture,
-  createTestUser,
-  NUMBER_A,
-  seedInbox,
-  startAccountsApp,
-  type TestUser,
-  WABA_A,
-  WABA_B,
-} from './accounts.testing.ts';
+import { type AccountsFixture, NUMBER_A, startAccountsApp, WABA_A, WABA_B } from '../testing/accounts.ts';
+import { testDialects } from '../testing/databases.ts';
+import { createTestUser, seedInbox, type TestUser } from '../testing/seed.ts';
 
 /** Rules that depend on the row, not only the route: they keep business accounts apart. */
 describe.each(testDialects)('row-level rules on %s', (dialect) => {

@@ -1,15 +1,8 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
-import {
-  type AccountsFixture,
-  cookiesFrom,
-  createTestUser,
-  PASSWORD,
-  seedInbox,
-  startAccountsApp,
-  type TestUser,
-} from './accounts.testing.ts';
+import { type AccountsFixture, cookiesFrom, startAccountsApp } from '../testing/accounts.ts';
+import { testDialects } from '../testing/databases.ts';
+import { createTestUser, PASSWORD, seedInbox, type TestUser } from '../testing/seed.ts';
 import { ensureFirstOwner } from './first-owner.ts';
 import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from './sessions.ts';
 import { ACCOUNT_FAILURE_LIMIT, IP_FAILURE_LIMIT, THROTTLE_WINDOW_MS } from './throttle.ts';

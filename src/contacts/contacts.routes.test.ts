@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createReadApiHarness,
-  NUMBER,
-  OTHER_NUMBER,
-  OTHER_WABA,
-  type ReadApiHarness,
-  seedContact,
-  seedNumber,
-  T0,
-  WABA,
-} from '../messages/read-api.seed.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedContact, seedNumber, T0, WABA } from '../testing/seed.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 type Page = { data: { id: string }[]; next_cursor: string | null };
 
 describe.each(testDialects)('contacts API on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let auth: { authorization: string };
 
   const get = (url: string, headers = auth) => h.app.inject({ url, headers });
@@ -34,7 +25,7 @@ describe.each(testDialects)('contacts API on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect);
+    h = await buildTestApp(dialect);
     const { db } = h.database;
     await seedNumber(db, { id: NUMBER, waba_id: WABA });
     await seedNumber(db, { id: OTHER_NUMBER, waba_id: OTHER_WABA, display_phone_number: '15550000002' });

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createReadApiHarness,
-  NUMBER,
-  OTHER_NUMBER,
-  OTHER_WABA,
-  type ReadApiHarness,
-  seedContact,
-  seedConversation,
-  seedMessage,
-  seedNumber,
-  T0,
-  WABA,
-} from '../messages/read-api.seed.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedContact, seedConversation, seedMessage, seedNumber, T0, WABA } from '../testing/seed.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 type Item = { id: string };
 
 describe.each(testDialects)('conversations API on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let auth: { authorization: string };
 
   const get = async (url: string, headers = auth) => h.app.inject({ url, headers });
@@ -39,7 +28,7 @@ describe.each(testDialects)('conversations API on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect);
+    h = await buildTestApp(dialect);
     const { db } = h.database;
     await seedNumber(db, { id: NUMBER, waba_id: WABA });
     await seedNumber(db, { id: OTHER_NUMBER, waba_id: OTHER_WABA, display_phone_number: '15550000002' });

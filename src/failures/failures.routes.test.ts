@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadApiHarness, OTHER_WABA, type ReadApiHarness, T0 } from '../messages/read-api.seed.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { OTHER_WABA, T0 } from '../testing/seed.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 const fixture = readFileSync(new URL('../../fixtures/meta/messages_text.json', import.meta.url), 'utf8');
 const FIXTURE_WABA = '1234567890987654321';
@@ -11,7 +12,7 @@ const PATH = 'entry[0].changes[0].value.messages[0]';
 type Page = { data: { id: string }[]; next_cursor: string | null };
 
 describe.each(testDialects)('failures API on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let auth: { authorization: string };
   let eventId: number;
 
@@ -62,7 +63,7 @@ describe.each(testDialects)('failures API on %s', (dialect) => {
   });
 
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect);
+    h = await buildTestApp(dialect);
     eventId = await storeEvent(fixture);
     const otherBody = JSON.parse(fixture);
     otherBody.entry[0].id = OTHER_WABA;

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AccountsFixture,
-  createTestUser,
-  seedInbox,
-  startAccountsApp,
-  type TestUser,
-  WABA_A,
-} from '../auth/accounts.testing.ts';
 import type { Role } from '../auth/principal.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { type AccountsFixture, startAccountsApp, WABA_A } from '../testing/accounts.ts';
+import { testDialects } from '../testing/databases.ts';
+import { createTestUser, seedInbox, type TestUser } from '../testing/seed.ts';
 import { conversationAssignedTo, conversationHasLabel, conversationInTeam } from './conversation-filters.ts';
 
 describe.each(testDialects)('inbox actions on %s', (dialect) => {

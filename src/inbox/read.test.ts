@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OutboundEnv, PNID, startOutboundEnv } from '../outbound/outbound-testing.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
 
 describe.each(testDialects)('an agent opening a conversation (%s)', (dialect) => {
   let env: OutboundEnv;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../hub.ts';
 import { HISTORY_QUIET_MS } from '../messages/history.processor.ts';
-import { type OutboundEnv, PNID, startOutboundEnv, WABA } from '../outbound/outbound-testing.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, startOutboundEnv, WABA } from '../testing/sandbox-env.ts';
 import { DEDUP_RETENTION_MS, startMaintenanceWorker } from './maintenance.worker.ts';
 
 describe.each(testDialects)('maintenance worker (%s)', (dialect) => {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../auth/api-tokens.ts';
 import type { Worker } from '../hub.ts';
 import { startMaintenanceWorker } from '../maintenance/maintenance.worker.ts';
-import { type OutboundEnv, startOutboundEnv } from '../outbound/outbound-testing.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, startOutboundEnv } from '../testing/sandbox-env.ts';
 
 const CUSTOMER = '16505551234';
 

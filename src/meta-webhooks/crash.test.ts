@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../database.ts';
+import { APP_SECRET, VERIFY_TOKEN } from '../testing/test-app.ts';
+import { envelope } from '../testing/webhook-harness.ts';
 import { signBody } from './webhook.endpoint.ts';
-import { APP_SECRET, envelope, VERIFY_TOKEN } from './webhook-testing.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

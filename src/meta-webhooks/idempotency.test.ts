@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
+import { createWebhookHarness, envelope, fixture } from '../testing/webhook-harness.ts';
 import { startWebhookWorker } from './webhook.worker.ts';
-import { createWebhookHarness, envelope, fixture } from './webhook-testing.ts';
 
 const PN = '106540352242922';
 const META = { display_phone_number: '15550783881', phone_number_id: PN };

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Worker } from '../hub.ts';
-import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
+import { createWebhookHarness, type WebhookHarness } from '../testing/webhook-harness.ts';
 import { retryFailure } from './webhook.processor.ts';
 import { startWebhookWorker } from './webhook.worker.ts';
-import { createWebhookHarness, type WebhookHarness } from './webhook-testing.ts';
 
 const PN = '106540352242922';
 

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
+import { VERIFY_TOKEN } from '../testing/test-app.ts';
+import { createWebhookHarness, envelope, fixture, type WebhookHarness } from '../testing/webhook-harness.ts';
 import { retryFailure } from './webhook.processor.ts';
-import {
-  createWebhookHarness,
-  envelope,
-  fixture,
-  VERIFY_TOKEN,
-  type WebhookHarness,
-} from './webhook-testing.ts';
 
 const PN = '106540352242922';
 const META = { display_phone_number: '15550783881', phone_number_id: PN };

@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiToken } from '../auth/api-tokens.ts';
-import {
-  createReadApiHarness,
-  NUMBER,
-  OTHER_NUMBER,
-  OTHER_WABA,
-  type ReadApiHarness,
-  seedNumber,
-  T0,
-  WABA,
-} from '../messages/read-api.seed.ts';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedNumber, T0, WABA } from '../testing/seed.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe.each(testDialects)('numbers API on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let token: string;
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect);
+    h = await buildTestApp(dialect);
     h.clock.set(T0 + 10 * DAY);
     await seedNumber(h.database.db, {
       id: NUMBER,

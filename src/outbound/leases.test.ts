@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
 import { acquireLease, releaseLease } from './leases.ts';
 import { Gcra } from './rate-limiter.ts';
 

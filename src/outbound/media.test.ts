@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
-import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
 
 // The smallest valid PNG: 1×1, 8-bit RGBA.
 const PNG = Buffer.from(

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
-import { createTestDatabase, type TestDatabase, testDialects } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
 
 const PNID = '106540352242922';
 const WABA = '102290129340398';

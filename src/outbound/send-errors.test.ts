@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from '../testing/sandbox-env.ts';
 import { pauseNumber } from './alerts.ts';
-import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from './outbound-testing.ts';
 
 /** A fault in front of the sandbox: `forward-then-502` lets Meta take the message but loses the answer; `reset` drops the request unsent. */
 type Fault = 'pass' | 'forward-then-502' | 'reset';

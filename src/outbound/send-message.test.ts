@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
-import { type OutboundEnv, PNID, startOutboundEnv } from './outbound-testing.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
 
 describe.each(testDialects)('sending through the sandbox (%s)', (dialect) => {
   let env: OutboundEnv;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../platform/testing/databases.ts';
+import { testDialects } from '../testing/databases.ts';
+import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from '../testing/sandbox-env.ts';
 import { beginIdempotent } from './idempotency.ts';
-import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from './outbound-testing.ts';
 
 describe.each(testDialects)('what is refused before anything is queued (%s)', (dialect) => {
   let env: OutboundEnv;

@@ -1,20 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../auth/api-tokens.ts';
-import {
-  createReadApiHarness,
-  NUMBER,
-  OTHER_NUMBER,
-  OTHER_WABA,
-  type ReadApiHarness,
-  seedNumber,
-  WABA,
-} from '../messages/read-api.seed.ts';
 import { type DomainEventType, recordDomainEvent } from '../platform/realtime/domain-events.ts';
-import { testDialects } from '../platform/testing/databases.ts';
-import { SseClient } from './sse-client.testing.ts';
+import { testDialects } from '../testing/databases.ts';
+import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedNumber, WABA } from '../testing/seed.ts';
+import { SseClient } from '../testing/sse-client.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 describe.each(testDialects)('realtime events on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let url: string;
   let token: string;
   const clients: SseClient[] = [];
@@ -49,7 +42,7 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     );
 
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect, { realtime: { pollMs: 50, keepAliveMs: 200 } });
+    h = await buildTestApp(dialect, { realtime: { pollMs: 50, keepAliveMs: 200 } });
     await seedNumber(h.database.db, { id: NUMBER, waba_id: WABA });
     await seedNumber(h.database.db, {
       id: OTHER_NUMBER,

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createReadApiHarness, type ReadApiHarness } from '../messages/read-api.seed.ts';
-import { testDialects } from '../platform/testing/databases.ts';
 import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
 import { processWebhookEvent } from '../meta-webhooks/webhook.processor.ts';
 import { claimPendingEvents } from '../meta-webhooks/webhook-event.repository.ts';
-import { SseClient } from './sse-client.testing.ts';
+import { testDialects } from '../testing/databases.ts';
+import { SseClient } from '../testing/sse-client.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/meta/${name}`, import.meta.url));
 
@@ -17,7 +17,7 @@ type Page<T> = { data: T[]; next_cursor: string | null };
 
 /** Meta's webhooks go in through `/webhooks/meta`; the read API and the stream show the result. */
 describe.each(testDialects)('webhooks to read API and stream on %s', (dialect) => {
-  let h: ReadApiHarness;
+  let h: TestApp;
   let url: string;
   let admin: string;
   let demoOnly: string;
@@ -55,7 +55,7 @@ describe.each(testDialects)('webhooks to read API and stream on %s', (dialect) =
   };
 
   beforeAll(async () => {
-    h = await createReadApiHarness(dialect, { realtime: { pollMs: 50 } });
+    h = await buildTestApp(dialect, { realtime: { pollMs: 50 } });
     admin = await h.token();
     demoOnly = await h.token({ wabaId: DEMO_WABA });
     url = (await h.app.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', '127.0.0.1');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
+import { createTestDatabase, type TestDatabase, testDialects } from '../../testing/databases.ts';
 
 describe.each(testDialects)('database on %s', (dialect) => {
   let database: TestDatabase;

@@ -1,83 +1,39 @@
 import type { Insertable } from 'kysely';
-import type { App } from '../app.ts';
-import { buildApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Role } from '../auth/principal.ts';
 import type { ContactTable } from '../contacts/contact.table.ts';
 import type { ConversationTable } from '../conversations/conversation.table.ts';
+import type { MessageTable } from '../messages/message.table.ts';
 import type { PhoneNumberTable } from '../numbers/number.table.ts';
-import { ManualClock } from '../platform/clock.ts';
-import { loadConfig } from '../platform/config.ts';
-import type { Dialect } from '../platform/db/database.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../platform/testing/databases.ts';
-import { createRealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.ts';
-import type { MessageTable } from './message.table.ts';
+import { insertUser } from '../users/users.repository.ts';
+import type { TestDatabase } from './databases.ts';
 
-/** Test support for the read API: a real migrated database, an app on it, tokens and row seeders. */
-export type ReadApiHarness = {
-  readonly database: TestDatabase;
-  readonly clock: ManualClock;
-  readonly deps: AppDeps;
-  readonly app: App;
-  token(options?: { wabaId?: string }): Promise<string>;
-  close(): Promise<void>;
-};
+/*
+ * Rows for tests. Every seeder writes the same columns the hub's own writers would, with values a test
+ * overrides per row; the ids are the fixtures' (fixtures/meta/ uses WABA and NUMBER).
+ */
 
-export async function createReadApiHarness(
-  dialect: Dialect,
-  options: { realtime?: Omit<RealtimeHubOptions, 'database'> } = {},
-): Promise<ReadApiHarness> {
-  const database = await createTestDatabase(dialect);
-  const clock = new ManualClock();
-  const config = loadConfig({
-    META_APP_SECRET: 'sandbox-app-secret',
-    META_VERIFY_TOKEN: 'sandbox-verify-token',
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'silent',
-  });
-  const logger = createLogger({ level: 'silent' });
-  const realtime = options.realtime
-    ? createRealtimeHub({ database, logger, ...options.realtime })
-    : undefined;
-  const deps: AppDeps = { config, database, clock, logger, ...(realtime ? { realtime } : {}) };
-  const app = await buildApp(deps);
-  return {
-    database,
-    clock,
-    deps,
-    app,
-    async token(options = {}) {
-      const { token } = await createApiToken(database.db, {
-        name: 'test',
-        wabaId: options.wabaId ?? null,
-        now: clock.now(),
-      });
-      return token;
-    },
-    async close() {
-      await app.close();
-      realtime?.close();
-      await database.destroy();
-    },
-  };
-}
-
+/** The business account and number of Meta's fixtures; the OTHER pair is a second business account. */
 export const WABA = '102290129340398';
 export const NUMBER = '106540352242922';
 export const OTHER_WABA = '200000000000001';
 export const OTHER_NUMBER = '200000000000002';
+/** The time every seeded row is created at unless a test says otherwise. */
 export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 
+/** A business account (if new) and a connected coexistence number in it. */
 export async function seedNumber(
   db: TestDatabase['db'],
   row: Partial<Insertable<PhoneNumberTable>> & { id: string; waba_id: string },
+  options: { wabaName?: string } = {},
 ): Promise<void> {
   await db
     .insertInto('wabas')
     .values({
       id: row.waba_id,
-      name: null,
+      name: options.wabaName ?? null,
       owner_business_id: null,
       state: 'active',
       last_lifecycle_at: null,
@@ -112,6 +68,7 @@ export async function seedNumber(
     .execute();
 }
 
+/** A contact of a number, not in the owner's address book, not opted out. */
 export async function seedContact(
   db: TestDatabase['db'],
   row: Partial<Insertable<ContactTable>> & { id: string; phone_number_id: string },
@@ -138,6 +95,7 @@ export async function seedContact(
     .execute();
 }
 
+/** An open, unassigned conversation with no window. */
 export async function seedConversation(
   db: TestDatabase['db'],
   row: Partial<Insertable<ConversationTable>> & { id: string; phone_number_id: string; contact_id: string },
@@ -160,6 +118,7 @@ export async function seedConversation(
     .execute();
 }
 
+/** A text message from the customer (`received`). */
 export async function seedMessage(
   db: TestDatabase['db'],
   row: Partial<Insertable<MessageTable>> & {
@@ -197,4 +156,85 @@ export async function seedMessage(
       ...row,
     })
     .execute();
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** Two business accounts with one number, one contact and one open conversation (window open) each. */
+export async function seedInbox(
+  deps: AppDeps,
+): Promise<{ conversationA: string; conversationB: string; contactA: string; contactB: string }> {
+  const db = deps.database.db;
+  const now = deps.clock.now();
+  for (const [waba, number, suffix] of [
+    [WABA, NUMBER, 'a'],
+    [OTHER_WABA, OTHER_NUMBER, 'b'],
+  ] as const) {
+    await seedNumber(
+      db,
+      {
+        id: number,
+        waba_id: waba,
+        display_phone_number: `1555000000${suffix === 'a' ? 1 : 2}`,
+        verified_name: `Number ${suffix}`,
+        onboarded_at: now,
+        created_at: now,
+        updated_at: now,
+      },
+      { wabaName: `WABA ${suffix}` },
+    );
+    await seedContact(db, {
+      id: `contact-${suffix}`,
+      phone_number_id: number,
+      wa_id: suffix === 'a' ? '16505551234' : '16505559999',
+      profile_name: suffix === 'a' ? 'Ana' : 'Bruno',
+      profile_name_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    await seedConversation(db, {
+      id: `conversation-${suffix}`,
+      phone_number_id: number,
+      contact_id: `contact-${suffix}`,
+      window_expires_at: now + 86_400_000,
+      last_customer_message_at: now,
+      last_message_at: now,
+      last_message_preview: 'hello',
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  return {
+    conversationA: 'conversation-a',
+    conversationB: 'conversation-b',
+    contactA: 'contact-a',
+    contactB: 'contact-b',
+  };
+}
+
+export type TestUser = { id: string; email: string; role: Role; token: string };
+
+/** A user (through the users repository) with {@link PASSWORD} and a bearer token of the same role and scope. */
+export async function createTestUser(
+  deps: AppDeps,
+  input: { role: Role; email?: string; wabaIds?: string[] | null },
+): Promise<TestUser> {
+  const email = input.email ?? `${input.role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const wabaIds = input.wabaIds === undefined ? [WABA] : input.wabaIds;
+  const user = await insertUser(deps.database.db, {
+    email,
+    name: `${input.role} ${email.split('@')[0]}`,
+    role: input.role,
+    passwordHash: await hashPassword(PASSWORD),
+    wabaIds: input.role === 'owner' ? null : wabaIds,
+    now: deps.clock.now(),
+  });
+  const { token } = await createApiToken(deps.database.db, {
+    name: 'test',
+    userId: user.id,
+    wabaId: input.role === 'owner' || wabaIds === null ? null : (wabaIds[0] ?? null),
+    role: input.role,
+    now: deps.clock.now(),
+  });
+  return { id: user.id, email, role: input.role, token };
 }

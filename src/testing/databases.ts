@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Database, openDatabase } from '../../database.ts';
-import type { Dialect } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import { type Database, openDatabase } from '../database.ts';
+import type { Dialect } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
 
 /**
  * Every database test runs on each of these. `COEXIST_TEST_DIALECTS=sqlite` narrows it while

@@ -1,18 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type App, buildApp } from '../app.ts';
-import type { AppDeps } from '../app-deps.ts';
-import { ManualClock } from '../platform/clock.ts';
-import { loadConfig } from '../platform/config.ts';
-import { createLogger } from '../platform/logger.ts';
-import type { TestDatabase } from '../platform/testing/databases.ts';
-import { signBody } from './webhook.endpoint.ts';
-import { type EventOutcome, processWebhookEvent } from './webhook.processor.ts';
-import { claimPendingEvents } from './webhook-event.repository.ts';
+import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
+import { type EventOutcome, processWebhookEvent } from '../meta-webhooks/webhook.processor.ts';
+import { claimPendingEvents } from '../meta-webhooks/webhook-event.repository.ts';
+import type { TestDatabase } from './databases.ts';
+import { APP_SECRET, buildTestApp, type TestApp } from './test-app.ts';
 
 export const FIXTURES_DIR = new URL('../../fixtures/meta/', import.meta.url).pathname;
-export const APP_SECRET = 'sandbox-app-secret';
-export const VERIFY_TOKEN = 'sandbox-verify-token';
 
 /** The exact bytes of a fixture file. */
 export function fixture(name: string): Buffer {
@@ -34,10 +28,8 @@ export function webhookFixtureNames(): string[] {
     .sort();
 }
 
-export type WebhookHarness = {
-  readonly app: App;
-  readonly deps: AppDeps;
-  readonly clock: ManualClock;
+/** The app with a signed `POST /webhooks/meta` and the worker's processing loop run by hand. */
+export type WebhookHarness = Pick<TestApp, 'app' | 'deps' | 'clock'> & {
   /** POSTs a body signed over its exact bytes (or with the given signature header). */
   post(body: Buffer | string, signature?: string | null): Promise<{ statusCode: number; body: string }>;
   /** Processes every pending event, in id order, like the worker does. */
@@ -45,17 +37,9 @@ export type WebhookHarness = {
   close(): Promise<void>;
 };
 
+/** A webhook harness on `database`, which the caller keeps (close() leaves it open). */
 export async function createWebhookHarness(database: TestDatabase): Promise<WebhookHarness> {
-  const clock = new ManualClock();
-  const config = loadConfig({
-    META_APP_SECRET: APP_SECRET,
-    META_VERIFY_TOKEN: VERIFY_TOKEN,
-    DATABASE_URL: database.url.startsWith('postgres') ? database.url : database.url,
-    LOG_LEVEL: 'silent',
-    COEXIST_NODE_ID: 'test-node',
-  });
-  const deps: AppDeps = { config, database, clock, logger: createLogger({ level: 'silent' }) } as AppDeps;
-  const app = await buildApp(deps);
+  const { app, deps, clock, close } = await buildTestApp(database.dialect, { database });
   return {
     app,
     deps,
@@ -80,9 +64,7 @@ export async function createWebhookHarness(database: TestDatabase): Promise<Webh
         for (const e of events) out.push(await processWebhookEvent(deps, e));
       }
     },
-    async close() {
-      await app.close();
-    },
+    close,
   };
 }
 

@@ -6,10 +6,9 @@ import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { type RunningHub, startHub } from '../hub.ts';
 import { systemClock } from '../platform/clock.ts';
-import { loadConfig } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../platform/testing/databases.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { buildTestDeps } from './test-app.ts';
 
 export const PNID = '106540352242922';
 export const WABA = '102290129340398';
@@ -50,6 +49,8 @@ export type OutboundEnv = {
 };
 
 /**
+ * The one place under `src/` that starts the sandbox (the dependency rule allows no other).
+ *
  * Test environment for the outbound part: a fresh database, the sandbox over HTTP (real clock,
  * so its rate limits refill), a running hub (`startHub`, all workers) whose Graph URL is the
  * sandbox, the sandbox's callback pointed at the hub's `/webhooks/meta`, and an admin token.
@@ -71,21 +72,14 @@ export async function startOutboundEnv(
     ...options.sandbox,
   });
   const graphUrl = options.graphUrl ? await options.graphUrl(sandbox.url) : sandbox.url;
-  const config = loadConfig({
-    META_APP_SECRET: 'sandbox-app-secret',
-    META_VERIFY_TOKEN: 'sandbox-verify-token',
-    META_GRAPH_URL: graphUrl,
-    META_ACCESS_TOKEN: options.accessToken ?? 'sandbox-access-token',
-    COEXIST_DATA_DIR: mkdtempSync(join(tmpdir(), 'coexist-outbound-')),
-    DATABASE_URL: db.url,
-    LOG_LEVEL: 'silent',
-  });
-  const deps: AppDeps = {
-    config,
-    database: db,
+  const { deps } = buildTestDeps(db, {
     clock: systemClock,
-    logger: createLogger({ level: 'silent' }),
-  };
+    env: {
+      META_GRAPH_URL: graphUrl,
+      META_ACCESS_TOKEN: options.accessToken ?? 'sandbox-access-token',
+      COEXIST_DATA_DIR: mkdtempSync(join(tmpdir(), 'coexist-outbound-')),
+    },
+  });
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   await sandbox.setCallback(`${hub.url}/webhooks/meta`);
   const { token } = await createApiToken(db.db, { name: 'test', role: 'admin', now: Date.now() });
