@@ -7,6 +7,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { createSignals } from '../src/platform/events/signals.ts';
 import { createRealtimeHub } from '../src/realtime/realtime-hub.ts';
 
 /** Reads the config from the environment, or prints every problem and exits. */
@@ -31,7 +32,9 @@ export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise
     onIdleError: (error) => logger.warn({ err: error }, 'a database connection failed'),
   });
   await migrateToLatest(database.db, database.dialect);
-  return { config, database, clock: systemClock, logger, realtime: createRealtimeHub({ database, logger }) };
+  const signals = createSignals((error) => logger.error({ err: error }, 'a wake-up listener failed'));
+  const realtime = createRealtimeHub({ database, signals, logger });
+  return { config, database, clock: systemClock, logger, signals, realtime };
 }
 
 export function registerHubCommands(program: Command): void {

@@ -1,6 +1,7 @@
 import type { Database } from './database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
+import type { Signals } from './platform/events/signals.ts';
 import type { Logger } from './platform/logger.ts';
 import type { RealtimeHub } from './realtime/realtime-hub.ts';
 
@@ -10,6 +11,12 @@ export type AppDeps = {
   readonly database: Database;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Wakes realtime streams after a commit (`deps.realtime?.notify()`); absent in some tests. */
+  /**
+   * This node's in-process wake-ups (`createSignals()`): after a commit that recorded events,
+   * `deps.signals.emit('events')` (or use `withEvents`); `'webhookStored'`, `'outbox'` and `'jobs'`
+   * wake the webhook worker, a number's sender and the job runner.
+   */
+  readonly signals: Signals;
+  /** The node's realtime fan-out for SSE streams; the events routes create one when absent. */
   readonly realtime?: RealtimeHub;
 };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import type { ContactRow } from './contact.table.ts';
 
 export type FindOrCreateContactInput = {
@@ -91,9 +91,10 @@ export async function findOrCreateContact(
       .returningAll()
       .executeTakeFirst();
     if (inserted) {
-      await recordDomainEvent(
+      const payload = { contact_id: inserted.id, wa_id: inserted.wa_id, bsuid: inserted.bsuid };
+      await recordEvent(
         trx,
-        { type: 'contact.changed', phoneNumberId: input.phoneNumberId, payload: { contact_id: inserted.id } },
+        { type: 'contact.created', phoneNumberId: input.phoneNumberId, payload },
         input.at,
       );
       return inserted;
@@ -139,9 +140,13 @@ export async function findOrCreateContact(
       .execute();
     row = { ...row, ...patch, updated_at: input.at };
     if (changed) {
-      await recordDomainEvent(
+      const change = Object.keys(patch)
+        .filter((k) => k !== 'profile_name_at')
+        .join(',');
+      const payload = { contact_id: row.id, change };
+      await recordEvent(
         trx,
-        { type: 'contact.changed', phoneNumberId: input.phoneNumberId, payload: { contact_id: row.id } },
+        { type: 'contact.changed', phoneNumberId: input.phoneNumberId, payload },
         input.at,
       );
     }
@@ -149,14 +154,11 @@ export async function findOrCreateContact(
   return row;
 }
 
-/** Records `contact.changed` for a contact the caller updated. */
+/** Records `contact.changed` for a contact the caller updated (`change` names what). */
 export async function contactChanged(
   trx: Kysely<DB>,
-  input: { phoneNumberId: string; contactId: string; at: number },
+  input: { phoneNumberId: string; contactId: string; at: number; change?: string },
 ): Promise<void> {
-  await recordDomainEvent(
-    trx,
-    { type: 'contact.changed', phoneNumberId: input.phoneNumberId, payload: { contact_id: input.contactId } },
-    input.at,
-  );
+  const payload = { contact_id: input.contactId, change: input.change ?? 'profile' };
+  await recordEvent(trx, { type: 'contact.changed', phoneNumberId: input.phoneNumberId, payload }, input.at);
 }

@@ -49,5 +49,6 @@ export async function recordNumberChange(
     phoneNumberId: input.contact.phone_number_id,
     contactId: input.contact.id,
     at: input.at,
+    change: 'wa_id',
   });
 }

@@ -1,7 +1,7 @@
-import { numberChanged } from '../numbers/number.repository.ts';
 import type { ItemContext } from '../meta-webhooks/item-context.ts';
 import { numberForItem } from '../meta-webhooks/item-context.ts';
 import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
+import { numberChanged } from '../numbers/number.repository.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
 
 type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;
@@ -69,5 +69,10 @@ export async function processStateSync(ctx: ItemContext, item: StateSyncItem): P
   } else {
     throw new Error(`unsupported state_sync action: ${action ?? '(none)'}`);
   }
-  await contactChanged(trx, { phoneNumberId: number.id, contactId: contact.id, at: now });
+  await contactChanged(trx, {
+    phoneNumberId: number.id,
+    contactId: contact.id,
+    at: now,
+    change: 'address_book',
+  });
 }

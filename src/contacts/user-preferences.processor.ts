@@ -1,5 +1,6 @@
 import { contactEntry, type ItemContext, identityOf, numberForItem } from '../meta-webhooks/item-context.ts';
 import { secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
 
 type PreferenceItem = Extract<WebhookItem, { kind: 'user_preference' }>;
@@ -30,5 +31,16 @@ export async function processUserPreference(ctx: ItemContext, item: PreferenceIt
     .set({ marketing_opt_out: value === 'stop' ? 1 : 0, marketing_opt_out_at: ts, updated_at: now })
     .where('id', '=', contact.id)
     .execute();
-  await contactChanged(trx, { phoneNumberId: number.id, contactId: contact.id, at: now });
+  const from = contact.marketing_opt_out ? 'opted_out' : 'opted_in';
+  const to = value === 'stop' ? 'opted_out' : 'opted_in';
+  const payload = { contact_id: contact.id, from, to, actor: null } as const;
+  if (from !== to)
+    await recordEvent(trx, { type: 'contact.consent_changed', phoneNumberId: number.id, payload }, now);
+  else
+    await contactChanged(trx, {
+      phoneNumberId: number.id,
+      contactId: contact.id,
+      at: now,
+      change: 'consent_at',
+    });
 }

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import type { ConversationRow } from './conversation.table.ts';
 
 /**
  * The one conversation between a business number and a contact, created on first need. Creation is
  * insert-or-ignore on the (phone_number_id, contact_id) unique key, so concurrent calls converge.
- * Records `conversation.changed` when it is created.
+ * Records `conversation.opened` when it is created.
  */
 export async function findOrCreateConversation(
   trx: Kysely<DB>,
@@ -43,11 +43,15 @@ export async function findOrCreateConversation(
     .returningAll()
     .executeTakeFirst();
   if (inserted) {
-    await conversationChanged(trx, {
-      phoneNumberId: input.phoneNumberId,
-      conversationId: inserted.id,
-      at: input.at,
-    });
+    await recordEvent(
+      trx,
+      {
+        type: 'conversation.opened',
+        phoneNumberId: input.phoneNumberId,
+        payload: { conversation_id: inserted.id, contact_id: input.contactId },
+      },
+      input.at,
+    );
     return inserted;
   }
   const raced = await find();
@@ -55,17 +59,20 @@ export async function findOrCreateConversation(
   return raced;
 }
 
-/** Records `conversation.changed` for a conversation the caller updated. */
+/**
+ * Records `conversation.updated` for a conversation the caller updated (`change` names what, e.g.
+ * `last_message`); a change with its own catalogue event (assigned, resolved, …) records that instead.
+ */
 export async function conversationChanged(
   trx: Kysely<DB>,
-  input: { phoneNumberId: string; conversationId: string; at: number },
+  input: { phoneNumberId: string; conversationId: string; at: number; change?: string },
 ): Promise<void> {
-  await recordDomainEvent(
+  await recordEvent(
     trx,
     {
-      type: 'conversation.changed',
+      type: 'conversation.updated',
       phoneNumberId: input.phoneNumberId,
-      payload: { conversation_id: input.conversationId },
+      payload: { conversation_id: input.conversationId, change: input.change ?? 'activity' },
     },
     input.at,
   );

@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
+import { retryFailure } from '../meta-webhooks/webhook.processor.ts';
 import { AppError } from '../platform/errors.ts';
 import { pageQuery } from '../platform/http/pagination.ts';
-import { retryFailure } from '../meta-webhooks/webhook.processor.ts';
 import { toApiFailure } from './failure.mapper.ts';
 import { findVisibleFailure, listFailures } from './failure.queries.ts';
 
@@ -40,7 +40,7 @@ export function failuresRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('NOT_FOUND', 'No such processing failure.');
         }
         const result = await retryFailure(deps, request.params.id);
-        deps.realtime?.notify();
+        deps.signals.emit('events');
         const after = await findVisibleFailure(db, principal, request.params.id);
         if (!after) throw new AppError('NOT_FOUND', 'No such processing failure.');
         return {

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { toApiContact } from '../contacts/contact.mapper.ts';
+import { ZContact, ZUpdateContactRequest } from '../contacts/contacts.schemas.ts';
 import { AppError } from '../platform/errors.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
-
-const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+import { recordEvent } from '../platform/events/record-event.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 
 /**
  * `PATCH /api/contacts/:id` {attributes}: merges the given attributes into the contact's (a `null`
@@ -22,12 +21,9 @@ export function contactAttributesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/contacts/:id',
       {
         schema: {
-          params: z.object({ id: z.string().min(1) }),
-          body: z.object({
-            attributes: z
-              .record(z.string().min(1).max(100), attributeValue)
-              .refine((r) => Object.keys(r).length <= 100, 'at most 100 attributes'),
-          }),
+          params: ZIdParams,
+          body: ZUpdateContactRequest,
+          response: { 200: ZContact, ...errorResponses },
         },
       },
       async (request) => {
@@ -61,18 +57,22 @@ export function contactAttributesRoutes(deps: AppDeps): FastifyPluginAsync {
             .set({ attributes_json, updated_at: now })
             .where('id', '=', contact.id)
             .execute();
-          await recordDomainEvent(
+          await recordEvent(
             trx,
             {
               type: 'contact.changed',
               phoneNumberId: contact.phone_number_id,
-              payload: { contact_id: contact.id },
+              payload: {
+                contact_id: contact.id,
+                change: 'attributes',
+                actor: { kind: principal.kind, id: principal.id },
+              },
             },
             now,
           );
           return { ...contact, attributes_json, updated_at: now };
         });
-        deps.realtime?.notify();
+        deps.signals.emit('events');
         return toApiContact(updated);
       },
     );

@@ -1,25 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { requestUser } from '../auth/request-user.ts';
 import { conversationChanged } from '../conversations/conversation.repository.ts';
+import { ZConversation, ZUpdateConversationRequest } from '../conversations/conversations.schemas.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { conversationFor } from './conversation-access.ts';
 import { assertLabelsUsable, conversationView, patchConversation } from './conversation-actions.ts';
+import { ZAddLabelRequest, ZLabelParams, ZListLabelsResponse } from './inbox.schemas.ts';
 import { labelsForConversations } from './labels.ts';
 
-const idParams = z.object({ id: z.string().min(1) });
-
-const patchBody = z
-  .object({
-    assignee_user_id: z.string().min(1).nullable().optional(),
-    team_id: z.string().min(1).nullable().optional(),
-    status: z.enum(['open', 'pending', 'resolved']).optional(),
-    labels: z.array(z.string().min(1)).max(50).optional(),
-  })
-  .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
+const conversationResponse = { 200: ZConversation, ...errorResponses };
 
 /** Assignment, transfer, status (resolve/reopen), labels and take-over of a conversation. */
 export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -27,7 +20,10 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
-    app.patch('/api/conversations/:id', { schema: { params: idParams, body: patchBody } }, async (request) =>
+    app.patch(
+      '/api/conversations/:id',
+      { schema: { params: ZIdParams, body: ZUpdateConversationRequest, response: conversationResponse } },
+      async (request) =>
       patchConversation(deps, {
         principal: principalOf(request),
         conversationId: request.params.id,
@@ -35,7 +31,10 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
       }),
     );
 
-    app.post('/api/conversations/:id/take-over', { schema: { params: idParams } }, async (request) => {
+    app.post(
+      '/api/conversations/:id/take-over',
+      { schema: { params: ZIdParams, response: conversationResponse } },
+      async (request) => {
       const principal = principalOf(request);
       const user = await requestUser(deps, request);
       const { row } = await conversationFor(db, principal, request.params.id);
@@ -49,14 +48,17 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
       });
     });
 
-    app.get('/api/conversations/:id/labels', { schema: { params: idParams } }, async (request) => {
+    app.get(
+      '/api/conversations/:id/labels',
+      { schema: { params: ZIdParams, response: { 200: ZListLabelsResponse, ...errorResponses } } },
+      async (request) => {
       const { row } = await conversationFor(db, principalOf(request), request.params.id);
       return { data: (await labelsForConversations(db, [row.id])).get(row.id) ?? [], next_cursor: null };
     });
 
     app.post(
       '/api/conversations/:id/labels',
-      { schema: { params: idParams, body: z.object({ label_id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, body: ZAddLabelRequest, response: conversationResponse } },
       async (request) => {
         const principal = principalOf(request);
         const { row, wabaId } = await conversationFor(db, principal, request.params.id);
@@ -72,16 +74,17 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
             phoneNumberId: row.phone_number_id,
             conversationId: row.id,
             at: now,
+            change: 'label_added',
           });
         });
-        deps.realtime?.notify();
+        deps.signals.emit('events');
         return conversationView(deps, principal, row.id);
       },
     );
 
     app.delete(
       '/api/conversations/:id/labels/:labelId',
-      { schema: { params: z.object({ id: z.string().min(1), labelId: z.string().min(1) }) } },
+      { schema: { params: ZLabelParams, response: conversationResponse } },
       async (request) => {
         const principal = principalOf(request);
         const { row } = await conversationFor(db, principal, request.params.id);
@@ -97,12 +100,13 @@ export function conversationActionsRoutes(deps: AppDeps): FastifyPluginAsync {
               phoneNumberId: row.phone_number_id,
               conversationId: row.id,
               at: now,
+              change: 'label_removed',
             });
           }
           return Number(result.numDeletedRows);
         });
         if (removed === 0) throw new AppError('NOT_FOUND', 'The conversation does not carry this label.');
-        deps.realtime?.notify();
+        deps.signals.emit('events');
         return conversationView(deps, principal, row.id);
       },
     );

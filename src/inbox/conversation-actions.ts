@@ -7,6 +7,8 @@ import { conversationChanged } from '../conversations/conversation.repository.ts
 import type { ConversationStatus } from '../conversations/conversation.table.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
+import type { Actor, DomainEvent } from '../platform/events/catalogue.ts';
+import { recordEvents } from '../platform/events/record-event.ts';
 import { findUser, wabaScopeOf } from '../users/users.repository.ts';
 import { type ConversationWithWaba, conversationFor } from './conversation-access.ts';
 import { labelsForConversations } from './labels.ts';
@@ -75,7 +77,59 @@ function assertMayReassign(principal: Principal, current: ConversationWithWaba):
   }
 }
 
-/** Applies a patch (assignment, transfer, status, labels) in one transaction with its domain event. */
+/** The catalogue events of a patch: what it changed, and who did it. */
+function patchEvents(
+  row: ConversationWithWaba['row'],
+  patch: ConversationPatch,
+  actor: Actor,
+): DomainEvent[] {
+  const phoneNumberId = row.phone_number_id;
+  const conversation_id = row.id;
+  const facts: DomainEvent[] = [];
+  const toUser = patch.assignee_user_id !== undefined ? patch.assignee_user_id : row.assignee_user_id;
+  const users = { from_user_id: row.assignee_user_id, to_user_id: toUser };
+  if (patch.team_id !== undefined && patch.team_id !== row.team_id) {
+    // One move: a transfer names the assignee it lands with, so it is one event, not two.
+    const payload = {
+      conversation_id,
+      from_team_id: row.team_id,
+      to_team_id: patch.team_id,
+      ...users,
+      actor,
+    };
+    facts.push({ type: 'conversation.transferred', phoneNumberId, payload });
+  } else if (toUser !== row.assignee_user_id) {
+    facts.push({
+      type: 'conversation.assigned',
+      phoneNumberId,
+      payload: { conversation_id, ...users, actor },
+    });
+  }
+  if (patch.status !== undefined && patch.status !== row.status) {
+    if (patch.status === 'resolved') {
+      facts.push({ type: 'conversation.resolved', phoneNumberId, payload: { conversation_id, actor } });
+    } else if (row.status === 'resolved') {
+      facts.push({ type: 'conversation.reopened', phoneNumberId, payload: { conversation_id, actor } });
+    } else {
+      facts.push({
+        type: 'conversation.updated',
+        phoneNumberId,
+        payload: { conversation_id, change: 'status' },
+      });
+    }
+  }
+  if (patch.labels) {
+    const labels = [...new Set(patch.labels)];
+    facts.push({
+      type: 'conversation.labels_changed',
+      phoneNumberId,
+      payload: { conversation_id, labels, actor },
+    });
+  }
+  return facts;
+}
+
+/** Applies a patch (assignment, transfer, status, labels) in one transaction with its domain events. */
 export async function patchConversation(
   deps: AppDeps,
   input: { principal: Principal; conversationId: string; patch: ConversationPatch },
@@ -110,13 +164,17 @@ export async function patchConversation(
           .execute();
       }
     }
-    await conversationChanged(trx, {
-      phoneNumberId: current.row.phone_number_id,
-      conversationId: current.row.id,
-      at: now,
-    });
+    const facts = patchEvents(current.row, patch, { kind: principal.kind, id: principal.id });
+    if (facts.length > 0) await recordEvents(trx, facts, now);
+    else {
+      await conversationChanged(trx, {
+        phoneNumberId: current.row.phone_number_id,
+        conversationId: current.row.id,
+        at: now,
+      });
+    }
   });
-  deps.realtime?.notify();
+  deps.signals.emit('events');
   return conversationView(deps, principal, current.row.id);
 }
 

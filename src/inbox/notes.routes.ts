@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { iso } from '../auth/request-user.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import { conversationFor } from './conversation-access.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
@@ -63,17 +63,21 @@ export function notesRoutes(deps: AppDeps): FastifyPluginAsync {
         };
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('conversation_notes').values(note).execute();
-          await recordDomainEvent(
+          await recordEvent(
             trx,
             {
-              type: 'conversation.changed',
+              type: 'conversation.note_added',
               phoneNumberId: row.phone_number_id,
-              payload: { conversation_id: row.id, note_id: note.id },
+              payload: {
+                conversation_id: row.id,
+                note_id: note.id,
+                actor: { kind: principal.kind, id: principal.id },
+              },
             },
             now,
           );
         });
-        deps.realtime?.notify();
+        deps.signals.emit('events');
         const author = principal.userId
           ? await db
               .selectFrom('users')

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { conversationFor } from './conversation-access.ts';
 
 /** Meta accepts a read receipt only within 30 days of the message (cloud-api.md §3.4). */
@@ -25,7 +25,8 @@ export function conversationReadRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/conversations/:id/read',
       { schema: { params: z.object({ id: z.string().min(1) }) } },
       async (request) => {
-        const { row } = await conversationFor(db, principalOf(request), request.params.id);
+        const principal = principalOf(request);
+        const { row } = await conversationFor(db, principal, request.params.id);
         const now = deps.clock.now();
         if (row.unread_count > 0) {
           await db.transaction().execute(async (trx) => {
@@ -34,17 +35,17 @@ export function conversationReadRoutes(deps: AppDeps): FastifyPluginAsync {
               .set({ unread_count: 0, updated_at: now })
               .where('id', '=', row.id)
               .execute();
-            await recordDomainEvent(
+            await recordEvent(
               trx,
               {
-                type: 'conversation.changed',
+                type: 'conversation.read',
                 phoneNumberId: row.phone_number_id,
-                payload: { conversation_id: row.id },
+                payload: { conversation_id: row.id, actor: { kind: principal.kind, id: principal.id } },
               },
               now,
             );
           });
-          deps.realtime?.notify();
+          deps.signals.emit('events');
         }
         const latest = await db
           .selectFrom('messages')

@@ -97,7 +97,7 @@ export async function processHistoryMessage(ctx: ItemContext, item: Item<'histor
       .set({ history_status: historyStatus })
       .where('id', '=', message.id)
       .execute();
-    await messageEvent(trx, 'message.changed', message, now);
+    await messageEvent(trx, 'message.changed', message, now, 'history_status');
   }
 }
 
@@ -143,7 +143,7 @@ export async function processHistoryChunk(ctx: ItemContext, item: Item<'history_
     })
     .where('id', '=', number.id)
     .execute();
-  await numberChanged(trx, { phoneNumberId: number.id, at: now });
+  await numberChanged(trx, { phoneNumberId: number.id, at: now, change: 'history' });
 }
 
 /** History errors; 2593109 means the business declined history sharing. */
@@ -160,7 +160,7 @@ export async function processHistoryErrors(ctx: ItemContext, item: Item<'history
     })
     .where('id', '=', number.id)
     .execute();
-  await numberChanged(trx, { phoneNumberId: number.id, at: now });
+  await numberChanged(trx, { phoneNumberId: number.id, at: now, change: 'history' });
 }
 
 /** How long an import may go without a chunk before it is taken as finished. */
@@ -186,7 +186,7 @@ export async function inferHistoryCompletion(db: Kysely<DB>, now: number): Promi
         .where('id', '=', id)
         .where('history_state', '=', 'in_progress')
         .execute();
-      await numberChanged(trx, { phoneNumberId: id, at: now });
+      await numberChanged(trx, { phoneNumberId: id, at: now, change: 'history' });
     }
     return quiet.length;
   });

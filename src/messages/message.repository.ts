@@ -1,7 +1,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import { conversationChanged } from '../conversations/conversation.repository.ts';
 import type { DB } from '../database.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import type { DomainEvent } from '../platform/events/catalogue.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import type { MessageRow, MessageTable } from './message.table.ts';
 import { applyStatusEvents } from './status.repository.ts';
 
@@ -27,22 +28,58 @@ export async function findMessageByWamid(
     .executeTakeFirst();
 }
 
-/** Records `message.added` / `message.changed` for a message. */
+/**
+ * Records `message.updated` for a stored message the caller changed (`change` names what); changes
+ * with their own catalogue event (edited, revoked, reacted, status changed) record that instead.
+ */
 export async function messageEvent(
   trx: Kysely<DB>,
-  type: 'message.added' | 'message.changed',
+  _notice: 'message.changed',
   row: { id: string; phone_number_id: string; conversation_id: string },
   at: number,
+  change = 'content',
 ): Promise<void> {
-  await recordDomainEvent(
+  await recordEvent(
     trx,
     {
-      type,
+      type: 'message.updated',
       phoneNumberId: row.phone_number_id,
-      payload: { message_id: row.id, conversation_id: row.conversation_id },
+      payload: { message_id: row.id, conversation_id: row.conversation_id, change },
     },
     at,
   );
+}
+
+/** The catalogue event of a message the hub stored for the first time, by who authored it. */
+export function messageAddedEvent(row: MessageRow): DomainEvent {
+  const ref = { message_id: row.id, conversation_id: row.conversation_id };
+  const phoneNumberId = row.phone_number_id;
+  switch (row.origin) {
+    case 'customer':
+      return {
+        type: 'message.received',
+        phoneNumberId,
+        payload: { ...ref, contact_id: row.contact_id, wamid: row.wamid, content_type: row.type },
+      };
+    case 'business_app':
+      return {
+        type: 'message.echoed',
+        phoneNumberId,
+        payload: { ...ref, wamid: row.wamid, content_type: row.type },
+      };
+    case 'history':
+      return { type: 'message.imported', phoneNumberId, payload: { ...ref, direction: row.direction } };
+    default:
+      return {
+        type: 'message.sent',
+        phoneNumberId,
+        payload: {
+          ...ref,
+          origin: row.origin,
+          actor: row.author_user_id ? { kind: 'user', id: row.author_user_id } : null,
+        },
+      };
+  }
 }
 
 /**
@@ -66,7 +103,7 @@ export async function insertMessage(
     if (!existing) throw new Error('message vanished after a conflicting insert');
     return { message: existing, created: false };
   }
-  await messageEvent(trx, 'message.added', inserted, at);
+  await recordEvent(trx, messageAddedEvent(inserted), at);
   if (inserted.wamid !== null) {
     await flushPendingApplies(trx, inserted, at);
     await applyStatusEvents(trx, { phoneNumberId: inserted.phone_number_id, wamid: inserted.wamid, at });
@@ -126,7 +163,16 @@ async function applyChange(
   }
   if (patch === null) return false;
   await trx.updateTable('messages').set(patch).where('id', '=', target.id).execute();
-  await messageEvent(trx, 'message.changed', target, at);
+  const ref = { message_id: target.id, conversation_id: target.conversation_id };
+  const phoneNumberId = target.phone_number_id;
+  if (change.kind === 'edit')
+    await recordEvent(trx, { type: 'message.edited', phoneNumberId, payload: ref }, at);
+  else if (change.kind === 'revoke') {
+    await recordEvent(trx, { type: 'message.revoked', phoneNumberId, payload: ref }, at);
+  } else if (change.kind === 'reaction') {
+    const payload = { ...ref, side: change.side, emoji: change.emoji };
+    await recordEvent(trx, { type: 'message.reacted', phoneNumberId, payload }, at);
+  } else await messageEvent(trx, 'message.changed', target, at, 'history_media');
   return true;
 }
 
@@ -156,7 +202,8 @@ export async function applyToMessage(
   return target;
 }
 
-async function flushPendingApplies(trx: Kysely<DB>, message: MessageRow, at: number): Promise<void> {
+/** Applies the changes kept in `pending_applies` for a message that has just been stored. */
+export async function flushPendingApplies(trx: Kysely<DB>, message: MessageRow, at: number): Promise<void> {
   const pending = await trx
     .selectFrom('pending_applies')
     .selectAll()

@@ -66,7 +66,7 @@ export async function processStatus(ctx: ItemContext, item: StatusItem): Promise
         .executeTakeFirst();
       if (!taken) {
         await trx.updateTable('messages').set({ wamid }).where('id', '=', byId.id).execute();
-        await messageEvent(trx, 'message.changed', byId, now);
+        await messageEvent(trx, 'message.changed', byId, now, 'wamid');
       }
     }
   }

@@ -66,7 +66,7 @@ export async function applyStatusEvents(
   }
   if (Object.keys(patch).length === 0) return false;
   await trx.updateTable('messages').set(patch).where('id', '=', message.id).execute();
-  await messageEvent(trx, 'message.changed', message, input.at);
+  await messageEvent(trx, 'message.changed', message, input.at, 'status');
   return true;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { sha256 } from './meta-payload.parser.ts';
 
 /** Processing-failure codes the webhook pipeline records. */
@@ -48,7 +48,7 @@ export async function recordFailure(
     .returning('id')
     .executeTakeFirst();
   if (!inserted) return null;
-  await recordDomainEvent(
+  await recordEvent(
     trx,
     {
       type: 'failure.recorded',

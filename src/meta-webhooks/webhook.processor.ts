@@ -7,7 +7,7 @@ import { recordFailure } from './failure.repository.ts';
 import { applyItem, runItem } from './item.processor.ts';
 import { parseWebhookBody, sha256, type WebhookItem } from './meta-payload.parser.ts';
 
-export type ProcessDeps = Pick<AppDeps, 'database' | 'clock' | 'logger' | 'realtime'>;
+export type ProcessDeps = Pick<AppDeps, 'database' | 'clock' | 'logger'> & { readonly signals?: AppDeps['signals'] };
 
 export type EventOutcome = { applied: number; duplicates: number; failed: number };
 
@@ -122,7 +122,7 @@ export async function processWebhookEvents(
     await trx.rollback().execute();
     throw error;
   }
-  if (outcomes.some((o) => o.applied > 0 || o.failed > 0)) deps.realtime?.notify();
+  if (outcomes.some((o) => o.applied > 0 || o.failed > 0)) deps.signals?.emit('events');
   return { done: outcomes.length, outcomes };
 }
 
@@ -175,7 +175,7 @@ export async function processEventsAlone(
           .where('id', '=', event.id)
           .execute();
       });
-      deps.realtime?.notify();
+      deps.signals?.emit('events');
     }
   }
   return broken;
@@ -254,7 +254,7 @@ export async function retryFailure(
     }))
     .where('id', '=', failureId)
     .execute();
-  deps.realtime?.notify();
+  deps.signals?.emit('events');
   return { resolved, message: resolved ? 'Applied.' : message };
 }
 

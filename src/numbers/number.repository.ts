@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import type { ConnectionState, PhoneNumberRow } from './number.table.ts';
 
 /** Makes sure the WABA row exists (insert-or-ignore). */
@@ -61,7 +61,7 @@ export async function ensurePhoneNumber(
     .returningAll()
     .executeTakeFirst();
   if (inserted) {
-    await numberChanged(trx, { phoneNumberId: inserted.id, at: input.at });
+    await numberChanged(trx, { phoneNumberId: inserted.id, at: input.at, change: 'created' });
     return replayLifecycle(trx, inserted, input.at);
   }
   const raced = await find();
@@ -69,20 +69,13 @@ export async function ensurePhoneNumber(
   return raced;
 }
 
-/** Records `number.changed` for a number the caller updated. */
+/** Records `number.changed` for a number the caller updated (`change` names what). */
 export async function numberChanged(
   trx: Kysely<DB>,
-  input: { phoneNumberId: string; at: number },
+  input: { phoneNumberId: string; at: number; change?: string },
 ): Promise<void> {
-  await recordDomainEvent(
-    trx,
-    {
-      type: 'number.changed',
-      phoneNumberId: input.phoneNumberId,
-      payload: { phone_number_id: input.phoneNumberId },
-    },
-    input.at,
-  );
+  const payload = { phone_number_id: input.phoneNumberId, change: input.change ?? 'details' };
+  await recordEvent(trx, { type: 'number.changed', phoneNumberId: input.phoneNumberId, payload }, input.at);
 }
 
 /** Lifecycle events (`account_update`) that change a number's connection state. */
@@ -120,7 +113,13 @@ export async function applyLifecycle(
     })
     .where('id', '=', n.id)
     .execute();
-  await numberChanged(trx, { phoneNumberId: n.id, at: input.at });
+  const payload = {
+    phone_number_id: n.id,
+    from: n.connection_state,
+    to: state,
+    reason: connected ? null : (text(info.reason) ?? input.event),
+  };
+  await recordEvent(trx, { type: 'number.connection_changed', phoneNumberId: n.id, payload }, input.at);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB } from '../database.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import type { AlertTable } from './outbound.table.ts';
 
 export type AlertRow = Selectable<AlertTable>;
@@ -58,7 +58,7 @@ export async function raiseAlert(
       resolved_by: null,
     })
     .execute();
-  await recordDomainEvent(
+  await recordEvent(
     trx,
     { type: 'alert.raised', phoneNumberId: input.phoneNumberId, payload: { alert_id: id, code: input.code } },
     input.now,

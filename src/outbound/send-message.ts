@@ -3,10 +3,11 @@ import type { AppDeps } from '../app-deps.ts';
 import { isWindowOpen } from '../conversations/window.ts';
 import { type CostEstimate, estimateSend, loadRateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
+import { messageAddedEvent } from '../messages/message.repository.ts';
 import type { MessageTable } from '../messages/message.table.ts';
 import { AppError } from '../platform/errors.ts';
+import { recordEvents } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import {
   type ContentInput,
   contentInputSchema,
@@ -43,7 +44,7 @@ export type SendMessageOptions = {
   readonly inTransaction?: (trx: Kysely<DB>, result: SendMessageResult) => Promise<void>;
 };
 
-type Deps = Pick<AppDeps, 'database' | 'clock' | 'config'>;
+type Deps = Pick<AppDeps, 'database' | 'clock' | 'config'> & { readonly signals?: AppDeps['signals'] };
 
 function parseContent(content: unknown): ContentInput {
   const parsed = contentInputSchema.safeParse(content);
@@ -297,28 +298,23 @@ export async function sendMessage(
       .set({ last_message_at: now, last_message_preview: preview(content), updated_at: now })
       .where('id', '=', conversation.id)
       .execute();
-    await recordDomainEvent(
+    await recordEvents(
       trx,
-      {
-        type: 'message.added',
-        phoneNumberId: number.id,
-        payload: { message_id: id, conversation_id: conversation.id },
-      },
-      now,
-    );
-    await recordDomainEvent(
-      trx,
-      {
-        type: 'conversation.changed',
-        phoneNumberId: number.id,
-        payload: { conversation_id: conversation.id },
-      },
+      [
+        messageAddedEvent(message),
+        {
+          type: 'conversation.updated',
+          phoneNumberId: number.id,
+          payload: { conversation_id: conversation.id, change: 'last_message' },
+        },
+      ],
       now,
     );
     const result = { message, cost };
     if (options.inTransaction) await options.inTransaction(trx, result);
     return result;
   });
+  deps.signals?.emit('events');
   notifyOutbox(deps.database, result.message.phone_number_id);
   return result;
 }

@@ -34,7 +34,9 @@ async function visibleSet(deps: AppDeps, principal: Principal): Promise<Readonly
 export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
-    const ownHub = deps.realtime ? null : createRealtimeHub({ database: deps.database, logger: deps.logger });
+    const ownHub = deps.realtime
+      ? null
+      : createRealtimeHub({ database: deps.database, signals: deps.signals, logger: deps.logger });
     const hub: RealtimeHub = deps.realtime ?? (ownHub as RealtimeHub);
     const streams = new Set<() => void>();
 

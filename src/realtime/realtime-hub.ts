@@ -1,15 +1,15 @@
 import type { Database } from '../database.ts';
+import type { Signals } from '../platform/events/signals.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
- * Wakes the realtime streams of this node. The durable log is the `domain_events` table; this
- * object only says "look again". Code that commits a change with `recordDomainEvent` calls
- * `notify()` after the commit, so streams on this node deliver at once; a short poll of the log's
- * highest id wakes them for events committed by other hub nodes on the same PostgreSQL.
+ * The realtime stream's subscriber on this node: a live (per-node, non-durable) reader of the event
+ * log that wakes this node's SSE streams. Every node runs one, since every node must see every
+ * event for its own clients; each stream keeps its own position (its clients resume from
+ * `Last-Event-ID`). Woken by `signals.emit('events')` after a local commit, and by a short poll of
+ * the log's highest id for events committed by other hub nodes on the same PostgreSQL.
  */
 export interface RealtimeHub {
-  /** Call after committing a transaction that recorded domain events. Cheap and safe to call often. */
-  notify(): void;
   /** Calls `listener` whenever new events may be in the log; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** How often a stream stalled on an uncommitted event id looks again, in ms. */
@@ -24,6 +24,8 @@ export interface RealtimeHub {
 
 export type RealtimeHubOptions = {
   database: Database;
+  /** The node's signals; `emit('events')` wakes the streams at once. */
+  signals: Signals;
   logger?: Logger;
   /** Poll interval for events committed by other nodes; 500 ms unless told. */
   pollMs?: number;
@@ -41,6 +43,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   let lastSeenMax: number | null = null;
   let polling = false;
   let closed = false;
+  let offSignal: (() => void) | null = null;
 
   const wake = () => {
     for (const listener of [...listeners]) {
@@ -72,6 +75,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
 
   const startPolling = () => {
     if (timer || closed) return;
+    offSignal = options.signals.on('events', wake);
     lastSeenMax = null;
     void poll();
     timer = setInterval(() => void poll(), pollMs);
@@ -80,15 +84,14 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
   const stopPolling = () => {
     if (timer) clearInterval(timer);
     timer = null;
+    offSignal?.();
+    offSignal = null;
   };
 
   return {
     pollMs,
     gapGraceMs: options.gapGraceMs ?? 10_000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
-    notify() {
-      if (!closed) queueMicrotask(wake);
-    },
     subscribe(listener) {
       listeners.add(listener);
       startPolling();

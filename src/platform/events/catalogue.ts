@@ -18,7 +18,7 @@
  * await recordEvent(trx, { type: 'conversation.resolved', phoneNumberId, payload: { conversation_id, actor } }, now);
  * ```
  * (`recordEvent` / `recordEvents` in `platform/events/record-event.ts`; the batch form is one
- * multi-row insert.) Then, after the commit, wake this node's readers: `deps.signals.eventsCommitted()`,
+ * multi-row insert.) Then, after the commit, wake this node's readers: `deps.signals.emit('events')`,
  * or let `withEvents(deps, trx => …)` (`platform/events/with-events.ts`) run the transaction and do it.
  *
  * ## Subscribe
@@ -95,10 +95,13 @@ export type EventPayloads = {
     to_user_id: string | null;
     actor: Actor | null;
   };
+  /** A move to another team; the assignee fields say who has it after (the same when unchanged). */
   'conversation.transferred': {
     conversation_id: string;
     from_team_id: string | null;
     to_team_id: string | null;
+    from_user_id: string | null;
+    to_user_id: string | null;
     actor: Actor | null;
   };
   'conversation.resolved': { conversation_id: string; actor: Actor | null };
@@ -173,7 +176,7 @@ export const eventCatalogue = {
   },
   'conversation.transferred': {
     notice: 'conversation.changed',
-    description: 'A conversation moved to another team (or none).',
+    description: 'A conversation moved to another team (or none), perhaps with a new assignee.',
   },
   'conversation.resolved': { notice: 'conversation.changed', description: 'A conversation was resolved.' },
   'conversation.reopened': {

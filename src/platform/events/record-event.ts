@@ -1,10 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DomainEvent } from './catalogue.ts';
 import { noticeOf } from './catalogue.ts';
 import type { EventLogTables } from './event.table.ts';
 
 /** Rows per insert statement in {@link recordEvents} (well under SQLite's bound-parameter limit). */
 const INSERT_CHUNK = 500;
+
+// Any schema that has the log: a feature's transaction over the whole hub schema is one.
+const log = <S extends EventLogTables>(trx: Kysely<S> | Transaction<S>) =>
+  trx as unknown as Kysely<EventLogTables>;
 
 function toRow(event: DomainEvent, at: number) {
   return {
@@ -19,24 +23,24 @@ function toRow(event: DomainEvent, at: number) {
 /**
  * Appends a catalogue event inside the caller's transaction, so the event exists exactly when the
  * change it describes is committed. Subscribers and the realtime stream read this log. After the
- * commit, call `deps.signals.eventsCommitted()` (or use `withEvents`) so this node's readers look at once.
+ * commit, call `deps.signals.emit('events')` (or use `withEvents`) so this node's readers look at once.
  */
-export async function recordEvent(
-  trx: Kysely<EventLogTables>,
+export async function recordEvent<S extends EventLogTables>(
+  trx: Kysely<S> | Transaction<S>,
   event: DomainEvent,
   at: number,
 ): Promise<void> {
-  await trx.insertInto('domain_events').values(toRow(event, at)).execute();
+  await log(trx).insertInto('domain_events').values(toRow(event, at)).execute();
 }
 
 /** {@link recordEvent} for many events at once (batched ingestion): multi-row inserts, in order. */
-export async function recordEvents(
-  trx: Kysely<EventLogTables>,
+export async function recordEvents<S extends EventLogTables>(
+  trx: Kysely<S> | Transaction<S>,
   events: readonly DomainEvent[],
   at: number,
 ): Promise<void> {
   for (let i = 0; i < events.length; i += INSERT_CHUNK) {
     const rows = events.slice(i, i + INSERT_CHUNK).map((e) => toRow(e, at));
-    await trx.insertInto('domain_events').values(rows).execute();
+    await log(trx).insertInto('domain_events').values(rows).execute();
   }
 }
