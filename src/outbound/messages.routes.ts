@@ -9,10 +9,10 @@ import { graphClientFor } from '../graph/graph-client.ts';
 import { fetchMessageMedia } from '../media/media.service.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 import { abandonIdempotent, beginIdempotent, completeIdempotent, requestHash } from './idempotency.ts';
 import { notifyOutbox } from './outbox-signal.ts';
 import type { RecipientInput } from './recipient.ts';
+import { resolveUnknownSend } from './resolve-send.ts';
 import { type SendMessageResult, type SendOrigin, sendMessage } from './send-message.ts';
 
 const sendBody = z.looseObject({
@@ -197,70 +197,21 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const principal = principalOf(request);
         const msg = await visibleMessage(deps, principal, request.params.id);
-        const now = deps.clock.now();
         const { outcome, wamid } = request.body;
-        await deps.database.db.transaction().execute(async (trx) => {
-          const job = await trx
-            .selectFrom('outbox_jobs')
-            .select(['id', 'state'])
-            .where('message_id', '=', msg.id)
-            .executeTakeFirst();
-          const current = await trx
-            .selectFrom('messages')
-            .select(['status'])
-            .where('id', '=', msg.id)
-            .executeTakeFirstOrThrow();
-          if (job?.state !== 'unknown' || current.status !== 'unknown') {
-            throw new AppError('CONFLICT', 'Only a send whose outcome is unknown can be resolved.', {
-              status: current.status,
-            });
-          }
-          const by = principal.userId ?? principal.id;
-          if (outcome === 'retry') {
-            await trx
-              .updateTable('outbox_jobs')
-              .set({ state: 'queued', not_before: null, updated_at: now })
-              .where('id', '=', job.id)
-              .execute();
-            await trx
-              .updateTable('messages')
-              .set({ status: 'queued', status_at: now, error_json: null })
-              .where('id', '=', msg.id)
-              .execute();
-          } else if (outcome === 'sent') {
-            await trx
-              .updateTable('outbox_jobs')
-              .set({ state: 'done', finished_at: now, updated_at: now })
-              .where('id', '=', job.id)
-              .execute();
-            await trx
-              .updateTable('messages')
-              .set({ status: 'sent', status_at: now, error_json: null, ...(wamid ? { wamid } : {}) })
-              .where('id', '=', msg.id)
-              .execute();
-          } else {
-            const errorJson = JSON.stringify({
-              code: 'RESOLVED_FAILED',
-              title: 'Resolved as not sent',
-              message: `An operator (${by}) resolved this unknown send as not sent.`,
-            });
-            await trx
-              .updateTable('outbox_jobs')
-              .set({ state: 'failed', finished_at: now, updated_at: now, last_error_json: errorJson })
-              .where('id', '=', job.id)
-              .execute();
-            await trx
-              .updateTable('messages')
-              .set({ status: 'failed', status_at: now, error_json: errorJson })
-              .where('id', '=', msg.id)
-              .execute();
-          }
-          await recordDomainEvent(
-            trx,
-            { type: 'message.changed', phoneNumberId: msg.phone_number_id, payload: { message_id: msg.id } },
-            now,
-          );
-        });
+        const result = await deps.database.db.transaction().execute((trx) =>
+          resolveUnknownSend(trx, {
+            messageId: msg.id,
+            outcome,
+            ...(wamid ? { wamid } : {}),
+            by: principal.userId ?? principal.id,
+            now: deps.clock.now(),
+          }),
+        );
+        if (!result.ok) {
+          throw new AppError('CONFLICT', 'Only a send whose outcome is unknown can be resolved.', {
+            status: result.status,
+          });
+        }
         if (outcome === 'retry') notifyOutbox(deps.database, msg.phone_number_id);
         return loadOutbound(deps.database.db, msg.id);
       },

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { MessageStatus } from '../messages/message.table.ts';
+import { type StatusMove, statusRankOf, transitionStatuses } from '../messages/message-status.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import { recordDomainEvent } from '../platform/realtime/domain-events.ts';
 
 /** A queued job as the sender keeps it in memory. */
 export type QueuedJob = {
@@ -113,37 +113,28 @@ export async function markOrphansUnknown(
       title: 'Outcome unknown',
       message: 'The node sending this message stopped during the send; it may or may not have reached Meta.',
     });
-    for (const o of orphans) {
-      await trx
-        .updateTable('outbox_jobs')
-        .set({ state: 'unknown', last_error_json: errorJson, updated_at: input.now })
-        .where('id', '=', o.id)
-        .where('state', '=', 'sending')
-        .execute();
-      await setMessageStatus(trx, o.message_id, 'unknown', { errorJson, now: input.now, from: ['sending'] });
-    }
+    if (orphans.length === 0) return 0;
+    await trx
+      .updateTable('outbox_jobs')
+      .set({ state: 'unknown', last_error_json: errorJson, updated_at: input.now })
+      .where(
+        'id',
+        'in',
+        orphans.map((o) => o.id),
+      )
+      .where('state', '=', 'sending')
+      .execute();
+    await transitionStatuses(trx, {
+      moves: orphans.map((o) => ({
+        messageId: o.message_id,
+        to: 'unknown' as const,
+        from: ['sending' as const],
+        error: errorJson,
+      })),
+      at: input.now,
+    });
     return orphans.length;
   });
-}
-
-async function setMessageStatus(
-  trx: Kysely<DB>,
-  messageId: string,
-  status: MessageStatus,
-  input: { errorJson?: string | null; now: number; from: MessageStatus[]; phoneNumberId?: string },
-): Promise<boolean> {
-  const set: { status: MessageStatus; status_at: number; error_json?: string | null } = {
-    status,
-    status_at: input.now,
-  };
-  if (input.errorJson !== undefined) set.error_json = input.errorJson;
-  const r = await trx
-    .updateTable('messages')
-    .set(set)
-    .where('id', '=', messageId)
-    .where('status', 'in', input.from)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
 }
 
 /**
@@ -186,12 +177,14 @@ export async function claimJobs(
       .execute();
     if (claimed.length === 0) return [];
     const messageIds = claimed.map((c) => c.message_id);
-    await trx
-      .updateTable('messages')
-      .set({ status: 'sending', status_at: input.now })
-      .where('id', 'in', messageIds)
-      .where('status', '=', 'queued')
-      .execute();
+    await transitionStatuses(trx, {
+      moves: messageIds.map((messageId) => ({
+        messageId,
+        to: 'sending' as const,
+        from: ['queued' as const],
+      })),
+      at: input.now,
+    });
     const rows = await trx
       .selectFrom('messages as m')
       .innerJoin('contacts as c', 'c.id', 'm.contact_id')
@@ -232,7 +225,9 @@ export async function claimJobs(
   });
 }
 
-/** Writes a batch of outcomes in one transaction. */
+const SENT_FROM: readonly MessageStatus[] = ['queued', 'sending', 'unknown'];
+
+/** Writes a batch of outcomes in one transaction: the jobs, then every message's status in one batch. */
 export async function applyResults(
   db: Kysely<DB>,
   input: { phoneNumberId: string; results: JobResult[]; now: number },
@@ -240,26 +235,12 @@ export async function applyResults(
   if (input.results.length === 0) return;
   const now = input.now;
   await db.transaction().execute(async (trx) => {
+    const moves: StatusMove[] = [];
+    const done: number[] = [];
     for (const r of input.results) {
-      let changed = false;
       if (r.kind === 'accepted') {
-        await trx
-          .updateTable('outbox_jobs')
-          .set({ state: 'done', finished_at: now, updated_at: now })
-          .where('id', '=', r.jobId)
-          .where('state', 'in', ['sending', 'unknown'])
-          .execute();
-        await trx
-          .updateTable('messages')
-          .set({ wamid: r.wamid })
-          .where('id', '=', r.messageId)
-          .where('wamid', 'is', null)
-          .execute();
-        changed = await setMessageStatus(trx, r.messageId, 'sent', {
-          errorJson: null,
-          now,
-          from: ['queued', 'sending', 'unknown'],
-        });
+        done.push(r.jobId);
+        moves.push({ messageId: r.messageId, to: 'sent', from: SENT_FROM, wamid: r.wamid, error: null });
       } else if (r.kind === 'failed' || r.kind === 'unknown') {
         await trx
           .updateTable('outbox_jobs')
@@ -272,11 +253,7 @@ export async function applyResults(
           .where('id', '=', r.jobId)
           .where('state', 'in', ['sending', 'unknown'])
           .execute();
-        changed = await setMessageStatus(trx, r.messageId, r.kind, {
-          errorJson: r.errorJson,
-          now,
-          from: ['queued', 'sending', 'unknown'],
-        });
+        moves.push({ messageId: r.messageId, to: r.kind, from: SENT_FROM, error: r.errorJson });
       } else {
         await trx
           .updateTable('outbox_jobs')
@@ -291,29 +268,26 @@ export async function applyResults(
           .where('id', '=', r.jobId)
           .where('state', 'in', ['sending', 'unknown'])
           .execute();
-        changed = await setMessageStatus(trx, r.messageId, 'queued', { now, from: ['sending', 'unknown'] });
-      }
-      if (changed) {
-        await recordDomainEvent(
-          trx,
-          {
-            type: 'message.changed',
-            phoneNumberId: input.phoneNumberId,
-            payload: { message_id: r.messageId },
-          },
-          now,
-        );
+        moves.push({ messageId: r.messageId, to: 'queued', from: ['sending', 'unknown'] });
       }
     }
+    if (done.length > 0) {
+      await trx
+        .updateTable('outbox_jobs')
+        .set({ state: 'done', finished_at: now, updated_at: now })
+        .where('id', 'in', done)
+        .where('state', 'in', ['sending', 'unknown'])
+        .execute();
+    }
+    await transitionStatuses(trx, { moves, at: now });
   });
 }
-
-const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4 };
 
 /**
  * Resolves `unknown` sends from what came back since: a status webhook carrying our message id as
  * `biz_opaque_callback_data` proves the send was accepted (or failed); a message whose status was
- * already moved on by status processing closes its job. Returns how many were resolved.
+ * already moved on by status processing closes its job (and loses the outcome-unknown error it
+ * carried). Returns how many were resolved.
  */
 export async function reconcileUnknown(
   db: Kysely<DB>,
@@ -322,7 +296,7 @@ export async function reconcileUnknown(
   const rows = await db
     .selectFrom('outbox_jobs as j')
     .innerJoin('messages as m', 'm.id', 'j.message_id')
-    .select(['j.id as job_id', 'm.id as message_id', 'm.status'])
+    .select(['j.id as job_id', 'j.last_error_json', 'm.id as message_id', 'm.status', 'm.error_json'])
     .where('j.phone_number_id', '=', input.phoneNumberId)
     .where('j.state', '=', 'unknown')
     .limit(500)
@@ -337,48 +311,43 @@ export async function reconcileUnknown(
       rows.map((r) => r.message_id),
     )
     .execute();
-  let resolved = 0;
+  const moves: StatusMove[] = [];
+  const finals: { jobId: number; state: 'done' | 'failed' }[] = [];
+  for (const row of rows) {
+    const mine = events.filter(
+      (e) => e.biz_opaque_callback_data === row.message_id && statusRankOf(e.status) > 0,
+    );
+    if (row.status !== 'unknown' && row.status !== 'sending' && row.status !== 'queued') {
+      finals.push({ jobId: Number(row.job_id), state: row.status === 'failed' ? 'failed' : 'done' });
+      if (row.status !== 'failed' && row.error_json !== null && row.error_json === row.last_error_json) {
+        moves.push({ messageId: row.message_id, to: row.status, from: [row.status], error: null });
+      }
+    } else if (mine.length > 0) {
+      const best = mine.reduce((a, b) => (statusRankOf(b.status) > statusRankOf(a.status) ? b : a));
+      const to = best.status as MessageStatus;
+      moves.push({
+        messageId: row.message_id,
+        to,
+        wamid: best.wamid,
+        statusAt: best.timestamp,
+        ...(to === 'failed' ? { error: best.errors_json ?? null } : {}),
+      });
+      finals.push({ jobId: Number(row.job_id), state: to === 'failed' ? 'failed' : 'done' });
+    }
+  }
+  if (finals.length === 0) return 0;
   await db.transaction().execute(async (trx) => {
-    for (const row of rows) {
-      const mine = events.filter((e) => e.biz_opaque_callback_data === row.message_id);
-      let final: 'done' | 'failed' | null = null;
-      if (row.status !== 'unknown' && row.status !== 'sending' && row.status !== 'queued') {
-        final = row.status === 'failed' ? 'failed' : 'done';
-      } else if (mine.length > 0) {
-        const best = mine.reduce((a, b) => ((RANK[b.status] ?? 0) > (RANK[a.status] ?? 0) ? b : a));
-        const ok = (RANK[best.status] ?? 0) > 0;
-        await trx
-          .updateTable('messages')
-          .set({ wamid: best.wamid })
-          .where('id', '=', row.message_id)
-          .where('wamid', 'is', null)
-          .execute();
-        await setMessageStatus(trx, row.message_id, ok ? (best.status as MessageStatus) : 'failed', {
-          errorJson: ok ? null : (best.errors_json ?? null),
-          now: input.now,
-          from: ['unknown'],
-        });
-        await recordDomainEvent(
-          trx,
-          {
-            type: 'message.changed',
-            phoneNumberId: input.phoneNumberId,
-            payload: { message_id: row.message_id },
-          },
-          input.now,
-        );
-        final = ok ? 'done' : 'failed';
-      }
-      if (final) {
-        await trx
-          .updateTable('outbox_jobs')
-          .set({ state: final, finished_at: input.now, updated_at: input.now })
-          .where('id', '=', row.job_id)
-          .where('state', '=', 'unknown')
-          .execute();
-        resolved++;
-      }
+    await transitionStatuses(trx, { moves, at: input.now });
+    for (const state of ['done', 'failed'] as const) {
+      const ids = finals.filter((f) => f.state === state).map((f) => f.jobId);
+      if (ids.length === 0) continue;
+      await trx
+        .updateTable('outbox_jobs')
+        .set({ state, finished_at: input.now, updated_at: input.now })
+        .where('id', 'in', ids)
+        .where('state', '=', 'unknown')
+        .execute();
     }
   });
-  return resolved;
+  return finals.length;
 }
