@@ -38,6 +38,14 @@ export interface SandboxCustomerOptions {
   bsuid?: string;
   /** Parent business-scoped user id (`US.ENT.…`), sent as `parent_user_id`. */
   parentBsuid?: string;
+  /** A WhatsApp username, sent as `profile.username`. */
+  username?: string;
+  /**
+   * Known only by BSUID (needs `bsuid`): webhooks leave out `wa_id`, `from` and `recipient_id` and
+   * carry `user_id`, `from_user_id` and `recipient_user_id`, as Meta does for a username user
+   * whose number it may not share. Sends reach them through `recipient`. Default false.
+   */
+  phoneHidden?: boolean;
   /** false: sends to this customer fail with 131026. Default true. */
   onWhatsApp?: boolean;
   /** The customer reads what the business sends (read statuses). Default true. */

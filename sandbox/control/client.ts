@@ -43,6 +43,9 @@ export class SandboxControl {
     waId: string;
     name?: string;
     bsuid?: string;
+    parentBsuid?: string;
+    username?: string;
+    phoneHidden?: boolean;
     onWhatsApp?: boolean;
     autoRead?: boolean;
   }): Promise<CustomerState> {

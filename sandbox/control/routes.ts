@@ -63,6 +63,8 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
         name: typeof b.name === 'string' ? b.name : `Customer ${str(b, 'waId').slice(-4)}`,
         bsuid: typeof b.bsuid === 'string' ? b.bsuid : null,
         parentBsuid: typeof b.parentBsuid === 'string' ? b.parentBsuid : null,
+        username: typeof b.username === 'string' ? b.username : null,
+        ...(typeof b.phoneHidden === 'boolean' ? { phoneHidden: b.phoneHidden } : {}),
         ...(typeof b.onWhatsApp === 'boolean' ? { onWhatsApp: b.onWhatsApp } : {}),
         ...(typeof b.autoRead === 'boolean' ? { autoRead: b.autoRead } : {}),
       });

@@ -28,12 +28,26 @@ export function requireCustomer(ctx: SandboxContext, waId: string, name?: string
   );
 }
 
-/** `contacts[]` item of a webhook for a customer (with the BSUID when known). */
+/**
+ * `contacts[]` item of a webhook for a customer, in Meta's 2026 shape: `profile { name, username? }`,
+ * `wa_id` (left out when the customer is known only by BSUID), `user_id`, `parent_user_id`.
+ */
 export function contactOf(c: CustomerState): Obj {
-  const contact: Obj = { profile: { name: c.name }, wa_id: c.waId };
+  const profile: Obj = { name: c.name };
+  if (c.username) profile.username = c.username;
+  const contact: Obj = { profile };
+  if (!c.phoneHidden) contact.wa_id = c.waId;
   if (c.bsuid) contact.user_id = c.bsuid;
   if (c.parentBsuid) contact.parent_user_id = c.parentBsuid;
   return contact;
+}
+
+/** Sender fields of an inbound message: `from`, or for a BSUID-only customer `from_user_id` (+ parent). */
+export function senderOf(c: CustomerState): Obj {
+  if (!c.phoneHidden) return { from: c.waId };
+  const out: Obj = { from_user_id: c.bsuid };
+  if (c.parentBsuid) out.from_parent_user_id = c.parentBsuid;
+  return out;
 }
 
 /**
@@ -58,7 +72,7 @@ export function customerSends(
     throw new GraphError(100, { details: `The message needs a "${type}" object.` });
   }
   const id = ctx.ids.wamid(customer.waId);
-  const wire: Obj = { from: customer.waId, id, timestamp: String(Math.floor(now / 1000)), type };
+  const wire: Obj = { ...senderOf(customer), id, timestamp: String(Math.floor(now / 1000)), type };
   if (isObj(input.context)) wire.context = input.context;
   if (type === 'unsupported') {
     wire.errors = [

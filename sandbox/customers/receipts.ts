@@ -38,8 +38,9 @@ export function emitStatus(
     id: msg.id,
     status,
     timestamp: String(Math.floor(now / 1000)),
-    recipient_id: msg.waId,
   };
+  // A customer known only by BSUID has no phone number in webhooks.
+  if (!customer?.phoneHidden) item.recipient_id = msg.waId;
   if (customer?.bsuid) item.recipient_user_id = customer.bsuid;
   if (meta.bizOpaque) item.biz_opaque_callback_data = meta.bizOpaque;
   if (status === 'failed') {

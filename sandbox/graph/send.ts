@@ -161,5 +161,10 @@ function send(ctx: SandboxContext, version: string, number: NumberState, body: O
   } else scheduleStatuses(ctx, msg);
   const message: Obj = { id: msg.id };
   if (type === 'template') message.message_status = 'accepted';
-  return { messaging_product: 'whatsapp', contacts: [{ input, wa_id: customer.waId }], messages: [message] };
+  // A send by `recipient` (BSUID) is answered with `user_id`; `wa_id` only where the number may be shared.
+  const contact: Obj = { input };
+  if (!customer.phoneHidden) contact.wa_id = customer.waId;
+  if (typeof body.recipient === 'string' && body.to === undefined && customer.bsuid)
+    contact.user_id = customer.bsuid;
+  return { messaging_product: 'whatsapp', contacts: [contact], messages: [message] };
 }

@@ -62,7 +62,10 @@ export function ownerSends(
   const id = ctx.ids.wamid(customer.waId);
   const echo: Obj = {
     from: number.displayPhoneNumber,
-    to: customer.waId,
+    // A customer known only by BSUID is addressed by `to_user_id` (cloud-api.md §7).
+    ...(customer.phoneHidden ? {} : { to: customer.waId }),
+    ...(customer.bsuid && customer.phoneHidden ? { to_user_id: customer.bsuid } : {}),
+    ...(customer.parentBsuid && customer.phoneHidden ? { to_parent_user_id: customer.parentBsuid } : {}),
     id,
     timestamp: String(Math.floor(now / 1000)),
     type,

@@ -27,6 +27,10 @@ export interface CustomerState {
   bsuid: string | null;
   /** Parent BSUID shared across portfolios (`US.ENT.…`), sent as `parent_user_id`. */
   parentBsuid?: string | null;
+  /** A WhatsApp username (`profile.username` in webhooks). */
+  username?: string | null;
+  /** Known only by BSUID: the phone number is withheld from webhooks (a username user Meta has no recent pair for). */
+  phoneHidden?: boolean;
   onWhatsApp: boolean;
   autoRead: boolean;
   marketingStopped: boolean;

@@ -144,6 +144,8 @@ export function addCustomer(
     name: string;
     bsuid?: string | null;
     parentBsuid?: string | null;
+    username?: string | null;
+    phoneHidden?: boolean;
     onWhatsApp?: boolean;
     autoRead?: boolean;
   },
@@ -154,6 +156,9 @@ export function addCustomer(
     name: c.name,
     bsuid: c.bsuid ?? existing?.bsuid ?? null,
     parentBsuid: c.parentBsuid ?? existing?.parentBsuid ?? null,
+    username: c.username ?? existing?.username ?? null,
+    // Only a customer with a BSUID can be known by it alone.
+    phoneHidden: Boolean((c.bsuid ?? existing?.bsuid) && (c.phoneHidden ?? existing?.phoneHidden)),
     onWhatsApp: c.onWhatsApp ?? existing?.onWhatsApp ?? true,
     autoRead: c.autoRead ?? existing?.autoRead ?? true,
     marketingStopped: existing?.marketingStopped ?? false,
