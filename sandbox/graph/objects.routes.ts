@@ -4,7 +4,9 @@ import { verifyCallback } from '../webhooks/dispatcher.ts';
 import type { NumberState } from '../world/types.ts';
 import { GraphError } from './errors.ts';
 import { mediaInfo } from './media.routes.ts';
+import { setTwoStepPin } from './number-admin.routes.ts';
 import { unknownNode } from './server.ts';
+import { editTemplate } from './templates.routes.ts';
 import { isObj } from './validate-send.ts';
 
 type Obj = Record<string, unknown>;
@@ -123,36 +125,16 @@ export function objectRoutes(ctx: SandboxContext) {
       return { success: true };
     });
 
-    // Per-number webhook override (verified with the GET handshake), as in Meta's override API.
+    // POST /{id}: a number's two-step PIN or webhook override, or a template edit.
     app.post('/:version/:id', async (req) => {
       const { id } = req.params as { id: string };
+      const body = isObj(req.body) ? req.body : {};
+      const template = ctx.world.templates[id];
+      if (template) return editTemplate(ctx, template, body);
       const number = ctx.world.numbers[id];
       if (!number) throw unknownNode(id, 'post');
-      const body = isObj(req.body) ? req.body : {};
-      const conf = body.webhook_configuration;
-      if (!isObj(conf)) throw new GraphError(100, { details: 'Param webhook_configuration is required.' });
-      const url = conf.override_callback_uri;
-      if (url === undefined || url === '') {
-        number.webhookOverride = null;
-        ctx.touch();
-        return { success: true };
-      }
-      const token = typeof conf.verify_token === 'string' ? conf.verify_token : '';
-      if (typeof url !== 'string' || url.length > 200)
-        throw new GraphError(100, {
-          details: 'Param override_callback_uri must be a URL of at most 200 characters.',
-        });
-      const check = await verifyCallback(url, token, ctx.ids.objectId(10));
-      if (!check.ok)
-        throw new GraphError(2200, {
-          message:
-            'Callback verification failed with the following errors: HTTP Status Code = ' +
-            String(check.status),
-          http: 400,
-        });
-      number.webhookOverride = { url, verifyToken: token };
-      ctx.touch();
-      return { success: true };
+      if (body.pin !== undefined) return setTwoStepPin(ctx, number, body);
+      return setWebhookOverride(ctx, number, body);
     });
 
     app.get('/:version/:id/phone_numbers', async (req) => {
@@ -195,6 +177,36 @@ export function objectRoutes(ctx: SandboxContext) {
       return { success: true };
     });
   };
+}
+
+/** Per-number webhook override (verified with the GET handshake), as in Meta's override API. */
+async function setWebhookOverride(
+  ctx: SandboxContext,
+  number: NumberState,
+  body: Record<string, unknown>,
+): Promise<Obj> {
+  const conf = body.webhook_configuration;
+  if (!isObj(conf)) throw new GraphError(100, { details: 'Param webhook_configuration is required.' });
+  const url = conf.override_callback_uri;
+  if (url === undefined || url === '') {
+    number.webhookOverride = null;
+    ctx.touch();
+    return { success: true };
+  }
+  const token = typeof conf.verify_token === 'string' ? conf.verify_token : '';
+  if (typeof url !== 'string' || url.length > 200)
+    throw new GraphError(100, {
+      details: 'Param override_callback_uri must be a URL of at most 200 characters.',
+    });
+  const check = await verifyCallback(url, token, ctx.ids.objectId(10));
+  if (!check.ok)
+    throw new GraphError(2200, {
+      message: `Callback verification failed with the following errors: HTTP Status Code = ${String(check.status)}`,
+      http: 400,
+    });
+  number.webhookOverride = { url, verifyToken: token };
+  ctx.touch();
+  return { success: true };
 }
 
 function wabaOf(ctx: SandboxContext, params: unknown): { id: string } {

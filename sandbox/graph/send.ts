@@ -87,7 +87,7 @@ function send(ctx: SandboxContext, version: string, number: NumberState, body: O
       });
     }
   }
-  if (!number.connected) throw new GraphError(133010);
+  if (!number.connected || number.registered === false) throw new GraphError(133010);
   const { input, customer } = resolveRecipient(ctx, number, body);
   const now = ctx.scheduler.now();
   let templateCategory: string | null = null;

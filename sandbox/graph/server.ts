@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../core/context.ts';
 import { GraphError, unknownObject, unknownPath } from './errors.ts';
 import { mediaRoutes } from './media.routes.ts';
+import { numberAdminRoutes } from './number-admin.routes.ts';
 import { objectRoutes } from './objects.routes.ts';
 import { handleMessagesPost } from './send.ts';
 import { smbAppDataRoutes } from './smb-app-data.routes.ts';
@@ -74,6 +75,7 @@ export function graphRoutes(ctx: SandboxContext) {
     await app.register(mediaRoutes(ctx));
     await app.register(templateRoutes(ctx));
     await app.register(smbAppDataRoutes(ctx));
+    await app.register(numberAdminRoutes(ctx));
     await app.register(objectRoutes(ctx));
   };
 }

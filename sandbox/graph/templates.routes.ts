@@ -55,6 +55,82 @@ export function setTemplateStatus(
   emitTemplateStatus(ctx, t, status, status === 'REJECTED' ? t.rejectedReason : (reason ?? 'NONE'));
 }
 
+function checkComponents(components: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(components) || components.length === 0 || !components.every(isObj)) {
+    throw new GraphError(100, {
+      message: 'The parameter components is required.',
+      details: 'The parameter components is required.',
+    });
+  }
+  if (!components.some((c) => String(c.type).toUpperCase() === 'BODY')) {
+    throw new GraphError(100, { details: 'A template needs a BODY component.' });
+  }
+  return components;
+}
+
+/** Review of a new or edited template: APPROVED (or REJECTED by name) after `templateReview.delayMs`. */
+function scheduleReview(ctx: SandboxContext, t: TemplateState): void {
+  const reject = ctx.options.templateReview.rejectNames.includes(t.name) || t.name.startsWith('reject');
+  ctx.scheduler.schedule(ctx.delay(ctx.options.templateReview.delayMs), () => {
+    if (ctx.world.templates[t.id]?.status !== 'PENDING') return;
+    setTemplateStatus(ctx, t, reject ? 'REJECTED' : 'APPROVED', reject ? 'INVALID_FORMAT' : 'NONE');
+  });
+}
+
+const EDITABLE = ['APPROVED', 'REJECTED', 'PAUSED'];
+const DAY = 86_400_000;
+
+/**
+ * `POST /{template-id}`: edits `components` and/or `category` as Meta allows it. Only APPROVED,
+ * REJECTED or PAUSED templates can be edited; name and language never; an approved template's
+ * category never, and an approved template at most once in 24 hours and 10 times in 30 days.
+ * The edited template goes back to PENDING and through review (with its status webhook).
+ */
+export function editTemplate(
+  ctx: SandboxContext,
+  t: TemplateState,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const invalid = (details: string) => new GraphError(100, { message: 'Invalid parameter', details });
+  if (body.name !== undefined || body.language !== undefined)
+    throw invalid("A template's name and language cannot be edited.");
+  if (
+    body.components === undefined &&
+    body.category === undefined &&
+    body.message_send_ttl_seconds === undefined
+  )
+    throw new GraphError(100, {
+      message: 'The parameter components is required.',
+      details: 'The parameter components is required.',
+    });
+  if (!EDITABLE.includes(t.status))
+    throw invalid(
+      `Only templates with status APPROVED, REJECTED or PAUSED can be edited; this one is ${t.status}.`,
+    );
+  let category = t.category;
+  if (body.category !== undefined) {
+    category = typeof body.category === 'string' ? body.category.toUpperCase() : '';
+    if (!CATEGORIES.includes(category))
+      throw invalid(`Param category must be one of {${CATEGORIES.join(', ')}}.`);
+    if (t.status === 'APPROVED' && category !== t.category)
+      throw invalid("An approved template's category cannot be edited.");
+  }
+  const components = body.components === undefined ? t.components : checkComponents(body.components);
+  const now = ctx.scheduler.now();
+  const edits = (t.edits ?? []).filter((at) => now - at < 30 * DAY);
+  if (t.status === 'APPROVED') {
+    if (edits.some((at) => now - at < DAY) || edits.length >= 10)
+      throw invalid('An approved template can be edited once in 24 hours and 10 times in 30 days.');
+  }
+  t.edits = [...edits, now];
+  t.components = components;
+  t.category = category;
+  t.status = 'PENDING';
+  ctx.touch();
+  scheduleReview(ctx, t);
+  return { success: true };
+}
+
 /** `GET | POST | DELETE /{waba-id}/message_templates`. */
 export function templateRoutes(ctx: SandboxContext) {
   const wabaOf = (params: unknown): string => {
@@ -110,17 +186,7 @@ export function templateRoutes(ctx: SandboxContext) {
           message: 'The parameter language is required.',
           details: 'The parameter language is required.',
         });
-      if (!Array.isArray(body.components) || body.components.length === 0 || !body.components.every(isObj)) {
-        throw new GraphError(100, {
-          message: 'The parameter components is required.',
-          details: 'The parameter components is required.',
-        });
-      }
-      if (
-        !body.components.some((c) => String((c as Record<string, unknown>).type).toUpperCase() === 'BODY')
-      ) {
-        throw new GraphError(100, { details: 'A template needs a BODY component.' });
-      }
+      const components = checkComponents(body.components);
       const language = body.language;
       if (
         Object.values(ctx.world.templates).some(
@@ -143,17 +209,13 @@ export function templateRoutes(ctx: SandboxContext) {
         category,
         status: 'PENDING',
         parameterFormat: format,
-        components: body.components as Record<string, unknown>[],
+        components,
         createdAt: ctx.scheduler.now(),
         rejectedReason: 'NONE',
       };
       ctx.world.templates[t.id] = t;
       ctx.touch();
-      const reject = ctx.options.templateReview.rejectNames.includes(name) || name.startsWith('reject');
-      ctx.scheduler.schedule(ctx.delay(ctx.options.templateReview.delayMs), () => {
-        if (ctx.world.templates[t.id]?.status !== 'PENDING') return;
-        setTemplateStatus(ctx, t, reject ? 'REJECTED' : 'APPROVED', reject ? 'INVALID_FORMAT' : 'NONE');
-      });
+      scheduleReview(ctx, t);
       return { id: t.id, status: 'PENDING', category };
     });
 

@@ -19,6 +19,19 @@ export interface NumberState {
   historySharing: 'accept' | 'decline';
   disconnectReason: string | null;
   webhookOverride: { url: string; verifyToken: string } | null;
+  /** Business profile fields set through `POST /{id}/whatsapp_business_profile`. */
+  profile?: Record<string, unknown>;
+  /** Two-step verification PIN (set by `POST /{id}` `{ pin }` or the first register). */
+  pin?: string | null;
+  /** false after `deregister`: sends fail with 133010 until `register`. */
+  registered?: boolean;
+  /** The code `request_code` sent, until `verify_code` uses it. */
+  pendingCode?: string | null;
+  codeVerified?: boolean;
+  /** Times of register/deregister calls (Meta allows 10 in 72 hours). */
+  registrationCalls?: number[];
+  /** `/{id}/settings` (calling, storage configuration). */
+  settings?: Record<string, unknown>;
 }
 
 export interface CustomerState {
@@ -93,6 +106,8 @@ export interface TemplateState {
   components: Record<string, unknown>[];
   createdAt: number;
   rejectedReason: string;
+  /** Times of edits (`POST /{template-id}`), for Meta's edit limits. */
+  edits?: number[];
 }
 
 export interface MediaState {
