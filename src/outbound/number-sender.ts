@@ -228,13 +228,25 @@ export class NumberSender {
       return true;
     }
     this.nextClaim = realNow + CLAIM_TICK_MS;
-    const claimed = await claimJobs(this.db, this.deps.database.dialect, {
-      phoneNumberId: this.phoneNumberId,
-      holder: this.options.holder,
-      epoch: this.epoch,
-      ids: due.map((d) => d.job.id),
-      now: this.deps.clock.now(),
-    });
+    let claimed: Awaited<ReturnType<typeof claimJobs>>;
+    try {
+      claimed = await claimJobs(this.db, this.deps.database.dialect, {
+        phoneNumberId: this.phoneNumberId,
+        holder: this.options.holder,
+        epoch: this.epoch,
+        ids: due.map((d) => d.job.id),
+        now: this.deps.clock.now(),
+      });
+    } catch (error) {
+      // The database failed the claim (away, reset): the jobs go back to the head of their
+      // recipients, or they would wait in memory, busy, forever.
+      for (const d of due.reverse()) {
+        d.r.jobs.unshift(d.job);
+        d.r.busy = false;
+        this.schedule(d.r);
+      }
+      throw error;
+    }
     if (claimed === null) {
       this.deps.logger.warn({ phoneNumberId: this.phoneNumberId }, 'sending lease lost; sender stops');
       return false;
