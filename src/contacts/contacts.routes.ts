@@ -1,36 +1,41 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { canSeeNumber, visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
-import { pageQuery } from '../platform/http/pagination.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { toApiContact } from './contact.mapper.ts';
 import { findContact, listContacts } from './contact.queries.ts';
-
-const listQuery = pageQuery.extend({
-  q: z.string().max(200).optional(),
-  phone_number_id: z.string().min(1).optional(),
-});
+import { ZContact, ZListContactsRequest, ZListContactsResponse } from './contacts.schemas.ts';
 
 /** `GET /api/contacts` (search, filter, cursor pagination) and `GET /api/contacts/:id`. */
 export function contactsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-    app.get('/api/contacts', { schema: { querystring: listQuery } }, async (request) => {
-      const { db } = deps.database;
-      const visible = await visibleNumberIds(db, principalOf(request));
-      const { q, phone_number_id, cursor, limit } = request.query;
-      if (phone_number_id && !canSeeNumber(visible, phone_number_id)) return { data: [], next_cursor: null };
-      const page = await listContacts(db, { visible, q, phoneNumberId: phone_number_id, cursor, limit });
-      return { data: page.data.map((row) => toApiContact(row)), next_cursor: page.next_cursor };
-    });
+    app.get(
+      '/api/contacts',
+      {
+        schema: {
+          querystring: ZListContactsRequest,
+          response: { 200: ZListContactsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { db } = deps.database;
+        const visible = await visibleNumberIds(db, principalOf(request));
+        const { q, phone_number_id, cursor, limit } = request.query;
+        if (phone_number_id && !canSeeNumber(visible, phone_number_id))
+          return { data: [], next_cursor: null };
+        const page = await listContacts(db, { visible, q, phoneNumberId: phone_number_id, cursor, limit });
+        return { data: page.data.map((row) => toApiContact(row)), next_cursor: page.next_cursor };
+      },
+    );
 
     app.get(
       '/api/contacts/:id',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZContact, ...errorResponses } } },
       async (request) => {
         const { db } = deps.database;
         const visible = await visibleNumberIds(db, principalOf(request));

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { contactsByIds } from '../contacts/contact.queries.ts';
@@ -8,22 +7,16 @@ import { labelsForConversations } from '../inbox/labels.ts';
 import { listConversationMessages, toApiMessages } from '../messages/message.queries.ts';
 import { canSeeNumber, visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { pageQuery } from '../platform/http/pagination.ts';
 import { toApiConversation } from './conversation.mapper.ts';
 import { findConversation, listConversations } from './conversation.queries.ts';
-
-const listQuery = pageQuery.extend({
-  phone_number_id: z.string().min(1).optional(),
-  status: z.enum(['open', 'pending', 'resolved']).optional(),
-  /** A user id, `me`, or `none` for unassigned. */
-  assignee: z.string().min(1).optional(),
-  team_id: z.string().min(1).optional(),
-  /** A label id. */
-  label: z.string().min(1).optional(),
-  q: z.string().max(200).optional(),
-});
-
-const idParams = z.object({ id: z.string().min(1) });
+import {
+  ZConversation,
+  ZListConversationsRequest,
+  ZListConversationsResponse,
+  ZListMessagesResponse,
+} from './conversations.schemas.ts';
 
 /**
  * `GET /api/conversations` (filters, search, cursor pagination), `GET /api/conversations/:id` and
@@ -33,66 +26,86 @@ export function conversationsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-    app.get('/api/conversations', { schema: { querystring: listQuery } }, async (request) => {
-      const { db } = deps.database;
-      const principal = principalOf(request);
-      const visible = await visibleNumberIds(db, principal);
-      const { phone_number_id, status, assignee, team_id, label, q, cursor, limit } = request.query;
-      if (phone_number_id && !canSeeNumber(visible, phone_number_id)) return { data: [], next_cursor: null };
-      const assigneeUserId =
-        assignee === undefined
-          ? undefined
-          : assignee === 'none' || assignee === 'unassigned'
-            ? null
-            : assignee === 'me'
-              ? principal.userId
-              : assignee;
-      if (assignee === 'me' && principal.userId === null) return { data: [], next_cursor: null };
-      const page = await listConversations(db, {
-        visible,
-        phoneNumberId: phone_number_id,
-        status,
-        assigneeUserId,
-        teamId: team_id,
-        labelId: label,
-        q,
-        cursor,
-        limit,
-      });
-      const contacts = await contactsByIds(
-        db,
-        page.data.map((c) => c.contact_id),
-      );
-      const labels = await labelsForConversations(
-        db,
-        page.data.map((c) => c.id),
-      );
-      const now = deps.clock.now();
-      return {
-        data: page.data.map((row) => ({
-          ...toApiConversation(row, contacts.get(row.contact_id) ?? null, now),
-          labels: labels.get(row.id) ?? [],
-        })),
-        next_cursor: page.next_cursor,
-      };
-    });
+    app.get(
+      '/api/conversations',
+      {
+        schema: {
+          querystring: ZListConversationsRequest,
+          response: { 200: ZListConversationsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { db } = deps.database;
+        const principal = principalOf(request);
+        const visible = await visibleNumberIds(db, principal);
+        const { phone_number_id, status, assignee, team_id, label, q, cursor, limit } = request.query;
+        if (phone_number_id && !canSeeNumber(visible, phone_number_id))
+          return { data: [], next_cursor: null };
+        const assigneeUserId =
+          assignee === undefined
+            ? undefined
+            : assignee === 'none' || assignee === 'unassigned'
+              ? null
+              : assignee === 'me'
+                ? principal.userId
+                : assignee;
+        if (assignee === 'me' && principal.userId === null) return { data: [], next_cursor: null };
+        const page = await listConversations(db, {
+          visible,
+          phoneNumberId: phone_number_id,
+          status,
+          assigneeUserId,
+          teamId: team_id,
+          labelId: label,
+          q,
+          cursor,
+          limit,
+        });
+        const contacts = await contactsByIds(
+          db,
+          page.data.map((c) => c.contact_id),
+        );
+        const labels = await labelsForConversations(
+          db,
+          page.data.map((c) => c.id),
+        );
+        const now = deps.clock.now();
+        return {
+          data: page.data.map((row) => ({
+            ...toApiConversation(row, contacts.get(row.contact_id) ?? null, now),
+            labels: labels.get(row.id) ?? [],
+          })),
+          next_cursor: page.next_cursor,
+        };
+      },
+    );
 
-    app.get('/api/conversations/:id', { schema: { params: idParams } }, async (request) => {
-      const { db } = deps.database;
-      const visible = await visibleNumberIds(db, principalOf(request));
-      const row = await findConversation(db, visible, request.params.id);
-      if (!row) throw new AppError('NOT_FOUND', 'No such conversation.');
-      const contacts = await contactsByIds(db, [row.contact_id]);
-      const labels = await labelsForConversations(db, [row.id]);
-      return {
-        ...toApiConversation(row, contacts.get(row.contact_id) ?? null, deps.clock.now()),
-        labels: labels.get(row.id) ?? [],
-      };
-    });
+    app.get(
+      '/api/conversations/:id',
+      { schema: { params: ZIdParams, response: { 200: ZConversation, ...errorResponses } } },
+      async (request) => {
+        const { db } = deps.database;
+        const visible = await visibleNumberIds(db, principalOf(request));
+        const row = await findConversation(db, visible, request.params.id);
+        if (!row) throw new AppError('NOT_FOUND', 'No such conversation.');
+        const contacts = await contactsByIds(db, [row.contact_id]);
+        const labels = await labelsForConversations(db, [row.id]);
+        return {
+          ...toApiConversation(row, contacts.get(row.contact_id) ?? null, deps.clock.now()),
+          labels: labels.get(row.id) ?? [],
+        };
+      },
+    );
 
     app.get(
       '/api/conversations/:id/messages',
-      { schema: { params: idParams, querystring: pageQuery } },
+      {
+        schema: {
+          params: ZIdParams,
+          querystring: pageQuery,
+          response: { 200: ZListMessagesResponse, ...errorResponses },
+        },
+      },
       async (request) => {
         const { db } = deps.database;
         const visible = await visibleNumberIds(db, principalOf(request));

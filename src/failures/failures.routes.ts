@@ -1,15 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { retryFailure } from '../meta-webhooks/webhook.processor.ts';
 import { AppError } from '../platform/errors.ts';
-import { pageQuery } from '../platform/http/pagination.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { toApiFailure } from './failure.mapper.ts';
 import { findVisibleFailure, listFailures } from './failure.queries.ts';
-
-const listQuery = pageQuery.extend({ state: z.enum(['open', 'resolved', 'all']).default('open') });
+import { ZListFailuresRequest, ZListFailuresResponse, ZRetryFailureResponse } from './failures.schemas.ts';
 
 /**
  * `GET /api/failures` (webhook items the hub could not apply, newest first) and
@@ -19,20 +17,29 @@ export function failuresRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-    app.get('/api/failures', { schema: { querystring: listQuery } }, async (request) => {
-      const { state, cursor, limit } = request.query;
-      const page = await listFailures(deps.database.db, {
-        principal: principalOf(request),
-        state,
-        cursor,
-        limit,
-      });
-      return { data: page.data.map((f) => toApiFailure(f.row, f.wabaId)), next_cursor: page.next_cursor };
-    });
+    app.get(
+      '/api/failures',
+      {
+        schema: {
+          querystring: ZListFailuresRequest,
+          response: { 200: ZListFailuresResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { state, cursor, limit } = request.query;
+        const page = await listFailures(deps.database.db, {
+          principal: principalOf(request),
+          state,
+          cursor,
+          limit,
+        });
+        return { data: page.data.map((f) => toApiFailure(f.row, f.wabaId)), next_cursor: page.next_cursor };
+      },
+    );
 
     app.post(
       '/api/failures/:id/retry',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZRetryFailureResponse, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         const { db } = deps.database;

@@ -1,19 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
 import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { newId } from '../platform/ids.ts';
+import { ZCreateLabelRequest, ZLabel, ZListLabelsResponse, ZUpdateLabelRequest } from './inbox.schemas.ts';
 import type { LabelTable } from './inbox.table.ts';
 import { toApiLabel } from './labels.ts';
-
-const idParams = z.object({ id: z.string().min(1) });
-const color = z
-  .string()
-  .regex(/^#[0-9a-fA-F]{6}$/)
-  .nullable();
 
 /** `GET/POST /api/labels`, `PATCH/DELETE /api/labels/:id`. */
 export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -28,24 +23,25 @@ export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
       return label;
     };
 
-    app.get('/api/labels', async (request) => {
-      const principal = principalOf(request);
-      const rows = await db.selectFrom('labels').selectAll().orderBy('name').orderBy('id').execute();
-      return {
-        data: rows.filter((l) => canSeeScoped(principal, l.waba_id)).map(toApiLabel),
-        next_cursor: null,
-      };
-    });
+    app.get(
+      '/api/labels',
+      { schema: { response: { 200: ZListLabelsResponse, ...errorResponses } } },
+      async (request) => {
+        const principal = principalOf(request);
+        const rows = await db.selectFrom('labels').selectAll().orderBy('name').orderBy('id').execute();
+        return {
+          data: rows.filter((l) => canSeeScoped(principal, l.waba_id)).map(toApiLabel),
+          next_cursor: null,
+        };
+      },
+    );
 
     app.post(
       '/api/labels',
       {
         schema: {
-          body: z.object({
-            name: z.string().trim().min(1).max(100),
-            color: color.optional(),
-            waba_id: z.string().min(1).nullable().optional(),
-          }),
+          body: ZCreateLabelRequest,
+          response: { 201: ZLabel, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -75,8 +71,9 @@ export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/labels/:id',
       {
         schema: {
-          params: idParams,
-          body: z.object({ name: z.string().trim().min(1).max(100).optional(), color: color.optional() }),
+          params: ZIdParams,
+          body: ZUpdateLabelRequest,
+          response: { 200: ZLabel, ...errorResponses },
         },
       },
       async (request) => {
@@ -95,14 +92,17 @@ export function labelsRoutes(deps: AppDeps): FastifyPluginAsync {
       },
     );
 
-    app.delete('/api/labels/:id', { schema: { params: idParams } }, async (request, reply) => {
-      const label = await visibleLabel(principalOf(request), request.params.id);
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('conversation_labels').where('label_id', '=', label.id).execute();
-        await trx.deleteFrom('labels').where('id', '=', label.id).execute();
-      });
-      reply.code(204);
-      return reply.send();
-    });
+    app.delete(
+      '/api/labels/:id',
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
+      async (request, reply) => {
+        const label = await visibleLabel(principalOf(request), request.params.id);
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('conversation_labels').where('label_id', '=', label.id).execute();
+          await trx.deleteFrom('labels').where('id', '=', label.id).execute();
+        });
+        return reply.code(204).send();
+      },
+    );
   };
 }

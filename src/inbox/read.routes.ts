@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { conversationFor } from './conversation-access.ts';
+import { ZMarkConversationReadResponse } from './inbox.schemas.ts';
 
 /** Meta accepts a read receipt only within 30 days of the message (cloud-api.md §3.4). */
 const READ_RECEIPT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -23,7 +24,7 @@ export function conversationReadRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/conversations/:id/read',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZMarkConversationReadResponse, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         const { row } = await conversationFor(db, principal, request.params.id);

@@ -1,23 +1,16 @@
 import { once } from 'node:events';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
 import { eventVisible, latestEventId, readEventsAfter, toApiEvent } from './event.queries.ts';
+import { ZEventsRequest, ZEventsResponses } from './events.schemas.ts';
 import { createRealtimeHub, type RealtimeHub } from './realtime-hub.ts';
-
-const eventId = z.string().regex(/^\d{1,15}$/, 'must be an event id');
-const eventsQuery = z.object({
-  since: eventId.optional(),
-  last_event_id: eventId.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-  access_token: z.string().optional(),
-});
 
 const BATCH = 500;
 
@@ -47,136 +40,140 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
       ownHub?.close();
     });
 
-    app.get('/api/events', { schema: { querystring: eventsQuery } }, async (request, reply) => {
-      const { db } = deps.database;
-      let principal = principalOf(request);
+    app.get(
+      '/api/events',
+      { schema: { querystring: ZEventsRequest, response: { 200: ZEventsResponses, ...errorResponses } } },
+      async (request, reply) => {
+        const { db } = deps.database;
+        let principal = principalOf(request);
 
-      if (request.query.since !== undefined) {
-        const batch = await readEventsAfter(db, {
-          afterId: Number(request.query.since),
-          limit: request.query.limit,
-          now: deps.clock.now(),
-          gapGraceMs: hub.gapGraceMs,
+        if (request.query.since !== undefined) {
+          const batch = await readEventsAfter(db, {
+            afterId: Number(request.query.since),
+            limit: request.query.limit,
+            now: deps.clock.now(),
+            gapGraceMs: hub.gapGraceMs,
+          });
+          const visible = await visibleSet(deps, principal);
+          return {
+            data: batch.events.filter((e) => eventVisible(visible, e)).map(toApiEvent),
+            last_event_id: String(batch.lastId),
+          };
+        }
+
+        const header = request.headers['last-event-id'];
+        const resume =
+          (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ??
+          request.query.last_event_id;
+        if (resume !== undefined && !/^\d{1,15}$/.test(resume)) {
+          throw new AppError('VALIDATION_FAILED', 'Last-Event-ID must be an event id.');
+        }
+        let lastId = resume !== undefined ? Number(resume) : await latestEventId(db);
+
+        const raw = reply.raw;
+        reply.hijack();
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          // A stream is never followed by another request on its connection; closing lets shutdown finish at once.
+          connection: 'close',
+          'x-accel-buffering': 'no',
         });
-        const visible = await visibleSet(deps, principal);
-        return {
-          data: batch.events.filter((e) => eventVisible(visible, e)).map(toApiEvent),
-          last_event_id: String(batch.lastId),
+        raw.write(`retry: 2000\n: connected at ${lastId}\n\n`);
+
+        let closed = false;
+        let running = false;
+        let again = false;
+        let retryTimer: NodeJS.Timeout | null = null;
+
+        const write = async (chunk: string) => {
+          if (closed) return;
+          if (!raw.write(chunk)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         };
-      }
 
-      const header = request.headers['last-event-id'];
-      const resume =
-        (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ??
-        request.query.last_event_id;
-      if (resume !== undefined && !/^\d{1,15}$/.test(resume)) {
-        throw new AppError('VALIDATION_FAILED', 'Last-Event-ID must be an event id.');
-      }
-      let lastId = resume !== undefined ? Number(resume) : await latestEventId(db);
-
-      const raw = reply.raw;
-      reply.hijack();
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        // A stream is never followed by another request on its connection; closing lets shutdown finish at once.
-        connection: 'close',
-        'x-accel-buffering': 'no',
-      });
-      raw.write(`retry: 2000\n: connected at ${lastId}\n\n`);
-
-      let closed = false;
-      let running = false;
-      let again = false;
-      let retryTimer: NodeJS.Timeout | null = null;
-
-      const write = async (chunk: string) => {
-        if (closed) return;
-        if (!raw.write(chunk)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
-      };
-
-      const pump = async (): Promise<void> => {
-        if (closed) return;
-        if (running) {
-          again = true;
-          return;
-        }
-        running = true;
-        try {
-          do {
-            again = false;
-            for (;;) {
-              const batch = await readEventsAfter(db, {
-                afterId: lastId,
-                limit: BATCH,
-                now: deps.clock.now(),
-                gapGraceMs: hub.gapGraceMs,
-              });
-              // Read the visible numbers after the events: a number created in the same transaction
-              // as its first event is then certain to be known, so that event is not filtered out.
-              const visible = batch.events.length > 0 ? await visibleSet(deps, principal) : null;
-              for (const row of batch.events) {
-                if (closed) return;
-                if (eventVisible(visible, row)) {
-                  await write(
-                    `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toApiEvent(row))}\n\n`,
-                  );
-                }
-              }
-              lastId = batch.lastId;
-              if (batch.stalled && !retryTimer && !closed) {
-                // An open transaction holds the next id; look again soon even if nothing else wakes us.
-                retryTimer = setTimeout(() => {
-                  retryTimer = null;
-                  void pump();
-                }, hub.pollMs);
-              }
-              if (!batch.more) break;
-            }
-          } while (again && !closed);
-        } catch (error) {
-          request.log.warn({ err: error }, 'realtime stream read failed');
-          if (!retryTimer && !closed) {
-            retryTimer = setTimeout(() => {
-              retryTimer = null;
-              void pump();
-            }, hub.pollMs);
+        const pump = async (): Promise<void> => {
+          if (closed) return;
+          if (running) {
+            again = true;
+            return;
           }
-        } finally {
-          running = false;
-        }
-      };
+          running = true;
+          try {
+            do {
+              again = false;
+              for (;;) {
+                const batch = await readEventsAfter(db, {
+                  afterId: lastId,
+                  limit: BATCH,
+                  now: deps.clock.now(),
+                  gapGraceMs: hub.gapGraceMs,
+                });
+                // Read the visible numbers after the events: a number created in the same transaction
+                // as its first event is then certain to be known, so that event is not filtered out.
+                const visible = batch.events.length > 0 ? await visibleSet(deps, principal) : null;
+                for (const row of batch.events) {
+                  if (closed) return;
+                  if (eventVisible(visible, row)) {
+                    await write(
+                      `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toApiEvent(row))}\n\n`,
+                    );
+                  }
+                }
+                lastId = batch.lastId;
+                if (batch.stalled && !retryTimer && !closed) {
+                  // An open transaction holds the next id; look again soon even if nothing else wakes us.
+                  retryTimer = setTimeout(() => {
+                    retryTimer = null;
+                    void pump();
+                  }, hub.pollMs);
+                }
+                if (!batch.more) break;
+              }
+            } while (again && !closed);
+          } catch (error) {
+            request.log.warn({ err: error }, 'realtime stream read failed');
+            if (!retryTimer && !closed) {
+              retryTimer = setTimeout(() => {
+                retryTimer = null;
+                void pump();
+              }, hub.pollMs);
+            }
+          } finally {
+            running = false;
+          }
+        };
 
-      // A stream outlives the check made when it opened: each keep-alive checks the credential
-      // again, so a revoked token, an ended session or a disabled user stops receiving at once, and
-      // a changed role or set of accounts applies to what the stream shows.
-      const reauthorise = async () => {
-        request.principal = undefined;
-        request.accountSession = undefined;
-        try {
-          principal = await authenticate(deps, request);
-        } catch (error) {
-          const code = error instanceof AppError ? error.code : 'UNAUTHENTICATED';
-          await write(`event: stream.closed\ndata: ${JSON.stringify({ code })}\n\n`);
-          end();
-        }
-      };
-      const keepAlive = setInterval(() => {
-        void write(': keepalive\n\n').then(reauthorise);
-      }, hub.keepAliveMs);
-      const unsubscribe = hub.subscribe(() => void pump());
-      const end = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(keepAlive);
-        if (retryTimer) clearTimeout(retryTimer);
-        unsubscribe();
-        streams.delete(end);
-        if (!raw.writableEnded) raw.end();
-      };
-      streams.add(end);
-      raw.on('close', end);
-      await pump();
-    });
+        // A stream outlives the check made when it opened: each keep-alive checks the credential
+        // again, so a revoked token, an ended session or a disabled user stops receiving at once, and
+        // a changed role or set of accounts applies to what the stream shows.
+        const reauthorise = async () => {
+          request.principal = undefined;
+          request.accountSession = undefined;
+          try {
+            principal = await authenticate(deps, request);
+          } catch (error) {
+            const code = error instanceof AppError ? error.code : 'UNAUTHENTICATED';
+            await write(`event: stream.closed\ndata: ${JSON.stringify({ code })}\n\n`);
+            end();
+          }
+        };
+        const keepAlive = setInterval(() => {
+          void write(': keepalive\n\n').then(reauthorise);
+        }, hub.keepAliveMs);
+        const unsubscribe = hub.subscribe(() => void pump());
+        const end = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(keepAlive);
+          if (retryTimer) clearTimeout(retryTimer);
+          unsubscribe();
+          streams.delete(end);
+          if (!raw.writableEnded) raw.end();
+        };
+        streams.add(end);
+        raw.on('close', end);
+        await pump();
+      },
+    );
   };
 }

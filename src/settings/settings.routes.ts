@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
 import { getSettings, type Settings, updateSettings } from './settings.ts';
+import { ZSettings, ZUpdateSettingsRequest } from './settings.schemas.ts';
 
 function toApi(settings: Settings) {
   return { require_mfa_for_all: settings.requireMfaForAll };
@@ -13,10 +14,12 @@ export function settingsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
-    app.get('/api/settings', async () => toApi(await getSettings(db)));
+    app.get('/api/settings', { schema: { response: { 200: ZSettings, ...errorResponses } } }, async () =>
+      toApi(await getSettings(db)),
+    );
     app.patch(
       '/api/settings',
-      { schema: { body: z.object({ require_mfa_for_all: z.boolean().optional() }) } },
+      { schema: { body: ZUpdateSettingsRequest, response: { 200: ZSettings, ...errorResponses } } },
       async (request) =>
         toApi(
           await updateSettings(db, { requireMfaForAll: request.body.require_mfa_for_all }, deps.clock.now()),
