@@ -29,24 +29,16 @@ import { onboardingRoutes } from './numbers/onboarding.routes.ts';
 import { alertsRoutes } from './outbound/alerts.routes.ts';
 import { mediaRoutes } from './outbound/media.routes.ts';
 import { outboundMessagesRoutes } from './outbound/messages.routes.ts';
+import type { App } from './platform/http/app-type.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
+import { staticRoutes } from './static/static.routes.ts';
 import { teamsRoutes } from './teams/teams.routes.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
-import { webRoutes } from './web/web.routes.ts';
-
-/** The hub's Fastify instance, typed for Zod route schemas. */
-export type App = FastifyInstance<
-  Server,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
 
 /** Webhook bodies can carry history chunks of several MB; Meta caps a POST at 3 MB, we allow more. */
 const BODY_LIMIT = 10 * 1024 * 1024;
@@ -115,6 +107,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     await app.register(routes(deps));
   }
 
-  await app.register(webRoutes());
+  await app.register(staticRoutes());
   return app;
 }

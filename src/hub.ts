@@ -1,11 +1,12 @@
-import { type App, buildApp } from './app.ts';
+import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
 import { startMaintenanceWorker } from './maintenance/maintenance.worker.ts';
-import { startOutboundWorker } from './outbound/outbound-worker.ts';
 import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
+import { startOutboundWorker } from './outbound/outbound-worker.ts';
+import type { App } from './platform/http/app-type.ts';
+import type { Worker } from './platform/worker.ts';
 
 /** A background loop the hub runs beside its HTTP server (webhook processing, outbound sending, …). */
-export type Worker = { readonly name: string; stop(): Promise<void> };
 
 /** Starts every background worker of the hub. */
 export async function startWorkers(_deps: AppDeps): Promise<Worker[]> {

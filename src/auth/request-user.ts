@@ -13,11 +13,3 @@ export async function requestUser(deps: AppDeps, request: FastifyRequest): Promi
   if (!user || user.disabled_at !== null) throw new AppError('UNAUTHENTICATED');
   return user;
 }
-
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-export function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
+import { iso, isoOrNull } from '../platform/time.ts';
 import { createApiToken, revokeApiToken } from './api-tokens.ts';
 import { principalOf, type Role } from './principal.ts';
-import { iso, isoOrNull } from './request-user.ts';
 import { ZCreateTokenRequest, ZCreateTokenResponse, ZListTokensResponse } from './tokens.schemas.ts';
 
 /** `GET/POST/DELETE /api/tokens`: API tokens, shown in clear only in the creation response. */

@@ -1,4 +1,5 @@
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { ContactNumberChangeRow, ContactRow } from './contact.table.ts';
 
 export type ApiNumberChange = {

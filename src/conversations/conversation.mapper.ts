@@ -1,6 +1,6 @@
 import { type ApiContact, toApiContact } from '../contacts/contact.mapper.ts';
 import type { ContactRow } from '../contacts/contact.table.ts';
-import { isoOrNull } from '../messages/message.mapper.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { ConversationRow, ConversationStatus } from './conversation.table.ts';
 import { isFepOpen, isWindowOpen } from './window.ts';
 

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
-import { parseJsonOr } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
+import { parseJsonOr } from '../platform/json.ts';
 import { actualCost, invalidateRateCard, loadRateCard, normalizeCategory } from './rate-card.ts';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,4 +1,5 @@
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { FailureRow } from './failure.table.ts';
 
 /** A webhook item the hub could not apply, as `GET /api/failures` returns it. */

@@ -1,22 +1,23 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
-import { iso } from '../auth/request-user.ts';
 import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
-import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { newId } from '../platform/ids.ts';
-import {
-  ZCannedReply,
-  ZCreateCannedReplyRequest,
-  ZListCannedRepliesRequest,
-  ZListCannedRepliesResponse,
-  ZUpdateCannedReplyRequest,
-} from './inbox.schemas.ts';
+import { iso } from '../platform/time.ts';
 import type { CannedReplyTable } from './inbox.table.ts';
+
+const idParams = z.object({ id: z.string().min(1) });
+const shortcut = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
 
 function toApi(r: CannedReplyTable) {
   return {
@@ -77,8 +78,7 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/canned-replies',
       {
         schema: {
-          querystring: ZListCannedRepliesRequest,
-          response: { 200: ZListCannedRepliesResponse, ...errorResponses },
+          querystring: z.object({ team_id: z.string().min(1).optional(), q: z.string().max(100).optional() }),
         },
       },
       async (request) => {
@@ -114,8 +114,12 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/canned-replies',
       {
         schema: {
-          body: ZCreateCannedReplyRequest,
-          response: { 201: ZCannedReply, ...errorResponses },
+          body: z.object({
+            shortcut,
+            text: z.string().min(1).max(4096),
+            team_id: z.string().min(1).nullable().optional(),
+            waba_id: z.string().min(1).nullable().optional(),
+          }),
         },
       },
       async (request, reply) => {
@@ -147,9 +151,8 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/canned-replies/:id',
       {
         schema: {
-          params: ZIdParams,
-          body: ZUpdateCannedReplyRequest,
-          response: { 200: ZCannedReply, ...errorResponses },
+          params: idParams,
+          body: z.object({ shortcut: shortcut.optional(), text: z.string().min(1).max(4096).optional() }),
         },
       },
       async (request) => {
@@ -175,14 +178,11 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
       },
     );
 
-    app.delete(
-      '/api/canned-replies/:id',
-      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
-      async (request, reply) => {
-        const row = await visibleReply(principalOf(request), request.params.id);
-        await db.deleteFrom('canned_replies').where('id', '=', row.id).execute();
-        return reply.code(204).send();
-      },
-    );
+    app.delete('/api/canned-replies/:id', { schema: { params: idParams } }, async (request, reply) => {
+      const row = await visibleReply(principalOf(request), request.params.id);
+      await db.deleteFrom('canned_replies').where('id', '=', row.id).execute();
+      reply.code(204);
+      return reply.send();
+    });
   };
 }

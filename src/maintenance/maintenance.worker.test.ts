@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '../hub.ts';
 import { HISTORY_QUIET_MS } from '../messages/history.processor.ts';
+import type { Worker } from '../platform/worker.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, PNID, startOutboundEnv, WABA } from '../testing/sandbox-env.ts';
 import { DEDUP_RETENTION_MS, startMaintenanceWorker } from './maintenance.worker.ts';

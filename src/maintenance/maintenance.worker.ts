@@ -1,11 +1,11 @@
 import type { AppDeps } from '../app-deps.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
-import type { Worker } from '../hub.ts';
 import { downloadPendingMedia } from '../media/media.service.ts';
 import { inferHistoryCompletion } from '../messages/history.processor.ts';
-import { purgeExpiredKeys } from '../outbound/idempotency.ts';
-import { syncTemplates } from '../templates/template-sync.ts';
 import { pruneDedupKeys } from '../meta-webhooks/webhook-event.repository.ts';
+import { purgeExpiredKeys } from '../outbound/idempotency.ts';
+import type { Worker } from '../platform/worker.ts';
+import { syncTemplates } from '../templates/template-sync.ts';
 
 export type MaintenanceOptions = {
   /** How often every business account's templates are refreshed from Meta (status webhooks can be missed). */

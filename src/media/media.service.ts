@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
-import { MEDIA_TYPES, mediaIdOf, parseJsonOr, RECEIVED_MEDIA_ORIGINS } from '../messages/message.mapper.ts';
+import { MEDIA_TYPES, mediaIdOf, RECEIVED_MEDIA_ORIGINS } from '../messages/message.mapper.ts';
+import { parseJsonOr } from '../platform/json.ts';
 
 /** Meta's largest inbound media (documents). */
 export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../auth/api-tokens.ts';
-import type { Worker } from '../hub.ts';
 import { startMaintenanceWorker } from '../maintenance/maintenance.worker.ts';
+import type { Worker } from '../platform/worker.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, startOutboundEnv } from '../testing/sandbox-env.ts';
 

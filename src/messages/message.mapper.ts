@@ -1,19 +1,6 @@
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { MessageDirection, MessageOrigin, MessageRow, MessageStatus } from './message.table.ts';
-
-/** An integer-millisecond time as an ISO-8601 string, or `null`. */
-export function isoOrNull(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
-}
-
-/** Parses a JSON text column; a missing or corrupt value becomes `fallback` instead of failing a read. */
-export function parseJsonOr<T>(text: string | null | undefined, fallback: T): T {
-  if (text === null || text === undefined || text === '') return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 /** Who wrote an agent message from the hub. */
 export type ApiAuthor = { id: string; name: string | null };

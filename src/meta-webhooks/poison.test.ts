@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Worker } from '../hub.ts';
+import type { Worker } from '../platform/worker.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
 import { createWebhookHarness, type WebhookHarness } from '../testing/webhook-harness.ts';
 import { retryFailure } from './webhook.processor.ts';

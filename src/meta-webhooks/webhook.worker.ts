@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
-import type { Worker } from '../hub.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
+import type { Worker } from '../platform/worker.ts';
 import { msSinceIngest, onWebhookStored } from './wake.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';

@@ -1,4 +1,5 @@
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { ConnectionState, HistoryState, PhoneNumberRow } from './number.table.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

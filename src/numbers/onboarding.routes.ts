@@ -1,20 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
-import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import { ensurePhoneNumber, numberChanged } from './number.repository.ts';
-import {
-  ZRegisterNumberRequest,
-  ZRegisterNumberResponse,
-  ZRequestSyncRequest,
-  ZSetThroughputRequest,
-  ZSetThroughputResponse,
-  ZSyncRequestResponse,
-} from './numbers.schemas.ts';
 
 /** Meta's one-time sync errors: the request may never be repeated for this onboarding. */
 const FINAL_SYNC_ERRORS = new Set([2593107, 2593108]);
@@ -35,12 +28,7 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/numbers',
-      {
-        schema: {
-          body: ZRegisterNumberRequest,
-          response: { 201: ZRegisterNumberResponse, ...errorResponses },
-        },
-      },
+      { schema: { body: z.object({ phone_number_id: z.string().min(1), waba_id: z.string().min(1) }) } },
       async (request, reply) => {
         const principal = principalOf(request);
         assertWabaAccess(principal, request.body.waba_id);
@@ -109,9 +97,8 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/numbers/:id/sending',
       {
         schema: {
-          params: ZIdParams,
-          body: ZSetThroughputRequest,
-          response: { 200: ZSetThroughputResponse, ...errorResponses },
+          params: z.object({ id: z.string().min(1) }),
+          body: z.object({ throughput_mps: z.number().int().min(1).max(1000) }),
         },
       },
       async (request) => {
@@ -140,9 +127,8 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/numbers/:id/sync',
       {
         schema: {
-          params: ZIdParams,
-          body: ZRequestSyncRequest,
-          response: { 200: ZSyncRequestResponse, ...errorResponses },
+          params: z.object({ id: z.string().min(1) }),
+          body: z.object({ sync_type: z.enum(['smb_app_state_sync', 'history']) }),
         },
       },
       async (request) => {

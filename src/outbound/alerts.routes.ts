@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import { type AlertRow, resolveAlert } from './alerts.ts';
 
 function toApiAlert(a: AlertRow) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
 import { type GraphClient, graphClientFor } from '../graph/graph-client.ts';
-import type { Worker } from '../hub.ts';
+import type { Worker } from '../platform/worker.ts';
 import { acquireLease, LEASE_TTL_MS, releaseLease } from './leases.ts';
 import { NumberSender } from './number-sender.ts';
 import type { RateSettings } from './rate-limiter.ts';

@@ -1,5 +1,6 @@
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
 import type { DomainEventRow } from '../platform/events/event.table.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 
 export { type EventBatch, latestEventId, readEventsAfter } from '../platform/events/event-log.queries.ts';
 

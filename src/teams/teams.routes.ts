@@ -1,26 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { type Principal, principalOf } from '../auth/principal.ts';
-import { iso } from '../auth/request-user.ts';
 import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
-import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { newId } from '../platform/ids.ts';
+import { iso } from '../platform/time.ts';
 import { findUser, scopesOverlap, wabaScopeOf } from '../users/users.repository.ts';
 import type { TeamTable } from './team.table.ts';
-import {
-  ZAddTeamMemberRequest,
-  ZCreateTeamRequest,
-  ZListTeamsResponse,
-  ZRenameTeamRequest,
-  ZTeam,
-  ZTeamMemberParams,
-} from './teams.schemas.ts';
 
-const teamResponse = { 200: ZTeam, ...errorResponses };
+const idParams = z.object({ id: z.string().min(1) });
 
 async function toApiTeams(db: Kysely<DB>, teams: readonly TeamTable[]) {
   const ids = teams.map((t) => t.id);
@@ -69,29 +61,28 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
 
-    app.get(
-      '/api/teams',
-      { schema: { response: { 200: ZListTeamsResponse, ...errorResponses } } },
-      async (request) => {
-        const principal = principalOf(request);
-        const teams = (
-          await db.selectFrom('teams').selectAll().orderBy('name').orderBy('id').execute()
-        ).filter((t) => canSeeScoped(principal, t.waba_id));
-        return { data: await toApiTeams(db, teams), next_cursor: null };
-      },
-    );
+    app.get('/api/teams', async (request) => {
+      const principal = principalOf(request);
+      const teams = (await db.selectFrom('teams').selectAll().orderBy('name').orderBy('id').execute()).filter(
+        (t) => canSeeScoped(principal, t.waba_id),
+      );
+      return { data: await toApiTeams(db, teams), next_cursor: null };
+    });
 
-    app.get('/api/teams/:id', { schema: { params: ZIdParams, response: teamResponse } }, async (request) => {
+    app.get('/api/teams/:id', { schema: { params: idParams } }, async (request) => {
       const [out] = await toApiTeams(db, [await visibleTeam(db, principalOf(request), request.params.id)]);
-      return out!;
+      return out;
     });
 
     app.post(
       '/api/teams',
       {
         schema: {
-          body: ZCreateTeamRequest,
-          response: { 201: ZTeam, ...errorResponses },
+          body: z.object({
+            name: z.string().trim().min(1).max(200),
+            waba_id: z.string().min(1).nullable().optional(),
+            member_ids: z.array(z.string().min(1)).max(500).optional(),
+          }),
         },
       },
       async (request, reply) => {
@@ -108,13 +99,13 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
         for (const userId of request.body.member_ids ?? []) await addMember(db, principal, team, userId, now);
         reply.code(201);
         const [out] = await toApiTeams(db, [team]);
-        return out!;
+        return out;
       },
     );
 
     app.patch(
       '/api/teams/:id',
-      { schema: { params: ZIdParams, body: ZRenameTeamRequest, response: teamResponse } },
+      { schema: { params: idParams, body: z.object({ name: z.string().trim().min(1).max(200) }) } },
       async (request) => {
         const team = await visibleTeam(db, principalOf(request), request.params.id);
         const now = deps.clock.now();
@@ -124,45 +115,42 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('id', '=', team.id)
           .execute();
         const [out] = await toApiTeams(db, [{ ...team, name: request.body.name, updated_at: now }]);
-        return out!;
+        return out;
       },
     );
 
-    app.delete(
-      '/api/teams/:id',
-      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
-      async (request, reply) => {
-        const team = await visibleTeam(db, principalOf(request), request.params.id);
-        const now = deps.clock.now();
-        await db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('team_members').where('team_id', '=', team.id).execute();
-          await trx.deleteFrom('canned_replies').where('team_id', '=', team.id).execute();
-          await trx
-            .updateTable('conversations')
-            .set({ team_id: null, updated_at: now })
-            .where('team_id', '=', team.id)
-            .execute();
-          await trx.deleteFrom('teams').where('id', '=', team.id).execute();
-        });
-        return reply.code(204).send();
-      },
-    );
+    app.delete('/api/teams/:id', { schema: { params: idParams } }, async (request, reply) => {
+      const team = await visibleTeam(db, principalOf(request), request.params.id);
+      const now = deps.clock.now();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('team_members').where('team_id', '=', team.id).execute();
+        await trx.deleteFrom('canned_replies').where('team_id', '=', team.id).execute();
+        await trx
+          .updateTable('conversations')
+          .set({ team_id: null, updated_at: now })
+          .where('team_id', '=', team.id)
+          .execute();
+        await trx.deleteFrom('teams').where('id', '=', team.id).execute();
+      });
+      reply.code(204);
+      return reply.send();
+    });
 
     app.post(
       '/api/teams/:id/members',
-      { schema: { params: ZIdParams, body: ZAddTeamMemberRequest, response: teamResponse } },
+      { schema: { params: idParams, body: z.object({ user_id: z.string().min(1) }) } },
       async (request) => {
         const principal = principalOf(request);
         const team = await visibleTeam(db, principal, request.params.id);
         await addMember(db, principal, team, request.body.user_id, deps.clock.now());
         const [out] = await toApiTeams(db, [team]);
-        return out!;
+        return out;
       },
     );
 
     app.delete(
       '/api/teams/:id/members/:userId',
-      { schema: { params: ZTeamMemberParams, response: teamResponse } },
+      { schema: { params: z.object({ id: z.string().min(1), userId: z.string().min(1) }) } },
       async (request) => {
         const team = await visibleTeam(db, principalOf(request), request.params.id);
         await db
@@ -171,7 +159,7 @@ export function teamsRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('user_id', '=', request.params.userId)
           .execute();
         const [out] = await toApiTeams(db, [team]);
-        return out!;
+        return out;
       },
     );
   };

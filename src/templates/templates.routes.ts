@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
-import { isoOrNull, parseJsonOr } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import { isoOrNull } from '../platform/time.ts';
 import type { TemplateTable } from './template.table.ts';
 import { syncTemplates } from './template-sync.ts';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type App, buildApp } from '../app.ts';
+import { buildApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import type { Role } from '../auth/principal.ts';
@@ -8,6 +8,7 @@ import { type Clock, ManualClock } from '../platform/clock.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { createSignals } from '../platform/events/signals.ts';
+import type { App } from '../platform/http/app-type.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createRealtimeHub, type RealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../auth/principal.ts';
-import { iso, isoOrNull } from '../auth/request-user.ts';
 import type { DB } from '../database.ts';
+import { iso, isoOrNull } from '../platform/time.ts';
 import { effectivePresence, lastSessionActivity } from './presence.ts';
 import type { PresenceStatus, UserRow } from './user.table.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { App } from '../../app.ts';
 import { AppError, errorBody } from '../errors.ts';
+import type { App } from './app-type.ts';
 
 /** Installs the one error handler: every failure leaves as `{ error: { code, message, details? } }`. */
 export function installErrorHandling(app: App): void {

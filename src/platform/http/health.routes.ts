@@ -1,10 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDeps } from '../../app-deps.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
 import { errorBody } from '../errors.ts';
 
+/** What the health routes read (the platform knows no feature, so not `AppDeps`). */
+export type HealthDeps<Schema> = { readonly database: Database<Schema>; readonly config: Config };
+
 /** Whether the database answered a trivial query within `withinMs`. */
-async function databaseAnswers(deps: AppDeps, withinMs: number): Promise<boolean> {
+async function databaseAnswers<Schema>(deps: HealthDeps<Schema>, withinMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), withinMs);
@@ -25,7 +29,7 @@ async function databaseAnswers(deps: AppDeps, withinMs: number): Promise<boolean
  * `GET /readyz`: readiness, 200 when the database answers within the connect timeout, otherwise 503
  * `DATABASE_UNAVAILABLE` (take the node out of rotation; it recovers by itself when the database does).
  */
-export function healthRoutes(deps: AppDeps): FastifyPluginAsync {
+export function healthRoutes<Schema>(deps: HealthDeps<Schema>): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', async () => ({ ok: true }));
     app.get('/readyz', async (_request, reply) => {

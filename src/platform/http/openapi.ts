@@ -1,8 +1,8 @@
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { App } from '../../app.ts';
 import { errorResponses } from './api-schemas.ts';
+import type { App } from './app-type.ts';
 
 /** Where the document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';

@@ -9,14 +9,14 @@ export const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.me
 /** Paths that belong to the API or to Meta, never to the single-page app. */
 const NOT_APP = /^\/(api|webhooks)(\/|$|\?)/;
 
-export type WebRoutesOptions = { distDir?: string };
+export type StaticRoutesOptions = { distDir?: string };
 
 /**
  * Serves the built web inbox at `/`: hashed assets cached for a year, `index.html` for every other
  * path that is not `/api` or `/webhooks` (the app routes in the browser). When the inbox has not
  * been built, nothing is registered and the API works alone.
  */
-export function webRoutes(options: WebRoutesOptions = {}): FastifyPluginAsync {
+export function staticRoutes(options: StaticRoutesOptions = {}): FastifyPluginAsync {
   const distDir = options.distDir ?? defaultWebDist;
   return async (app) => {
     if (!existsSync(`${distDir}/index.html`)) {

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../app.ts';
+import type { App } from '../platform/http/app-type.ts';
 import { installErrorHandling } from '../platform/http/error-handler.ts';
-import { webRoutes } from './web.routes.ts';
+import { staticRoutes } from './static.routes.ts';
 
 async function appServing(distDir: string): Promise<App> {
   const app = Fastify().withTypeProvider<ZodTypeProvider>();
   installErrorHandling(app);
   app.get('/api/ping', async () => ({ pong: true }));
-  await app.register(webRoutes({ distDir }));
+  await app.register(staticRoutes({ distDir }));
   await app.ready();
   return app;
 }
