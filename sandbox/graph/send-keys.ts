@@ -11,7 +11,8 @@ import { unexpectedKey } from './errors.ts';
  */
 type Spec = { readonly [key: string]: true | Spec | readonly [Spec] };
 
-const MEDIA: Spec = { id: true, link: true, caption: true, filename: true, provider: true };
+// `voice` marks an audio as a voice message (published clients send it).
+const MEDIA: Spec = { id: true, link: true, caption: true, filename: true, provider: true, voice: true };
 const NAMED_MEDIA = { image: MEDIA, video: MEDIA, document: MEDIA } as const;
 
 const CONTACT: Spec = {
