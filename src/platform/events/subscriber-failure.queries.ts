@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { EventTables, SubscriberFailureRow, SubscriberFailureState } from './event.table.ts';
+
+/** Subscriber failures, newest first; `open` = retrying or failed. */
+export async function listSubscriberFailures(
+  db: Kysely<EventTables>,
+  input: {
+    state: 'open' | SubscriberFailureState | 'all';
+    limit: number;
+    phoneNumberIds?: readonly string[] | null;
+  },
+): Promise<SubscriberFailureRow[]> {
+  let q = db
+    .selectFrom('subscriber_failures')
+    .selectAll()
+    .orderBy('updated_at', 'desc')
+    .orderBy('event_id', 'desc');
+  if (input.state === 'open') q = q.where('state', 'in', ['retrying', 'failed']);
+  else if (input.state !== 'all') q = q.where('state', '=', input.state);
+  if (input.phoneNumberIds) {
+    const ids = [...input.phoneNumberIds];
+    if (ids.length === 0) return [];
+    q = q.where('phone_number_id', 'in', ids);
+  }
+  const rows = await q.limit(input.limit).execute();
+  return rows.map((r) => ({ ...r, event_id: Number(r.event_id) }));
+}
+
+/** The oldest event some subscriber has not passed or still owes a retry: the log is kept from here. */
+export async function oldestEventStillNeeded(
+  db: Kysely<EventTables>,
+  subscribers: readonly string[],
+): Promise<number | null> {
+  if (subscribers.length === 0) return null;
+  const cursors = await db
+    .selectFrom('event_cursors')
+    .select(['subscriber', 'position'])
+    .where('subscriber', 'in', [...subscribers])
+    .execute();
+  // A declared subscriber without a cursor has not started: it may still want everything.
+  if (cursors.length < subscribers.length) return 0;
+  const open = await db
+    .selectFrom('subscriber_failures')
+    .select((eb) => eb.fn.min('event_id').as('min_id'))
+    .where('state', 'in', ['retrying', 'failed'])
+    .executeTakeFirst();
+  const positions = cursors.map((c) => Number(c.position) + 1);
+  if (open?.min_id !== null && open?.min_id !== undefined) positions.push(Number(open.min_id));
+  return Math.min(...positions);
+}
