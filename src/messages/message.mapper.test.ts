@@ -23,6 +23,7 @@ const row = (over: Partial<MessageRow> = {}): MessageRow => ({
   referral_json: null,
   errors_json: null,
   timestamp: T,
+  seq: 1,
   received_at: T,
   status: 'received',
   status_at: null,

@@ -5,8 +5,18 @@ import { type ApiMessage, toApiMessage } from './message.mapper.ts';
 import type { MessageRow } from './message.table.ts';
 
 /**
- * A conversation's messages, newest first; `next_cursor` pages to older ones. Ties on the
- * timestamp are broken by id, so pages never overlap or skip even when many messages share a second.
+ * The one order of messages, newest first: Meta's timestamp (whole seconds), then `seq`, the order
+ * the hub stored them in. It is total, so the message list and the conversation preview
+ * (`refreshConversationSummary`) agree on which message is the newest even within one millisecond.
+ */
+export const NEWEST_FIRST = [
+  ['timestamp', 'desc'],
+  ['seq', 'desc'],
+] as const;
+
+/**
+ * A conversation's messages in {@link NEWEST_FIRST} order; `next_cursor` pages to older ones, and
+ * pages never overlap or skip even when many messages share a second.
  */
 export async function listConversationMessages(
   db: Kysely<DB>,
@@ -14,21 +24,21 @@ export async function listConversationMessages(
 ): Promise<Page<MessageRow>> {
   let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', input.conversationId);
   if (input.cursor) {
-    const [timestamp, id] = decodeCursor(input.cursor, ['number', 'string'] as const);
+    const [timestamp, seq] = decodeCursor(input.cursor, ['number', 'number'] as const);
     query = query.where((eb) =>
-      eb.or([eb('timestamp', '<', timestamp), eb.and([eb('timestamp', '=', timestamp), eb('id', '<', id)])]),
+      eb.or([
+        eb('timestamp', '<', timestamp),
+        eb.and([eb('timestamp', '=', timestamp), eb('seq', '<', seq)]),
+      ]),
     );
   }
-  const rows = await query
-    .orderBy('timestamp', 'desc')
-    .orderBy('id', 'desc')
-    .limit(input.limit + 1)
-    .execute();
+  for (const [column, direction] of NEWEST_FIRST) query = query.orderBy(column, direction);
+  const rows = await query.limit(input.limit + 1).execute();
   return toPage(
     rows,
     input.limit,
     (row) => row,
-    (row) => [row.timestamp, row.id],
+    (row) => [row.timestamp, row.seq],
   );
 }
 

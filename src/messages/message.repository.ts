@@ -257,8 +257,9 @@ export async function refreshConversationSummary(
     .select(['timestamp', 'type', 'content_json', 'edited_content_json'])
     .where('conversation_id', '=', input.conversationId)
     .where('origin', '!=', 'history')
+    // The message list's order (NEWEST_FIRST in message.queries.ts), so both agree on the newest.
     .orderBy('timestamp', 'desc')
-    .orderBy('wamid', 'desc')
+    .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!latest) return;

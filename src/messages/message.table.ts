@@ -37,6 +37,8 @@ export interface MessageTable {
   errors_json: string | null;
   /** Meta's timestamp of the message (device time for history). */
   timestamp: number;
+  /** Strictly increasing in the order the hub stored messages: breaks ties of `timestamp` (migration 010). */
+  seq: Generated<number>;
   received_at: number;
   status: MessageStatus;
   status_at: number | null;

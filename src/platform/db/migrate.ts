@@ -5,6 +5,7 @@ import { outboundMigration } from './migrations/004_outbound.ts';
 import { accountsMigration } from './migrations/005_accounts.ts';
 import { mediaMigration } from './migrations/006_media.ts';
 import { eventsJobsMigration } from './migrations/007_events_jobs.ts';
+import { messageOrderMigration } from './migrations/010_message_order.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '005_accounts': accountsMigration(dialect),
     '006_media': mediaMigration(dialect),
     '007_events_jobs': eventsJobsMigration(dialect),
+    '010_message_order': messageOrderMigration(dialect),
   };
 }
 
