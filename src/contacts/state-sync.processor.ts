@@ -1,10 +1,7 @@
-import type { ItemContext } from '../meta-webhooks/item-context.ts';
-import { numberForItem } from '../meta-webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
+import type { Applied, IngestContext } from '../messages/ingest-context.ts';
 import { numberChanged } from '../numbers/number.repository.ts';
 import { contactChanged, findOrCreateContact } from './contact.repository.ts';
-
-type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;
+import type { ContactSync } from './inbound-events.ts';
 
 /**
  * Contact sync from the Business app (`smb_app_state_sync`): `add` (new or edited) sets the
@@ -12,12 +9,10 @@ type StateSyncItem = Extract<WebhookItem, { kind: 'state_sync' }>;
  * and its history stay).
  * Applied by `metadata.timestamp`; an update older than the one applied is ignored.
  */
-export async function processStateSync(ctx: ItemContext, item: StateSyncItem): Promise<void> {
+export async function processStateSync(ctx: IngestContext, item: Applied<ContactSync>): Promise<void> {
   const { trx, now } = ctx;
-  const s = item.entry;
-  const type = str(s.type);
-  if (type !== 'contact') throw new Error(`unsupported state_sync type: ${type ?? '(none)'}`);
-  const number = await numberForItem(ctx, item);
+  const { event: s, number } = item;
+  if (s.type !== 'contact') throw new Error(`unsupported state_sync type: ${s.type ?? '(none)'}`);
   // Meta sends no "sync finished" signal; the first contact that arrives is what support can see.
   if (number.contacts_sync_state !== 'received') {
     await trx
@@ -27,34 +22,31 @@ export async function processStateSync(ctx: ItemContext, item: StateSyncItem): P
       .execute();
     await numberChanged(trx, { phoneNumberId: number.id, at: now });
   }
-  const c = isObject(s.contact) ? s.contact : {};
-  const action = str(s.action);
-  const meta = isObject(s.metadata) ? s.metadata : {};
-  const ts = secondsToMs(meta.timestamp) ?? now;
+  const ts = s.at ?? now;
   const contact = await findOrCreateContact(trx, {
     phoneNumberId: number.id,
-    waId: str(c.phone_number) ?? str(c.wa_id),
-    bsuid: str(c.user_id),
+    waId: s.phone,
+    bsuid: s.bsuid,
     at: now,
   });
   if (!contact) throw new Error('state_sync contact has no phone_number');
   const applied = contact.address_book_synced_at;
   // A remove at the same instant as an add wins, so the outcome does not depend on arrival order.
-  const newer = applied === null || ts > applied || (ts === applied && action === 'remove');
+  const newer = applied === null || ts > applied || (ts === applied && s.action === 'remove');
   if (!newer) return;
-  if (action === 'add') {
+  if (s.action === 'add') {
     await trx
       .updateTable('contacts')
       .set({
-        address_book_name: str(c.full_name) ?? contact.address_book_name,
-        address_book_first_name: str(c.first_name) ?? contact.address_book_first_name,
+        address_book_name: s.fullName ?? contact.address_book_name,
+        address_book_first_name: s.firstName ?? contact.address_book_first_name,
         in_address_book: 1,
         address_book_synced_at: ts,
         updated_at: now,
       })
       .where('id', '=', contact.id)
       .execute();
-  } else if (action === 'remove') {
+  } else if (s.action === 'remove') {
     await trx
       .updateTable('contacts')
       .set({
@@ -67,7 +59,7 @@ export async function processStateSync(ctx: ItemContext, item: StateSyncItem): P
       .where('id', '=', contact.id)
       .execute();
   } else {
-    throw new Error(`unsupported state_sync action: ${action ?? '(none)'}`);
+    throw new Error(`unsupported state_sync action: ${s.action ?? '(none)'}`);
   }
   await contactChanged(trx, {
     phoneNumberId: number.id,

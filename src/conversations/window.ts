@@ -19,6 +19,9 @@ export type ConversationWindow = {
   readonly fep_expires_at: number | null;
 };
 
+/** The window fields that change (each only ever moves forward). */
+export type WindowPatch = { readonly [K in keyof ConversationWindow]?: number };
+
 /** Whether the customer-service window is open at `now`. */
 export function isWindowOpen(conv: { readonly window_expires_at: number | null }, now: number): boolean {
   return conv.window_expires_at !== null && now < conv.window_expires_at;
@@ -37,8 +40,8 @@ export function isFepOpen(conv: { readonly fep_expires_at: number | null }, now:
 export function extendWindow(
   conv: ConversationWindow,
   activity: { readonly at: number; readonly referral: boolean },
-): Partial<ConversationWindow> {
-  const patch: { -readonly [K in keyof ConversationWindow]?: number } = {};
+): WindowPatch {
+  const patch: { -readonly [K in keyof WindowPatch]: WindowPatch[K] } = {};
   const expires = activity.at + WINDOW_MS;
   if ((conv.window_expires_at ?? 0) < expires) patch.window_expires_at = expires;
   if ((conv.last_customer_message_at ?? 0) < activity.at) patch.last_customer_message_at = activity.at;

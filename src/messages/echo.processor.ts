@@ -1,148 +1,124 @@
-import { findOrCreateContact, normalizePhone } from '../contacts/contact.repository.ts';
-import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
-import { numberChanged } from '../numbers/number.repository.ts';
-import { newId } from '../platform/ids.ts';
-import {
-  contactEntry,
-  contentOf,
-  type ItemContext,
-  identityOf,
-  numberForItem,
-} from '../meta-webhooks/item-context.ts';
-import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
-import {
-  applyToMessage,
-  insertMessage,
-  messageEvent,
-  refreshConversationSummary,
-} from './message.repository.ts';
-import { statusRank } from './status.repository.ts';
+import { normalizePhone } from '../contacts/contact.repository.ts';
+import { resolveParticipants } from '../contacts/participant.repository.ts';
+import { resolveConversations } from '../conversations/conversation-batch.repository.ts';
+import { contentJson } from './content.ts';
+import type { EchoMessage } from './inbound-events.ts';
+import { type Applied, type IngestContext, noteEcho, noteSummaryChange } from './ingest-context.ts';
+import { applyToMessage, findMessageByWamid } from './message.repository.ts';
+import { insertMessages } from './message-batch.repository.ts';
+import { newMessageRow } from './new-message-row.ts';
 
-type EchoItem = Extract<WebhookItem, { kind: 'echo' }>;
+/** The user side of an echo: whichever of from/to is not the business (SDK fixtures swap them). */
+function userOf(item: Applied<EchoMessage>) {
+  const business = normalizePhone(item.displayPhoneNumber ?? item.number.display_phone_number);
+  return normalizePhone(item.event.toPhone) === business ? item.event.from : item.event.to;
+}
 
 /**
- * A message the business sent from the WhatsApp Business app (`smb_message_echoes`). Stored as
- * outbound with origin `business_app`; it updates the conversation summary and the number's
- * `last_echo_at`, and never touches the customer-service window or the unread count.
- * Edit and revoke echoes apply to the original message.
+ * Messages the business sent from the WhatsApp Business app (`smb_message_echoes`), a batch at a
+ * time. Stored as outbound with origin `business_app`; they update the conversation summary and
+ * the number's `last_echo_at`, and never touch the customer-service window or the unread count.
+ * Edit, revoke and reaction echoes apply to the original message. An echo whose wamid was imported
+ * with history first replaces the imported copy.
  */
-export async function processEcho(ctx: ItemContext, item: EchoItem): Promise<void> {
+export async function processEchoes(
+  ctx: IngestContext,
+  items: readonly Applied<EchoMessage>[],
+): Promise<void> {
+  if (items.length === 0) return;
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
-  const e = item.echo;
-  const wamid = str(e.id) as string;
-  const ts = secondsToMs(e.timestamp) ?? now;
-  const type = str(e.type) ?? 'unsupported';
-  const business = normalizePhone(item.displayPhoneNumber ?? number.display_phone_number);
-  // The user side is whichever of from/to is not the business (SDK fixtures swap them).
-  const to = str(e.to);
-  const from = str(e.from);
-  const userPhone = normalizePhone(to) === business ? from : to;
-  const userBsuid = str(e.to_user_id);
-  const who = identityOf(contactEntry(item.contacts, userPhone, userBsuid));
-  const contact = await findOrCreateContact(trx, {
-    phoneNumberId: number.id,
-    waId: userPhone ?? who.waId,
-    bsuid: userBsuid ?? who.bsuid,
-    parentBsuid: str(e.to_parent_user_id) ?? who.parentBsuid,
-    username: who.username,
-    profileName: who.profileName,
+  const contacts = await resolveParticipants(trx, {
+    dialect: ctx.dialect,
     at: now,
-    seenAt: ts,
+    events: ctx.events,
+    sightings: items.map((item) => ({
+      phoneNumberId: item.number.id,
+      ...userOf(item),
+      at: now,
+      seenAt: item.event.at ?? now,
+    })),
   });
-  if (!contact) throw new Error('echo names no user (to / to_user_id)');
-  const conversation = await findOrCreateConversation(trx, {
-    phoneNumberId: number.id,
-    contactId: contact.id,
+  const known = contacts.map((contact, i) => {
+    if (!contact) throw new Error('echo names no user (to / to_user_id)');
+    return { item: items[i] as Applied<EchoMessage>, contact };
+  });
+  const conversations = await resolveConversations(trx, {
+    contacts: known.map(({ contact }) => ({ phoneNumberId: contact.phone_number_id, contactId: contact.id })),
     at: now,
+    events: ctx.events,
   });
-
-  if (type === 'edit' || type === 'revoke' || type === 'reaction') {
-    const obj = isObject(e[type]) ? (e[type] as Json) : {};
-    const target = str(obj.original_message_id) ?? str(obj.message_id);
-    if (target === null) throw new Error(`${type} echo without the id of its message`);
-    if (type === 'edit') {
-      const inner = isObject(obj.message) ? obj.message : {};
-      const innerType = str(inner.type) ?? 'text';
-      const change = { kind: 'edit' as const, type: innerType, content: contentOf(inner, innerType), at: ts };
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
-    } else if (type === 'revoke') {
-      await applyToMessage(trx, {
-        phoneNumberId: number.id,
-        targetWamid: target,
-        change: { kind: 'revoke', at: ts },
-        at: now,
-      });
-    } else {
-      const change = {
-        kind: 'reaction' as const,
-        side: 'business' as const,
-        emoji: str(obj.emoji) ?? '',
-        wamid,
-        at: ts,
-      };
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
-    }
-  } else {
-    const context = isObject(e.context) ? e.context : null;
-    const row = {
-      id: newId(),
-      phone_number_id: number.id,
-      conversation_id: conversation.id,
-      contact_id: contact.id,
-      wamid,
-      direction: 'outbound' as const,
-      origin: 'business_app' as const,
-      author_user_id: null,
-      type,
-      content_json: JSON.stringify(contentOf(e, type)),
-      edited_content_json: null,
-      edited_at: null,
-      deleted_at: null,
-      context_wamid: context ? str(context.id) : null,
-      context_json: context ? JSON.stringify(context) : null,
-      referral_json: null,
-      errors_json: Array.isArray(e.errors) && e.errors.length > 0 ? JSON.stringify(e.errors) : null,
-      timestamp: ts,
-      received_at: now,
-      status: 'sent' as const,
-      status_at: ts,
-      status_rank: statusRank.sent,
-      error_json: null,
-      pricing_json: null,
-      history_status: null,
-      biz_opaque_callback_data: null,
-      webhook_event_id: ctx.webhookEventId,
-    };
-    const { message, created } = await insertMessage(trx, row, now);
-    if (!created && message.origin === 'history') {
-      // The live echo wins over the imported copy of the same message, whichever came first.
-      await trx
-        .updateTable('messages')
-        .set({
-          origin: 'business_app',
-          type,
-          content_json: row.content_json,
-          timestamp: ts,
-          context_wamid: row.context_wamid,
-          context_json: row.context_json,
-        })
-        .where('id', '=', message.id)
-        .execute();
-      await messageEvent(trx, 'message.changed', message, now);
-    }
-  }
-  await refreshConversationSummary(trx, {
-    conversationId: conversation.id,
-    phoneNumberId: number.id,
-    at: now,
+  const rows = known.flatMap(({ item, contact }) => {
+    const { event, number, webhookEventId } = item;
+    const conversation = conversations.get(contact.id);
+    if (event.body.kind !== 'content' || !conversation) return [];
+    return [
+      newMessageRow({
+        phone_number_id: number.id,
+        conversation_id: conversation.id,
+        contact_id: contact.id,
+        wamid: event.wamid,
+        direction: 'outbound',
+        origin: 'business_app',
+        type: event.body.content.type,
+        content_json: contentJson(event.body.content),
+        context_wamid: event.contextWamid,
+        context_json: event.contextJson,
+        errors_json: event.errorsJson,
+        timestamp: event.at ?? now,
+        received_at: now,
+        status: 'sent',
+        webhook_event_id: webhookEventId,
+      }),
+    ];
   });
-  if ((number.last_echo_at ?? 0) < ts) {
+  const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  for (const { row, created } of inserted) {
+    if (created || !row.wamid) continue;
+    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
+    if (existing?.origin !== 'history') continue;
+    // The live echo wins over the imported copy of the same message, whichever came first.
     await trx
-      .updateTable('phone_numbers')
-      .set({ last_echo_at: ts, updated_at: now })
-      .where('id', '=', number.id)
+      .updateTable('messages')
+      .set({
+        origin: 'business_app',
+        type: row.type,
+        content_json: row.content_json,
+        timestamp: row.timestamp,
+        context_wamid: row.context_wamid,
+        context_json: row.context_json,
+      })
+      .where('id', '=', existing.id)
       .execute();
-    await numberChanged(trx, { phoneNumberId: number.id, at: now });
+    ctx.events.push({
+      type: 'message.updated',
+      phoneNumberId: existing.phone_number_id,
+      payload: { message_id: existing.id, conversation_id: existing.conversation_id, change: 'live_copy' },
+    });
+  }
+
+  for (const { item, contact } of known) {
+    const { event, number } = item;
+    const conversation = conversations.get(contact.id);
+    if (!conversation) continue;
+    const ts = event.at ?? now;
+    const body = event.body;
+    if (body.kind !== 'content') {
+      if (body.target === null) throw new Error(`${body.kind} echo without the id of its message`);
+      const change =
+        body.kind === 'edit'
+          ? { kind: 'edit' as const, type: body.content.type, content: body.content.body, at: ts }
+          : body.kind === 'revoke'
+            ? { kind: 'revoke' as const, at: ts }
+            : {
+                kind: 'reaction' as const,
+                side: 'business' as const,
+                emoji: body.emoji,
+                wamid: event.wamid,
+                at: ts,
+              };
+      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: body.target, change, at: now });
+    }
+    noteSummaryChange(ctx, conversation);
+    noteEcho(ctx, number, ts);
   }
 }

@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
-import { findOrCreateContact, normalizePhone } from '../contacts/contact.repository.ts';
-import { findOrCreateConversation } from '../conversations/conversation.repository.ts';
+import { normalizePhone } from '../contacts/contact.repository.ts';
+import { resolveParticipants } from '../contacts/participant.repository.ts';
+import { resolveConversations } from '../conversations/conversation-batch.repository.ts';
 import type { DB } from '../database.ts';
-import { contentOf, type ItemContext, numberForItem } from '../meta-webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
 import { numberChanged } from '../numbers/number.repository.ts';
-import { newId } from '../platform/ids.ts';
-import { applyToMessage, insertMessage, messageEvent } from './message.repository.ts';
+import { contentJson } from './content.ts';
+import type { HistoryChunk, HistoryErrors, HistoryMedia, HistoryMessage } from './inbound-events.ts';
+import type { Applied, IngestContext } from './ingest-context.ts';
+import { applyToMessage, findMessageByWamid } from './message.repository.ts';
 import type { MessageStatus } from './message.table.ts';
-import { statusRank } from './status.repository.ts';
-
-type Item<K extends WebhookItem['kind']> = Extract<WebhookItem, { kind: K }>;
+import { insertMessages } from './message-batch.repository.ts';
+import { newMessageRow } from './new-message-row.ts';
 
 export const HISTORY_DECLINED_CODE = 2593109;
 
@@ -23,114 +23,123 @@ const historyStatuses: Record<string, MessageStatus> = {
   pending: 'unknown',
 };
 
+function fromBusiness(item: Applied<HistoryMessage>): boolean {
+  const { event } = item;
+  const business = normalizePhone(item.displayPhoneNumber ?? item.number.display_phone_number);
+  return event.fromPhone !== null ? normalizePhone(event.fromPhone) === business : event.fromMe;
+}
+
 /**
- * One imported history message. Archive data: original timestamp, origin `history`, and it never
- * opens a window, counts as unread or changes the conversation summary. If the same wamid is also
- * known live (echo or inbound), the live copy wins and only `history_status` is added.
+ * Imported history messages, a batch at a time. Archive data: original timestamp, origin
+ * `history`, and they never open a window, count as unread or change the conversation summary. If
+ * the same wamid is also known live (echo or inbound), the live copy wins and only
+ * `history_status` is added.
  */
-export async function processHistoryMessage(ctx: ItemContext, item: Item<'history_message'>): Promise<void> {
+export async function processHistoryMessages(
+  ctx: IngestContext,
+  items: readonly Applied<HistoryMessage>[],
+): Promise<void> {
+  if (items.length === 0) return;
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
-  const m = item.message;
-  const wamid = str(m.id) as string;
-  const ts = secondsToMs(m.timestamp) ?? now;
-  const type = str(m.type) ?? 'unsupported';
-  const business = normalizePhone(item.displayPhoneNumber ?? number.display_phone_number);
-  const hc = isObject(m.history_context) ? m.history_context : {};
-  const historyStatus = (str(hc.status) ?? '').toLowerCase() || null;
-  const from = str(m.from);
-  const fromBusiness = from !== null ? normalizePhone(from) === business : hc.from_me === true;
-  const thread = item.threadId;
-  const isBsuid = /[A-Za-z.]/.test(thread);
-  const contact = await findOrCreateContact(trx, {
-    phoneNumberId: number.id,
-    waId: isBsuid ? (fromBusiness ? str(m.to) : from) : thread,
-    bsuid: isBsuid ? thread : null,
+  const sides = items.map(fromBusiness);
+  const contacts = await resolveParticipants(trx, {
+    dialect: ctx.dialect,
     at: now,
-    seenAt: ts,
+    events: ctx.events,
+    sightings: items.map(({ event, number }, i) => {
+      const isBsuid = /[A-Za-z.]/.test(event.threadId);
+      return {
+        phoneNumberId: number.id,
+        waId: isBsuid ? (sides[i] ? event.toPhone : event.fromPhone) : event.threadId,
+        bsuid: isBsuid ? event.threadId : null,
+        at: now,
+        seenAt: event.at ?? now,
+      };
+    }),
   });
-  if (!contact) throw new Error('history thread names no user');
-  const conversation = await findOrCreateConversation(trx, {
-    phoneNumberId: number.id,
-    contactId: contact.id,
+  const known = contacts.map((contact, i) => {
+    if (!contact) throw new Error('history thread names no user');
+    return { item: items[i] as Applied<HistoryMessage>, contact, business: sides[i] === true };
+  });
+  const conversations = await resolveConversations(trx, {
+    contacts: known.map(({ contact }) => ({ phoneNumberId: contact.phone_number_id, contactId: contact.id })),
     at: now,
+    events: ctx.events,
   });
-  const status: MessageStatus = fromBusiness
-    ? (historyStatuses[historyStatus ?? ''] ?? 'unknown')
-    : 'received';
-  const { message, created } = await insertMessage(
-    trx,
-    {
-      id: newId(),
+  const rows = known.map(({ item, contact, business }) => {
+    const { event, number, webhookEventId } = item;
+    const status: MessageStatus = business
+      ? (historyStatuses[event.historyStatus ?? ''] ?? 'unknown')
+      : 'received';
+    return newMessageRow({
       phone_number_id: number.id,
-      conversation_id: conversation.id,
+      conversation_id: conversations.get(contact.id)?.id as string,
       contact_id: contact.id,
-      wamid,
-      direction: fromBusiness ? 'outbound' : 'inbound',
+      wamid: event.wamid,
+      direction: business ? 'outbound' : 'inbound',
       origin: 'history',
-      author_user_id: null,
-      type,
-      content_json: JSON.stringify(type === 'media_placeholder' ? {} : contentOf(m, type)),
-      edited_content_json: null,
-      edited_at: null,
-      deleted_at: null,
-      context_wamid: isObject(m.context) ? str(m.context.id) : null,
-      context_json: isObject(m.context) ? JSON.stringify(m.context) : null,
-      referral_json: null,
-      errors_json: Array.isArray(m.errors) && m.errors.length > 0 ? JSON.stringify(m.errors) : null,
-      timestamp: ts,
+      type: event.content.type,
+      content_json: contentJson(event.content),
+      context_wamid: event.contextWamid,
+      context_json: event.contextJson,
+      errors_json: event.errorsJson,
+      timestamp: event.at ?? now,
       received_at: now,
       status,
-      status_at: ts,
-      status_rank: statusRank[status] ?? 0,
-      error_json: null,
-      pricing_json: null,
-      history_status: historyStatus,
-      biz_opaque_callback_data: null,
-      webhook_event_id: ctx.webhookEventId,
-    },
-    now,
-  );
-  if (!created && message.history_status !== historyStatus) {
+      history_status: event.historyStatus,
+      webhook_event_id: webhookEventId,
+    });
+  });
+  const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  for (const { row, created } of inserted) {
+    if (created || !row.wamid) continue;
+    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
+    if (!existing || existing.history_status === (row.history_status ?? null)) continue;
     await trx
       .updateTable('messages')
-      .set({ history_status: historyStatus })
-      .where('id', '=', message.id)
+      .set({ history_status: row.history_status ?? null })
+      .where('id', '=', existing.id)
       .execute();
-    await messageEvent(trx, 'message.changed', message, now, 'history_status');
+    ctx.events.push({
+      type: 'message.updated',
+      phoneNumberId: existing.phone_number_id,
+      payload: {
+        message_id: existing.id,
+        conversation_id: existing.conversation_id,
+        change: 'history_status',
+      },
+    });
   }
 }
 
 /** Media for a history placeholder (a `history` change with `messages[]`): completes the placeholder. */
-export async function processHistoryMedia(ctx: ItemContext, item: Item<'history_media'>): Promise<void> {
-  const number = await numberForItem(ctx, item);
-  const m = item.message;
-  const type = str(m.type) ?? 'unsupported';
+export async function processHistoryMedia(ctx: IngestContext, item: Applied<HistoryMedia>): Promise<void> {
+  const { content, wamid } = item.event;
   await applyToMessage(ctx.trx, {
-    phoneNumberId: number.id,
-    targetWamid: str(m.id) as string,
-    change: { kind: 'history_media', type, content: contentOf(m, type) },
+    phoneNumberId: item.number.id,
+    targetWamid: wamid,
+    change: { kind: 'history_media', type: content.type, content: content.body },
     at: ctx.now,
   });
 }
 
 /** One history chunk's progress; `progress` 100 completes the import. Order of chunks does not matter. */
-export async function processHistoryChunk(ctx: ItemContext, item: Item<'history_chunk'>): Promise<void> {
+export async function processHistoryChunk(ctx: IngestContext, item: Applied<HistoryChunk>): Promise<void> {
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
+  const { number, event } = item;
   await trx
     .insertInto('history_chunks')
     .values({
       phone_number_id: number.id,
-      phase: item.phase,
-      chunk_order: item.chunkOrder,
-      progress: item.progress,
-      message_count: item.messageCount,
+      phase: event.phase,
+      chunk_order: event.chunkOrder,
+      progress: event.progress,
+      message_count: event.messageCount,
       received_at: now,
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  const progress = Math.max(number.history_progress, Math.min(100, Math.max(0, Math.round(item.progress))));
+  const progress = Math.max(number.history_progress, Math.min(100, Math.max(0, Math.round(event.progress))));
   const state =
     number.history_state === 'declined' ? 'declined' : progress >= 100 ? 'complete' : 'in_progress';
   await trx
@@ -147,14 +156,14 @@ export async function processHistoryChunk(ctx: ItemContext, item: Item<'history_
 }
 
 /** History errors; 2593109 means the business declined history sharing. */
-export async function processHistoryErrors(ctx: ItemContext, item: Item<'history_errors'>): Promise<void> {
+export async function processHistoryErrors(ctx: IngestContext, item: Applied<HistoryErrors>): Promise<void> {
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
-  const declined = item.errors.some((e) => Number(e.code) === HISTORY_DECLINED_CODE);
+  const { number, event } = item;
+  const declined = event.codes.includes(HISTORY_DECLINED_CODE);
   await trx
     .updateTable('phone_numbers')
     .set({
-      history_error_json: JSON.stringify(item.errors),
+      history_error_json: event.errorsJson,
       ...(declined ? { history_state: 'declined' as const } : {}),
       updated_at: now,
     })

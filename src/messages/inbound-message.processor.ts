@@ -1,148 +1,80 @@
-import { sql } from 'kysely';
-import { findOrCreateContact } from '../contacts/contact.repository.ts';
+import { normalizePhone } from '../contacts/contact.repository.ts';
 import { recordNumberChange } from '../contacts/number-change.repository.ts';
-import { conversationChanged, findOrCreateConversation } from '../conversations/conversation.repository.ts';
-import { newId } from '../platform/ids.ts';
-import {
-  contactEntry,
-  contentOf,
-  type ItemContext,
-  identityOf,
-  numberForItem,
-} from '../meta-webhooks/item-context.ts';
-import { isObject, type Json, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
-import {
-  applyToMessage,
-  insertMessage,
-  messageEvent,
-  refreshConversationSummary,
-} from './message.repository.ts';
-
-const HOUR = 3_600_000;
-
-/** Inbound types stored as they are; anything else is stored as `unsupported`. */
-const KNOWN_TYPES = new Set([
-  'text',
-  'image',
-  'video',
-  'document',
-  'audio',
-  'sticker',
-  'location',
-  'contacts',
-  'interactive',
-  'button',
-  'order',
-  'system',
-  'unsupported',
-  'request_welcome',
-]);
-
-type MessageItem = Extract<WebhookItem, { kind: 'message' }>;
+import { resolveParticipants } from '../contacts/participant.repository.ts';
+import { resolveConversations } from '../conversations/conversation-batch.repository.ts';
+import { contentJson } from './content.ts';
+import type { InboundMessage } from './inbound-events.ts';
+import { type Applied, type IngestContext, noteLiveActivity, noteSummaryChange } from './ingest-context.ts';
+import { applyToMessage, findMessageByWamid } from './message.repository.ts';
+import { insertMessages } from './message-batch.repository.ts';
+import { newMessageRow } from './new-message-row.ts';
 
 /**
- * A live inbound message (`messages` field). Creates the contact and conversation, stores the
- * message, and — being live and from the customer — moves the customer-service window, the
- * free-entry-point window (referrals), the unread count and the conversation summary.
+ * Live inbound messages (`messages` field), a batch at a time. Creates the contacts and
+ * conversations, stores the messages and — being live and from the customer — moves the
+ * customer-service window, the free-entry-point window (referrals), the unread count and the
+ * conversation summary (at {@link flushIngest}). Reactions, edits and revokes apply to the message
+ * they name (or wait for it). A message whose wamid was imported with history first replaces the
+ * imported copy. Throws if an item cannot apply (the caller then isolates the items).
  */
-export async function processInboundMessage(ctx: ItemContext, item: MessageItem): Promise<void> {
+export async function processInboundMessages(
+  ctx: IngestContext,
+  items: readonly Applied<InboundMessage>[],
+): Promise<void> {
+  if (items.length === 0) return;
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
-  const m = item.message;
-  const wamid = str(m.id) as string;
-  const ts = secondsToMs(m.timestamp) ?? now;
-  const rawType = str(m.type) ?? 'unsupported';
-  const from = str(m.from);
-  const fromUserId = str(m.from_user_id);
-  const entry = contactEntry(item.contacts, from, fromUserId);
-  const who = identityOf(entry);
-  const contact = await findOrCreateContact(trx, {
-    phoneNumberId: number.id,
-    waId: from ?? who.waId,
-    bsuid: fromUserId ?? who.bsuid,
-    parentBsuid: str(m.from_parent_user_id) ?? who.parentBsuid,
-    username: who.username,
-    profileName: who.profileName,
+  const contacts = await resolveParticipants(trx, {
+    dialect: ctx.dialect,
     at: now,
-    seenAt: ts,
+    events: ctx.events,
+    sightings: items.map(({ event, number }) => ({
+      phoneNumberId: number.id,
+      ...event.from,
+      at: now,
+      seenAt: event.at ?? now,
+    })),
   });
-  if (!contact) throw new Error('message has neither from nor from_user_id');
-  const conversation = await findOrCreateConversation(trx, {
-    phoneNumberId: number.id,
-    contactId: contact.id,
+  const known = contacts.map((contact, i) => {
+    if (!contact) throw new Error('message has neither from nor from_user_id');
+    return { item: items[i] as Applied<InboundMessage>, contact };
+  });
+  const conversations = await resolveConversations(trx, {
+    contacts: known.map(({ contact }) => ({ phoneNumberId: contact.phone_number_id, contactId: contact.id })),
     at: now,
+    events: ctx.events,
   });
-
-  if (rawType === 'reaction' || rawType === 'edit' || rawType === 'revoke') {
-    const obj = isObject(m[rawType]) ? (m[rawType] as Json) : {};
-    const target = str(obj.message_id) ?? str(obj.original_message_id);
-    if (target === null) throw new Error(`${rawType} without the id of its message`);
-    if (rawType === 'reaction') {
-      const change = {
-        kind: 'reaction' as const,
-        side: 'customer' as const,
-        emoji: str(obj.emoji) ?? '',
-        wamid,
-        at: ts,
-      };
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
-      await moveWindow(ctx, conversation.id, number.id, ts, null);
-    } else if (rawType === 'edit') {
-      const inner = isObject(obj.message) ? obj.message : {};
-      const innerType = str(inner.type) ?? 'text';
-      const change = { kind: 'edit' as const, type: innerType, content: contentOf(inner, innerType), at: ts };
-      await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: target, change, at: now });
-      await refreshConversationSummary(trx, {
-        conversationId: conversation.id,
-        phoneNumberId: number.id,
-        at: now,
-      });
-    } else {
-      await applyToMessage(trx, {
-        phoneNumberId: number.id,
-        targetWamid: target,
-        change: { kind: 'revoke', at: ts },
-        at: now,
-      });
-    }
-    return;
-  }
-
-  const known = KNOWN_TYPES.has(rawType);
-  const type = known ? rawType : 'unsupported';
-  const content = known ? contentOf(m, rawType) : { type: rawType, [rawType]: m[rawType] ?? null };
-  const context = isObject(m.context) ? m.context : null;
-  const errors = Array.isArray(m.errors) && m.errors.length > 0 ? m.errors : null;
-  const row = {
-    id: newId(),
-    phone_number_id: number.id,
-    conversation_id: conversation.id,
-    contact_id: contact.id,
-    wamid,
-    direction: 'inbound' as const,
-    origin: 'customer' as const,
-    author_user_id: null,
-    type,
-    content_json: JSON.stringify(content),
-    edited_content_json: null,
-    edited_at: null,
-    deleted_at: null,
-    context_wamid: context ? str(context.id) : null,
-    context_json: context ? JSON.stringify(context) : null,
-    referral_json: isObject(m.referral) ? JSON.stringify(m.referral) : null,
-    errors_json: errors ? JSON.stringify(errors) : null,
-    timestamp: ts,
-    received_at: now,
-    status: 'received' as const,
-    status_at: ts,
-    error_json: null,
-    pricing_json: null,
-    history_status: null,
-    biz_opaque_callback_data: null,
-    webhook_event_id: ctx.webhookEventId,
-  };
-  const { message, created } = await insertMessage(trx, row, now);
-  if (!created && message.origin === 'history') {
+  const rows = known.flatMap(({ item, contact }) => {
+    const { event, number, webhookEventId } = item;
+    if (event.body.kind !== 'content') return [];
+    const conversation = conversations.get(contact.id);
+    if (!conversation) return [];
+    const ts = event.at ?? now;
+    return [
+      newMessageRow({
+        phone_number_id: number.id,
+        conversation_id: conversation.id,
+        contact_id: contact.id,
+        wamid: event.wamid,
+        direction: 'inbound',
+        origin: 'customer',
+        type: event.body.content.type,
+        content_json: contentJson(event.body.content),
+        context_wamid: event.contextWamid,
+        context_json: event.contextJson,
+        referral_json: event.referralJson,
+        errors_json: event.errorsJson,
+        timestamp: ts,
+        received_at: now,
+        status: 'received',
+        webhook_event_id: webhookEventId,
+      }),
+    ];
+  });
+  const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  for (const { row, created } of inserted) {
+    if (created || !row.wamid) continue;
+    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
+    if (existing?.origin !== 'history') continue;
     // The live copy wins over the imported one, whichever arrived first.
     const {
       id: _id,
@@ -152,57 +84,90 @@ export async function processInboundMessage(ctx: ItemContext, item: MessageItem)
       webhook_event_id: _w,
       ...live
     } = row;
-    await trx.updateTable('messages').set(live).where('id', '=', message.id).execute();
-    await messageEvent(trx, 'message.changed', message, now);
+    await trx.updateTable('messages').set(live).where('id', '=', existing.id).execute();
+    ctx.events.push({
+      type: 'message.updated',
+      phoneNumberId: existing.phone_number_id,
+      payload: { message_id: existing.id, conversation_id: existing.conversation_id, change: 'live_copy' },
+    });
   }
 
-  if (type === 'system') {
-    const system = isObject(m.system) ? m.system : {};
-    const kind = str(system.type);
-    const newWaId = str(system.wa_id) ?? str(system.new_wa_id);
-    if ((kind === 'user_changed_number' || kind === 'customer_changed_number') && newWaId !== null) {
-      await recordNumberChange(trx, { contact, newWaId, changedAt: ts, wamid, at: now });
+  for (const { item, contact } of known) {
+    const { event, number } = item;
+    const conversation = conversations.get(contact.id);
+    if (!conversation) continue;
+    const ts = event.at ?? now;
+    const body = event.body;
+    switch (body.kind) {
+      case 'content':
+        if (body.content.type === 'system') {
+          const kind = body.systemType;
+          if (
+            (kind === 'user_changed_number' || kind === 'customer_changed_number') &&
+            body.newWaId !== null
+          ) {
+            // The contact as it is now (an earlier item of the batch may have changed it).
+            const current = await trx
+              .selectFrom('contacts')
+              .selectAll()
+              .where('id', '=', contact.id)
+              .executeTakeFirstOrThrow();
+            await recordNumberChange(trx, {
+              contact: current,
+              newWaId: body.newWaId,
+              changedAt: ts,
+              wamid: event.wamid,
+              at: now,
+            });
+          }
+          noteSummaryChange(ctx, conversation);
+        } else {
+          noteLiveActivity(ctx, conversation, {
+            at: ts,
+            referral: event.referralJson !== null,
+            unread: true,
+          });
+          noteSummaryChange(ctx, conversation);
+        }
+        break;
+      case 'reaction': {
+        if (body.target === null) throw new Error('reaction without the id of its message');
+        const change = {
+          kind: 'reaction' as const,
+          side: 'customer' as const,
+          emoji: body.emoji,
+          wamid: event.wamid,
+          at: ts,
+        };
+        await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: body.target, change, at: now });
+        noteLiveActivity(ctx, conversation, { at: ts, referral: false, unread: false });
+        break;
+      }
+      case 'edit': {
+        if (body.target === null) throw new Error('edit without the id of its message');
+        const change = { kind: 'edit' as const, type: body.content.type, content: body.content.body, at: ts };
+        await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: body.target, change, at: now });
+        noteSummaryChange(ctx, conversation);
+        break;
+      }
+      case 'revoke':
+        if (body.target === null) throw new Error('revoke without the id of its message');
+        await applyToMessage(trx, {
+          phoneNumberId: number.id,
+          targetWamid: body.target,
+          change: { kind: 'revoke', at: ts },
+          at: now,
+        });
+        break;
     }
-    await refreshConversationSummary(trx, {
-      conversationId: conversation.id,
-      phoneNumberId: number.id,
-      at: now,
-    });
-    return;
   }
-  await moveWindow(ctx, conversation.id, number.id, ts, isObject(m.referral) ? m.referral : null, true);
 }
 
-/** Live customer activity: window = max(live inbound) + 24 h; a referral opens a 72 h free-entry-point window. */
-async function moveWindow(
-  ctx: ItemContext,
-  conversationId: string,
-  phoneNumberId: string,
-  ts: number,
-  referral: Json | null,
-  countsAsUnread = false,
-): Promise<void> {
-  const { trx, now } = ctx;
-  const conv = await trx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  const patch: Record<string, unknown> = {};
-  if ((conv.window_expires_at ?? 0) < ts + 24 * HOUR) patch.window_expires_at = ts + 24 * HOUR;
-  if ((conv.last_customer_message_at ?? 0) < ts) patch.last_customer_message_at = ts;
-  if (referral && (conv.fep_expires_at ?? 0) < ts + 72 * HOUR) patch.fep_expires_at = ts + 72 * HOUR;
-  if (countsAsUnread) patch.unread_count = sql<number>`unread_count + 1`;
-  if (Object.keys(patch).length > 0) {
-    await trx
-      .updateTable('conversations')
-      .set({ ...patch, updated_at: now })
-      .where('id', '=', conversationId)
-      .execute();
-  }
-  if (countsAsUnread) {
-    await refreshConversationSummary(trx, { conversationId, phoneNumberId, at: now });
-  }
-  if (Object.keys(patch).length > 0)
-    await conversationChanged(trx, { phoneNumberId, conversationId, at: now });
+/** Whether an inbound message changes who its contact is (a number change): such items apply alone. */
+export function changesContact(event: InboundMessage): boolean {
+  return (
+    event.body.kind === 'content' &&
+    event.body.newWaId !== null &&
+    normalizePhone(event.body.newWaId) !== null
+  );
 }

@@ -1,74 +1,116 @@
-import { findOrCreateContact } from '../contacts/contact.repository.ts';
-import { contactEntry, type ItemContext, identityOf, numberForItem } from '../meta-webhooks/item-context.ts';
-import { isObject, secondsToMs, str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
-import { messageEvent } from './message.repository.ts';
+import { resolveParticipants } from '../contacts/participant.repository.ts';
+import type { StatusUpdate } from './inbound-events.ts';
+import type { Applied, IngestContext } from './ingest-context.ts';
 import { applyStatusEvents } from './status.repository.ts';
 
-type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
+const CHUNK = 300;
 
 /**
- * A delivery status (`statuses[]`). Always logged in `message_status_events`; applied to the message
- * when it is known (by wamid, or by `biz_opaque_callback_data` = our message id before the wamid is
- * stored), otherwise kept and applied when the message appears.
+ * Delivery statuses (`statuses[]`), a batch at a time. Always logged in `message_status_events`
+ * (one multi-row insert); applied to the message when it is known (by wamid, or by
+ * `biz_opaque_callback_data` = our message id before the wamid is stored), otherwise kept and
+ * applied when the message appears. A BSUID that arrives with a status is linked to the
+ * recipient's contact.
  */
-export async function processStatus(ctx: ItemContext, item: StatusItem): Promise<void> {
+export async function processStatuses(
+  ctx: IngestContext,
+  items: readonly Applied<StatusUpdate>[],
+): Promise<void> {
+  if (items.length === 0) return;
   const { trx, now } = ctx;
-  const number = await numberForItem(ctx, item);
-  const s = item.status;
-  const wamid = str(s.id) as string;
-  const opaque = str(s.biz_opaque_callback_data);
-  const errors = Array.isArray(s.errors) && s.errors.length > 0 ? JSON.stringify(s.errors) : null;
-  await trx
-    .insertInto('message_status_events')
-    .values({
-      phone_number_id: number.id,
-      wamid,
-      status: str(s.status) ?? 'unknown',
-      timestamp: secondsToMs(s.timestamp) ?? now,
-      recipient_id: str(s.recipient_id),
-      errors_json: errors,
-      pricing_json: isObject(s.pricing) ? JSON.stringify(s.pricing) : null,
-      conversation_json: isObject(s.conversation) ? JSON.stringify(s.conversation) : null,
-      biz_opaque_callback_data: opaque,
-      raw_json: JSON.stringify(s),
-      webhook_event_id: ctx.webhookEventId,
-      received_at: now,
-    })
-    .execute();
-  // Link a BSUID that arrives with the status to the recipient's contact.
-  const recipientBsuid = str(s.recipient_user_id);
-  if (recipientBsuid !== null) {
-    const who = identityOf(contactEntry(item.contacts, str(s.recipient_id), recipientBsuid));
-    await findOrCreateContact(trx, {
-      phoneNumberId: number.id,
-      waId: str(s.recipient_id) ?? who.waId,
-      bsuid: recipientBsuid,
-      parentBsuid: who.parentBsuid,
-      username: who.username,
-      profileName: who.profileName,
+  const rows = items.map(({ event, number, webhookEventId }) => ({
+    phone_number_id: number.id,
+    wamid: event.wamid,
+    status: event.status,
+    timestamp: event.at ?? now,
+    recipient_id: event.recipientId,
+    errors_json: event.errorsJson,
+    pricing_json: event.pricingJson,
+    conversation_json: event.conversationJson,
+    biz_opaque_callback_data: event.opaque,
+    raw_json: event.rawJson,
+    webhook_event_id: webhookEventId,
+    received_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('message_status_events')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  }
+  const withRecipient = items.filter((i) => i.event.recipient !== null);
+  if (withRecipient.length > 0) {
+    await resolveParticipants(trx, {
+      dialect: ctx.dialect,
       at: now,
+      events: ctx.events,
+      sightings: withRecipient.map(({ event, number }) => ({
+        phoneNumberId: number.id,
+        ...(event.recipient ?? {}),
+        at: now,
+      })),
     });
   }
-  if (opaque !== null) {
-    const byId = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', opaque)
-      .where('phone_number_id', '=', number.id)
-      .where('wamid', 'is', null)
-      .executeTakeFirst();
-    if (byId) {
-      const taken = await trx
+  await linkWamids(
+    ctx,
+    items.filter((i) => i.event.opaque !== null),
+  );
+
+  // Apply per wamid, only where an outbound message with that wamid is stored.
+  const byNumber = new Map<string, Set<string>>();
+  for (const { event, number } of items) {
+    const set = byNumber.get(number.id) ?? new Set<string>();
+    set.add(event.wamid);
+    byNumber.set(number.id, set);
+  }
+  for (const [pn, set] of byNumber) {
+    const wamids = [...set];
+    for (let i = 0; i < wamids.length; i += CHUNK) {
+      const stored = await trx
         .selectFrom('messages')
-        .select('id')
-        .where('phone_number_id', '=', number.id)
-        .where('wamid', '=', wamid)
-        .executeTakeFirst();
-      if (!taken) {
-        await trx.updateTable('messages').set({ wamid }).where('id', '=', byId.id).execute();
-        await messageEvent(trx, 'message.changed', byId, now, 'wamid');
+        .select('wamid')
+        .where('phone_number_id', '=', pn)
+        .where('wamid', 'in', wamids.slice(i, i + CHUNK))
+        .where('direction', '=', 'outbound')
+        .execute();
+      for (const m of stored) {
+        if (m.wamid !== null) await applyStatusEvents(trx, { phoneNumberId: pn, wamid: m.wamid, at: now });
       }
     }
   }
-  await applyStatusEvents(trx, { phoneNumberId: number.id, wamid, at: now });
+}
+
+/** A status naming our message id (`biz_opaque_callback_data`) gives a sent message its wamid. */
+async function linkWamids(ctx: IngestContext, items: readonly Applied<StatusUpdate>[]): Promise<void> {
+  if (items.length === 0) return;
+  const { trx } = ctx;
+  const ids = [...new Set(items.map((i) => i.event.opaque as string))];
+  const waiting = new Map<string, { id: string; phone_number_id: string; conversation_id: string }>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await trx
+      .selectFrom('messages')
+      .select(['id', 'phone_number_id', 'conversation_id'])
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .where('wamid', 'is', null)
+      .execute();
+    for (const r of rows) waiting.set(r.id, r);
+  }
+  for (const { event, number } of items) {
+    const byId = waiting.get(event.opaque as string);
+    if (!byId || byId.phone_number_id !== number.id) continue;
+    const taken = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('phone_number_id', '=', number.id)
+      .where('wamid', '=', event.wamid)
+      .executeTakeFirst();
+    if (taken) continue;
+    await trx.updateTable('messages').set({ wamid: event.wamid }).where('id', '=', byId.id).execute();
+    waiting.delete(byId.id);
+    ctx.events.push({
+      type: 'message.updated',
+      phoneNumberId: number.id,
+      payload: { message_id: byId.id, conversation_id: byId.conversation_id, change: 'wamid' },
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
-import { sha256 } from './meta-payload.parser.ts';
+import { sha256 } from './parse/json.ts';
 
 /** Processing-failure codes the webhook pipeline records. */
 export type FailureCode =

@@ -105,6 +105,35 @@ export async function claimPendingEvents(
   });
 }
 
+/**
+ * Renews this node's claims on events it is still working on (the worker's heartbeat), so they are
+ * not taken over while it is alive. Returns how many claims were renewed.
+ */
+export async function renewClaims(
+  database: Database,
+  input: { nodeId: string; ids: readonly number[]; now: number },
+): Promise<number> {
+  let renewed = 0;
+  for (let i = 0; i < input.ids.length; i += 500) {
+    const ids = input.ids.slice(i, i + 500);
+    // Rows a processing transaction holds are skipped (it is about to settle them anyway): waiting
+    // for them while holding others could deadlock with it.
+    const r = await database.db
+      .updateTable('webhook_events')
+      .set({ claimed_at: input.now })
+      .where('id', 'in', (eb) => {
+        let q = eb.selectFrom('webhook_events').select('id').where('id', 'in', ids);
+        if (database.dialect === 'postgres') q = q.forUpdate().skipLocked();
+        return q;
+      })
+      .where('claimed_by', '=', input.nodeId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    renewed += Number(r.numUpdatedRows);
+  }
+  return renewed;
+}
+
 /** Releases this node's claims (start-up on a single-node SQLite hub: whatever it held died with it). */
 export async function releaseClaims(database: Database): Promise<void> {
   await database.db

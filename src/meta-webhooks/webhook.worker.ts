@@ -1,18 +1,38 @@
 import type { AppDeps } from '../app-deps.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
+import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import type { Worker } from '../platform/worker.ts';
+import { withDbRetry } from './retry.ts';
 import { msSinceIngest, onWebhookStored } from './wake.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
-import { claimPendingEvents, releaseClaims } from './webhook-event.repository.ts';
+import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
+
+/** How long a claim lasts without a heartbeat (the default `leaseMs`). */
+export const DEFAULT_LEASE_MS = 15_000;
+
+/** The first events of `events` whose bodies add up to at most `maxBytes` (always at least one). */
+function takeChunk<T extends { body: string }>(events: readonly T[], maxBytes: number): T[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < events.length) {
+    bytes += (events[n] as T).body.length;
+    if (n > 0 && bytes > maxBytes) break;
+    n++;
+  }
+  return events.slice(0, n);
+}
 
 export type WebhookWorkerOptions = {
   /** Fallback poll when no in-process wake-up arrives (other nodes' events, crash leftovers). */
   readonly pollMs?: number;
-  /** A claim older than this is taken over (its node is presumed dead). */
+  /**
+   * A claim not renewed for this long is taken over (its node is presumed dead). A live node renews
+   * its claims every third of it (a heartbeat), however long it takes to process them.
+   */
   readonly leaseMs?: number;
   readonly batchSize?: number;
-  /** Longest a processing transaction runs before committing (ms), so acknowledgements are not starved. */
-  readonly budgetMs?: number;
+  /** Most raw body bytes applied in one transaction, so acknowledgements are not starved on SQLite. */
+  readonly maxBatchBytes?: number;
   /** Longest processing waits for a burst of incoming webhooks to pause (ms). */
   readonly maxDeferMs?: number;
   /** Processing transactions run at once on PostgreSQL (SQLite always runs one). */
@@ -25,17 +45,17 @@ export type WebhookWorkerOptions = {
  */
 export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOptions = {}): Promise<Worker> {
   const pollMs = options.pollMs ?? 250;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const batchSize = options.batchSize ?? 100;
   // SQLite has one writer: short processing transactions, deferred while webhooks arrive, keep the
   // acknowledgements' commits fast. PostgreSQL has no such lock, so it processes in longer
   // transactions (fewer commits) and does not wait.
   const sqlite = deps.database.dialect === 'sqlite';
-  const budgetMs = options.budgetMs ?? (sqlite ? 8 : 50);
+  const maxBatchBytes = options.maxBatchBytes ?? (sqlite ? 256 * 1024 : 1024 * 1024);
   const maxDeferMs = options.maxDeferMs ?? (sqlite ? 100 : 0);
   // PostgreSQL: two transactions at once (each claims its own batch, SKIP LOCKED). Items of one
   // business account still apply one transaction at a time (an advisory lock, see
-  // processEventIn), so this helps a hub with several accounts, as more nodes do.
+  // lockAccounts in webhook.processor.ts), so this helps a hub with several accounts, as more nodes do.
   const parallel = sqlite ? 1 : (options.parallel ?? 2);
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
@@ -62,6 +82,18 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
       .execute();
     held.clear();
   };
+  // Heartbeat: renew this node's claims while it works on them, so a short lease is enough for
+  // another node to take over the events of one that died, and a slow batch is never taken over.
+  const heartbeat = setInterval(
+    () => {
+      if (held.size === 0) return;
+      renewClaims(deps.database, { nodeId: deps.config.nodeId, ids: [...held], now: deps.clock.now() }).catch(
+        (error: unknown) => deps.logger.warn({ err: error }, 'webhook claim heartbeat failed'),
+      );
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  heartbeat.unref?.();
 
   async function drain(): Promise<void> {
     while (!stopped) {
@@ -79,18 +111,22 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
+        const chunk = takeChunk(rest, maxBatchBytes);
         try {
-          const { done } = await processWebhookEvents(deps, rest, { budgetMs });
-          rest = rest.slice(done);
+          await withDbRetry(() => processWebhookEvents(deps, chunk), { attempts: 5 });
+          rest = rest.slice(chunk.length);
+          for (const e of chunk) held.delete(e.id);
         } catch (error) {
+          if (isDatabaseUnavailable(error)) throw error;
           // Something in the batch broke its transaction (a single item's error would not): find
           // the culprit by processing the events alone, so it cannot hold up the others.
           deps.logger.warn(
             { err: error, events: rest.length },
             'webhook batch failed; processing its events alone',
           );
-          await processEventsAlone(deps, rest);
-          rest = [];
+          await processEventsAlone(deps, chunk);
+          rest = rest.slice(chunk.length);
+          for (const e of chunk) held.delete(e.id);
         }
         // Let the endpoint's acknowledgements take the database between batches: a timer (not
         // setImmediate) lets the poll phase accept requests and their group commit run first.
@@ -134,6 +170,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
     name: 'webhooks',
     async stop() {
       stopped = true;
+      clearInterval(heartbeat);
       unsubscribe();
       wake?.();
       await loop;

@@ -1,32 +1,33 @@
+import type { IngestContext } from '../messages/ingest-context.ts';
 import { newId } from '../platform/ids.ts';
-import type { ItemContext } from '../meta-webhooks/item-context.ts';
-import { str, type WebhookItem } from '../meta-webhooks/meta-payload.parser.ts';
-
-type TemplateItem = Extract<WebhookItem, { kind: 'template_status' }>;
+import type { TemplateStatusUpdate } from './inbound-events.ts';
 
 /**
  * `message_template_status_update`: upserts the template by (WABA, name, language) with its status
  * and Meta id (a string, read losslessly). An event older than the last applied one is ignored.
  */
-export async function processTemplateStatus(ctx: ItemContext, item: TemplateItem): Promise<void> {
+export async function processTemplateStatus(
+  ctx: IngestContext,
+  item: {
+    readonly event: TemplateStatusUpdate;
+    readonly envelope: { readonly wabaId: string | null; readonly entryTime: number | null };
+  },
+): Promise<void> {
   const { trx, now } = ctx;
-  const v = item.value;
-  const wabaId = item.wabaId ?? 'unknown';
-  const name = str(v.message_template_name);
-  const language = str(v.message_template_language);
-  const status = str(v.event);
+  const { event: v, envelope } = item;
+  const wabaId = envelope.wabaId ?? 'unknown';
+  const { name, language, status } = v;
   if (name === null || language === null || status === null) {
     throw new Error('template status update lacks name, language or event');
   }
-  const at = item.entryTime ?? now;
+  const at = envelope.entryTime ?? now;
   const fields = {
-    meta_template_id: str(v.message_template_id),
+    meta_template_id: v.templateId,
     status,
-    reason: str(v.reason),
+    reason: v.reason,
     status_changed_at: at,
     updated_at: now,
   };
-  const category = str(v.message_template_category);
   const existing = await trx
     .selectFrom('templates')
     .selectAll()
@@ -42,7 +43,7 @@ export async function processTemplateStatus(ctx: ItemContext, item: TemplateItem
         waba_id: wabaId,
         name,
         language,
-        category,
+        category: v.category,
         components_json: null,
         parameter_format: null,
         ...fields,
@@ -57,7 +58,7 @@ export async function processTemplateStatus(ctx: ItemContext, item: TemplateItem
     .set({
       ...fields,
       meta_template_id: fields.meta_template_id ?? existing.meta_template_id,
-      category: category ?? existing.category,
+      category: v.category ?? existing.category,
     })
     .where('id', '=', existing.id)
     .execute();

@@ -1,0 +1,204 @@
+import { type Kysely, sql } from 'kysely';
+import type { ConversationRow } from '../conversations/conversation.table.ts';
+import { extendWindow, type WindowPatch } from '../conversations/window.ts';
+import type { DB } from '../database.ts';
+import { numberChanged } from '../numbers/number.repository.ts';
+import type { PhoneNumberRow } from '../numbers/number.table.ts';
+import type { Dialect } from '../platform/db/database.ts';
+import { updateMany } from '../platform/db/update-many.ts';
+import type { DomainEvent } from '../platform/events/catalogue.ts';
+import { recordEvents } from '../platform/events/record-event.ts';
+import { previewOf, refreshConversationSummary } from './message.repository.ts';
+
+/** One inbound event with what it is applied to: its business number and the stored webhook event. */
+export type Applied<E> = {
+  readonly event: E;
+  readonly number: PhoneNumberRow;
+  /** `metadata.display_phone_number` of the change, if given. */
+  readonly displayPhoneNumber: string | null;
+  readonly webhookEventId: number;
+};
+
+type ConversationEffect = {
+  conversation: ConversationRow;
+  /** Live customer activity (Meta's times): moves the window. */
+  live: { at: number; referral: boolean }[];
+  unread: number;
+  refreshSummary: boolean;
+};
+
+/**
+ * What the processors of one batch of webhook items share: the transaction, the processing time,
+ * and what is written once for the whole batch at {@link flushIngest}: the domain events (one
+ * multi-row insert), each touched conversation's window, unread count and summary (one update per
+ * conversation, one statement on PostgreSQL), and each number's last echo time.
+ */
+export type IngestContext = {
+  readonly trx: Kysely<DB>;
+  readonly dialect: Dialect;
+  readonly now: number;
+  readonly events: DomainEvent[];
+  readonly conversations: Map<string, ConversationEffect>;
+  readonly echoes: Map<string, { number: PhoneNumberRow; at: number }>;
+};
+
+export function createIngestContext(input: {
+  trx: Kysely<DB>;
+  dialect: Dialect;
+  now: number;
+}): IngestContext {
+  return { ...input, events: [], conversations: new Map(), echoes: new Map() };
+}
+
+function effectOf(ctx: IngestContext, conversation: ConversationRow): ConversationEffect {
+  let effect = ctx.conversations.get(conversation.id);
+  if (!effect) {
+    effect = { conversation, live: [], unread: 0, refreshSummary: false };
+    ctx.conversations.set(conversation.id, effect);
+  }
+  return effect;
+}
+
+/** A live customer message or reaction at `at`: the window moves (a referral opens the free-entry-point window). */
+export function noteLiveActivity(
+  ctx: IngestContext,
+  conversation: ConversationRow,
+  activity: { at: number; referral: boolean; unread: boolean },
+): void {
+  const effect = effectOf(ctx, conversation);
+  effect.live.push({ at: activity.at, referral: activity.referral });
+  if (activity.unread) effect.unread++;
+}
+
+/** The conversation's newest message may have changed: its summary is recomputed at flush. */
+export function noteSummaryChange(ctx: IngestContext, conversation: ConversationRow): void {
+  effectOf(ctx, conversation).refreshSummary = true;
+}
+
+/** An echo at `at` on `number`: its `last_echo_at` moves forward at flush. */
+export function noteEcho(ctx: IngestContext, number: PhoneNumberRow, at: number): void {
+  const current = ctx.echoes.get(number.id);
+  if (!current || current.at < at) ctx.echoes.set(number.id, { number, at });
+}
+
+const CONVERSATION_COLUMNS = {
+  window_expires_at: { type: 'bigint' },
+  last_customer_message_at: { type: 'bigint' },
+  fep_expires_at: { type: 'bigint' },
+  unread_count: { type: 'integer', mode: 'add' },
+  last_message_at: { type: 'bigint' },
+  last_message_preview: { type: 'text' },
+  updated_at: { type: 'bigint' },
+} as const;
+
+type Latest = { timestamp: number; type: string; content_json: string; edited_content_json: string | null };
+
+/** The newest non-history message of each conversation; a conversation with a tie at the top is left out. */
+async function latestMessages(trx: Kysely<DB>, ids: string[]): Promise<Map<string, Latest | 'tie'>> {
+  const out = new Map<string, Latest | 'tie'>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('messages as m')
+      .select(['m.conversation_id', 'm.timestamp', 'm.type', 'm.content_json', 'm.edited_content_json'])
+      .where('m.conversation_id', 'in', ids.slice(i, i + 500))
+      .where('m.origin', '!=', 'history')
+      .where(
+        'm.timestamp',
+        '=',
+        sql<number>`(select max(x.timestamp) from messages x where x.conversation_id = m.conversation_id and x.origin <> 'history')`,
+      )
+      .execute();
+    for (const r of rows) out.set(r.conversation_id, out.has(r.conversation_id) ? 'tie' : r);
+  }
+  return out;
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Writes what the batch gathered: conversation windows, unread counts and summaries, echo times,
+ * then every domain event in one multi-row insert.
+ */
+export async function flushIngest(ctx: IngestContext): Promise<void> {
+  const { trx, now } = ctx;
+  const effects = [...ctx.conversations.values()];
+  const summaries = await latestMessages(
+    trx,
+    effects.filter((e) => e.refreshSummary).map((e) => e.conversation.id),
+  );
+  const rows: { id: string; set: Record<string, string | number | null> }[] = [];
+  for (const effect of effects) {
+    const conv = effect.conversation;
+    let window: WindowPatch = {};
+    let state = conv;
+    for (const activity of effect.live) {
+      const patch = extendWindow(state, activity);
+      window = { ...window, ...patch };
+      state = { ...state, ...patch };
+    }
+    const set: Record<string, string | number | null> = { ...window };
+    if (effect.unread > 0) set.unread_count = effect.unread;
+    const latest = summaries.get(conv.id);
+    if (latest === 'tie') {
+      // Same-second messages: the database's own order decides, as in refreshConversationSummary.
+      await refreshConversationSummary(trx, {
+        conversationId: conv.id,
+        phoneNumberId: conv.phone_number_id,
+        at: now,
+      });
+    } else if (latest) {
+      const preview = previewOf(latest.type, parseOr(latest.edited_content_json ?? latest.content_json, {}));
+      if (conv.last_message_at !== latest.timestamp || conv.last_message_preview !== preview) {
+        set.last_message_at = latest.timestamp;
+        set.last_message_preview = preview;
+      }
+    }
+    if (Object.keys(set).length === 0) continue;
+    rows.push({ id: conv.id, set: { ...set, updated_at: now } });
+    if (window.window_expires_at !== undefined) {
+      ctx.events.push({
+        type: 'window.opened',
+        phoneNumberId: conv.phone_number_id,
+        payload: {
+          conversation_id: conv.id,
+          contact_id: conv.contact_id,
+          expires_at: window.window_expires_at,
+        },
+      });
+    }
+    const changes = Object.keys(set).filter((k) => !(k in window));
+    if (changes.length > 0) {
+      ctx.events.push({
+        type: 'conversation.updated',
+        phoneNumberId: conv.phone_number_id,
+        payload: { conversation_id: conv.id, change: changes.join(',') },
+      });
+    }
+  }
+  await updateMany(trx, {
+    dialect: ctx.dialect,
+    table: 'conversations',
+    columns: CONVERSATION_COLUMNS,
+    rows,
+  });
+  for (const { number, at } of ctx.echoes.values()) {
+    if ((number.last_echo_at ?? 0) >= at) continue;
+    await trx
+      .updateTable('phone_numbers')
+      .set({ last_echo_at: at, updated_at: now })
+      .where('id', '=', number.id)
+      .where((eb) => eb.or([eb('last_echo_at', 'is', null), eb('last_echo_at', '<', at)]))
+      .execute();
+    await numberChanged(trx, { phoneNumberId: number.id, at: now, change: 'last_echo' });
+  }
+  await recordEvents(trx, ctx.events, now);
+  ctx.events.length = 0;
+  ctx.conversations.clear();
+  ctx.echoes.clear();
+}
