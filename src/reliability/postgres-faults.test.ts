@@ -103,6 +103,8 @@ pgOnly('the hub process while PostgreSQL drops its connections', () => {
       port: 0,
       clock: 'real',
       statusDelays: { sentMs: 20, deliveredMs: 60, readMs: 600_000 },
+      // The recipients are not configured customers: the sandbox creates them instead of refusing (131026).
+      unknownRecipients: 'create',
       numbers: [
         {
           wabaId: WABA,
@@ -290,5 +292,23 @@ pgOnly('the hub process while PostgreSQL drops its connections', () => {
       else expect(r.status, r.id).toBe('unknown');
     }
     expect(rows.filter((r) => r.status === 'unknown').length).toBeLessThan(ids.length / 4);
+  });
+
+  it('answers 503 when a write waits on a lock past the statement timeout, and 200 once the lock is gone', {
+    timeout: 60_000,
+  }, async () => {
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table webhook_events in access exclusive mode');
+      // The statement timeout ends the wait; the request does not hang.
+      expect(await deliver(hub, 10_001)).toBe(503);
+      await locker.query('rollback');
+      expect(await deliver(hub, 10_001)).toBe(200);
+    } finally {
+      await locker.end();
+    }
+    expect(hub.alive()).toBe(true);
   });
 });
