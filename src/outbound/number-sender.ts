@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
-import { isWindowOpen } from '../conversations/window.ts';
 import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { SendOutcome } from '../graph/graph-types.ts';
@@ -9,7 +8,7 @@ import type { Dialect } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { numberPause, pauseNumber, raiseAlert } from './alerts.ts';
 import { classifyError, errorJson } from './error-policy.ts';
-import { contentFromStored, needsOpenWindow } from './message-content.ts';
+import { contentFromStored } from './message-content.ts';
 import {
   applyResults,
   type ClaimedJob,
@@ -23,6 +22,7 @@ import {
 } from './outbox.repository.ts';
 import { onOutboxChange } from './outbox-signal.ts';
 import { DEFAULT_RATES, Gcra, Heap, type RateSettings } from './rate-limiter.ts';
+import { decideSend } from './send-policy.ts';
 
 export type SenderDeps = {
   readonly database: { readonly db: Kysely<DB>; readonly dialect: Dialect };
@@ -420,24 +420,24 @@ export class NumberSender {
     let result: JobResult;
     const clockNow = this.deps.clock.now();
     // What changed while the message waited in the queue, checked again before it goes.
-    const refusal = c.marketingOptedOut
-      ? {
-          code: 'CONTACT_OPTED_OUT',
-          reason: 'The contact opted out of marketing messages after this one was queued.',
-        }
-      : needsOpenWindow({ type: c.type }) && !isWindowOpen({ window_expires_at: c.windowExpiresAt }, clockNow)
-        ? {
-            // Meta would refuse it with 131047.
-            code: 'MESSAGE_WINDOW_CLOSED',
-            reason: 'The customer-service window closed before the message could be sent; send a template.',
-          }
-        : null;
-    if (refusal) {
+    const refusal = decideSend({ ...c.facts, now: clockNow }, 'dispatch');
+    if (refusal?.hold) {
+      // The number went away while the job waited: it stays queued until the number is back.
+      result = {
+        kind: 'requeue',
+        jobId: c.jobId,
+        messageId: c.messageId,
+        notBefore: null,
+        pairBackoffs: job.pairBackoffs,
+        refundAttempt: true,
+        errorJson: errorJson(null, refusal.message, refusal.code),
+      };
+    } else if (refusal) {
       result = {
         kind: 'failed',
         jobId: c.jobId,
         messageId: c.messageId,
-        errorJson: errorJson(null, refusal.reason, refusal.code),
+        errorJson: errorJson(null, refusal.message, refusal.code),
       };
     } else {
       let outcome: SendOutcome;

@@ -3,6 +3,7 @@ import type { DB } from '../database.ts';
 import type { MessageStatus } from '../messages/message.table.ts';
 import { type StatusMove, statusRankOf, transitionStatuses } from '../messages/message-status.ts';
 import type { Dialect } from '../platform/db/database.ts';
+import type { SendFacts } from './send-policy.ts';
 
 /** A queued job as the sender keeps it in memory. */
 export type QueuedJob = {
@@ -22,10 +23,9 @@ export type ClaimedJob = {
   readonly contextWamid: string | null;
   readonly waId: string | null;
   readonly bsuid: string | null;
-  readonly windowExpiresAt: number | null;
   readonly attempts: number;
-  /** A marketing template to a contact who opted out after it was queued: it must not go. */
-  readonly marketingOptedOut: boolean;
+  /** What the send policy decides on again before the job goes (`send-policy.ts`, stage `dispatch`). */
+  readonly facts: SendFacts;
 };
 
 /** The outcome of one job, written back in batches. */
@@ -137,6 +137,38 @@ export async function markOrphansUnknown(
   });
 }
 
+function templateKey(contentJson: string): string {
+  try {
+    const t = JSON.parse(contentJson) as { name?: unknown; language?: unknown };
+    return `${String(t.name)}\u0000${String(t.language)}`;
+  } catch {
+    return '';
+  }
+}
+
+/** The stored templates of the claimed template sends, by name and language (what the policy reads). */
+async function templatesOf(
+  trx: Kysely<DB>,
+  wabaId: string,
+  rows: readonly { type: string; content_json: string }[],
+): Promise<Map<string, NonNullable<SendFacts['template']>>> {
+  const names = [
+    ...new Set(
+      rows
+        .filter((r) => r.type === 'template')
+        .map((r) => templateKey(r.content_json).split('\u0000')[0] ?? ''),
+    ),
+  ];
+  if (names.length === 0) return new Map();
+  const found = await trx
+    .selectFrom('templates')
+    .select(['name', 'language', 'status', 'category', 'reason'])
+    .where('waba_id', '=', wabaId)
+    .where('name', 'in', names)
+    .execute();
+  return new Map(found.map((t) => [`${t.name}\u0000${t.language}`, t]));
+}
+
 /**
  * Claims jobs for sending under the caller's lease, in one transaction: only if the lease is still
  * held (fencing), only jobs still `queued`. Returns null when the lease was lost.
@@ -189,20 +221,26 @@ export async function claimJobs(
       .selectFrom('messages as m')
       .innerJoin('contacts as c', 'c.id', 'm.contact_id')
       .innerJoin('conversations as v', 'v.id', 'm.conversation_id')
-      .leftJoin('outbound_costs as oc', 'oc.message_id', 'm.id')
       .select([
         'm.id',
         'm.type',
         'm.content_json',
         'm.context_wamid',
+        'c.id as contact_id',
         'c.wa_id',
         'c.bsuid',
         'c.marketing_opt_out',
+        'c.marketing_opt_out_at',
         'v.window_expires_at',
-        'oc.category',
       ])
       .where('m.id', 'in', messageIds)
       .execute();
+    const number = await trx
+      .selectFrom('phone_numbers')
+      .select(['id', 'waba_id', 'display_phone_number', 'connection_state'])
+      .where('id', '=', input.phoneNumberId)
+      .executeTakeFirstOrThrow();
+    const templates = await templatesOf(trx, number.waba_id, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const out: ClaimedJob[] = [];
     for (const c of claimed) {
@@ -216,9 +254,19 @@ export async function claimJobs(
         contextWamid: r.context_wamid,
         waId: r.wa_id,
         bsuid: r.bsuid,
-        windowExpiresAt: r.window_expires_at,
         attempts: c.attempts,
-        marketingOptedOut: r.category === 'marketing' && r.marketing_opt_out === 1,
+        facts: {
+          number,
+          contact: {
+            id: r.contact_id,
+            marketing_opt_out: r.marketing_opt_out,
+            marketing_opt_out_at: r.marketing_opt_out_at,
+          },
+          conversation: { window_expires_at: r.window_expires_at },
+          type: r.type,
+          template: r.type === 'template' ? (templates.get(templateKey(r.content_json)) ?? null) : undefined,
+          now: input.now,
+        },
       });
     }
     return out;

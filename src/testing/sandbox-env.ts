@@ -69,6 +69,11 @@ export async function startOutboundEnv(
     port: 0,
     clock: 'real',
     statusDelays: { sentMs: 20, deliveredMs: 60, readMs: 120 },
+    // The hub's behaviour under test, not the sandbox's realism: statuses in order, any recipient
+    // on WhatsApp, links taken as given (a test that wants the realistic sandbox says so).
+    statuses: 'strict',
+    unknownRecipients: 'create',
+    mediaLinks: 'accept',
     ...options.sandbox,
   });
   const graphUrl = options.graphUrl ? await options.graphUrl(sandbox.url) : sandbox.url;

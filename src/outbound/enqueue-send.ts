@@ -1,0 +1,261 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app-deps.ts';
+import { isFepOpen, isWindowOpen } from '../conversations/window.ts';
+import { estimateSend, type RateCard } from '../costs/rate-card.ts';
+import type { DB } from '../database.ts';
+import { messageAddedEvent } from '../messages/message.repository.ts';
+import { newMessageRow } from '../messages/new-message-row.ts';
+import { AppError } from '../platform/errors.ts';
+import { recordEvents } from '../platform/events/record-event.ts';
+import { newId } from '../platform/ids.ts';
+import { isMediaType, type OutboundContent } from './message-content.ts';
+import { notifyOutbox } from './outbox-signal.ts';
+import { type RecipientInput, resolveRecipient } from './recipient.ts';
+import type { PreparedSend, SendMessageResult, SendOrigin } from './send-message.ts';
+import { decideSend } from './send-policy.ts';
+import { checkTemplate } from './template-check.ts';
+
+/** One message to queue, with what the caller loaded once for a whole batch (rate card, time). */
+export type EnqueueSendInput = {
+  readonly recipient: RecipientInput;
+  /** From `prepareSend`: the same prepared content may go to many recipients. */
+  readonly prepared: PreparedSend;
+  /** Hub id or wamid of the message to quote. */
+  readonly replyTo?: string | null;
+  readonly origin: SendOrigin;
+  readonly authorUserId?: string | null;
+  /** The business accounts the caller may use; null = all. */
+  readonly wabaIds?: readonly string[] | null;
+  readonly rateCard: RateCard;
+  readonly now: number;
+};
+
+/** Finds a message of the conversation by hub id or wamid and returns its wamid. */
+async function wamidOf(trx: Kysely<DB>, conversationId: string, ref: string, what: string): Promise<string> {
+  const row = await trx
+    .selectFrom('messages')
+    .select(['id', 'wamid'])
+    .where('conversation_id', '=', conversationId)
+    .where((eb) => eb.or([eb('id', '=', ref), eb('wamid', '=', ref)]))
+    .executeTakeFirst();
+  if (row?.wamid) return row.wamid;
+  if (row)
+    throw new AppError('CONFLICT', `The ${what} message has not been accepted by Meta yet (no wamid).`);
+  // An unknown wamid may still be real (older than our records); pass it through as given.
+  if (ref.startsWith('wamid.')) return ref;
+  throw new AppError('NOT_FOUND', `No ${what} message ${ref} in this conversation.`);
+}
+
+function preview(content: OutboundContent): string {
+  switch (content.type) {
+    case 'text':
+      return content.text.body.slice(0, 200);
+    case 'template':
+      return `[template: ${content.template.name}]`;
+    case 'reaction':
+      return content.reaction.emoji ? `[reaction ${content.reaction.emoji}]` : '[reaction removed]';
+    default:
+      if (isMediaType(content.type) && 'media' in content && content.media.caption) {
+        return content.media.caption.slice(0, 200);
+      }
+      return `[${content.type}]`;
+  }
+}
+
+/** What is stored in `content_json` and shown by the API: the type's object, as sent. */
+function storedContent(content: OutboundContent): unknown {
+  switch (content.type) {
+    case 'text':
+      return content.text;
+    case 'location':
+      return content.location;
+    case 'contacts':
+      return content.contacts;
+    case 'reaction':
+      return { message_id: content.reaction.wamid, emoji: content.reaction.emoji };
+    case 'template':
+      return content.template;
+    case 'interactive':
+      return content.interactive;
+    default:
+      return content.media;
+  }
+}
+
+async function outboundContent(
+  trx: Kysely<DB>,
+  prepared: PreparedSend,
+  conversationId: string,
+): Promise<OutboundContent> {
+  const parsed = prepared.content;
+  switch (parsed.type) {
+    case 'template':
+      return {
+        type: 'template',
+        template: {
+          name: parsed.template.name,
+          language: parsed.template.language,
+          components: prepared.templateComponents ?? [],
+        },
+      };
+    case 'reaction':
+      return {
+        type: 'reaction',
+        reaction: {
+          wamid: await wamidOf(trx, conversationId, parsed.reaction.message_id, 'reacted-to'),
+          emoji: parsed.reaction.emoji,
+        },
+      };
+    case 'image':
+      return { type: 'image', media: parsed.image };
+    case 'video':
+      return { type: 'video', media: parsed.video };
+    case 'audio':
+      return { type: 'audio', media: parsed.audio };
+    case 'sticker':
+      return { type: 'sticker', media: parsed.sticker };
+    case 'document':
+      return { type: 'document', media: parsed.document };
+    case 'contacts':
+      return { type: 'contacts', contacts: parsed.contacts };
+    case 'text':
+      return { type: 'text', text: parsed.text };
+    case 'location':
+      return { type: 'location', location: parsed.location };
+    case 'interactive':
+      return { type: 'interactive', interactive: parsed.interactive };
+  }
+}
+
+/**
+ * Queues one message inside the caller's transaction: resolves the recipient (creating the contact
+ * and conversation when needed), asks the send policy (`send-policy.ts`: number connected, window,
+ * template approved, consent) and the template's parameters, then writes the message (status
+ * `queued`), its outbox job, its cost estimate, the conversation's last message and the events. A
+ * refusal throws the policy's AppError and writes nothing. After the commit, call
+ * {@link notifyEnqueued} with the numbers used.
+ */
+export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Promise<SendMessageResult> {
+  const { now, prepared } = input;
+  const { number, contact, conversation } = await resolveRecipient(trx, input.recipient, now);
+  if (input.wabaIds && !input.wabaIds.includes(number.waba_id)) {
+    throw new AppError('NOT_FOUND', `No phone number ${number.id}.`);
+  }
+  const parsed = prepared.content;
+  const template =
+    parsed.type === 'template'
+      ? await trx
+          .selectFrom('templates')
+          .selectAll()
+          .where('waba_id', '=', number.waba_id)
+          .where('name', '=', parsed.template.name)
+          .where('language', '=', parsed.template.language)
+          .executeTakeFirst()
+      : undefined;
+  const refusal = decideSend(
+    { number, contact, conversation, type: parsed.type, template: template ?? null, now },
+    'enqueue',
+  );
+  if (refusal) throw new AppError(refusal.code, refusal.message, refusal.details);
+  if (parsed.type === 'template') {
+    checkTemplate(template, {
+      name: parsed.template.name,
+      language: parsed.template.language,
+      components: prepared.templateComponents ?? [],
+    });
+  }
+  const content = await outboundContent(trx, prepared, conversation.id);
+  const contextWamid = input.replyTo ? await wamidOf(trx, conversation.id, input.replyTo, 'quoted') : null;
+
+  const id = newId();
+  const message = await trx
+    .insertInto('messages')
+    .values(
+      newMessageRow({
+        id,
+        phone_number_id: number.id,
+        conversation_id: conversation.id,
+        contact_id: contact.id,
+        direction: 'outbound',
+        origin: input.origin,
+        author_user_id: input.authorUserId ?? null,
+        type: content.type,
+        content_json: JSON.stringify(storedContent(content)),
+        context_wamid: contextWamid,
+        timestamp: now,
+        received_at: now,
+        status: 'queued',
+        biz_opaque_callback_data: id,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('outbox_jobs')
+    .values({
+      message_id: id,
+      phone_number_id: number.id,
+      contact_id: contact.id,
+      priority: input.origin === 'campaign' ? 1 : 0,
+      state: 'queued',
+      not_before: null,
+      lease_epoch: null,
+      claimed_by: null,
+      dispatched_at: null,
+      finished_at: null,
+      last_error_json: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const cost = estimateSend(input.rateCard, {
+    templateCategory: template?.category ?? null,
+    windowOpen: isWindowOpen(conversation, now),
+    fepOpen: isFepOpen(conversation, now),
+    waId: contact.wa_id,
+    now,
+  });
+  await trx
+    .insertInto('outbound_costs')
+    .values({
+      message_id: id,
+      phone_number_id: number.id,
+      country_code: cost.countryCode,
+      category: cost.category,
+      pricing_type: cost.pricingType,
+      estimated_micros: cost.micros,
+      currency: cost.currency,
+      created_at: now,
+    })
+    .execute();
+  await trx
+    .updateTable('conversations')
+    .set({ last_message_at: now, last_message_preview: preview(content), updated_at: now })
+    .where('id', '=', conversation.id)
+    .execute();
+  await recordEvents(
+    trx,
+    [
+      messageAddedEvent(message),
+      {
+        type: 'conversation.updated',
+        phoneNumberId: number.id,
+        payload: { conversation_id: conversation.id, change: 'last_message' },
+      },
+    ],
+    now,
+  );
+  return { message, cost };
+}
+
+/** After the commit of one or many {@link enqueueSend}: wakes this node's event readers and senders. */
+export function notifyEnqueued(
+  deps: Pick<AppDeps, 'database'> & { readonly signals?: AppDeps['signals'] },
+  phoneNumberIds: Iterable<string>,
+): void {
+  deps.signals?.emit('events');
+  for (const id of new Set(phoneNumberIds)) {
+    deps.signals?.emit('outbox', id);
+    notifyOutbox(deps.database, id);
+  }
+}

@@ -1,0 +1,122 @@
+import { isWindowOpen } from '../conversations/window.ts';
+import type { ErrorCode } from '../platform/errors.ts';
+import { needsOpenWindow } from './message-content.ts';
+
+/**
+ * The one send policy: whether a message may go to a customer now. Every origin (agent, API, bot,
+ * campaign) passes it twice: when the message is queued (a refusal is the API's error) and again
+ * just before the sender dispatches it (a refusal fails the queued message with the same code),
+ * because the window, consent, the number and the template can all change while it waits.
+ */
+
+/** What the policy looks at: the same facts at enqueue and at dispatch. */
+export type SendFacts = {
+  readonly number: {
+    readonly id: string;
+    readonly display_phone_number: string;
+    readonly connection_state: string;
+  };
+  readonly contact: {
+    readonly id: string;
+    readonly marketing_opt_out: number;
+    readonly marketing_opt_out_at: number | null;
+  };
+  readonly conversation: { readonly window_expires_at: number | null };
+  /** The message type (`text`, `template`, …). */
+  readonly type: string;
+  /** For a template send: the stored template (null when there is none in that language). */
+  readonly template?: {
+    readonly name: string;
+    readonly language: string;
+    readonly status: string;
+    readonly category: string | null;
+    readonly reason: string | null;
+  } | null;
+  readonly now: number;
+};
+
+/** Why a message may not go, with the catalogue code the API answers and the message fails with. */
+export type SendRefusal = {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: Record<string, unknown>;
+  /** True when the message should wait rather than fail (the number is not connected right now). */
+  readonly hold: boolean;
+};
+
+/** Whether a template category is marketing (the category whose consent a contact may withdraw). */
+export function isMarketingCategory(category: string | null | undefined): boolean {
+  return category?.toUpperCase() === 'MARKETING';
+}
+
+/**
+ * Consent, written once: a contact who opted out of marketing receives no marketing template. (A
+ * consent feature will own this answer; the policy asks it here and nowhere else.)
+ */
+export function marketingAllowed(contact: SendFacts['contact']): boolean {
+  return contact.marketing_opt_out !== 1;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Decides a send. `stage` only changes the wording: at `dispatch` the message was accepted earlier
+ * and something changed while it waited. Returns null when the message may go.
+ */
+export function decideSend(facts: SendFacts, stage: 'enqueue' | 'dispatch'): SendRefusal | null {
+  const { number, contact, conversation, now } = facts;
+  if (number.connection_state !== 'connected') {
+    return {
+      code: 'NUMBER_NOT_CONNECTED',
+      message: `Phone number ${number.display_phone_number} is ${number.connection_state}.`,
+      details: { phone_number_id: number.id, connection_state: number.connection_state },
+      hold: true,
+    };
+  }
+  if (needsOpenWindow({ type: facts.type }) && !isWindowOpen(conversation, now)) {
+    return {
+      code: 'MESSAGE_WINDOW_CLOSED',
+      message:
+        stage === 'dispatch'
+          ? 'The customer-service window closed before the message could be sent; send a template.'
+          : conversation.window_expires_at === null
+            ? 'The customer has not written to this number yet; only an approved template can start the conversation.'
+            : 'The customer-service window closed; send an approved template instead.',
+      details: {
+        closed_at: iso(conversation.window_expires_at),
+        hint: 'Send an approved template (type "template"); the window reopens when the customer writes.',
+      },
+      hold: false,
+    };
+  }
+  if (facts.type !== 'template') return null;
+  const template = facts.template;
+  if (template && template.status.toUpperCase() !== 'APPROVED') {
+    return {
+      code: 'TEMPLATE_NOT_APPROVED',
+      message:
+        stage === 'dispatch'
+          ? `Template "${template.name}" became ${template.status} before the message could be sent.`
+          : `Template "${template.name}" is ${template.status}, not APPROVED.`,
+      details: {
+        name: template.name,
+        language: template.language,
+        status: template.status,
+        reason: template.reason,
+      },
+      hold: false,
+    };
+  }
+  if (template && isMarketingCategory(template.category) && !marketingAllowed(contact)) {
+    return {
+      code: 'CONTACT_OPTED_OUT',
+      message:
+        stage === 'dispatch'
+          ? 'The contact opted out of marketing messages after this one was queued.'
+          : 'The contact opted out of marketing messages.',
+      details: { contact_id: contact.id, opted_out_at: iso(contact.marketing_opt_out_at) },
+      hold: false,
+    };
+  }
+  return null;
+}
