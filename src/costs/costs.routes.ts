@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
 import { parseJsonOr } from '../platform/json.ts';
+import { ZCostsRequest, ZCostsResponse, ZRateCardResponse, ZSetRateCardRequest } from './costs.schemas.ts';
 import { actualCost, invalidateRateCard, loadRateCard, normalizeCategory } from './rate-card.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -39,11 +40,8 @@ export function costsRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/costs',
       {
         schema: {
-          querystring: z.object({
-            from: z.string().optional(),
-            to: z.string().optional(),
-            phone_number_id: z.string().optional(),
-          }),
+          querystring: ZCostsRequest,
+          response: { 200: ZCostsResponse, ...errorResponses },
         },
       },
       async (request) => {
@@ -130,16 +128,8 @@ export function costsRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/costs/rate-card',
       {
         schema: {
-          body: z.object({
-            currency: z.string().length(3).default('USD'),
-            prices: z.array(
-              z.object({
-                category: z.string().min(1),
-                country_code: z.string().regex(/^(\*|\d{1,4})$/),
-                price: z.number().min(0),
-              }),
-            ),
-          }),
+          body: ZSetRateCardRequest,
+          response: { 200: ZRateCardResponse, ...errorResponses },
         },
       },
       async (request) => {

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { isoOrNull } from '../platform/time.ts';
 import { type AlertRow, resolveAlert } from './alerts.ts';
+import { ZAlert, ZListAlertsRequest, ZListAlertsResponse } from './outbound.schemas.ts';
 
 function toApiAlert(a: AlertRow) {
   return {
@@ -32,7 +33,12 @@ export function alertsRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.get(
       '/api/alerts',
-      { schema: { querystring: z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }) } },
+      {
+        schema: {
+          querystring: ZListAlertsRequest,
+          response: { 200: ZListAlertsResponse, ...errorResponses },
+        },
+      },
       async (request) => {
         const principal = principalOf(request);
         let q = deps.database.db.selectFrom('alerts').selectAll().orderBy('last_at', 'desc').limit(500);
@@ -46,7 +52,7 @@ export function alertsRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/alerts/:id/resolve',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZAlert, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         const alert = await deps.database.db

@@ -6,6 +6,8 @@ import { graphClientFor } from '../graph/graph-client.ts';
 import { MAX_MEDIA_BYTES } from '../media/media.service.ts';
 import { findVisibleNumber } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
+import { ZUploadMediaResponse } from './outbound.schemas.ts';
 
 /**
  * `POST /api/media` (multipart: `phone_number_id`, then `file`): uploads a file to Meta for that
@@ -16,38 +18,49 @@ export function mediaRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 4 } });
 
-    app.post('/api/media', async (request, reply) => {
-      const principal = principalOf(request);
-      if (!request.isMultipart()) {
-        throw new AppError('VALIDATION_FAILED', 'Send multipart/form-data with phone_number_id and file.');
-      }
-      let phoneNumberId: string | null = null;
-      let file: { bytes: Buffer; mimeType: string; filename: string } | null = null;
-      for await (const part of request.parts()) {
-        if (part.type === 'field' && part.fieldname === 'phone_number_id') phoneNumberId = String(part.value);
-        if (part.type === 'file' && part.fieldname === 'file') {
-          const bytes = await part.toBuffer();
-          if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 100 MB.');
-          file = { bytes, mimeType: part.mimetype, filename: part.filename || 'upload' };
+    app.post(
+      '/api/media',
+      {
+        schema: {
+          consumes: ['multipart/form-data'],
+          response: { 201: ZUploadMediaResponse, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        if (!request.isMultipart()) {
+          throw new AppError('VALIDATION_FAILED', 'Send multipart/form-data with phone_number_id and file.');
         }
-      }
-      if (!phoneNumberId) throw new AppError('VALIDATION_FAILED', 'phone_number_id is required.');
-      if (!file || file.bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'file is required.');
-      const number = await findVisibleNumber(deps.database.db, principal, phoneNumberId);
-      if (!number) throw new AppError('NOT_FOUND', 'No such phone number.');
-      const result = await graphClientFor(deps.config).uploadMedia({ phoneNumberId, ...file });
-      if (!result.ok) {
-        throw new AppError('GRAPH_REQUEST_FAILED', result.error.message, {
-          meta_code: result.error.code,
-          details: result.error.details,
+        let phoneNumberId: string | null = null;
+        let file: { bytes: Buffer; mimeType: string; filename: string } | null = null;
+        for await (const part of request.parts()) {
+          if (part.type === 'field' && part.fieldname === 'phone_number_id')
+            phoneNumberId = String(part.value);
+          if (part.type === 'file' && part.fieldname === 'file') {
+            const bytes = await part.toBuffer();
+            if (part.file.truncated)
+              throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 100 MB.');
+            file = { bytes, mimeType: part.mimetype, filename: part.filename || 'upload' };
+          }
+        }
+        if (!phoneNumberId) throw new AppError('VALIDATION_FAILED', 'phone_number_id is required.');
+        if (!file || file.bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'file is required.');
+        const number = await findVisibleNumber(deps.database.db, principal, phoneNumberId);
+        if (!number) throw new AppError('NOT_FOUND', 'No such phone number.');
+        const result = await graphClientFor(deps.config).uploadMedia({ phoneNumberId, ...file });
+        if (!result.ok) {
+          throw new AppError('GRAPH_REQUEST_FAILED', result.error.message, {
+            meta_code: result.error.code,
+            details: result.error.details,
+          });
+        }
+        return reply.code(201).send({
+          id: result.value.id,
+          mime_type: file.mimeType,
+          file_size: file.bytes.length,
+          filename: file.filename,
         });
-      }
-      return reply.code(201).send({
-        id: result.value.id,
-        mime_type: file.mimeType,
-        file_size: file.bytes.length,
-        filename: file.filename,
-      });
-    });
+      },
+    );
   };
 }

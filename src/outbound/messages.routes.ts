@@ -9,23 +9,22 @@ import { graphClientFor } from '../graph/graph-client.ts';
 import { fetchMessageMedia } from '../media/media.service.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { abandonIdempotent, beginIdempotent, completeIdempotent, requestHash } from './idempotency.ts';
 import { notifyOutbox } from './outbox-signal.ts';
+import {
+  ZMarkMessageReadRequest,
+  ZMarkMessageReadResponse,
+  ZMessageMediaResponse,
+  ZOutboundMessage,
+  ZResolveSendRequest,
+  ZSendMessageRequest,
+} from './outbound.schemas.ts';
 import type { RecipientInput } from './recipient.ts';
 import { resolveUnknownSend } from './resolve-send.ts';
 import { type SendMessageResult, type SendOrigin, sendMessage } from './send-message.ts';
 
-const sendBody = z.looseObject({
-  conversation_id: z.string().min(1).optional(),
-  contact_id: z.string().min(1).optional(),
-  phone_number_id: z.string().min(1).optional(),
-  to: z.string().min(1).optional(),
-  type: z.string().min(1),
-  reply_to: z.string().min(1).optional(),
-  origin: z.enum(['api', 'agent', 'bot', 'campaign']).optional(),
-});
-
-function recipientOf(body: z.infer<typeof sendBody>): RecipientInput {
+function recipientOf(body: z.infer<typeof ZSendMessageRequest>): RecipientInput {
   if (body.conversation_id) return { conversationId: body.conversation_id };
   if (body.contact_id) return { contactId: body.contact_id };
   if (body.to && body.phone_number_id) return { phoneNumberId: body.phone_number_id, to: body.to };
@@ -102,54 +101,64 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-    app.post('/api/messages', { schema: { body: sendBody } }, async (request, reply) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const headerKey = request.headers['idempotency-key'];
-      const key =
-        typeof headerKey === 'string' && headerKey.trim() !== '' ? headerKey.trim().slice(0, 255) : null;
-      const pKey = principalKey(principal);
-      if (key) {
-        const start = await beginIdempotent(deps.database.db, {
-          principalId: pKey,
-          key,
-          hash: requestHash('POST', '/api/messages', body),
-          now: deps.clock.now(),
-        });
-        if (start.kind === 'replay') {
-          reply.header('idempotent-replayed', 'true');
-          return reply.code(start.status).send(start.body);
+    app.post(
+      '/api/messages',
+      {
+        schema: {
+          body: ZSendMessageRequest,
+          response: { 202: ZOutboundMessage, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        const headerKey = request.headers['idempotency-key'];
+        const key =
+          typeof headerKey === 'string' && headerKey.trim() !== '' ? headerKey.trim().slice(0, 255) : null;
+        const pKey = principalKey(principal);
+        if (key) {
+          const start = await beginIdempotent(deps.database.db, {
+            principalId: pKey,
+            key,
+            hash: requestHash('POST', '/api/messages', body),
+            now: deps.clock.now(),
+          });
+          if (start.kind === 'replay') {
+            reply.header('idempotent-replayed', 'true');
+            return reply.code(start.status).send(start.body as OutboundMessage);
+          }
         }
-      }
-      const { conversation_id, contact_id, phone_number_id, to, reply_to, origin, ...content } = body;
-      const defaultOrigin: SendOrigin = principal.kind === 'user' ? 'agent' : 'api';
-      try {
-        const result = await sendMessage(
-          deps,
-          {
-            recipient: recipientOf(body),
-            content,
-            replyTo: reply_to ?? null,
-            origin: origin ?? defaultOrigin,
-            authorUserId: principal.userId,
-            wabaIds: principal.wabaIds,
-          },
-          {
-            inTransaction: key
-              ? (trx, r) => completeIdempotent(trx, { principalId: pKey, key, status: 202, body: present(r) })
-              : undefined,
-          },
-        );
-        return reply.code(202).send(present(result));
-      } catch (error) {
-        if (key) await abandonIdempotent(deps.database.db, { principalId: pKey, key });
-        throw error;
-      }
-    });
+        const { conversation_id, contact_id, phone_number_id, to, reply_to, origin, ...content } = body;
+        const defaultOrigin: SendOrigin = principal.kind === 'user' ? 'agent' : 'api';
+        try {
+          const result = await sendMessage(
+            deps,
+            {
+              recipient: recipientOf(body),
+              content,
+              replyTo: reply_to ?? null,
+              origin: origin ?? defaultOrigin,
+              authorUserId: principal.userId,
+              wabaIds: principal.wabaIds,
+            },
+            {
+              inTransaction: key
+                ? (trx, r) =>
+                    completeIdempotent(trx, { principalId: pKey, key, status: 202, body: present(r) })
+                : undefined,
+            },
+          );
+          return reply.code(202).send(present(result));
+        } catch (error) {
+          if (key) await abandonIdempotent(deps.database.db, { principalId: pKey, key });
+          throw error;
+        }
+      },
+    );
 
     app.get(
       '/api/messages/:id',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZOutboundMessage, ...errorResponses } } },
       async (request) => {
         const principal = principalOf(request);
         await visibleMessage(deps, principal, request.params.id);
@@ -161,7 +170,7 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.get(
       '/api/messages/:id/media',
-      { schema: { params: z.object({ id: z.string().min(1) }) } },
+      { schema: { params: ZIdParams, response: { 200: ZMessageMediaResponse, ...errorResponses } } },
       async (request, reply) => {
         const principal = principalOf(request);
         await visibleMessage(deps, principal, request.params.id);
@@ -187,11 +196,9 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/messages/:id/resolve',
       {
         schema: {
-          params: z.object({ id: z.string().min(1) }),
-          body: z.object({
-            outcome: z.enum(['sent', 'failed', 'retry']),
-            wamid: z.string().min(1).optional(),
-          }),
+          params: ZIdParams,
+          body: ZResolveSendRequest,
+          response: { 200: ZOutboundMessage, ...errorResponses },
         },
       },
       async (request) => {
@@ -213,7 +220,7 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
           });
         }
         if (outcome === 'retry') notifyOutbox(deps.database, msg.phone_number_id);
-        return loadOutbound(deps.database.db, msg.id);
+        return (await loadOutbound(deps.database.db, msg.id))!;
       },
     );
 
@@ -221,8 +228,9 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/messages/:id/read',
       {
         schema: {
-          params: z.object({ id: z.string().min(1) }),
-          body: z.object({ typing: z.boolean().optional() }).optional(),
+          params: ZIdParams,
+          body: ZMarkMessageReadRequest,
+          response: { 200: ZMarkMessageReadResponse, ...errorResponses },
         },
       },
       async (request) => {

@@ -1,15 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Selectable } from 'kysely';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, principalOf } from '../auth/principal.ts';
 import { graphClientFor } from '../graph/graph-client.ts';
 import { AppError } from '../platform/errors.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { isoOrNull } from '../platform/time.ts';
 import type { TemplateTable } from './template.table.ts';
 import { syncTemplates } from './template-sync.ts';
+import {
+  type TemplateComponent,
+  ZListTemplatesRequest,
+  ZListTemplatesResponse,
+  ZSyncTemplatesRequest,
+  ZSyncTemplatesResponse,
+} from './templates.schemas.ts';
 
 function toApiTemplate(t: Selectable<TemplateTable>) {
   return {
@@ -22,7 +29,7 @@ function toApiTemplate(t: Selectable<TemplateTable>) {
     status: t.status,
     reason: t.reason,
     parameter_format: t.parameter_format,
-    components: parseJsonOr<unknown[]>(t.components_json, []),
+    components: parseJsonOr<TemplateComponent[]>(t.components_json, []),
     status_changed_at: isoOrNull(t.status_changed_at),
     updated_at: isoOrNull(t.updated_at),
   };
@@ -37,11 +44,8 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/templates',
       {
         schema: {
-          querystring: z.object({
-            waba_id: z.string().optional(),
-            status: z.string().optional(),
-            name: z.string().optional(),
-          }),
+          querystring: ZListTemplatesRequest,
+          response: { 200: ZListTemplatesResponse, ...errorResponses },
         },
       },
       async (request) => {
@@ -58,7 +62,9 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
 
     app.post(
       '/api/templates/sync',
-      { schema: { body: z.object({ waba_id: z.string().min(1).optional() }).optional() } },
+      {
+        schema: { body: ZSyncTemplatesRequest, response: { 200: ZSyncTemplatesResponse, ...errorResponses } },
+      },
       async (request) => {
         const principal = principalOf(request);
         let wabaIds: string[];
