@@ -1,7 +1,7 @@
 import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
-import { isAdmin, isSupervisor, useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
+import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
@@ -15,8 +15,9 @@ type AppLayoutProps = { me: Me };
 type NavItem = { to: string; label: string; section: string; visible: boolean };
 
 function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
-  if (section === 'supervisor') return isSupervisor(me) ? <SupervisorPage me={me} /> : <Forbidden />;
-  if (section === 'settings') return isAdmin(me) ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
+  if (section === 'supervisor') return me.can.supervise ? <SupervisorPage me={me} /> : <Forbidden />;
+  if (section === 'settings')
+    return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
@@ -32,8 +33,8 @@ export function AppLayout({ me }: AppLayoutProps) {
 
   const nav: NavItem[] = [
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
-    { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: isSupervisor(me) },
-    { to: '/settings', label: 'Settings', section: 'settings', visible: isAdmin(me) },
+    { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
+    { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/account', label: 'Account', section: 'account', visible: true },
   ];
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from '../../api/client.ts';
-import type { Me, Role } from '../../api/types.ts';
+import type { Me, SessionResponse } from '../../api/types.ts';
 
 export const sessionQueryKey = ['me'] as const;
 
@@ -14,12 +14,8 @@ export type Session = {
   recovery_codes_remaining: number;
 };
 
-type MeBody = {
-  user: Me | null;
-  mfa_required?: boolean;
-  mfa_enrolment_required?: boolean;
-  recovery_codes_remaining?: number;
-};
+/** `GET /api/me` for a session (a token of no user has `user: null`). */
+type MeBody = Omit<SessionResponse, 'user'> & { user: SessionResponse['user'] | null };
 
 /** The current session, or `null` when nobody is signed in. */
 export function useSession() {
@@ -30,10 +26,11 @@ export function useSession() {
         const body = await api<MeBody>('/api/me');
         if (!body.user) return null;
         return {
-          user: body.user,
-          mfa_required: body.mfa_required ?? false,
-          mfa_enrolment_required: body.mfa_enrolment_required ?? false,
-          recovery_codes_remaining: body.recovery_codes_remaining ?? 0,
+          // What the user may do comes from the server's policy table, never from the role here.
+          user: { ...body.user, can: body.can },
+          mfa_required: body.mfa_required,
+          mfa_enrolment_required: body.mfa_enrolment_required,
+          recovery_codes_remaining: body.recovery_codes_remaining,
         };
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
@@ -84,23 +81,6 @@ export function useConfirmMfaEnrolment() {
     mutationFn: (code: string) =>
       api<{ recovery_codes: string[] }>('/api/auth/mfa/confirm', { method: 'POST', body: { code } }),
   });
-}
-
-const adminRoles: readonly Role[] = ['owner', 'admin'];
-const supervisorRoles: readonly Role[] = ['owner', 'admin', 'supervisor', 'auditor'];
-
-export function isAdmin(me: Me | null | undefined): boolean {
-  return !!me && adminRoles.includes(me.role);
-}
-
-/** Who may open the supervisor view (auditors read it too). */
-export function isSupervisor(me: Me | null | undefined): boolean {
-  return !!me && supervisorRoles.includes(me.role);
-}
-
-/** Who may take a conversation over from another agent. */
-export function canTakeOver(me: Me | null | undefined): boolean {
-  return !!me && ['owner', 'admin', 'supervisor'].includes(me.role);
 }
 
 /** Sets the signed-in user's presence, which routing and the supervisor view read. */

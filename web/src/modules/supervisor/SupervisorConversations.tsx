@@ -6,7 +6,6 @@ import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatListTime } from '../../shared/format.ts';
 import { Link } from '../../shared/router.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
-import { canTakeOver } from '../auth/auth.api.ts';
 import { contactName } from '../inbox/contact-name.ts';
 import { flattenPages, useConversations, useUpdateConversation } from '../inbox/inbox.api.ts';
 
@@ -116,7 +115,7 @@ export function SupervisorConversations({ me, agents }: SupervisorConversationsP
                   <Badge size="sm" variant="light" color={c.assignee_user_id ? 'blue' : 'gray'}>
                     {c.assignee_user_id ? (names.get(c.assignee_user_id) ?? 'Assigned') : 'Unassigned'}
                   </Badge>
-                  {canTakeOver(me) && c.assignee_user_id !== me.id && (
+                  {me.can.take_over && c.assignee_user_id !== me.id && (
                     <TakeOverButton conversationId={c.id} />
                   )}
                 </Group>

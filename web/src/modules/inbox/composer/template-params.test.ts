@@ -11,10 +11,16 @@ import {
 /** The sandbox's marketing template: header and body variables, a quick reply and a URL button with a variable ending. */
 const seasonal: Template = {
   id: 't1',
+  waba_id: 'w1',
+  meta_template_id: null,
   name: 'seasonal_promo',
   language: 'en_US',
   category: 'MARKETING',
   status: 'APPROVED',
+  reason: null,
+  parameter_format: null,
+  status_changed_at: null,
+  updated_at: null,
   components: [
     { type: 'HEADER', format: 'TEXT', text: 'Our {{1}} is on!' },
     { type: 'BODY', text: 'Shop now through {{1}} and use code {{2}} to get {{3}} off.' },

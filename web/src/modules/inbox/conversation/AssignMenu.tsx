@@ -1,7 +1,6 @@
 import { Button, Menu } from '@mantine/core';
 import type { Conversation, Me } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
-import { canTakeOver } from '../../auth/auth.api.ts';
 import { useAgentNames, useAgents, useTeams, useUpdateConversation } from '../inbox.api.ts';
 
 type AssignMenuProps = { me: Me; conversation: Conversation };
@@ -37,7 +36,7 @@ export function AssignMenu({ me, conversation }: AssignMenuProps) {
         </Menu.Target>
         <Menu.Dropdown mah={360} style={{ overflowY: 'auto' }}>
           {conversation.assignee_user_id !== me.id &&
-            (conversation.assignee_user_id && canTakeOver(me) ? (
+            (conversation.assignee_user_id && me.can.take_over ? (
               <Menu.Item onClick={() => handleAssign('takeOver', 'You took over this conversation')}>
                 Take over
               </Menu.Item>

@@ -27,7 +27,7 @@ export function ConversationHeader({
   const update = useUpdateConversation(conversation.id);
   const toasts = useToasts();
   const resolved = conversation.status === 'resolved';
-  const canAct = me.role !== 'auditor';
+  const canAct = me.can.act;
 
   const handleStatus = () => {
     update.mutate(

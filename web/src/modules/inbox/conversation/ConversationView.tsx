@@ -3,7 +3,6 @@ import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import type { Me, Message } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
-import { canTakeOver } from '../../auth/auth.api.ts';
 import { Composer } from '../composer/Composer.tsx';
 import { ContactPanel } from '../contact/ContactPanel.tsx';
 import { contactName } from '../contact-name.ts';
@@ -19,7 +18,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
   const wide = useMediaQuery('(min-width: 75em)') ?? false;
   const [contactOpen, contactPanel] = useDisclosure(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
-  useMarkConversationRead(conversation.data, me.role !== 'auditor');
+  useMarkConversationRead(conversation.data, me.can.act);
 
   if (conversation.isPending) {
     return (
@@ -37,7 +36,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
   }
   const data = conversation.data;
   const name = contactName(data.contact);
-  const readOnly = me.role === 'auditor';
+  const readOnly = !me.can.act;
 
   return (
     <Box style={{ display: 'flex', flex: 1, minWidth: 0, minHeight: 0 }}>
@@ -62,7 +61,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
           <Composer
             key={data.id}
             conversation={data}
-            canSyncTemplates={canTakeOver(me)}
+            canSyncTemplates={me.can.sync_templates}
             replyTo={replyTo}
             onClearReply={() => setReplyTo(null)}
           />
