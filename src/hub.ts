@@ -2,10 +2,14 @@ import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { DB } from './database.ts';
-import { startMaintenanceWorker } from './maintenance/maintenance.worker.ts';
+import { mediaDownloadJob } from './media/media-download.job.ts';
+import { historyCompletionJob } from './messages/history-completion.job.ts';
+import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
 import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
+import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
 import type { EventTables } from './platform/events/event.table.ts';
+import { eventLogPruneJob } from './platform/events/event-log-prune.job.ts';
 import type { Subscriber } from './platform/events/subscriber.ts';
 import {
   type SubscriberWorker,
@@ -13,7 +17,13 @@ import {
   startSubscriberWorker,
 } from './platform/events/subscriber-worker.ts';
 import type { App } from './platform/http/app-type.ts';
+import type { JobTables } from './platform/jobs/job.table.ts';
+import type { Job } from './platform/jobs/job.ts';
+import { type JobRunner, type JobRunnerOptions, startJobRunner } from './platform/jobs/job-runner.ts';
 import type { Worker } from './platform/worker.ts';
+import { templateSyncJob } from './templates/template-sync.job.ts';
+
+export type { Worker } from './platform/worker.ts';
 
 /**
  * Every durable subscriber of the event log, declared beside its feature (`*.subscriber.ts`) and
@@ -45,13 +55,48 @@ export function startEventSubscribers(
   });
 }
 
+/**
+ * Every durable job of the hub, declared beside its feature (`*.job.ts`) and collected here: the
+ * upkeep that the maintenance loop used to run, now recurring jobs with leases, retries and
+ * visible failures. One-off jobs (campaign fan-out, outbound webhook delivery, …) go here too.
+ */
+export const hubJobs: readonly Job<never, AppDeps>[] = [
+  templateSyncJob,
+  mediaDownloadJob,
+  idempotencyPurgeJob,
+  dedupPruneJob,
+  historyCompletionJob,
+  eventLogPruneJob(hubSubscribers),
+] as unknown as readonly Job<never, AppDeps>[];
+
+/** Starts the job runner over {@link hubJobs} (or the given ones). */
+export function startHubJobs(
+  deps: AppDeps,
+  options: Partial<
+    Pick<JobRunnerOptions<AppDeps>, 'jobs' | 'schedules' | 'pollMs' | 'leaseMs' | 'concurrency'>
+  > = {},
+): JobRunner {
+  return startJobRunner<AppDeps>({
+    ...options,
+    // The hub's schema includes the jobs table; Kysely cannot see a schema as its subset.
+    db: deps.database.db as unknown as Kysely<JobTables>,
+    dialect: deps.database.dialect,
+    jobs: options.jobs ?? hubJobs,
+    deps,
+    clock: deps.clock,
+    logger: deps.logger,
+    signals: deps.signals,
+    nodeId: deps.config.nodeId,
+  });
+}
+
 /** Starts every background worker of the hub. */
 export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
   workers.push(await startWebhookWorker(deps));
   workers.push(startOutboundWorker(deps));
-  workers.push(startMaintenanceWorker(deps));
-  workers.push(startEventSubscribers(deps));
+  workers.push(startHubJobs(deps));
+  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId }));
   return workers;
 }
 

@@ -1,26 +1,32 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_QUIET_MS } from '../messages/history.processor.ts';
-import type { Worker } from '../platform/worker.ts';
+import { DEDUP_RETENTION_MS } from '../meta-webhooks/dedup-prune.job.ts';
+import { runRecurringJobNow } from '../platform/jobs/job.repository.ts';
+import type { JobTables } from '../platform/jobs/job.table.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, PNID, startOutboundEnv, WABA } from '../testing/sandbox-env.ts';
-import { DEDUP_RETENTION_MS, startMaintenanceWorker } from './maintenance.worker.ts';
 
-describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
+/**
+ * The hub's upkeep, once a loop of its own, is recurring jobs declared beside their features and
+ * run by the hub's job runner (started by `startHub`). Their schedules are minutes to hours, so
+ * each check makes the job due now, as the next tick of its schedule would, and waits for the
+ * running hub to do the work.
+ */
+describe.each(testDialects)('maintenance jobs (%s)', (dialect) => {
   let env: OutboundEnv;
-  let worker: Worker;
   beforeAll(async () => {
     env = await startOutboundEnv(dialect, { sandbox: { templateReview: { delayMs: 50 } } });
-    worker = startMaintenanceWorker(env.deps, {
-      templateSyncMs: 200,
-      purgeMs: 200,
-      historyCheckMs: 100,
-      firstRunMs: 0,
-    });
   });
   afterAll(async () => {
-    await worker?.stop();
     await env?.close();
   });
+
+  /** Makes the recurring job due (it may be running; then its next turn comes soon after). */
+  const tick = async (jobId: string) => {
+    await runRecurringJobNow(env.db.db as unknown as Kysely<JobTables>, { jobId, now: Date.now() });
+    env.deps.signals.emit('jobs');
+  };
 
   it('picks up a template approved at Meta without anyone asking for a sync', async () => {
     const created = await fetch(`${env.sandbox.url}/v23.0/${WABA}/message_templates`, {
@@ -34,16 +40,15 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
       }),
     });
     expect(created.status).toBe(200);
-    const row = await env.waitFor(
-      () =>
-        env.db.db
-          .selectFrom('templates')
-          .select(['status', 'category'])
-          .where('name', '=', 'maintenance_check')
-          .where('status', '=', 'APPROVED')
-          .executeTakeFirst(),
-      'the approved template in the hub',
-    );
+    const row = await env.waitFor(async () => {
+      await tick('templates.sync');
+      return env.db.db
+        .selectFrom('templates')
+        .select(['status', 'category'])
+        .where('name', '=', 'maintenance_check')
+        .where('status', '=', 'APPROVED')
+        .executeTakeFirst();
+    }, 'the approved template in the hub');
     expect(row).toEqual({ status: 'APPROVED', category: 'UTILITY' });
   });
 
@@ -63,15 +68,15 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
       .insertInto('idempotency_keys')
       .values([key('old', now - 1000), key('live', now + 3_600_000)])
       .execute();
-    await env.waitFor(
-      async () =>
-        !(await env.db.db
-          .selectFrom('idempotency_keys')
-          .select('key')
-          .where('key', '=', 'old')
-          .executeTakeFirst()),
-      'the expired key to go',
-    );
+    await env.waitFor(async () => {
+      await tick('outbound.idempotency-purge');
+      const left = await env.db.db
+        .selectFrom('idempotency_keys')
+        .select('key')
+        .where('key', '=', 'old')
+        .executeTakeFirst();
+      return !left;
+    }, 'the expired key to go');
     const live = await env.db.db
       .selectFrom('idempotency_keys')
       .select('key')
@@ -89,15 +94,15 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
         { dedup_key: 'maint:recent', webhook_event_id: 1, applied_at: now - 8 * 24 * 3_600_000 },
       ])
       .execute();
-    await env.waitFor(
-      async () =>
-        !(await env.db.db
-          .selectFrom('webhook_items')
-          .select('dedup_key')
-          .where('dedup_key', '=', 'maint:old')
-          .executeTakeFirst()),
-      'the old key to go',
-    );
+    await env.waitFor(async () => {
+      await tick('meta-webhooks.dedup-prune');
+      const left = await env.db.db
+        .selectFrom('webhook_items')
+        .select('dedup_key')
+        .where('dedup_key', '=', 'maint:old')
+        .executeTakeFirst();
+      return !left;
+    }, 'the old key to go');
     const recent = await env.db.db
       .selectFrom('webhook_items')
       .select('dedup_key')
@@ -117,16 +122,15 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
       })
       .where('id', '=', PNID)
       .execute();
-    const row = await env.waitFor(
-      () =>
-        env.db.db
-          .selectFrom('phone_numbers')
-          .select(['history_state', 'history_progress'])
-          .where('id', '=', PNID)
-          .where('history_state', '=', 'complete_inferred')
-          .executeTakeFirst(),
-      'the import to be marked complete',
-    );
+    const row = await env.waitFor(async () => {
+      await tick('messages.history-completion');
+      return env.db.db
+        .selectFrom('phone_numbers')
+        .select(['history_state', 'history_progress'])
+        .where('id', '=', PNID)
+        .where('history_state', '=', 'complete_inferred')
+        .executeTakeFirst();
+    }, 'the import to be marked complete');
     expect(row.history_progress).toBe(55);
     const api = await env.api('GET', '/api/numbers');
     const number = api.body.data.find((n: { id: string }) => n.id === PNID);
@@ -146,7 +150,10 @@ describe.each(testDialects)('maintenance worker (%s)', (dialect) => {
       .set({ history_state: 'in_progress', history_last_chunk_at: Date.now() })
       .where('id', '=', PNID)
       .execute();
-    await new Promise((r) => setTimeout(r, 600));
+    for (let i = 0; i < 3; i++) {
+      await tick('messages.history-completion');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const still = await env.db.db
       .selectFrom('phone_numbers')
       .select('history_state')

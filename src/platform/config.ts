@@ -25,6 +25,11 @@ const configSchema = z.object({
   META_ACCESS_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
+  COEXIST_EVENT_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(7 * 24 * 3_600_000),
   COEXIST_PUBLIC_URL: z.url().optional(),
   COEXIST_TRUST_PROXY: z
     .string()
@@ -49,6 +54,8 @@ export type Config = Readonly<{
   metaAccessToken: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   nodeId: string;
+  /** How long the event log keeps an event that every durable subscriber has passed, in ms. */
+  eventRetentionMs: number;
   publicUrl: string | undefined;
   /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | string;
@@ -88,6 +95,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metaAccessToken: e.META_ACCESS_TOKEN,
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
+    eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,
     publicUrl: e.COEXIST_PUBLIC_URL,
     trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
   });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../auth/api-tokens.ts';
-import { type DomainEventType, recordDomainEvent } from '../platform/realtime/domain-events.ts';
+import type { DomainEvent, EventType, StreamNotice } from '../platform/events/catalogue.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { testDialects } from '../testing/databases.ts';
 import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedNumber, WABA } from '../testing/seed.ts';
 import { SseClient } from '../testing/sse-client.ts';
@@ -18,17 +19,32 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     return client;
   };
 
-  /** Records an event the way feature code does: inside a transaction, then `notify()` after commit. */
+  // A catalogue fact for each notice these tests look for on the wire.
+  const factFor: Partial<Record<StreamNotice, EventType>> = {
+    'message.added': 'message.received',
+    'message.changed': 'message.updated',
+    'conversation.changed': 'conversation.updated',
+    'contact.changed': 'contact.changed',
+    'number.changed': 'number.changed',
+    'alert.raised': 'alert.raised',
+    'failure.recorded': 'failure.recorded',
+  };
+
+  /** Records an event the way feature code does: inside a transaction, then a signal after commit. */
   const record = async (
-    type: DomainEventType,
+    notice: StreamNotice,
     phoneNumberId: string | null,
     payload: Record<string, unknown>,
     notify = true,
   ) => {
+    const type = factFor[notice];
+    if (!type) throw new Error(`no fact for ${notice}`);
+    // The payloads here are markers the tests follow through the stream, not the catalogue's shapes.
+    const event = { type, phoneNumberId, payload } as unknown as DomainEvent;
     await h.database.db.transaction().execute(async (trx) => {
-      await recordDomainEvent(trx, { type, phoneNumberId, payload }, h.clock.now());
+      await recordEvent(trx, event, h.clock.now());
     });
-    if (notify) h.deps.realtime?.notify();
+    if (notify) h.deps.signals.emit('events');
   };
 
   const lastId = async () =>
@@ -70,10 +86,12 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     expect(JSON.parse(first?.data ?? '{}')).toMatchObject({
       id: first?.id,
       type: 'message.added',
+      fact: 'message.received',
       phone_number_id: NUMBER,
       payload: { message_id: 'm-1', conversation_id: 'c-1' },
     });
     expect(second?.event).toBe('conversation.changed');
+    expect(JSON.parse(second?.data ?? '{}').fact).toBe('conversation.updated');
     expect(Number(second?.id)).toBe(Number(first?.id) + 1);
   });
 
@@ -185,11 +203,8 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
         inserted = resolve;
       });
       const slow = h.database.db.transaction().execute(async (trx) => {
-        await recordDomainEvent(
-          trx,
-          { type: 'message.added', phoneNumberId: NUMBER, payload: { order: 'slow' } },
-          h.clock.now(),
-        );
+        const event = { type: 'message.received', phoneNumberId: NUMBER, payload: { order: 'slow' } };
+        await recordEvent(trx, event as unknown as DomainEvent, h.clock.now());
         inserted();
         await held;
       });
@@ -203,7 +218,7 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
       expect(early.json()).toEqual({ data: [], last_event_id: String(before) });
       release();
       await slow;
-      h.deps.realtime?.notify();
+      h.deps.signals.emit('events');
       const events = await client.events(2);
       expect(events.map((f) => JSON.parse(f.data ?? '{}').payload.order)).toEqual(['slow', 'fast']);
       expect(client.received()).toHaveLength(2);

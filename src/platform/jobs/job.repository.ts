@@ -239,3 +239,17 @@ export async function pruneFinishedJobs(db: Db, before: number): Promise<number>
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Makes a recurring job due now ("run now" for an operator; tests). Returns false when it has no
+ * row yet or is running. After it, `deps.signals.emit('jobs')` wakes this node's runner.
+ */
+export async function runRecurringJobNow(db: Db, input: { jobId: string; now: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ run_at: input.now, updated_at: input.now })
+    .where('key', '=', recurringKey(input.jobId))
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
