@@ -72,6 +72,8 @@ pgOnly('three hub nodes on PostgreSQL, one killed mid-run', () => {
       port: 0,
       clock: 'real',
       statusDelays: { sentMs: 20, deliveredMs: 600_000, readMs: 1_200_000 },
+      // The recipients below are made up: the sandbox must treat them as customers on WhatsApp.
+      unknownRecipients: 'create',
       numbers: [
         {
           wabaId: WABA,

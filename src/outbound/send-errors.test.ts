@@ -63,7 +63,10 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
     Object.values(env!.sandbox.world.messages).filter((m) => m.outbound?.bizOpaque === id).length;
 
   it('backs off on 130429 and 131056 and still sends every message once, in order', async () => {
-    env = await startOutboundEnv(dialect, { sandbox: { pairLimit: { burst: 2, everyMs: 1000 } } });
+    // The 40 template recipients below are made up: the sandbox must treat them as customers on WhatsApp.
+    env = await startOutboundEnv(dialect, {
+      sandbox: { pairLimit: { burst: 2, everyMs: 1000 }, unknownRecipients: 'create' },
+    });
     await env.customerWrites('16505551234');
     // The hub is told a higher rate than Meta allows, and a looser pair limit: Meta refuses some.
     await env.api('PATCH', `/api/numbers/${PNID}/sending`, { throughput_mps: 200 });
