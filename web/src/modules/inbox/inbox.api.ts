@@ -86,14 +86,10 @@ export function flattenPages<T>(data: InfiniteData<Page<T>> | undefined): T[] {
   return data ? data.pages.flatMap((page) => page.data) : [];
 }
 
-function listOf<T>(body: Page<T> | T[]): T[] {
-  return Array.isArray(body) ? body : body.data;
-}
-
 export function useNumbers() {
   return useQuery({
     queryKey: ['numbers'],
-    queryFn: async () => listOf(await api<Page<PhoneNumber> | PhoneNumber[]>('/api/numbers')),
+    queryFn: async () => (await api<Page<PhoneNumber>>('/api/numbers')).data,
   });
 }
 
@@ -101,7 +97,7 @@ export function useNumbers() {
 export function useAgents() {
   return useQuery({
     queryKey: ['users', 'agents'],
-    queryFn: async () => listOf(await api<Page<Agent> | Agent[]>('/api/agents')),
+    queryFn: async () => (await api<Page<Agent>>('/api/agents')).data,
     staleTime: 60_000,
   });
 }
@@ -126,7 +122,7 @@ export function useAgentNames(ids: readonly (string | null | undefined)[]): Map<
 export function useLabels() {
   return useQuery({
     queryKey: ['labels'],
-    queryFn: async () => listOf(await api<Page<Label> | Label[]>('/api/labels')),
+    queryFn: async () => (await api<Page<Label>>('/api/labels')).data,
     staleTime: 60_000,
   });
 }
@@ -143,7 +139,7 @@ export function useCreateLabel() {
 export function useTeams() {
   return useQuery({
     queryKey: ['teams'],
-    queryFn: async () => listOf(await api<Page<Team> | Team[]>('/api/teams')),
+    queryFn: async () => (await api<Page<Team>>('/api/teams')).data,
     staleTime: 60_000,
   });
 }
@@ -151,7 +147,7 @@ export function useTeams() {
 export function useCannedReplies() {
   return useQuery({
     queryKey: ['canned-replies'],
-    queryFn: async () => listOf(await api<Page<CannedReply> | CannedReply[]>('/api/canned-replies')),
+    queryFn: async () => (await api<Page<CannedReply>>('/api/canned-replies')).data,
     staleTime: 60_000,
   });
 }
@@ -159,8 +155,7 @@ export function useCannedReplies() {
 export function useTemplates(wabaId: string | undefined) {
   return useQuery({
     queryKey: ['templates', wabaId],
-    queryFn: async () =>
-      listOf(await api<Page<Template> | Template[]>('/api/templates', { query: { waba_id: wabaId } })),
+    queryFn: async () => (await api<Page<Template>>('/api/templates', { query: { waba_id: wabaId } })).data,
     staleTime: 60_000,
   });
 }
@@ -202,7 +197,7 @@ export function useContactConversations(contact: Contact | null | undefined) {
 export function useNotes(conversationId: string) {
   return useQuery({
     queryKey: ['notes', conversationId],
-    queryFn: async () => listOf(await api<Page<Note> | Note[]>(`/api/conversations/${conversationId}/notes`)),
+    queryFn: async () => (await api<Page<Note>>(`/api/conversations/${conversationId}/notes`)).data,
   });
 }
 
