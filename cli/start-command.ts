@@ -66,6 +66,8 @@ export function registerStartCommand(program: Command): void {
         port: Number(opts.sandboxPort),
         dataDir: join(dataDir, 'sandbox'),
         history: { contacts: 12, messagesPerContact: 15 },
+        // The demo lets an operator write to any number: it answers as a customer on WhatsApp.
+        unknownRecipients: 'create',
       });
       const deps = await openHubDeps(devEnvironment(process.env, sandbox.url));
       const hub = await startHub(deps, { port: deps.config.port, host: deps.config.host });
