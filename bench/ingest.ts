@@ -1,19 +1,28 @@
 /**
- * `npm run bench:ingest`: durable webhook acknowledgements per second and acknowledgement latency of
- * a real hub process (`coexist serve`) over loopback, on SQLite and on PostgreSQL, at full speed and
- * at a fixed 500 requests/second. Payloads are signed and mix inbound messages, status batches and
+ * `npm run bench:ingest`: webhook ingestion of a real hub process (`coexist serve`) over loopback,
+ * on SQLite and on PostgreSQL. Payloads are signed and mix inbound messages, status batches and
  * echoes, with a unique wamid per request. An event = one acknowledged (200) webhook POST, stored
- * durably before the answer.
+ * durably before the answer; applied = processed by the webhook worker into messages, statuses,
+ * contacts and conversations.
+ *
+ * Per database: (1) acknowledgements at full speed, then how fast the backlog is applied;
+ * (2) a sustained fixed rate (500 req/s), with the backlog sampled every second; (3) inbound
+ * messages applied per second: a backlog of inbound-only webhooks stored while the hub is down,
+ * then the hub started and timed until it has applied them all.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { openDatabase } from '../src/database.ts';
+import {
+  createBenchDatabase,
+  type Hub,
+  machineLine,
+  messageCount,
+  observe,
+  pendingCount,
+  SECRET,
+  startHub,
+  waitDrained,
+} from './hub-process.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -28,12 +37,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (
   opts: Record<string, unknown>,
 ) => Promise<AutocannonResult>;
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
+const sustain = Number(process.env.BENCH_SUSTAIN ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const backlogSize = Number(process.env.BENCH_BACKLOG ?? 20_000);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const pgAdmin = process.env.COEXIST_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SECRET = 'sandbox-app-secret';
 const META = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
 
 let seq = 0;
@@ -86,39 +94,43 @@ function nextPayload(): string {
   });
 }
 
-function startHub(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin/coexist.mjs'), 'serve'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      META_APP_SECRET: SECRET,
-      META_VERIFY_TOKEN: 'sandbox-verify-token',
-      META_GRAPH_URL: 'http://127.0.0.1:9',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"url":"(http:\/\/[^"]+)","msg":"hub listening"/.exec(out);
-      if (m) {
-        out = '';
-        resolve({ child, url: m[1] as string });
-      } else if (out.length > 100_000) out = out.slice(-1000);
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
+/** A signed-body inbound text message from one of 500 customers. */
+function inboundPayload(n: number): string {
+  const customer = `1650555${String(1000 + (n % 500))}`;
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: META,
+              contacts: [{ profile: { name: `Customer ${n % 500}` }, wa_id: customer }],
+              messages: [
+                {
+                  from: customer,
+                  id: `wamid.BACKLOG${n}`,
+                  timestamp: String(1_750_000_000 + n),
+                  type: 'text',
+                  text: { body: `hello ${n}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
-async function run(url: string, options: { rate?: number; connections: number }) {
+async function run(url: string, options: { rate?: number; connections: number; seconds: number }) {
   return autocannon({
     url: `${url}/webhooks/meta`,
     connections: options.connections,
-    duration,
+    duration: options.seconds,
     ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
@@ -139,85 +151,76 @@ async function run(url: string, options: { rate?: number; connections: number })
   });
 }
 
-async function pendingCount(databaseUrl: string): Promise<number> {
-  const database = openDatabase(databaseUrl);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+out(machineLine());
+out(
+  '| run | acked events/s | ack p50 ms | ack p99 ms | errors | applied | backlog at end | backlog applied in |',
+);
+out('| --- | --- | --- | --- | --- | --- | --- | --- |');
+
+for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
+  const target = await createBenchDatabase(dialect);
+  const counters = observe(target.url);
+  let hub: Hub | null = null;
   try {
-    const r = await database.db
-      .selectFrom('webhook_events')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('state', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
-  } finally {
-    await database.close();
-  }
-}
+    // (1) Full speed.
+    hub = await startHub(target.url);
+    await run(hub.url, { connections: 4, rate: 200, seconds: duration }); // warm-up (JIT, pools, contacts)
+    await waitDrained(counters, 180_000);
+    let started = Date.now();
+    const max = await run(hub.url, { connections, seconds: duration });
+    let backlog = await pendingCount(counters);
+    let drained = await waitDrained(counters, 300_000);
+    let total = (Date.now() - started) / 1000;
+    const acked = Math.round(max['2xx'] / (max.duration || duration));
+    out(
+      `| ${dialect}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} |`,
+    );
 
-const rows: string[] = [];
-function report(label: string, r: AutocannonResult) {
-  const eps = Math.round(r['2xx'] / (r.duration || duration));
-  const line = `| ${label} | ${eps} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`;
-  rows.push(line);
-  process.stdout.write(`${line}\n`);
-}
+    // (2) Sustained fixed rate: the backlog must not grow.
+    const samples: number[] = [];
+    const sampler = setInterval(() => {
+      void pendingCount(counters).then((n) => samples.push(n));
+    }, 1000);
+    started = Date.now();
+    const fixed = await run(hub.url, { connections: 20, rate: 500, seconds: sustain });
+    clearInterval(sampler);
+    backlog = await pendingCount(counters);
+    drained = await waitDrained(counters, 300_000);
+    total = (Date.now() - started) / 1000;
+    const half = Math.floor(samples.length / 2);
+    const firstHalf = Math.max(0, ...samples.slice(0, half));
+    const secondHalf = Math.max(0, ...samples.slice(half));
+    out(
+      `| ${dialect}, fixed 500 req/s for ${sustain} s | ${Math.round(fixed['2xx'] / (fixed.duration || sustain))} | ${fixed.latency.p50} | ${fixed.latency.p99} | ${fixed.non2xx + fixed.errors} | ${Math.round(fixed['2xx'] / total)} events/s | ${backlog} (max ${firstHalf} in the first half, ${secondHalf} in the second) | ${(drained.ms / 1000).toFixed(1)} s |`,
+    );
+    await hub.stop();
+    hub = null;
 
-process.stdout.write(
-  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}\n`,
-);
-process.stdout.write(
-  '| run | events/s (acked 200) | ack p50 ms | ack p99 ms | errors |\n| --- | --- | --- | --- | --- |\n',
-);
-
-for (const dialect of dialects) {
-  let databaseUrl: string;
-  let cleanup: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'coexist-bench-'));
-    databaseUrl = `sqlite:${join(dir, 'hub.db')}`;
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const name = `coexist_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgAdmin });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(pgAdmin);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    cleanup = async () => {
-      const c = new pg.Client({ connectionString: pgAdmin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  for (const mode of ['max', 'fixed'] as const) {
-    const hub = await startHub(databaseUrl);
-    try {
-      await run(hub.url, { connections: 4, rate: 200 }); // warm-up (JIT, pools, contacts)
-      const result =
-        mode === 'max'
-          ? await run(hub.url, { connections })
-          : await run(hub.url, { connections: 20, rate: 500 });
-      report(
-        `${dialect}, ${mode === 'max' ? `${connections} connections, max rate` : 'fixed 500 req/s'}`,
-        result,
-      );
-      const started = Date.now();
-      let pending = await pendingCount(databaseUrl);
-      const backlog = pending;
-      while (pending > 0 && Date.now() - started < 180_000) {
-        await new Promise((r) => setTimeout(r, 500));
-        pending = await pendingCount(databaseUrl);
-      }
-      process.stdout.write(
-        `  backlog after the run: ${backlog} events, processed in ${((Date.now() - started) / 1000).toFixed(1)} s${pending > 0 ? ` (${pending} still pending)` : ''}\n`,
-      );
-    } finally {
-      const exited = new Promise((r) => hub.child.once('exit', r));
-      hub.child.kill('SIGTERM');
-      await exited;
+    // (3) Inbound messages applied per second, from a backlog stored while the hub was down.
+    const before = await messageCount(counters, 'customer');
+    const now = Date.now();
+    for (let i = 0; i < backlogSize; i += 500) {
+      const rows = Array.from({ length: Math.min(500, backlogSize - i) }, (_, k) => ({
+        received_at: now,
+        path: '/webhooks/meta',
+        body: inboundPayload(i + k),
+        state: 'pending' as const,
+      }));
+      await counters.db.insertInto('webhook_events').values(rows).execute();
     }
+    hub = await startHub(target.url);
+    started = Date.now();
+    drained = await waitDrained(counters, 600_000);
+    const seconds = (Date.now() - started) / 1000;
+    const applied = (await messageCount(counters, 'customer')) - before;
+    out(
+      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
+    );
+  } finally {
+    await hub?.stop();
+    await counters.close();
+    await target.cleanup();
   }
-  await cleanup();
 }

@@ -123,7 +123,40 @@ export async function processHistoryMedia(ctx: IngestContext, item: Applied<Hist
   });
 }
 
-/** One history chunk's progress; `progress` 100 completes the import. Order of chunks does not matter. */
+/**
+ * How far an import has got, from the chunks received: chunks arrive out of order, so a chunk's
+ * `progress` counts only once every chunk before it in its phase is in (orders contiguous from the
+ * first); the import is complete when the progress-100 chunk is in and no chunk before it is
+ * missing. So the progress shown is not ahead of what is stored. (Meta does not say how many chunks
+ * a phase has, so a chunk missing at the very end of an earlier phase cannot be seen; the quiet
+ * period of `inferHistoryCompletion` is the backstop for chunks that never come.)
+ */
+export function importProgress(chunks: readonly { phase: number; chunk_order: number; progress: number }[]): {
+  progress: number;
+  complete: boolean;
+} {
+  const sorted = [...chunks].sort((a, b) => a.phase - b.phase || a.chunk_order - b.chunk_order);
+  let progress = 0;
+  let gap = false;
+  let phase: number | null = null;
+  let expected = 0;
+  let final = false;
+  for (const c of sorted) {
+    if (c.phase !== phase) {
+      phase = c.phase;
+      if (c.chunk_order > 1) gap = true;
+      expected = c.chunk_order;
+    }
+    if (c.chunk_order !== expected) gap = true;
+    expected = c.chunk_order + 1;
+    if (gap) break;
+    progress = Math.max(progress, Math.min(100, Math.max(0, Math.round(c.progress))));
+    if (c.progress >= 100) final = true;
+  }
+  return { progress, complete: final && !gap };
+}
+
+/** One history chunk's progress (see {@link importProgress}); order of chunks does not matter. */
 export async function processHistoryChunk(ctx: IngestContext, item: Applied<HistoryChunk>): Promise<void> {
   const { trx, now } = ctx;
   const { number, event } = item;
@@ -139,9 +172,14 @@ export async function processHistoryChunk(ctx: IngestContext, item: Applied<Hist
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  const progress = Math.max(number.history_progress, Math.min(100, Math.max(0, Math.round(event.progress))));
-  const state =
-    number.history_state === 'declined' ? 'declined' : progress >= 100 ? 'complete' : 'in_progress';
+  const chunks = await trx
+    .selectFrom('history_chunks')
+    .select(['phase', 'chunk_order', 'progress'])
+    .where('phone_number_id', '=', number.id)
+    .execute();
+  const seen = importProgress(chunks);
+  const progress = Math.max(number.history_progress, seen.progress);
+  const state = number.history_state === 'declined' ? 'declined' : seen.complete ? 'complete' : 'in_progress';
   await trx
     .updateTable('phone_numbers')
     .set({
