@@ -1,4 +1,5 @@
 import type { QueryKey } from '@tanstack/react-query';
+import type { StreamNotice } from '../../../../src/platform/events/catalogue.ts';
 
 function field(value: unknown, ...path: string[]): string | null {
   let current: unknown = value;
@@ -23,7 +24,7 @@ function conversationIdOf(data: unknown): string | null {
 
 /** Which cached queries an event from the stream makes stale. */
 export function invalidationsFor(type: string, data: unknown): QueryKey[] {
-  const eventType = field(data, 'type') ?? type;
+  const eventType = (field(data, 'type') ?? type) as StreamNotice;
   const conversationId = conversationIdOf(data);
   const conversationKeys: QueryKey[] = conversationId
     ? [
@@ -37,15 +38,21 @@ export function invalidationsFor(type: string, data: unknown): QueryKey[] {
     case 'message.changed':
       return [['conversations'], ['supervisor'], ...conversationKeys];
     case 'conversation.changed':
-    case 'note.added':
       return [['conversations'], ['supervisor'], ...conversationKeys];
     case 'contact.changed':
       return [['conversations'], ['contact'], ['conversation']];
     case 'number.changed':
       return [['numbers']];
-    case 'presence.changed':
-      return [['supervisor'], ['users']];
+    case 'failure.recorded':
+      return [['failures']];
+    case 'alert.raised':
+      return [['alerts'], ['numbers']];
+    case 'user.changed':
+      return [['supervisor'], ['users'], ['teams']];
+    case 'settings.changed':
+      return [['settings']];
     default:
+      // A notice newer than this build of the web app: refresh what most screens show.
       return [['conversations'], ...conversationKeys];
   }
 }

@@ -1,22 +1,15 @@
 import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { streamNotices } from '../../../../src/platform/events/catalogue.ts';
 import { invalidationsFor } from './invalidations.ts';
 
 export type RealtimeState = 'connecting' | 'open' | 'closed';
 
-/** The event types of the hub's stream; EventSource only delivers named events we listen for. */
-const EVENT_TYPES = [
-  'message.added',
-  'message.changed',
-  'conversation.changed',
-  'contact.changed',
-  'number.changed',
-  'failure.recorded',
-  'alert.raised',
-  'note.added',
-  'presence.changed',
-  'message',
-] as const;
+/**
+ * The event names of the hub's stream, from the server's event catalogue (the stream notices each
+ * catalogue fact travels as). EventSource only delivers named events we listen for.
+ */
+const EVENT_TYPES = streamNotices;
 
 const FLUSH_MS = 150;
 
