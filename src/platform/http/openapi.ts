@@ -21,6 +21,29 @@ const ZOpenApiDocument = z
 type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 
 /**
+ * Drops component schemas nothing refers to: the generator writes an input and an output variant of
+ * every schema with an id (`User`, `UserInput`), while most are used one way only.
+ */
+function withoutUnusedComponents<T>(document: T): T {
+  const doc = document as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return document;
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    const text = JSON.stringify(value);
+    for (const match of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      const name = match[1] as string;
+      if (used.has(name)) continue;
+      used.add(name);
+      visit(schemas[name]);
+    }
+  };
+  visit({ ...doc, components: { ...doc.components, schemas: {} } });
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+  return document;
+}
+
+/**
  * Generates the OpenAPI 3.1 document from the Zod schemas of every `/api` route and serves it,
  * without a credential, at `GET /api/openapi.json`. Call it before any route is registered: the
  * generator collects routes as they are added. Routes outside `/api` (Meta's webhook, the static
@@ -59,7 +82,7 @@ export async function registerOpenApi(app: App, options: OpenApiOptions): Promis
       if (options.isPublic(method, url)) schema.security = [];
       return { schema: schema as never, url: out.url };
     },
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutUnusedComponents(jsonSchemaTransformObject(input)),
   });
 
   app.get(
