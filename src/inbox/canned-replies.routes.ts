@@ -1,62 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { type Principal, principalOf } from '../auth/principal.ts';
-import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
-import type { DB } from '../database.ts';
-import { AppError } from '../platform/errors.ts';
-import { newId } from '../platform/ids.ts';
-import { iso } from '../platform/time.ts';
-import type { CannedReplyTable } from './inbox.table.ts';
-
-const idParams = z.object({ id: z.string().min(1) });
-const shortcut = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(/^[\w.-]+$/, 'letters, digits, _ . - only');
-
-function toApi(r: CannedReplyTable) {
-  return {
-    id: r.id,
-    shortcut: r.shortcut,
-    text: r.text,
-    team_id: r.team_id,
-    waba_id: r.waba_id,
-    created_by: r.created_by,
-    created_at: iso(r.created_at),
-    updated_at: iso(r.updated_at),
-  };
-}
-
-/** The business account a reply of this team belongs to (the team's), checking the caller sees the team. */
-async function teamScope(db: Kysely<DB>, principal: Principal, teamId: string): Promise<string | null> {
-  const team = await db
-    .selectFrom('teams')
-    .select(['id', 'waba_id'])
-    .where('id', '=', teamId)
-    .executeTakeFirst();
-  if (!team) throw new AppError('VALIDATION_FAILED', 'No such team.');
-  assertScoped(principal, team.waba_id, 'team');
-  return team.waba_id;
-}
-
-async function assertShortcutFree(
-  db: Kysely<DB>,
-  input: { shortcut: string; teamId: string | null; wabaId: string | null; exceptId?: string },
-): Promise<void> {
-  let q = db
-    .selectFrom('canned_replies')
-    .select('id')
-    .where('shortcut', '=', input.shortcut)
-    .where((eb) => (input.teamId === null ? eb('team_id', 'is', null) : eb('team_id', '=', input.teamId)))
-    .where((eb) => (input.wabaId === null ? eb('waba_id', 'is', null) : eb('waba_id', '=', input.wabaId)));
-  if (input.exceptId) q = q.where('id', '!=', input.exceptId);
-  if (await q.executeTakeFirst()) throw new AppError('CONFLICT', 'This shortcut is taken.');
-}
+import { principalOf } from '../auth/principal.ts';
+import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
+import {
+  createCannedReply,
+  deleteCannedReply,
+  listCannedReplies,
+  updateCannedReply,
+} from './canned-reply-actions.ts';
+import {
+  ZCannedReply,
+  ZCreateCannedReplyRequest,
+  ZListCannedRepliesRequest,
+  ZListCannedRepliesResponse,
+  ZUpdateCannedReplyRequest,
+} from './inbox.schemas.ts';
 
 /**
  * Canned replies: global (`team_id: null`) or per team. Everyone reads those of their business
@@ -65,85 +24,44 @@ async function assertShortcutFree(
 export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
-    const db = deps.database.db;
-
-    const visibleReply = async (principal: Principal, id: string) => {
-      const row = await db.selectFrom('canned_replies').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new AppError('NOT_FOUND', 'No such canned reply.');
-      assertScoped(principal, row.waba_id, 'canned reply');
-      return row;
-    };
 
     app.get(
       '/api/canned-replies',
       {
         schema: {
-          querystring: z.object({ team_id: z.string().min(1).optional(), q: z.string().max(100).optional() }),
+          querystring: ZListCannedRepliesRequest,
+          response: { 200: ZListCannedRepliesResponse, ...errorResponses },
         },
       },
-      async (request) => {
-        const principal = principalOf(request);
-        let rows = (
-          await db.selectFrom('canned_replies').selectAll().orderBy('shortcut').orderBy('id').execute()
-        ).filter((r) => canSeeScoped(principal, r.waba_id));
-        if (principal.role === 'agent' && principal.userId) {
-          const mine = new Set(
-            (
-              await db
-                .selectFrom('team_members')
-                .select('team_id')
-                .where('user_id', '=', principal.userId)
-                .execute()
-            ).map((m) => m.team_id),
-          );
-          rows = rows.filter((r) => r.team_id === null || mine.has(r.team_id));
-        }
-        const { team_id, q } = request.query;
-        if (team_id) rows = rows.filter((r) => r.team_id === null || r.team_id === team_id);
-        if (q) {
-          const needle = q.toLowerCase();
-          rows = rows.filter(
-            (r) => r.shortcut.toLowerCase().includes(needle) || r.text.toLowerCase().includes(needle),
-          );
-        }
-        return { data: rows.map(toApi), next_cursor: null };
-      },
+      async (request) => ({
+        data: await listCannedReplies(deps, {
+          principal: principalOf(request),
+          teamId: request.query.team_id,
+          q: request.query.q,
+        }),
+        next_cursor: null,
+      }),
     );
 
     app.post(
       '/api/canned-replies',
       {
         schema: {
-          body: z.object({
-            shortcut,
-            text: z.string().min(1).max(4096),
-            team_id: z.string().min(1).nullable().optional(),
-            waba_id: z.string().min(1).nullable().optional(),
-          }),
+          body: ZCreateCannedReplyRequest,
+          response: { 201: ZCannedReply, ...errorResponses },
         },
       },
       async (request, reply) => {
+        const { shortcut, text, team_id, waba_id } = request.body;
         const principal = principalOf(request);
-        const teamId = request.body.team_id ?? null;
-        const wabaId =
-          teamId !== null
-            ? await teamScope(db, principal, teamId)
-            : scopeForNewRow(principal, request.body.waba_id);
-        await assertShortcutFree(db, { shortcut: request.body.shortcut, teamId, wabaId });
-        const now = deps.clock.now();
-        const row: CannedReplyTable = {
-          id: newId(),
-          shortcut: request.body.shortcut,
-          text: request.body.text,
-          team_id: teamId,
-          waba_id: wabaId,
-          created_by: principal.userId,
-          created_at: now,
-          updated_at: now,
-        };
-        await db.insertInto('canned_replies').values(row).execute();
-        reply.code(201);
-        return toApi(row);
+        const created = await createCannedReply(deps, {
+          principal,
+          shortcut,
+          text,
+          teamId: team_id,
+          wabaId: waba_id,
+        });
+        return reply.code(201).send(created);
       },
     );
 
@@ -151,38 +69,27 @@ export function cannedRepliesRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/canned-replies/:id',
       {
         schema: {
-          params: idParams,
-          body: z.object({ shortcut: shortcut.optional(), text: z.string().min(1).max(4096).optional() }),
+          params: ZIdParams,
+          body: ZUpdateCannedReplyRequest,
+          response: { 200: ZCannedReply, ...errorResponses },
         },
       },
-      async (request) => {
-        const row = await visibleReply(principalOf(request), request.params.id);
-        const next = {
-          ...row,
-          ...(request.body.shortcut !== undefined ? { shortcut: request.body.shortcut } : {}),
-          ...(request.body.text !== undefined ? { text: request.body.text } : {}),
-          updated_at: deps.clock.now(),
-        };
-        await assertShortcutFree(db, {
-          shortcut: next.shortcut,
-          teamId: row.team_id,
-          wabaId: row.waba_id,
-          exceptId: row.id,
-        });
-        await db
-          .updateTable('canned_replies')
-          .set({ shortcut: next.shortcut, text: next.text, updated_at: next.updated_at })
-          .where('id', '=', row.id)
-          .execute();
-        return toApi(next);
-      },
+      async (request) =>
+        updateCannedReply(deps, {
+          principal: principalOf(request),
+          replyId: request.params.id,
+          shortcut: request.body.shortcut,
+          text: request.body.text,
+        }),
     );
 
-    app.delete('/api/canned-replies/:id', { schema: { params: idParams } }, async (request, reply) => {
-      const row = await visibleReply(principalOf(request), request.params.id);
-      await db.deleteFrom('canned_replies').where('id', '=', row.id).execute();
-      reply.code(204);
-      return reply.send();
-    });
+    app.delete(
+      '/api/canned-replies/:id',
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
+      async (request, reply) => {
+        await deleteCannedReply(deps, { principal: principalOf(request), replyId: request.params.id });
+        return reply.code(204).send();
+      },
+    );
   };
 }

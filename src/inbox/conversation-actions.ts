@@ -189,3 +189,52 @@ export async function conversationView(deps: AppDeps, principal: Principal, id: 
     labels: labels.get(row.id) ?? [],
   };
 }
+
+type ConversationActionInput = { principal: Principal; conversationId: string };
+
+/** Resolves a conversation (`conversation.resolved`). */
+export function resolveConversation(deps: AppDeps, input: ConversationActionInput) {
+  return patchConversation(deps, { ...input, patch: { status: 'resolved' } });
+}
+
+/** Opens a resolved conversation again (`conversation.reopened`). */
+export function reopenConversation(deps: AppDeps, input: ConversationActionInput) {
+  return patchConversation(deps, { ...input, patch: { status: 'open' } });
+}
+
+/** Gives a conversation to a user, or to nobody (`conversation.assigned`). */
+export function assignConversation(
+  deps: AppDeps,
+  input: ConversationActionInput & { userId: string | null },
+) {
+  return patchConversation(deps, { ...input, patch: { assignee_user_id: input.userId } });
+}
+
+/** Moves a conversation to a team (or none), optionally to one of its members (`conversation.transferred`). */
+export function transferConversation(
+  deps: AppDeps,
+  input: ConversationActionInput & { teamId: string | null; userId?: string | null },
+) {
+  const patch: ConversationPatch = { team_id: input.teamId };
+  if (input.userId !== undefined) patch.assignee_user_id = input.userId;
+  return patchConversation(deps, { principal: input.principal, conversationId: input.conversationId, patch });
+}
+
+/**
+ * A supervisor takes a conversation over: it becomes theirs (`userId`, a signed-in user) and is
+ * reopened if it was resolved.
+ */
+export async function takeOverConversation(
+  deps: AppDeps,
+  input: ConversationActionInput & { userId: string },
+) {
+  const { row } = await conversationFor(deps.database.db, input.principal, input.conversationId);
+  return patchConversation(deps, {
+    principal: input.principal,
+    conversationId: row.id,
+    patch: {
+      assignee_user_id: input.userId,
+      ...(row.status === 'resolved' ? { status: 'open' as const } : {}),
+    },
+  });
+}
