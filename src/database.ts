@@ -1,3 +1,4 @@
+import type { ArchiveTables } from './archive/archive.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { ContactTables } from './contacts/contact.table.ts';
 import type { ConversationTables } from './conversations/conversation.table.ts';
@@ -46,7 +47,8 @@ export type DB = EventTables &
   UserTables &
   TeamTables &
   InboxTables &
-  SettingTables;
+  SettingTables &
+  ArchiveTables;
 
 /** The hub's open database. */
 export type Database = PlatformDatabase<DB>;

@@ -70,7 +70,10 @@ describe('RFC 8785 canonical JSON', () => {
       'Hebrew Letter Dalet With Dagesh',
     ]);
     expect(
-      canonicalize({ numbers: [333333333.33333329, 1e30, 4.5, 0.002, 1e-27], literals: [null, true, false] }),
+      canonicalize({
+        numbers: [Number('333333333.33333329'), 1e30, 4.5, 0.002, 1e-27],
+        literals: [null, true, false],
+      }),
     ).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27]}');
     expect(canonicalize({ b: 'é\u000f"', a: { z: 1, y: [] } })).toBe(
       '{"a":{"y":[],"z":1},"b":"é\\u000f\\""}',

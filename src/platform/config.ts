@@ -38,6 +38,18 @@ const configSchema = z.object({
       'must be true, false, a hop count or addresses',
     )
     .default('false'),
+  COEXIST_ARCHIVE_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'must have no spaces or +')
+    .optional(),
+  COEXIST_ARCHIVE_SIGNING_KEY: z
+    .string()
+    .regex(/^PRIVATE\+KEY\+[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'must be PRIVATE+KEY+<name>+<id>+<key>')
+    .optional(),
+  COEXIST_MASTER_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/, 'must be id:base64 of 32 bytes, comma-separated')
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -59,6 +71,12 @@ export type Config = Readonly<{
   publicUrl: string | undefined;
   /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | string;
+  /** The archive log's origin line and key name (`tlog-checkpoint`); from the public URL's host unless set. */
+  archiveOrigin: string;
+  /** The archive's Ed25519 signing key (signed-note form); generated and kept in the database when unset. */
+  archiveSigningKey: string | undefined;
+  /** Master keys for envelope encryption, `id:base64`, the first one current; unset = a key file in the data folder. */
+  masterKeys: string | undefined;
 }>;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
@@ -98,6 +116,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,
     publicUrl: e.COEXIST_PUBLIC_URL,
     trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
+    archiveOrigin:
+      e.COEXIST_ARCHIVE_ORIGIN ??
+      `${e.COEXIST_PUBLIC_URL ? new URL(e.COEXIST_PUBLIC_URL).host : 'coexist.localhost'}/archive`,
+    archiveSigningKey: e.COEXIST_ARCHIVE_SIGNING_KEY,
+    masterKeys: e.COEXIST_MASTER_KEYS,
   });
 }
 

@@ -6,6 +6,7 @@ import { accountsMigration } from './migrations/005_accounts.ts';
 import { mediaMigration } from './migrations/006_media.ts';
 import { eventsJobsMigration } from './migrations/007_events_jobs.ts';
 import { messageOrderMigration } from './migrations/010_message_order.ts';
+import { archiveMigration } from './migrations/012_archive.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -16,6 +17,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '006_media': mediaMigration(dialect),
     '007_events_jobs': eventsJobsMigration(dialect),
     '010_message_order': messageOrderMigration(dialect),
+    '012_archive': archiveMigration(dialect),
   };
 }
 

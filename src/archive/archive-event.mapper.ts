@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
+import type { EventType } from '../platform/events/catalogue.ts';
+import type { StoredEvent } from '../platform/events/subscriber.ts';
+import type { EntryActor, EntryDraft } from './archive-entry.ts';
+
+/**
+ * Which events the archive records, and how each becomes an entry. Message versions carry their
+ * content (committed, not bare); actions carry ids and what changed. Left out are the notices that
+ * record no act of consequence: read marks, last-message and unread counters, windows, operational
+ * failures and alerts.
+ */
+export const archivedEventTypes = [
+  'message.received',
+  'message.echoed',
+  'message.imported',
+  'message.sent',
+  'message.edited',
+  'message.revoked',
+  'message.reacted',
+  'message.updated',
+  'message.status_changed',
+  'conversation.opened',
+  'conversation.assigned',
+  'conversation.transferred',
+  'conversation.resolved',
+  'conversation.reopened',
+  'conversation.note_added',
+  'conversation.labels_changed',
+  'contact.created',
+  'contact.changed',
+  'contact.consent_changed',
+  'number.connection_changed',
+  'number.changed',
+  'user.changed',
+  'team.changed',
+  'settings.changed',
+] as const satisfies readonly EventType[];
+
+export type ArchivedEventType = (typeof archivedEventTypes)[number];
+
+/** The message entry types: each is one version (or the revocation) of a message. */
+export const messageVersionTypes = new Set([
+  'message.received',
+  'message.echoed',
+  'message.imported',
+  'message.sent',
+  'message.edited',
+  'message.revoked',
+  'message.media_kept',
+]);
+
+// Delivery outcomes worth keeping; the queued/sending steps are not.
+const OUTCOMES = new Set(['sent', 'delivered', 'read', 'played', 'failed', 'unknown']);
+// Payload keys that identify a person: they go to the committed content, never into the leaf.
+const PERSONAL = new Set(['wa_id', 'bsuid', 'emoji']);
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function actorOf(payload: Record<string, unknown>): EntryActor | null {
+  const actor = payload.actor as EntryActor | null | undefined;
+  return actor ? { kind: actor.kind, id: actor.id ?? null } : null;
+}
+
+function split(payload: Record<string, unknown>): {
+  data: Record<string, unknown>;
+  personal: Record<string, unknown> | null;
+} {
+  const data: Record<string, unknown> = {};
+  const personal: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (key === 'actor' || value === undefined) continue;
+    if (PERSONAL.has(key)) personal[key] = value;
+    else data[key] = value;
+  }
+  return { data, personal: Object.keys(personal).length > 0 ? personal : null };
+}
+
+/** The entry draft of one event, or null when the archive does not record it (e.g. an intermediate status). */
+export async function draftOf(db: Kysely<DB>, event: StoredEvent): Promise<EntryDraft | null> {
+  const payload = event.payload as Record<string, unknown>;
+  const base = {
+    eventId: event.id,
+    at: event.at,
+    phoneNumberId: event.phoneNumberId,
+    contactId: (payload.contact_id as string | undefined) ?? null,
+    conversationId: (payload.conversation_id as string | undefined) ?? null,
+    messageId: (payload.message_id as string | undefined) ?? null,
+    actor: actorOf(payload),
+  };
+  if (event.type === 'message.status_changed' && !OUTCOMES.has(event.payload.to)) return null;
+  if (event.type === 'number.changed' && !payload.actor) return null;
+  if (event.type === 'message.updated' && event.payload.change !== 'history_media') return null;
+
+  if (base.messageId !== null) {
+    const row = await db
+      .selectFrom('messages')
+      .select(['contact_id', 'wamid', 'direction', 'origin', 'author_user_id', 'type', 'timestamp'])
+      .select(['content_json', 'edited_content_json', 'edited_at', 'deleted_at'])
+      .where('id', '=', base.messageId)
+      .executeTakeFirst();
+    const withMessage = { ...base, contactId: row?.contact_id ?? base.contactId };
+    const { data, personal } = split(payload);
+    if (!row)
+      return {
+        ...withMessage,
+        type: event.type,
+        data: { ...data, message_missing: true },
+        content: personal,
+      };
+    const message = {
+      wamid: row.wamid,
+      direction: row.direction,
+      origin: row.origin,
+      author_user_id: row.author_user_id,
+      message_type: row.type,
+      timestamp: Number(row.timestamp),
+    };
+    switch (event.type) {
+      case 'message.received':
+      case 'message.echoed':
+      case 'message.imported':
+      case 'message.sent':
+        return {
+          ...withMessage,
+          type: event.type,
+          data: { ...data, ...message },
+          content: parseJson(row.content_json),
+        };
+      case 'message.updated':
+        // Imported history's media arrived for a placeholder: a new version of the content.
+        return {
+          ...withMessage,
+          type: 'message.media_kept',
+          data: { ...data, ...message },
+          content: parseJson(row.content_json),
+        };
+      case 'message.edited': {
+        // The version this event applied; the live row may already hold a later edit.
+        const applied = (payload.content_json as string | undefined) ?? row.edited_content_json;
+        const editedAt = (payload.edited_at as number | undefined) ?? row.edited_at;
+        return {
+          ...withMessage,
+          type: event.type,
+          data: { ...data, ...message, edited_at: editedAt === null ? null : Number(editedAt) },
+          content: parseJson(applied),
+        };
+      }
+      case 'message.revoked':
+        return {
+          ...withMessage,
+          type: event.type,
+          data: { ...data, ...message, deleted_at: row.deleted_at === null ? null : Number(row.deleted_at) },
+          content: null,
+        };
+      default:
+        return { ...withMessage, type: event.type, data, content: personal };
+    }
+  }
+  const { data, personal } = split(payload);
+  return { ...base, type: event.type, data, content: personal };
+}

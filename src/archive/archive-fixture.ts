@@ -1,0 +1,81 @@
+import { startEventSubscribers } from '../hub.ts';
+import type { Dialect } from '../platform/db/database.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
+import { createWebhookHarness, envelope, type WebhookHarness } from '../testing/webhook-harness.ts';
+import { archiveSubscriber } from './archive.subscriber.ts';
+import { makeCheckpoint } from './checkpoint.ts';
+import { archiveVerifier } from './verification.ts';
+import { verifyArchive } from './verify.ts';
+
+/** The number and customer the archive tests talk as (Meta's fixture number). */
+export const PN = '106540352242922';
+const META = { display_phone_number: '15550783881', phone_number_id: PN };
+export const CUSTOMER = '16505551234';
+
+/** A hub fed by real signed webhooks, with the archive subscriber and checkpoints run by hand (tests only). */
+export type ArchiveFixture = {
+  readonly h: WebhookHarness;
+  readonly database: TestDatabase;
+  /** Posts and applies one webhook carrying `messages`. */
+  inbound(messages: Record<string, unknown>[]): Promise<void>;
+  /** A customer's text message. */
+  text(wamid: string, body: string, ts: number): Record<string, unknown>;
+  /** The customer's edit of `target`. */
+  edit(wamid: string, target: string, body: string, ts: number): Record<string, unknown>;
+  /** The customer's deletion of `target`. */
+  revoke(wamid: string, target: string, ts: number): Record<string, unknown>;
+  /** Runs the archive subscriber until it has caught up. */
+  archive(): Promise<void>;
+  checkpoint(): ReturnType<typeof makeCheckpoint>;
+  verify(): ReturnType<typeof verifyArchive>;
+  close(): Promise<void>;
+};
+
+export async function startArchiveFixture(dialect: Dialect): Promise<ArchiveFixture> {
+  const database = await createTestDatabase(dialect);
+  const h = await createWebhookHarness(database);
+  const subscribers = startEventSubscribers(h.deps, {
+    subscribers: [archiveSubscriber],
+    autoStart: false,
+    gapGraceMs: 0,
+  });
+  const base = (wamid: string, ts: number) => ({ from: CUSTOMER, id: wamid, timestamp: String(ts) });
+  return {
+    h,
+    database,
+    async inbound(messages) {
+      const body = envelope('messages', {
+        messaging_product: 'whatsapp',
+        metadata: META,
+        contacts: [{ profile: { name: 'Ana' }, wa_id: CUSTOMER }],
+        messages,
+      });
+      const res = await h.post(body);
+      if (res.statusCode !== 200) throw new Error(`webhook refused: ${res.statusCode}`);
+      await h.drain();
+    },
+    text: (wamid, body, ts) => ({ ...base(wamid, ts), type: 'text', text: { body } }),
+    edit: (wamid, target, body, ts) => ({
+      ...base(wamid, ts),
+      type: 'edit',
+      edit: { original_message_id: target, message: { type: 'text', text: { body } } },
+    }),
+    revoke: (wamid, target, ts) => ({
+      ...base(wamid, ts),
+      type: 'revoke',
+      revoke: { original_message_id: target },
+    }),
+    async archive() {
+      while ((await subscribers.runOnce()) > 0) {}
+    },
+    checkpoint: () => makeCheckpoint(database.db, { config: h.deps.config, now: h.clock.now() }),
+    async verify() {
+      return verifyArchive(database.db, await archiveVerifier(database.db, h.deps.config, h.clock.now()));
+    },
+    async close() {
+      await subscribers.stop();
+      await h.close();
+      await database.destroy();
+    },
+  };
+}

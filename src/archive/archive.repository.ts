@@ -1,0 +1,98 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../database.ts';
+import { type EntryDraft, type SealedEntry, sealEntry } from './archive-entry.ts';
+import { messageVersionTypes } from './archive-event.mapper.ts';
+
+// Rows per insert statement (well under SQLite's bound-parameter limit with 11 columns).
+const CHUNK = 200;
+
+/**
+ * Appends entries to the log inside the caller's transaction. The numbers come from `archive_head`,
+ * whose row the update locks until the transaction ends, so concurrent appenders (the subscriber on
+ * one node, an export on another) get consecutive numbers without gaps and commit in number order.
+ * A message version points at the message's original entry and at the one before it.
+ */
+export async function appendEntries(trx: Kysely<DB>, drafts: readonly EntryDraft[]): Promise<SealedEntry[]> {
+  if (drafts.length === 0) return [];
+  const head = await trx
+    .updateTable('archive_head')
+    .set({ size: sql`size + ${drafts.length}` })
+    .where('id', '=', 1)
+    .returning('size')
+    .executeTakeFirstOrThrow();
+  const first = Number(head.size) - drafts.length;
+  const sealed: SealedEntry[] = [];
+  // Versions of one message in this very batch point at each other, so keep the latest per message.
+  const seen = new Map<string, { original: number; previous: number }>();
+  for (const [i, draft] of drafts.entries()) {
+    const idx = first + i;
+    let final = draft;
+    if (draft.messageId !== null && messageVersionTypes.has(draft.type)) {
+      const known = seen.get(draft.messageId) ?? (await versionsOf(trx, draft.messageId));
+      if (known)
+        final = { ...draft, data: { ...draft.data, original: known.original, previous: known.previous } };
+      seen.set(draft.messageId, { original: known?.original ?? idx, previous: idx });
+    }
+    sealed.push(sealEntry(idx, final));
+  }
+  for (let i = 0; i < sealed.length; i += CHUNK) {
+    const part = sealed.slice(i, i + CHUNK);
+    await trx
+      .insertInto('archive_entries')
+      .values(
+        part.map((s) => ({
+          idx: s.idx,
+          event_id: s.draft.eventId,
+          type: s.draft.type,
+          phone_number_id: s.draft.phoneNumberId,
+          contact_id: s.draft.contactId,
+          conversation_id: s.draft.conversationId,
+          message_id: s.draft.messageId,
+          actor_id: s.draft.actor?.id ?? null,
+          at: s.draft.at,
+          entry: s.entry,
+          leaf_hash: s.leafHash,
+        })),
+      )
+      .execute();
+    const payloads = part.filter((s) => s.payload !== null);
+    if (payloads.length > 0) {
+      await trx
+        .insertInto('archive_payloads')
+        .values(
+          payloads.map((s) => ({
+            idx: s.idx,
+            contact_id: s.draft.contactId,
+            salt: s.payload!.salt,
+            content: s.payload!.content,
+          })),
+        )
+        .execute();
+    }
+  }
+  return sealed;
+}
+
+async function versionsOf(
+  trx: Kysely<DB>,
+  messageId: string,
+): Promise<{ original: number; previous: number } | null> {
+  const row = await trx
+    .selectFrom('archive_entries')
+    .select((eb) => [eb.fn.min('idx').as('original'), eb.fn.max('idx').as('previous')])
+    .where('message_id', '=', messageId)
+    .where('type', 'in', [...messageVersionTypes])
+    .executeTakeFirst();
+  if (!row || row.original === null || row.previous === null) return null;
+  return { original: Number(row.original), previous: Number(row.previous) };
+}
+
+/** Whether the entry of a domain event is already in the log (a redelivered event). */
+export async function hasEntryForEvent(trx: Kysely<DB>, eventId: number): Promise<boolean> {
+  const row = await trx
+    .selectFrom('archive_entries')
+    .select('idx')
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,209 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDialects } from '../testing/databases.ts';
+import { type ArchiveFixture, startArchiveFixture } from './archive-fixture.ts';
+import { leafHash } from './merkle.ts';
+import { generateSigner, signNote } from './signed-note.ts';
+
+const TS = 1_764_000_000;
+
+describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
+  let f: ArchiveFixture;
+  afterEach(async () => {
+    await f?.close();
+  });
+
+  /** Three customer messages, the second edited twice and the third revoked, all archived and checkpointed. */
+  async function seeded(): Promise<ArchiveFixture> {
+    f = await startArchiveFixture(dialect);
+    await f.inbound([
+      f.text('wamid.A', 'first', TS),
+      f.text('wamid.B', 'second', TS + 1),
+      f.text('wamid.C', 'third', TS + 2),
+    ]);
+    await f.archive();
+    await f.inbound([f.edit('wamid.E1', 'wamid.B', 'second, edited', TS + 10)]);
+    await f.archive();
+    await f.inbound([f.edit('wamid.E2', 'wamid.B', 'second, edited again', TS + 20)]);
+    await f.inbound([f.revoke('wamid.R1', 'wamid.C', TS + 30)]);
+    await f.archive();
+    await f.checkpoint();
+    return f;
+  }
+
+  const messageId = async (wamid: string) =>
+    (
+      await f.database.db
+        .selectFrom('messages')
+        .select('id')
+        .where('wamid', '=', wamid)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  it('archives every version of every message, each edit pointing at the original, and verifies', async () => {
+    await seeded();
+    const b = await messageId('wamid.B');
+    const versions = await f.database.db
+      .selectFrom('archive_entries')
+      .innerJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
+      .select(['archive_entries.idx', 'type', 'entry', 'content'])
+      .where('message_id', '=', b)
+      .orderBy('archive_entries.idx')
+      .execute();
+    expect(versions.map((v) => [v.type, JSON.parse(v.content).body])).toEqual([
+      ['message.received', 'second'],
+      ['message.edited', 'second, edited'],
+      ['message.edited', 'second, edited again'],
+    ]);
+    const original = Number(versions[0]!.idx);
+    for (const v of versions.slice(1)) expect(JSON.parse(v.entry).data.original).toBe(original);
+    // The leaf commits to a salted hash, never to the text.
+    for (const v of versions) expect(v.entry).not.toContain('second');
+    const c = await messageId('wamid.C');
+    const revoked = await f.database.db
+      .selectFrom('archive_entries')
+      .select('type')
+      .where('message_id', '=', c)
+      .execute();
+    expect(revoked.map((r) => r.type)).toEqual(['message.received', 'message.revoked']);
+    const report = await f.verify();
+    expect(report).toMatchObject({ ok: true, problems: [], messages: 3, checkpoints: 1 });
+    expect(report.size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('names an entry in which one byte was changed', async () => {
+    await seeded();
+    const row = await f.database.db
+      .selectFrom('archive_entries')
+      .select(['idx', 'entry'])
+      .where('idx', '=', 2)
+      .executeTakeFirstOrThrow();
+    const changed = row.entry.replace(/"at":(\d)/, (_, d: string) => `"at":${(Number(d) + 1) % 10}`);
+    expect(changed).not.toBe(row.entry);
+    await f.database.db.updateTable('archive_entries').set({ entry: changed }).where('idx', '=', 2).execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe('entry 2 was altered: it no longer hashes to its leaf');
+  });
+
+  it('names a changed entry even when its stored leaf hash was rewritten to match, through the checkpoint', async () => {
+    await seeded();
+    const row = await f.database.db
+      .selectFrom('archive_entries')
+      .select('entry')
+      .where('idx', '=', 1)
+      .executeTakeFirstOrThrow();
+    const forged = row.entry.replace(/"at":(\d)/, (_, d: string) => `"at":${(Number(d) + 1) % 10}`);
+    expect(forged).not.toBe(row.entry);
+    await f.database.db
+      .updateTable('archive_entries')
+      .set({ entry: forged, leaf_hash: leafHash(forged).toString('hex') })
+      .where('idx', '=', 1)
+      .execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual(
+      expect.stringMatching(
+        /^checkpoint \d+ does not match the entries: an entry in \[0, \d+\) was changed$/,
+      ),
+    );
+  });
+
+  it('names a message whose text was changed in the live table', async () => {
+    await seeded();
+    const a = await messageId('wamid.A');
+    await f.database.db
+      .updateTable('messages')
+      .set({ content_json: JSON.stringify({ body: 'forged' }) })
+      .where('id', '=', a)
+      .execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatch(
+      new RegExp(`^message ${a}'s current content differs from its newest archive entry \\d+$`),
+    );
+  });
+
+  it('names a deleted entry', async () => {
+    await seeded();
+    await f.database.db.deleteFrom('archive_entries').where('idx', '=', 3).execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe('entry 3 is missing (next stored entry is 4)');
+  });
+
+  it('names two swapped entries', async () => {
+    await seeded();
+    const rows = await f.database.db
+      .selectFrom('archive_entries')
+      .selectAll()
+      .where('idx', 'in', [1, 2])
+      .orderBy('idx')
+      .execute();
+    await f.database.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('archive_entries').where('idx', 'in', [1, 2]).execute();
+      await trx
+        .insertInto('archive_entries')
+        .values([
+          { ...rows[1]!, idx: 1 },
+          { ...rows[0]!, idx: 2 },
+        ])
+        .execute();
+    });
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe('entry 1 says it is entry 2: entries were moved or swapped');
+  });
+
+  it('names a checkpoint replaced by one signed with another key', async () => {
+    await seeded();
+    const cp = await f.checkpoint();
+    const other = generateSigner(f.h.deps.config.archiveOrigin).signer;
+    const text = cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1);
+    await f.database.db
+      .updateTable('archive_checkpoints')
+      .set({ note: signNote(text, other) })
+      .where('size', '=', cp.size)
+      .execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatch(
+      new RegExp(`^checkpoint ${cp.size} is not signed by the archive key: no signature by `),
+    );
+  });
+
+  it('names a message row that has no entry, but not one whose event the archive has yet to handle', async () => {
+    await seeded();
+    await f.inbound([f.text('wamid.D', 'not archived yet', TS + 40)]);
+    expect((await f.verify()).ok).toBe(true);
+    await f.archive();
+    const a = await f.database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('wamid', '=', 'wamid.A')
+      .executeTakeFirstOrThrow();
+    await f.database.db
+      .insertInto('messages')
+      .values({ ...a, id: 'm-smuggled', wamid: 'wamid.SMUGGLED', seq: undefined } as never)
+      .execute();
+    const report = await f.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe('message m-smuggled has no archive entry');
+  });
+
+  it('refuses to sign a checkpoint when the log no longer extends the last one', async () => {
+    await seeded();
+    const row = await f.database.db
+      .selectFrom('archive_entries')
+      .select('leaf_hash')
+      .where('idx', '=', 0)
+      .executeTakeFirstOrThrow();
+    await f.database.db
+      .updateTable('archive_entries')
+      .set({ leaf_hash: row.leaf_hash.replace(/^./, (c) => (c === '0' ? '1' : '0')) })
+      .where('idx', '=', 0)
+      .execute();
+    await f.inbound([f.text('wamid.F', 'more', TS + 50)]);
+    await f.archive();
+    await expect(f.checkpoint()).rejects.toThrow(/refusing to sign/);
+  });
+});
