@@ -23,6 +23,7 @@ import { labelsRoutes } from './inbox/labels.routes.ts';
 import { notesRoutes } from './inbox/notes.routes.ts';
 import { conversationReadRoutes } from './inbox/read.routes.ts';
 import { supervisorRoutes } from './inbox/supervisor.routes.ts';
+import { backgroundFailuresRoutes } from './maintenance/background-failures.routes.ts';
 import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { onboardingRoutes } from './numbers/onboarding.routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     conversationsRoutes,
     eventsRoutes,
     failuresRoutes,
+    backgroundFailuresRoutes,
     // the inbox: operators' actions on conversations and contacts
     conversationActionsRoutes,
     conversationReadRoutes,
