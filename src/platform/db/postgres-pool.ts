@@ -5,9 +5,10 @@ import type { DatabaseTimeouts } from './timeouts.ts';
 /**
  * The client waits this much longer than the server's `statement_timeout`: the server's own cancel
  * leaves the connection usable, so it should normally come first; the client's timeout is for a
- * server that cannot answer at all (a frozen host, a dropped route).
+ * server that cannot answer at all (a frozen host, a dropped route). The margin is wide so that a
+ * busy client process (a late timer) does not beat the server's own cancel.
  */
-const CLIENT_GRACE_MS = 1_000;
+const CLIENT_GRACE_MS = 3_000;
 
 export type PostgresPoolOptions = {
   readonly poolSize: number;
@@ -51,6 +52,9 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions): P
           // After a client-side timeout the server's answer may still arrive on this connection and
           // be read as the next query's: the connection cannot be reused.
           if (error instanceof Error && error.message === 'Query read timeout') timedOut = true;
+          // A connection the server or the network ended fails every later query too: drop it
+          // instead of handing it to the next caller.
+          if (connectionLost(error)) timedOut = true;
           throw error;
         }
       },
@@ -75,4 +79,15 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions): P
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * Whether a query failed because its connection is gone: no SQLSTATE from the server (a socket
+ * error or "Connection terminated"), or a connection-exception (08xxx) or shutdown (57P0x) code. A
+ * statement timeout (57014) or an ordinary SQL error leaves the connection usable.
+ */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P0');
 }
