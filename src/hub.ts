@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
+import { archiveSubscriber } from './archive/archive.subscriber.ts';
+import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import type { DB } from './database.ts';
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
@@ -30,7 +32,7 @@ export type { Worker } from './platform/worker.ts';
  * collected here. The realtime stream is not one of them: it is a live reader on every node
  * (`realtime/realtime-hub.ts`), since every node must see every event for its own clients.
  */
-export const hubSubscribers: readonly Subscriber[] = [];
+export const hubSubscribers: readonly Subscriber[] = [archiveSubscriber];
 
 type EventWorkerDeps = {
   readonly database: { readonly db: Kysely<DB> | Kysely<EventTables> };
@@ -67,6 +69,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   dedupPruneJob,
   historyCompletionJob,
   eventLogPruneJob(hubSubscribers),
+  archiveCheckpointJob,
 ] as unknown as readonly Job<never, AppDeps>[];
 
 /** Starts the job runner over {@link hubJobs} (or the given ones). */

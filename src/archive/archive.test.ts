@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ArchiveFixture, startArchiveFixture } from '../testing/archive-fixture.ts';
 import { testDialects } from '../testing/databases.ts';
-import { type ArchiveFixture, startArchiveFixture } from './archive-fixture.ts';
 import { leafHash } from './merkle.ts';
 import { generateSigner, signNote } from './signed-note.ts';
 

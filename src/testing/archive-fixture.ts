@@ -1,11 +1,11 @@
+import { archiveSubscriber } from '../archive/archive.subscriber.ts';
+import { makeCheckpoint } from '../archive/checkpoint.ts';
+import { archiveVerifier } from '../archive/verification.ts';
+import { verifyArchive } from '../archive/verify.ts';
 import { startEventSubscribers } from '../hub.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
-import { createWebhookHarness, envelope, type WebhookHarness } from '../testing/webhook-harness.ts';
-import { archiveSubscriber } from './archive.subscriber.ts';
-import { makeCheckpoint } from './checkpoint.ts';
-import { archiveVerifier } from './verification.ts';
-import { verifyArchive } from './verify.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { createWebhookHarness, envelope, type WebhookHarness } from './webhook-harness.ts';
 
 /** The number and customer the archive tests talk as (Meta's fixture number). */
 export const PN = '106540352242922';
