@@ -7,14 +7,21 @@ import { msSinceIngest, onWebhookStored } from './wake.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
 
+/** Events per SQLite transaction while webhooks are arriving. */
+const BUSY_SQLITE_EVENTS = 20;
+
 /** How long a claim lasts without a heartbeat (the default `leaseMs`). */
 export const DEFAULT_LEASE_MS = 15_000;
 
 /** The first events of `events` whose bodies add up to at most `maxBytes` (always at least one). */
-function takeChunk<T extends { body: string }>(events: readonly T[], maxBytes: number): T[] {
+function takeChunk<T extends { body: string }>(
+  events: readonly T[],
+  maxBytes: number,
+  maxEvents: number,
+): T[] {
   let bytes = 0;
   let n = 0;
-  while (n < events.length) {
+  while (n < events.length && n < maxEvents) {
     bytes += (events[n] as T).body.length;
     if (n > 0 && bytes > maxBytes) break;
     n++;
@@ -111,7 +118,12 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
-        const chunk = takeChunk(rest, maxBatchBytes);
+        // SQLite's one writer: while webhooks are arriving, short transactions keep their
+        // acknowledgements waiting little; once they pause, large ones apply the backlog fast.
+        const arriving = sqlite && msSinceIngest(deps.database) < 50;
+        const chunk = arriving
+          ? takeChunk(rest, maxBatchBytes / 8, BUSY_SQLITE_EVENTS)
+          : takeChunk(rest, maxBatchBytes, Number.POSITIVE_INFINITY);
         try {
           await withDbRetry(() => processWebhookEvents(deps, chunk), { attempts: 5 });
           rest = rest.slice(chunk.length);
