@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
+import { principalOf } from '../auth/principal.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { getSettings, type Settings, updateSettings } from './settings.ts';
+import { changeSettings } from './change-settings.ts';
 import { ZSettings, ZUpdateSettingsRequest } from './settings.schemas.ts';
+import { getSettings, type Settings } from './settings.ts';
 
 function toApi(settings: Settings) {
   return { require_mfa_for_all: settings.requireMfaForAll };
@@ -22,7 +24,10 @@ export function settingsRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { body: ZUpdateSettingsRequest, response: { 200: ZSettings, ...errorResponses } } },
       async (request) =>
         toApi(
-          await updateSettings(db, { requireMfaForAll: request.body.require_mfa_for_all }, deps.clock.now()),
+          await changeSettings(deps, {
+            principal: principalOf(request),
+            patch: { requireMfaForAll: request.body.require_mfa_for_all },
+          }),
         ),
     );
   };

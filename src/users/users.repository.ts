@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Principal, Role } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
+import { inTransaction } from '../platform/db/in-transaction.ts';
 import { newId } from '../platform/ids.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { UserRow } from './user.table.ts';
-
-export const ROLES: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -75,7 +74,7 @@ export async function insertUser(
     created_at: input.now,
     updated_at: input.now,
   };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto('users').values(row).execute();
     if (row.all_wabas === 0 && input.wabaIds && input.wabaIds.length > 0) {
       await trx
@@ -93,7 +92,7 @@ export async function setUserWabas(
   wabaIds: readonly string[] | null,
   now: number,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('user_wabas').where('user_id', '=', userId).execute();
     await trx
       .updateTable('users')

@@ -1,0 +1,227 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app-deps.ts';
+import { actorOf } from '../auth/actor.ts';
+import { disableMfa } from '../auth/mfa.ts';
+import { generatePassword, hashPassword } from '../auth/passwords.ts';
+import type { Principal, Role } from '../auth/principal.ts';
+import { revokeUserSessions } from '../auth/sessions.ts';
+import type { DB } from '../database.ts';
+import { AppError } from '../platform/errors.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
+import { withEvents } from '../platform/events/with-events.ts';
+import { type ApiUser, toApiUsers } from './user.mapper.ts';
+import { countActiveOwners, visibleUsers } from './user.queries.ts';
+import type { UserRow } from './user.table.ts';
+import {
+  findUser,
+  findUserByEmail,
+  insertUser,
+  scopeWithin,
+  setUserWabas,
+  wabaScopeOf,
+} from './users.repository.ts';
+
+/*
+ * What an owner or admin does with users (auth/policy.ts `users`). Each action records
+ * `user.changed` with the action and who did it, in the transaction of the change.
+ */
+
+type UserAction = 'created' | 'updated' | 'disabled' | 'enabled' | 'deleted';
+
+async function userChanged(
+  trx: Kysely<DB>,
+  input: { principal: Principal; userId: string; action: UserAction; at: number },
+): Promise<void> {
+  await recordEvent(
+    trx,
+    {
+      type: 'user.changed',
+      phoneNumberId: null,
+      payload: { user_id: input.userId, action: input.action, actor: actorOf(input.principal) },
+    },
+    input.at,
+  );
+}
+
+/**
+ * The target of a user-management action: it must exist, and its business accounts must lie inside
+ * the caller's (a restricted admin cannot touch an org-wide user). Only an owner manages owners.
+ */
+async function manageableUser(db: Kysely<DB>, principal: Principal, id: string): Promise<UserRow> {
+  const user = await findUser(db, id);
+  if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+  const scope = await wabaScopeOf(db, user);
+  if (!scopeWithin(scope, principal.wabaIds)) {
+    const visible = (await visibleUsers(db, principal)).some((u) => u.id === id);
+    throw visible ? new AppError('FORBIDDEN') : new AppError('NOT_FOUND', 'No such user.');
+  }
+  if (user.role === 'owner' && principal.role !== 'owner') {
+    throw new AppError('FORBIDDEN', 'Only an owner can manage owners.');
+  }
+  return user;
+}
+
+function checkGrantedScope(principal: Principal, requested: readonly string[] | null): void {
+  if (!scopeWithin(requested, principal.wabaIds)) {
+    throw new AppError('FORBIDDEN', 'You cannot grant access to business accounts you do not have.');
+  }
+}
+
+async function apiUser(db: Kysely<DB>, user: UserRow, now: number): Promise<ApiUser> {
+  const [out] = await toApiUsers(db, [user], now);
+  return out!;
+}
+
+/**
+ * Creates a user. Without `wabaIds` the user gets the creator's business accounts; without a
+ * `password` one is generated and returned (the only time it is shown).
+ */
+export async function createUser(
+  deps: AppDeps,
+  input: {
+    principal: Principal;
+    email: string;
+    name: string;
+    role: Role;
+    password?: string | undefined;
+    wabaIds?: readonly string[] | null | undefined;
+  },
+): Promise<{ user: ApiUser; password?: string }> {
+  const db = deps.database.db;
+  const { principal } = input;
+  if (input.role === 'owner' && principal.role !== 'owner') {
+    throw new AppError('FORBIDDEN', 'Only an owner can create owners.');
+  }
+  const scope =
+    input.role === 'owner' ? null : input.wabaIds === undefined ? (principal.wabaIds ?? null) : input.wabaIds;
+  checkGrantedScope(principal, scope);
+  if (await findUserByEmail(db, input.email))
+    throw new AppError('CONFLICT', 'A user with this email exists.');
+  const password = input.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+  const user = await withEvents(deps, async (trx) => {
+    const row = await insertUser(trx, {
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash,
+      wabaIds: scope === null ? null : [...scope],
+      now,
+    });
+    await userChanged(trx, { principal, userId: row.id, action: 'created', at: now });
+    return row;
+  });
+  return { user: await apiUser(db, user, now), ...(input.password === undefined ? { password } : {}) };
+}
+
+export type UserChanges = {
+  name?: string | undefined;
+  role?: Role | undefined;
+  password?: string | undefined;
+  /** `null` = every business account. */
+  wabaIds?: readonly string[] | null | undefined;
+  disabled?: boolean | undefined;
+  /** Turns the user's second factor off (they enrol again at next sign-in if it is required). */
+  resetMfa?: boolean | undefined;
+};
+
+/**
+ * Changes a user. The last active owner cannot be demoted or disabled, nobody disables themselves,
+ * and a new password, role, disabling or MFA reset signs the user out everywhere.
+ */
+export async function updateUser(
+  deps: AppDeps,
+  input: { principal: Principal; userId: string; changes: UserChanges },
+): Promise<ApiUser> {
+  const db = deps.database.db;
+  const { principal, changes } = input;
+  const now = deps.clock.now();
+  const user = await manageableUser(db, principal, input.userId);
+  if (changes.role === 'owner' && principal.role !== 'owner') {
+    throw new AppError('FORBIDDEN', 'Only an owner can make owners.');
+  }
+  const demotesOwner =
+    user.role === 'owner' && ((changes.role && changes.role !== 'owner') || changes.disabled === true);
+  if (demotesOwner && (await countActiveOwners(db)) <= 1) {
+    throw new AppError('CONFLICT', 'The last owner cannot be demoted or disabled.');
+  }
+  if (user.id === principal.userId && changes.disabled === true) {
+    throw new AppError('CONFLICT', 'You cannot disable yourself.');
+  }
+  if (changes.wabaIds !== undefined) checkGrantedScope(principal, changes.wabaIds);
+  const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
+  const action: UserAction =
+    changes.disabled === true && user.disabled_at === null
+      ? 'disabled'
+      : changes.disabled === false && user.disabled_at !== null
+        ? 'enabled'
+        : 'updated';
+  await withEvents(deps, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
+        ...(changes.disabled !== undefined ? { disabled_at: changes.disabled ? now : null } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .execute();
+    if (changes.wabaIds !== undefined || changes.role === 'owner') {
+      await setUserWabas(trx, user.id, changes.role === 'owner' ? null : (changes.wabaIds ?? null), now);
+    }
+    await userChanged(trx, { principal, userId: user.id, action, at: now });
+  });
+  if (changes.resetMfa) await disableMfa(db, user.id, now);
+  if (
+    changes.password !== undefined ||
+    changes.disabled === true ||
+    changes.resetMfa ||
+    changes.role !== undefined
+  ) {
+    await revokeUserSessions(db, user.id, now);
+  }
+  return apiUser(db, (await findUser(db, user.id))!, now);
+}
+
+/**
+ * Deletes a user, which disables them: their name stays on the messages and notes they wrote. They
+ * leave their teams, their open conversations become unassigned, and their tokens and sessions end.
+ */
+export async function deleteUser(
+  deps: AppDeps,
+  input: { principal: Principal; userId: string },
+): Promise<void> {
+  const db = deps.database.db;
+  const { principal } = input;
+  const now = deps.clock.now();
+  const user = await manageableUser(db, principal, input.userId);
+  if (user.id === principal.userId) throw new AppError('CONFLICT', 'You cannot delete yourself.');
+  if (user.role === 'owner' && (await countActiveOwners(db)) <= 1) {
+    throw new AppError('CONFLICT', 'The last owner cannot be deleted.');
+  }
+  await withEvents(deps, async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ disabled_at: now, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    await trx.deleteFrom('team_members').where('user_id', '=', user.id).execute();
+    await trx
+      .updateTable('conversations')
+      .set({ assignee_user_id: null, updated_at: now })
+      .where('assignee_user_id', '=', user.id)
+      .where('status', '!=', 'resolved')
+      .execute();
+    await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('user_id', '=', user.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await userChanged(trx, { principal, userId: user.id, action: 'deleted', at: now });
+  });
+  await revokeUserSessions(db, user.id, now);
+}
