@@ -42,6 +42,8 @@ const cases: Case[] = [
   { method: 'POST', url: '/api/alerts/missing/resolve', allowed: LEADS },
   { method: 'POST', url: '/api/media', body: {}, allowed: WORKERS },
   { method: 'POST', url: '/api/messages/missing/resolve', body: { outcome: 'sent' }, allowed: LEADS },
+  { method: 'POST', url: '/api/messages/resolve', body: { items: [] }, allowed: LEADS },
+  { method: 'GET', url: '/api/messages/unknown', allowed: ALL },
   { method: 'POST', url: '/api/messages/missing/read', body: {}, allowed: WORKERS },
   { method: 'POST', url: '/api/templates/sync', body: {}, allowed: LEADS },
   { method: 'POST', url: '/api/numbers', body: {}, allowed: ADMINS },
@@ -102,6 +104,8 @@ const OTHER_PARTS = [
   'GET /api/costs',
   'GET /api/alerts',
   'GET /api/templates',
+  'POST /api/messages/resolve',
+  'GET /api/messages/unknown',
 ];
 
 describe('the policy table', () => {
