@@ -98,7 +98,12 @@ export function parseVerifierKey(text: string): NoteVerifier {
   const [name, hex, encoded] = parts as [string, string, string];
   checkName(name);
   const raw = Buffer.from(encoded, 'base64');
-  if (!/^[0-9a-f]{8}$/.test(hex) || raw.length !== 33 || raw[0] !== ED25519) {
+  if (
+    !/^[0-9a-f]{8}$/.test(hex) ||
+    raw.length !== 33 ||
+    raw[0] !== ED25519 ||
+    raw.toString('base64') !== encoded
+  ) {
     throw new Error('not an Ed25519 verifier key');
   }
   const publicKey = Buffer.from(raw.subarray(1));
@@ -155,6 +160,8 @@ export function openNote(note: string, verifier: NoteVerifier): NoteCheck {
     if (space <= 0) return { ok: false, reason: 'a malformed signature line' };
     const name = rest.slice(0, space);
     const raw = Buffer.from(rest.slice(space + 1), 'base64');
+    if (raw.toString('base64') !== rest.slice(space + 1))
+      return { ok: false, reason: 'a signature not in base64' };
     if (raw.length < 5) return { ok: false, reason: 'a signature too short' };
     if (name !== verifier.name || !raw.subarray(0, 4).equals(verifier.keyId)) continue;
     const key = createPublicKey({
