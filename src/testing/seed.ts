@@ -6,13 +6,18 @@ import type { Role } from '../auth/principal.ts';
 import type { ContactTable } from '../contacts/contact.table.ts';
 import type { ConversationTable } from '../conversations/conversation.table.ts';
 import type { MessageTable } from '../messages/message.table.ts';
+import { newMessageRow } from '../messages/new-message-row.ts';
+import { ensureWaba } from '../numbers/number.repository.ts';
 import type { PhoneNumberTable } from '../numbers/number.table.ts';
 import { insertUser } from '../users/users.repository.ts';
 import type { TestDatabase } from './databases.ts';
 
 /*
- * Rows for tests. Every seeder writes the same columns the hub's own writers would, with values a test
- * overrides per row; the ids are the fixtures' (fixtures/meta/ uses WABA and NUMBER).
+ * Rows for tests, with values a test overrides per row and fixed ids (fixtures/meta/ uses WABA and
+ * NUMBER). Seeders use the hub's own writers where those neither mint ids nor record events
+ * (`ensureWaba`, `newMessageRow`, `insertUser`, `createApiToken`); contacts, conversations and
+ * numbers are inserted here with the same columns, since their repositories mint ids and record
+ * `*.created` events a test would then read.
  */
 
 /** The business account and number of Meta's fixtures; the OTHER pair is a second business account. */
@@ -23,25 +28,20 @@ export const OTHER_NUMBER = '200000000000002';
 /** The time every seeded row is created at unless a test says otherwise. */
 export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 
-/** A business account (if new) and a connected coexistence number in it. */
+/**
+ * A business account (if new, through the numbers repository's `ensureWaba`) and a connected
+ * coexistence number in it. The number row is written here, not by `ensurePhoneNumber`, because
+ * seeding states the world before a test and must not record events the test would then read.
+ */
 export async function seedNumber(
   db: TestDatabase['db'],
   row: Partial<Insertable<PhoneNumberTable>> & { id: string; waba_id: string },
   options: { wabaName?: string } = {},
 ): Promise<void> {
-  await db
-    .insertInto('wabas')
-    .values({
-      id: row.waba_id,
-      name: options.wabaName ?? null,
-      owner_business_id: null,
-      state: 'active',
-      last_lifecycle_at: null,
-      created_at: T0,
-      updated_at: T0,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await ensureWaba(db, { wabaId: row.waba_id, at: T0 });
+  if (options.wabaName !== undefined) {
+    await db.updateTable('wabas').set({ name: options.wabaName }).where('id', '=', row.waba_id).execute();
+  }
   await db
     .insertInto('phone_numbers')
     .values({
@@ -118,7 +118,7 @@ export async function seedConversation(
     .execute();
 }
 
-/** A text message from the customer (`received`). */
+/** A text message from the customer (`received`), built by the one row literal, `newMessageRow`. */
 export async function seedMessage(
   db: TestDatabase['db'],
   row: Partial<Insertable<MessageTable>> & {
@@ -130,31 +130,19 @@ export async function seedMessage(
 ): Promise<void> {
   await db
     .insertInto('messages')
-    .values({
-      wamid: `wamid.${row.id}`,
-      direction: 'inbound',
-      origin: 'customer',
-      author_user_id: null,
-      type: 'text',
-      content_json: JSON.stringify({ body: `text of ${row.id}` }),
-      edited_content_json: null,
-      edited_at: null,
-      deleted_at: null,
-      context_wamid: null,
-      context_json: null,
-      referral_json: null,
-      errors_json: null,
-      timestamp: T0,
-      received_at: T0,
-      status: 'received',
-      status_at: null,
-      error_json: null,
-      pricing_json: null,
-      history_status: null,
-      biz_opaque_callback_data: null,
-      webhook_event_id: null,
-      ...row,
-    })
+    .values(
+      newMessageRow({
+        wamid: `wamid.${row.id}`,
+        direction: 'inbound',
+        origin: 'customer',
+        type: 'text',
+        content_json: JSON.stringify({ body: `text of ${row.id}` }),
+        timestamp: T0,
+        received_at: T0,
+        status: 'received',
+        ...row,
+      }),
+    )
     .execute();
 }
 
