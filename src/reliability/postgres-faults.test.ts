@@ -5,9 +5,9 @@ import { createApiToken } from '../auth/api-tokens.ts';
 import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.ts';
+import { type HubProcess, startHubProcess } from '../testing/hub-process.ts';
 import { APP_SECRET } from '../testing/test-app.ts';
 import { envelope } from '../testing/webhook-harness.ts';
-import { type HubProcess, startHubProcess } from './hub-process.ts';
 
 const PG = { host: '127.0.0.1', port: 5432 };
 const PNID = '106540352242922';
