@@ -72,6 +72,7 @@ export async function processEchoes(
     ];
   });
   const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  const created = new Set(inserted.filter((r) => r.created).map((r) => r.row.wamid));
   for (const { row, created } of inserted) {
     if (created || !row.wamid) continue;
     const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
@@ -118,7 +119,11 @@ export async function processEchoes(
               };
       await applyToMessage(trx, { phoneNumberId: number.id, targetWamid: body.target, change, at: now });
     }
-    noteSummaryChange(ctx, conversation);
+    const candidate =
+      body.kind === 'content' && created.has(event.wamid)
+        ? { timestamp: ts, type: body.content.type, body: body.content.body }
+        : null;
+    noteSummaryChange(ctx, conversation, candidate);
     noteEcho(ctx, number, ts);
   }
 }

@@ -71,6 +71,7 @@ export async function processInboundMessages(
     ];
   });
   const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  const created = new Set(inserted.filter((r) => r.created).map((r) => r.row.wamid));
   for (const { row, created } of inserted) {
     if (created || !row.wamid) continue;
     const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
@@ -99,7 +100,10 @@ export async function processInboundMessages(
     const ts = event.at ?? now;
     const body = event.body;
     switch (body.kind) {
-      case 'content':
+      case 'content': {
+        const candidate = created.has(event.wamid)
+          ? { timestamp: ts, type: body.content.type, body: body.content.body }
+          : null;
         if (body.content.type === 'system') {
           const kind = body.systemType;
           if (
@@ -120,16 +124,17 @@ export async function processInboundMessages(
               at: now,
             });
           }
-          noteSummaryChange(ctx, conversation);
+          noteSummaryChange(ctx, conversation, candidate);
         } else {
           noteLiveActivity(ctx, conversation, {
             at: ts,
             referral: event.referralJson !== null,
             unread: true,
           });
-          noteSummaryChange(ctx, conversation);
+          noteSummaryChange(ctx, conversation, candidate);
         }
         break;
+      }
       case 'reaction': {
         if (body.target === null) throw new Error('reaction without the id of its message');
         const change = {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ConversationRow } from '../conversations/conversation.table.ts';
 import { extendWindow, type WindowPatch } from '../conversations/window.ts';
 import type { DB } from '../database.ts';
@@ -24,8 +24,14 @@ type ConversationEffect = {
   /** Live customer activity (Meta's times): moves the window. */
   live: { at: number; referral: boolean }[];
   unread: number;
-  refreshSummary: boolean;
+  /** New non-history messages of the batch: the newest may become the summary. */
+  candidates: SummaryCandidate[];
+  /** Something else may have changed the newest message (an edit, a replaced copy): ask the database. */
+  requery: boolean;
 };
+
+/** A message stored by the batch, as the conversation summary needs it. */
+export type SummaryCandidate = { readonly timestamp: number; readonly type: string; readonly body: unknown };
 
 /**
  * What the processors of one batch of webhook items share: the transaction, the processing time,
@@ -53,7 +59,7 @@ export function createIngestContext(input: {
 function effectOf(ctx: IngestContext, conversation: ConversationRow): ConversationEffect {
   let effect = ctx.conversations.get(conversation.id);
   if (!effect) {
-    effect = { conversation, live: [], unread: 0, refreshSummary: false };
+    effect = { conversation, live: [], unread: 0, candidates: [], requery: false };
     ctx.conversations.set(conversation.id, effect);
   }
   return effect;
@@ -70,9 +76,18 @@ export function noteLiveActivity(
   if (activity.unread) effect.unread++;
 }
 
-/** The conversation's newest message may have changed: its summary is recomputed at flush. */
-export function noteSummaryChange(ctx: IngestContext, conversation: ConversationRow): void {
-  effectOf(ctx, conversation).refreshSummary = true;
+/**
+ * The conversation's newest message may have changed: its summary is recomputed at flush, from the
+ * messages the batch stored (`candidate`) when that settles it, from the database otherwise.
+ */
+export function noteSummaryChange(
+  ctx: IngestContext,
+  conversation: ConversationRow,
+  candidate: SummaryCandidate | null = null,
+): void {
+  const effect = effectOf(ctx, conversation);
+  if (candidate) effect.candidates.push(candidate);
+  else effect.requery = true;
 }
 
 /** An echo at `at` on `number`: its `last_echo_at` moves forward at flush. */
@@ -91,34 +106,27 @@ const CONVERSATION_COLUMNS = {
   updated_at: { type: 'bigint' },
 } as const;
 
-type Latest = { timestamp: number; type: string; content_json: string; edited_content_json: string | null };
-
-/** The newest non-history message of each conversation; a conversation with a tie at the top is left out. */
-async function latestMessages(trx: Kysely<DB>, ids: string[]): Promise<Map<string, Latest | 'tie'>> {
-  const out = new Map<string, Latest | 'tie'>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx
-      .selectFrom('messages as m')
-      .select(['m.conversation_id', 'm.timestamp', 'm.type', 'm.content_json', 'm.edited_content_json'])
-      .where('m.conversation_id', 'in', ids.slice(i, i + 500))
-      .where('m.origin', '!=', 'history')
-      .where(
-        'm.timestamp',
-        '=',
-        sql<number>`(select max(x.timestamp) from messages x where x.conversation_id = m.conversation_id and x.origin <> 'history')`,
-      )
-      .execute();
-    for (const r of rows) out.set(r.conversation_id, out.has(r.conversation_id) ? 'tie' : r);
+/**
+ * The summary a conversation gets from the batch's own new messages, or null when only the
+ * database can tell. `last_message_at` is the time of the newest non-history message (every writer
+ * keeps it so), so a newer candidate is the newest message; at an equal time the database's order
+ * decides (`refreshConversationSummary`).
+ */
+function summaryFromBatch(effect: ConversationEffect): { at: number; preview: string } | 'unchanged' | null {
+  if (effect.requery) return null;
+  let best: SummaryCandidate | null = null;
+  let tie = false;
+  for (const c of effect.candidates) {
+    if (!best || c.timestamp > best.timestamp) {
+      best = c;
+      tie = false;
+    } else if (c.timestamp === best.timestamp) tie = true;
   }
-  return out;
-}
-
-function parseOr(text: string, fallback: unknown): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return fallback;
-  }
+  if (!best) return 'unchanged';
+  const current = effect.conversation.last_message_at;
+  if (current !== null && best.timestamp < current) return 'unchanged';
+  if (tie || best.timestamp === current) return null;
+  return { at: best.timestamp, preview: previewOf(best.type, best.body) };
 }
 
 /**
@@ -128,10 +136,6 @@ function parseOr(text: string, fallback: unknown): unknown {
 export async function flushIngest(ctx: IngestContext): Promise<void> {
   const { trx, now } = ctx;
   const effects = [...ctx.conversations.values()];
-  const summaries = await latestMessages(
-    trx,
-    effects.filter((e) => e.refreshSummary).map((e) => e.conversation.id),
-  );
   const rows: { id: string; set: Record<string, string | number | null> }[] = [];
   for (const effect of effects) {
     const conv = effect.conversation;
@@ -144,20 +148,19 @@ export async function flushIngest(ctx: IngestContext): Promise<void> {
     }
     const set: Record<string, string | number | null> = { ...window };
     if (effect.unread > 0) set.unread_count = effect.unread;
-    const latest = summaries.get(conv.id);
-    if (latest === 'tie') {
-      // Same-second messages: the database's own order decides, as in refreshConversationSummary.
+    const summary = summaryFromBatch(effect);
+    if (summary === null) {
       await refreshConversationSummary(trx, {
         conversationId: conv.id,
         phoneNumberId: conv.phone_number_id,
         at: now,
       });
-    } else if (latest) {
-      const preview = previewOf(latest.type, parseOr(latest.edited_content_json ?? latest.content_json, {}));
-      if (conv.last_message_at !== latest.timestamp || conv.last_message_preview !== preview) {
-        set.last_message_at = latest.timestamp;
-        set.last_message_preview = preview;
-      }
+    } else if (
+      summary !== 'unchanged' &&
+      (conv.last_message_at !== summary.at || conv.last_message_preview !== summary.preview)
+    ) {
+      set.last_message_at = summary.at;
+      set.last_message_preview = summary.preview;
     }
     if (Object.keys(set).length === 0) continue;
     rows.push({ id: conv.id, set: { ...set, updated_at: now } });

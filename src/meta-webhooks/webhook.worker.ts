@@ -53,7 +53,7 @@ export type WebhookWorkerOptions = {
 export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOptions = {}): Promise<Worker> {
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 500;
   // SQLite has one writer: short processing transactions, deferred while webhooks arrive, keep the
   // acknowledgements' commits fast. PostgreSQL has no such lock, so it processes in longer
   // transactions (fewer commits) and does not wait.
