@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.ts';
+import { archiveRoutes } from './archive/archive.routes.ts';
 import { accountsGuard } from './auth/accounts-guard.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { isPublicRoute } from './auth/authenticate.ts';
@@ -105,6 +106,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     costsRoutes,
     templatesRoutes,
     onboardingRoutes,
+    // the compliance archive
+    archiveRoutes,
   ]) {
     await app.register(routes(deps));
   }

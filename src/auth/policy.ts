@@ -28,7 +28,8 @@ export type RouteFamily =
   | 'failures.retry'
   | 'alerts.resolve'
   | 'templates.sync'
-  | 'admin.write';
+  | 'admin.write'
+  | 'audit';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -56,6 +57,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'alerts.resolve': LEADS,
   'templates.sync': LEADS,
   'admin.write': ADMINS,
+  audit: ['owner', 'admin', 'auditor'],
 };
 
 type Rule = { methods: 'read' | 'write' | 'any'; path: RegExp; family: RouteFamily };
@@ -66,6 +68,8 @@ const under = (prefix: string) => new RegExp(`^${prefix.replace(/\//g, '\\/')}(\
 const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
   { methods: 'read', path: /^\/api\/openapi\.json$/, family: 'public' },
+  { methods: 'read', path: /^\/api\/audit\/(checkpoint|key)$/, family: 'read' },
+  { methods: 'any', path: under('/api/audit'), family: 'audit' },
   { methods: 'any', path: under('/api/auth'), family: 'self' },
   { methods: 'any', path: under('/api/me'), family: 'self' },
   { methods: 'read', path: under('/api/supervisor'), family: 'supervisor.read' },
@@ -157,6 +161,8 @@ export const capabilities = {
   resolve_alerts: 'alerts.resolve',
   /** Sync templates from Meta. */
   sync_templates: 'templates.sync',
+  /** Search the compliance archive, verify it and export from it (auditors: read-only otherwise). */
+  audit: 'audit',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
