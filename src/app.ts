@@ -31,6 +31,7 @@ import { onboardingRoutes } from './numbers/onboarding.routes.ts';
 import { alertsRoutes } from './outbound/alerts.routes.ts';
 import { mediaRoutes } from './outbound/media.routes.ts';
 import { outboundMessagesRoutes } from './outbound/messages.routes.ts';
+import { unknownSendsRoutes } from './outbound/unknown-sends.routes.ts';
 import type { App } from './platform/http/app-type.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     supervisorRoutes,
     // sending: messages, media, alerts, costs, templates, number onboarding
     outboundMessagesRoutes,
+    unknownSendsRoutes,
     mediaRoutes,
     alertsRoutes,
     costsRoutes,

@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, buildConnector, request as undiciRequest } from 'undici';
 import type { OutboundContent } from '../outbound/message-content.ts';
 import type { GraphError, GraphPhoneNumber, GraphResult, GraphTemplate, SendOutcome } from './graph-types.ts';
 import { toSendBody } from './send-body.ts';
@@ -52,6 +52,9 @@ export type GraphClient = {
 };
 
 type Json = Record<string, unknown>;
+
+/** Marks an error raised while connecting: the request it belonged to never left. */
+const NOT_SENT = Symbol('coexist.graph.notSent');
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null =>
@@ -118,11 +121,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   // undici's own client: the sender makes hundreds of calls a second, and fetch's web streams and
   // abort signals cost several times more CPU and garbage per call than `request`.
+  const baseConnect = buildConnector({ timeout: Math.min(timeoutMs, 10_000) });
+  // An error while connecting (refused, reset or timed out before the TCP/TLS handshake ended)
+  // happened before a single byte of the request left: such a request was provably not sent.
+  const connect: buildConnector.connector = (opts, callback) =>
+    baseConnect(opts, (...args) => {
+      const error = args[0];
+      if (error) (error as { [NOT_SENT]?: boolean })[NOT_SENT] = true;
+      callback(...args);
+    });
   const dispatcher = new Agent({
     keepAliveTimeout: 10_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    connect,
   });
 
   async function call(method: 'GET' | 'POST', path: string, body?: Json | FormData): Promise<Raw> {
@@ -141,8 +153,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       text = await response.body.text();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      // A refused connection never carried the request; anything else (timeout, reset) may have.
-      const sent = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND';
+      // A failed connection never carried the request; anything after it (timeout, reset) may have.
+      const sent =
+        (error as { [NOT_SENT]?: boolean })[NOT_SENT] !== true &&
+        code !== 'ECONNREFUSED' &&
+        code !== 'ENOTFOUND';
       return { status: 'network', reason: (error as Error).message, sent };
     }
     return { status, body: parseJson(text) };
@@ -176,7 +191,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async sendMessage(request) {
       const raw = await call('POST', `${request.phoneNumberId}/messages`, toSendBody(request));
       if (raw.status === 'network') {
-        if (!raw.sent) return { kind: 'rejected', error: networkError(raw.reason) };
+        if (!raw.sent) return { kind: 'unreachable', reason: raw.reason };
         return { kind: 'unknown', reason: raw.reason, error: null };
       }
       if (raw.status >= 200 && raw.status < 300) {

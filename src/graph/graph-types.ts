@@ -24,6 +24,11 @@ export type SendOutcome =
     }
   /** Meta answered with an error before accepting: nothing was sent. */
   | { readonly kind: 'rejected'; readonly error: GraphError }
+  /**
+   * Meta could not be reached: the connection failed (refused, reset or timed out while connecting),
+   * so the request was never sent. Safe to send again once Meta is reachable.
+   */
+  | { readonly kind: 'unreachable'; readonly reason: string }
   /** The request may or may not have been accepted (timeout, connection reset, 5xx): never resend blindly. */
   | { readonly kind: 'unknown'; readonly reason: string; readonly error: GraphError | null };
 

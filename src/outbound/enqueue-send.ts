@@ -26,6 +26,8 @@ export type EnqueueSendInput = {
   readonly authorUserId?: string | null;
   /** The business accounts the caller may use; null = all. */
   readonly wabaIds?: readonly string[] | null;
+  /** The latest time the message may still go (a campaign's end); still queued then, it fails. */
+  readonly deadline?: number | null;
   readonly rateCard: RateCard;
   readonly now: number;
 };
@@ -153,7 +155,15 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
           .executeTakeFirst()
       : undefined;
   const refusal = decideSend(
-    { number, contact, conversation, type: parsed.type, template: template ?? null, now },
+    {
+      number,
+      contact,
+      conversation,
+      type: parsed.type,
+      template: template ?? null,
+      deadline: input.deadline ?? null,
+      now,
+    },
     'enqueue',
   );
   if (refusal) throw new AppError(refusal.code, refusal.message, refusal.details);
@@ -199,6 +209,7 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
       priority: input.origin === 'campaign' ? 1 : 0,
       state: 'queued',
       not_before: null,
+      deadline_at: input.deadline ?? null,
       lease_epoch: null,
       claimed_by: null,
       dispatched_at: null,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
@@ -7,6 +7,41 @@ import { AppError } from '../platform/errors.ts';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An `in_flight` record older than this belongs to a request that died; its key may be taken over. */
 const STALE_IN_FLIGHT_MS = 60_000;
+
+/** This process among the hub's processes: in-flight keys name it as their owner. */
+const PROCESS_INSTANCE = randomUUID();
+
+/** The owner this process writes on its in-flight keys. */
+export function idempotencyOwner(nodeId: string): string {
+  return `${nodeId}/${PROCESS_INSTANCE}`;
+}
+
+/**
+ * At start-up: releases the in-flight keys of this node's earlier processes (a request interrupted
+ * by a crash or restart), so that the client's retry runs at once instead of getting 409 for a
+ * minute. On SQLite one process owns the file, so every other owner is dead; on PostgreSQL only
+ * keys of the same node id are (give each node a stable `COEXIST_NODE_ID`); other nodes' keys
+ * still go stale after 60 s. Returns how many were released.
+ */
+export async function releaseDeadInFlight(
+  db: Kysely<DB>,
+  input: { nodeId: string; dialect: 'sqlite' | 'postgres' },
+): Promise<number> {
+  const owner = idempotencyOwner(input.nodeId);
+  const r = await db
+    .deleteFrom('idempotency_keys')
+    .where('state', '=', 'in_flight')
+    .where((eb) =>
+      input.dialect === 'sqlite'
+        ? eb.or([eb('owner', 'is', null), eb('owner', '!=', owner)])
+        : eb.and([
+            eb('owner', 'like', `${input.nodeId.replace(/[\\%_]/g, '\\$&')}/%`),
+            eb('owner', '!=', owner),
+          ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -34,7 +69,7 @@ export type IdempotencyStart = { kind: 'new' } | { kind: 'replay'; status: numbe
  */
 export async function beginIdempotent(
   db: Kysely<DB>,
-  input: { principalId: string; key: string; hash: string; now: number },
+  input: { principalId: string; key: string; hash: string; now: number; owner?: string },
 ): Promise<IdempotencyStart> {
   await db
     .deleteFrom('idempotency_keys')
@@ -58,6 +93,7 @@ export async function beginIdempotent(
       response_body: null,
       created_at: input.now,
       expires_at: input.now + IDEMPOTENCY_TTL_MS,
+      owner: input.owner ?? null,
     })
     .onConflict((oc) => oc.columns(['principal_id', 'key']).doNothing())
     .returning(['key'])

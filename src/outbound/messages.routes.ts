@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, type Principal, principalOf } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
@@ -10,8 +10,14 @@ import { fetchMessageMedia } from '../media/media.service.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
-import { abandonIdempotent, beginIdempotent, completeIdempotent, requestHash } from './idempotency.ts';
-import { notifyOutbox } from './outbox-signal.ts';
+import {
+  abandonIdempotent,
+  beginIdempotent,
+  completeIdempotent,
+  idempotencyOwner,
+  releaseDeadInFlight,
+  requestHash,
+} from './idempotency.ts';
 import {
   ZMarkMessageReadRequest,
   ZMarkMessageReadResponse,
@@ -20,6 +26,7 @@ import {
   ZResolveSendRequest,
   ZSendMessageRequest,
 } from './outbound.schemas.ts';
+import { notifyOutbox } from './outbox-signal.ts';
 import type { RecipientInput } from './recipient.ts';
 import { resolveUnknownSend } from './resolve-send.ts';
 import { type SendMessageResult, type SendOrigin, sendMessage } from './send-message.ts';
@@ -100,6 +107,10 @@ async function visibleMessage(deps: AppDeps, principal: Principal, id: string) {
 export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
+    await releaseDeadInFlight(deps.database.db, {
+      nodeId: deps.config.nodeId,
+      dialect: deps.database.dialect,
+    });
 
     app.post(
       '/api/messages',
@@ -118,6 +129,7 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
         const pKey = principalKey(principal);
         if (key) {
           const start = await beginIdempotent(deps.database.db, {
+            owner: idempotencyOwner(deps.config.nodeId),
             principalId: pKey,
             key,
             hash: requestHash('POST', '/api/messages', body),

@@ -13,6 +13,7 @@ import {
   applyResults,
   type ClaimedJob,
   claimJobs,
+  failOverdue,
   type JobResult,
   loadQueuedJobs,
   markOrphansUnknown,
@@ -22,7 +23,9 @@ import {
 } from './outbox.repository.ts';
 import { onOutboxChange } from './outbox-signal.ts';
 import { DEFAULT_RATES, Gcra, Heap, type RateSettings } from './rate-limiter.ts';
+import { Reachability } from './reachability.ts';
 import { decideSend } from './send-policy.ts';
+import { alertUnknownSends, heldRecipients, UNKNOWN_HOLD_MS } from './unknown-sends.ts';
 
 export type SenderDeps = {
   readonly database: { readonly db: Kysely<DB>; readonly dialect: Dialect };
@@ -37,6 +40,8 @@ export type NumberSenderOptions = {
   readonly holder: string;
   readonly epoch: number;
   readonly rates?: Partial<Omit<RateSettings, 'mps'>>;
+  /** Longest pause between probes while Meta refuses connections (default 30 s). */
+  readonly unreachableMaxBackoffMs?: number;
 };
 
 type Recipient = {
@@ -107,6 +112,9 @@ export class NumberSender {
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly reach: Reachability;
+  /** Recipients whose later messages wait behind a send to them with an unknown outcome. */
+  private held = new Set<string>();
   /** True once the sender ended (stopped, or lease lost). */
   finished = false;
 
@@ -117,6 +125,12 @@ export class NumberSender {
     this.phoneNumberId = options.phoneNumberId;
     this.epoch = options.epoch;
     this.rates = { ...DEFAULT_RATES, ...options.rates };
+    this.reach = new Reachability({
+      phoneNumberId: options.phoneNumberId,
+      wabaId: options.wabaId,
+      maxBackoffMs: options.unreachableMaxBackoffMs ?? 30_000,
+      effect: (effect) => this.sideEffects.push(effect),
+    });
     // Until the number is read, pace as a coexistence number, with the same headroom as later.
     this.updateRate();
   }
@@ -222,7 +236,12 @@ export class NumberSender {
       await this.sleep(this.nextClaim - realNow);
       return true;
     }
-    const due = this.pickDue(realNow, clockNow);
+    // While Meta refuses connections, one probe at a time: the next waits for its outcome.
+    if (this.reach.probing && this.inFlight.size > 0) {
+      await this.sleep(POLL_MS);
+      return true;
+    }
+    const due = this.pickDue(realNow, clockNow, this.reach.probing ? 1 : MAX_BATCH);
     if (due.length === 0) {
       await this.sleep(this.untilNextEvent(realNow));
       return true;
@@ -266,7 +285,7 @@ export class NumberSender {
   }
 
   private isPaused(clockNow: number): boolean {
-    if (!this.connected || this.pausedIndefinitely) return true;
+    if (!this.connected || this.pausedIndefinitely || this.reach.paused(clockNow)) return true;
     return this.pausedUntil !== null && this.pausedUntil > clockNow;
   }
 
@@ -288,6 +307,22 @@ export class NumberSender {
     const pause = await numberPause(this.db, this.phoneNumberId, this.deps.clock.now());
     this.pausedIndefinitely = pause.paused && pause.until === null;
     this.pausedUntil = pause.paused ? pause.until : null;
+    const clockNow = this.deps.clock.now();
+    const held = await heldRecipients(this.db, {
+      phoneNumberId: this.phoneNumberId,
+      since: clockNow - UNKNOWN_HOLD_MS,
+    });
+    // A hold lifts when its unknown send was settled; one resolved for a retry is queued again
+    // below the ids loaded so far, so load everything before the recipient's next message goes.
+    if ([...this.held].some((c) => !held.has(c))) {
+      this.nextPoll = 0;
+      this.nextSweep = 0;
+    }
+    this.held = held;
+    // While nothing can go, a message's wait still ends at its own deadline (or its window's end).
+    if (this.isPaused(clockNow) || this.reach.probing) {
+      await failOverdue(this.db, { phoneNumberId: this.phoneNumberId, now: clockNow });
+    }
   }
 
   private updateRate(): void {
@@ -349,7 +384,8 @@ export class NumberSender {
     // A recipient without jobs stays known until its pair limiter has fully recovered (see refresh).
     if (!head) return;
     r.scheduled = true;
-    if (head.notBefore !== null && head.notBefore > this.deps.clock.now()) this.backoff.add(r);
+    if (this.held.has(r.contactId) || (head.notBefore !== null && head.notBefore > this.deps.clock.now()))
+      this.backoff.add(r);
     else this.waiting.push({ at: r.pair.nextAt(performance.now()), r });
   }
 
@@ -357,26 +393,27 @@ export class NumberSender {
     for (const r of this.backoff) {
       const head = r.jobs[0];
       if (head && head.notBefore !== null && head.notBefore > clockNow) continue;
+      if (this.held.has(r.contactId)) continue;
       this.backoff.delete(r);
       r.scheduled = false;
       this.schedule(r);
     }
   }
 
-  private pickDue(realNow: number, clockNow: number): { job: QueuedJob; r: Recipient }[] {
+  private pickDue(realNow: number, clockNow: number, max: number): { job: QueuedJob; r: Recipient }[] {
     for (let w = this.waiting.peek(); w && w.at <= realNow; w = this.waiting.peek()) {
       this.waiting.pop();
       this.ready.push(w.r);
     }
     const due: { job: QueuedJob; r: Recipient }[] = [];
-    while (this.ready.size > 0 && due.length < MAX_BATCH) {
+    while (this.ready.size > 0 && due.length < max) {
       const at = this.numberRate.nextAt(realNow);
       if (at > realNow) break;
       const r = this.ready.pop() as Recipient;
       r.scheduled = false;
       const job = r.jobs[0];
       if (!job) continue;
-      if (job.notBefore !== null && job.notBefore > clockNow) {
+      if (this.held.has(r.contactId) || (job.notBefore !== null && job.notBefore > clockNow)) {
         r.scheduled = true;
         this.backoff.add(r);
         continue;
@@ -452,7 +489,7 @@ export class NumberSender {
       } catch (error) {
         outcome = { kind: 'unknown', reason: (error as Error).message, error: null };
       }
-      result = this.outcomeToResult(c, job, r, outcome);
+      result = this.outcomeToResult(c, job, r, outcome, clockNow);
     }
     this.results.push(result);
     r.busy = false;
@@ -474,10 +511,33 @@ export class NumberSender {
     }, FLUSH_DELAY_MS);
   }
 
-  private outcomeToResult(c: ClaimedJob, job: QueuedJob, r: Recipient, outcome: SendOutcome): JobResult {
+  private outcomeToResult(
+    c: ClaimedJob,
+    job: QueuedJob,
+    r: Recipient,
+    outcome: SendOutcome,
+    dispatchedAt: number,
+  ): JobResult {
     const base = { jobId: c.jobId, messageId: c.messageId };
     const clockNow = this.deps.clock.now();
     const realNow = performance.now();
+    if (outcome.kind === 'unreachable') {
+      // Provably not sent: the message keeps its place and its attempts; the number backs off.
+      this.reach.refused({ dispatchedAt, now: clockNow, reason: outcome.reason });
+      return {
+        kind: 'requeue',
+        ...base,
+        notBefore: null,
+        pairBackoffs: job.pairBackoffs,
+        refundAttempt: true,
+        errorJson: errorJson(
+          null,
+          `Meta's Cloud API could not be reached (${outcome.reason}); the message was not sent and waits.`,
+          'META_UNREACHABLE',
+        ),
+      };
+    }
+    if (outcome.kind !== 'unknown' || outcome.error !== null) this.reach.answered(clockNow);
     if (outcome.kind === 'accepted') {
       if (this.rateFactor < 1 && realNow - this.lastThrottleAt > 10_000) {
         this.rateFactor = Math.min(1, this.rateFactor * 1.1);
@@ -487,6 +547,15 @@ export class NumberSender {
       return { kind: 'accepted', ...base, wamid: outcome.wamid };
     }
     if (outcome.kind === 'unknown') {
+      this.held.add(r.contactId);
+      this.sideEffects.push((trx) =>
+        alertUnknownSends(trx, {
+          phoneNumberId: this.phoneNumberId,
+          wabaId: this.options.wabaId,
+          count: 1,
+          now: clockNow,
+        }),
+      );
       return {
         kind: 'unknown',
         ...base,

@@ -46,7 +46,14 @@ export function startOutboundWorker(deps: AppDeps, options: OutboundWorkerOption
       if (lease && !senders.has(n.id)) {
         const sender = new NumberSender(
           { database: deps.database, clock: deps.clock, logger: deps.logger, graph },
-          { phoneNumberId: n.id, wabaId: n.waba_id, holder, epoch: lease.epoch, rates: options.rates },
+          {
+            phoneNumberId: n.id,
+            wabaId: n.waba_id,
+            holder,
+            epoch: lease.epoch,
+            rates: options.rates,
+            unreachableMaxBackoffMs: deps.config.metaUnreachableMaxBackoffMs,
+          },
         );
         senders.set(n.id, sender);
         sender.start();

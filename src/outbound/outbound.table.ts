@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** State of one send job in the outbox. `done`, `failed` and `cancelled` are final. */
 export type OutboxJobState = 'queued' | 'sending' | 'done' | 'unknown' | 'failed' | 'cancelled';
@@ -18,6 +18,8 @@ export interface OutboxJobTable {
   state: OutboxJobState;
   /** Not sent before this time (backoff); null = as soon as the rates allow. */
   not_before: number | null;
+  /** Not sent after this time (a campaign's end): still queued then, it fails. Null = no deadline. */
+  deadline_at: ColumnType<number | null, number | null | undefined, number | null>;
   attempts: Generated<number>;
   /** X in the 4^X seconds pair-limit backoff (131056). */
   pair_backoffs: Generated<number>;
@@ -41,6 +43,8 @@ export interface IdempotencyKeyTable {
   response_body: string | null;
   created_at: number;
   expires_at: number;
+  /** The hub process holding an in-flight key (`<node id>/<instance>`); null on older rows. */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Which node sends for a number: one row per number, renewed by its holder, taken over when expired. */

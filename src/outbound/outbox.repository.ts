@@ -4,6 +4,7 @@ import type { MessageStatus } from '../messages/message.table.ts';
 import { type StatusMove, statusRankOf, transitionStatuses } from '../messages/message-status.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import type { SendFacts } from './send-policy.ts';
+import { alertUnknownSends, clearUnknownSendsAlert } from './unknown-sends.ts';
 
 /** A queued job as the sender keeps it in memory. */
 export type QueuedJob = {
@@ -133,6 +134,17 @@ export async function markOrphansUnknown(
       })),
       at: input.now,
     });
+    const number = await trx
+      .selectFrom('phone_numbers')
+      .select('waba_id')
+      .where('id', '=', input.phoneNumberId)
+      .executeTakeFirst();
+    await alertUnknownSends(trx, {
+      phoneNumberId: input.phoneNumberId,
+      wabaId: number?.waba_id ?? null,
+      count: orphans.length,
+      now: input.now,
+    });
     return orphans.length;
   });
 }
@@ -205,7 +217,7 @@ export async function claimJobs(
       }))
       .where('id', 'in', input.ids)
       .where('state', '=', 'queued')
-      .returning(['id', 'message_id', 'attempts'])
+      .returning(['id', 'message_id', 'attempts', 'deadline_at'])
       .execute();
     if (claimed.length === 0) return [];
     const messageIds = claimed.map((c) => c.message_id);
@@ -265,6 +277,7 @@ export async function claimJobs(
           conversation: { window_expires_at: r.window_expires_at },
           type: r.type,
           template: r.type === 'template' ? (templates.get(templateKey(r.content_json)) ?? null) : undefined,
+          deadline: c.deadline_at,
           now: input.now,
         },
       });
@@ -396,6 +409,66 @@ export async function reconcileUnknown(
         .where('state', '=', 'unknown')
         .execute();
     }
+    await clearUnknownSendsAlert(trx, { phoneNumberId: input.phoneNumberId, now: input.now });
   });
   return finals.length;
+}
+
+/**
+ * Fails the queued jobs of a number that can no longer go: past their own deadline, or free-form
+ * messages whose window has closed. The sender calls it while it cannot dispatch (Meta unreachable,
+ * the number paused), so a wait is bounded by each message's deadline. Returns how many failed.
+ */
+export async function failOverdue(
+  db: Kysely<DB>,
+  input: { phoneNumberId: string; now: number },
+): Promise<number> {
+  const rows = await db
+    .selectFrom('outbox_jobs as j')
+    .innerJoin('messages as m', 'm.id', 'j.message_id')
+    .innerJoin('conversations as v', 'v.id', 'm.conversation_id')
+    .select(['j.id', 'j.message_id', 'j.deadline_at'])
+    .where('j.phone_number_id', '=', input.phoneNumberId)
+    .where('j.state', '=', 'queued')
+    .where((eb) =>
+      eb.or([
+        eb('j.deadline_at', '<', input.now),
+        eb.and([
+          eb('m.type', '!=', 'template'),
+          eb.or([eb('v.window_expires_at', 'is', null), eb('v.window_expires_at', '<=', input.now)]),
+        ]),
+      ]),
+    )
+    .limit(1000)
+    .execute();
+  if (rows.length === 0) return 0;
+  await db.transaction().execute(async (trx) => {
+    const moves: StatusMove[] = [];
+    for (const r of rows) {
+      const late = r.deadline_at !== null && r.deadline_at < input.now;
+      const error = late
+        ? errorJsonOf(
+            'SEND_DEADLINE_PASSED',
+            `The message was still queued at its deadline (${new Date(r.deadline_at ?? 0).toISOString()}).`,
+          )
+        : errorJsonOf(
+            'MESSAGE_WINDOW_CLOSED',
+            'The customer-service window closed before the message could be sent; send a template.',
+          );
+      const done = await trx
+        .updateTable('outbox_jobs')
+        .set({ state: 'failed', last_error_json: error, finished_at: input.now, updated_at: input.now })
+        .where('id', '=', r.id)
+        .where('state', '=', 'queued')
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) > 0)
+        moves.push({ messageId: r.message_id, to: 'failed', from: ['queued'], error });
+    }
+    await transitionStatuses(trx, { moves, at: input.now });
+  });
+  return rows.length;
+}
+
+function errorJsonOf(code: string, reason: string): string {
+  return JSON.stringify({ code, title: reason, message: reason, error_data: { details: reason } });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { transitionStatus } from '../messages/message-status.ts';
+import { clearUnknownSendsAlert } from './unknown-sends.ts';
 
 /** What an operator says became of a send whose outcome is unknown. */
 export type ResolveOutcome = 'sent' | 'failed' | 'retry';
@@ -26,17 +27,29 @@ export type ResolveResult =
  * Resolves one `unknown` send as the operator decides, in the caller's transaction: `sent` closes
  * its job (the message shows sent, without the outcome-unknown error), `failed` closes it as not
  * sent, `retry` queues it again (only when the operator knows it did not reach Meta: this may
- * otherwise send it twice). Anything but an unknown send is refused and left as it is.
+ * otherwise send it twice). Anything but an unknown send is refused and left as it is. The
+ * number's unknown-sends alert resolves itself with its last unknown send.
  */
 export async function resolveUnknownSend(
   trx: Kysely<DB>,
   input: ResolveItem & { readonly by: string; readonly now: number },
 ): Promise<ResolveResult> {
+  const result = await resolveOne(trx, input);
+  if (result.ok && result.phoneNumberId)
+    await clearUnknownSendsAlert(trx, { phoneNumberId: result.phoneNumberId, now: input.now });
+  const { phoneNumberId: _, ...rest } = result as ResolveResult & { phoneNumberId?: string };
+  return rest as ResolveResult;
+}
+
+async function resolveOne(
+  trx: Kysely<DB>,
+  input: ResolveItem & { readonly by: string; readonly now: number },
+): Promise<ResolveResult & { phoneNumberId?: string }> {
   const { messageId, outcome, now } = input;
   const current = await trx
     .selectFrom('messages')
     .leftJoin('outbox_jobs as j', 'j.message_id', 'messages.id')
-    .select(['messages.status', 'j.id as job_id', 'j.state as job_state'])
+    .select(['messages.status', 'messages.phone_number_id', 'j.id as job_id', 'j.state as job_state'])
     .where('messages.id', '=', messageId)
     .executeTakeFirst();
   if (!current) return { messageId, ok: false, code: 'NOT_FOUND', status: null };
@@ -44,6 +57,7 @@ export async function resolveUnknownSend(
     return { messageId, ok: false, code: 'SEND_NOT_UNKNOWN', status: current.status };
   }
   const jobId = Number(current.job_id);
+  const phoneNumberId = current.phone_number_id;
   if (outcome === 'retry') {
     await trx
       .updateTable('outbox_jobs')
@@ -51,7 +65,7 @@ export async function resolveUnknownSend(
       .where('id', '=', jobId)
       .execute();
     await transitionStatus(trx, { messageId, to: 'queued', from: ['unknown'], error: null, at: now });
-    return { messageId, ok: true, status: 'queued' };
+    return { messageId, ok: true, status: 'queued', phoneNumberId };
   }
   if (outcome === 'sent') {
     await trx
@@ -67,7 +81,7 @@ export async function resolveUnknownSend(
       ...(input.wamid ? { wamid: input.wamid } : {}),
       at: now,
     });
-    return { messageId, ok: true, status: 'sent' };
+    return { messageId, ok: true, status: 'sent', phoneNumberId };
   }
   const errorJson = JSON.stringify({
     code: 'RESOLVED_FAILED',
@@ -80,5 +94,5 @@ export async function resolveUnknownSend(
     .where('id', '=', jobId)
     .execute();
   await transitionStatus(trx, { messageId, to: 'failed', from: ['unknown'], error: errorJson, at: now });
-  return { messageId, ok: true, status: 'failed' };
+  return { messageId, ok: true, status: 'failed', phoneNumberId };
 }

@@ -32,6 +32,8 @@ export type SendFacts = {
     readonly category: string | null;
     readonly reason: string | null;
   } | null;
+  /** The message's own deadline (a campaign's end): past it, the message does not go. */
+  readonly deadline?: number | null;
   readonly now: number;
 };
 
@@ -71,6 +73,14 @@ export function decideSend(facts: SendFacts, stage: 'enqueue' | 'dispatch'): Sen
       message: `Phone number ${number.display_phone_number} is ${number.connection_state}.`,
       details: { phone_number_id: number.id, connection_state: number.connection_state },
       hold: true,
+    };
+  }
+  if (facts.deadline != null && now > facts.deadline) {
+    return {
+      code: 'SEND_DEADLINE_PASSED',
+      message: `The message could not be sent before its deadline (${iso(facts.deadline)}).`,
+      details: { deadline: iso(facts.deadline) },
+      hold: false,
     };
   }
   if (needsOpenWindow({ type: facts.type }) && !isWindowOpen(conversation, now)) {

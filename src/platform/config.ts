@@ -23,6 +23,7 @@ const configSchema = z.object({
     .regex(/^v\d+\.\d+$/, 'must look like v23.0')
     .default('v23.0'),
   META_ACCESS_TOKEN: z.string().optional(),
+  COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
   COEXIST_EVENT_RETENTION_MS: z.coerce
@@ -64,6 +65,8 @@ export type Config = Readonly<{
   metaGraphUrl: string;
   metaGraphVersion: string;
   metaAccessToken: string | undefined;
+  /** Longest pause between a number sender's attempts while Meta refuses connections. */
+  metaUnreachableMaxBackoffMs: number;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   nodeId: string;
   /** How long the event log keeps an event that every durable subscriber has passed, in ms. */
@@ -111,6 +114,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),
     metaGraphVersion: e.META_GRAPH_VERSION,
     metaAccessToken: e.META_ACCESS_TOKEN,
+    metaUnreachableMaxBackoffMs: e.COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS,
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
     eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,

@@ -92,6 +92,21 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The send may or may not have reached Meta; resolve it before sending again.',
   },
+  SEND_NOT_UNKNOWN: {
+    status: 409,
+    retryable: false,
+    message: 'Only a send whose outcome is unknown can be resolved; this one is not (any more).',
+  },
+  SEND_DEADLINE_PASSED: {
+    status: 422,
+    retryable: false,
+    message: 'The message was still queued at its deadline (a campaign end, say) and was not sent.',
+  },
+  META_UNREACHABLE: {
+    status: 503,
+    retryable: true,
+    message: "Meta's Cloud API refuses connections; queued messages wait and go once it answers.",
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -62,6 +62,8 @@ export async function startOutboundEnv(
     sandbox?: SandboxOptions;
     graphUrl?: (sandboxUrl: string) => Promise<string> | string;
     accessToken?: string;
+    /** More hub configuration (environment variables). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<OutboundEnv> {
   const db = await createTestDatabase(dialect);
@@ -83,6 +85,7 @@ export async function startOutboundEnv(
       META_GRAPH_URL: graphUrl,
       META_ACCESS_TOKEN: options.accessToken ?? 'sandbox-access-token',
       COEXIST_DATA_DIR: mkdtempSync(join(tmpdir(), 'coexist-outbound-')),
+      ...options.env,
     },
   });
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });

@@ -5,6 +5,7 @@ import { outboundMigration } from './migrations/004_outbound.ts';
 import { accountsMigration } from './migrations/005_accounts.ts';
 import { mediaMigration } from './migrations/006_media.ts';
 import { eventsJobsMigration } from './migrations/007_events_jobs.ts';
+import { sendDeadlineMigration } from './migrations/009_send_deadline.ts';
 import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 
@@ -16,6 +17,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '005_accounts': accountsMigration(dialect),
     '006_media': mediaMigration(dialect),
     '007_events_jobs': eventsJobsMigration(dialect),
+    '009_send_deadline': sendDeadlineMigration(dialect),
     '010_message_order': messageOrderMigration(dialect),
     '012_archive': archiveMigration(dialect),
   };

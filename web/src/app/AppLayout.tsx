@@ -3,6 +3,7 @@ import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
+import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
@@ -19,6 +20,7 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   if (section === 'settings')
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
+  if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
 
@@ -34,6 +36,7 @@ export function AppLayout({ me }: AppLayoutProps) {
   const nav: NavItem[] = [
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
+    { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/account', label: 'Account', section: 'account', visible: true },
   ];
