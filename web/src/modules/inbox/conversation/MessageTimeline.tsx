@@ -1,9 +1,10 @@
-import { Box, Button, Center, Loader, Text } from '@mantine/core';
-import { type UIEvent, useLayoutEffect, useMemo, useRef } from 'react';
+import { Box, Button, Center, Divider, Loader, Text } from '@mantine/core';
+import { Fragment, type UIEvent, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Message, Note } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { parseTime } from '../../../shared/format.ts';
 import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
+import { calendarDay, dayLabel } from './day-label.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { NoteBubble } from './NoteBubble.tsx';
 
@@ -16,6 +17,22 @@ type MessageTimelineProps = {
 type Item = { kind: 'message'; at: number; message: Message } | { kind: 'note'; at: number; note: Note };
 
 const NEAR_EDGE_PX = 120;
+
+/** The date between two messages of different days: old history is not just clock times. */
+function DaySeparator({ at, now }: { at: number; now: number }) {
+  const label = dayLabel(at, now);
+  return (
+    <Divider
+      role="separator"
+      aria-label={label}
+      data-testid="day-separator"
+      label={label}
+      labelPosition="center"
+      mx="md"
+      my="xs"
+    />
+  );
+}
 
 /**
  * The conversation's history, oldest at the top. Only the newest page is loaded at first; older
@@ -79,6 +96,24 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
     );
   }
 
+  const now = Date.now();
+  const renderItem = (item: Item) =>
+    item.kind === 'message' ? (
+      <MessageBubble
+        message={item.message}
+        contactName={contactName}
+        onReply={onReply}
+        quoted={
+          item.message.context
+            ? ((item.message.context.message_id ? byId.get(item.message.context.message_id) : undefined) ??
+              byWamid.get(item.message.context.wamid))
+            : undefined
+        }
+      />
+    ) : (
+      <NoteBubble note={item.note} />
+    );
+
   return (
     <Box
       ref={scrollRef}
@@ -103,25 +138,16 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
           </Text>
         </Center>
       )}
-      {items.map((item) =>
-        item.kind === 'message' ? (
-          <MessageBubble
-            key={item.message.id}
-            message={item.message}
-            contactName={contactName}
-            onReply={onReply}
-            quoted={
-              item.message.context
-                ? ((item.message.context.message_id
-                    ? byId.get(item.message.context.message_id)
-                    : undefined) ?? byWamid.get(item.message.context.wamid))
-                : undefined
-            }
-          />
-        ) : (
-          <NoteBubble key={item.note.id} note={item.note} />
-        ),
-      )}
+      {items.map((item, index) => {
+        const previous = items[index - 1];
+        const newDay = !previous || calendarDay(previous.at) !== calendarDay(item.at);
+        return (
+          <Fragment key={item.kind === 'message' ? item.message.id : `note-${item.note.id}`}>
+            {newDay && <DaySeparator at={item.at} now={now} />}
+            {renderItem(item)}
+          </Fragment>
+        );
+      })}
     </Box>
   );
 }
