@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit-commands.ts';
 import { registerHubCommands } from './hub-commands.ts';
 import { registerSandboxCommands } from './sandbox-commands.ts';
 import { registerStartCommand } from './start-command.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerSandboxCommands(program);
   registerStartCommand(program);
   registerUserCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 
