@@ -28,8 +28,10 @@ export type ApiNumber = {
     last_chunk_at: string | null;
   };
   contacts_sync_state: string;
-  /** Last echo seen: the latest proof that the owner used the Business app. */
+  /** Last echo seen: the latest live proof that the owner used the Business app. */
   last_echo_at: string | null;
+  /** The newest proof the owner used the Business app: the last echo, else imported history's newest business message. */
+  last_app_activity_at: string | null;
   /** Whole days left before the 14-day app-inactivity rule can disconnect the number; `null` if unknown. */
   days_left_before_14_day_rule: number | null;
   throughput_mps: number;
@@ -43,8 +45,17 @@ export function daysLeftBefore14DayRule(lastEchoAt: number | null, now: number):
   return Math.max(0, Math.floor((lastEchoAt + APP_INACTIVITY_LIMIT_MS - now) / DAY_MS));
 }
 
-/** Maps a stored phone number to its API shape; `now` feeds the 14-day countdown. */
-export function toApiNumber(row: PhoneNumberRow, now: number): ApiNumber {
+/**
+ * Maps a stored phone number to its API shape; `now` feeds the 14-day countdown, counted from the
+ * newer of the last echo and `historyActivityAt` (imported history's newest business message).
+ */
+export function toApiNumber(
+  row: PhoneNumberRow,
+  now: number,
+  historyActivityAt: number | null = null,
+): ApiNumber {
+  const seen = [row.last_echo_at, historyActivityAt].filter((at) => at !== null).map(Number);
+  const appActivityAt = seen.length > 0 ? Math.max(...seen) : null;
   return {
     id: row.id,
     waba_id: row.waba_id,
@@ -66,7 +77,8 @@ export function toApiNumber(row: PhoneNumberRow, now: number): ApiNumber {
     },
     contacts_sync_state: row.contacts_sync_state,
     last_echo_at: isoOrNull(row.last_echo_at),
-    days_left_before_14_day_rule: daysLeftBefore14DayRule(row.last_echo_at, now),
+    last_app_activity_at: isoOrNull(appActivityAt),
+    days_left_before_14_day_rule: daysLeftBefore14DayRule(appActivityAt, now),
     throughput_mps: Number(row.throughput_mps),
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

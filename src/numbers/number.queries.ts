@@ -45,3 +45,30 @@ export async function findVisibleNumber(
   if (principal.wabaIds !== null && !principal.wabaIds.includes(row.waba_id)) return undefined;
   return row;
 }
+
+/**
+ * The newest message each number's owner sent in imported history (origin `history`, outbound:
+ * written in the WhatsApp Business app before onboarding), for the numbers in `phoneNumberIds`.
+ * The app's activity until the first live echo; callers ask only for numbers with no echo yet,
+ * so the scan runs only between an import and the owner's next message from the phone.
+ */
+export async function newestHistoryBusinessMessageAt(
+  db: Kysely<DB>,
+  phoneNumberIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (phoneNumberIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .select(['phone_number_id', (eb) => eb.fn.max('timestamp').as('at')])
+    .where('phone_number_id', 'in', [...phoneNumberIds])
+    .where('origin', '=', 'history')
+    .where('direction', '=', 'outbound')
+    .groupBy('phone_number_id')
+    .execute();
+  return new Map(rows.filter((r) => r.at !== null).map((r) => [r.phone_number_id, Number(r.at)]));
+}
+
+/** The numbers of `rows` whose app activity may come from history: no live echo seen yet. */
+export function numbersWithoutEcho(rows: readonly PhoneNumberRow[]): string[] {
+  return rows.filter((row) => row.last_echo_at === null).map((row) => row.id);
+}

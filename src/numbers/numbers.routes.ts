@@ -5,7 +5,12 @@ import { principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { toApiNumber } from './number.mapper.ts';
-import { findVisibleNumber, listVisibleNumbers } from './number.queries.ts';
+import {
+  findVisibleNumber,
+  listVisibleNumbers,
+  newestHistoryBusinessMessageAt,
+  numbersWithoutEcho,
+} from './number.queries.ts';
 import { ZListNumbersResponse, ZPhoneNumber } from './numbers.schemas.ts';
 
 /** `GET /api/numbers` and `GET /api/numbers/:id`: phone numbers with connection and sync health. */
@@ -19,7 +24,11 @@ export function numbersRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const rows = await listVisibleNumbers(deps.database.db, principalOf(request));
         const now = deps.clock.now();
-        return { data: rows.map((row) => toApiNumber(row, now)), next_cursor: null };
+        const history = await newestHistoryBusinessMessageAt(deps.database.db, numbersWithoutEcho(rows));
+        return {
+          data: rows.map((row) => toApiNumber(row, now, history.get(row.id) ?? null)),
+          next_cursor: null,
+        };
       },
     );
 
@@ -29,7 +38,8 @@ export function numbersRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const row = await findVisibleNumber(deps.database.db, principalOf(request), request.params.id);
         if (!row) throw new AppError('NOT_FOUND', 'No such phone number.');
-        return toApiNumber(row, deps.clock.now());
+        const history = await newestHistoryBusinessMessageAt(deps.database.db, numbersWithoutEcho([row]));
+        return toApiNumber(row, deps.clock.now(), history.get(row.id) ?? null);
       },
     );
   };

@@ -43,7 +43,12 @@ export const ZPhoneNumber = z
       last_chunk_at: ZTimestamp.nullable(),
     }),
     contacts_sync_state: z.string(),
-    last_echo_at: ZTimestamp.nullable().describe('The latest proof that the owner used the Business app'),
+    last_echo_at: ZTimestamp.nullable().describe(
+      'The latest echo: live proof that the owner used the Business app',
+    ),
+    last_app_activity_at: ZTimestamp.nullable().describe(
+      "The newest proof that the owner used the Business app: the last echo, else imported history's newest business message",
+    ),
     days_left_before_14_day_rule: z.number().int().nullable(),
     throughput_mps: z.number(),
     created_at: ZTimestamp,

@@ -28,7 +28,10 @@ function AppActivity({ number }: { number: PhoneNumber }) {
       <Text size="xs" c="dimmed">
         Business app on the phone
       </Text>
-      <Text size="sm">Last activity: {formatDateTime(number.last_echo_at)}</Text>
+      <Text size="sm">
+        Last activity: {formatDateTime(number.last_app_activity_at)}
+        {number.last_echo_at === null && number.last_app_activity_at !== null && ' (in imported history)'}
+      </Text>
       <Badge color={color} variant="light" data-testid="days-left">
         {days === null ? 'No app activity seen yet' : `${days} days left before the 14-day rule`}
       </Badge>
