@@ -83,7 +83,8 @@ export type EventPayloads = {
     to: EventMessageStatus;
     error_code?: number | null;
   };
-  'message.edited': MessageRef;
+  /** `content_json`/`edited_at`: the version this edit applied, so the archive keeps every interim one. */
+  'message.edited': MessageRef & { content_json?: string; edited_at?: number };
   'message.revoked': MessageRef;
   'message.reacted': MessageRef & { side: 'customer' | 'business'; emoji: string };
   'message.updated': MessageRef & { change: string };
