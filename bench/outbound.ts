@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppDeps } from '../src/app-deps.ts';
 import { createApiToken } from '../src/auth/api-tokens.ts';
+import { graphClientFromConfig } from '../src/graph/graph-client.ts';
 import { startHub } from '../src/hub.ts';
 import { pauseNumber } from '../src/outbound/alerts.ts';
 import { sendMessage } from '../src/outbound/send-message.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Dialect } from '../src/platform/db/database.ts';
+import { createSignals } from '../src/platform/events/signals.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createTestDatabase } from '../src/testing/databases.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
@@ -77,6 +79,8 @@ async function run(mps: number) {
     database: db,
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
+    signals: createSignals(),
+    graph: graphClientFromConfig(config),
   };
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   const { token } = await createApiToken(db.db, { name: 'bench', role: 'admin', now: Date.now() });

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import type { AppDeps } from '../src/app-deps.ts';
 import { createApiToken } from '../src/auth/api-tokens.ts';
 import { openDatabase } from '../src/database.ts';
+import { graphClientFromConfig } from '../src/graph/graph-client.ts';
 import { startHub } from '../src/hub.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { createLogger } from '../src/platform/logger.ts';
 import { createSignals } from '../src/platform/events/signals.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createRealtimeHub } from '../src/realtime/realtime-hub.ts';
 
 /** Reads the config from the environment, or prints every problem and exits. */
@@ -34,7 +35,15 @@ export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise
   await migrateToLatest(database.db, database.dialect);
   const signals = createSignals((error) => logger.error({ err: error }, 'a wake-up listener failed'));
   const realtime = createRealtimeHub({ database, signals, logger });
-  return { config, database, clock: systemClock, logger, signals, realtime };
+  return {
+    config,
+    database,
+    clock: systemClock,
+    logger,
+    signals,
+    realtime,
+    graph: graphClientFromConfig(config),
+  };
 }
 
 export function registerHubCommands(program: Command): void {

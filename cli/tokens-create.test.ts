@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { graphClientFromConfig } from '../src/graph/graph-client.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
+import { createSignals } from '../src/platform/events/signals.ts';
 import type { App } from '../src/platform/http/app-type.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing/databases.ts';
@@ -31,6 +33,8 @@ describe.each(testDialects)('coexist tokens create on %s', (dialect) => {
       database,
       clock: systemClock,
       logger: createLogger({ level: 'silent' }),
+      signals: createSignals(),
+      graph: graphClientFromConfig(loadConfig(env())),
     });
   });
   afterAll(async () => {

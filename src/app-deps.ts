@@ -1,4 +1,5 @@
 import type { Database } from './database.ts';
+import type { GraphClient } from './graph/graph-client.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Signals } from './platform/events/signals.ts';
@@ -11,6 +12,8 @@ export type AppDeps = {
   readonly database: Database;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The one client of Meta's Graph API, built with the deps (`graphClientFromConfig`). */
+  readonly graph: GraphClient;
   /**
    * This node's in-process wake-ups (`createSignals()`): after a commit that recorded events,
    * `deps.signals.emit('events')` (or use `withEvents`); `'webhookStored'`, `'outbox'` and `'jobs'`

@@ -330,27 +330,19 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-const clients = new Map<string, GraphClient>();
-
 /**
- * The hub's Graph client from its configuration (one access token for every number for now),
- * shared by every caller with the same configuration: each client keeps a pool of connections.
+ * The hub's Graph client from its configuration (one access token for every number for now). Built
+ * once per hub where its dependencies are assembled (`AppDeps.graph`); every feature uses that one,
+ * so its pool of connections is shared.
  */
-export function graphClientFor(config: {
+export function graphClientFromConfig(config: {
   metaGraphUrl: string;
   metaGraphVersion: string;
   metaAccessToken: string | undefined;
 }): GraphClient {
-  const key = JSON.stringify([config.metaGraphUrl, config.metaGraphVersion, config.metaAccessToken ?? null]);
-  let client = clients.get(key);
-  if (!client) {
-    client = createGraphClient({
-      baseUrl: config.metaGraphUrl,
-      version: config.metaGraphVersion,
-      accessToken: config.metaAccessToken,
-    });
-    if (clients.size >= 16) clients.delete(clients.keys().next().value as string);
-    clients.set(key, client);
-  }
-  return client;
+  return createGraphClient({
+    baseUrl: config.metaGraphUrl,
+    version: config.metaGraphVersion,
+    accessToken: config.metaAccessToken,
+  });
 }

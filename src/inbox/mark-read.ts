@@ -1,7 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { Principal } from '../auth/principal.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { conversationFor } from './conversation-access.ts';
@@ -63,7 +62,7 @@ export async function markConversationRead(
   if (!latest?.wamid || row.unread_count === 0 || now - latest.timestamp > READ_RECEIPT_MAX_AGE_MS) {
     return { unread_count: 0, read_receipt: { sent: false, wamid: null } };
   }
-  const result = await graphClientFor(deps.config).markRead({
+  const result = await deps.graph.markRead({
     phoneNumberId: row.phone_number_id,
     wamid: latest.wamid,
     typing: false,

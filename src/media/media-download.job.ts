@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
 import { downloadPendingMedia } from './media.service.ts';
 
@@ -12,7 +11,7 @@ export const mediaDownloadJob = defineJob({
   retry: { attempts: 3, backoffMs: 10_000 },
   async handler(_payload, { deps, signal }: JobContext<AppDeps>) {
     if (!deps.config.metaAccessToken) return;
-    const graph = graphClientFor(deps.config);
+    const graph = deps.graph;
     // Each pass takes a slice; keep going while there is more, until the node stops.
     for (let i = 0; i < 50 && !signal.aborted; i++) {
       const stored = await downloadPendingMedia({ db: deps.database.db, graph, now: deps.clock.now() });

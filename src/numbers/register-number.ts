@@ -1,7 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import { assertWabaAccess, type Principal } from '../auth/principal.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
@@ -46,7 +45,7 @@ export async function registerNumber(
   if (existing && existing.waba_id !== wabaId && existing.waba_id !== 'unknown') {
     throw new AppError('CONFLICT', 'This phone number is registered under another business account.');
   }
-  const info = await graphClientFor(deps.config).getPhoneNumber(phoneNumberId);
+  const info = await deps.graph.getPhoneNumber(phoneNumberId);
   if (!info.ok) {
     throw new AppError('GRAPH_REQUEST_FAILED', info.error.message, {
       meta_code: info.error.code,

@@ -1,7 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import { assertWabaAccess, type Principal } from '../auth/principal.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
@@ -114,7 +113,7 @@ export async function requestSync(
   const standing = await claimSyncRequest(deps, { phoneNumberId: number.id, syncType, now });
   if (standing) return standing;
 
-  const result = await graphClientFor(deps.config).requestSmbAppData({ phoneNumberId: number.id, syncType });
+  const result = await deps.graph.requestSmbAppData({ phoneNumberId: number.id, syncType });
   const done = await withEvents(deps, async (trx) => {
     const values = result.ok
       ? {

@@ -2,7 +2,6 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { MAX_MEDIA_BYTES } from '../media/media.service.ts';
 import { findVisibleNumber } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
@@ -47,7 +46,7 @@ export function mediaRoutes(deps: AppDeps): FastifyPluginAsync {
         if (!file || file.bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'file is required.');
         const number = await findVisibleNumber(deps.database.db, principal, phoneNumberId);
         if (!number) throw new AppError('NOT_FOUND', 'No such phone number.');
-        const result = await graphClientFor(deps.config).uploadMedia({ phoneNumberId, ...file });
+        const result = await deps.graph.uploadMedia({ phoneNumberId, ...file });
         if (!result.ok) {
           throw new AppError('GRAPH_REQUEST_FAILED', result.error.message, {
             meta_code: result.error.code,

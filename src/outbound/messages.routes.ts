@@ -5,7 +5,6 @@ import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, type Principal, principalOf } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { fetchMessageMedia } from '../media/media.service.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import { AppError } from '../platform/errors.ts';
@@ -187,7 +186,7 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
         const principal = principalOf(request);
         await visibleMessage(deps, principal, request.params.id);
         const result = await fetchMessageMedia(
-          { db: deps.database.db, graph: graphClientFor(deps.config), now: deps.clock.now() },
+          { db: deps.database.db, graph: deps.graph, now: deps.clock.now() },
           request.params.id,
         );
         if (!result.ok) throw new AppError('MEDIA_NOT_AVAILABLE', result.reason);
@@ -252,7 +251,7 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('VALIDATION_FAILED', 'Only a received message can be marked as read.');
         }
         // Mark-read is idempotent on Meta's side, so it goes straight out instead of through the outbox.
-        const result = await graphClientFor(deps.config).markRead({
+        const result = await deps.graph.markRead({
           phoneNumberId: msg.phone_number_id,
           wamid: msg.wamid,
           typing: request.body?.typing === true,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../app-deps.ts';
-import { type GraphClient, graphClientFor } from '../graph/graph-client.ts';
+import type { GraphClient } from '../graph/graph-client.ts';
 import type { Worker } from '../platform/worker.ts';
 import { acquireLease, LEASE_TTL_MS, releaseLease } from './leases.ts';
 import { NumberSender } from './number-sender.ts';
@@ -20,7 +20,7 @@ export type OutboundWorkerOptions = {
  * path runs with one node.
  */
 export function startOutboundWorker(deps: AppDeps, options: OutboundWorkerOptions = {}): Worker {
-  const graph = options.graph ?? graphClientFor(deps.config);
+  const graph = options.graph ?? deps.graph;
   const holder = `${deps.config.nodeId}:${randomUUID().slice(0, 8)}`;
   const senders = new Map<string, NumberSender>();
   const every = options.renewEveryMs ?? 1000;

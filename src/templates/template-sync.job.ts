@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
 import { syncTemplates } from './template-sync.ts';
 
@@ -16,7 +15,7 @@ export const templateSyncJob = defineJob({
   async handler(_payload, { deps }: JobContext<AppDeps>) {
     if (!deps.config.metaAccessToken) return;
     const db = deps.database.db;
-    const graph = graphClientFor(deps.config);
+    const graph = deps.graph;
     const wabas = await db.selectFrom('phone_numbers').select('waba_id').distinct().execute();
     const failed: string[] = [];
     for (const { waba_id } of wabas) {

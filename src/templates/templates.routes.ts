@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, principalOf } from '../auth/principal.ts';
-import { graphClientFor } from '../graph/graph-client.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
 import { parseJsonOr } from '../platform/json.ts';
@@ -82,7 +81,7 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
             (id) => principal.wabaIds === null || principal.wabaIds.includes(id),
           );
         }
-        const graph = graphClientFor(deps.config);
+        const graph = deps.graph;
         const results = [];
         for (const wabaId of wabaIds) {
           const r = await syncTemplates({ db: deps.database.db, graph, now: deps.clock.now() }, wabaId);

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import type { Role } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
+import { graphClientFromConfig } from '../graph/graph-client.ts';
 import { type Clock, ManualClock } from '../platform/clock.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
@@ -70,6 +71,7 @@ export function buildTestDeps<C extends Clock = ManualClock>(
     clock,
     logger,
     signals,
+    graph: graphClientFromConfig(config),
     ...(realtime ? { realtime } : {}),
     ...options.deps,
   };
