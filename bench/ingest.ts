@@ -210,13 +210,14 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
       }));
       await counters.db.insertInto('webhook_events').values(rows).execute();
     }
-    hub = await startHub(target.url);
+    // Timed from the start of the process: the worker may begin before the hub says it listens.
     started = Date.now();
+    hub = await startHub(target.url);
     drained = await waitDrained(counters, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const applied = (await messageCount(counters, 'customer')) - before;
     out(
-      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
+      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied (timed from the hub's start) | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
     );
   } finally {
     await hub?.stop();
