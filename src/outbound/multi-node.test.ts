@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/index.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
+import { startSandbox } from '../testing/sandbox-env.ts';
 
 const PNID = '106540352242922';
 const WABA = '102290129340398';

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.ts';
 import { type HubProcess, startHubProcess } from '../testing/hub-process.ts';
+import { type Sandbox, startSandbox } from '../testing/sandbox-env.ts';
 import { APP_SECRET } from '../testing/test-app.ts';
 import { envelope } from '../testing/webhook-harness.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SandboxOptions, startSandbox } from '../../sandbox/index.ts';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/index.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { type RunningHub, startHub } from '../hub.ts';
@@ -9,6 +9,9 @@ import { systemClock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { buildTestDeps } from './test-app.ts';
+
+/** For tests that wire the sandbox themselves (several hubs, fault proxies): the same sandbox, from here. */
+export { type Sandbox, type SandboxOptions, startSandbox };
 
 export const PNID = '106540352242922';
 export const WABA = '102290129340398';
