@@ -1,7 +1,10 @@
 import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import type { ReactNode } from 'react';
 import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
+import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
+import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
@@ -13,13 +16,15 @@ import { useToasts } from '../shared/toasts.tsx';
 
 type AppLayoutProps = { me: Me };
 
-type NavItem = { to: string; label: string; section: string; visible: boolean };
+type NavItem = { to: string; label: ReactNode; section: string; visible: boolean };
 
 function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
   if (section === 'supervisor') return me.can.supervise ? <SupervisorPage me={me} /> : <Forbidden />;
   if (section === 'settings')
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
+  if (section === 'failures')
+    return me.can.retry_failures ? <FailuresPage tab={segments[1]} /> : <Forbidden />;
   if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
@@ -37,6 +42,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
+    { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/account', label: 'Account', section: 'account', visible: true },
   ];

@@ -1,0 +1,18 @@
+import { Badge, Group, VisuallyHidden } from '@mantine/core';
+import { useOpenFailureCounts } from './failures.api.ts';
+
+/** "Failures" with the number still open, for the top bar (mounted only for those who may retry). */
+export function FailuresNavLabel() {
+  const { total, more } = useOpenFailureCounts();
+  if (total === 0) return <>Failures</>;
+  const shown = more ? `${total}+` : String(total);
+  return (
+    <Group gap={6} wrap="nowrap" component="span">
+      Failures
+      <Badge size="xs" color="red" circle={shown.length === 1} data-testid="failures-badge" aria-hidden>
+        {shown}
+      </Badge>
+      <VisuallyHidden>({shown} open)</VisuallyHidden>
+    </Group>
+  );
+}
