@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadRateCard } from '../costs/rate-card.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type FaultProxy, startFaultProxy } from '../testing/fault-proxy.ts';
 import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
+import { enqueueSend, notifyEnqueued } from './enqueue-send.ts';
+import { prepareSend } from './send-message.ts';
 
 /** How long the Cloud API refuses connections: four times what the old retry schedule survived. */
 const OUTAGE_MS = 60_000;
@@ -85,4 +88,68 @@ describe.each(testDialects)('the Cloud API refusing connections (%s)', (dialect)
     }, 'the alert resolved by itself');
     expect(cleared.resolved_by).toBe('system');
   }, 180_000);
+
+  it("bounds the wait by the message's own deadline: still queued then, it fails with SEND_DEADLINE_PASSED", async () => {
+    env = await startOutboundEnv(dialect, {
+      graphUrl: async (url) => {
+        const u = new URL(url);
+        proxy = await startFaultProxy({ target: { host: u.hostname, port: Number(u.port) } });
+        return `http://${proxy.address}`;
+      },
+      env: { COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS: '500' },
+    });
+    const e = env;
+    const p = proxy as FaultProxy;
+    await p.setMode('reset');
+    await p.setMode('refuse');
+    const now = Date.now();
+    const prepared = prepareSend({ type: 'template', template: { name: 'hello_world', language: 'en_US' } });
+    const rateCard = await loadRateCard({ db: e.db.db, dataDir: e.deps.config.dataDir, now });
+    // A campaign job enqueues in its own transaction, with the campaign's end as the deadline.
+    const [late, open] = await e.db.db.transaction().execute(async (trx) => [
+      await enqueueSend(trx, {
+        recipient: { phoneNumberId: PNID, to: '34600020001' },
+        prepared,
+        origin: 'campaign',
+        deadline: now + 3000,
+        rateCard,
+        now,
+      }),
+      await enqueueSend(trx, {
+        recipient: { phoneNumberId: PNID, to: '34600020002' },
+        prepared,
+        origin: 'campaign',
+        rateCard,
+        now,
+      }),
+    ]);
+    notifyEnqueued(e.deps, [PNID]);
+    const failed = await e.waitFor(async () => {
+      const m = await e.db.db
+        .selectFrom('messages')
+        .select(['status', 'error_json'])
+        .where('id', '=', late.message.id)
+        .executeTakeFirstOrThrow();
+      return m.status === 'failed' ? m : null;
+    }, 'the message past its deadline failed');
+    expect(JSON.parse(failed.error_json ?? '{}').code).toBe('SEND_DEADLINE_PASSED');
+    const waiting = await e.db.db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', open.message.id)
+      .executeTakeFirstOrThrow();
+    expect(['queued', 'sending']).toContain(waiting.status);
+    await p.setMode('pass');
+    await e.waitFor(async () => {
+      const m = await e.db.db
+        .selectFrom('messages')
+        .select('status')
+        .where('id', '=', open.message.id)
+        .executeTakeFirstOrThrow();
+      return ['sent', 'delivered', 'read'].includes(m.status);
+    }, 'the message without a deadline sent once Meta is back');
+    expect(
+      Object.values(e.sandbox.world.messages).filter((m) => m.outbound?.bizOpaque === late.message.id),
+    ).toHaveLength(0);
+  });
 });
