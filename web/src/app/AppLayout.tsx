@@ -2,6 +2,7 @@ import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/
 import type { ReactNode } from 'react';
 import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
+import { AuditPage } from '../modules/audit/AuditPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
@@ -23,6 +24,7 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   if (section === 'settings')
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
+  if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
   if (section === 'failures')
     return me.can.retry_failures ? <FailuresPage tab={segments[1]} /> : <Forbidden />;
   if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
@@ -44,6 +46,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
+    { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
     { to: '/account', label: 'Account', section: 'account', visible: true },
   ];
 
