@@ -1,5 +1,6 @@
 import { Agent, buildConnector, request as undiciRequest } from 'undici';
 import type { OutboundContent } from '../outbound/message-content.ts';
+import { graphPath, invalidGraphIdError, isGraphId } from './graph-ids.ts';
 import type { GraphError, GraphPhoneNumber, GraphResult, GraphTemplate, SendOutcome } from './graph-types.ts';
 import { toSendBody } from './send-body.ts';
 
@@ -189,7 +190,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
   return {
     async sendMessage(request) {
-      const raw = await call('POST', `${request.phoneNumberId}/messages`, toSendBody(request));
+      if (!isGraphId(request.phoneNumberId)) {
+        return { kind: 'rejected', error: invalidGraphIdError('phone number id') };
+      }
+      const raw = await call('POST', graphPath([request.phoneNumberId, 'messages']), toSendBody(request));
       if (raw.status === 'network') {
         if (!raw.sent) return { kind: 'unreachable', reason: raw.reason };
         return { kind: 'unknown', reason: raw.reason, error: null };
@@ -217,16 +221,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async markRead(input) {
       const body: Json = { messaging_product: 'whatsapp', status: 'read', message_id: input.wamid };
       if (input.typing) body.typing_indicator = { type: 'text' };
-      return simple(await call('POST', `${input.phoneNumberId}/messages`, body), () => true as const);
+      if (!isGraphId(input.phoneNumberId))
+        return { ok: false, error: invalidGraphIdError('phone number id') };
+      return simple(
+        await call('POST', graphPath([input.phoneNumberId, 'messages']), body),
+        () => true as const,
+      );
     },
 
     async downloadMedia(input) {
+      if (!isGraphId(input.phoneNumberId))
+        return { ok: false, error: invalidGraphIdError('phone number id') };
       let lastError: GraphError | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
-        const info = await call(
-          'GET',
-          `${encodeURIComponent(input.mediaId)}?phone_number_id=${encodeURIComponent(input.phoneNumberId)}`,
-        );
+        const info = await call('GET', graphPath([input.mediaId], { phone_number_id: input.phoneNumberId }));
         const meta = await simple(info, (b) => ({
           url: str(b.url),
           mimeType: str(b.mime_type),
@@ -276,12 +284,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       form.set('messaging_product', 'whatsapp');
       form.set('type', input.mimeType);
       form.set('file', new Blob([new Uint8Array(input.bytes)], { type: input.mimeType }), input.filename);
-      return simple(await call('POST', `${input.phoneNumberId}/media`, form), (b) => ({ id: String(b.id) }));
+      if (!isGraphId(input.phoneNumberId))
+        return { ok: false, error: invalidGraphIdError('phone number id') };
+      return simple(await call('POST', graphPath([input.phoneNumberId, 'media']), form), (b) => ({
+        id: String(b.id),
+      }));
     },
 
     async getPhoneNumber(phoneNumberId) {
       const fields = 'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput';
-      return simple(await call('GET', `${phoneNumberId}?fields=${fields}`), (b) => ({
+      if (!isGraphId(phoneNumberId)) return { ok: false, error: invalidGraphIdError('phone number id') };
+      return simple(await call('GET', graphPath([phoneNumberId], { fields })), (b) => ({
         id: String(b.id ?? phoneNumberId),
         displayPhoneNumber: str(b.display_phone_number),
         verifiedName: str(b.verified_name),
@@ -293,7 +306,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
     async listTemplates(wabaId) {
       const all: GraphTemplate[] = [];
-      let path: string | null = `${wabaId}/message_templates?limit=100`;
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      let path: string | null = graphPath([wabaId, 'message_templates'], { limit: '100' });
       for (let page = 0; path !== null && page < 100; page++) {
         const raw = await call('GET', path);
         if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
@@ -314,14 +328,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         }
         const after = str(((body.paging as Json | undefined)?.cursors as Json | undefined)?.after);
         const next = str((body.paging as Json | undefined)?.next);
-        path =
-          next && after ? `${wabaId}/message_templates?limit=100&after=${encodeURIComponent(after)}` : null;
+        path = next && after ? graphPath([wabaId, 'message_templates'], { limit: '100', after }) : null;
       }
       return { ok: true, value: all };
     },
 
     async requestSmbAppData(input) {
-      const raw = await call('POST', `${input.phoneNumberId}/smb_app_data`, {
+      if (!isGraphId(input.phoneNumberId))
+        return { ok: false, error: invalidGraphIdError('phone number id') };
+      const raw = await call('POST', graphPath([input.phoneNumberId, 'smb_app_data']), {
         messaging_product: 'whatsapp',
         sync_type: input.syncType,
       });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZGraphId } from '../graph/graph-ids.ts';
 import { ZPage, ZTimestamp } from '../platform/http/api-schemas.ts';
 import type { ConnectionState, HistoryState } from './number.table.ts';
 
@@ -61,8 +62,8 @@ export const ZListNumbersResponse = ZPage(ZPhoneNumber);
 export type PhoneNumber = z.infer<typeof ZPhoneNumber>;
 
 export const ZRegisterNumberRequest = z.object({
-  phone_number_id: z.string().min(1),
-  waba_id: z.string().min(1),
+  phone_number_id: ZGraphId,
+  waba_id: ZGraphId,
 });
 
 /** A number just registered from Graph. */

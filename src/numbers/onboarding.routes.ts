@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
-import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
+import { ZGraphIdParams } from '../graph/graph-ids.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
 import {
   ZRegisterNumberRequest,
   ZRegisterNumberResponse,
@@ -46,7 +47,7 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/numbers/:id/sending',
       {
         schema: {
-          params: ZIdParams,
+          params: ZGraphIdParams,
           body: ZSetThroughputRequest,
           response: { 200: ZSetThroughputResponse, ...errorResponses },
         },
@@ -63,7 +64,7 @@ export function onboardingRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/numbers/:id/sync',
       {
         schema: {
-          params: ZIdParams,
+          params: ZGraphIdParams,
           body: ZRequestSyncRequest,
           response: { 200: ZSyncRequestResponse, ...errorResponses },
         },

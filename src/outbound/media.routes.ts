@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
+import { isGraphId } from '../graph/graph-ids.ts';
 import { MAX_MEDIA_BYTES } from '../media/media.service.ts';
 import { findVisibleNumber } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
@@ -43,6 +44,9 @@ export function mediaRoutes(deps: AppDeps): FastifyPluginAsync {
           }
         }
         if (!phoneNumberId) throw new AppError('VALIDATION_FAILED', 'phone_number_id is required.');
+        if (!isGraphId(phoneNumberId)) {
+          throw new AppError('VALIDATION_FAILED', 'phone_number_id must be a numeric Graph id.');
+        }
         if (!file || file.bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'file is required.');
         const number = await findVisibleNumber(deps.database.db, principal, phoneNumberId);
         if (!number) throw new AppError('NOT_FOUND', 'No such phone number.');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZGraphId } from '../graph/graph-ids.ts';
 import { ZPage, ZTimestamp } from '../platform/http/api-schemas.ts';
 
 /** The API contract of message templates. */
@@ -39,7 +40,7 @@ export const ZTemplate = z
 
 export const ZListTemplatesResponse = ZPage(ZTemplate);
 
-export const ZSyncTemplatesRequest = z.object({ waba_id: z.string().min(1).optional() }).optional();
+export const ZSyncTemplatesRequest = z.object({ waba_id: ZGraphId.optional() }).optional();
 export const ZSyncTemplatesResponse = z.object({
   data: z.array(
     z.object({ waba_id: z.string(), synced: z.number().int().optional(), error: z.string().optional() }),
