@@ -52,8 +52,8 @@ describe('graph ids', () => {
         to: { waId: '15551234567', bsuid: null },
         content: { type: 'text', text: { body: 'hi' } },
         contextWamid: null,
-        callbackData: null,
-      } as Parameters<typeof client.sendMessage>[0]);
+        callbackData: 'm1',
+      });
       expect(sent.kind).toBe('rejected');
       expect(graph.seen).toEqual([]);
       await client.downloadMedia({ mediaId: '../me?x=', phoneNumberId: '123', maxBytes: 10 });
