@@ -201,4 +201,64 @@ describe('the Failures page against a real hub and sandbox', () => {
       await context.close();
     }
   });
+
+  it('lists an event a subscriber gave up on, and hands it back to the subscriber', async (ctx) => {
+    const lead = await createUser(stack, { name: 'Ines Lead', role: 'supervisor' });
+    const db = stack.deps.database.db;
+    const event = await db
+      .selectFrom('domain_events')
+      .select(['id', 'type'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const at = Date.now();
+    // The archive gave up on an event after its attempts (as when its disk was full).
+    await db
+      .insertInto('subscriber_failures')
+      .values({
+        subscriber: 'archive.log',
+        event_id: Number(event.id),
+        event_type: event.type,
+        phone_number_id: NUMBER_ID,
+        state: 'failed',
+        attempts: 5,
+        error: 'ENOSPC: no space left on device',
+        next_attempt_at: null,
+        created_at: at - 60_000,
+        updated_at: at,
+        resolved_at: null,
+      })
+      .execute();
+    const { context, page } = await newPage(stack);
+    onTestFailed(async () => {
+      await page.screenshot({ path: failureScreenshotPath(ctx.task.name) }).catch(() => undefined);
+    });
+    try {
+      await signIn(page, lead);
+      await sections(page).getByRole('link', { name: /^Failures/ }).click();
+      await page.getByRole('tab', { name: /Subscribers/ }).click();
+      expect(page.url()).toMatch(/\/failures\/subscribers$/);
+      const row = page.getByRole('table', { name: 'Subscriber failures' }).getByTestId('failure-row');
+      await row.waitFor();
+      expect(await row.getByText('archive.log', { exact: true }).count()).toBe(1);
+      expect(await row.textContent()).toContain(`${event.type} #${event.id} · gave up`);
+      expect(await row.getByTestId('failure-message').textContent()).toBe('ENOSPC: no space left on device');
+      expect(await row.getByTestId('failure-attempts').textContent()).toBe('5');
+      expect(await page.getByTestId('count-subscribers').textContent()).toBe('1');
+      await row.getByRole('button', { name: /^Retry archive\.log/ }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `archive.log will handle event ${event.id} again shortly.` })
+        .waitFor();
+      const stored = await db
+        .selectFrom('subscriber_failures')
+        .select(['state', 'attempts'])
+        .where('subscriber', '=', 'archive.log')
+        .where('event_id', '=', Number(event.id))
+        .executeTakeFirstOrThrow();
+      // Handed back: the subscriber retries it (and resolves it once it succeeds).
+      expect(stored.state === 'retrying' || stored.state === 'resolved').toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -29,7 +29,8 @@ export type RouteFamily =
   | 'alerts.resolve'
   | 'templates.sync'
   | 'admin.write'
-  | 'audit';
+  | 'audit'
+  | 'integrations';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -58,6 +59,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'templates.sync': LEADS,
   'admin.write': ADMINS,
   audit: ['owner', 'admin', 'auditor'],
+  integrations: ADMINS,
 };
 
 type Rule = { methods: 'read' | 'write' | 'any'; path: RegExp; family: RouteFamily };
@@ -79,6 +81,7 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/messages\/([^/]+\/)?resolve$/, family: 'messages.resolve' },
   { methods: 'write', path: under('/api/messages'), family: 'message.send' },
   { methods: 'write', path: under('/api/media'), family: 'message.send' },
+  { methods: 'any', path: under('/api/integrations'), family: 'integrations' },
   { methods: 'any', path: under('/api/users'), family: 'users' },
   { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
@@ -163,6 +166,8 @@ export const capabilities = {
   sync_templates: 'templates.sync',
   /** Search the compliance archive, verify it and export from it (auditors: read-only otherwise). */
   audit: 'audit',
+  /** Manage outbound webhook endpoints and their deliveries. */
+  manage_integrations: 'integrations',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
