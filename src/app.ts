@@ -18,6 +18,7 @@ import { labelsRoutes } from './inbox/labels.routes.ts';
 import { notesRoutes } from './inbox/notes.routes.ts';
 import { conversationReadRoutes } from './inbox/read.routes.ts';
 import { supervisorRoutes } from './inbox/supervisor.routes.ts';
+import { outboundWebhooksRoutes } from './integrations/outbound-webhooks/outbound-webhooks.routes.ts';
 import { backgroundFailuresRoutes } from './maintenance/background-failures.routes.ts';
 import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     onboardingRoutes,
     // the compliance archive
     archiveRoutes,
+    outboundWebhooksRoutes,
   ]) {
     await app.register(routes(deps));
   }

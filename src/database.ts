@@ -4,6 +4,7 @@ import type { ContactTables } from './contacts/contact.table.ts';
 import type { ConversationTables } from './conversations/conversation.table.ts';
 import type { FailureTables } from './failures/failure.table.ts';
 import type { InboxTables } from './inbox/inbox.table.ts';
+import type { OutboundWebhookTables } from './integrations/outbound-webhooks/outbound-webhook.table.ts';
 import type { MediaTables } from './media/media.table.ts';
 import type { MessageTables } from './messages/message.table.ts';
 import type { WebhookTables } from './meta-webhooks/webhook.table.ts';
@@ -48,7 +49,8 @@ export type DB = EventTables &
   TeamTables &
   InboxTables &
   SettingTables &
-  ArchiveTables;
+  ArchiveTables &
+  OutboundWebhookTables;
 
 /** The hub's open database. */
 export type Database = PlatformDatabase<DB>;

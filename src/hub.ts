@@ -4,6 +4,8 @@ import type { AppDeps } from './app-deps.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import type { DB } from './database.ts';
+import { deliveryJob } from './integrations/outbound-webhooks/delivery.job.ts';
+import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fanout.subscriber.ts';
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
@@ -32,7 +34,7 @@ export type { Worker } from './platform/worker.ts';
  * collected here. The realtime stream is not one of them: it is a live reader on every node
  * (`realtime/realtime-hub.ts`), since every node must see every event for its own clients.
  */
-export const hubSubscribers: readonly Subscriber[] = [archiveSubscriber];
+export const hubSubscribers: readonly Subscriber[] = [archiveSubscriber, outboundWebhooksSubscriber];
 
 type EventWorkerDeps = {
   readonly database: { readonly db: Kysely<DB> | Kysely<EventTables> };
@@ -70,6 +72,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   historyCompletionJob,
   eventLogPruneJob(hubSubscribers),
   archiveCheckpointJob,
+  deliveryJob,
 ] as unknown as readonly Job<never, AppDeps>[];
 
 /** Starts the job runner over {@link hubJobs} (or the given ones). */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DatabaseTimeouts } from './db/timeouts.ts';
 
@@ -51,6 +52,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/, 'must be id:base64 of 32 bytes, comma-separated')
     .optional(),
+  COEXIST_WEBHOOK_EGRESS_ALLOW: z
+    .string()
+    .refine((v) => v.split(',').every((c) => isCidr(c.trim())), 'must be CIDRs, comma-separated')
+    .optional(),
+  COEXIST_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = Readonly<{
@@ -80,6 +86,10 @@ export type Config = Readonly<{
   archiveSigningKey: string | undefined;
   /** Master keys for envelope encryption, `id:base64`, the first one current; unset = a key file in the data folder. */
   masterKeys: string | undefined;
+  /** Private or local networks (CIDRs) outbound webhooks may reach anyway; every such address is refused otherwise. */
+  webhookEgressAllow: readonly string[];
+  /** The bearer token `GET /metrics` wants; unset = no metrics endpoint. */
+  metricsToken: string | undefined;
 }>;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
@@ -125,7 +135,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       `${e.COEXIST_PUBLIC_URL ? new URL(e.COEXIST_PUBLIC_URL).host : 'coexist.localhost'}/archive`,
     archiveSigningKey: e.COEXIST_ARCHIVE_SIGNING_KEY,
     masterKeys: e.COEXIST_MASTER_KEYS,
+    webhookEgressAllow: Object.freeze(
+      (e.COEXIST_WEBHOOK_EGRESS_ALLOW ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    ),
+    metricsToken: e.COEXIST_METRICS_TOKEN,
   });
+}
+
+function isCidr(value: string): boolean {
+  const [address = '', bits, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 function parseTrustProxy(value: string): boolean | string {

@@ -107,6 +107,11 @@ export const errorCatalogue = {
     retryable: true,
     message: "Meta's Cloud API refuses connections; queued messages wait and go once it answers.",
   },
+  WEBHOOK_URL_REFUSED: {
+    status: 422,
+    retryable: false,
+    message: 'The webhook URL is not allowed: it must be http(s) and reach a public address.',
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

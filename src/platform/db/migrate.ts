@@ -8,6 +8,7 @@ import { eventsJobsMigration } from './migrations/007_events_jobs.ts';
 import { sendDeadlineMigration } from './migrations/009_send_deadline.ts';
 import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
+import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -20,6 +21,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '009_send_deadline': sendDeadlineMigration(dialect),
     '010_message_order': messageOrderMigration(dialect),
     '012_archive': archiveMigration(dialect),
+    '013_outbound_webhooks': outboundWebhooksMigration(dialect),
   };
 }
 

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../database.ts';
+import { raiseAlert } from '../../outbound/alerts.ts';
+import { newId } from '../../platform/ids.ts';
+import type { WebhookEndpointRow } from './outbound-webhook.table.ts';
+import { generateSecret } from './signature.ts';
+
+/** The alert code raised when the hub disables an endpoint. */
+export const ENDPOINT_DISABLED_ALERT = 'WEBHOOK_ENDPOINT_DISABLED';
+
+/** Creates an endpoint with a fresh secret; returns its row (the secret included, to show once). */
+export async function createEndpoint(
+  db: Kysely<DB>,
+  input: {
+    url: string;
+    description: string;
+    eventTypes: readonly string[];
+    wabaId: string | null;
+    now: number;
+  },
+): Promise<WebhookEndpointRow> {
+  const row: WebhookEndpointRow = {
+    id: newId(),
+    url: input.url,
+    description: input.description,
+    event_types_json: JSON.stringify([...new Set(input.eventTypes)]),
+    waba_id: input.wabaId,
+    secret: generateSecret(),
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    enabled: 1,
+    disabled_reason: null,
+    disabled_at: null,
+    failing_since: null,
+    created_at: input.now,
+    updated_at: input.now,
+  };
+  await db.insertInto('webhook_endpoints').values(row).execute();
+  return row;
+}
+
+/** Changes an endpoint's URL, description, event types or enabled state; re-enabling clears the failure run. */
+export async function updateEndpoint(
+  db: Kysely<DB>,
+  input: {
+    id: string;
+    url?: string;
+    description?: string;
+    eventTypes?: readonly string[];
+    enabled?: boolean;
+    now: number;
+  },
+): Promise<void> {
+  await db
+    .updateTable('webhook_endpoints')
+    .set({
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.eventTypes !== undefined
+        ? { event_types_json: JSON.stringify([...new Set(input.eventTypes)]) }
+        : {}),
+      ...(input.enabled === true
+        ? { enabled: 1, disabled_reason: null, disabled_at: null, failing_since: null }
+        : input.enabled === false
+          ? { enabled: 0, disabled_reason: 'by an operator', disabled_at: input.now }
+          : {}),
+      updated_at: input.now,
+    })
+    .where('id', '=', input.id)
+    .execute();
+}
+
+export async function deleteEndpoint(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+}
+
+/**
+ * Gives the endpoint a new secret; the old one keeps signing beside it for `overlapMs`, so the
+ * receiver can switch without losing a delivery. Returns the new secret.
+ */
+export async function rotateSecret(
+  db: Kysely<DB>,
+  input: { id: string; overlapMs: number; now: number },
+): Promise<string> {
+  const secret = generateSecret();
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('webhook_endpoints')
+      .select('secret')
+      .where('id', '=', input.id)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('webhook_endpoints')
+      .set({
+        secret,
+        previous_secret: input.overlapMs > 0 ? current.secret : null,
+        previous_secret_expires_at: input.overlapMs > 0 ? input.now + input.overlapMs : null,
+        updated_at: input.now,
+      })
+      .where('id', '=', input.id)
+      .execute();
+  });
+  return secret;
+}
+
+/** Disables an endpoint the hub gave up on and raises an alert saying why (inside `trx`). */
+export async function disableEndpoint(
+  trx: Kysely<DB>,
+  input: { endpoint: WebhookEndpointRow; reason: string; now: number },
+): Promise<void> {
+  await trx
+    .updateTable('webhook_endpoints')
+    .set({ enabled: 0, disabled_reason: input.reason, disabled_at: input.now, updated_at: input.now })
+    .where('id', '=', input.endpoint.id)
+    .execute();
+  await raiseAlert(trx, {
+    phoneNumberId: null,
+    wabaId: input.endpoint.waba_id,
+    code: ENDPOINT_DISABLED_ALERT,
+    title: 'An outbound webhook endpoint was disabled',
+    message: `Deliveries to ${new URL(input.endpoint.url).host} stopped: ${input.reason}. Fix the receiver, enable the endpoint again and use "recover" to send what it missed.`,
+    details: { endpoint_id: input.endpoint.id, reason: input.reason },
+    now: input.now,
+  });
+}
