@@ -234,7 +234,9 @@ describe('the Failures page against a real hub and sandbox', () => {
     });
     try {
       await signIn(page, lead);
-      await sections(page).getByRole('link', { name: /^Failures/ }).click();
+      await sections(page)
+        .getByRole('link', { name: /^Failures/ })
+        .click();
       await page.getByRole('tab', { name: /Subscribers/ }).click();
       expect(page.url()).toMatch(/\/failures\/subscribers$/);
       const row = page.getByRole('table', { name: 'Subscriber failures' }).getByTestId('failure-row');
