@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { Principal } from '../auth/principal.ts';
 import { assertScoped, canSeeScoped, scopeForNewRow } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
+import { withEvents } from '../platform/events/with-events.ts';
 import { newId } from '../platform/ids.ts';
 import { iso } from '../platform/time.ts';
 import type { CannedReplyTable } from './inbox.table.ts';
@@ -11,6 +14,7 @@ import type { CannedReplyTable } from './inbox.table.ts';
 /*
  * Canned replies: global (`team_id: null`) or per team. Everyone reads those of their business
  * accounts (agents only global ones and their teams'); supervisors and up write (auth/policy.ts).
+ * Each write records `canned_reply.changed` with who did it.
  */
 
 export type ApiCannedReply = ReturnType<typeof toApiCannedReply>;
@@ -26,6 +30,22 @@ export function toApiCannedReply(r: CannedReplyTable) {
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
   };
+}
+
+/** Records `canned_reply.changed` (what happened to the reply, and who did it) in `trx`. */
+async function cannedReplyChanged(
+  trx: Kysely<DB>,
+  input: { principal: Principal; replyId: string; action: 'created' | 'updated' | 'deleted'; at: number },
+): Promise<void> {
+  await recordEvent(
+    trx,
+    {
+      type: 'canned_reply.changed',
+      phoneNumberId: null,
+      payload: { canned_reply_id: input.replyId, action: input.action, actor: actorOf(input.principal) },
+    },
+    input.at,
+  );
 }
 
 /** The business account a reply of this team belongs to (the team's), checking the caller sees the team. */
@@ -121,7 +141,10 @@ export async function createCannedReply(
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto('canned_replies').values(row).execute();
+  await withEvents(deps, async (trx) => {
+    await trx.insertInto('canned_replies').values(row).execute();
+    await cannedReplyChanged(trx, { principal, replyId: row.id, action: 'created', at: now });
+  });
   return toApiCannedReply(row);
 }
 
@@ -144,11 +167,19 @@ export async function updateCannedReply(
     wabaId: row.waba_id,
     exceptId: row.id,
   });
-  await db
-    .updateTable('canned_replies')
-    .set({ shortcut: next.shortcut, text: next.text, updated_at: next.updated_at })
-    .where('id', '=', row.id)
-    .execute();
+  await withEvents(deps, async (trx) => {
+    await trx
+      .updateTable('canned_replies')
+      .set({ shortcut: next.shortcut, text: next.text, updated_at: next.updated_at })
+      .where('id', '=', row.id)
+      .execute();
+    await cannedReplyChanged(trx, {
+      principal: input.principal,
+      replyId: row.id,
+      action: 'updated',
+      at: next.updated_at,
+    });
+  });
   return toApiCannedReply(next);
 }
 
@@ -158,5 +189,13 @@ export async function deleteCannedReply(
 ): Promise<void> {
   const db = deps.database.db;
   const row = await visibleReply(db, input.principal, input.replyId);
-  await db.deleteFrom('canned_replies').where('id', '=', row.id).execute();
+  await withEvents(deps, async (trx) => {
+    await trx.deleteFrom('canned_replies').where('id', '=', row.id).execute();
+    await cannedReplyChanged(trx, {
+      principal: input.principal,
+      replyId: row.id,
+      action: 'deleted',
+      at: deps.clock.now(),
+    });
+  });
 }

@@ -4,9 +4,10 @@ import { testDialects } from '../testing/databases.ts';
 import { createTestUser, seedInbox } from '../testing/seed.ts';
 import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 import { findUser, principalForUser } from '../users/users.repository.ts';
+import { createCannedReply, deleteCannedReply, updateCannedReply } from './canned-reply-actions.ts';
 import { resolveConversation, takeOverConversation } from './conversation-actions.ts';
 import { labelConversation, unlabelConversation } from './conversation-labels.ts';
-import { createLabel } from './label-actions.ts';
+import { createLabel, deleteLabel, updateLabel } from './label-actions.ts';
 import { addNote } from './note-actions.ts';
 
 /** The inbox use-cases called as a rule or a bot would call them: no HTTP in between. */
@@ -54,6 +55,27 @@ describe.each(testDialects)('inbox actions on %s', (dialect) => {
         actor,
       },
       { fact: 'conversation.labels_changed', conversation_id: conversationId, labels: [late.id], actor },
+    ]);
+  });
+
+  it('label and canned reply changes say what happened and who did it', async () => {
+    const label = await createLabel(t.deps, { principal: supervisor, name: 'VIP' });
+    await updateLabel(t.deps, { principal: supervisor, labelId: label.id, color: '#ff0000' });
+    await deleteLabel(t.deps, { principal: supervisor, labelId: label.id });
+    const reply = await createCannedReply(t.deps, { principal: supervisor, shortcut: 'hi', text: 'Hello!' });
+    await updateCannedReply(t.deps, { principal: supervisor, replyId: reply.id, text: 'Hello there!' });
+    await deleteCannedReply(t.deps, { principal: supervisor, replyId: reply.id });
+    const actor = { kind: 'user', id: supervisor.id };
+    const changes = (await facts()).filter(
+      (e) => e.fact === 'label.changed' || e.fact === 'canned_reply.changed',
+    );
+    expect(changes).toEqual([
+      { fact: 'label.changed', label_id: label.id, action: 'created', actor },
+      { fact: 'label.changed', label_id: label.id, action: 'updated', actor },
+      { fact: 'label.changed', label_id: label.id, action: 'deleted', actor },
+      { fact: 'canned_reply.changed', canned_reply_id: reply.id, action: 'created', actor },
+      { fact: 'canned_reply.changed', canned_reply_id: reply.id, action: 'updated', actor },
+      { fact: 'canned_reply.changed', canned_reply_id: reply.id, action: 'deleted', actor },
     ]);
   });
 

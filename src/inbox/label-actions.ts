@@ -1,7 +1,12 @@
+import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { actorOf } from '../auth/actor.ts';
 import type { Principal } from '../auth/principal.ts';
 import { assertScoped, scopeForNewRow } from '../auth/scope.ts';
+import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
+import { withEvents } from '../platform/events/with-events.ts';
 import { newId } from '../platform/ids.ts';
 import type { LabelTable } from './inbox.table.ts';
 import { type ApiLabel, toApiLabel } from './labels.ts';
@@ -15,6 +20,22 @@ async function visibleLabel(deps: AppDeps, principal: Principal, id: string): Pr
   if (!label) throw new AppError('NOT_FOUND', 'No such label.');
   assertScoped(principal, label.waba_id, 'label');
   return label;
+}
+
+/** Records `label.changed` (what happened to the label, and who did it) in `trx`. */
+async function labelChanged(
+  trx: Kysely<DB>,
+  input: { principal: Principal; labelId: string; action: 'created' | 'updated' | 'deleted'; at: number },
+): Promise<void> {
+  await recordEvent(
+    trx,
+    {
+      type: 'label.changed',
+      phoneNumberId: null,
+      payload: { label_id: input.labelId, action: input.action, actor: actorOf(input.principal) },
+    },
+    input.at,
+  );
 }
 
 /** Creates a label of one business account (or shared by all); names are unique per account, any case. */
@@ -38,7 +59,15 @@ export async function createLabel(
     waba_id: wabaId,
     created_at: deps.clock.now(),
   };
-  await db.insertInto('labels').values(label).execute();
+  await withEvents(deps, async (trx) => {
+    await trx.insertInto('labels').values(label).execute();
+    await labelChanged(trx, {
+      principal: input.principal,
+      labelId: label.id,
+      action: 'created',
+      at: label.created_at,
+    });
+  });
   return toApiLabel(label);
 }
 
@@ -58,11 +87,19 @@ export async function updateLabel(
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.color !== undefined ? { color: input.color } : {}),
   };
-  await deps.database.db
-    .updateTable('labels')
-    .set({ name: next.name, color: next.color })
-    .where('id', '=', label.id)
-    .execute();
+  await withEvents(deps, async (trx) => {
+    await trx
+      .updateTable('labels')
+      .set({ name: next.name, color: next.color })
+      .where('id', '=', label.id)
+      .execute();
+    await labelChanged(trx, {
+      principal: input.principal,
+      labelId: label.id,
+      action: 'updated',
+      at: deps.clock.now(),
+    });
+  });
   return toApiLabel(next);
 }
 
@@ -72,8 +109,14 @@ export async function deleteLabel(
   input: { principal: Principal; labelId: string },
 ): Promise<void> {
   const label = await visibleLabel(deps, input.principal, input.labelId);
-  await deps.database.db.transaction().execute(async (trx) => {
+  await withEvents(deps, async (trx) => {
     await trx.deleteFrom('conversation_labels').where('label_id', '=', label.id).execute();
     await trx.deleteFrom('labels').where('id', '=', label.id).execute();
+    await labelChanged(trx, {
+      principal: input.principal,
+      labelId: label.id,
+      action: 'deleted',
+      at: deps.clock.now(),
+    });
   });
 }

@@ -136,6 +136,8 @@ export type EventPayloads = {
   // People and settings (who did what)
   'user.changed': { user_id: string; action: string; actor: Actor | null };
   'team.changed': { team_id: string; action: string; actor: Actor | null };
+  'label.changed': { label_id: string; action: string; actor: Actor | null };
+  'canned_reply.changed': { canned_reply_id: string; action: string; actor: Actor | null };
   'settings.changed': { keys: string[]; actor: Actor | null };
 };
 
@@ -230,6 +232,14 @@ export const eventCatalogue = {
   'team.changed': {
     notice: 'user.changed',
     description: 'A team was created, changed or deleted; who did it.',
+  },
+  'label.changed': {
+    notice: 'conversation.changed',
+    description: 'A label was created, changed or deleted; who did it.',
+  },
+  'canned_reply.changed': {
+    notice: 'settings.changed',
+    description: 'A canned reply was created, changed or deleted; who did it.',
   },
   'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
 } as const satisfies { readonly [K in EventType]: EventSpec };
