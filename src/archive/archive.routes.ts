@@ -27,6 +27,7 @@ import { archiveSigner } from './archive-key.ts';
 import { searchArchive } from './archive-search.queries.ts';
 import { makeCheckpoint } from './checkpoint.ts';
 import { type ExportFilter, writeBundle } from './export-bundle.ts';
+import { registerHoldRoutes } from './hold.routes.ts';
 import { consistencyProof, inclusionProof } from './merkle.ts';
 import { formatVerifierKey } from './signed-note.ts';
 import { runVerification } from './verification.ts';
@@ -247,5 +248,7 @@ export function archiveRoutes(deps: AppDeps): FastifyPluginAsync {
           .send(text(bundle.text));
       },
     );
+
+    registerHoldRoutes(plugin, deps);
   };
 }

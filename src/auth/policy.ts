@@ -30,6 +30,7 @@ export type RouteFamily =
   | 'templates.sync'
   | 'admin.write'
   | 'audit'
+  | 'audit.hold'
   | 'integrations';
 
 const ALL: readonly Role[] = ROLES;
@@ -59,6 +60,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'templates.sync': LEADS,
   'admin.write': ADMINS,
   audit: ['owner', 'admin', 'auditor'],
+  'audit.hold': ADMINS,
   integrations: ADMINS,
 };
 
@@ -71,6 +73,7 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
   { methods: 'read', path: /^\/api\/openapi\.json$/, family: 'public' },
   { methods: 'read', path: /^\/api\/audit\/(checkpoint|key)$/, family: 'read' },
+  { methods: 'write', path: under('/api/audit/holds'), family: 'audit.hold' },
   { methods: 'any', path: under('/api/audit'), family: 'audit' },
   { methods: 'any', path: under('/api/auth'), family: 'self' },
   { methods: 'any', path: under('/api/me'), family: 'self' },
@@ -166,6 +169,8 @@ export const capabilities = {
   sync_templates: 'templates.sync',
   /** Search the compliance archive, verify it and export from it (auditors: read-only otherwise). */
   audit: 'audit',
+  /** Place and release legal holds (auditors see them but change nothing). */
+  manage_holds: 'audit.hold',
   /** Manage outbound webhook endpoints and their deliveries. */
   manage_integrations: 'integrations',
 } as const satisfies Record<string, RouteFamily>;
