@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { SANDBOX_DEFAULTS, signBody } from '../sandbox/index.ts';
+import {
+  createUser,
+  failureScreenshotPath,
+  NUMBER_ID,
+  newPage,
+  type Stack,
+  signIn,
+  startStack,
+} from './harness.ts';
+
+const DAY = 86_400_000;
+const CUSTOMER = { waId: '16505554321', name: 'Carla Mendes' };
+
+/** Customer messages as Meta delivers them, each with its own (possibly old) timestamp. */
+function customerMessages(messages: { id: string; at: number; text: string }[]): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: SANDBOX_DEFAULTS.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: {
+                display_phone_number: SANDBOX_DEFAULTS.displayPhoneNumber,
+                phone_number_id: NUMBER_ID,
+              },
+              contacts: [{ profile: { name: CUSTOMER.name }, wa_id: CUSTOMER.waId }],
+              messages: messages.map((m) => ({
+                from: CUSTOMER.waId,
+                id: m.id,
+                timestamp: String(Math.floor(m.at / 1000)),
+                type: 'text',
+                text: { body: m.text },
+              })),
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+describe('the message timeline (issue 16: old history showed only clock times)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ customers: [CUSTOMER] });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('puts a day separator between messages of different days', async (ctx) => {
+    const now = Date.now();
+    const body = customerMessages([
+      { id: 'wamid.OLD1', at: now - 200 * DAY, text: 'Do you have the red scarf?' },
+      { id: 'wamid.OLD2', at: now - 200 * DAY + 60_000, text: 'In wool, please.' },
+      { id: 'wamid.YDAY', at: now - DAY, text: 'Is my order on its way?' },
+      { id: 'wamid.TODAY', at: now - 1_000, text: 'Thanks, it arrived!' },
+    ]);
+    const res = await fetch(`${stack.hub.url}/webhooks/meta`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(SANDBOX_DEFAULTS.appSecret, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const agent = await createUser(stack, { name: 'Tina Agent', role: 'agent' });
+    const { context, page } = await newPage(stack);
+    onTestFailed(async () => {
+      await page.screenshot({ path: failureScreenshotPath(ctx.task.name) }).catch(() => undefined);
+    });
+    try {
+      await signIn(page, agent);
+      await page
+        .getByRole('radiogroup', { name: 'Whose conversations' })
+        .getByText('All', { exact: true })
+        .click();
+      await page.getByTestId('conversation-row').filter({ hasText: CUSTOMER.name }).click();
+      const timeline = page.getByTestId('message-timeline');
+      await timeline.getByText('Thanks, it arrived!').waitFor();
+
+      // Separators and messages in reading order: one separator per day, none between same-day messages.
+      const sequence = await timeline
+        .locator('[data-testid="day-separator"], [data-testid="message"]')
+        .evaluateAll((nodes) =>
+          nodes.map((n) =>
+            n.getAttribute('data-testid') === 'day-separator'
+              ? `— ${n.getAttribute('aria-label')}`
+              : (n.textContent ?? ''),
+          ),
+        );
+      const expectedOldDay = await page.evaluate(
+        (at) =>
+          new Date(at).toLocaleDateString(undefined, {
+            weekday: 'long',
+            day: 'numeric',
+            month: 'long',
+            year: 'numeric',
+          }),
+        now - 200 * DAY,
+      );
+      expect(
+        sequence.map((s) => (s.startsWith('— ') ? s : s.replace(/\d{1,2}:\d{2}.*$/, '').trim())),
+      ).toEqual([
+        `— ${expectedOldDay}`,
+        expect.stringContaining('Do you have the red scarf?'),
+        expect.stringContaining('In wool, please.'),
+        '— Yesterday',
+        expect.stringContaining('Is my order on its way?'),
+        '— Today',
+        expect.stringContaining('Thanks, it arrived!'),
+      ]);
+      expect(expectedOldDay).toMatch(String(new Date(now - 200 * DAY).getFullYear()));
+      expect(await timeline.getByRole('separator', { name: 'Yesterday' }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
