@@ -1,8 +1,12 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.ts';
+import {
+  messageReceived,
+  startWebhooksFixture,
+  type WebhooksFixture,
+} from '../../testing/outbound-webhooks.ts';
 import { outboundWebhooksSubscriber } from './fanout.subscriber.ts';
-import { messageReceived, startWebhooksFixture, type WebhooksFixture } from './outbound-webhooks.fixture.ts';
 import { DISABLE_AFTER_MS, JITTER, RETRY_DELAYS_MS } from './retry-schedule.ts';
 
 const BASE = '/api/integrations/webhooks';

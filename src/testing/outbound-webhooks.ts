@@ -1,17 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../database.ts';
-import type { Dialect } from '../../platform/db/database.ts';
-import type { DomainEvent } from '../../platform/events/catalogue.ts';
-import type { EventTables } from '../../platform/events/event.table.ts';
-import { recordEvent } from '../../platform/events/record-event.ts';
-import { type SubscriberWorker, startSubscriberWorker } from '../../platform/events/subscriber-worker.ts';
-import type { JobTables } from '../../platform/jobs/job.table.ts';
-import { type JobRunner, startJobRunner } from '../../platform/jobs/job-runner.ts';
-import { buildTestApp, type TestApp } from '../../testing/test-app.ts';
-import { deliveryJob } from './delivery.job.ts';
-import { outboundWebhooksSubscriber } from './fanout.subscriber.ts';
+import type { DB } from '../database.ts';
+import { deliveryJob } from '../integrations/outbound-webhooks/delivery.job.ts';
+import { outboundWebhooksSubscriber } from '../integrations/outbound-webhooks/fanout.subscriber.ts';
+import type { Dialect } from '../platform/db/database.ts';
+import type { DomainEvent } from '../platform/events/catalogue.ts';
+import type { EventTables } from '../platform/events/event.table.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
+import { type SubscriberWorker, startSubscriberWorker } from '../platform/events/subscriber-worker.ts';
+import type { JobTables } from '../platform/jobs/job.table.ts';
+import { type JobRunner, startJobRunner } from '../platform/jobs/job-runner.ts';
+import { buildTestApp, type TestApp } from './test-app.ts';
 
 /** What the stand-in receiver saw. */
 export type Received = { headers: IncomingHttpHeaders; body: string };
