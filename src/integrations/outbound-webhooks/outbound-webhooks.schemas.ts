@@ -109,3 +109,12 @@ export const ZEventTypeList = z.object({
 });
 
 export const ZDeliveryParams = z.object({ id: z.string().min(1), deliveryId: z.string().min(1) });
+
+export type WebhookEndpoint = z.infer<typeof ZEndpoint>;
+export type WebhookEndpointWithSecret = z.infer<typeof ZEndpointWithSecret>;
+export type WebhookEndpointCreate = z.input<typeof ZEndpointCreate>;
+export type WebhookEndpointUpdate = z.infer<typeof ZEndpointUpdate>;
+export type WebhookDelivery = z.infer<typeof ZDelivery>;
+export type WebhookDeliveryDetail = z.infer<typeof ZDeliveryDetail>;
+export type WebhookRotateResponse = z.infer<typeof ZRotateResponse>;
+export type WebhookRecoverResponse = z.infer<typeof ZRecoverResponse>;

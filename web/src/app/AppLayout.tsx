@@ -7,6 +7,7 @@ import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
+import { WebhooksPage } from '../modules/integrations/WebhooksPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
@@ -28,6 +29,7 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   if (section === 'failures')
     return me.can.retry_failures ? <FailuresPage tab={segments[1]} /> : <Forbidden />;
   if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
+  if (section === 'webhooks') return me.can.manage_integrations ? <WebhooksPage /> : <Forbidden />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
 
@@ -45,6 +47,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
+    { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
     { to: '/account', label: 'Account', section: 'account', visible: true },

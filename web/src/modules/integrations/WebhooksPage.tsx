@@ -1,0 +1,164 @@
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { useToasts } from '../../shared/toasts.tsx';
+import { EndpointPanel } from './EndpointPanel.tsx';
+import { pickableEventTypes, useCreateEndpoint, useEndpoints } from './integrations.api.ts';
+
+/** Shows a secret once, after creation or rotation: the API never returns it again. */
+export function SecretNotice({ secret, onClose }: { secret: string; onClose: () => void }) {
+  return (
+    <Alert
+      color="yellow"
+      title="Signing secret"
+      withCloseButton
+      onClose={onClose}
+      data-testid="webhook-secret"
+    >
+      <Text size="sm">Copy it now into the receiver; it is not shown again.</Text>
+      <Code block>{secret}</Code>
+    </Alert>
+  );
+}
+
+function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: string) => void }) {
+  const create = useCreateEndpoint();
+  const toasts = useToasts();
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [types, setTypes] = useState<string[]>(['message.received']);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate(
+          { url, description, event_types: types },
+          {
+            onSuccess: (endpoint) => {
+              setUrl('');
+              setDescription('');
+              onCreated(endpoint.id, endpoint.secret);
+            },
+            onError: toasts.showError,
+          },
+        );
+      }}
+    >
+      <Stack gap="xs">
+        <Title order={5}>New endpoint</Title>
+        <TextInput
+          label="URL"
+          placeholder="https://crm.example.com/hooks/coexist"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+        />
+        <MultiSelect
+          label="Event types"
+          data={pickableEventTypes}
+          value={types}
+          onChange={setTypes}
+          searchable
+          required
+          data-testid="webhook-event-types"
+        />
+        <Group>
+          <Button type="submit" loading={create.isPending} disabled={!url || types.length === 0}>
+            Create endpoint
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * Outbound webhooks for CRMs and tools: the endpoints with their event types, a form to add one, and
+ * the selected endpoint's delivery log (request and response), resend, rotate secret and recover.
+ */
+export function WebhooksPage() {
+  const endpoints = useEndpoints();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const rows = endpoints.data?.data ?? [];
+  const current = rows.find((e) => e.id === selected) ?? null;
+  return (
+    <Box h="100%" style={{ overflow: 'auto' }}>
+      <Stack p="md" gap="sm">
+        <Title order={3}>Webhooks</Title>
+        <Text size="sm" c="dimmed">
+          The hub POSTs the events you pick to each endpoint, signed per Standard Webhooks (verify with the
+          standardwebhooks library and the endpoint's secret), retrying for about a day.
+        </Text>
+        {secret && <SecretNotice secret={secret} onClose={() => setSecret(null)} />}
+        {endpoints.error && <ErrorNotice error={endpoints.error} onRetry={() => endpoints.refetch()} />}
+        {rows.length > 0 && (
+          <Table highlightOnHover data-testid="webhook-endpoints">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>URL</Table.Th>
+                <Table.Th>Events</Table.Th>
+                <Table.Th>State</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((e) => (
+                <Table.Tr
+                  key={e.id}
+                  onClick={() => setSelected(e.id)}
+                  style={{ cursor: 'pointer' }}
+                  aria-selected={e.id === selected}
+                  bg={e.id === selected ? 'var(--mantine-color-default-hover)' : undefined}
+                >
+                  <Table.Td>
+                    <Text size="sm">{e.url}</Text>
+                    {e.description && (
+                      <Text size="xs" c="dimmed">
+                        {e.description}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs">{e.event_types.join(', ')}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={e.enabled ? 'teal' : 'red'} variant="light">
+                      {e.enabled ? 'enabled' : 'disabled'}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {current && (
+          <EndpointPanel endpoint={current} onSecret={setSecret} onDeleted={() => setSelected(null)} />
+        )}
+        <CreateEndpointForm
+          onCreated={(id, s) => {
+            setSelected(id);
+            setSecret(s);
+          }}
+        />
+      </Stack>
+    </Box>
+  );
+}
