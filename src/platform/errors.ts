@@ -47,6 +47,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The password is wrong.',
   },
+  REAUTHENTICATION_REQUIRED: {
+    status: 403,
+    retryable: false,
+    message: 'Confirm this change with your current password (and a code when MFA is on).',
+  },
   MEDIA_NOT_AVAILABLE: {
     status: 404,
     retryable: true,

@@ -4,6 +4,7 @@ import { actorOf } from '../auth/actor.ts';
 import { disableMfa } from '../auth/mfa.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import type { Principal, Role } from '../auth/principal.ts';
+import { confirmOwnSecrets, type OwnSecrets } from '../auth/reauthenticate.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
@@ -128,11 +129,19 @@ export type UserChanges = {
 
 /**
  * Changes a user. The last active owner cannot be demoted or disabled, nobody disables themselves,
- * and a new password, role, disabling or MFA reset signs the user out everywhere.
+ * and a new password, role, disabling or MFA reset signs the user out everywhere. Changing one's
+ * own password needs `confirm.secrets.password` (the current one), and resetting one's own MFA also
+ * a current code, exactly as the own-account routes do (`confirmOwnSecrets`).
  */
 export async function updateUser(
   deps: AppDeps,
-  input: { principal: Principal; userId: string; changes: UserChanges },
+  input: {
+    principal: Principal;
+    userId: string;
+    changes: UserChanges;
+    /** What the caller typed to confirm a change to their own credentials, and their client IP. */
+    confirm?: { ip: string; secrets: OwnSecrets };
+  },
 ): Promise<ApiUser> {
   const db = deps.database.db;
   const { principal, changes } = input;
@@ -150,6 +159,15 @@ export async function updateUser(
     throw new AppError('CONFLICT', 'You cannot disable yourself.');
   }
   if (changes.wabaIds !== undefined) checkGrantedScope(principal, changes.wabaIds);
+  if (user.id === principal.userId && (changes.password !== undefined || changes.resetMfa)) {
+    await confirmOwnSecrets(db, {
+      user,
+      ip: input.confirm?.ip ?? 'local',
+      now,
+      secrets: input.confirm?.secrets ?? {},
+      need: { password: true, code: changes.resetMfa === true },
+    });
+  }
   const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
   const action: UserAction =
     changes.disabled === true && user.disabled_at === null

@@ -60,11 +60,12 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
         schema: { params: ZIdParams, body: ZUpdateUserRequest, response: { 200: ZUser, ...errorResponses } },
       },
       async (request) => {
-        const { name, role, password, waba_ids, disabled, reset_mfa } = request.body;
+        const { name, role, password, waba_ids, disabled, reset_mfa, current_password, code } = request.body;
         return updateUser(deps, {
           principal: principalOf(request),
           userId: request.params.id,
           changes: { name, role, password, wabaIds: waba_ids, disabled, resetMfa: reset_mfa },
+          confirm: { ip: request.ip, secrets: { password: current_password, code } },
         });
       },
     );

@@ -50,6 +50,10 @@ export const ZUpdateUserRequest = z.object({
   waba_ids: wabaIds.optional(),
   disabled: z.boolean().optional(),
   reset_mfa: z.literal(true).optional(),
+  /** Needed to change one's own `password` or `reset_mfa` one's own second factor. */
+  current_password: z.string().min(1).max(1024).optional(),
+  /** A current authenticator code: also needed to `reset_mfa` one's own second factor. */
+  code: z.string().min(1).max(20).optional(),
 });
 
 /** An entry of the `GET /api/agents` directory every role may read. */
