@@ -123,6 +123,10 @@ describe('the Failures page against a real hub and sandbox', () => {
       expect(await row.textContent()).toContain('entry[0].changes[0].value.messages[0]');
       await page.getByTestId('failures-badge').waitFor();
       expect(await page.getByTestId('failures-badge').textContent()).toBe('1');
+      // The count is in the link's name, for a screen reader too.
+      expect(await sections(page).getByRole('link', { name: 'Failures (1 open)', exact: true }).count()).toBe(
+        1,
+      );
       expect(await nav.getAttribute('aria-current')).toBe('page');
       expect(await page.getByTestId('count-webhooks').textContent()).toBe('1');
 

@@ -12,7 +12,7 @@ export function FailuresNavLabel() {
       <Badge size="xs" color="red" circle={shown.length === 1} data-testid="failures-badge" aria-hidden>
         {shown}
       </Badge>
-      <VisuallyHidden>({shown} open)</VisuallyHidden>
+      <VisuallyHidden>{` (${shown} open)`}</VisuallyHidden>
     </Group>
   );
 }
