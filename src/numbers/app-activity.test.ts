@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
+import { processWebhookEvent } from '../meta-webhooks/webhook.processor.ts';
+import { claimPendingEvents } from '../meta-webhooks/webhook-event.repository.ts';
 import { testDialects } from '../testing/databases.ts';
 import {
   NUMBER,
@@ -127,6 +131,58 @@ describe.each(testDialects)("a number's Business-app activity on %s", (dialect) 
       last_echo_at: echo,
       last_app_activity_at: echo,
       days_left_before_14_day_rule: 12,
+    });
+  });
+});
+
+/** The same through Meta's own history webhook, stored and applied as the worker does. */
+describe.each(testDialects)("a history import's app activity, from the webhook, on %s", (dialect) => {
+  let h: TestApp;
+  // fixtures/meta/history.json: the owner's newest message in the imported threads.
+  const NEWEST_BUSINESS_MESSAGE = 1739230970 * 1000;
+
+  beforeAll(async () => {
+    h = await buildTestApp(dialect);
+    await seedNumber(h.database.db, { id: NUMBER, waba_id: WABA });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('shows the app in use right after the import, counting down from its newest business message', async () => {
+    const auth = { authorization: `Bearer ${await h.token()}` };
+    const before = await h.app.inject({ url: `/api/numbers/${NUMBER}`, headers: auth });
+    expect(before.json()).toMatchObject({ last_app_activity_at: null, days_left_before_14_day_rule: null });
+
+    const body = readFileSync(new URL('../../fixtures/meta/history.json', import.meta.url));
+    h.clock.set(NEWEST_BUSINESS_MESSAGE + 2 * DAY + 60_000);
+    const posted = await h.app.inject({
+      method: 'POST',
+      url: '/webhooks/meta',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody('sandbox-app-secret', body),
+      },
+      payload: body,
+    });
+    expect(posted.statusCode).toBe(200);
+    for (;;) {
+      const events = await claimPendingEvents(h.database, {
+        nodeId: 'test',
+        now: h.clock.now(),
+        leaseMs: 60_000,
+        limit: 100,
+      });
+      if (events.length === 0) break;
+      for (const e of events) await processWebhookEvent(h.deps, e);
+    }
+
+    const after = await h.app.inject({ url: `/api/numbers/${NUMBER}`, headers: auth });
+    expect(after.json()).toMatchObject({
+      last_echo_at: null,
+      last_app_activity_at: new Date(NEWEST_BUSINESS_MESSAGE).toISOString(),
+      // 2 days and a minute after the owner's newest message: 11 whole days left.
+      days_left_before_14_day_rule: 11,
     });
   });
 });
