@@ -21,6 +21,7 @@ import { supervisorRoutes } from './inbox/supervisor.routes.ts';
 import { outboundWebhooksRoutes } from './integrations/outbound-webhooks/outbound-webhooks.routes.ts';
 import { backgroundFailuresRoutes } from './maintenance/background-failures.routes.ts';
 import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
+import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { onboardingRoutes } from './numbers/onboarding.routes.ts';
 import { alertsRoutes } from './outbound/alerts.routes.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps));
   await app.register(webhookRoutes(deps));
 
   // The API: the OpenAPI generator must see every route, and the guard (authentication and the

@@ -1,0 +1,146 @@
+import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
+import { testDialects } from '../testing/databases.ts';
+import {
+  NUMBER,
+  OTHER_NUMBER,
+  OTHER_WABA,
+  seedContact,
+  seedConversation,
+  seedMessage,
+  seedNumber,
+  WABA,
+} from '../testing/seed.ts';
+import { APP_SECRET, buildTestApp, type TestApp } from '../testing/test-app.ts';
+import { MAX_META_CODES_PER_NUMBER } from './metrics.collector.ts';
+
+const TOKEN = 'metrics-token-0123456789';
+/** The budget per connected number (issue 14): about 50 series. */
+const SERIES_PER_NUMBER = 50;
+
+describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
+  let h: TestApp;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  const scrape = async (authorization?: string) =>
+    h.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+  const families = async () => {
+    const res = await scrape(`Bearer ${TOKEN}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    return new Map(parsePrometheusTextFormat(res.body).map((f) => [f.name, f]));
+  };
+  const value = (family: PrometheusFamily | undefined, labels: Record<string, string> = {}) =>
+    Number(
+      family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value ??
+        Number.NaN,
+    );
+
+  it('does not exist without COEXIST_METRICS_TOKEN', async () => {
+    h = await buildTestApp(dialect);
+    const res = await scrape(`Bearer ${TOKEN}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('coexist_');
+  });
+
+  it('wants the bearer token', async () => {
+    h = await buildTestApp(dialect, { env: { COEXIST_METRICS_TOKEN: TOKEN } });
+    expect((await scrape()).statusCode).toBe(401);
+    expect((await scrape(`Bearer ${TOKEN}x`)).statusCode).toBe(401);
+    expect((await scrape(`Basic ${TOKEN}`)).statusCode).toBe(401);
+    expect((await scrape(`Bearer ${TOKEN}`)).statusCode).toBe(200);
+  });
+
+  it('counts Meta webhooks acknowledged and rejected and times the acknowledgement', async () => {
+    h = await buildTestApp(dialect, { env: { COEXIST_METRICS_TOKEN: TOKEN } });
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
+    const post = (signature: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/webhooks/meta',
+        payload: body,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      });
+    expect((await post(signBody(APP_SECRET, body))).statusCode).toBe(200);
+    expect((await post(signBody(APP_SECRET, body))).statusCode).toBe(200);
+    expect((await post(signBody('wrong-secret', body))).statusCode).toBe(401);
+    const f = await families();
+    expect(value(f.get('coexist_meta_webhooks_acknowledged_total'))).toBe(2);
+    expect(value(f.get('coexist_meta_webhooks_rejected_total'), { reason: 'signature' })).toBe(1);
+    const histogram = f.get('coexist_meta_webhook_ack_duration_seconds');
+    expect(histogram?.type).toBe('HISTOGRAM');
+    expect(Number(histogram?.metrics[0]?.count)).toBe(2);
+    expect(value(f.get('coexist_meta_webhooks_unprocessed'))).toBe(2);
+    expect(value(f.get('coexist_meta_webhook_processing_lag_seconds'))).toBeGreaterThanOrEqual(0);
+    // Process metrics are there too.
+    expect(f.has('process_cpu_user_seconds_total')).toBe(true);
+    expect(f.has('nodejs_eventloop_lag_seconds')).toBe(true);
+  });
+
+  it('keeps every number within its series budget, with no contact, conversation or user label', async () => {
+    h = await buildTestApp(dialect, { env: { COEXIST_METRICS_TOKEN: TOKEN } });
+    await seedNumber(h.db, { id: NUMBER, waba_id: WABA });
+    await seedNumber(h.db, { id: OTHER_NUMBER, waba_id: OTHER_WABA });
+    await seedContact(h.db, { id: 'k1', phone_number_id: NUMBER });
+    await seedConversation(h.db, { id: 'c1', phone_number_id: NUMBER, contact_id: 'k1' });
+    // Many distinct Meta error codes and every status: the worst case for label cardinality.
+    const statuses = ['queued', 'sending', 'unknown', 'sent', 'delivered', 'read', 'played'] as const;
+    for (const [i, status] of statuses.entries())
+      await seedMessage(h.db, {
+        id: `s${i}`,
+        phone_number_id: NUMBER,
+        conversation_id: 'c1',
+        contact_id: 'k1',
+        direction: 'outbound',
+        origin: 'agent',
+        status,
+      });
+    for (let code = 0; code < 40; code++) {
+      for (let k = 0; k <= (code < 3 ? 2 : 0); k++)
+        await seedMessage(h.db, {
+          id: `f${code}-${k}`,
+          phone_number_id: NUMBER,
+          conversation_id: 'c1',
+          contact_id: 'k1',
+          direction: 'outbound',
+          origin: 'api',
+          status: 'failed',
+          error_json: JSON.stringify({ code: 131000 + code, title: `error ${code}` }),
+        });
+    }
+    const f = await families();
+    let series = 0;
+    for (const family of f.values()) {
+      for (const m of family.metrics) {
+        for (const forbidden of ['contact_id', 'conversation_id', 'user_id', 'wa_id'])
+          expect(m.labels ?? {}).not.toHaveProperty(forbidden);
+        if (m.labels?.phone_number_id === NUMBER) series += 1;
+      }
+    }
+    expect(series).toBeGreaterThan(10);
+    expect(series).toBeLessThanOrEqual(SERIES_PER_NUMBER);
+
+    const failures =
+      f
+        .get('coexist_outbound_failed_messages')
+        ?.metrics.filter((m) => m.labels?.phone_number_id === NUMBER) ?? [];
+    expect(failures).toHaveLength(MAX_META_CODES_PER_NUMBER + 1);
+    expect(
+      value(f.get('coexist_outbound_failed_messages'), { phone_number_id: NUMBER, meta_code: '131000' }),
+    ).toBe(3);
+    // 40 codes, 3 of them thrice: 46 failures, of which the 20 commonest keep their code.
+    expect(
+      value(f.get('coexist_outbound_failed_messages'), { phone_number_id: NUMBER, meta_code: 'other' }),
+    ).toBe(20);
+    expect(value(f.get('coexist_outbound_messages'), { phone_number_id: NUMBER, status: 'delivered' })).toBe(
+      1,
+    );
+    expect(value(f.get('coexist_outbound_queue_depth'), { phone_number_id: OTHER_NUMBER })).toBe(0);
+    expect(value(f.get('coexist_outbound_throughput_utilisation_ratio'), { phone_number_id: NUMBER })).toBe(
+      0,
+    );
+  });
+});
