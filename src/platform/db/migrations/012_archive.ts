@@ -23,7 +23,11 @@ export function archiveMigration(_dialect: Dialect): Migration {
         .addColumn('leaf_hash', 'text', (c) => c.notNull())
         .execute();
       for (const column of ['message_id', 'contact_id', 'conversation_id', 'at'] as const) {
-        await db.schema.createIndex(`archive_entries_${column}`).on('archive_entries').column(column).execute();
+        await db.schema
+          .createIndex(`archive_entries_${column}`)
+          .on('archive_entries')
+          .column(column)
+          .execute();
       }
       await db.schema
         .createIndex('archive_entries_number')
@@ -38,7 +42,11 @@ export function archiveMigration(_dialect: Dialect): Migration {
         .addColumn('salt', 'text', (c) => c.notNull())
         .addColumn('content', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('archive_payloads_contact').on('archive_payloads').column('contact_id').execute();
+      await db.schema
+        .createIndex('archive_payloads_contact')
+        .on('archive_payloads')
+        .column('contact_id')
+        .execute();
 
       await db.schema
         .createTable('archive_head')
@@ -84,7 +92,11 @@ export function archiveMigration(_dialect: Dialect): Migration {
         .addColumn('released_by', 'text')
         .addColumn('release_reason', 'text')
         .execute();
-      await db.schema.createIndex('archive_holds_target').on('archive_holds').columns(['scope', 'target_id']).execute();
+      await db.schema
+        .createIndex('archive_holds_target')
+        .on('archive_holds')
+        .columns(['scope', 'target_id'])
+        .execute();
 
       await db.schema
         .createTable('archive_retention')
