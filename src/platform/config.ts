@@ -50,7 +50,10 @@ const configSchema = z.object({
     .optional(),
   COEXIST_MASTER_KEYS: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/, 'must be id:base64 of 32 bytes, comma-separated')
+    .regex(
+      /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
+      'must be id:base64 of 32 bytes, comma-separated',
+    )
     .optional(),
   COEXIST_WEBHOOK_EGRESS_ALLOW: z
     .string()
