@@ -32,15 +32,13 @@ import type { App } from './platform/http/app-type.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
+import { installHttpHardening, serverLimits } from './security/http-hardening.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { staticRoutes } from './static/static.routes.ts';
 import { teamsRoutes } from './teams/teams.routes.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
-
-/** Webhook bodies can carry history chunks of several MB; Meta caps a POST at 3 MB, we allow more. */
-const BODY_LIMIT = 10 * 1024 * 1024;
 
 export type BuildAppOptions = {
   /** Called for every route as it is registered (the OpenAPI test lists the routes with it). */
@@ -58,13 +56,15 @@ const HUB_VERSION = (
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT,
+    // Body limits per route (small before authentication) and timeouts: security/http-hardening.ts.
+    ...serverLimits(deps.config),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  await installHttpHardening(app, deps.config);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(healthRoutes(deps));

@@ -40,6 +40,8 @@ const configSchema = z.object({
       'must be true, false, a hop count or addresses',
     )
     .default('false'),
+  COEXIST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  COEXIST_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   COEXIST_ARCHIVE_ORIGIN: z
     .string()
     .regex(/^[^\s+]+$/, 'must have no spaces or +')
@@ -83,6 +85,10 @@ export type Config = Readonly<{
   publicUrl: string | undefined;
   /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | string;
+  /** How long a client may take to send a whole request (headers and body) before it is dropped. */
+  requestTimeoutMs: number;
+  /** How long a connection may stay silent (no byte either way) before it is closed. */
+  connectionTimeoutMs: number;
   /** The archive log's origin line and key name (`tlog-checkpoint`); from the public URL's host unless set. */
   archiveOrigin: string;
   /** The archive's Ed25519 signing key (signed-note form); generated and kept in the database when unset. */
@@ -133,6 +139,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,
     publicUrl: e.COEXIST_PUBLIC_URL,
     trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
+    requestTimeoutMs: e.COEXIST_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: e.COEXIST_CONNECTION_TIMEOUT_MS,
     archiveOrigin:
       e.COEXIST_ARCHIVE_ORIGIN ??
       `${e.COEXIST_PUBLIC_URL ? new URL(e.COEXIST_PUBLIC_URL).host : 'coexist.localhost'}/archive`,
