@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../database.ts';
 
 /**
- * The hub's Prometheus registry (`docs/metrics.md` lists every series). Counters and the
+ * The hub's Prometheus registry (`docs/integrations.md` lists every series). Counters and the
  * acknowledgement histogram are fed by HTTP hooks (`metrics.routes.ts`); everything else is a gauge
  * read from the database at scrape time (`metrics.collector.ts`), so no feature's hot path is
  * instrumented. Labels are bounded: a number, a status, a Meta error code (at most 20 per number),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
@@ -78,6 +79,17 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
     // Process metrics are there too.
     expect(f.has('process_cpu_user_seconds_total')).toBe(true);
     expect(f.has('nodejs_eventloop_lag_seconds')).toBe(true);
+
+    // docs/integrations.md lists exactly the hub's own series, and the Grafana dashboard uses only real ones.
+    const ours = [...f.keys()].filter((name) => name.startsWith('coexist_')).sort();
+    const doc = readFileSync(new URL('../../docs/integrations.md', import.meta.url), 'utf8');
+    expect([...doc.matchAll(/^\| `(coexist_[a-z_]+)` \|/gm)].map((m) => m[1]).sort()).toEqual(ours);
+    const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const used = new Set(
+      [...dashboard.matchAll(/\b((?:coexist|process|nodejs)_[a-z0-9_]+)\{/g)].map((m) => m[1] ?? ''),
+    );
+    expect(used.size).toBeGreaterThan(10);
+    for (const name of used) expect(f.has(name.replace(/_bucket$/, '')), name).toBe(true);
   });
 
   it('keeps every number within its series budget, with no contact, conversation or user label', async () => {
