@@ -122,7 +122,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         // acknowledgements waiting little; once they pause, large ones apply the backlog fast.
         const arriving = sqlite && msSinceIngest(deps.database) < 50;
         const chunk = arriving
-          ? takeChunk(rest, maxBatchBytes / 8, BUSY_SQLITE_EVENTS)
+          ? takeChunk(rest, maxBatchBytes, BUSY_SQLITE_EVENTS)
           : takeChunk(rest, maxBatchBytes, Number.POSITIVE_INFINITY);
         try {
           await withDbRetry(() => processWebhookEvents(deps, chunk), { attempts: 5 });
