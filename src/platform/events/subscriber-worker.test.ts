@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../database.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../../testing/databases.ts';
 import { ManualClock, systemClock } from '../clock.ts';
@@ -87,6 +87,25 @@ describe.each(testDialects)('durable subscribers on %s', (dialect) => {
     const cursor = await db.selectFrom('event_cursors').selectAll().executeTakeFirstOrThrow();
     expect(Number(cursor.position)).toBe(Math.max(...(await eventIds(db))));
     expect(cursor.lease_owner).toBeNull();
+  });
+
+  it('reads on without pausing while full batches hold none of its types', async () => {
+    const seen: string[] = [];
+    const sub = defineSubscriber({
+      name: 'probe.rare',
+      types: ['alert.raised'],
+      async handle(_trx: Transaction<EventTables>, event) {
+        seen.push(event.payload.alert_id);
+      },
+    });
+    await record([failure(1), failure(2), failure(3), failure(4), failure(5), alert(1)]);
+    // No wake-up and a poll of an hour: only going on after a full batch reaches the alert.
+    const worker = startSubscriberWorker({ db, clock, subscribers: [sub], batchSize: 2, pollMs: 3_600_000 });
+    try {
+      await vi.waitFor(() => expect(seen).toEqual(['a-1']), { timeout: 20_000, interval: 20 });
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('refuses a subscriber of an event type the catalogue does not declare', () => {

@@ -145,6 +145,9 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     });
   };
 
+  // Set by a pass that read a full batch: the loop goes on at once instead of waiting `pollMs`.
+  let backlog = false;
+
   const pass = async (sub: Subscriber): Promise<number> => {
     const position = await acquireLease(db, {
       ...lease(sub.name),
@@ -159,6 +162,8 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       gapGraceMs,
     });
     if (batch.lastId === position) return done;
+    // A full batch means more may follow now, even when none of it was wanted: no pause before it.
+    if (batch.more) backlog = true;
     const wanted: StoredEvent[] = [];
     for (const row of batch.events) {
       const event = row.fact !== null && sub.types.has(row.fact as EventType) ? toStoredEvent(row) : null;
@@ -210,9 +215,10 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
 
   const loop = async () => {
     while (!stopped) {
+      backlog = false;
       const handled = await runOnce();
       if (stopped) break;
-      if (handled > 0) continue;
+      if (handled > 0 || backlog) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, pollMs);
