@@ -36,6 +36,7 @@ import {
   CSRF_COOKIE,
   createSession,
   markSessionMfaOk,
+  PLAIN_HTTP_SESSION_COOKIE,
   revokeSession,
   revokeUserSessions,
   SESSION_COOKIE,
@@ -53,7 +54,7 @@ function setSessionCookies(
   input: { sessionId: string; csrfToken: string; secure: boolean; maxAgeMs: number | null },
 ): void {
   reply.header('set-cookie', [
-    serializeCookie(SESSION_COOKIE, input.sessionId, {
+    serializeCookie(input.secure ? SESSION_COOKIE : PLAIN_HTTP_SESSION_COOKIE, input.sessionId, {
       httpOnly: true,
       secure: input.secure,
       maxAgeMs: input.maxAgeMs,

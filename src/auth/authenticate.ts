@@ -8,7 +8,14 @@ import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
 import { type Principal, ROLES } from './principal.ts';
-import { CSRF_COOKIE, CSRF_HEADER, parseCookies, resolveSession, SESSION_COOKIE } from './sessions.ts';
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  PLAIN_HTTP_SESSION_COOKIE,
+  parseCookies,
+  resolveSession,
+  SESSION_COOKIE,
+} from './sessions.ts';
 
 /** What a cookie-authenticated request carries besides its principal. */
 export type SessionContext = {
@@ -57,7 +64,8 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
 
 async function principalFromSession(deps: AppDeps, request: FastifyRequest): Promise<Principal | null> {
   const cookies = parseCookies(request.headers.cookie);
-  const cookieValue = cookies[SESSION_COOKIE];
+  const httpsHub = deps.config.publicUrl?.startsWith('https:') ?? false;
+  const cookieValue = cookies[SESSION_COOKIE] ?? (httpsHub ? undefined : cookies[PLAIN_HTTP_SESSION_COOKIE]);
   if (!cookieValue) return null;
   const db = deps.database.db;
   const session = await resolveSession(db, cookieValue, deps.clock.now());

@@ -3,7 +3,17 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { SessionTable } from './auth.table.ts';
 
-export const SESSION_COOKIE = 'coexist_session';
+/**
+ * The session cookie's name whenever it can be `Secure` (the request came over https, or the public
+ * URL is https): the `__Host-` prefix makes browsers refuse it unless it is `Secure`, `Path=/` and
+ * without `Domain`, so neither a sibling subdomain nor a plain-http page can plant or overwrite it.
+ */
+export const SESSION_COOKIE = '__Host-coexist_session';
+/**
+ * Its name over plain http (a hub tried out on `http://localhost`), where `__Host-` cannot be set.
+ * Accepted only while the public URL is not https, so a configured https hub never reads it.
+ */
+export const PLAIN_HTTP_SESSION_COOKIE = 'coexist_session';
 export const CSRF_COOKIE = 'coexist_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 /** A session ends this long after login, however active. */

@@ -65,8 +65,9 @@ export async function registerOpenApi(app: App, options: OpenApiOptions): Promis
           session: {
             type: 'apiKey',
             in: 'cookie',
-            name: 'coexist_session',
-            description: 'The web session; a state change also sends the `x-csrf-token` header.',
+            name: '__Host-coexist_session',
+            description:
+              'The web session (`coexist_session` on a plain-http hub, docs/security.md); a state change also sends the `x-csrf-token` header.',
           },
         },
       },
