@@ -9,7 +9,6 @@ import { AppError } from '../platform/errors.ts';
 import { recordEvents } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
 import { isMediaType, type OutboundContent } from './message-content.ts';
-import { notifyOutbox } from './outbox-signal.ts';
 import { type RecipientInput, resolveRecipient } from './recipient.ts';
 import type { PreparedSend, SendMessageResult, SendOrigin } from './send-message.ts';
 import { decideSend } from './send-policy.ts';
@@ -260,13 +259,7 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
 }
 
 /** After the commit of one or many {@link enqueueSend}: wakes this node's event readers and senders. */
-export function notifyEnqueued(
-  deps: Pick<AppDeps, 'database'> & { readonly signals?: AppDeps['signals'] },
-  phoneNumberIds: Iterable<string>,
-): void {
-  deps.signals?.emit('events');
-  for (const id of new Set(phoneNumberIds)) {
-    deps.signals?.emit('outbox', id);
-    notifyOutbox(deps.database, id);
-  }
+export function notifyEnqueued(deps: Pick<AppDeps, 'signals'>, phoneNumberIds: Iterable<string>): void {
+  deps.signals.emit('events');
+  for (const id of new Set(phoneNumberIds)) deps.signals.emit('outbox', id);
 }

@@ -25,7 +25,6 @@ import {
   ZResolveSendRequest,
   ZSendMessageRequest,
 } from './outbound.schemas.ts';
-import { notifyOutbox } from './outbox-signal.ts';
 import type { RecipientInput } from './recipient.ts';
 import { resolveUnknownSend } from './resolve-send.ts';
 import { type SendMessageResult, type SendOrigin, sendMessage } from './send-message.ts';
@@ -230,7 +229,8 @@ export function outboundMessagesRoutes(deps: AppDeps): FastifyPluginAsync {
             status: result.status,
           });
         }
-        if (outcome === 'retry') notifyOutbox(deps.database, msg.phone_number_id);
+        deps.signals.emit('events');
+        if (outcome === 'retry') deps.signals.emit('outbox', msg.phone_number_id);
         return (await loadOutbound(deps.database.db, msg.id))!;
       },
     );

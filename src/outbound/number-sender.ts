@@ -5,6 +5,7 @@ import type { GraphClient } from '../graph/graph-client.ts';
 import type { SendOutcome } from '../graph/graph-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
+import type { Signals } from '../platform/events/signals.ts';
 import type { Logger } from '../platform/logger.ts';
 import { numberPause, pauseNumber, raiseAlert } from './alerts.ts';
 import { classifyError, errorJson } from './error-policy.ts';
@@ -21,7 +22,6 @@ import {
   recentDispatches,
   reconcileUnknown,
 } from './outbox.repository.ts';
-import { onOutboxChange } from './outbox-signal.ts';
 import { DEFAULT_RATES, Gcra, Heap, type RateSettings } from './rate-limiter.ts';
 import { Reachability } from './reachability.ts';
 import { decideSend } from './send-policy.ts';
@@ -32,6 +32,8 @@ export type SenderDeps = {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly graph: GraphClient;
+  /** This node's wake-ups: `outbox` (a send was queued for a number) wakes its sender at once. */
+  readonly signals: Signals;
 };
 
 export type NumberSenderOptions = {
@@ -136,7 +138,7 @@ export class NumberSender {
   }
 
   start(): void {
-    this.unsubscribe = onOutboxChange(this.deps.database, (id) => {
+    this.unsubscribe = this.deps.signals.on('outbox', (id) => {
       if (id === this.phoneNumberId) {
         this.nextPoll = 0;
         this.wake();

@@ -45,7 +45,7 @@ export function startOutboundWorker(deps: AppDeps, options: OutboundWorkerOption
       }
       if (lease && !senders.has(n.id)) {
         const sender = new NumberSender(
-          { database: deps.database, clock: deps.clock, logger: deps.logger, graph },
+          { database: deps.database, clock: deps.clock, logger: deps.logger, graph, signals: deps.signals },
           {
             phoneNumberId: n.id,
             wabaId: n.waba_id,

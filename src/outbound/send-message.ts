@@ -41,7 +41,7 @@ export type PreparedSend = {
   readonly templateComponents: TemplateComponent[] | null;
 };
 
-type Deps = Pick<AppDeps, 'database' | 'clock' | 'config'> & { readonly signals?: AppDeps['signals'] };
+type Deps = Pick<AppDeps, 'database' | 'clock' | 'config' | 'signals'>;
 
 /**
  * Parses and validates a message's content as the API accepts it, without touching the database:

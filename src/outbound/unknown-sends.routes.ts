@@ -5,7 +5,6 @@ import { principalOf } from '../auth/principal.ts';
 import { toApiMessage } from '../messages/message.mapper.ts';
 import { errorCatalogue } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { notifyOutbox } from './outbox-signal.ts';
 import { resolveUnknownSend } from './resolve-send.ts';
 import { listUnknownSends } from './unknown-sends.queries.ts';
 import {
@@ -116,10 +115,7 @@ export function unknownSendsRoutes(deps: AppDeps): FastifyPluginAsync {
           return out;
         });
         deps.signals.emit('events');
-        for (const id of retried) {
-          deps.signals.emit('outbox', id);
-          notifyOutbox(deps.database, id);
-        }
+        for (const id of retried) deps.signals.emit('outbox', id);
         return { results };
       },
     );
