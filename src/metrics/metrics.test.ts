@@ -92,6 +92,25 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
     for (const name of used) expect(f.has(name.replace(/_bucket$/, '')), name).toBe(true);
   });
 
+  it('counts open realtime streams while they are open', async () => {
+    h = await buildTestApp(dialect, { env: { COEXIST_METRICS_TOKEN: TOKEN } });
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const token = await h.token();
+    const streams = [new AbortController(), new AbortController()];
+    for (const stream of streams) {
+      const res = await fetch(`${address}/api/events`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: stream.signal,
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(value((await families()).get('coexist_realtime_clients'))).toBe(2);
+    streams[0]?.abort();
+    await expect.poll(async () => value((await families()).get('coexist_realtime_clients'))).toBe(1);
+    streams[1]?.abort();
+    await expect.poll(async () => value((await families()).get('coexist_realtime_clients'))).toBe(0);
+  });
+
   it('keeps every number within its series budget, with no contact, conversation or user label', async () => {
     h = await buildTestApp(dialect, { env: { COEXIST_METRICS_TOKEN: TOKEN } });
     await seedNumber(h.db, { id: NUMBER, waba_id: WABA });
