@@ -90,6 +90,51 @@ describe.each(testDialects)('background failures API on %s', (dialect) => {
     ).toBe(404);
   });
 
+  it('retries a failure however many newer ones there are, only for a caller who sees its number', async () => {
+    const events = h.db as unknown as Kysely<EventTables>;
+    const row = (eventId: number, phoneNumberId: string | null, at: number) => ({
+      subscriber: 'probe.many',
+      event_id: eventId,
+      event_type: 'alert.raised',
+      phone_number_id: phoneNumberId,
+      state: 'failed' as const,
+      attempts: 8,
+      error: 'refused',
+      next_attempt_at: null,
+      created_at: at,
+      updated_at: at,
+      resolved_at: null,
+    });
+    const t = h.clock.now();
+    await events
+      .insertInto('subscriber_failures')
+      .values([row(1, NUMBER, t), row(2, null, t)])
+      .execute();
+    for (let i = 0; i < 1_000; i += 250) {
+      const newer = Array.from({ length: 250 }, (_, j) => row(1_000 + i + j, NUMBER, t + 1 + i + j));
+      await events.insertInto('subscriber_failures').values(newer).execute();
+    }
+    const url = (eventId: number) => `/api/failures/subscribers/probe.many/${eventId}/retry`;
+    const otherAccount = await h.token({ wabaId: OTHER_WABA });
+    const oneAccount = await h.token({ wabaId: WABA });
+    expect((await call(otherAccount, 'POST', url(1))).statusCode).toBe(404);
+    expect((await call(oneAccount, 'POST', url(2))).statusCode).toBe(404);
+    expect((await call(oneAccount, 'POST', url(1))).json()).toEqual({ retrying: true });
+    expect((await call(admin, 'POST', url(2))).json()).toEqual({ retrying: true });
+    const states = await events
+      .selectFrom('subscriber_failures')
+      .select(['event_id', 'state'])
+      .where('subscriber', '=', 'probe.many')
+      .where('event_id', 'in', [1, 2])
+      .orderBy('event_id')
+      .execute();
+    expect(states.map((r) => [Number(r.event_id), r.state])).toEqual([
+      [1, 'retrying'],
+      [2, 'retrying'],
+    ]);
+    await events.deleteFrom('subscriber_failures').where('subscriber', '=', 'probe.many').execute();
+  });
+
   it('shows a job that spent its attempts and retries it', async () => {
     const jobs = h.db as unknown as Kysely<JobTables>;
     let broken = true;

@@ -6,7 +6,10 @@ import { principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
 import type { EventTables, SubscriberFailureRow } from '../platform/events/event.table.ts';
-import { listSubscriberFailures } from '../platform/events/subscriber-failure.queries.ts';
+import {
+  findSubscriberFailure,
+  listSubscriberFailures,
+} from '../platform/events/subscriber-failure.queries.ts';
 import { retrySubscriberFailure } from '../platform/events/subscriber-failure.repository.ts';
 import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { listJobFailures } from '../platform/jobs/job.queries.ts';
@@ -97,11 +100,13 @@ export function backgroundFailuresRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const visible = await visibleNumberIds(deps.database.db, principalOf(request));
         const eventId = Number(request.params.event_id);
-        const [row] = (
-          await listSubscriberFailures(events, { state: 'all', limit: 1_000, phoneNumberIds: visible })
-        ).filter((f) => f.subscriber === request.params.subscriber && f.event_id === eventId);
+        const row = await findSubscriberFailure(events, { subscriber: request.params.subscriber, eventId });
+        // A hub-wide event (no number) is only for those who see every number, as in the list.
+        const seen =
+          row !== undefined &&
+          (visible === null || (row.phone_number_id !== null && visible.includes(row.phone_number_id)));
         const now = deps.clock.now();
-        if (!row || !(await retrySubscriberFailure(events, { subscriber: row.subscriber, eventId, now }))) {
+        if (!seen || !(await retrySubscriberFailure(events, { subscriber: row.subscriber, eventId, now }))) {
           throw new AppError('NOT_FOUND', 'No such open subscriber failure.');
         }
         deps.signals.emit('events');

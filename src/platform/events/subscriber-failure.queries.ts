@@ -26,6 +26,20 @@ export async function listSubscriberFailures(
   return rows.map((r) => ({ ...r, event_id: Number(r.event_id) }));
 }
 
+/** One subscriber's failure on one event, whatever its state, or undefined. */
+export async function findSubscriberFailure(
+  db: Kysely<EventTables>,
+  input: { subscriber: string; eventId: number },
+): Promise<SubscriberFailureRow | undefined> {
+  const row = await db
+    .selectFrom('subscriber_failures')
+    .selectAll()
+    .where('subscriber', '=', input.subscriber)
+    .where('event_id', '=', input.eventId)
+    .executeTakeFirst();
+  return row && { ...row, event_id: Number(row.event_id) };
+}
+
 /** The oldest event some subscriber has not passed or still owes a retry: the log is kept from here. */
 export async function oldestEventStillNeeded(
   db: Kysely<EventTables>,
