@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { Config } from '../platform/config.ts';
@@ -24,7 +26,11 @@ export class ArchiveInconsistentError extends Error {
  */
 export async function makeCheckpoint(
   db: Kysely<DB>,
-  input: { config: Pick<Config, 'archiveOrigin' | 'archiveSigningKey'>; now: number },
+  input: {
+    config: Pick<Config, 'archiveOrigin' | 'archiveSigningKey'> &
+      Partial<Pick<Config, 'archiveCheckpointDir'>>;
+    now: number;
+  },
 ): Promise<StoredCheckpoint> {
   const size = await logSize(db);
   const latest = await latestCheckpoint(db);
@@ -44,10 +50,26 @@ export async function makeCheckpoint(
   const root = rootHash(tree);
   const note = signNote(formatCheckpoint({ origin: input.config.archiveOrigin, size, root }), signer);
   const row = { size, root_hash: root.toString('base64'), note, created_at: input.now };
+  // Outside first: a folder that disagrees stops the checkpoint from being stored at all.
+  if (input.config.archiveCheckpointDir) writeOnce(input.config.archiveCheckpointDir, row);
   await db
     .insertInto('archive_checkpoints')
     .values(row)
     .onConflict((oc) => oc.doNothing())
     .execute();
   return row;
+}
+
+// The external copy: created once per size and never overwritten (an existing file must agree).
+function writeOnce(dir: string, checkpoint: StoredCheckpoint): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${checkpoint.size}.checkpoint`);
+  try {
+    writeFileSync(file, checkpoint.note, { flag: 'wx', mode: 0o444 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (readFileSync(file, 'utf8').split('\n\n')[0] !== checkpoint.note.split('\n\n')[0]) {
+      throw new ArchiveInconsistentError(`${file} holds another checkpoint of size ${checkpoint.size}`);
+    }
+  }
 }

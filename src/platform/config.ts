@@ -50,6 +50,7 @@ const configSchema = z.object({
     .string()
     .regex(/^PRIVATE\+KEY\+[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'must be PRIVATE+KEY+<name>+<id>+<key>')
     .optional(),
+  COEXIST_ARCHIVE_CHECKPOINT_DIR: z.string().min(1).optional(),
   COEXIST_MASTER_KEYS: z
     .string()
     .regex(
@@ -95,6 +96,8 @@ export type Config = Readonly<{
   archiveSigningKey: string | undefined;
   /** Master keys for envelope encryption, `id:base64`, the first one current; unset = a key file in the data folder. */
   masterKeys: string | undefined;
+  /** A folder every new checkpoint is also written to, once, as `<size>.checkpoint` (an append-only copy). */
+  archiveCheckpointDir: string | undefined;
   /** Private or local networks (CIDRs) outbound webhooks may reach anyway; every such address is refused otherwise. */
   webhookEgressAllow: readonly string[];
   /** The bearer token `GET /metrics` wants; unset = no metrics endpoint. */
@@ -146,6 +149,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       `${e.COEXIST_PUBLIC_URL ? new URL(e.COEXIST_PUBLIC_URL).host : 'coexist.localhost'}/archive`,
     archiveSigningKey: e.COEXIST_ARCHIVE_SIGNING_KEY,
     masterKeys: e.COEXIST_MASTER_KEYS,
+    archiveCheckpointDir: e.COEXIST_ARCHIVE_CHECKPOINT_DIR,
     webhookEgressAllow: Object.freeze(
       (e.COEXIST_WEBHOOK_EGRESS_ALLOW ?? '')
         .split(',')
