@@ -165,6 +165,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request, reply) => {
         const ctx = request.accountSession;
         if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
+        deps.signals.emit('credentials');
         setSessionCookies(reply, {
           sessionId: '',
           csrfToken: '',
@@ -220,6 +221,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           .where('id', '=', user.id)
           .execute();
         await revokeUserSessions(db, user.id, now, { exceptSessionHash: request.accountSession?.session.id });
+        deps.signals.emit('credentials');
         return reply.code(204).send();
       },
     );
@@ -254,6 +256,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         await revokeUserSessions(db, user.id, deps.clock.now(), {
           exceptSessionHash: request.accountSession?.session.id,
         });
+        deps.signals.emit('credentials');
         if (request.accountSession) await markSessionMfaOk(db, request.accountSession.session.id);
         return { recovery_codes: recoveryCodes };
       },

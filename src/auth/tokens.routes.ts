@@ -86,6 +86,7 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('FORBIDDEN', 'Only an owner can revoke owner tokens.');
         }
         await revokeApiToken(db, row.id, deps.clock.now());
+        deps.signals.emit('credentials');
         return reply.code(204).send();
       },
     );

@@ -161,9 +161,13 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
           void write(': keepalive\n\n').then(reauthorise);
         }, hub.keepAliveMs);
         const unsubscribe = hub.subscribe(() => void pump());
+        // A logout, a revoked token or a disabled user on this node ends the stream now, not at the
+        // next keep-alive (which still catches what other nodes revoked).
+        const offCredentials = deps.signals.on('credentials', () => void reauthorise());
         const end = () => {
           if (closed) return;
           closed = true;
+          offCredentials();
           clearInterval(keepAlive);
           if (retryTimer) clearTimeout(retryTimer);
           unsubscribe();

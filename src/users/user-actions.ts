@@ -187,6 +187,15 @@ export async function updateUser(
       })
       .where('id', '=', user.id)
       .execute();
+    if (changes.disabled === true) {
+      // A disabled user's tokens end for good: enabling the user again does not bring them back.
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
     if (changes.wabaIds !== undefined || changes.role === 'owner') {
       await setUserWabas(trx, user.id, changes.role === 'owner' ? null : (changes.wabaIds ?? null), now);
     }
@@ -200,6 +209,7 @@ export async function updateUser(
     changes.role !== undefined
   ) {
     await revokeUserSessions(db, user.id, now);
+    deps.signals.emit('credentials');
   }
   return apiUser(db, (await findUser(db, user.id))!, now);
 }
@@ -242,4 +252,5 @@ export async function deleteUser(
     await userChanged(trx, { principal, userId: user.id, action: 'deleted', at: now });
   });
   await revokeUserSessions(db, user.id, now);
+  deps.signals.emit('credentials');
 }

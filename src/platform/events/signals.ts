@@ -14,6 +14,8 @@ export type SignalMap = {
   outbox: [phoneNumberId: string];
   /** A job was enqueued or became due (the job runner claims it). */
   jobs: [];
+  /** A session or token was revoked or a user disabled (open event streams check their credential now). */
+  credentials: [];
 };
 export type SignalName = keyof SignalMap;
 
