@@ -16,6 +16,7 @@ import { listJobFailures } from '../platform/jobs/job.queries.ts';
 import { retryJob } from '../platform/jobs/job.repository.ts';
 import type { JobRow, JobTables } from '../platform/jobs/job.table.ts';
 import { recurringKey } from '../platform/jobs/job.ts';
+import { iso, isoOrNull } from '../platform/time.ts';
 import {
   ZListJobFailuresRequest,
   ZListJobFailuresResponse,
@@ -24,8 +25,6 @@ import {
   ZRetryAcceptedResponse,
   ZSubscriberFailureParams,
 } from './background-failures.schemas.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 function toApiSubscriberFailure(row: SubscriberFailureRow) {
   return {
@@ -36,9 +35,9 @@ function toApiSubscriberFailure(row: SubscriberFailureRow) {
     state: row.state,
     attempts: row.attempts,
     error: row.error,
-    next_attempt_at: iso(row.next_attempt_at),
-    created_at: iso(row.created_at) as string,
-    updated_at: iso(row.updated_at) as string,
+    next_attempt_at: isoOrNull(row.next_attempt_at),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
   };
 }
 
@@ -51,7 +50,7 @@ function toApiJobFailure(row: JobRow) {
     recurring,
     attempts: row.attempts,
     error: row.last_error,
-    failed_at: iso(row.failed_at),
+    failed_at: isoOrNull(row.failed_at),
     next_run_at: row.state === 'pending' ? iso(row.run_at) : null,
   };
 }
