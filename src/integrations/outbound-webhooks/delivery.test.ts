@@ -200,6 +200,10 @@ describe.each(testDialects)('outbound webhook delivery (%s)', (dialect) => {
     await f.record(messageReceived(2));
     await f.pump();
     expect(String(f.received[1]?.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    // With no body a rotation keeps the previous secret for the default day.
+    const bare = await api('POST', `${BASE}/${endpoint.id}/rotate-secret`);
+    expect(bare.statusCode).toBe(200);
+    expect(Date.parse(bare.json().previous_secret_expires_at) - f.h.clock.now()).toBe(86_400_000);
   });
 
   it('recovers everything since a time for an endpoint that missed it', async () => {

@@ -146,7 +146,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         await endpointOr404(principalOf(request), request.params.id);
         const now = deps.clock.now();
-        const overlapMs = request.body.overlap_seconds * 1000;
+        const overlapMs = (request.body?.overlap_seconds ?? 86_400) * 1000;
         const secret = await rotateSecret(db, { id: request.params.id, overlapMs, now });
         return { secret, previous_secret_expires_at: overlapMs > 0 ? isoOrNull(now + overlapMs) : null };
       },

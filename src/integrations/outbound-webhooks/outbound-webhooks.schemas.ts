@@ -47,15 +47,18 @@ export const ZEndpointWithSecret = ZEndpoint.extend({
   secret: z.string().describe('whsec_ secret: shown on creation and rotation'),
 }).meta({ id: 'WebhookEndpointWithSecret' });
 
-export const ZRotateRequest = z.object({
-  overlap_seconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400)
-    .default(86_400)
-    .describe('How long the previous secret keeps signing beside the new one'),
-});
+export const ZRotateRequest = z
+  .object({
+    overlap_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(86_400)
+      .describe('How long the previous secret keeps signing beside the new one'),
+  })
+  // A POST with no body (Fastify hands the schema null) rotates with the default overlap.
+  .nullish();
 
 export const ZRotateResponse = z.object({
   secret: z.string(),
