@@ -198,8 +198,8 @@ describe.each(testDialects.filter((d) => d === 'postgres'))('jobs on two nodes (
     });
     const db = database.db as unknown as Db;
     for (let n = 0; n < 40; n++) {
-      // Job 0 takes five leases' worth of time: the heartbeat must keep the other node off it.
-      await enqueueJob(db, work, { n, ms: n === 0 ? 1_000 : 5 }, { now: Date.now() });
+      // Job 0 takes three leases' worth of time: the heartbeat must keep the other node off it.
+      await enqueueJob(db, work, { n, ms: n === 0 ? 3_000 : 5 }, { now: Date.now() });
     }
     const nodes = [db, second.db as unknown as Db].map((nodeDb, i) =>
       startJobRunner({
@@ -209,7 +209,8 @@ describe.each(testDialects.filter((d) => d === 'postgres'))('jobs on two nodes (
         deps: {},
         clock: systemClock,
         nodeId: `node-${i}`,
-        leaseMs: 200,
+        // Renewed every third of it: room for the late timers of a busy machine, not a race.
+        leaseMs: 1_000,
         pollMs: 5,
         concurrency: 3,
       }),
