@@ -9,6 +9,27 @@ import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
 import { ZUploadMediaResponse } from './outbound.schemas.ts';
 
+/** What the multipart parser's limits are called (@fastify/multipart). */
+const LIMIT_CODES = new Set([
+  'FST_PARTS_LIMIT',
+  'FST_FILES_LIMIT',
+  'FST_FIELDS_LIMIT',
+  'FST_REQ_FILE_TOO_LARGE',
+]);
+
+/**
+ * Anything that goes wrong while parsing the parts is the client's body (a missing boundary, a
+ * part cut off, a bad header): 400, or 413 for a limit, never a 500.
+ */
+function multipartError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && LIMIT_CODES.has(code)) {
+    return new AppError('PAYLOAD_TOO_LARGE', `Too much in this form: ${(error as Error).message}.`);
+  }
+  return new AppError('VALIDATION_FAILED', `The multipart body is malformed: ${(error as Error).message}`);
+}
+
 /**
  * `POST /api/media` (multipart: `phone_number_id`, then `file`): uploads a file to Meta for that
  * number and answers `{ id, mime_type, file_size }`. The id goes into a media send
@@ -33,15 +54,19 @@ export function mediaRoutes(deps: AppDeps): FastifyPluginAsync {
         }
         let phoneNumberId: string | null = null;
         let file: { bytes: Buffer; mimeType: string; filename: string } | null = null;
-        for await (const part of request.parts()) {
-          if (part.type === 'field' && part.fieldname === 'phone_number_id')
-            phoneNumberId = String(part.value);
-          if (part.type === 'file' && part.fieldname === 'file') {
-            const bytes = await part.toBuffer();
-            if (part.file.truncated)
-              throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 100 MB.');
-            file = { bytes, mimeType: part.mimetype, filename: part.filename || 'upload' };
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'field' && part.fieldname === 'phone_number_id')
+              phoneNumberId = String(part.value);
+            if (part.type === 'file' && part.fieldname === 'file') {
+              const bytes = await part.toBuffer();
+              if (part.file.truncated)
+                throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 100 MB.');
+              file = { bytes, mimeType: part.mimetype, filename: part.filename || 'upload' };
+            }
           }
+        } catch (error) {
+          throw multipartError(error);
         }
         if (!phoneNumberId) throw new AppError('VALIDATION_FAILED', 'phone_number_id is required.');
         if (!isGraphId(phoneNumberId)) {
