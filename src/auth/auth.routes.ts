@@ -43,7 +43,13 @@ import {
   SESSION_MAX_AGE_MS,
   serializeCookie,
 } from './sessions.ts';
-import { beginLoginAttempt, loginSucceeded, refundLoginAttempt, type ThrottleKeys } from './throttle.ts';
+import {
+  beginLoginAttempt,
+  countLoginAttempt,
+  loginSucceeded,
+  refundLoginAttempt,
+  type ThrottleKeys,
+} from './throttle.ts';
 
 function isSecure(deps: AppDeps, request: FastifyRequest): boolean {
   return request.protocol === 'https' || (deps.config.publicUrl?.startsWith('https:') ?? false);
@@ -92,10 +98,13 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
     /** Counts an attempt for the throttle, refusing it with `429 LOGIN_THROTTLED` while a key is locked. */
     async function countAttempt(reply: FastifyReply, keys: ThrottleKeys, now: number): Promise<void> {
       const until = await beginLoginAttempt(db, keys, now);
-      if (until === null) return;
+      if (until !== null) throw throttled(reply, until, now);
+    }
+
+    function throttled(reply: FastifyReply, until: number, now: number): AppError {
       const seconds = Math.ceil((until - now) / 1000);
       reply.header('retry-after', String(seconds));
-      throw new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: seconds });
+      return new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: seconds });
     }
 
     /**
@@ -123,20 +132,30 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const now = deps.clock.now();
         const { email, password, code, recovery_code } = request.body;
         const keys = { account: email.trim(), ip: request.ip };
-        await countAttempt(reply, keys, now);
+        const locks = await countLoginAttempt(db, keys, now);
+        if (locks.ipUntil !== null)
+          throw throttled(reply, Math.max(locks.ipUntil, locks.accountUntil ?? 0), now);
+        // A locked account still opens to its password *and* a valid second factor, so guessing
+        // strangers cannot keep its owner out; any other attempt, right or wrong, hears only 429.
+        const accountUntil = locks.accountUntil;
+        if (accountUntil !== null && !code && !recovery_code) throw throttled(reply, accountUntil, now);
+        const fail = (error: AppError) =>
+          accountUntil !== null ? throttled(reply, accountUntil, now) : error;
         const user = await findUserByEmail(db, email);
         const passwordOk =
           user && user.disabled_at === null
             ? await verifyPassword(user.password_hash, password)
             : await verifyDecoy(password);
-        if (!user || !passwordOk) throw new AppError('LOGIN_FAILED');
+        if (!user || !passwordOk) throw fail(new AppError('LOGIN_FAILED'));
         if (user.mfa_enabled_at !== null) {
           if (!code && !recovery_code) {
             await refundLoginAttempt(db, keys);
             throw new AppError('MFA_REQUIRED');
           }
           const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
-          if (!ok) throw new AppError('MFA_INVALID');
+          if (!ok) throw fail(new AppError('MFA_INVALID'));
+        } else if (accountUntil !== null) {
+          throw fail(new AppError('LOGIN_FAILED'));
         }
         await loginSucceeded(db, keys);
         const settings = await getSettings(db);

@@ -33,8 +33,25 @@ export async function beginLoginAttempt(
   keys: ThrottleKeys,
   now: number,
 ): Promise<number | null> {
+  const { accountUntil, ipUntil } = await countLoginAttempt(db, keys, now);
+  return accountUntil === null && ipUntil === null ? null : Math.max(accountUntil ?? 0, ipUntil ?? 0);
+}
+
+/** Which key of an attempt is locked, and until when (`null` = not locked). */
+export type LoginLocks = { accountUntil: number | null; ipUntil: number | null };
+
+/**
+ * {@link beginLoginAttempt}, telling the account's lock from the IP's. Logging in uses it so that a
+ * locked *account* still opens to the right password with a valid second factor (a stranger who
+ * knows an email cannot lock its owner out), while a locked *IP* refuses everything.
+ */
+export async function countLoginAttempt(
+  db: Kysely<DB>,
+  keys: ThrottleKeys,
+  now: number,
+): Promise<LoginLocks> {
   const expired = now - THROTTLE_WINDOW_MS;
-  let until: number | null = null;
+  const locks: LoginLocks = { accountUntil: null, ipUntil: null };
   for (const { key, limit } of keysOf(keys)) {
     const { rows } = await sql<{ failures: number; window_started_at: number | string }>`
       insert into login_throttles (key, failures, window_started_at, locked_until)
@@ -47,10 +64,12 @@ export async function beginLoginAttempt(
       returning failures, window_started_at`.execute(db);
     const row = rows[0];
     if (row && Number(row.failures) > limit) {
-      until = Math.max(until ?? 0, Number(row.window_started_at) + THROTTLE_WINDOW_MS);
+      const until = Number(row.window_started_at) + THROTTLE_WINDOW_MS;
+      if (key.startsWith('ip:')) locks.ipUntil = until;
+      else locks.accountUntil = until;
     }
   }
-  return until;
+  return locks;
 }
 
 /** Takes back an attempt that was not a failure (the password was right; the second factor is asked for). */
