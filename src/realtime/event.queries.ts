@@ -2,7 +2,12 @@ import type { DomainEventRow } from '../platform/events/event.table.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { isoOrNull } from '../platform/time.ts';
 
-export { type EventBatch, latestEventId, readEventsAfter } from '../platform/events/event-log.queries.ts';
+export {
+  createGapWatch,
+  type EventBatch,
+  latestEventId,
+  readEventsAfter,
+} from '../platform/events/event-log.queries.ts';
 
 /**
  * A domain event as the stream and `GET /api/events?since=` send it. `type` is the stream notice

@@ -8,7 +8,7 @@ import { principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { eventVisible, latestEventId, readEventsAfter, toApiEvent } from './event.queries.ts';
+import { createGapWatch, eventVisible, latestEventId, readEventsAfter, toApiEvent } from './event.queries.ts';
 import { ZEventsRequest, ZEventsResponses } from './events.schemas.ts';
 import { createRealtimeHub, type RealtimeHub } from './realtime-hub.ts';
 
@@ -69,6 +69,8 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('VALIDATION_FAILED', 'Last-Event-ID must be an event id.');
         }
         let lastId = resume !== undefined ? Number(resume) : await latestEventId(db);
+        // A stream stays at one gap across reads, so it can tell an open transaction from a lost id.
+        const gaps = createGapWatch(db);
 
         const raw = reply.raw;
         reply.hijack();
@@ -107,6 +109,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
                   limit: BATCH,
                   now: deps.clock.now(),
                   gapGraceMs: hub.gapGraceMs,
+                  gaps,
                 });
                 // Read the visible numbers after the events: a number created in the same transaction
                 // as its first event is then certain to be known, so that event is not filtered out.

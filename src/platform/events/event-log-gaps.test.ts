@@ -90,6 +90,29 @@ describe.each(testDialects.filter((d) => d === 'postgres'))('gap-aware reading o
     }
   });
 
+  it('does not pass an open transaction because the event after it was stamped long ago', async () => {
+    const seen: string[] = [];
+    const worker = startSubscriberWorker({
+      db,
+      clock,
+      subscribers: [subscriber(seen)],
+      autoStart: false,
+      gapGraceMs: 10_000,
+    });
+    try {
+      const slow = await openWriter(other.db as unknown as Db, alert(1), clock.now());
+      // A long transaction (a large batch, lock retries) stamps its events when it starts.
+      await db.transaction().execute((trx) => recordEvent(trx, alert(2), clock.now() - 20_000));
+      await worker.runOnce();
+      expect(seen).toEqual([]);
+      await slow.commit();
+      await worker.runOnce();
+      expect(seen).toEqual(['a-1', 'a-2']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('passes a gap left by a rolled-back transaction once the grace has passed', async () => {
     const seen: string[] = [];
     const worker = startSubscriberWorker({

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { DomainEvent, EventType } from './catalogue.ts';
 import { isEventType } from './catalogue.ts';
 import type { DomainEventRow, EventTables } from './event.table.ts';
-import { latestEventId, readEventsAfter } from './event-log.queries.ts';
+import { createGapWatch, type GapWatch, latestEventId, readEventsAfter } from './event-log.queries.ts';
 import type { Signals } from './signals.ts';
 import { backoffAfter, type StoredEvent, type Subscriber } from './subscriber.ts';
 import {
@@ -80,6 +80,8 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
   const batchSize = options.batchSize ?? 200;
   const gapGraceMs = options.gapGraceMs ?? 10_000;
   const lease = (subscriber: string) => ({ subscriber, owner, now: clock.now(), leaseMs });
+  // One per subscriber: each stops at its own gap.
+  const gapWatches = new Map(options.subscribers.map((s) => [s.name, createGapWatch(db)]));
 
   const setAside = async (trx: Kysely<EventTables>, sub: Subscriber, event: StoredEvent, error: unknown) => {
     const row = await recordAttemptFailure(trx, {
@@ -160,6 +162,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       limit: batchSize,
       now: clock.now(),
       gapGraceMs,
+      ...(gapWatches.has(sub.name) ? { gaps: gapWatches.get(sub.name) as GapWatch } : {}),
     });
     if (batch.lastId === position) return done;
     // A full batch means more may follow now, even when none of it was wanted: no pause before it.
