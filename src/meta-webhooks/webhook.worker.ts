@@ -7,8 +7,8 @@ import { msSinceIngest, onWebhookStored } from './wake.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
 
-/** Events per SQLite transaction while webhooks are arriving. */
-const BUSY_SQLITE_EVENTS = 20;
+/** Events per SQLite transaction while webhooks are arriving (fewer means more commits, each an fsync). */
+const BUSY_SQLITE_EVENTS = 100;
 
 /** How long a claim lasts without a heartbeat (the default `leaseMs`). */
 export const DEFAULT_LEASE_MS = 15_000;
