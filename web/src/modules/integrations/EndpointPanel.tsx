@@ -28,6 +28,18 @@ import {
 
 const stateColor = { pending: 'yellow', succeeded: 'teal', failed: 'red' } as const;
 
+// Bodies and headers are long single lines: wrap them instead of overflowing the page.
+const wrap = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
+
+/** The body as sent, indented for reading (the receiver got the compact form). */
+function readable(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; deliveryId: string }) {
   const detail = useDelivery(endpointId, deliveryId);
   const resend = useResend();
@@ -57,14 +69,21 @@ function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; delive
       <Text size="xs" fw={600}>
         Request body
       </Text>
-      <Code block>{d.request_body}</Code>
-      {d.attempts_log.map((a) => (
+      <Code block style={wrap} data-testid="webhook-request-body">
+        {readable(d.request_body)}
+      </Code>
+      {d.attempts_log.map((a, i) => (
         <Stack key={`${a.attempt}-${a.at}`} gap={2} data-testid="webhook-attempt">
           <Text size="xs" fw={600}>
-            Attempt {a.attempt} · {formatDateTime(a.at)} · {a.response_status ?? 'no response'} ·{' '}
-            {a.duration_ms} ms
+            {/* A resend starts its attempts again from 1: number them in log order, and say which resent. */}
+            Attempt {i + 1}
+            {i > 0 && a.attempt === 1 ? ' (resend)' : ''} · {formatDateTime(a.at)} ·{' '}
+            {a.response_status !== null ? `HTTP ${a.response_status}` : 'no response'} · {a.duration_ms} ms
           </Text>
-          <Code block>
+          <Text size="xs" c="dimmed">
+            Request headers
+          </Text>
+          <Code block style={wrap}>
             {Object.entries(a.request_headers)
               .map(([k, v]) => `${k}: ${v}`)
               .join('\n')}
@@ -74,7 +93,16 @@ function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; delive
               {a.error}
             </Text>
           )}
-          {a.response_body !== null && <Code block>{a.response_body || '(empty body)'}</Code>}
+          {a.response_body !== null && (
+            <>
+              <Text size="xs" c="dimmed">
+                Response body
+              </Text>
+              <Code block style={wrap}>
+                {a.response_body || '(empty body)'}
+              </Code>
+            </>
+          )}
         </Stack>
       ))}
     </Stack>
@@ -100,6 +128,9 @@ export function EndpointPanel(props: {
   const rows = deliveries.data?.data ?? [];
   return (
     <Stack gap="xs" data-testid="webhook-endpoint-panel">
+      <Title order={4} style={{ overflowWrap: 'anywhere' }}>
+        {endpoint.description || endpoint.url}
+      </Title>
       {!endpoint.enabled && (
         <Alert color="red" title="Disabled">
           {endpoint.disabled_reason ?? 'Disabled.'} Enable it again, then recover what it missed.
@@ -178,15 +209,29 @@ export function EndpointPanel(props: {
       </Group>
       {deliveries.error && <ErrorNotice error={deliveries.error} onRetry={() => deliveries.refetch()} />}
       {deliveries.isSuccess && rows.length === 0 && (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="dimmed" data-testid="webhook-deliveries-empty">
           No delivery yet.
         </Text>
       )}
       {rows.length > 0 && (
         <Table highlightOnHover data-testid="webhook-deliveries">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Event</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Latest round</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
             {rows.map((d) => (
-              <Table.Tr key={d.id} onClick={() => setOpen(d.id)} style={{ cursor: 'pointer' }}>
+              <Table.Tr
+                key={d.id}
+                onClick={() => setOpen(d.id)}
+                style={{ cursor: 'pointer' }}
+                aria-selected={d.id === open}
+                bg={d.id === open ? 'var(--mantine-color-default-hover)' : undefined}
+              >
                 <Table.Td>{formatDateTime(d.created_at)}</Table.Td>
                 <Table.Td>{d.event_type}</Table.Td>
                 <Table.Td>
@@ -195,7 +240,8 @@ export function EndpointPanel(props: {
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  {d.attempts} attempt(s){d.last_status !== null ? ` · HTTP ${d.last_status}` : ''}
+                  {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
+                  {d.last_status !== null ? ` · HTTP ${d.last_status}` : ''}
                   {d.next_attempt_at ? ` · next ${formatDateTime(d.next_attempt_at)}` : ''}
                 </Table.Td>
               </Table.Tr>

@@ -50,6 +50,7 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
             onSuccess: (endpoint) => {
               setUrl('');
               setDescription('');
+              setTypes(['message.received']);
               onCreated(endpoint.id, endpoint.secret);
             },
             onError: toasts.showError,
@@ -110,6 +111,11 @@ export function WebhooksPage() {
         </Text>
         {secret && <SecretNotice secret={secret} onClose={() => setSecret(null)} />}
         {endpoints.error && <ErrorNotice error={endpoints.error} onRetry={() => endpoints.refetch()} />}
+        {endpoints.isSuccess && rows.length === 0 && (
+          <Text size="sm" c="dimmed" data-testid="webhook-endpoints-empty">
+            No endpoint yet. Add one below: the hub starts delivering the events you pick at once.
+          </Text>
+        )}
         {rows.length > 0 && (
           <Table highlightOnHover data-testid="webhook-endpoints">
             <Table.Thead>
