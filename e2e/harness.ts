@@ -40,7 +40,11 @@ export type Customer = { waId: string; name: string };
  * A real sandbox (Cloud API + phone + customers) and a real hub on a temporary SQLite database,
  * wired together over loopback HTTP exactly as in production, plus headless Chromium.
  */
-export async function startStack(input: { customers: Customer[] }): Promise<Stack> {
+export async function startStack(input: {
+  customers: Customer[];
+  /** Extra hub settings for this stack only (e.g. `COEXIST_WEBHOOK_EGRESS_ALLOW`). */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'coexist-e2e-'));
   mkdirSync(join(dir, 'data'));
   const sandbox = await startSandbox({
@@ -59,6 +63,7 @@ export async function startStack(input: { customers: Customer[] }): Promise<Stac
     META_GRAPH_URL: sandbox.url,
     META_GRAPH_VERSION: SANDBOX_DEFAULTS.graphVersion,
     LOG_LEVEL: 'warn',
+    ...input.env,
   });
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   await sandbox.setCallback(`${hub.url}/webhooks/meta`);
