@@ -11,6 +11,7 @@ import { ownerSends } from '../phone/echo.ts';
 import { appOpened, disconnect, offboard, reconnect } from '../phone/lifecycle.ts';
 import { addCustomer, chatMessages } from '../world/world.ts';
 import type { ControlExtras } from './extras.ts';
+import { controlOriginGuard } from './origin-guard.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -28,6 +29,8 @@ function str(o: Obj, key: string): string {
 /** The control API under `/_sandbox/…` (documented in docs/sandbox.md). */
 export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
   return async (app: FastifyInstance): Promise<void> => {
+    // Only programs and the sandbox's own page may drive it, never another web page.
+    app.addHook('onRequest', controlOriginGuard(ctx.options.host));
     app.get('/_sandbox/health', async () => ({
       ok: true,
       now: ctx.scheduler.now(),
