@@ -23,6 +23,7 @@ import {
 import type { App } from './platform/http/app-type.ts';
 import type { JobTables } from './platform/jobs/job.table.ts';
 import type { Job } from './platform/jobs/job.ts';
+import { jobPruneJob } from './platform/jobs/job-prune.job.ts';
 import { type JobRunner, type JobRunnerOptions, startJobRunner } from './platform/jobs/job-runner.ts';
 import type { Worker } from './platform/worker.ts';
 import { templateSyncJob } from './templates/template-sync.job.ts';
@@ -71,6 +72,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   dedupPruneJob,
   historyCompletionJob,
   eventLogPruneJob(hubSubscribers),
+  jobPruneJob,
   archiveCheckpointJob,
   deliveryJob,
 ] as unknown as readonly Job<never, AppDeps>[];
