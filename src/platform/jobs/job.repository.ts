@@ -8,6 +8,30 @@ type Db = Kysely<JobTables>;
 // Any schema that has the jobs table: a feature's transaction over the whole hub schema is one.
 const jobsOf = <S extends JobTables>(trx: Kysely<S> | Transaction<S>) => trx as unknown as Db;
 
+/** A pending job row that has never run. */
+function newJobRow(
+  job: Pick<Job<never, never>, 'id' | 'retry'>,
+  input: { id: string; key: string | null; payloadJson: string; runAt: number; now: number },
+): JobRow {
+  return {
+    id: input.id,
+    name: job.id,
+    key: input.key,
+    payload_json: input.payloadJson,
+    state: 'pending',
+    run_at: input.runAt,
+    attempts: 0,
+    max_attempts: job.retry.attempts,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    failed_at: null,
+    created_at: input.now,
+    updated_at: input.now,
+    finished_at: null,
+  };
+}
+
 /**
  * Enqueues a one-off job inside the caller's transaction, so it exists exactly when the change that
  * asks for it commits. `runAt` delays it; `key` makes the enqueue idempotent (a second job with the
@@ -24,23 +48,15 @@ export async function enqueueJob<P, S extends JobTables>(
   const id = randomUUID();
   const inserted = await jobsOf(trx)
     .insertInto('jobs')
-    .values({
-      id,
-      name: job.id,
-      key: options.key ?? null,
-      payload_json: JSON.stringify(checked),
-      state: 'pending',
-      run_at: options.runAt ?? options.now,
-      attempts: 0,
-      max_attempts: job.retry.attempts,
-      lease_owner: null,
-      lease_until: null,
-      last_error: null,
-      failed_at: null,
-      created_at: options.now,
-      updated_at: options.now,
-      finished_at: null,
-    })
+    .values(
+      newJobRow(job, {
+        id,
+        key: options.key ?? null,
+        payloadJson: JSON.stringify(checked),
+        runAt: options.runAt ?? options.now,
+        now: options.now,
+      }),
+    )
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -51,25 +67,11 @@ export async function enqueueJob<P, S extends JobTables>(
 export async function ensureRecurringJobs(db: Db, jobs: readonly Job[], now: number): Promise<void> {
   for (const job of jobs) {
     if (!job.schedule) continue;
+    const key = recurringKey(job.id);
+    const runAt = now + (job.schedule.firstRunMs ?? 0);
     await db
       .insertInto('jobs')
-      .values({
-        id: recurringKey(job.id),
-        name: job.id,
-        key: recurringKey(job.id),
-        payload_json: '{}',
-        state: 'pending',
-        run_at: now + (job.schedule.firstRunMs ?? 0),
-        attempts: 0,
-        max_attempts: job.retry.attempts,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        failed_at: null,
-        created_at: now,
-        updated_at: now,
-        finished_at: null,
-      })
+      .values(newJobRow(job, { id: key, key, payloadJson: '{}', runAt, now }))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
