@@ -53,7 +53,8 @@ export const messageVersionTypes = new Set([
 // Delivery outcomes worth keeping; the queued/sending steps are not.
 const OUTCOMES = new Set(['sent', 'delivered', 'read', 'played', 'failed', 'unknown']);
 // Payload keys that identify a person: they go to the committed content, never into the leaf.
-const PERSONAL = new Set(['wa_id', 'bsuid', 'emoji']);
+// Personal content goes to the payload store (erasable), never into the entry the leaf commits to.
+const PERSONAL = new Set(['wa_id', 'bsuid', 'emoji', 'content_json']);
 
 function parseJson(text: string | null): unknown {
   if (text === null) return null;

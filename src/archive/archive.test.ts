@@ -70,6 +70,29 @@ describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
     expect(report.size).toBeGreaterThanOrEqual(6);
   });
 
+  it('keeps an interim version that a later edit overwrote before the archive ran', async () => {
+    f = await startArchiveFixture(dialect);
+    await f.inbound([f.text('wamid.A', 'first', TS)]);
+    await f.inbound([f.edit('wamid.E1', 'wamid.A', 'first, edited', TS + 10)]);
+    await f.inbound([f.edit('wamid.E2', 'wamid.A', 'first, edited again', TS + 20)]);
+    await f.archive();
+    const a = await messageId('wamid.A');
+    const versions = await f.database.db
+      .selectFrom('archive_entries')
+      .innerJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
+      .select(['type', 'content'])
+      .where('message_id', '=', a)
+      .orderBy('archive_entries.idx')
+      .execute();
+    expect(versions.map((v) => [v.type, JSON.parse(v.content).body])).toEqual([
+      ['message.received', 'first'],
+      ['message.edited', 'first, edited'],
+      ['message.edited', 'first, edited again'],
+    ]);
+    await f.checkpoint();
+    expect(await f.verify()).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('names an entry in which one byte was changed', async () => {
     await seeded();
     const row = await f.database.db

@@ -165,9 +165,12 @@ async function applyChange(
   await trx.updateTable('messages').set(patch).where('id', '=', target.id).execute();
   const ref = { message_id: target.id, conversation_id: target.conversation_id };
   const phoneNumberId = target.phone_number_id;
-  if (change.kind === 'edit')
-    await recordEvent(trx, { type: 'message.edited', phoneNumberId, payload: ref }, at);
-  else if (change.kind === 'revoke') {
+  if (change.kind === 'edit') {
+    // The version itself travels with the event: a later edit may overwrite the row before the
+    // archive reads it, and every interim version must be kept.
+    const payload = { ...ref, content_json: JSON.stringify(change.content), edited_at: change.at };
+    await recordEvent(trx, { type: 'message.edited', phoneNumberId, payload }, at);
+  } else if (change.kind === 'revoke') {
     await recordEvent(trx, { type: 'message.revoked', phoneNumberId, payload: ref }, at);
   } else if (change.kind === 'reaction') {
     const payload = { ...ref, side: change.side, emoji: change.emoji };
