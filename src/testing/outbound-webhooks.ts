@@ -38,7 +38,7 @@ export type WebhooksFixture = {
 
 export async function startWebhooksFixture(
   dialect: Dialect,
-  options: { allowLoopback?: boolean } = {},
+  options: { allowLoopback?: boolean; env?: Record<string, string> } = {},
 ): Promise<WebhooksFixture> {
   const received: Received[] = [];
   const answers: Answer[] = [];
@@ -58,7 +58,10 @@ export async function startWebhooksFixture(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/crm/hook`;
   const h = await buildTestApp(dialect, {
-    env: options.allowLoopback === false ? {} : { COEXIST_WEBHOOK_EGRESS_ALLOW: '127.0.0.1/32' },
+    env: {
+      ...(options.allowLoopback === false ? {} : { COEXIST_WEBHOOK_EGRESS_ALLOW: '127.0.0.1/32' }),
+      ...options.env,
+    },
   });
   // Real time, so the receiver's `standardwebhooks` check (5 minutes of tolerance) applies as in production.
   h.clock.set(Date.now());

@@ -7,6 +7,7 @@ import { defineJob, type JobContext } from '../../platform/jobs/job.ts';
 import { disableEndpoint } from './endpoint.repository.ts';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from './outbound-webhook.table.ts';
 import { DISABLE_AFTER_MS, nextAttemptAt, parseRetryAfter } from './retry-schedule.ts';
+import { type SecretStore, secretStoreFor } from './secret-store.ts';
 import { type AttemptResult, sendAttempt } from './send-attempt.ts';
 import { signedHeaders } from './signature.ts';
 
@@ -19,13 +20,17 @@ const ZDeliveryJob = z.object({
 });
 type DeliveryJobPayload = z.infer<typeof ZDeliveryJob>;
 
-/** The attempt's secrets: the current one, and the previous one while a rotation overlaps. */
-function secretsOf(endpoint: WebhookEndpointRow, now: number): string[] {
-  const previous =
-    endpoint.previous_secret !== null && (endpoint.previous_secret_expires_at ?? 0) > now
-      ? [endpoint.previous_secret]
-      : [];
-  return [endpoint.secret, ...previous];
+/** The attempt's secrets, opened: the current one, and the previous one while a rotation overlaps. */
+async function secretsOf(
+  db: Kysely<DB>,
+  input: { endpoint: WebhookEndpointRow; store: SecretStore; now: number },
+): Promise<string[]> {
+  const { endpoint, store } = input;
+  const stored =
+    endpoint.previous_secret !== null && (endpoint.previous_secret_expires_at ?? 0) > input.now
+      ? [endpoint.secret, endpoint.previous_secret]
+      : [endpoint.secret];
+  return Promise.all(stored.map((value) => store.open(db, { endpointId: endpoint.id, stored: value })));
 }
 
 /**
@@ -118,7 +123,11 @@ export async function runDeliveryAttempt(
     'content-type': 'application/json',
     'user-agent': 'Coexist-Webhooks/1.0',
     ...signedHeaders({
-      secrets: secretsOf(endpoint, started),
+      secrets: await secretsOf(db, {
+        endpoint,
+        store: secretStoreFor(deps.config.masterKeys),
+        now: started,
+      }),
       id: delivery.message_id,
       timestamp: Math.floor(started / 1000),
       body: delivery.body,

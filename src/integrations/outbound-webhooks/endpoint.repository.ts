@@ -3,12 +3,16 @@ import type { DB } from '../../database.ts';
 import { raiseAlert } from '../../outbound/alerts.ts';
 import { newId } from '../../platform/ids.ts';
 import type { WebhookEndpointRow } from './outbound-webhook.table.ts';
+import type { SecretStore } from './secret-store.ts';
 import { generateSecret } from './signature.ts';
 
 /** The alert code raised when the hub disables an endpoint. */
 export const ENDPOINT_DISABLED_ALERT = 'WEBHOOK_ENDPOINT_DISABLED';
 
-/** Creates an endpoint with a fresh secret; returns its row (the secret included, to show once). */
+/**
+ * Creates an endpoint with a fresh secret, stored sealed by `store`; returns the stored row and the
+ * secret in clear, to show once.
+ */
 export async function createEndpoint(
   db: Kysely<DB>,
   input: {
@@ -17,15 +21,18 @@ export async function createEndpoint(
     eventTypes: readonly string[];
     wabaId: string | null;
     now: number;
+    store: SecretStore;
   },
-): Promise<WebhookEndpointRow> {
+): Promise<{ row: WebhookEndpointRow; secret: string }> {
+  const id = newId();
+  const secret = generateSecret();
   const row: WebhookEndpointRow = {
-    id: newId(),
+    id,
     url: input.url,
     description: input.description,
     event_types_json: JSON.stringify([...new Set(input.eventTypes)]),
     waba_id: input.wabaId,
-    secret: generateSecret(),
+    secret: await input.store.seal(db, { endpointId: id, secret }),
     previous_secret: null,
     previous_secret_expires_at: null,
     enabled: 1,
@@ -36,7 +43,7 @@ export async function createEndpoint(
     updated_at: input.now,
   };
   await db.insertInto('webhook_endpoints').values(row).execute();
-  return row;
+  return { row, secret };
 }
 
 /** Changes an endpoint's URL, description, event types or enabled state; re-enabling clears the failure run. */
@@ -70,8 +77,15 @@ export async function updateEndpoint(
     .execute();
 }
 
-export async function deleteEndpoint(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+/** Deletes an endpoint (its deliveries go with it) and destroys the data key its secrets were sealed with. */
+export async function deleteEndpoint(
+  db: Kysely<DB>,
+  input: { id: string; now: number; store: SecretStore },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('webhook_endpoints').where('id', '=', input.id).execute();
+    await input.store.forget(trx, { endpointId: input.id, now: input.now });
+  });
 }
 
 /**
@@ -80,20 +94,29 @@ export async function deleteEndpoint(db: Kysely<DB>, id: string): Promise<void> 
  */
 export async function rotateSecret(
   db: Kysely<DB>,
-  input: { id: string; overlapMs: number; now: number },
+  input: { id: string; overlapMs: number; now: number; store: SecretStore },
 ): Promise<string> {
   const secret = generateSecret();
+  const endpointId = input.id;
   await db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('webhook_endpoints')
       .select('secret')
-      .where('id', '=', input.id)
+      .where('id', '=', endpointId)
       .executeTakeFirstOrThrow();
+    // Sealed afresh: a secret stored before master keys were configured is encrypted from now on.
+    const previous =
+      input.overlapMs > 0
+        ? await input.store.seal(trx, {
+            endpointId,
+            secret: await input.store.open(trx, { endpointId, stored: current.secret }),
+          })
+        : null;
     await trx
       .updateTable('webhook_endpoints')
       .set({
-        secret,
-        previous_secret: input.overlapMs > 0 ? current.secret : null,
+        secret: await input.store.seal(trx, { endpointId, secret }),
+        previous_secret: previous,
         previous_secret_expires_at: input.overlapMs > 0 ? input.now + input.overlapMs : null,
         updated_at: input.now,
       })

@@ -29,6 +29,7 @@ import {
   ZRotateRequest,
   ZRotateResponse,
 } from './outbound-webhooks.schemas.ts';
+import { secretStoreFor } from './secret-store.ts';
 
 const BASE = '/api/integrations/webhooks';
 
@@ -43,6 +44,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const { db } = deps.database;
     const policy = { allow: deps.config.webhookEgressAllow };
+    const store = secretStoreFor(deps.config.masterKeys);
 
     const checkUrl = (url: string) => {
       try {
@@ -83,14 +85,15 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
         if (principal.wabaIds !== null && (waba_id === undefined || !principal.wabaIds.includes(waba_id)))
           throw new AppError('VALIDATION_FAILED', 'waba_id must name one of your business accounts.');
         const now = deps.clock.now();
-        const row = await createEndpoint(db, {
+        const { row, secret } = await createEndpoint(db, {
           url,
           description,
           eventTypes: event_types,
           wabaId: waba_id ?? null,
           now,
+          store,
         });
-        return reply.code(201).send({ ...endpointToApi(row, now), secret: row.secret });
+        return reply.code(201).send({ ...endpointToApi(row, now), secret });
       },
     );
 
@@ -129,7 +132,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
       async (request, reply) => {
         await endpointOr404(principalOf(request), request.params.id);
-        await deleteEndpoint(db, request.params.id);
+        await deleteEndpoint(db, { id: request.params.id, now: deps.clock.now(), store });
         return reply.code(204).send();
       },
     );
@@ -147,7 +150,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
         await endpointOr404(principalOf(request), request.params.id);
         const now = deps.clock.now();
         const overlapMs = (request.body?.overlap_seconds ?? 86_400) * 1000;
-        const secret = await rotateSecret(db, { id: request.params.id, overlapMs, now });
+        const secret = await rotateSecret(db, { id: request.params.id, overlapMs, now, store });
         return { secret, previous_secret_expires_at: overlapMs > 0 ? isoOrNull(now + overlapMs) : null };
       },
     );
