@@ -74,65 +74,51 @@ describe.each(testDialects.filter((d) => d === 'postgres'))('gap-aware reading o
       },
     });
 
-  it('waits for an event committed after a later one, and hands both in id order', async () => {
-    const seen: string[] = [];
-    const worker = startSubscriberWorker({ db, clock, subscribers: [subscriber(seen)], autoStart: false });
-    try {
-      const slow = await openWriter(other.db as unknown as Db, alert(1), clock.now());
-      await db.transaction().execute((trx) => recordEvent(trx, alert(2), clock.now()));
-      await worker.runOnce();
-      expect(seen).toEqual([]); // id 1 may still commit: the reader does not pass it
-      await slow.commit();
-      await worker.runOnce();
-      expect(seen).toEqual(['a-1', 'a-2']);
-    } finally {
-      await worker.stop();
-    }
-  });
-
-  it('does not pass an open transaction because the event after it was stamped long ago', async () => {
-    const seen: string[] = [];
-    const worker = startSubscriberWorker({
+  const worker = (seen: string[]) =>
+    startSubscriberWorker({
       db,
       clock,
       subscribers: [subscriber(seen)],
       autoStart: false,
       gapGraceMs: 10_000,
     });
+
+  // A long transaction (a large batch, lock retries) stamps its events when it starts, so the event
+  // after the gap may look old the moment it commits.
+  it.each([
+    ['stamped now', 0],
+    ['stamped long ago', 20_000],
+  ])('waits for an event committed after a later one %s, and hands both in id order', async (_, age) => {
+    const seen: string[] = [];
+    const reader = worker(seen);
+    const slow = await openWriter(other.db as unknown as Db, alert(1), clock.now());
     try {
-      const slow = await openWriter(other.db as unknown as Db, alert(1), clock.now());
-      // A long transaction (a large batch, lock retries) stamps its events when it starts.
-      await db.transaction().execute((trx) => recordEvent(trx, alert(2), clock.now() - 20_000));
-      await worker.runOnce();
-      expect(seen).toEqual([]);
+      await db.transaction().execute((trx) => recordEvent(trx, alert(2), clock.now() - age));
+      await reader.runOnce();
+      expect(seen).toEqual([]); // id 1 may still commit: the reader does not pass it
       await slow.commit();
-      await worker.runOnce();
+      await reader.runOnce();
       expect(seen).toEqual(['a-1', 'a-2']);
     } finally {
-      await worker.stop();
+      await slow.commit();
+      await reader.stop();
     }
   });
 
   it('passes a gap left by a rolled-back transaction once the grace has passed', async () => {
     const seen: string[] = [];
-    const worker = startSubscriberWorker({
-      db,
-      clock,
-      subscribers: [subscriber(seen)],
-      autoStart: false,
-      gapGraceMs: 10_000,
-    });
+    const reader = worker(seen);
     try {
       const lost = await openWriter(other.db as unknown as Db, alert(1), clock.now());
       await db.transaction().execute((trx) => recordEvent(trx, alert(2), clock.now()));
       await lost.rollBack();
-      await worker.runOnce();
+      await reader.runOnce();
       expect(seen).toEqual([]);
       clock.advance(10_001);
-      await worker.runOnce();
+      await reader.runOnce();
       expect(seen).toEqual(['a-2']);
     } finally {
-      await worker.stop();
+      await reader.stop();
     }
   });
 });
