@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { safeEqual } from '../platform/safe-equal.ts';
-import { markIngest, notifyWebhookStored } from './wake.ts';
+import { markIngest } from './ingest-activity.ts';
 import { createRawEventStore } from './webhook-event.repository.ts';
 
 /** Checks `X-Hub-Signature-256: sha256=<hex>` over the raw body bytes with the app secret. */
@@ -30,7 +30,7 @@ export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const store = createRawEventStore(deps.database, {
       now: () => deps.clock.now(),
-      onCommitted: () => notifyWebhookStored(deps.database),
+      onCommitted: () => deps.signals.emit('webhookStored'),
     });
     // Scoped to this plugin: the signature needs the exact bytes, whatever the content type says.
     app.removeAllContentTypeParsers();

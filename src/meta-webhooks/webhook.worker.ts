@@ -3,7 +3,7 @@ import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import type { Worker } from '../platform/worker.ts';
 import { withDbRetry } from './retry.ts';
-import { msSinceIngest, onWebhookStored } from './wake.ts';
+import { msSinceIngest } from './ingest-activity.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
 
@@ -70,7 +70,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
   let stopped = false;
   let wake: (() => void) | null = null;
   let kicked = false;
-  const unsubscribe = onWebhookStored(deps.database, () => {
+  const unsubscribe = deps.signals.on('webhookStored', () => {
     kicked = true;
     wake?.();
   });
