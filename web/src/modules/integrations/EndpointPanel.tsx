@@ -228,6 +228,13 @@ export function EndpointPanel(props: {
               <Table.Tr
                 key={d.id}
                 onClick={() => setOpen(d.id)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    setOpen(d.id);
+                  }
+                }}
+                tabIndex={0}
                 style={{ cursor: 'pointer' }}
                 aria-selected={d.id === open}
                 bg={d.id === open ? 'var(--mantine-color-default-hover)' : undefined}

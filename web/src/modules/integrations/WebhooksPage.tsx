@@ -16,7 +16,12 @@ import { useState } from 'react';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { EndpointPanel } from './EndpointPanel.tsx';
-import { pickableEventTypes, useCreateEndpoint, useEndpoints } from './integrations.api.ts';
+import {
+  eventTypeDescriptions,
+  pickableEventTypes,
+  useCreateEndpoint,
+  useEndpoints,
+} from './integrations.api.ts';
 
 /** Shows a secret once, after creation or rotation: the API never returns it again. */
 export function SecretNotice({ secret, onClose }: { secret: string; onClose: () => void }) {
@@ -58,11 +63,12 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
         );
       }}
     >
-      <Stack gap="xs">
-        <Title order={5}>New endpoint</Title>
+      <Stack gap="xs" maw={720}>
+        <Title order={4}>New endpoint</Title>
         <TextInput
           label="URL"
           placeholder="https://crm.example.com/hooks/coexist"
+          description="A public address: private, loopback and link-local ones are refused unless COEXIST_WEBHOOK_EGRESS_ALLOW allows them."
           required
           value={url}
           onChange={(e) => setUrl(e.currentTarget.value)}
@@ -79,6 +85,17 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
           onChange={setTypes}
           searchable
           required
+          maxDropdownHeight={320}
+          renderOption={({ option, checked }) => (
+            <Stack gap={0}>
+              <Text size="sm" fw={checked ? 600 : 400}>
+                {option.value}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {eventTypeDescriptions.get(option.value)}
+              </Text>
+            </Stack>
+          )}
           data-testid="webhook-event-types"
         />
         <Group>
@@ -130,6 +147,13 @@ export function WebhooksPage() {
                 <Table.Tr
                   key={e.id}
                   onClick={() => setSelected(e.id)}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' || event.key === ' ') {
+                      event.preventDefault();
+                      setSelected(e.id);
+                    }
+                  }}
+                  tabIndex={0}
                   style={{ cursor: 'pointer' }}
                   aria-selected={e.id === selected}
                   bg={e.id === selected ? 'var(--mantine-color-default-hover)' : undefined}
@@ -154,6 +178,11 @@ export function WebhooksPage() {
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {rows.length > 0 && !current && (
+          <Text size="sm" c="dimmed" data-testid="webhook-select-hint">
+            Select an endpoint to see its deliveries and actions.
+          </Text>
         )}
         {current && (
           <EndpointPanel endpoint={current} onSecret={setSecret} onDeleted={() => setSelected(null)} />

@@ -17,12 +17,33 @@ export type { WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint };
 
 const BASE = '/api/integrations/webhooks';
 
-/** The event types an endpoint can pick, with what each means (the catalogue the hub records). */
-export const pickableEventTypes = eventTypes.map((type) => ({
-  value: type,
-  label: type,
-  description: eventCatalogue[type].description,
-}));
+// A pending delivery is usually a second away from its attempt (a resend, a first try): poll faster.
+const PENDING_POLL_MS = 1_000;
+const IDLE_POLL_MS = 5_000;
+
+/** An event type an endpoint can pick, with what it means. */
+export type PickableEventType = { value: string; label: string; description: string };
+
+// The catalogue's descriptions are written for TSDoc: drop the code backticks for the page.
+const plain = (text: string) => text.replace(/`/g, '');
+
+/** What each event type means, for the picker's options (the catalogue the hub records). */
+export const eventTypeDescriptions: ReadonlyMap<string, string> = new Map(
+  eventTypes.map((type) => [type, plain(eventCatalogue[type].description)]),
+);
+
+/** The event types an endpoint can pick, grouped by what they concern (`message`, `conversation`, ...). */
+export const pickableEventTypes: { group: string; items: PickableEventType[] }[] = (() => {
+  const groups = new Map<string, PickableEventType[]>();
+  for (const type of eventTypes) {
+    const prefix = type.split('.')[0] ?? type;
+    const group = `${prefix.charAt(0).toUpperCase()}${prefix.slice(1).replace(/_/g, ' ')}`;
+    const items = groups.get(group) ?? [];
+    items.push({ value: type, label: type, description: plain(eventCatalogue[type].description) });
+    groups.set(group, items);
+  }
+  return [...groups].map(([group, items]) => ({ group, items }));
+})();
 
 export function useEndpoints() {
   return useQuery({
@@ -38,7 +59,8 @@ export function useDeliveries(endpointId: string | null, state: string | null) {
       api<Page<WebhookDelivery>>(`${BASE}/${endpointId}/deliveries`, { query: { state, limit: 50 } }),
     enabled: endpointId !== null,
     placeholderData: keepPreviousData,
-    refetchInterval: 5_000,
+    refetchInterval: (query) =>
+      query.state.data?.data.some((d) => d.state === 'pending') ? PENDING_POLL_MS : IDLE_POLL_MS,
   });
 }
 
@@ -47,7 +69,7 @@ export function useDelivery(endpointId: string | null, deliveryId: string | null
     queryKey: ['webhook-delivery', endpointId, deliveryId],
     queryFn: () => api<WebhookDeliveryDetail>(`${BASE}/${endpointId}/deliveries/${deliveryId}`),
     enabled: endpointId !== null && deliveryId !== null,
-    refetchInterval: 5_000,
+    refetchInterval: (query) => (query.state.data?.state === 'pending' ? PENDING_POLL_MS : IDLE_POLL_MS),
   });
 }
 
