@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { generateMasterKey } from '../src/platform/crypto/envelope.ts';
 import {
   createUserWithMfa,
   failureScreenshotPath,
@@ -56,7 +57,11 @@ describe('the Webhooks page against a real hub, sandbox and receiver', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     // Loopback is refused by default (SSRF protection); this stack alone allows it for the receiver.
-    stack = await startStack({ customers: [ANA], env: { COEXIST_WEBHOOK_EGRESS_ALLOW: '127.0.0.0/8' } });
+    // Master keys too, so the secret is stored encrypted as a production hub keeps it.
+    stack = await startStack({
+      customers: [ANA],
+      env: { COEXIST_WEBHOOK_EGRESS_ALLOW: '127.0.0.0/8', COEXIST_MASTER_KEYS: generateMasterKey('e2e') },
+    });
   });
 
   afterAll(async () => {
@@ -82,6 +87,7 @@ describe('the Webhooks page against a real hub, sandbox and receiver', () => {
       await page.getByRole('textbox', { name: 'Description' }).fill('Stand-in CRM');
       const types = page.getByTestId('webhook-event-types');
       await types.click();
+      await page.getByRole('option', { name: /^message\.status/ }).waitFor();
       await page.getByRole('option', { name: /^message\.status/ }).click();
       await page.keyboard.press('Escape');
       await page.getByRole('button', { name: 'Create endpoint' }).click();
@@ -96,6 +102,12 @@ describe('the Webhooks page against a real hub, sandbox and receiver', () => {
       expect(await row.textContent()).toContain('message.received');
       expect(await row.textContent()).toContain('message.status');
       await page.getByTestId('webhook-endpoint-panel').getByTestId('webhook-deliveries-empty').waitFor();
+      const column = await stack.deps.database.db
+        .selectFrom('webhook_endpoints')
+        .select('secret')
+        .executeTakeFirstOrThrow();
+      expect(column.secret).toMatch(/^v1\./);
+      expect(column.secret).not.toContain(secret.slice('whsec_'.length));
 
       // A real event: a customer writes from the sandbox phone.
       const text = 'Hello, is my order on its way?';
@@ -152,6 +164,9 @@ describe('the Webhooks page against a real hub, sandbox and receiver', () => {
       await waitUntil(async () => (await attempts.count()) === 2);
       expect(await attempts.nth(1).textContent()).toContain('Attempt 2 (resend)');
       expect(await attempts.nth(1).textContent()).toContain(`webhook-id: ${webhookId}`);
+      // The list row follows: one delivery, succeeded again in its latest round.
+      await delivery.filter({ hasText: 'succeeded' }).filter({ hasText: '1 attempt · HTTP 200' }).waitFor();
+      expect(await deliveries.getByRole('row').count()).toBe(2);
 
       await page.screenshot({ path: screenshotPath('webhooks'), fullPage: true });
     } finally {
