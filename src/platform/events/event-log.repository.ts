@@ -1,16 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { EventTables } from './event.table.ts';
-import { oldestEventStillNeeded } from './subscriber-failure.queries.ts';
+import { oldestEventNotPassed } from './subscriber-failure.queries.ts';
 
 /**
  * Deletes events older than `before` that every durable subscriber in `subscribers` has passed and
- * no set-aside failure still needs, in slices. Returns how many were deleted.
+ * no set-aside failure still needs, in slices. Returns how many were deleted. An open failure keeps
+ * its own event only: one event a subscriber gave up on must not keep the whole log from then on.
  */
 export async function pruneEventLog(
   db: Kysely<EventTables>,
   input: { subscribers: readonly string[]; before: number; slice?: number },
 ): Promise<number> {
-  const keepFrom = await oldestEventStillNeeded(db, input.subscribers);
+  const keepFrom = await oldestEventNotPassed(db, input.subscribers);
   const slice = input.slice ?? 5_000;
   let deleted = 0;
   for (;;) {
@@ -19,6 +20,9 @@ export async function pruneEventLog(
       .select('id')
       .where('created_at', '<', input.before)
       .$if(keepFrom !== null, (q) => q.where('id', '<', keepFrom as number))
+      .where('id', 'not in', (qb) =>
+        qb.selectFrom('subscriber_failures').select('event_id').where('state', 'in', ['retrying', 'failed']),
+      )
       .orderBy('id')
       .limit(slice);
     const result = await db.deleteFrom('domain_events').where('id', 'in', ids).executeTakeFirst();

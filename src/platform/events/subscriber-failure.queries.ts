@@ -40,8 +40,12 @@ export async function findSubscriberFailure(
   return row && { ...row, event_id: Number(row.event_id) };
 }
 
-/** The oldest event some subscriber has not passed or still owes a retry: the log is kept from here. */
-export async function oldestEventStillNeeded(
+/**
+ * The oldest event some durable subscriber in `subscribers` has not passed (0 when one has no
+ * cursor yet: it may still want everything), or null when there are none. Set-aside events behind
+ * it are kept one by one (see `pruneEventLog`), not by holding the log back.
+ */
+export async function oldestEventNotPassed(
   db: Kysely<EventTables>,
   subscribers: readonly string[],
 ): Promise<number | null> {
@@ -51,14 +55,6 @@ export async function oldestEventStillNeeded(
     .select(['subscriber', 'position'])
     .where('subscriber', 'in', [...subscribers])
     .execute();
-  // A declared subscriber without a cursor has not started: it may still want everything.
   if (cursors.length < subscribers.length) return 0;
-  const open = await db
-    .selectFrom('subscriber_failures')
-    .select((eb) => eb.fn.min('event_id').as('min_id'))
-    .where('state', 'in', ['retrying', 'failed'])
-    .executeTakeFirst();
-  const positions = cursors.map((c) => Number(c.position) + 1);
-  if (open?.min_id !== null && open?.min_id !== undefined) positions.push(Number(open.min_id));
-  return Math.min(...positions);
+  return Math.min(...cursors.map((c) => Number(c.position) + 1));
 }
