@@ -33,6 +33,7 @@ import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { installHttpHardening, serverLimits } from './security/http-hardening.ts';
+import { securityLogRoutes } from './security/security-log.routes.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { staticRoutes } from './static/static.routes.ts';
@@ -64,7 +65,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  await installHttpHardening(app, deps.config);
+  await installHttpHardening(app, { config: deps.config, isPublicRoute });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(healthRoutes(deps));
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     authRoutes,
     tokensRoutes,
     usersRoutes,
+    securityLogRoutes,
     teamsRoutes,
     settingsRoutes,
     // what the hub knows: numbers, contacts, conversations and their messages, live events, failures

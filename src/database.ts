@@ -17,6 +17,7 @@ import {
 } from './platform/db/database.ts';
 import type { EventTables } from './platform/events/event.table.ts';
 import type { JobTables } from './platform/jobs/job.table.ts';
+import type { SecurityLogTables } from './security/security-log.table.ts';
 import type { SettingTables } from './settings/setting.table.ts';
 import type { TeamTables } from './teams/team.table.ts';
 import type { TemplateTables } from './templates/template.table.ts';
@@ -50,7 +51,8 @@ export type DB = EventTables &
   InboxTables &
   SettingTables &
   ArchiveTables &
-  OutboundWebhookTables;
+  OutboundWebhookTables &
+  SecurityLogTables;
 
 /** The hub's open database. */
 export type Database = PlatformDatabase<DB>;

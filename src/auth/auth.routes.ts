@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZNoContent } from '../platform/http/api-schemas.ts';
+import { originOf, recordSecurityEvent, type SecurityEventKind } from '../security/security-log.ts';
 import { getSettings } from '../settings/settings.ts';
 import { setPresence } from '../users/presence.ts';
 import { toApiUser } from '../users/user.mapper.ts';
@@ -101,6 +102,39 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       if (until !== null) throw throttled(reply, until, now);
     }
 
+    /** Logs a refused sign-in (wrong credentials, wrong code, a lock), never what was typed but the email. */
+    async function signInRefused(
+      request: FastifyRequest<{ Body: { email: string; recovery_code?: string | undefined } }>,
+      error: unknown,
+      now: number,
+    ): Promise<void> {
+      if (!(error instanceof AppError) || error.code === 'MFA_REQUIRED') return;
+      const throttledNow = error.code === 'LOGIN_THROTTLED';
+      const target = await findUserByEmail(db, request.body.email);
+      await recordSecurityEvent(db, {
+        kind: throttledNow ? 'lockout' : 'sign_in',
+        outcome: throttledNow ? 'refused' : 'failed',
+        targetUserId: target?.id ?? null,
+        email: request.body.email,
+        origin: originOf(request),
+        details: {
+          reason:
+            error.code === 'MFA_INVALID'
+              ? 'second_factor'
+              : error.code === 'LOGIN_FAILED'
+                ? target
+                  ? target.disabled_at !== null
+                    ? 'disabled'
+                    : 'password'
+                  : 'unknown_account'
+                : error.code === 'LOGIN_THROTTLED'
+                  ? 'throttled'
+                  : error.code,
+        },
+        at: now,
+      });
+    }
+
     function throttled(reply: FastifyReply, until: number, now: number): AppError {
       const seconds = Math.ceil((until - now) / 1000);
       reply.header('retry-after', String(seconds));
@@ -119,10 +153,37 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       check: () => Promise<AppError | null>,
     ): Promise<void> {
       const keys = { account: email, ip: request.ip };
-      await countAttempt(reply, keys, now);
-      const failure = await check();
-      if (failure) throw failure;
+      try {
+        await countAttempt(reply, keys, now);
+        const failure = await check();
+        if (failure) throw failure;
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        await recordSecurityEvent(db, {
+          kind: code === 'LOGIN_THROTTLED' ? 'lockout' : 'reauthentication',
+          outcome: code === 'LOGIN_THROTTLED' ? 'refused' : 'failed',
+          actor: request.principal ?? null,
+          targetUserId: request.principal?.userId ?? null,
+          email,
+          origin: originOf(request),
+          details: { route: request.routeOptions.url ?? null, reason: code },
+          at: now,
+        });
+        throw error;
+      }
       await loginSucceeded(db, keys);
+    }
+
+    /** Logs a change to the caller's own account. */
+    async function ownEvent(request: FastifyRequest, user: UserRow, kind: SecurityEventKind): Promise<void> {
+      await recordSecurityEvent(db, {
+        kind,
+        actor: principalOf(request),
+        targetUserId: user.id,
+        email: user.email,
+        origin: originOf(request),
+        at: deps.clock.now(),
+      });
     }
 
     app.post(
@@ -130,51 +191,68 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { body: ZLoginRequest, response: { 200: ZSessionResponse, ...errorResponses } } },
       async (request, reply) => {
         const now = deps.clock.now();
-        const { email, password, code, recovery_code } = request.body;
-        const keys = { account: email.trim(), ip: request.ip };
-        const locks = await countLoginAttempt(db, keys, now);
-        if (locks.ipUntil !== null)
-          throw throttled(reply, Math.max(locks.ipUntil, locks.accountUntil ?? 0), now);
-        // A locked account still opens to its password *and* a valid second factor, so guessing
-        // strangers cannot keep its owner out; any other attempt, right or wrong, hears only 429.
-        const accountUntil = locks.accountUntil;
-        if (accountUntil !== null && !code && !recovery_code) throw throttled(reply, accountUntil, now);
-        const fail = (error: AppError) =>
-          accountUntil !== null ? throttled(reply, accountUntil, now) : error;
-        const user = await findUserByEmail(db, email);
-        const passwordOk =
-          user && user.disabled_at === null
-            ? await verifyPassword(user.password_hash, password)
-            : await verifyDecoy(password);
-        if (!user || !passwordOk) throw fail(new AppError('LOGIN_FAILED'));
-        if (user.mfa_enabled_at !== null) {
-          if (!code && !recovery_code) {
-            await refundLoginAttempt(db, keys);
-            throw new AppError('MFA_REQUIRED');
+        try {
+          const { email, password, code, recovery_code } = request.body;
+          const keys = { account: email.trim(), ip: request.ip };
+          const locks = await countLoginAttempt(db, keys, now);
+          if (locks.ipUntil !== null)
+            throw throttled(reply, Math.max(locks.ipUntil, locks.accountUntil ?? 0), now);
+          // A locked account still opens to its password *and* a valid second factor, so guessing
+          // strangers cannot keep its owner out; any other attempt, right or wrong, hears only 429.
+          const accountUntil = locks.accountUntil;
+          if (accountUntil !== null && !code && !recovery_code) throw throttled(reply, accountUntil, now);
+          const fail = (error: AppError) =>
+            accountUntil !== null ? throttled(reply, accountUntil, now) : error;
+          const user = await findUserByEmail(db, email);
+          const passwordOk =
+            user && user.disabled_at === null
+              ? await verifyPassword(user.password_hash, password)
+              : await verifyDecoy(password);
+          if (!user || !passwordOk) throw fail(new AppError('LOGIN_FAILED'));
+          if (user.mfa_enabled_at !== null) {
+            if (!code && !recovery_code) {
+              await refundLoginAttempt(db, keys);
+              throw new AppError('MFA_REQUIRED');
+            }
+            const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
+            if (!ok) throw fail(new AppError('MFA_INVALID'));
+          } else if (accountUntil !== null) {
+            throw fail(new AppError('LOGIN_FAILED'));
           }
-          const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
-          if (!ok) throw fail(new AppError('MFA_INVALID'));
-        } else if (accountUntil !== null) {
-          throw fail(new AppError('LOGIN_FAILED'));
+          await loginSucceeded(db, keys);
+          const settings = await getSettings(db);
+          const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
+          const session = await createSession(db, {
+            userId: user.id,
+            mfaOk,
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? null,
+            now,
+          });
+          await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+          setSessionCookies(reply, {
+            ...session,
+            secure: isSecure(deps, request),
+            maxAgeMs: SESSION_MAX_AGE_MS,
+          });
+          await recordSecurityEvent(db, {
+            kind: 'sign_in',
+            actor: { kind: 'user', id: user.id, userId: user.id },
+            targetUserId: user.id,
+            email,
+            origin: originOf(request),
+            details: {
+              second_factor:
+                user.mfa_enabled_at !== null ? (recovery_code ? 'recovery_code' : 'totp') : 'none',
+            },
+            at: now,
+          });
+          const body = await meBody(deps, request, { ...user, last_login_at: now });
+          return { ...body, csrf_token: session.csrfToken };
+        } catch (error) {
+          await signInRefused(request, error, now);
+          throw error;
         }
-        await loginSucceeded(db, keys);
-        const settings = await getSettings(db);
-        const mfaOk = user.mfa_enabled_at !== null || !mfaRequiredFor(user.role, settings);
-        const session = await createSession(db, {
-          userId: user.id,
-          mfaOk,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'] ?? null,
-          now,
-        });
-        await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
-        setSessionCookies(reply, {
-          ...session,
-          secure: isSecure(deps, request),
-          maxAgeMs: SESSION_MAX_AGE_MS,
-        });
-        const body = await meBody(deps, request, { ...user, last_login_at: now });
-        return { ...body, csrf_token: session.csrfToken };
       },
     );
 
@@ -185,6 +263,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const ctx = request.accountSession;
         if (ctx) await revokeSession(db, ctx.cookieValue, deps.clock.now());
         deps.signals.emit('credentials');
+        if (request.principal?.userId) {
+          await recordSecurityEvent(db, {
+            kind: 'sign_out',
+            actor: request.principal,
+            targetUserId: request.principal.userId,
+            origin: originOf(request),
+            at: deps.clock.now(),
+          });
+        }
         setSessionCookies(reply, {
           sessionId: '',
           csrfToken: '',
@@ -241,6 +328,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           .execute();
         await revokeUserSessions(db, user.id, now, { exceptSessionHash: request.accountSession?.session.id });
         deps.signals.emit('credentials');
+        await ownEvent(request, user, 'password.changed');
         return reply.code(204).send();
       },
     );
@@ -277,6 +365,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         });
         deps.signals.emit('credentials');
         if (request.accountSession) await markSessionMfaOk(db, request.accountSession.session.id);
+        await ownEvent(request, user, 'mfa.enrolled');
         return { recovery_codes: recoveryCodes };
       },
     );
@@ -295,6 +384,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             : new AppError('MFA_INVALID'),
         );
         const { recoveryCodes } = await regenerateRecoveryCodes(db, { userId: user.id, now });
+        await ownEvent(request, user, 'mfa.recovery_codes');
         return { recovery_codes: recoveryCodes };
       },
     );
@@ -319,6 +409,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             : new AppError('MFA_INVALID');
         });
         await disableMfa(db, user.id, now);
+        await ownEvent(request, user, 'mfa.disabled');
         return reply.code(204).send();
       },
     );

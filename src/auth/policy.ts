@@ -31,7 +31,8 @@ export type RouteFamily =
   | 'admin.write'
   | 'audit'
   | 'audit.hold'
-  | 'integrations';
+  | 'integrations'
+  | 'security.log';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -62,6 +63,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   audit: ['owner', 'admin', 'auditor'],
   'audit.hold': ADMINS,
   integrations: ADMINS,
+  'security.log': ADMINS,
 };
 
 type Rule = { methods: 'read' | 'write' | 'any'; path: RegExp; family: RouteFamily };
@@ -86,6 +88,7 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: under('/api/media'), family: 'message.send' },
   { methods: 'any', path: under('/api/integrations'), family: 'integrations' },
   { methods: 'any', path: under('/api/users'), family: 'users' },
+  { methods: 'any', path: under('/api/security-log'), family: 'security.log' },
   { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
   { methods: 'write', path: under('/api/settings'), family: 'settings.write' },
@@ -173,6 +176,8 @@ export const capabilities = {
   manage_holds: 'audit.hold',
   /** Manage outbound webhook endpoints and their deliveries. */
   manage_integrations: 'integrations',
+  /** Read the security log (sign-ins, lockouts, credential changes, user and token administration). */
+  read_security_log: 'security.log',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;

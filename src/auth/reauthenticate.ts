@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
+import { recordSecurityEvent } from '../security/security-log.ts';
 import type { UserRow } from '../users/user.table.ts';
 import { verifySecondFactor } from './mfa.ts';
 import { verifyPassword } from './passwords.ts';
@@ -43,17 +44,30 @@ export async function confirmOwnSecrets(
     });
   }
   const keys = { account: user.email, ip: input.ip };
+  const refused = async (error: AppError): Promise<AppError> => {
+    await recordSecurityEvent(db, {
+      kind: error.code === 'LOGIN_THROTTLED' ? 'lockout' : 'reauthentication',
+      outcome: error.code === 'LOGIN_THROTTLED' ? 'refused' : 'failed',
+      actor: { kind: 'user', id: user.id, userId: user.id },
+      targetUserId: user.id,
+      email: user.email,
+      origin: { ip: input.ip, userAgent: null },
+      details: { reason: error.code },
+      at: now,
+    });
+    return error;
+  };
   const until = await beginLoginAttempt(db, keys, now);
   if (until !== null) {
-    throw new AppError('LOGIN_THROTTLED', undefined, {
-      retry_after_seconds: Math.ceil((until - now) / 1000),
-    });
+    throw await refused(
+      new AppError('LOGIN_THROTTLED', undefined, { retry_after_seconds: Math.ceil((until - now) / 1000) }),
+    );
   }
   if (input.need.password && !(await verifyPassword(user.password_hash, secrets.password ?? ''))) {
-    throw new AppError('PASSWORD_INCORRECT', 'The current password is wrong.');
+    throw await refused(new AppError('PASSWORD_INCORRECT', 'The current password is wrong.'));
   }
   if (needCode && !(await verifySecondFactor(db, { user, code: secrets.code, now }))) {
-    throw new AppError('MFA_INVALID');
+    throw await refused(new AppError('MFA_INVALID'));
   }
   await loginSucceeded(db, keys);
 }

@@ -5,6 +5,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { iso, isoOrNull } from '../platform/time.ts';
+import { originOf, recordSecurityEvent } from '../security/security-log.ts';
 import { createApiToken, revokeApiToken } from './api-tokens.ts';
 import { principalOf, type Role } from './principal.ts';
 import { ZCreateTokenRequest, ZCreateTokenResponse, ZListTokensResponse } from './tokens.schemas.ts';
@@ -61,6 +62,15 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
         }
         const now = deps.clock.now();
         const { id, token } = await createApiToken(db, { name, userId: principal.userId, wabaId, role, now });
+        await recordSecurityEvent(db, {
+          kind: 'token.created',
+          actor: principal,
+          targetUserId: principal.userId,
+          targetTokenId: id,
+          origin: originOf(request),
+          details: { name, role, waba_id: wabaId, prefix: token.slice(0, 10) },
+          at: now,
+        });
         reply.code(201);
         return { id, token, name, role, waba_id: wabaId, prefix: token.slice(0, 10), created_at: iso(now) };
       },
@@ -87,6 +97,15 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
         }
         await revokeApiToken(db, row.id, deps.clock.now());
         deps.signals.emit('credentials');
+        await recordSecurityEvent(db, {
+          kind: 'token.revoked',
+          actor: principal,
+          targetUserId: row.user_id,
+          targetTokenId: row.id,
+          origin: originOf(request),
+          details: { name: row.name, role: row.scopes, prefix: row.prefix },
+          at: deps.clock.now(),
+        });
         return reply.code(204).send();
       },
     );

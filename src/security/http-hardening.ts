@@ -1,6 +1,5 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastify';
-import { isPublicRoute } from '../auth/authenticate.ts';
 import type { Config } from '../platform/config.ts';
 
 /** Anything nobody has authenticated for (login, health, unknown paths, the web app): small. */
@@ -33,8 +32,14 @@ export function serverLimits(config: Pick<Config, 'requestTimeoutMs' | 'connecti
   };
 }
 
+/** Whether a route needs no credential (auth/authenticate.ts `isPublicRoute`, passed in by app.ts). */
+export type IsPublicRoute = (method: string, path: string) => boolean;
+
 /** The body limit a route gets unless it set its own: see the constants above. */
-export function bodyLimitFor(route: Pick<RouteOptions, 'url' | 'method'>): number {
+export function bodyLimitFor(
+  route: Pick<RouteOptions, 'url' | 'method'>,
+  isPublicRoute: IsPublicRoute,
+): number {
   if (WEBHOOK_PATH.test(route.url)) return WEBHOOK_BODY_LIMIT;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const authenticated =
@@ -74,10 +79,11 @@ export function contentSecurityPolicy(https: boolean): Record<string, string[]> 
  */
 export async function installHttpHardening(
   app: FastifyInstance,
-  config: Pick<Config, 'publicUrl'>,
+  input: { config: Pick<Config, 'publicUrl'>; isPublicRoute: IsPublicRoute },
 ): Promise<void> {
+  const { config } = input;
   app.addHook('onRoute', (route) => {
-    if (route.bodyLimit === undefined) route.bodyLimit = bodyLimitFor(route);
+    if (route.bodyLimit === undefined) route.bodyLimit = bodyLimitFor(route, input.isPublicRoute);
   });
   const https = config.publicUrl?.startsWith('https:') ?? false;
   await app.register(helmet, {

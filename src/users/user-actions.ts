@@ -10,6 +10,7 @@ import type { DB } from '../database.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
+import { type RequestOrigin, recordSecurityEvent, type SecurityEventKind } from '../security/security-log.ts';
 import { type ApiUser, toApiUsers } from './user.mapper.ts';
 import { countActiveOwners, visibleUsers } from './user.queries.ts';
 import type { UserRow } from './user.table.ts';
@@ -68,6 +69,30 @@ function checkGrantedScope(principal: Principal, requested: readonly string[] | 
   }
 }
 
+/** Logs user administration in the security log (facts only: ids, roles, what changed). */
+async function logAdministration(
+  db: Kysely<DB>,
+  input: {
+    principal: Principal;
+    user: Pick<UserRow, 'id' | 'email'>;
+    kinds: readonly [SecurityEventKind, Record<string, unknown>][];
+    origin: RequestOrigin | undefined;
+    at: number;
+  },
+): Promise<void> {
+  for (const [kind, details] of input.kinds) {
+    await recordSecurityEvent(db, {
+      kind,
+      actor: input.principal,
+      targetUserId: input.user.id,
+      email: input.user.email,
+      origin: input.origin ?? null,
+      details,
+      at: input.at,
+    });
+  }
+}
+
 async function apiUser(db: Kysely<DB>, user: UserRow, now: number): Promise<ApiUser> {
   const [out] = await toApiUsers(db, [user], now);
   return out!;
@@ -86,6 +111,8 @@ export async function createUser(
     role: Role;
     password?: string | undefined;
     wabaIds?: readonly string[] | null | undefined;
+    /** Where the request came from, for the security log. */
+    origin?: RequestOrigin;
   },
 ): Promise<{ user: ApiUser; password?: string }> {
   const db = deps.database.db;
@@ -112,6 +139,13 @@ export async function createUser(
     });
     await userChanged(trx, { principal, userId: row.id, action: 'created', at: now });
     return row;
+  });
+  await logAdministration(db, {
+    principal,
+    user,
+    kinds: [['user.created', { role: input.role, waba_ids: scope === null ? null : [...scope] }]],
+    origin: input.origin,
+    at: now,
   });
   return { user: await apiUser(db, user, now), ...(input.password === undefined ? { password } : {}) };
 }
@@ -141,6 +175,8 @@ export async function updateUser(
     changes: UserChanges;
     /** What the caller typed to confirm a change to their own credentials, and their client IP. */
     confirm?: { ip: string; secrets: OwnSecrets };
+    /** Where the request came from, for the security log. */
+    origin?: RequestOrigin;
   },
 ): Promise<ApiUser> {
   const db = deps.database.db;
@@ -202,6 +238,29 @@ export async function updateUser(
     await userChanged(trx, { principal, userId: user.id, action, at: now });
   });
   if (changes.resetMfa) await disableMfa(db, user.id, now);
+  const self = user.id === principal.userId;
+  const logged: [SecurityEventKind, Record<string, unknown>][] = [];
+  if (action === 'disabled' || action === 'enabled') logged.push([`user.${action}`, {}]);
+  if (changes.role !== undefined && changes.role !== user.role) {
+    logged.push(['user.role_changed', { role: { from: user.role, to: changes.role } }]);
+  }
+  if (changes.password !== undefined) logged.push([self ? 'password.changed' : 'password.reset', {}]);
+  if (changes.resetMfa) logged.push([self ? 'mfa.disabled' : 'mfa.reset', {}]);
+  if (changes.name !== undefined || changes.wabaIds !== undefined) {
+    logged.push([
+      'user.updated',
+      {
+        fields: [
+          ...(changes.name !== undefined ? ['name'] : []),
+          ...(changes.wabaIds !== undefined ? ['waba_ids'] : []),
+        ],
+        ...(changes.wabaIds !== undefined
+          ? { waba_ids: changes.wabaIds === null ? null : [...changes.wabaIds] }
+          : {}),
+      },
+    ]);
+  }
+  await logAdministration(db, { principal, user, kinds: logged, origin: input.origin, at: now });
   if (
     changes.password !== undefined ||
     changes.disabled === true ||
@@ -220,7 +279,7 @@ export async function updateUser(
  */
 export async function deleteUser(
   deps: AppDeps,
-  input: { principal: Principal; userId: string },
+  input: { principal: Principal; userId: string; origin?: RequestOrigin },
 ): Promise<void> {
   const db = deps.database.db;
   const { principal } = input;
@@ -253,4 +312,11 @@ export async function deleteUser(
   });
   await revokeUserSessions(db, user.id, now);
   deps.signals.emit('credentials');
+  await logAdministration(db, {
+    principal,
+    user,
+    kinds: [['user.deleted', {}]],
+    origin: input.origin,
+    at: now,
+  });
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
+import { originOf } from '../security/security-log.ts';
 import { toApiUsers } from './user.mapper.ts';
 import { visibleUsers } from './user.queries.ts';
 import { createUser, deleteUser, updateUser } from './user-actions.ts';
@@ -49,7 +50,15 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request, reply) => {
         const { email, name, role, password, waba_ids } = request.body;
         const principal = principalOf(request);
-        const created = await createUser(deps, { principal, email, name, role, password, wabaIds: waba_ids });
+        const created = await createUser(deps, {
+          principal,
+          email,
+          name,
+          role,
+          password,
+          wabaIds: waba_ids,
+          origin: originOf(request),
+        });
         return reply.code(201).send(created);
       },
     );
@@ -66,6 +75,7 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
           userId: request.params.id,
           changes: { name, role, password, wabaIds: waba_ids, disabled, resetMfa: reset_mfa },
           confirm: { ip: request.ip, secrets: { password: current_password, code } },
+          origin: originOf(request),
         });
       },
     );
@@ -74,7 +84,11 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/users/:id',
       { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
       async (request, reply) => {
-        await deleteUser(deps, { principal: principalOf(request), userId: request.params.id });
+        await deleteUser(deps, {
+          principal: principalOf(request),
+          userId: request.params.id,
+          origin: originOf(request),
+        });
         return reply.code(204).send();
       },
     );

@@ -9,6 +9,7 @@ import { sendDeadlineMigration } from './migrations/009_send_deadline.ts';
 import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
+import { securityLogMigration } from './migrations/014_security_log.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -22,6 +23,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '010_message_order': messageOrderMigration(dialect),
     '012_archive': archiveMigration(dialect),
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
+    '014_security_log': securityLogMigration(dialect),
   };
 }
 

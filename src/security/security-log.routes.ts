@@ -1,0 +1,33 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../app-deps.ts';
+import { errorResponses } from '../platform/http/api-schemas.ts';
+import { listSecurityLog } from './security-log.queries.ts';
+import { ZListSecurityLogRequest, ZListSecurityLogResponse } from './security-log.schemas.ts';
+
+/** `GET /api/security-log`: the newest entries first, filtered, a page at a time (owners and admins). */
+export function securityLogRoutes(deps: AppDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/api/security-log',
+      {
+        schema: {
+          querystring: ZListSecurityLogRequest,
+          response: { 200: ZListSecurityLogResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        return listSecurityLog(deps.database.db, {
+          kind: q.kind,
+          outcome: q.outcome,
+          userId: q.user_id,
+          email: q.email,
+          beforeId: q.cursor === undefined ? undefined : Number(q.cursor),
+          limit: q.limit,
+        });
+      },
+    );
+  };
+}
