@@ -119,27 +119,43 @@ export async function runDeliveryAttempt(
       .execute();
     return;
   }
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'Coexist-Webhooks/1.0',
-    ...signedHeaders({
-      secrets: await secretsOf(db, {
-        endpoint,
-        store: secretStoreFor(deps.config.masterKeys),
-        now: started,
-      }),
-      id: delivery.message_id,
-      timestamp: Math.floor(started / 1000),
-      body: delivery.body,
-    }),
-  };
-  const result = await sendAttempt({
-    url: endpoint.url,
-    headers,
-    body: delivery.body,
-    policy: { allow: deps.config.webhookEgressAllow },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const base = { 'content-type': 'application/json', 'user-agent': 'Coexist-Webhooks/1.0' };
+  const secrets = await secretsOf(db, {
+    endpoint,
+    store: secretStoreFor(deps.config.masterKeys),
+    now: started,
+  }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  // A secret that cannot be decrypted (its master key gone from the configuration) is an attempt
+  // that failed before sending: logged and retried on the schedule like any other, never unsigned.
+  const headers: Record<string, string> =
+    secrets instanceof Error
+      ? base
+      : {
+          ...base,
+          ...signedHeaders({
+            secrets,
+            id: delivery.message_id,
+            timestamp: Math.floor(started / 1000),
+            body: delivery.body,
+          }),
+        };
+  const result: AttemptResult =
+    secrets instanceof Error
+      ? {
+          status: null,
+          headers: null,
+          body: null,
+          error: `not sent: ${secrets.message}`,
+          retryAfter: undefined,
+          refused: false,
+        }
+      : await sendAttempt({
+          url: endpoint.url,
+          headers,
+          body: delivery.body,
+          policy: { allow: deps.config.webhookEgressAllow },
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
   const now = deps.clock.now();
   const outcome = outcomeOf({
     result,

@@ -7,6 +7,7 @@ import {
   startWebhooksFixture,
   type WebhooksFixture,
 } from '../../testing/outbound-webhooks.ts';
+import { signedHeaders } from './signature.ts';
 
 const BASE = '/api/integrations/webhooks';
 
@@ -93,6 +94,40 @@ describe.each(testDialects)('webhook secrets at rest (%s)', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(key.wrapped_key).toBeNull();
     expect(key.destroyed_at).not.toBeNull();
+  });
+
+  it('logs and retries, unsent, an attempt whose secret cannot be decrypted, and delivers once the key is back', async () => {
+    f = await startWebhooksFixture(dialect, { env: { COEXIST_MASTER_KEYS: generateMasterKey('k1') } });
+    const endpoint = await createEndpoint();
+    const subject = `webhook-endpoint:${endpoint.id}`;
+    const wrappedBy = (id: string) =>
+      f.h.db.updateTable('data_keys').set({ master_key_id: id }).where('subject', '=', subject).execute();
+    // As if the master key that wrapped it were dropped from COEXIST_MASTER_KEYS.
+    await wrappedBy('gone');
+    await f.record(messageReceived(1));
+    await f.pump();
+    expect(f.received).toEqual([]);
+    const delivery = await f.h.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
+    expect(delivery.state).toBe('pending');
+    expect(delivery.attempts).toBe(1);
+    expect(delivery.last_error).toMatch(/^not sent: .*master key gone/);
+    const attempt = await f.h.db.selectFrom('webhook_attempts').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.parse(attempt.request_headers_json)).not.toHaveProperty('webhook-signature');
+
+    await wrappedBy('k1');
+    f.h.clock.set(Number(delivery.next_attempt_at) + 1);
+    await f.pump();
+    expect(f.received).toHaveLength(1);
+    const [first] = f.received;
+    // The receiver checks the timestamp against its own clock: compare the signature instead.
+    expect(first?.headers['webhook-signature']).toBe(
+      signedHeaders({
+        secrets: [endpoint.secret],
+        id: String(first?.headers['webhook-id']),
+        timestamp: Number(first?.headers['webhook-timestamp']),
+        body: first?.body ?? '',
+      })['webhook-signature'],
+    );
   });
 
   it('without master keys, stores the secret as given (there is no key to encrypt with)', async () => {
