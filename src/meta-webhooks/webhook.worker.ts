@@ -2,8 +2,8 @@ import type { AppDeps } from '../app-deps.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import type { Worker } from '../platform/worker.ts';
-import { withDbRetry } from './retry.ts';
 import { msSinceIngest } from './ingest-activity.ts';
+import { withDbRetry } from './retry.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
 

@@ -1,10 +1,10 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from './app-type.ts';
 import { buildApp } from '../../app.ts';
 import { type AccountsFixture, startAccountsApp } from '../../testing/accounts.ts';
 import { testDialects } from '../../testing/databases.ts';
+import type { App } from './app-type.ts';
 import { OPENAPI_PATH } from './openapi.ts';
 
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
