@@ -1,6 +1,7 @@
 import { generate, generateSecret } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/passwords.ts';
+import { ACCOUNT_FAILURE_LIMIT, THROTTLE_WINDOW_MS } from '../auth/throttle.ts';
 import { testDialects } from '../testing/databases.ts';
 import { createTestUser, PASSWORD, seedInbox, type TestUser } from '../testing/seed.ts';
 import { buildTestApp, type TestApp } from '../testing/test-app.ts';
@@ -77,6 +78,24 @@ describe.each(testDialects)('own credentials through PATCH /api/users/:id on %s'
     const ok = await patchSelf({ reset_mfa: true, current_password: PASSWORD, code: await totp() });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(await mfaOn(admin.id)).toBe(false);
+  });
+
+  it('throttles guessing the current password through PATCH /api/users/:id, with Retry-After', async () => {
+    const other = await createTestUser(h.deps, { role: 'owner' });
+    const answers = [];
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT + 1; i++) {
+      answers.push(
+        await patchSelf({ password: 'a brand new password', current_password: `guess ${i}` }, other),
+      );
+    }
+    expect(answers.slice(0, ACCOUNT_FAILURE_LIMIT).map((a) => a.json().error.code)).toEqual(
+      Array(ACCOUNT_FAILURE_LIMIT).fill('PASSWORD_INCORRECT'),
+    );
+    const locked = answers[ACCOUNT_FAILURE_LIMIT]!;
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.code).toBe('LOGIN_THROTTLED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    h.clock.advance(THROTTLE_WINDOW_MS);
   });
 
   it("still lets an admin reset another user's password and MFA without their secrets", async () => {

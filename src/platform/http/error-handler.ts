@@ -12,6 +12,12 @@ export function installErrorHandling(app: App): void {
   });
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      // A throttle or limit that says when to come back says it in the standard header too.
+      const retryAfter = (error.details as { retry_after_seconds?: unknown } | undefined)
+        ?.retry_after_seconds;
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) {
+        reply.header('retry-after', String(retryAfter));
+      }
       reply.code(error.status).send(errorBody(error.code, error.message, error.details));
       return;
     }
