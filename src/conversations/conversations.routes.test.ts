@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../testing/databases.ts';
-import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedContact, seedConversation, seedMessage, seedNumber, T0, WABA } from '../testing/seed.ts';
+import {
+  NUMBER,
+  OTHER_NUMBER,
+  OTHER_WABA,
+  seedContact,
+  seedConversation,
+  seedMessage,
+  seedNumber,
+  T0,
+  WABA,
+} from '../testing/seed.ts';
 import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 
 type Item = { id: string };

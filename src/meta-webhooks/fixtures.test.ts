@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '../testing/databases.ts';
-import { createWebhookHarness, envelope, fixture, type WebhookHarness, webhookFixtureNames } from '../testing/webhook-harness.ts';
+import {
+  createWebhookHarness,
+  envelope,
+  fixture,
+  type WebhookHarness,
+  webhookFixtureNames,
+} from '../testing/webhook-harness.ts';
 
 const PN = '106540352242922';
 const SDK_PN = '1122334455667';
