@@ -68,7 +68,7 @@ describe.each(testDialects)('the archive API (%s)', (dialect) => {
         `c2sp.org/tlog-proof@v1\nindex ${index}\n${body.proof.map((p: string) => `${p}\n`).join('')}\n${cpRes.body}`,
       );
     }
-    const from = parseCheckpoint(JSON.parse(first.body).note.split('\n\n')[0] + '\n');
+    const from = parseCheckpoint(`${JSON.parse(first.body).note.split('\n\n')[0]}\n`);
     const res = await call(
       'GET',
       `/api/audit/proofs/consistency?from=${from.size}&to=${checkpoint.size}`,

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
