@@ -7,7 +7,7 @@ import {
   failureScreenshotPath,
   newPage,
   type Stack,
-  screenshotPath,
+  settledScreenshot,
   signIn,
   startStack,
   waitUntil,
@@ -73,7 +73,7 @@ describe("the auditor's archive view against a real hub and sandbox", () => {
     expect(await versions.nth(0).textContent()).toContain('Please cancel order 1042');
     expect(await versions.nth(1).textContent()).toContain('Please cancel order 1043');
     expect(await versions.nth(1).textContent()).toContain('Edited');
-    await page.screenshot({ path: screenshotPath('audit-versions') });
+    await settledScreenshot(page, 'audit-versions');
     await page.keyboard.press('Escape');
   });
 

@@ -155,6 +155,12 @@ export function screenshotPath(name: string): string {
   return join(SCREENSHOTS, `${name}.png`);
 }
 
+/** Waits until no CSS transition or animation is running (a drawer sliding in), then takes the README screenshot `name`. */
+export async function settledScreenshot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.screenshot({ path: screenshotPath(name) });
+}
+
 /** Polls `check` until it holds; the test's own timeout bounds the wait. */
 export async function waitUntil(check: () => Promise<boolean>, everyMs = 100): Promise<void> {
   for (;;) {
