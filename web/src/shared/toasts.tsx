@@ -1,4 +1,4 @@
-import { CloseButton, Notification, Stack } from '@mantine/core';
+import { Notification, Stack } from '@mantine/core';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { errorMessage } from '../api/client.ts';
 
@@ -46,16 +46,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <Notification
             key={toast.id}
             color={toast.color}
-            withCloseButton={false}
+            onClose={() => dismiss(toast.id)}
+            closeButtonProps={{ 'aria-label': 'Dismiss' }}
             role={toast.color === 'red' ? 'alert' : 'status'}
           >
             {toast.message}
-            <CloseButton
-              size="sm"
-              aria-label="Dismiss"
-              onClick={() => dismiss(toast.id)}
-              style={{ position: 'absolute', top: 6, right: 6 }}
-            />
           </Notification>
         ))}
       </Stack>
