@@ -192,11 +192,11 @@ export function AuditPage() {
               {entries.map((e) => (
                 <Table.Tr key={e.index} data-testid="archive-entry">
                   <Table.Td>{e.index}</Table.Td>
-                  <Table.Td>{formatDateTime(e.at)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
                   <Table.Td>
                     <Code>{e.type}</Code>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ maxWidth: 520, overflowWrap: 'anywhere' }}>
                     {e.message_id ? (
                       <Button variant="subtle" size="compact-xs" onClick={() => setMessageId(e.message_id)}>
                         {contentText(e) || 'versions'}
