@@ -26,10 +26,48 @@ export function normalizePhone(value: string | null | undefined): string | null 
   return digits.length > 0 ? digits : null;
 }
 
-function clean(value: string | null | undefined): string | null {
+/** A trimmed string, or null for a missing or blank one. */
+export function clean(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
   return trimmed.length > 0 ? trimmed : null;
+}
+
+/** The profile fields a sighting changes on a contact (parent BSUID, username, name, its time). */
+export type ProfilePatch = {
+  parent_bsuid?: string;
+  username?: string;
+  profile_name?: string;
+  profile_name_at?: number;
+};
+
+/**
+ * What a sighting changes of a contact's profile: a new parent BSUID or username, and a profile
+ * name at least as new as the one stored (`seenAt`, Meta's time of the payload); the same name seen
+ * later only moves its time. The one rule for the single and the batched path.
+ */
+export function profilePatch(
+  row: Pick<ContactRow, 'parent_bsuid' | 'username' | 'profile_name' | 'profile_name_at'>,
+  input: Pick<FindOrCreateContactInput, 'parentBsuid' | 'username' | 'profileName'>,
+  seenAt: number,
+): ProfilePatch {
+  const patch: ProfilePatch = {};
+  const parent = clean(input.parentBsuid);
+  if (parent !== null && row.parent_bsuid !== parent) patch.parent_bsuid = parent;
+  const username = clean(input.username);
+  if (username !== null && row.username !== username) patch.username = username;
+  const name = clean(input.profileName);
+  if (
+    name !== null &&
+    name !== row.profile_name &&
+    (row.profile_name_at === null || seenAt >= row.profile_name_at)
+  ) {
+    patch.profile_name = name;
+    patch.profile_name_at = seenAt;
+  } else if (name !== null && name === row.profile_name && (row.profile_name_at ?? 0) < seenAt) {
+    patch.profile_name_at = seenAt;
+  }
+  return patch;
 }
 
 async function byKey(
@@ -116,21 +154,7 @@ export async function findOrCreateContact(
     const other = await byKey(trx, input.phoneNumberId, 'bsuid', bsuid);
     if (!other) patch.bsuid = bsuid;
   }
-  const parent = clean(input.parentBsuid);
-  if (parent !== null && row.parent_bsuid !== parent) patch.parent_bsuid = parent;
-  const username = clean(input.username);
-  if (username !== null && row.username !== username) patch.username = username;
-  const name = clean(input.profileName);
-  if (
-    name !== null &&
-    name !== row.profile_name &&
-    (row.profile_name_at === null || seenAt >= row.profile_name_at)
-  ) {
-    patch.profile_name = name;
-    patch.profile_name_at = seenAt;
-  } else if (name !== null && name === row.profile_name && (row.profile_name_at ?? 0) < seenAt) {
-    patch.profile_name_at = seenAt;
-  }
+  Object.assign(patch, profilePatch(row, input, seenAt));
   if (Object.keys(patch).length > 0) {
     changed = Object.keys(patch).some((k) => k !== 'profile_name_at');
     await trx

@@ -5,7 +5,7 @@ import { updateMany } from '../platform/db/update-many.ts';
 import type { DomainEvent } from '../platform/events/catalogue.ts';
 import { newId } from '../platform/ids.ts';
 import type { FindOrCreateContactInput } from './contact.repository.ts';
-import { normalizePhone } from './contact.repository.ts';
+import { clean, normalizePhone, type ProfilePatch, profilePatch } from './contact.repository.ts';
 import type { ContactRow } from './contact.table.ts';
 
 /** IN-list length per lookup (well under both databases' parameter limits). */
@@ -23,20 +23,7 @@ const CONTACT_COLUMNS = {
   updated_at: { type: 'bigint' },
 } as const;
 
-function clean(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  return trimmed.length > 0 ? trimmed : null;
-}
-
-type Patch = {
-  wa_id?: string;
-  bsuid?: string;
-  parent_bsuid?: string;
-  username?: string;
-  profile_name?: string;
-  profile_name_at?: number;
-};
+type Patch = ProfilePatch & { wa_id?: string; bsuid?: string };
 
 /**
  * What a sighting of a user changes on their contact: links a missing identifier (unless another
@@ -55,22 +42,7 @@ export function contactPatch(
   const patch: Patch = {};
   if (waId !== null && row.wa_id === null && !holder('wa_id', waId)) patch.wa_id = waId;
   if (bsuid !== null && row.bsuid === null && !holder('bsuid', bsuid)) patch.bsuid = bsuid;
-  const parent = clean(input.parentBsuid);
-  if (parent !== null && row.parent_bsuid !== parent) patch.parent_bsuid = parent;
-  const username = clean(input.username);
-  if (username !== null && row.username !== username) patch.username = username;
-  const name = clean(input.profileName);
-  if (
-    name !== null &&
-    name !== row.profile_name &&
-    (row.profile_name_at === null || seenAt >= row.profile_name_at)
-  ) {
-    patch.profile_name = name;
-    patch.profile_name_at = seenAt;
-  } else if (name !== null && name === row.profile_name && (row.profile_name_at ?? 0) < seenAt) {
-    patch.profile_name_at = seenAt;
-  }
-  return patch;
+  return { ...patch, ...profilePatch(row, input, seenAt) };
 }
 
 /**
