@@ -4,8 +4,8 @@ import { resolveConversations } from '../conversations/conversation-batch.reposi
 import { contentJson } from './content.ts';
 import type { EchoMessage } from './inbound-events.ts';
 import { type Applied, type IngestContext, noteEcho, noteSummaryChange } from './ingest-context.ts';
-import { applyToMessage, findMessageByWamid } from './message.repository.ts';
-import { insertMessages } from './message-batch.repository.ts';
+import { applyToMessage } from './message.repository.ts';
+import { insertMessages, replaceImportedCopies } from './message-batch.repository.ts';
 import { newMessageRow } from './new-message-row.ts';
 
 /** The user side of an echo: whichever of from/to is not the business (SDK fixtures swap them). */
@@ -73,29 +73,19 @@ export async function processEchoes(
   });
   const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
   const created = new Set(inserted.filter((r) => r.created).map((r) => r.row.wamid));
-  for (const { row, created } of inserted) {
-    if (created || !row.wamid) continue;
-    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
-    if (existing?.origin !== 'history') continue;
-    // The live echo wins over the imported copy of the same message, whichever came first.
-    await trx
-      .updateTable('messages')
-      .set({
-        origin: 'business_app',
-        type: row.type,
-        content_json: row.content_json,
-        timestamp: row.timestamp,
-        context_wamid: row.context_wamid,
-        context_json: row.context_json,
-      })
-      .where('id', '=', existing.id)
-      .execute();
-    ctx.events.push({
-      type: 'message.updated',
-      phoneNumberId: existing.phone_number_id,
-      payload: { message_id: existing.id, conversation_id: existing.conversation_id, change: 'live_copy' },
-    });
-  }
+  // An echo copies only what the phone sent; the imported copy keeps its own ids and status.
+  await replaceImportedCopies(trx, {
+    inserted,
+    events: ctx.events,
+    live: (row) => ({
+      origin: 'business_app',
+      type: row.type,
+      content_json: row.content_json,
+      timestamp: row.timestamp,
+      context_wamid: row.context_wamid,
+      context_json: row.context_json,
+    }),
+  });
 
   for (const { item, contact } of known) {
     const { event, number } = item;

@@ -5,8 +5,8 @@ import { resolveConversations } from '../conversations/conversation-batch.reposi
 import { contentJson } from './content.ts';
 import type { InboundMessage } from './inbound-events.ts';
 import { type Applied, type IngestContext, noteLiveActivity, noteSummaryChange } from './ingest-context.ts';
-import { applyToMessage, findMessageByWamid } from './message.repository.ts';
-import { insertMessages } from './message-batch.repository.ts';
+import { applyToMessage } from './message.repository.ts';
+import { insertMessages, replaceImportedCopies } from './message-batch.repository.ts';
 import { newMessageRow } from './new-message-row.ts';
 
 /**
@@ -72,26 +72,18 @@ export async function processInboundMessages(
   });
   const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
   const created = new Set(inserted.filter((r) => r.created).map((r) => r.row.wamid));
-  for (const { row, created } of inserted) {
-    if (created || !row.wamid) continue;
-    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
-    if (existing?.origin !== 'history') continue;
-    // The live copy wins over the imported one, whichever arrived first.
-    const {
+  await replaceImportedCopies(trx, {
+    inserted,
+    events: ctx.events,
+    live: ({
       id: _id,
       conversation_id: _c,
       contact_id: _k,
       history_status: _h,
       webhook_event_id: _w,
       ...live
-    } = row;
-    await trx.updateTable('messages').set(live).where('id', '=', existing.id).execute();
-    ctx.events.push({
-      type: 'message.updated',
-      phoneNumberId: existing.phone_number_id,
-      payload: { message_id: existing.id, conversation_id: existing.conversation_id, change: 'live_copy' },
-    });
-  }
+    }) => live,
+  });
 
   for (const { item, contact } of known) {
     const { event, number } = item;

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { DomainEvent } from '../platform/events/catalogue.ts';
-import { flushPendingApplies, messageAddedEvent, type NewMessage } from './message.repository.ts';
+import {
+  findMessageByWamid,
+  flushPendingApplies,
+  messageAddedEvent,
+  type NewMessage,
+} from './message.repository.ts';
 import type { MessageRow } from './message.table.ts';
 import { applyStatusEvents } from './status.repository.ts';
 
@@ -85,4 +90,30 @@ export async function insertMessages(
     row,
     created: row.id !== undefined ? (created.get(row.id) ?? null) : null,
   }));
+}
+
+/**
+ * The live copy of a message wins over its imported (history) copy, whichever arrived first: for
+ * each row {@link insertMessages} did not create, a stored copy with origin `history` takes what
+ * `live(row)` gives, and a `message.updated` (`live_copy`) event is appended to `events`.
+ */
+export async function replaceImportedCopies(
+  trx: Kysely<DB>,
+  input: {
+    readonly inserted: readonly InsertedMessage[];
+    readonly live: (row: NewMessage) => Partial<MessageRow>;
+    readonly events: DomainEvent[];
+  },
+): Promise<void> {
+  for (const { row, created } of input.inserted) {
+    if (created || !row.wamid) continue;
+    const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
+    if (existing?.origin !== 'history') continue;
+    await trx.updateTable('messages').set(input.live(row)).where('id', '=', existing.id).execute();
+    input.events.push({
+      type: 'message.updated',
+      phoneNumberId: existing.phone_number_id,
+      payload: { message_id: existing.id, conversation_id: existing.conversation_id, change: 'live_copy' },
+    });
+  }
 }
