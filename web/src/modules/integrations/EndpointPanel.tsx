@@ -25,6 +25,7 @@ import {
   useUpdateEndpoint,
   type WebhookEndpoint,
 } from './integrations.api.ts';
+import { SelectableRow } from './SelectableRow.tsx';
 
 const stateColor = { pending: 'yellow', succeeded: 'teal', failed: 'red' } as const;
 
@@ -225,20 +226,7 @@ export function EndpointPanel(props: {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((d) => (
-              <Table.Tr
-                key={d.id}
-                onClick={() => setOpen(d.id)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter' || event.key === ' ') {
-                    event.preventDefault();
-                    setOpen(d.id);
-                  }
-                }}
-                tabIndex={0}
-                style={{ cursor: 'pointer' }}
-                aria-selected={d.id === open}
-                bg={d.id === open ? 'var(--mantine-color-default-hover)' : undefined}
-              >
+              <SelectableRow key={d.id} selected={d.id === open} onSelect={() => setOpen(d.id)}>
                 <Table.Td>{formatDateTime(d.created_at)}</Table.Td>
                 <Table.Td>{d.event_type}</Table.Td>
                 <Table.Td>
@@ -251,7 +239,7 @@ export function EndpointPanel(props: {
                   {d.last_status !== null ? ` · HTTP ${d.last_status}` : ''}
                   {d.next_attempt_at ? ` · next ${formatDateTime(d.next_attempt_at)}` : ''}
                 </Table.Td>
-              </Table.Tr>
+              </SelectableRow>
             ))}
           </Table.Tbody>
         </Table>

@@ -22,6 +22,7 @@ import {
   useCreateEndpoint,
   useEndpoints,
 } from './integrations.api.ts';
+import { SelectableRow } from './SelectableRow.tsx';
 
 /** Shows a secret once, after creation or rotation: the API never returns it again. */
 export function SecretNotice({ secret, onClose }: { secret: string; onClose: () => void }) {
@@ -144,20 +145,7 @@ export function WebhooksPage() {
             </Table.Thead>
             <Table.Tbody>
               {rows.map((e) => (
-                <Table.Tr
-                  key={e.id}
-                  onClick={() => setSelected(e.id)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      setSelected(e.id);
-                    }
-                  }}
-                  tabIndex={0}
-                  style={{ cursor: 'pointer' }}
-                  aria-selected={e.id === selected}
-                  bg={e.id === selected ? 'var(--mantine-color-default-hover)' : undefined}
-                >
+                <SelectableRow key={e.id} selected={e.id === selected} onSelect={() => setSelected(e.id)}>
                   <Table.Td>
                     <Text size="sm">{e.url}</Text>
                     {e.description && (
@@ -174,7 +162,7 @@ export function WebhooksPage() {
                       {e.enabled ? 'enabled' : 'disabled'}
                     </Badge>
                   </Table.Td>
-                </Table.Tr>
+                </SelectableRow>
               ))}
             </Table.Tbody>
           </Table>
