@@ -114,7 +114,16 @@ export function useAgentNames(ids: readonly (string | null | undefined)[]): Map<
   const missing = ids.some((id) => id && !names.has(id));
   const { isFetching, dataUpdatedAt, refetch } = agents;
   useEffect(() => {
-    if (missing && !isFetching && Date.now() - dataUpdatedAt > DIRECTORY_REFRESH_MS) void refetch();
+    if (!missing || isFetching) return;
+    // A directory fetched moments ago (before the new user existed) is refetched once it is
+    // old enough; nothing else would re-run this effect, so the wait is a timer.
+    const wait = dataUpdatedAt + DIRECTORY_REFRESH_MS - Date.now();
+    if (wait <= 0) {
+      void refetch();
+      return;
+    }
+    const timer = window.setTimeout(() => void refetch(), wait);
+    return () => window.clearTimeout(timer);
   }, [missing, isFetching, dataUpdatedAt, refetch]);
   return names;
 }
