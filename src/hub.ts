@@ -10,6 +10,7 @@ import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
 import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
+import { startMetricsListener } from './metrics/metrics.routes.ts';
 import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
 import type { EventTables } from './platform/events/event.table.ts';
@@ -115,6 +116,8 @@ export async function startHub(deps: AppDeps, listen: { port: number; host: stri
   const app = await buildApp(deps);
   const address = await app.listen({ port: listen.port, host: listen.host });
   const workers = await startWorkers(deps);
+  const metricsListener = await startMetricsListener(deps);
+  if (metricsListener) workers.push(metricsListener);
   return {
     app,
     url: address.replace('[::1]', '127.0.0.1'),

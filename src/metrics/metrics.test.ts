@@ -15,6 +15,7 @@ import {
 } from '../testing/seed.ts';
 import { APP_SECRET, buildTestApp, type TestApp } from '../testing/test-app.ts';
 import { MAX_META_CODES_PER_NUMBER } from './metrics.collector.ts';
+import { startMetricsListener } from './metrics.routes.ts';
 
 const TOKEN = 'metrics-token-0123456789';
 /** The budget per connected number (issue 14): about 50 series. */
@@ -53,6 +54,40 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
     expect((await scrape(`Bearer ${TOKEN}x`)).statusCode).toBe(401);
     expect((await scrape(`Basic ${TOKEN}`)).statusCode).toBe(401);
     expect((await scrape(`Bearer ${TOKEN}`)).statusCode).toBe(200);
+  });
+
+  it('listens on its own address with COEXIST_METRICS_LISTEN, and leaves the hub port', async () => {
+    h = await buildTestApp(dialect, { env: { COEXIST_METRICS_LISTEN: '127.0.0.1:0' } });
+    expect((await scrape(`Bearer ${TOKEN}`)).statusCode).toBe(404);
+    const listener = await startMetricsListener(h.deps);
+    try {
+      const res = await fetch(`${listener?.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const names = parsePrometheusTextFormat(await res.text()).map((f) => f.name);
+      expect(names).toContain('coexist_subscriber_lag_events');
+      expect((await fetch(`${listener?.url}/api/me`)).status).toBe(404);
+      expect((await fetch(`${listener?.url}/metrics`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await listener?.stop();
+    }
+  });
+
+  it('wants the token on its own address too when both are set', async () => {
+    h = await buildTestApp(dialect, {
+      env: { COEXIST_METRICS_LISTEN: '127.0.0.1:0', COEXIST_METRICS_TOKEN: TOKEN },
+    });
+    expect((await scrape(`Bearer ${TOKEN}`)).statusCode).toBe(404);
+    const listener = await startMetricsListener(h.deps);
+    try {
+      const missing = await fetch(`${listener?.url}/metrics`);
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      const res = await fetch(`${listener?.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await listener?.stop();
+    }
   });
 
   it('counts Meta webhooks acknowledged and rejected and times the acknowledgement', async () => {

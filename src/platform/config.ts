@@ -63,6 +63,11 @@ const configSchema = z.object({
     .refine((v) => v.split(',').every((c) => isCidr(c.trim())), 'must be CIDRs, comma-separated')
     .optional(),
   COEXIST_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  COEXIST_METRICS_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'the port must be at most 65535')
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -102,6 +107,8 @@ export type Config = Readonly<{
   webhookEgressAllow: readonly string[];
   /** The bearer token `GET /metrics` wants; unset = no metrics endpoint. */
   metricsToken: string | undefined;
+  /** A separate address `GET /metrics` listens on (its own port, e.g. loopback only); unset = none. */
+  metricsListen: { host: string; port: number } | undefined;
 }>;
 
 /** Thrown when the environment does not describe a valid configuration; lists every problem. */
@@ -157,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         .filter((c) => c !== ''),
     ),
     metricsToken: e.COEXIST_METRICS_TOKEN,
+    metricsListen: e.COEXIST_METRICS_LISTEN ? parseListen(e.COEXIST_METRICS_LISTEN) : undefined,
   });
 }
 
@@ -165,6 +173,14 @@ function isCidr(value: string): boolean {
   const version = isIP(address);
   if (version === 0 || bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) return false;
   return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+function parseListen(value: string): { host: string; port: number } {
+  const colon = value.lastIndexOf(':');
+  return Object.freeze({
+    host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(value.slice(colon + 1)),
+  });
 }
 
 function parseTrustProxy(value: string): boolean | string {
