@@ -1,5 +1,8 @@
 import type { ArchiveTables } from './archive/archive.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
+import type { AiTables } from './automation/ai/ai.table.ts';
+import type { FlowTables } from './automation/flows/flow.table.ts';
+import type { KnowledgeTables } from './automation/knowledge/knowledge.table.ts';
 import type { ContactTables } from './contacts/contact.table.ts';
 import type { ConversationTables } from './conversations/conversation.table.ts';
 import type { FailureTables } from './failures/failure.table.ts';
@@ -52,7 +55,10 @@ export type DB = EventTables &
   SettingTables &
   ArchiveTables &
   OutboundWebhookTables &
-  SecurityLogTables;
+  SecurityLogTables &
+  FlowTables &
+  KnowledgeTables &
+  AiTables;
 
 /** The hub's open database. */
 export type Database = PlatformDatabase<DB>;

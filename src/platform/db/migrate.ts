@@ -10,6 +10,7 @@ import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 import { securityLogMigration } from './migrations/014_security_log.ts';
+import { flowsMigration } from './migrations/016_flows.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -24,6 +25,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '012_archive': archiveMigration(dialect),
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
     '014_security_log': securityLogMigration(dialect),
+    '016_flows': flowsMigration(dialect),
   };
 }
 
