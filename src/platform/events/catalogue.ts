@@ -130,6 +130,14 @@ export type EventPayloads = {
     reason: string | null;
   };
   'number.changed': { phone_number_id: string; change: string; actor?: Actor | null };
+  'number.sync_health_changed': {
+    phone_number_id: string;
+    /** The check (`connection`, `echoes`, `history_import`, `app_open_rule`, …; `docs/sync-health.md`). */
+    check: string;
+    from: 'ok' | 'warning' | 'failing' | 'unknown' | null;
+    to: 'ok' | 'warning' | 'failing' | 'unknown';
+    summary: string;
+  };
   // Operations
   'failure.recorded': { failure_id: string; code: string };
   'alert.raised': { alert_id: string; code: string };
@@ -139,6 +147,32 @@ export type EventPayloads = {
   'label.changed': { label_id: string; action: string; actor: Actor | null };
   'canned_reply.changed': { canned_reply_id: string; action: string; actor: Actor | null };
   'settings.changed': { keys: string[]; actor: Actor | null };
+  // Analytics: satisfaction surveys and response SLAs
+  'csat.requested': {
+    survey_id: string;
+    conversation_id: string;
+    message_id: string;
+    channel: 'interactive' | 'template';
+    assignee_user_id: string | null;
+    team_id: string | null;
+  };
+  'csat.rated': {
+    survey_id: string;
+    conversation_id: string;
+    rating: number;
+    assignee_user_id: string | null;
+    team_id: string | null;
+  };
+  'csat.commented': { survey_id: string; conversation_id: string };
+  'sla.breached': {
+    breach_id: string;
+    conversation_id: string;
+    kind: 'first_response' | 'resolution';
+    target_ms: number;
+    due_at: number;
+    assignee_user_id: string | null;
+    team_id: string | null;
+  };
 };
 
 export type EventType = keyof EventPayloads;
@@ -220,6 +254,11 @@ export const eventCatalogue = {
     notice: 'number.changed',
     description: 'Another change to a number (history progress, profile); `change` names it.',
   },
+  'number.sync_health_changed': {
+    notice: 'number.changed',
+    description:
+      'A sync-health check of a number changed state (`from` → `to`), e.g. offboarded, reconnected, echoes silent.',
+  },
   'failure.recorded': {
     notice: 'failure.recorded',
     description: 'Something could not be processed and awaits an operator.',
@@ -242,6 +281,19 @@ export const eventCatalogue = {
     description: 'A canned reply was created, changed or deleted; who did it.',
   },
   'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
+  'csat.requested': {
+    notice: 'conversation.changed',
+    description: 'A satisfaction survey was queued to the customer after a resolution.',
+  },
+  'csat.rated': { notice: 'conversation.changed', description: 'The customer answered a survey with a 1-5 rating.' },
+  'csat.commented': {
+    notice: 'conversation.changed',
+    description: 'The customer added a comment to their rating.',
+  },
+  'sla.breached': {
+    notice: 'conversation.changed',
+    description: "A conversation missed its number's first-response or resolution target.",
+  },
 } as const satisfies { readonly [K in EventType]: EventSpec };
 
 /** Every event type, in catalogue order: the runtime list docs and the web app read. */
