@@ -1,3 +1,4 @@
+import type { AnalyticsTables } from './analytics/analytics.table.ts';
 import type { ArchiveTables } from './archive/archive.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { AiTables } from './automation/ai/ai.table.ts';

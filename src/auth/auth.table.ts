@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /** A browser session; `id` is the SHA-256 of the opaque cookie value, never the value itself. */
 export interface SessionTable {
   id: string;
@@ -39,6 +41,10 @@ export interface ApiTokenTable {
   user_id: string | null;
   waba_id: string | null;
   scopes: string;
+  /** What the token may do within its role: `read`, `send` or `admin` (everything); null = admin. */
+  scope: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Requests per minute this token may make; null = the hub's default for its scope. */
+  rate_limit_per_minute: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;

@@ -1,4 +1,6 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /**
  * An outbound webhook endpoint (a CRM, a tool): where to POST which event types, signed per
@@ -16,6 +18,12 @@ export interface WebhookEndpointTable {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: number | null;
+  /** The `whsk_` Ed25519 secret key of `v1a` signatures (sealed like `secret`); null = `v1` only. */
+  signing_key: Optional<string>;
+  /** The key that signed before the last rotation, while `previous_secret_expires_at` is ahead. */
+  previous_signing_key: Optional<string>;
+  /** The `whpk_` public key receivers verify `v1a` with (not secret). */
+  public_key: Optional<string>;
   /** 1 = receives deliveries; 0 = disabled (by an operator, on 410 Gone or after 5 days of failure). */
   enabled: number;
   disabled_reason: string | null;
