@@ -5,6 +5,7 @@ import type { AiTables } from './automation/ai/ai.table.ts';
 import type { FlowTables } from './automation/flows/flow.table.ts';
 import type { KnowledgeTables } from './automation/knowledge/knowledge.table.ts';
 import type { ContactTables } from './contacts/contact.table.ts';
+import type { CsatTables } from './csat/csat.table.ts';
 import type { ConversationTables } from './conversations/conversation.table.ts';
 import type { FailureTables } from './failures/failure.table.ts';
 import type { InboxTables } from './inbox/inbox.table.ts';
@@ -23,6 +24,7 @@ import type { EventTables } from './platform/events/event.table.ts';
 import type { JobTables } from './platform/jobs/job.table.ts';
 import type { SecurityLogTables } from './security/security-log.table.ts';
 import type { SettingTables } from './settings/setting.table.ts';
+import type { SyncHealthTables } from './sync-health/sync-health.table.ts';
 import type { TeamTables } from './teams/team.table.ts';
 import type { TemplateTables } from './templates/template.table.ts';
 import type { UserTables } from './users/user.table.ts';
@@ -39,6 +41,8 @@ import type { UserTables } from './users/user.table.ts';
 
 /** The hub's schema, as Kysely sees it. */
 export type DB = EventTables &
+  AnalyticsTables &
+  CsatTables &
   JobTables &
   WebhookTables &
   NumberTables &
@@ -57,6 +61,7 @@ export type DB = EventTables &
   ArchiveTables &
   OutboundWebhookTables &
   SecurityLogTables &
+  SyncHealthTables &
   FlowTables &
   KnowledgeTables &
   AiTables;

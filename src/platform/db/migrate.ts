@@ -10,7 +10,9 @@ import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 import { securityLogMigration } from './migrations/014_security_log.ts';
+import { integrationsMigration } from './migrations/020_integrations.ts';
 import { flowsMigration } from './migrations/016_flows.ts';
+import { analyticsMigration } from './migrations/019_analytics.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -26,6 +28,8 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
     '014_security_log': securityLogMigration(dialect),
     '016_flows': flowsMigration(dialect),
+    '020_integrations': integrationsMigration(dialect),
+    '019_analytics': analyticsMigration(dialect),
   };
 }
 
