@@ -46,6 +46,8 @@ export type GraphClient = {
   }): Promise<GraphResult<{ bytes: Buffer; mimeType: string | null; sha256: string | null }>>;
   getPhoneNumber(phoneNumberId: string): Promise<GraphResult<GraphPhoneNumber>>;
   listTemplates(wabaId: string): Promise<GraphResult<GraphTemplate[]>>;
+  /** `GET /{waba_id}/subscribed_apps`: the apps whose webhooks the account sends (empty = none, ours missing). */
+  listSubscribedApps(wabaId: string): Promise<GraphResult<{ id: string | null; name: string | null }[]>>;
   requestSmbAppData(input: {
     phoneNumberId: string;
     syncType: 'smb_app_state_sync' | 'history';
@@ -292,7 +294,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
 
     async getPhoneNumber(phoneNumberId) {
-      const fields = 'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput';
+      const fields = 'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput,quality_rating';
       if (!isGraphId(phoneNumberId)) return { ok: false, error: invalidGraphIdError('phone number id') };
       return simple(await call('GET', graphPath([phoneNumberId], { fields })), (b) => ({
         id: String(b.id ?? phoneNumberId),
@@ -301,7 +303,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         isOnBizApp: b.is_on_biz_app === true,
         platformType: str(b.platform_type),
         throughputLevel: str((b.throughput as Json | undefined)?.level),
+        qualityRating: str(b.quality_rating),
       }));
+    },
+
+    async listSubscribedApps(wabaId) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      return simple(await call('GET', graphPath([wabaId, 'subscribed_apps'])), (b) =>
+        ((Array.isArray(b.data) ? b.data : []) as Json[]).map((entry) => {
+          const app = (entry.whatsapp_business_api_data ?? entry) as Json;
+          return { id: str(app.id), name: str(app.name) };
+        }),
+      );
     },
 
     async listTemplates(wabaId) {

@@ -40,6 +40,8 @@ export type GraphPhoneNumber = {
   readonly isOnBizApp: boolean;
   readonly platformType: string | null;
   readonly throughputLevel: string | null;
+  /** `GREEN`, `YELLOW`, `RED` or `UNKNOWN`, as Meta rates the number's recent messages. */
+  readonly qualityRating: string | null;
 };
 
 /** One template as listed by `GET /{waba_id}/message_templates`. */
