@@ -125,6 +125,13 @@ export class SandboxControl {
   setHistorySharing(phoneNumberId: string, accept: boolean): Promise<{ historySharing: string }> {
     return this.call('POST', `/_sandbox/phone/${phoneNumberId}/history-sharing`, { accept });
   }
+  /** Sets the `quality_rating` Graph reports for the number. */
+  setQuality(
+    phoneNumberId: string,
+    rating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN',
+  ): Promise<{ qualityRating: string }> {
+    return this.call('POST', `/_sandbox/phone/${phoneNumberId}/quality`, { rating });
+  }
   offboard(phoneNumberId: string): Promise<NumberState> {
     return this.call('POST', `/_sandbox/phone/${phoneNumberId}/offboard`, {});
   }

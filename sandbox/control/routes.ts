@@ -173,6 +173,15 @@ export function controlRoutes(ctx: SandboxContext, extras: ControlExtras) {
       reconnect(ctx, number);
       return number;
     });
+    app.post('/_sandbox/phone/:pnid/quality', async (req) => {
+      const number = requireNumber(ctx, (req.params as { pnid: string }).pnid);
+      const rating = bodyOf(req).rating;
+      if (rating !== 'GREEN' && rating !== 'YELLOW' && rating !== 'RED' && rating !== 'UNKNOWN')
+        throw new GraphError(100, { details: 'rating must be GREEN, YELLOW, RED or UNKNOWN.' });
+      number.qualityRating = rating;
+      ctx.touch();
+      return { qualityRating: rating };
+    });
     app.post('/_sandbox/phone/:pnid/disconnect', async (req) => {
       const number = requireNumber(ctx, (req.params as { pnid: string }).pnid);
       const b = bodyOf(req);

@@ -17,7 +17,7 @@ export function phoneFields(ctx: SandboxContext, n: NumberState): Obj {
     verified_name: n.verifiedName,
     code_verification_status: 'VERIFIED',
     display_phone_number: formatDisplay(n.displayPhoneNumber),
-    quality_rating: 'GREEN',
+    quality_rating: n.qualityRating ?? 'GREEN',
     platform_type: n.connected ? 'CLOUD_API' : 'NOT_APPLICABLE',
     is_on_biz_app: n.coexistence,
     // Documented levels: STANDARD (80 mps, and the fixed 20 of coexistence) and HIGH (1,000 mps).

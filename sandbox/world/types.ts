@@ -18,6 +18,8 @@ export interface NumberState {
   /** What the owner answers when the history sync is requested. */
   historySharing: 'accept' | 'decline';
   disconnectReason: string | null;
+  /** `quality_rating` of `GET /{phone-number-id}` (GREEN unless the control API set another). */
+  qualityRating?: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
   webhookOverride: { url: string; verifyToken: string } | null;
   /** Business profile fields set through `POST /{id}/whatsapp_business_profile`. */
   profile?: Record<string, unknown>;
