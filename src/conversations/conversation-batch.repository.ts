@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { DomainEvent } from '../platform/events/catalogue.ts';
 import { newId } from '../platform/ids.ts';
-import type { ConversationRow } from './conversation.table.ts';
+import type { ConversationRow, ConversationStatus } from './conversation.table.ts';
 
 const CHUNK = 500;
 
@@ -18,6 +18,8 @@ export async function resolveConversations(
     readonly contacts: readonly { readonly phoneNumberId: string; readonly contactId: string }[];
     readonly at: number;
     readonly events: DomainEvent[];
+    /** The status a conversation is created with (default `open`); the history import decides per thread. */
+    readonly status?: (contactId: string) => ConversationStatus;
   },
 ): Promise<Map<string, ConversationRow>> {
   const wanted = new Map(input.contacts.map((c) => [c.contactId, c.phoneNumberId]));
@@ -39,7 +41,7 @@ export async function resolveConversations(
       id: newId(),
       phone_number_id: phoneNumberId,
       contact_id: contactId,
-      status: 'open' as const,
+      status: input.status?.(contactId) ?? ('open' as const),
       window_expires_at: null,
       last_customer_message_at: null,
       fep_expires_at: null,

@@ -1,15 +1,18 @@
 import type { Kysely } from 'kysely';
 import { normalizePhone } from '../contacts/contact.repository.ts';
+import type { ContactRow } from '../contacts/contact.table.ts';
 import { resolveParticipants } from '../contacts/participant.repository.ts';
+import type { ConversationRow, ConversationStatus } from '../conversations/conversation.table.ts';
 import { resolveConversations } from '../conversations/conversation-batch.repository.ts';
 import type { DB } from '../database.ts';
 import { numberChanged } from '../numbers/number.repository.ts';
+import { updateMany } from '../platform/db/update-many.ts';
 import { contentJson } from './content.ts';
 import type { HistoryChunk, HistoryErrors, HistoryMedia, HistoryMessage } from './inbound-events.ts';
-import type { Applied, IngestContext } from './ingest-context.ts';
+import { type Applied, type IngestContext, noteSummaryChange } from './ingest-context.ts';
 import { applyToMessage, findMessageByWamid } from './message.repository.ts';
 import type { MessageStatus } from './message.table.ts';
-import { insertMessages } from './message-batch.repository.ts';
+import { type InsertedMessage, insertMessages } from './message-batch.repository.ts';
 import { newMessageRow } from './new-message-row.ts';
 
 export const HISTORY_DECLINED_CODE = 2593109;
@@ -31,7 +34,8 @@ function fromBusiness(item: Applied<HistoryMessage>): boolean {
 
 /**
  * Imported history messages, a batch at a time. Archive data: original timestamp, origin
- * `history`, and they never open a window, count as unread or change the conversation summary. If
+ * `history`, and they never open a window or count as unread; the newest message of a thread is its
+ * summary, and a thread created by the import lands resolved or open by {@link importedStatus}. If
  * the same wamid is also known live (echo or inbound), the live copy wins and only
  * `history_status` is added.
  */
@@ -61,10 +65,12 @@ export async function processHistoryMessages(
     if (!contact) throw new Error('history thread names no user');
     return { item: items[i] as Applied<HistoryMessage>, contact, business: sides[i] === true };
   });
+  const newest = newestByContact(known);
   const conversations = await resolveConversations(trx, {
     contacts: known.map(({ contact }) => ({ phoneNumberId: contact.phone_number_id, contactId: contact.id })),
     at: now,
     events: ctx.events,
+    status: (contactId) => importedStatus(newest.get(contactId), now),
   });
   const rows = known.map(({ item, contact, business }) => {
     const { event, number, webhookEventId } = item;
@@ -91,6 +97,7 @@ export async function processHistoryMessages(
     });
   });
   const inserted = await insertMessages(trx, { rows, at: now, events: ctx.events });
+  await settleImportedThreads(ctx, { known, newest, conversations, inserted });
   for (const { row, created } of inserted) {
     if (created || !row.wamid) continue;
     const existing = await findMessageByWamid(trx, row.phone_number_id, row.wamid);
@@ -108,6 +115,105 @@ export async function processHistoryMessages(
         conversation_id: existing.conversation_id,
         change: 'history_status',
       },
+    });
+  }
+}
+
+/** A customer message younger than this that is the last of its imported thread keeps it open. */
+export const IMPORTED_OPEN_WITHIN_MS = 24 * 60 * 60_000;
+
+type Known = { item: Applied<HistoryMessage>; contact: ContactRow; business: boolean };
+type Newest = { at: number; business: boolean };
+
+function newestByContact(known: readonly Known[]): Map<string, Newest> {
+  const out = new Map<string, Newest>();
+  for (const { item, contact, business } of known) {
+    const at = item.event.at ?? 0;
+    const cur = out.get(contact.id);
+    if (!cur || at > cur.at) out.set(contact.id, { at, business });
+  }
+  return out;
+}
+
+/**
+ * The status of a thread known only from the history import (docs/inbox.md): open when its newest
+ * message is the customer's, less than {@link IMPORTED_OPEN_WITHIN_MS} old (nobody answered it,
+ * since a business reply would be newer), resolved otherwise.
+ */
+export function importedStatus(newest: Newest | undefined, now: number): ConversationStatus {
+  if (!newest || newest.business) return 'resolved';
+  return newest.at >= now - IMPORTED_OPEN_WITHIN_MS ? 'open' : 'resolved';
+}
+
+/**
+ * What the import settles besides the messages: each thread's summary candidates, its status while
+ * it is known only from the import (no live message, nobody assigned) and the batch brings a newer
+ * last message, and each contact's `created_at` ("since") lowered to its oldest message.
+ */
+async function settleImportedThreads(
+  ctx: IngestContext,
+  input: {
+    known: readonly Known[];
+    newest: ReadonlyMap<string, Newest>;
+    conversations: ReadonlyMap<string, ConversationRow>;
+    inserted: readonly InsertedMessage[];
+  },
+): Promise<void> {
+  const { trx, now } = ctx;
+  for (const { row, created } of input.inserted) {
+    if (!created) continue;
+    const conversation = input.conversations.get(created.contact_id);
+    if (!conversation) continue;
+    noteSummaryChange(ctx, conversation, {
+      timestamp: created.timestamp,
+      type: created.type,
+      body: JSON.parse(row.content_json),
+    });
+  }
+  for (const [contactId, newest] of input.newest) {
+    const conv = input.conversations.get(contactId);
+    if (!conv || conv.assignee_user_id !== null || conv.last_customer_message_at !== null) continue;
+    if (conv.last_message_at !== null && newest.at <= conv.last_message_at) continue;
+    const status = importedStatus(newest, now);
+    if (status === conv.status) continue;
+    const live = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conv.id)
+      .where('origin', '!=', 'history')
+      .limit(1)
+      .executeTakeFirst();
+    if (live) continue;
+    await trx
+      .updateTable('conversations')
+      .set({ status, updated_at: now })
+      .where('id', '=', conv.id)
+      .execute();
+    ctx.events.push({
+      type: 'conversation.updated',
+      phoneNumberId: conv.phone_number_id,
+      payload: { conversation_id: conv.id, change: 'status' },
+    });
+  }
+  const oldest = new Map<string, { contact: ContactRow; at: number }>();
+  for (const { item, contact } of input.known) {
+    const at = item.event.at;
+    if (at === null || at === undefined) continue;
+    const cur = oldest.get(contact.id);
+    if (!cur || at < cur.at) oldest.set(contact.id, { contact, at });
+  }
+  const since = [...oldest.values()].filter(({ contact, at }) => at < contact.created_at);
+  await updateMany(trx, {
+    dialect: ctx.dialect,
+    table: 'contacts',
+    columns: { created_at: { type: 'bigint' } },
+    rows: since.map(({ contact, at }) => ({ id: contact.id, set: { created_at: at } })),
+  });
+  for (const { contact } of since) {
+    ctx.events.push({
+      type: 'contact.changed',
+      phoneNumberId: contact.phone_number_id,
+      payload: { contact_id: contact.id, change: 'since' },
     });
   }
 }

@@ -24,7 +24,7 @@ type ConversationEffect = {
   /** Live customer activity (Meta's times): moves the window. */
   live: { at: number; referral: boolean }[];
   unread: number;
-  /** New non-history messages of the batch: the newest may become the summary. */
+  /** New messages of the batch (imported ones too): the newest may become the summary. */
   candidates: SummaryCandidate[];
   /** Something else may have changed the newest message (an edit, a replaced copy): ask the database. */
   requery: boolean;
@@ -103,13 +103,14 @@ const CONVERSATION_COLUMNS = {
   unread_count: { type: 'integer', mode: 'add' },
   last_message_at: { type: 'bigint' },
   last_message_preview: { type: 'text' },
+  status: { type: 'text' },
   updated_at: { type: 'bigint' },
 } as const;
 
 /**
  * The summary a conversation gets from the batch's own new messages, or null when only the
- * database can tell. `last_message_at` is the time of the newest non-history message (every writer
- * keeps it so), so a newer candidate is the newest message; at an equal time the database's order
+ * database can tell. `last_message_at` is the time of the newest message (every writer keeps it
+ * so), so a newer candidate is the newest message; at an equal time the database's order
  * decides (`refreshConversationSummary`).
  */
 function summaryFromBatch(effect: ConversationEffect): { at: number; preview: string } | 'unchanged' | null {
@@ -148,6 +149,9 @@ export async function flushIngest(ctx: IngestContext): Promise<void> {
     }
     const set: Record<string, string | number | null> = { ...window };
     if (effect.unread > 0) set.unread_count = effect.unread;
+    // A customer writing again reopens a resolved conversation (docs/inbox.md).
+    const reopened = effect.unread > 0 && conv.status === 'resolved';
+    if (reopened) set.status = 'open';
     const summary = summaryFromBatch(effect);
     if (summary === null) {
       await refreshConversationSummary(trx, {
@@ -175,7 +179,14 @@ export async function flushIngest(ctx: IngestContext): Promise<void> {
         },
       });
     }
-    const changes = Object.keys(set).filter((k) => !(k in window));
+    if (reopened) {
+      ctx.events.push({
+        type: 'conversation.reopened',
+        phoneNumberId: conv.phone_number_id,
+        payload: { conversation_id: conv.id, actor: null },
+      });
+    }
+    const changes = Object.keys(set).filter((k) => !(k in window) && k !== 'status');
     if (changes.length > 0) {
       ctx.events.push({
         type: 'conversation.updated',

@@ -248,8 +248,9 @@ export function previewOf(type: string, content: unknown): string {
 }
 
 /**
- * Recomputes a conversation's `last_message_*` from its latest non-history message, so the result
- * does not depend on the order messages were processed in.
+ * Recomputes a conversation's `last_message_*` from its latest message (imported history included,
+ * so a thread known only from the import shows its last message), so the result does not depend
+ * on the order messages were processed in.
  */
 export async function refreshConversationSummary(
   trx: Kysely<DB>,
@@ -259,7 +260,6 @@ export async function refreshConversationSummary(
     .selectFrom('messages')
     .select(['timestamp', 'type', 'content_json', 'edited_content_json'])
     .where('conversation_id', '=', input.conversationId)
-    .where('origin', '!=', 'history')
     // The message list's order (NEWEST_FIRST in message.queries.ts), so both agree on the newest.
     .orderBy('timestamp', 'desc')
     .orderBy('seq', 'desc')
