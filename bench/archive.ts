@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { appendEntries } from '../src/archive/archive.repository.ts';
 import type { EntryDraft } from '../src/archive/archive-entry.ts';
 import { makeCheckpoint } from '../src/archive/checkpoint.ts';
+import { archiveKeyring } from '../src/archive/payload-crypto.ts';
 import { archiveVerifier } from '../src/archive/verification.ts';
 import { verifyArchive } from '../src/archive/verify.ts';
 import { openDatabase } from '../src/database.ts';
@@ -24,6 +25,7 @@ const config = loadConfig({
   META_APP_SECRET: 'bench-secret',
   META_VERIFY_TOKEN: 'bench-token',
   DATABASE_URL: `sqlite:${join(dir, 'archive.db')}`,
+  COEXIST_DATA_DIR: dir,
 });
 const database = openDatabase(config.databaseUrl);
 await migrateToLatest(database.db, database.dialect);
@@ -48,7 +50,7 @@ function draft(i: number): EntryDraft {
 const fillStart = performance.now();
 for (let i = 0; i < total; i += BATCH) {
   const drafts = Array.from({ length: Math.min(BATCH, total - i) }, (_, k) => draft(i + k));
-  await database.db.transaction().execute((trx) => appendEntries(trx, drafts));
+  await database.db.transaction().execute((trx) => appendEntries(trx, drafts, archiveKeyring(config)));
 }
 const fillMs = performance.now() - fillStart;
 const cpStart = performance.now();
@@ -58,7 +60,7 @@ const cpMs = performance.now() - cpStart;
 const verifier = await archiveVerifier(database.db, config, Date.now());
 const before = process.memoryUsage().rss;
 const verifyStart = performance.now();
-const report = await verifyArchive(database.db, verifier);
+const report = await verifyArchive(database.db, verifier, archiveKeyring(config));
 const verifyMs = performance.now() - verifyStart;
 
 const result = {

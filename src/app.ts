@@ -37,6 +37,7 @@ import { installHttpHardening, serverLimits } from './security/http-hardening.ts
 import { securityLogRoutes } from './security/security-log.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { staticRoutes } from './static/static.routes.ts';
+import { syncHealthRoutes } from './sync-health/sync-health.routes.ts';
 import { teamsRoutes } from './teams/teams.routes.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
@@ -110,6 +111,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // the compliance archive
     archiveRoutes,
     outboundWebhooksRoutes,
+    // sync health per number
+    syncHealthRoutes,
   ]) {
     await app.register(routes(deps));
   }

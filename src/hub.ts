@@ -27,6 +27,8 @@ import type { Job } from './platform/jobs/job.ts';
 import { jobPruneJob } from './platform/jobs/job-prune.job.ts';
 import { type JobRunner, type JobRunnerOptions, startJobRunner } from './platform/jobs/job-runner.ts';
 import type { Worker } from './platform/worker.ts';
+import { syncHealthJob, syncHealthNumberJob } from './sync-health/sync-health.job.ts';
+import { syncHealthSubscriber } from './sync-health/sync-health.subscriber.ts';
 import { templateSyncJob } from './templates/template-sync.job.ts';
 
 export type { Worker } from './platform/worker.ts';
@@ -36,7 +38,11 @@ export type { Worker } from './platform/worker.ts';
  * collected here. The realtime stream is not one of them: it is a live reader on every node
  * (`realtime/realtime-hub.ts`), since every node must see every event for its own clients.
  */
-export const hubSubscribers: readonly Subscriber[] = [archiveSubscriber, outboundWebhooksSubscriber];
+export const hubSubscribers: readonly Subscriber[] = [
+  archiveSubscriber,
+  outboundWebhooksSubscriber,
+  syncHealthSubscriber,
+];
 
 type EventWorkerDeps = {
   readonly database: { readonly db: Kysely<DB> | Kysely<EventTables> };
@@ -56,6 +62,8 @@ export function startEventSubscribers(
     db: deps.database.db as unknown as Kysely<EventTables>,
     subscribers: options.subscribers ?? hubSubscribers,
     clock: deps.clock,
+    // Handlers that need the configuration (the archive's master keys) read it from here.
+    context: deps,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.signals ? { signals: deps.signals } : {}),
   });
@@ -76,6 +84,8 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   jobPruneJob,
   archiveCheckpointJob,
   deliveryJob,
+  syncHealthJob,
+  syncHealthNumberJob,
 ] as unknown as readonly Job<never, AppDeps>[];
 
 /** Starts the job runner over {@link hubJobs} (or the given ones). */

@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../database.ts';
+import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { type EntryDraft, type SealedEntry, sealEntry } from './archive-entry.ts';
 import { messageVersionTypes } from './archive-event.mapper.ts';
+import { payloadCipher } from './payload-crypto.ts';
 
 // Rows per insert statement (well under SQLite's bound-parameter limit with 11 columns).
 const CHUNK = 200;
@@ -10,10 +12,16 @@ const CHUNK = 200;
  * Appends entries to the log inside the caller's transaction. The numbers come from `archive_head`,
  * whose row the update locks until the transaction ends, so concurrent appenders (the subscriber on
  * one node, an export on another) get consecutive numbers without gaps and commit in number order.
- * A message version points at the message's original entry and at the one before it.
+ * A message version points at the message's original entry and at the one before it. Each payload
+ * is stored encrypted under its contact's data key (`payload-crypto.ts`).
  */
-export async function appendEntries(trx: Kysely<DB>, drafts: readonly EntryDraft[]): Promise<SealedEntry[]> {
+export async function appendEntries(
+  trx: Kysely<DB>,
+  drafts: readonly EntryDraft[],
+  keyring: MasterKeyring,
+): Promise<SealedEntry[]> {
   if (drafts.length === 0) return [];
+  const cipher = payloadCipher(trx, keyring);
   const head = await trx
     .updateTable('archive_head')
     .set({ size: sql`size + ${drafts.length}` })
@@ -57,17 +65,16 @@ export async function appendEntries(trx: Kysely<DB>, drafts: readonly EntryDraft
       .execute();
     const payloads = part.filter((s) => s.payload !== null);
     if (payloads.length > 0) {
-      await trx
-        .insertInto('archive_payloads')
-        .values(
-          payloads.map((s) => ({
-            idx: s.idx,
-            contact_id: s.draft.contactId,
-            salt: s.payload!.salt,
-            content: s.payload!.content,
-          })),
-        )
-        .execute();
+      const values = [];
+      for (const s of payloads) {
+        values.push({
+          idx: s.idx,
+          contact_id: s.draft.contactId,
+          salt: s.payload!.salt,
+          content: await cipher.seal(s.draft.contactId, s.payload!.content),
+        });
+      }
+      await trx.insertInto('archive_payloads').values(values).execute();
     }
   }
   return sealed;

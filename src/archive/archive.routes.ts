@@ -29,6 +29,7 @@ import { makeCheckpoint } from './checkpoint.ts';
 import { type ExportFilter, writeBundle } from './export-bundle.ts';
 import { registerHoldRoutes } from './hold.routes.ts';
 import { consistencyProof, inclusionProof } from './merkle.ts';
+import { archiveKeyring } from './payload-crypto.ts';
 import { formatVerifierKey } from './signed-note.ts';
 import { runVerification } from './verification.ts';
 
@@ -144,21 +145,25 @@ export function archiveRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { querystring: ZSearchRequest, response: { 200: ZSearchResponse, ...errorResponses } } },
       async (request) => {
         const q = request.query;
-        const page = await searchArchive(db, {
-          numbers: await visibleNumberIds(db, principalOf(request)),
-          phoneNumberId: q.phone_number_id,
-          contactId: q.contact_id,
-          conversationId: q.conversation_id,
-          messageId: q.message_id,
-          type: q.type,
-          actorId: q.actor_id,
-          origin: q.origin,
-          from: ms(q.from),
-          to: ms(q.to),
-          q: q.q,
-          cursor: q.cursor,
-          limit: q.limit,
-        });
+        const page = await searchArchive(
+          db,
+          {
+            numbers: await visibleNumberIds(db, principalOf(request)),
+            phoneNumberId: q.phone_number_id,
+            contactId: q.contact_id,
+            conversationId: q.conversation_id,
+            messageId: q.message_id,
+            type: q.type,
+            actorId: q.actor_id,
+            origin: q.origin,
+            from: ms(q.from),
+            to: ms(q.to),
+            q: q.q,
+            cursor: q.cursor,
+            limit: q.limit,
+          },
+          archiveKeyring(deps.config),
+        );
         return {
           data: page.data.map((r) => {
             const committed =

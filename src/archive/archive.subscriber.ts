@@ -1,8 +1,17 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../database.ts';
+import type { Config } from '../platform/config.ts';
 import { defineSubscriber } from '../platform/events/subscriber.ts';
 import { appendEntries, hasEntryForEvent } from './archive.repository.ts';
 import { archivedEventTypes, draftOf } from './archive-event.mapper.ts';
+import { archiveKeyring } from './payload-crypto.ts';
+
+// The worker's context is the hub's deps; the archive needs its configuration for the master keys.
+function configOf(context: unknown): Pick<Config, 'masterKeys' | 'dataDir'> {
+  const config = (context as { config?: Pick<Config, 'masterKeys' | 'dataDir'> } | undefined)?.config;
+  if (!config) throw new Error('the archive subscriber needs the hub configuration (its master keys)');
+  return config;
+}
 
 /**
  * The archive's durable subscriber: every message version, delivery outcome, consent record and
@@ -12,10 +21,10 @@ import { archivedEventTypes, draftOf } from './archive-event.mapper.ts';
 export const archiveSubscriber = defineSubscriber({
   name: 'archive.log',
   types: archivedEventTypes,
-  async handle(trx: Transaction<DB>, event) {
+  async handle(trx: Transaction<DB>, event, context) {
     const db = trx as unknown as Kysely<DB>;
     if (await hasEntryForEvent(db, event.id)) return;
     const draft = await draftOf(db, event);
-    if (draft) await appendEntries(db, [draft]);
+    if (draft) await appendEntries(db, [draft], archiveKeyring(configOf(context)));
   },
 });

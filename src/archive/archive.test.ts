@@ -45,11 +45,16 @@ describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
     const versions = await f.database.db
       .selectFrom('archive_entries')
       .innerJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
-      .select(['archive_entries.idx', 'type', 'entry', 'content'])
+      .select(['archive_entries.idx', 'type', 'entry', 'content', 'archive_payloads.contact_id'])
       .where('message_id', '=', b)
       .orderBy('archive_entries.idx')
       .execute();
-    expect(versions.map((v) => [v.type, JSON.parse(v.content).body])).toEqual([
+    // Stored encrypted under the contact's data key; the plaintext matches each version.
+    for (const v of versions) expect(v.content).not.toContain('second');
+    const bodies = await Promise.all(
+      versions.map(async (v) => ((await f.opened(v)) as { body: string }).body),
+    );
+    expect(versions.map((v, i) => [v.type, bodies[i]])).toEqual([
       ['message.received', 'second'],
       ['message.edited', 'second, edited'],
       ['message.edited', 'second, edited again'],
@@ -80,11 +85,14 @@ describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
     const versions = await f.database.db
       .selectFrom('archive_entries')
       .innerJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
-      .select(['type', 'content'])
+      .select(['type', 'content', 'archive_payloads.contact_id'])
       .where('message_id', '=', a)
       .orderBy('archive_entries.idx')
       .execute();
-    expect(versions.map((v) => [v.type, JSON.parse(v.content).body])).toEqual([
+    const bodies = await Promise.all(
+      versions.map(async (v) => ((await f.opened(v)) as { body: string }).body),
+    );
+    expect(versions.map((v, i) => [v.type, bodies[i]])).toEqual([
       ['message.received', 'first'],
       ['message.edited', 'first, edited'],
       ['message.edited', 'first, edited again'],

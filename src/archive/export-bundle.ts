@@ -8,6 +8,7 @@ import { archiveSigner } from './archive-key.ts';
 import { canonicalize } from './canonical-json.ts';
 import { makeCheckpoint } from './checkpoint.ts';
 import { inclusionProof } from './merkle.ts';
+import { archiveKeyring, payloadCipher } from './payload-crypto.ts';
 import { formatVerifierKey } from './signed-note.ts';
 
 /** The bundle format's name, the first line's `format`; `docs/archive.md` specifies it. */
@@ -33,7 +34,7 @@ export type ExportFilter = {
 export async function writeBundle(
   db: Kysely<DB>,
   input: {
-    config: Pick<Config, 'archiveOrigin' | 'archiveSigningKey'>;
+    config: Pick<Config, 'archiveOrigin' | 'archiveSigningKey' | 'masterKeys' | 'dataDir'>;
     filter: ExportFilter;
     now: number;
     actor: EntryActor | null;
@@ -46,7 +47,7 @@ export async function writeBundle(
   let query = db
     .selectFrom('archive_entries')
     .leftJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
-    .select(['archive_entries.idx', 'entry', 'message_id', 'salt', 'content'])
+    .select(['archive_entries.idx', 'entry', 'message_id', 'salt', 'content', 'archive_payloads.contact_id'])
     .where('archive_entries.idx', '<', checkpoint.size);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<', filter.to);
@@ -66,16 +67,19 @@ export async function writeBundle(
   ];
   // The newest revealed version of each message: an attachment line is checked against it.
   const messageIndex = new Map<string, { index: number; content: string }>();
+  const keyring = archiveKeyring(input.config);
+  const cipher = payloadCipher(db, keyring);
   for (const row of rows) {
     const index = Number(row.idx);
-    if (row.message_id && row.content !== null)
-      messageIndex.set(row.message_id, { index, content: row.content });
+    // Content under a destroyed key (an erased contact) is not revealed: the entry still proves it existed.
+    const content = row.content === null ? null : await cipher.open(row.contact_id, row.content);
+    if (row.message_id && content !== null) messageIndex.set(row.message_id, { index, content });
     lines.push(
       canonicalize({
         index,
         entry: row.entry,
         proof: inclusionProof(tree, index, checkpoint.size).map((p) => p.toString('base64')),
-        content: row.salt !== null && row.content !== null ? { salt: row.salt, content: row.content } : null,
+        content: row.salt !== null && content !== null ? { salt: row.salt, content } : null,
       }),
     );
   }
@@ -90,26 +94,34 @@ export async function writeBundle(
     for (const m of media) {
       lines.push(
         canonicalize({
-          attachment: { message_id: m.message_id, index: messageIndex.get(m.message_id)!, sha256: m.sha256 },
+          attachment: {
+            message_id: m.message_id,
+            index: messageIndex.get(m.message_id)!.index,
+            sha256: m.sha256,
+          },
         }),
       );
     }
   }
   await db.transaction().execute(async (trx) => {
-    await appendEntries(trx, [
-      {
-        type: 'audit.exported',
-        eventId: null,
-        at: input.now,
-        phoneNumberId: filter.phoneNumberId ?? null,
-        contactId: filter.contactId ?? null,
-        conversationId: filter.conversationId ?? null,
-        messageId: null,
-        actor: input.actor,
-        data: { filter: { ...filter }, entries: rows.length, tree_size: checkpoint.size },
-        content: null,
-      },
-    ]);
+    await appendEntries(
+      trx,
+      [
+        {
+          type: 'audit.exported',
+          eventId: null,
+          at: input.now,
+          phoneNumberId: filter.phoneNumberId ?? null,
+          contactId: filter.contactId ?? null,
+          conversationId: filter.conversationId ?? null,
+          messageId: null,
+          actor: input.actor,
+          data: { filter: { ...filter }, entries: rows.length, tree_size: checkpoint.size },
+          content: null,
+        },
+      ],
+      keyring,
+    );
   });
   return { text: `${lines.join('\n')}\n`, entries: rows.length, size: checkpoint.size };
 }

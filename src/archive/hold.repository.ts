@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import { appendEntries } from './archive.repository.ts';
@@ -24,7 +25,7 @@ function subjectIds(subject: HoldSubject) {
  */
 export async function placeHold(
   db: Kysely<DB>,
-  input: { subject: HoldSubject; reason: string; actor: EntryActor; now: number },
+  input: { subject: HoldSubject; reason: string; actor: EntryActor; now: number; keyring: MasterKeyring },
 ): Promise<string> {
   const id = newId();
   await db.transaction().execute(async (trx) => {
@@ -42,18 +43,22 @@ export async function placeHold(
         release_reason: null,
       })
       .execute();
-    await appendEntries(trx, [
-      {
-        type: 'audit.hold_placed',
-        eventId: null,
-        at: input.now,
-        ...subjectIds(input.subject),
-        messageId: null,
-        actor: input.actor,
-        data: { hold_id: id, scope: input.subject.scope, target_id: input.subject.targetId },
-        content: { reason: input.reason },
-      },
-    ]);
+    await appendEntries(
+      trx,
+      [
+        {
+          type: 'audit.hold_placed',
+          eventId: null,
+          at: input.now,
+          ...subjectIds(input.subject),
+          messageId: null,
+          actor: input.actor,
+          data: { hold_id: id, scope: input.subject.scope, target_id: input.subject.targetId },
+          content: { reason: input.reason },
+        },
+      ],
+      input.keyring,
+    );
   });
   return id;
 }
@@ -61,7 +66,14 @@ export async function placeHold(
 /** Releases a hold (CONFLICT if it already was) and records the release with its reason. */
 export async function releaseHold(
   db: Kysely<DB>,
-  input: { id: string; subject: HoldSubject; reason: string; actor: EntryActor; now: number },
+  input: {
+    id: string;
+    subject: HoldSubject;
+    reason: string;
+    actor: EntryActor;
+    now: number;
+    keyring: MasterKeyring;
+  },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const released = await trx
@@ -72,17 +84,21 @@ export async function releaseHold(
       .executeTakeFirst();
     if (Number(released.numUpdatedRows) === 0)
       throw new AppError('CONFLICT', 'This hold is already released.');
-    await appendEntries(trx, [
-      {
-        type: 'audit.hold_released',
-        eventId: null,
-        at: input.now,
-        ...subjectIds(input.subject),
-        messageId: null,
-        actor: input.actor,
-        data: { hold_id: input.id, scope: input.subject.scope, target_id: input.subject.targetId },
-        content: { reason: input.reason },
-      },
-    ]);
+    await appendEntries(
+      trx,
+      [
+        {
+          type: 'audit.hold_released',
+          eventId: null,
+          at: input.now,
+          ...subjectIds(input.subject),
+          messageId: null,
+          actor: input.actor,
+          data: { hold_id: input.id, scope: input.subject.scope, target_id: input.subject.targetId },
+          content: { reason: input.reason },
+        },
+      ],
+      input.keyring,
+    );
   });
 }

@@ -9,6 +9,7 @@ import { errorResponses, ZIdParams, ZTimestamp } from '../platform/http/api-sche
 import { iso, isoOrNull } from '../platform/time.ts';
 import { holdSubject, listHolds } from './hold.queries.ts';
 import { placeHold, releaseHold } from './hold.repository.ts';
+import { archiveKeyring } from './payload-crypto.ts';
 
 const ZHold = z
   .object({
@@ -77,6 +78,7 @@ export function registerHoldRoutes(plugin: FastifyInstance, deps: AppDeps): void
         reason: request.body.reason,
         actor: { kind: principal.kind, id: principal.id },
         now: deps.clock.now(),
+        keyring: archiveKeyring(deps.config),
       });
       const hold = (await listHolds(db, null)).find((h) => h.id === id)!;
       return reply.code(201).send(toApi(hold));
@@ -101,6 +103,7 @@ export function registerHoldRoutes(plugin: FastifyInstance, deps: AppDeps): void
         reason: request.body.reason,
         actor: { kind: principal.kind, id: principal.id },
         now: deps.clock.now(),
+        keyring: archiveKeyring(deps.config),
       });
       return toApi((await listHolds(db, null)).find((h) => h.id === request.params.id)!);
     },

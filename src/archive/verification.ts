@@ -6,6 +6,7 @@ import { newId } from '../platform/ids.ts';
 import { appendEntries } from './archive.repository.ts';
 import type { EntryActor } from './archive-entry.ts';
 import { archiveSigner } from './archive-key.ts';
+import { archiveKeyring } from './payload-crypto.ts';
 import type { NoteVerifier } from './signed-note.ts';
 import { type VerificationReport, verifyArchive } from './verify.ts';
 
@@ -30,7 +31,8 @@ export async function runVerification(
   const { db } = deps.database;
   const started = deps.clock.now();
   const verifier = input.verifier ?? (await archiveVerifier(db, deps.config, started));
-  const report = await verifyArchive(db, verifier);
+  const keyring = archiveKeyring(deps.config);
+  const report = await verifyArchive(db, verifier, keyring);
   const finished = deps.clock.now();
   await db.transaction().execute(async (trx) => {
     await trx
@@ -44,25 +46,29 @@ export async function runVerification(
         problem: report.problems[0] ?? null,
       })
       .execute();
-    await appendEntries(trx, [
-      {
-        type: 'audit.verified',
-        eventId: null,
-        at: finished,
-        phoneNumberId: null,
-        contactId: null,
-        conversationId: null,
-        messageId: null,
-        actor: input.actor,
-        data: {
-          size: report.size,
-          ok: report.ok,
-          problems: report.problems.length,
-          first_problem: report.problems[0] ?? null,
+    await appendEntries(
+      trx,
+      [
+        {
+          type: 'audit.verified',
+          eventId: null,
+          at: finished,
+          phoneNumberId: null,
+          contactId: null,
+          conversationId: null,
+          messageId: null,
+          actor: input.actor,
+          data: {
+            size: report.size,
+            ok: report.ok,
+            problems: report.problems.length,
+            first_problem: report.problems[0] ?? null,
+          },
+          content: null,
         },
-        content: null,
-      },
-    ]);
+      ],
+      keyring,
+    );
   });
   return report;
 }

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { logSize, PAGE } from './archive.queries.ts';
 import { archiveSubscriber } from './archive.subscriber.ts';
 import { contentCommitment, parseEntry } from './archive-entry.ts';
 import { messageVersionTypes } from './archive-event.mapper.ts';
 import { canonicalize } from './canonical-json.ts';
 import { buildLevels, leafHash, rootHash } from './merkle.ts';
+import { payloadCipher } from './payload-crypto.ts';
 import { type NoteVerifier, openNote, parseCheckpoint } from './signed-note.ts';
 
 /** What a verification found: `problems[0]` names the first bad entry, checkpoint or message. */
@@ -29,7 +31,11 @@ type Latest = { idx: number; commitment: string | null; messageType: unknown; re
  * (unless its event still waits for the archive subscriber) and its current content, type and
  * deletion match its newest entry.
  */
-export async function verifyArchive(db: Kysely<DB>, verifier: NoteVerifier): Promise<VerificationReport> {
+export async function verifyArchive(
+  db: Kysely<DB>,
+  verifier: NoteVerifier,
+  keyring: MasterKeyring,
+): Promise<VerificationReport> {
   const problems: string[] = [];
   const report = (p: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
@@ -92,7 +98,7 @@ export async function verifyArchive(db: Kysely<DB>, verifier: NoteVerifier): Pro
 
   const tree = buildLevels(leaves);
   const checkpoints = await verifyCheckpoints(db, { tree, size, verifier, report });
-  await verifyPayloads(db, commitments, report);
+  await verifyPayloads(db, { commitments, keyring, report });
   const messages = await verifyMessages(db, latest, report);
   return { ok: problems.length === 0, size, checkpoints, messages, problems };
 }
@@ -139,12 +145,17 @@ async function verifyCheckpoints(
   return rows.length;
 }
 
-async function verifyPayloads(db: Kysely<DB>, commitments: Map<number, string>, report: (p: string) => void) {
+async function verifyPayloads(
+  db: Kysely<DB>,
+  input: { commitments: Map<number, string>; keyring: MasterKeyring; report: (p: string) => void },
+) {
+  const { commitments, report } = input;
+  const cipher = payloadCipher(db, input.keyring);
   let after = -1;
   for (;;) {
     const rows = await db
       .selectFrom('archive_payloads')
-      .select(['idx', 'salt', 'content'])
+      .select(['idx', 'contact_id', 'salt', 'content'])
       .where('idx', '>', after)
       .orderBy('idx')
       .limit(PAGE)
@@ -153,9 +164,20 @@ async function verifyPayloads(db: Kysely<DB>, commitments: Map<number, string>, 
       const idx = Number(row.idx);
       after = idx;
       const expected = commitments.get(idx);
-      if (expected === undefined)
+      if (expected === undefined) {
         report(`the archived content of entry ${idx} belongs to no entry that commits to it`);
-      else if (contentCommitment(Buffer.from(row.salt, 'base64'), row.content) !== expected) {
+        continue;
+      }
+      let content: string | null;
+      try {
+        content = await cipher.open(row.contact_id, row.content);
+      } catch (error) {
+        report(`the archived content of entry ${idx} cannot be decrypted: ${(error as Error).message}`);
+        continue;
+      }
+      if (content === null)
+        report(`the archived content of entry ${idx} is still stored under a destroyed (erased) key`);
+      else if (contentCommitment(Buffer.from(row.salt, 'base64'), content) !== expected) {
         report(`the archived content of entry ${idx} does not match the entry's commitment`);
       }
     }

@@ -1,5 +1,6 @@
 import { archiveSubscriber } from '../archive/archive.subscriber.ts';
 import { makeCheckpoint } from '../archive/checkpoint.ts';
+import { archiveKeyring, payloadCipher } from '../archive/payload-crypto.ts';
 import { archiveVerifier } from '../archive/verification.ts';
 import { verifyArchive } from '../archive/verify.ts';
 import { startEventSubscribers } from '../hub.ts';
@@ -28,6 +29,8 @@ export type ArchiveFixture = {
   archive(): Promise<void>;
   checkpoint(): ReturnType<typeof makeCheckpoint>;
   verify(): ReturnType<typeof verifyArchive>;
+  /** The plaintext of a stored (encrypted) payload row, as JSON; null when its key was destroyed. */
+  opened(row: { contact_id: string | null; content: string }): Promise<unknown>;
   close(): Promise<void>;
 };
 
@@ -70,7 +73,18 @@ export async function startArchiveFixture(dialect: Dialect): Promise<ArchiveFixt
     },
     checkpoint: () => makeCheckpoint(database.db, { config: h.deps.config, now: h.clock.now() }),
     async verify() {
-      return verifyArchive(database.db, await archiveVerifier(database.db, h.deps.config, h.clock.now()));
+      return verifyArchive(
+        database.db,
+        await archiveVerifier(database.db, h.deps.config, h.clock.now()),
+        archiveKeyring(h.deps.config),
+      );
+    },
+    async opened(row) {
+      const text = await payloadCipher(database.db, archiveKeyring(h.deps.config)).open(
+        row.contact_id,
+        row.content,
+      );
+      return text === null ? null : JSON.parse(text);
     },
     async close() {
       await subscribers.stop();

@@ -61,7 +61,11 @@ function open(key: Buffer, sealed: string, aad: string): Buffer {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
 }
 
-/** Encryption bound to one database's data keys and the configured master keys. */
+/**
+ * Encryption bound to one database's data keys and the configured master keys. An envelope keeps
+ * the data keys it unwrapped for its lifetime: make one per operation (a request, a job run, a
+ * transaction), not one per process, so a key destroyed elsewhere is not used from memory.
+ */
 export type Envelope = {
   /** Encrypts under the subject's data key (created on first use); `v1.<base64>`. */
   encrypt(subject: string, plaintext: string): Promise<string>;
@@ -89,7 +93,12 @@ export function createEnvelope<S extends CryptoTables>(
       );
     return open(master.key, row.wrapped_key, `data-key:${subject}`);
   };
+  // Unwrapped keys of this envelope's lifetime (one operation): a batch of entries of one contact
+  // unwraps its key once. `destroy` forgets it at once.
+  const cache = new Map<string, Buffer>();
   const dataKey = async (subject: string, create: boolean): Promise<Buffer | null> => {
+    const cached = cache.get(subject);
+    if (cached) return cached;
     let row = await db.selectFrom('data_keys').selectAll().where('subject', '=', subject).executeTakeFirst();
     if (!row && create) {
       const key = randomBytes(32);
@@ -107,7 +116,9 @@ export function createEnvelope<S extends CryptoTables>(
       row = await db.selectFrom('data_keys').selectAll().where('subject', '=', subject).executeTakeFirst();
     }
     if (!row || row.wrapped_key === null) return null;
-    return unwrap({ wrapped_key: row.wrapped_key, master_key_id: row.master_key_id }, subject);
+    const key = unwrap({ wrapped_key: row.wrapped_key, master_key_id: row.master_key_id }, subject);
+    cache.set(subject, key);
+    return key;
   };
   return {
     async encrypt(subject, plaintext) {
@@ -122,6 +133,7 @@ export function createEnvelope<S extends CryptoTables>(
       return open(key, sealed.slice(VERSION.length + 1), subject).toString('utf8');
     },
     async destroy(subject, now) {
+      cache.delete(subject);
       await db
         .insertInto('data_keys')
         .values({

@@ -37,6 +37,8 @@ export type SubscriberWorkerOptions = {
   readonly gapGraceMs?: number;
   /** Run the loop (default); false leaves passes to `runOnce()` (tests). */
   readonly autoStart?: boolean;
+  /** Handed to every handler as its third argument (the hub passes its deps). */
+  readonly context?: unknown;
 };
 
 export type SubscriberWorker = {
@@ -123,7 +125,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       try {
         await db.transaction().execute(async (trx) => {
           await holdLease(trx, lease(sub.name));
-          await sub.handle(trx as Transaction<never>, event);
+          await sub.handle(trx as Transaction<never>, event, options.context);
           await resolveRetry(trx, {
             subscriber: sub.name,
             eventId: event.id,
@@ -143,7 +145,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
   const commit = async (sub: Subscriber, from: number, to: number, events: StoredEvent[]) => {
     await db.transaction().execute(async (trx) => {
       await advanceCursor(trx, { ...lease(sub.name), from, to });
-      for (const event of events) await sub.handle(trx as Transaction<never>, event);
+      for (const event of events) await sub.handle(trx as Transaction<never>, event, options.context);
     });
   };
 

@@ -30,8 +30,9 @@ export type SubscriberDefinition<K extends EventType, S> = {
    * writes commit exactly when the event counts as handled. It may be called again for the same
    * event after a crash before that commit, so effects outside the database must be idempotent
    * (key them on `event.id`). Throwing rolls the transaction back and schedules a retry.
+   * `context` is what the worker was started with (`SubscriberWorkerOptions.context`: the hub's deps).
    */
-  handle(trx: Transaction<S>, event: StoredEvent<K>): Promise<void>;
+  handle(trx: Transaction<S>, event: StoredEvent<K>, context?: unknown): Promise<void>;
   readonly retry?: Partial<RetryPolicy>;
   /** Where a subscriber seen for the first time starts: the oldest event kept (default) or the newest. */
   readonly from?: 'start' | 'now';
@@ -43,7 +44,7 @@ export type Subscriber = {
   readonly types: ReadonlySet<EventType>;
   readonly retry: RetryPolicy;
   readonly from: 'start' | 'now';
-  handle(trx: Transaction<never>, event: StoredEvent): Promise<void>;
+  handle(trx: Transaction<never>, event: StoredEvent, context?: unknown): Promise<void>;
 };
 
 const NAME = /^[a-z][a-z0-9._-]{0,99}$/;
