@@ -35,8 +35,8 @@ export type { Worker } from './platform/worker.ts';
 
 /**
  * Every durable subscriber of the event log, declared beside its feature (`*.subscriber.ts`) and
- * collected here. The realtime stream is not one of them: it is a live reader on every node
- * (`realtime/realtime-hub.ts`), since every node must see every event for its own clients.
+ * collected here. The realtime stream is the other kind, a live subscriber on every node
+ * (`platform/events/live-subscriber.ts`), since every node must see every event for its own clients.
  */
 export const hubSubscribers: readonly Subscriber[] = [
   archiveSubscriber,

@@ -58,7 +58,8 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     );
 
   beforeAll(async () => {
-    h = await buildTestApp(dialect, { realtime: { pollMs: 50, keepAliveMs: 200 } });
+    // A small memory, so streams resuming from further back read the log themselves.
+    h = await buildTestApp(dialect, { realtime: { pollMs: 50, keepAliveMs: 200, memory: 4 } });
     await seedNumber(h.database.db, { id: NUMBER, waba_id: WABA });
     await seedNumber(h.database.db, {
       id: OTHER_NUMBER,
@@ -134,6 +135,41 @@ describe.each(testDialects)('realtime events on %s', (dialect) => {
     // ?last_event_id= and ?access_token= serve EventSource, which cannot set headers.
     const viaQuery = await open(`?last_event_id=${seen?.id}&access_token=${token}`, {});
     expect((await viaQuery.events(4)).map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('serves live streams from one read and a stream resuming from further back from the log', async () => {
+    const watchers = await Promise.all([open(), open(), open()]);
+    for (const w of watchers) await w.comment('connected');
+    await record('message.added', NUMBER, { n: 'start' });
+    const [start] = await watchers[0]!.events(1);
+    for (let n = 1; n <= 9; n++) await record('message.added', NUMBER, { n });
+    // Every live stream gets the same events, in order, once.
+    for (const w of watchers) {
+      const got = await w.events(10);
+      expect(got.map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([
+        'start',
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+      ]);
+    }
+    // Nine events since `start` is more than the hub keeps in memory: the stream reads the log.
+    const resumed = await open('', { authorization: `Bearer ${token}`, 'last-event-id': start?.id ?? '' });
+    expect((await resumed.events(9)).map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    // …then joins the live fan-out with no duplicate and no gap.
+    await record('message.added', NUMBER, { n: 10 });
+    const after = await resumed.events(10);
+    expect(after.map((f) => JSON.parse(f.data ?? '{}').payload.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const ids = after.map((f) => Number(f.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it('wakes on the poll for events committed without notify (another hub node)', async () => {

@@ -7,8 +7,9 @@ import type { Principal } from '../auth/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
+import type { DomainEventRow } from '../platform/events/event.table.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { createGapWatch, eventVisible, latestEventId, readEventsAfter, toApiEvent } from './event.queries.ts';
+import { createGapWatch, eventVisible, readEventsAfter, toApiEvent } from './event.queries.ts';
 import { ZEventsRequest, ZEventsResponses } from './events.schemas.ts';
 import { createRealtimeHub, type RealtimeHub } from './realtime-hub.ts';
 
@@ -29,7 +30,12 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     const ownHub = deps.realtime
       ? null
-      : createRealtimeHub({ database: deps.database, signals: deps.signals, logger: deps.logger });
+      : createRealtimeHub({
+          database: deps.database,
+          signals: deps.signals,
+          logger: deps.logger,
+          now: () => deps.clock.now(),
+        });
     const hub: RealtimeHub = deps.realtime ?? (ownHub as RealtimeHub);
     const streams = new Set<() => void>();
 
@@ -52,7 +58,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
             afterId: Number(request.query.since),
             limit: request.query.limit,
             now: deps.clock.now(),
-            gapGraceMs: hub.gapGraceMs,
+            gapGraceMs: hub.live.gapGraceMs,
           });
           const visible = await visibleSet(deps, principal);
           return {
@@ -68,7 +74,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
         if (resume !== undefined && !/^\d{1,15}$/.test(resume)) {
           throw new AppError('VALIDATION_FAILED', 'Last-Event-ID must be an event id.');
         }
-        let lastId = resume !== undefined ? Number(resume) : await latestEventId(db);
+        let lastId = resume !== undefined ? Number(resume) : await hub.live.ready();
         // A stream stays at one gap across reads, so it can tell an open transaction from a lost id.
         const gaps = createGapWatch(db);
 
@@ -93,6 +99,11 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
           if (!raw.write(chunk)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         };
 
+        /**
+         * Sends what the stream has not sent yet: from the live subscriber's memory when it reaches
+         * back far enough (one read of the log for every stream on this node), otherwise by reading
+         * the log itself (a stream resuming from an old id) until it has caught up.
+         */
         const pump = async (): Promise<void> => {
           if (closed) return;
           if (running) {
@@ -103,34 +114,49 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
           try {
             do {
               again = false;
-              for (;;) {
-                const batch = await readEventsAfter(db, {
-                  afterId: lastId,
-                  limit: BATCH,
-                  now: deps.clock.now(),
-                  gapGraceMs: hub.gapGraceMs,
-                  gaps,
-                });
-                // Read the visible numbers after the events: a number created in the same transaction
-                // as its first event is then certain to be known, so that event is not filtered out.
-                const visible = batch.events.length > 0 ? await visibleSet(deps, principal) : null;
-                for (const row of batch.events) {
+              await hub.live.ready();
+              while (!closed && lastId < hub.live.position()) {
+                const recent = hub.live.eventsAfter(lastId);
+                let events: DomainEventRow[];
+                let next: number;
+                let visible: ReadonlySet<string> | null;
+                if (recent) {
+                  events = recent;
+                  next = hub.live.position();
+                  visible = events.length > 0 ? await hub.visibleNumbers(principal) : null;
+                } else {
+                  const batch = await readEventsAfter(db, {
+                    afterId: lastId,
+                    limit: BATCH,
+                    now: deps.clock.now(),
+                    gapGraceMs: hub.live.gapGraceMs,
+                    gaps,
+                  });
+                  events = batch.events;
+                  next = batch.lastId;
+                  // Read the visible numbers after the events: a number created in the same
+                  // transaction as its first event is then certain to be known.
+                  visible = events.length > 0 ? await visibleSet(deps, principal) : null;
+                  if (batch.stalled && next === lastId) {
+                    // An open transaction holds the next id; look again soon even if nothing wakes us.
+                    if (!retryTimer && !closed) {
+                      retryTimer = setTimeout(() => {
+                        retryTimer = null;
+                        void pump();
+                      }, hub.live.pollMs);
+                    }
+                    break;
+                  }
+                }
+                for (const row of events) {
                   if (closed) return;
-                  if (eventVisible(visible, row)) {
+                  if (row.id > lastId && eventVisible(visible, row)) {
                     await write(
                       `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toApiEvent(row))}\n\n`,
                     );
                   }
                 }
-                lastId = batch.lastId;
-                if (batch.stalled && !retryTimer && !closed) {
-                  // An open transaction holds the next id; look again soon even if nothing else wakes us.
-                  retryTimer = setTimeout(() => {
-                    retryTimer = null;
-                    void pump();
-                  }, hub.pollMs);
-                }
-                if (!batch.more) break;
+                lastId = Math.max(lastId, next);
               }
             } while (again && !closed);
           } catch (error) {
@@ -139,7 +165,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
               retryTimer = setTimeout(() => {
                 retryTimer = null;
                 void pump();
-              }, hub.pollMs);
+              }, hub.live.pollMs);
             }
           } finally {
             running = false;
@@ -163,7 +189,7 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
         const keepAlive = setInterval(() => {
           void write(': keepalive\n\n').then(reauthorise);
         }, hub.keepAliveMs);
-        const unsubscribe = hub.subscribe(() => void pump());
+        const unsubscribe = hub.live.subscribe(() => void pump());
         // A logout, a revoked token or a disabled user on this node ends the stream now, not at the
         // next keep-alive (which still catches what other nodes revoked).
         const offCredentials = deps.signals.on('credentials', () => void reauthorise());

@@ -1,24 +1,28 @@
+import type { Principal } from '../auth/principal.ts';
 import type { Database } from '../database.ts';
+import { visibleNumberIds } from '../numbers/number.queries.ts';
+import { createLiveSubscriber, type LiveSubscriber } from '../platform/events/live-subscriber.ts';
 import type { Signals } from '../platform/events/signals.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
- * The realtime stream's subscriber on this node: a live (per-node, non-durable) reader of the event
- * log that wakes this node's SSE streams. Every node runs one, since every node must see every
- * event for its own clients; each stream keeps its own position (its clients resume from
- * `Last-Event-ID`). Woken by `signals.emit('events')` after a local commit, and by a short poll of
- * the log's highest id for events committed by other hub nodes on the same PostgreSQL.
+ * The realtime stream's subscriber on this node: the event log's live subscriber
+ * (`platform/events/live-subscriber.ts`), read once per wake-up for all of this node's SSE streams,
+ * each of which takes from its memory what it has not sent yet. Every node runs one, since every
+ * node must see every event for its own clients.
  */
 export interface RealtimeHub {
-  /** Calls `listener` whenever new events may be in the log; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  /** How often a stream stalled on an uncommitted event id looks again, in ms. */
-  readonly pollMs: number;
-  /** How long an id gap may stay open before it is taken as a rolled-back transaction, in ms. */
-  readonly gapGraceMs: number;
+  /** The live subscriber the streams take their events from. */
+  readonly live: LiveSubscriber;
+  /**
+   * The phone numbers a principal sees (`null` = all), read once per position of the live cursor
+   * for every stream of the same business accounts, after the events at that position: a number
+   * created in the same transaction as its first event is then certain to be known.
+   */
+  visibleNumbers(principal: Principal): Promise<ReadonlySet<string> | null>;
   /** Interval of the `: keepalive` comments on an idle stream, in ms. */
   readonly keepAliveMs: number;
-  /** Stops polling and forgets every listener. */
+  /** Stops reading and forgets every listener. */
   close(): void;
 }
 
@@ -29,81 +33,54 @@ export type RealtimeHubOptions = {
   logger?: Logger;
   /** Poll interval for events committed by other nodes; 500 ms unless told. */
   pollMs?: number;
-  /** See {@link RealtimeHub.gapGraceMs}; 10 s unless told. */
+  /** How long an id gap may stay open before it is taken as a rolled-back transaction; 10 s unless told. */
   gapGraceMs?: number;
   /** See {@link RealtimeHub.keepAliveMs}; 15 s unless told. */
   keepAliveMs?: number;
+  /** Events kept in memory for the streams; 5,000 unless told. */
+  memory?: number;
+  /** The clock for the gap rule; `Date.now` unless told. */
+  now?: () => number;
 };
 
-/** Creates the node's realtime hub; the poll runs only while at least one stream is listening. */
+/** Creates the node's realtime hub; it reads the log only while at least one stream is listening. */
 export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
-  const pollMs = options.pollMs ?? 500;
-  const listeners = new Set<() => void>();
-  let timer: NodeJS.Timeout | null = null;
-  let lastSeenMax: number | null = null;
-  let polling = false;
-  let closed = false;
-  let offSignal: (() => void) | null = null;
-
-  const wake = () => {
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        options.logger?.error({ err: error }, 'realtime listener failed');
-      }
-    }
-  };
-
-  const poll = async () => {
-    if (polling || closed) return;
-    polling = true;
-    try {
-      const row = await options.database.db
-        .selectFrom('domain_events')
-        .select((eb) => eb.fn.max('id').as('max_id'))
-        .executeTakeFirst();
-      const max = row?.max_id === null || row?.max_id === undefined ? 0 : Number(row.max_id);
-      if (lastSeenMax !== null && max !== lastSeenMax) wake();
-      lastSeenMax = max;
-    } catch (error) {
-      options.logger?.warn({ err: error }, 'realtime poll failed');
-    } finally {
-      polling = false;
-    }
-  };
-
-  const startPolling = () => {
-    if (timer || closed) return;
-    offSignal = options.signals.on('events', wake);
-    lastSeenMax = null;
-    void poll();
-    timer = setInterval(() => void poll(), pollMs);
-    timer.unref();
-  };
-  const stopPolling = () => {
-    if (timer) clearInterval(timer);
-    timer = null;
-    offSignal?.();
-    offSignal = null;
-  };
+  const live = createLiveSubscriber({
+    db: options.database.db,
+    signals: options.signals,
+    now: options.now ?? Date.now,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.gapGraceMs !== undefined ? { gapGraceMs: options.gapGraceMs } : {}),
+    ...(options.memory !== undefined ? { memory: options.memory } : {}),
+  });
+  let cachedAt = -1;
+  const cache = new Map<string, Promise<ReadonlySet<string> | null>>();
 
   return {
-    pollMs,
-    gapGraceMs: options.gapGraceMs ?? 10_000,
+    live,
     keepAliveMs: options.keepAliveMs ?? 15_000,
-    subscribe(listener) {
-      listeners.add(listener);
-      startPolling();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) stopPolling();
-      };
+    visibleNumbers(principal) {
+      if (principal.wabaIds === null) return Promise.resolve(null);
+      if (cachedAt !== live.position()) {
+        cache.clear();
+        cachedAt = live.position();
+      }
+      const key = [...principal.wabaIds].sort().join(',');
+      let entry = cache.get(key);
+      if (!entry) {
+        entry = visibleNumberIds(options.database.db, principal).then((ids) =>
+          ids === null ? null : new Set(ids),
+        );
+        // A failed read is not kept: the next batch asks again.
+        entry.catch(() => cache.delete(key));
+        cache.set(key, entry);
+      }
+      return entry;
     },
     close() {
-      closed = true;
-      stopPolling();
-      listeners.clear();
+      live.close();
+      cache.clear();
     },
   };
 }

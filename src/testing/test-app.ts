@@ -63,7 +63,7 @@ export function buildTestDeps<C extends Clock = ManualClock>(
   const logger = createLogger({ level: 'silent' });
   const signals = createSignals();
   const realtime = options.realtime
-    ? createRealtimeHub({ database, logger, signals, ...options.realtime })
+    ? createRealtimeHub({ database, logger, signals, now: () => clock.now(), ...options.realtime })
     : undefined;
   const deps: AppDeps = {
     config,
