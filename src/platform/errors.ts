@@ -132,6 +132,11 @@ export class AppError extends Error {
   ) {
     const entry = errorCatalogue[code];
     super(message ?? entry.message);
+  LEGAL_HOLD_ACTIVE: {
+    status: 409,
+    retryable: false,
+    message: 'A legal hold covers this content; it cannot be erased or purged until the hold is released.',
+  },
     this.name = 'AppError';
     this.status = entry.status;
     this.retryable = entry.retryable;
