@@ -75,7 +75,8 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
   { methods: 'read', path: /^\/api\/openapi\.json$/, family: 'public' },
   { methods: 'read', path: /^\/api\/audit\/(checkpoint|key)$/, family: 'read' },
-  { methods: 'write', path: under('/api/audit/holds'), family: 'audit.hold' },
+  // Legal holds, retention classes and contact erasures: owners and admins.
+  { methods: 'write', path: under('/api/audit/(holds|retention|erasures)'), family: 'audit.hold' },
   { methods: 'any', path: under('/api/audit'), family: 'audit' },
   { methods: 'any', path: under('/api/auth'), family: 'self' },
   { methods: 'any', path: under('/api/me'), family: 'self' },
@@ -172,7 +173,7 @@ export const capabilities = {
   sync_templates: 'templates.sync',
   /** Search the compliance archive, verify it and export from it (auditors: read-only otherwise). */
   audit: 'audit',
-  /** Place and release legal holds (auditors see them but change nothing). */
+  /** Place and release legal holds, set retention classes, erase contacts (auditors see, change nothing). */
   manage_holds: 'audit.hold',
   /** Manage outbound webhook endpoints and their deliveries. */
   manage_integrations: 'integrations',
