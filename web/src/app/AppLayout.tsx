@@ -12,6 +12,7 @@ import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
+import { SyncHealthPage } from '../modules/sync-health/SyncHealthPage.tsx';
 import { Forbidden } from '../shared/Forbidden.tsx';
 import { Link, useLocation } from '../shared/router.tsx';
 import { useToasts } from '../shared/toasts.tsx';
@@ -30,6 +31,8 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
     return me.can.retry_failures ? <FailuresPage tab={segments[1]} /> : <Forbidden />;
   if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
   if (section === 'webhooks') return me.can.manage_integrations ? <WebhooksPage /> : <Forbidden />;
+  if (section === 'health')
+    return me.can.manage_numbers ? <SyncHealthPage phoneNumberId={segments[1]} me={me} /> : <Forbidden />;
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
 
@@ -48,6 +51,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
+    { to: '/health', label: 'Sync health', section: 'health', visible: me.can.manage_numbers },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
     { to: '/account', label: 'Account', section: 'account', visible: true },

@@ -1,0 +1,228 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
+import type { StoredEvent } from '../platform/events/subscriber.ts';
+import { parseJsonOr } from '../platform/json.ts';
+import type { BusinessHours, BusinessInterval } from './business-hours.ts';
+import {
+  type ConversationState,
+  type FoldContext,
+  type MessageInfo,
+  messageIdsNeeded,
+  type RollupDelta,
+} from './metric-fold.ts';
+
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The survey id and rating of a customer's answer to a CSAT survey, from its stored content. */
+export function csatAnswerOf(type: string, contentJson: string): { surveyId: string; rating: number } | null {
+  if (type !== 'interactive' && type !== 'button') return null;
+  const c = parseJsonOr<Record<string, unknown>>(contentJson, {});
+  const reply = (c.list_reply ?? c.button_reply) as { id?: unknown } | undefined;
+  const id = type === 'button' ? c.payload : reply?.id;
+  if (typeof id !== 'string') return null;
+  const m = /^csat:([A-Za-z0-9-]{1,64}):([1-5])$/.exec(id);
+  return m?.[1] && m[2] ? { surveyId: m[1], rating: Number(m[2]) } : null;
+}
+
+/** Business hours of a number from its settings row, or null when none are configured. */
+export function businessHoursOf(row: {
+  time_zone: string;
+  business_hours_json: string | null;
+}): BusinessHours | null {
+  const intervals = parseJsonOr<BusinessInterval[] | null>(row.business_hours_json, null);
+  return intervals && intervals.length > 0 ? { timeZone: row.time_zone, intervals } : null;
+}
+
+/** What the fold needs for these events, read in a few queries. */
+export async function loadFoldLookups(
+  db: Kysely<DB>,
+  events: readonly StoredEvent[],
+): Promise<{
+  messages: Map<string, MessageInfo>;
+  hours: Map<string, BusinessHours | null>;
+  priced: Set<string>;
+}> {
+  const ids = [...new Set(events.flatMap(messageIdsNeeded))];
+  const messages = new Map<string, MessageInfo>();
+  const priced = new Set<string>();
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .selectFrom('messages as m')
+      .leftJoin('outbound_costs as c', 'c.message_id', 'm.id')
+      .select([
+        'm.id',
+        'm.origin',
+        'm.author_user_id',
+        'm.timestamp',
+        'm.type',
+        'm.direction',
+        'm.content_json',
+        'm.pricing_json',
+        'c.country_code',
+      ])
+      .where('m.id', 'in', part)
+      .execute();
+    const surveys = new Set(
+      (
+        await db.selectFrom('csat_surveys').select('message_id').where('message_id', 'in', part).execute()
+      ).map((r) => r.message_id),
+    );
+    for (const r of rows) {
+      messages.set(r.id, {
+        origin: r.origin,
+        authorUserId: r.author_user_id,
+        timestamp: Number(r.timestamp),
+        type: r.type,
+        pricing: parseJsonOr<Record<string, unknown> | null>(r.pricing_json, null),
+        countryCode: r.country_code ?? '*',
+        csatAnswer: r.direction === 'inbound' ? csatAnswerOf(r.type, r.content_json) : null,
+        isSurvey: surveys.has(r.id),
+      });
+    }
+    for (const p of await db
+      .selectFrom('analytics_priced_messages')
+      .select('message_id')
+      .where('message_id', 'in', part)
+      .execute())
+      priced.add(p.message_id);
+  }
+  const numbers = [...new Set(events.map((e) => e.phoneNumberId).filter((n): n is string => n !== null))];
+  const hours = new Map<string, BusinessHours | null>(numbers.map((n) => [n, null]));
+  if (numbers.length > 0) {
+    const rows = await db
+      .selectFrom('analytics_number_settings')
+      .select(['phone_number_id', 'time_zone', 'business_hours_json'])
+      .where('phone_number_id', 'in', numbers)
+      .execute();
+    for (const r of rows) hours.set(r.phone_number_id, businessHoursOf(r));
+  }
+  return { messages, hours, priced };
+}
+
+/** A fold context over loaded lookups; `claimed` collects the messages newly priced. */
+export function foldContext(
+  lookups: Awaited<ReturnType<typeof loadFoldLookups>>,
+  claimed: Set<string>,
+): FoldContext {
+  return {
+    message: (id) => lookups.messages.get(id),
+    businessHours: (n) => lookups.hours.get(n) ?? null,
+    claimPriced: (id) => {
+      if (lookups.priced.has(id) || claimed.has(id)) return true;
+      claimed.add(id);
+      return false;
+    },
+  };
+}
+
+export async function loadStates(
+  db: Kysely<DB>,
+  ids: readonly string[],
+): Promise<Map<string, ConversationState>> {
+  const out = new Map<string, ConversationState>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom('analytics_conversations')
+      .selectAll()
+      .where('conversation_id', 'in', part)
+      .execute();
+    for (const r of rows) {
+      out.set(r.conversation_id, {
+        ...r,
+        cycle_started_at: Number(r.cycle_started_at),
+        frt_clock_at: r.frt_clock_at === null ? null : Number(r.frt_clock_at),
+        first_response_at: r.first_response_at === null ? null : Number(r.first_response_at),
+        waiting_since: r.waiting_since === null ? null : Number(r.waiting_since),
+        handoff_at: r.handoff_at === null ? null : Number(r.handoff_at),
+        csat_answered_at: r.csat_answered_at === null ? null : Number(r.csat_answered_at),
+        updated_at: Number(r.updated_at),
+      });
+    }
+  }
+  return out;
+}
+
+const STATE_COLUMNS = [
+  'phone_number_id',
+  'team_id',
+  'assignee_user_id',
+  'state',
+  'cycle_started_at',
+  'cycle',
+  'frt_clock_at',
+  'first_response_at',
+  'waiting_since',
+  'bot_replied',
+  'human_replied',
+  'handoff_at',
+  'csat_answered_at',
+  'updated_at',
+] as const;
+
+/** Writes states (insert or update). */
+export async function saveStates(db: Kysely<DB>, states: readonly ConversationState[]): Promise<void> {
+  for (const part of chunks(states, 200)) {
+    await db
+      .insertInto('analytics_conversations')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('conversation_id').doUpdateSet((eb) => {
+          const set: Record<string, unknown> = {};
+          for (const c of STATE_COLUMNS) set[c] = eb.ref(`excluded.${c}`);
+          return set;
+        }),
+      )
+      .execute();
+  }
+}
+
+const ROLLUP_KEY = ['metric', 'bucket_at', 'phone_number_id', 'team_id', 'user_id', 'kind', 'bin'] as const;
+
+/** Merges increments with the same rollup row. */
+export function mergeDeltas(
+  deltas: Iterable<RollupDelta>,
+  into = new Map<string, RollupDelta>(),
+): Map<string, RollupDelta> {
+  for (const d of deltas) {
+    const key = ROLLUP_KEY.map((k) => d[k]).join('\u0000');
+    const hit = into.get(key);
+    if (hit) {
+      hit.count += d.count;
+      hit.total += d.total;
+    } else into.set(key, { ...d });
+  }
+  return into;
+}
+
+/** Adds increments to the rollups (one upsert per chunk of rows). */
+export async function addToRollups(db: Kysely<DB>, deltas: Iterable<RollupDelta>): Promise<void> {
+  const merged = [...mergeDeltas(deltas).values()];
+  for (const part of chunks(merged, 400)) {
+    await db
+      .insertInto('analytics_rollups')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns([...ROLLUP_KEY]).doUpdateSet((eb) => ({
+          count: eb('analytics_rollups.count', '+', eb.ref('excluded.count')),
+          total: eb('analytics_rollups.total', '+', eb.ref('excluded.total')),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function markPriced(db: Kysely<DB>, ids: Iterable<string>): Promise<void> {
+  for (const part of chunks([...ids])) {
+    await db
+      .insertInto('analytics_priced_messages')
+      .values(part.map((message_id) => ({ message_id })))
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+  }
+}

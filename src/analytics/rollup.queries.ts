@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../database.ts';
+import { type Distribution, summarize } from './histogram.ts';
+import { BUCKET_MS } from './metric-fold.ts';
+
+/** A report's scope: a time range (aligned down to 15-minute buckets) and the numbers it covers. */
+export type ReportScope = {
+  readonly from: number;
+  readonly to: number;
+  /** The numbers the caller may see (and asked for); an empty list means nothing. */
+  readonly numbers: readonly string[];
+};
+
+export type RollupDim = 'phone_number_id' | 'team_id' | 'user_id' | 'kind' | 'bucket_at';
+
+/** One aggregated group: its dimension values, and per metric the bins (or bin 0 for counters). */
+export type RollupGroup = {
+  readonly key: Readonly<Record<RollupDim, string | number>>;
+  readonly metrics: Map<string, { bins: Map<number, number>; count: number; total: number }>;
+};
+
+export const alignDown = (at: number) => Math.floor(at / BUCKET_MS) * BUCKET_MS;
+export const alignUp = (at: number) => Math.ceil(at / BUCKET_MS) * BUCKET_MS;
+
+/**
+ * Sums the rollups of `metrics` in the scope, grouped by `dims` (and by bin). One indexed range
+ * scan per metric: the primary key starts with (metric, bucket_at).
+ */
+export async function sumRollups(
+  db: Kysely<DB>,
+  scope: ReportScope,
+  input: { metrics: readonly string[]; dims: readonly RollupDim[]; bins?: boolean },
+): Promise<RollupGroup[]> {
+  if (scope.numbers.length === 0 || input.metrics.length === 0) return [];
+  const withBins = input.bins !== false;
+  let q = db
+    .selectFrom('analytics_rollups')
+    .select([
+      'metric',
+      (eb) => eb.fn.sum<string | number>('count').as('n'),
+      (eb) => eb.fn.sum<string | number>('total').as('t'),
+    ])
+    .where('metric', 'in', [...input.metrics])
+    .where('bucket_at', '>=', alignDown(scope.from))
+    .where('bucket_at', '<', alignUp(scope.to))
+    .where('phone_number_id', 'in', [...scope.numbers])
+    .groupBy('metric');
+  for (const d of input.dims) q = q.select(d).groupBy(d);
+  if (withBins) q = q.select('bin').groupBy('bin');
+  const rows = (await q.execute()) as unknown as Array<
+    Record<string, string | number> & { metric: string; n: string | number; t: string | number; bin?: number }
+  >;
+  const groups = new Map<string, RollupGroup>();
+  for (const r of rows) {
+    const key = {} as Record<RollupDim, string | number>;
+    for (const d of input.dims) key[d] = d === 'bucket_at' ? Number(r[d]) : String(r[d]);
+    const id = input.dims.map((d) => key[d]).join('\u0000');
+    let g = groups.get(id);
+    if (!g) {
+      g = { key, metrics: new Map() };
+      groups.set(id, g);
+    }
+    let m = g.metrics.get(r.metric);
+    if (!m) {
+      m = { bins: new Map(), count: 0, total: 0 };
+      g.metrics.set(r.metric, m);
+    }
+    const n = Number(r.n);
+    const bin = withBins ? Number(r.bin) : 0;
+    m.bins.set(bin, (m.bins.get(bin) ?? 0) + n);
+    m.count += n;
+    m.total += Number(r.t);
+  }
+  return [...groups.values()];
+}
+
+/** A metric's count in a group (0 when absent). */
+export function countOf(group: RollupGroup | undefined, metric: string): number {
+  return group?.metrics.get(metric)?.count ?? 0;
+}
+
+/** A duration metric's distribution in a group. */
+export function distributionOf(group: RollupGroup | undefined, metric: string): Distribution {
+  const m = group?.metrics.get(metric);
+  return m ? summarize(m.bins, m.total) : { count: 0, mean: null, median: null, p90: null };
+}
+
+/** Merges groups into one (totals across the dimension values). */
+export function mergeGroups(groups: readonly RollupGroup[]): RollupGroup {
+  const metrics: RollupGroup['metrics'] = new Map();
+  for (const g of groups) {
+    for (const [name, m] of g.metrics) {
+      let into = metrics.get(name);
+      if (!into) {
+        into = { bins: new Map(), count: 0, total: 0 };
+        metrics.set(name, into);
+      }
+      for (const [bin, c] of m.bins) into.bins.set(bin, (into.bins.get(bin) ?? 0) + c);
+      into.count += m.count;
+      into.total += m.total;
+    }
+  }
+  return { key: {} as RollupGroup['key'], metrics };
+}
+
+/** The rollups as plain rows, ordered: what a recompute must reproduce exactly (tests, the CLI check). */
+export async function rollupSnapshot(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('analytics_rollups')
+    .select(['metric', 'bucket_at', 'phone_number_id', 'team_id', 'user_id', 'kind', 'bin', 'count', 'total'])
+    .orderBy(['metric', 'bucket_at', 'phone_number_id', 'team_id', 'user_id', 'kind', 'bin'])
+    .execute();
+  return rows.map(
+    (r) =>
+      `${r.metric}|${Number(r.bucket_at)}|${r.phone_number_id}|${r.team_id}|${r.user_id}|${r.kind}|${r.bin}|${Number(r.count)}|${Number(r.total)}`,
+  );
+}
