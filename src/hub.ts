@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
+import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import type { DB } from './database.ts';
@@ -42,6 +43,7 @@ export const hubSubscribers: readonly Subscriber[] = [
   archiveSubscriber,
   outboundWebhooksSubscriber,
   syncHealthSubscriber,
+  analyticsSubscriber,
 ];
 
 type EventWorkerDeps = {
