@@ -1,6 +1,7 @@
 import type { AnalyticsTables } from './analytics/analytics.table.ts';
 import type { ArchiveTables } from './archive/archive.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
+import type { AutomationTables } from './automation/automation.table.ts';
 import type { AiTables } from './automation/ai/ai.table.ts';
 import type { FlowTables } from './automation/flows/flow.table.ts';
 import type { KnowledgeTables } from './automation/knowledge/knowledge.table.ts';
@@ -22,6 +23,7 @@ import {
 } from './platform/db/database.ts';
 import type { EventTables } from './platform/events/event.table.ts';
 import type { JobTables } from './platform/jobs/job.table.ts';
+import type { RoutingTables } from './routing/routing.table.ts';
 import type { SecurityLogTables } from './security/security-log.table.ts';
 import type { SettingTables } from './settings/setting.table.ts';
 import type { SyncHealthTables } from './sync-health/sync-health.table.ts';
@@ -64,7 +66,9 @@ export type DB = EventTables &
   SyncHealthTables &
   FlowTables &
   KnowledgeTables &
-  AiTables;
+  AiTables &
+  AutomationTables &
+  RoutingTables;
 
 /** The hub's open database. */
 export type Database = PlatformDatabase<DB>;
