@@ -1,6 +1,7 @@
 import type { AnalyticsTables } from './analytics/analytics.table.ts';
 import type { ArchiveTables } from './archive/archive.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
+import type { CampaignTables } from './campaigns/campaign.table.ts';
 import type { AutomationTables } from './automation/automation.table.ts';
 import type { AiTables } from './automation/ai/ai.table.ts';
 import type { FlowTables } from './automation/flows/flow.table.ts';
@@ -52,6 +53,7 @@ export type DB = EventTables &
   ConversationTables &
   MessageTables &
   TemplateTables &
+  CampaignTables &
   FailureTables &
   OutboundTables &
   MediaTables &

@@ -28,6 +28,9 @@ export type RouteFamily =
   | 'failures.retry'
   | 'alerts.resolve'
   | 'templates.sync'
+  | 'templates.write'
+  | 'templates.delete'
+  | 'campaigns.write'
   | 'admin.write'
   | 'audit'
   | 'audit.hold'
@@ -59,6 +62,9 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'failures.retry': LEADS,
   'alerts.resolve': LEADS,
   'templates.sync': LEADS,
+  'templates.write': LEADS,
+  'templates.delete': ADMINS,
+  'campaigns.write': LEADS,
   'admin.write': ADMINS,
   audit: ['owner', 'admin', 'auditor'],
   'audit.hold': ADMINS,
@@ -66,7 +72,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'security.log': ADMINS,
 };
 
-type Rule = { methods: 'read' | 'write' | 'any'; path: RegExp; family: RouteFamily };
+type Rule = { methods: 'read' | 'write' | 'delete' | 'any'; path: RegExp; family: RouteFamily };
 
 const under = (prefix: string) => new RegExp(`^${prefix.replace(/\//g, '\\/')}(\\/|$)`);
 
@@ -100,6 +106,9 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: under('/api/failures'), family: 'failures.retry' },
   { methods: 'write', path: under('/api/alerts'), family: 'alerts.resolve' },
   { methods: 'write', path: /^\/api\/templates\/sync$/, family: 'templates.sync' },
+  { methods: 'delete', path: under('/api/templates'), family: 'templates.delete' },
+  { methods: 'write', path: under('/api/templates'), family: 'templates.write' },
+  { methods: 'write', path: under('/api/campaigns'), family: 'campaigns.write' },
 ];
 
 export function isReadMethod(method: string): boolean {
@@ -113,6 +122,7 @@ export function routeFamily(method: string, path: string): RouteFamily {
   for (const rule of rules) {
     if (rule.methods === 'read' && !read) continue;
     if (rule.methods === 'write' && read) continue;
+    if (rule.methods === 'delete' && method.toUpperCase() !== 'DELETE') continue;
     if (rule.path.test(clean)) return rule.family;
   }
   return read ? 'read' : 'admin.write';
@@ -171,6 +181,12 @@ export const capabilities = {
   resolve_alerts: 'alerts.resolve',
   /** Sync templates from Meta. */
   sync_templates: 'templates.sync',
+  /** Create and edit templates (submitted to Meta for review). */
+  manage_templates: 'templates.write',
+  /** Delete templates at Meta. */
+  delete_templates: 'templates.delete',
+  /** Create, schedule, pause, resume and cancel campaigns. */
+  manage_campaigns: 'campaigns.write',
   /** Search the compliance archive, verify it and export from it (auditors: read-only otherwise). */
   audit: 'audit',
   /** Place and release legal holds, set retention classes, erase contacts (auditors see, change nothing). */

@@ -1,5 +1,5 @@
 import { Agent, buildConnector, request as undiciRequest } from 'undici';
-import type { OutboundContent } from '../outbound/message-content.ts';
+import type { SendableContent } from '../messages/content.ts';
 import { graphPath, invalidGraphIdError, isGraphId } from './graph-ids.ts';
 import type { GraphError, GraphPhoneNumber, GraphResult, GraphTemplate, SendOutcome } from './graph-types.ts';
 import { toSendBody } from './send-body.ts';
@@ -18,7 +18,7 @@ export type SendRequest = {
   readonly phoneNumberId: string;
   /** The recipient's phone number (digits) or, without one, their BSUID. */
   readonly to: { readonly waId: string | null; readonly bsuid: string | null };
-  readonly content: OutboundContent;
+  readonly content: SendableContent;
   /** wamid of the message this one quotes. */
   readonly contextWamid: string | null;
   /** Returned by Meta in every status webhook of the message: the hub's message id. */
@@ -48,6 +48,27 @@ export type GraphClient = {
   listTemplates(wabaId: string): Promise<GraphResult<GraphTemplate[]>>;
   /** `GET /{waba_id}/subscribed_apps`: the apps whose webhooks the account sends (empty = none, ours missing). */
   listSubscribedApps(wabaId: string): Promise<GraphResult<{ id: string | null; name: string | null }[]>>;
+  /** `POST /{waba_id}/message_templates`: submits a template for review (status PENDING). */
+  createTemplate(
+    wabaId: string,
+    template: {
+      name: string;
+      language: string;
+      category: string;
+      parameterFormat: 'named' | 'positional';
+      components: unknown[];
+    },
+  ): Promise<GraphResult<{ id: string; status: string; category: string | null }>>;
+  /** `POST /{template_id}`: edits components (and the category of a template not yet approved). */
+  editTemplate(
+    templateId: string,
+    edit: { components?: unknown[]; category?: string },
+  ): Promise<GraphResult<true>>;
+  /** `DELETE /{waba_id}/message_templates?name&hsm_id`: deletes one language (with its id) or all. */
+  deleteTemplate(
+    wabaId: string,
+    input: { name: string; templateId?: string | null },
+  ): Promise<GraphResult<true>>;
   requestSmbAppData(input: {
     phoneNumberId: string;
     syncType: 'smb_app_state_sync' | 'history';
@@ -140,7 +161,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     connect,
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: Json | FormData): Promise<Raw> {
+  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: Json | FormData): Promise<Raw> {
     if (body instanceof FormData) return callWithFetch(method, path, body);
     const headers: Record<string, string> = { ...auth };
     let payload: string | undefined;
@@ -294,7 +315,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
 
     async getPhoneNumber(phoneNumberId) {
-      const fields = 'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput,quality_rating';
+      const fields =
+        'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput,quality_rating';
       if (!isGraphId(phoneNumberId)) return { ok: false, error: invalidGraphIdError('phone number id') };
       return simple(await call('GET', graphPath([phoneNumberId], { fields })), (b) => ({
         id: String(b.id ?? phoneNumberId),
@@ -344,6 +366,39 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         path = next && after ? graphPath([wabaId, 'message_templates'], { limit: '100', after }) : null;
       }
       return { ok: true, value: all };
+    },
+
+    async createTemplate(wabaId, t) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      const raw = await call('POST', graphPath([wabaId, 'message_templates']), {
+        name: t.name,
+        language: t.language,
+        category: t.category,
+        parameter_format: t.parameterFormat,
+        components: t.components,
+      });
+      return simple(raw, (b) => ({
+        id: String(b.id),
+        status: str(b.status) ?? 'PENDING',
+        category: str(b.category),
+      }));
+    },
+
+    async editTemplate(templateId, edit) {
+      if (!isGraphId(templateId)) return { ok: false, error: invalidGraphIdError('template id') };
+      const body: Json = {};
+      if (edit.components !== undefined) body.components = edit.components;
+      if (edit.category !== undefined) body.category = edit.category;
+      const raw = await call('POST', graphPath([templateId]), body);
+      return simple(raw, () => true as const);
+    },
+
+    async deleteTemplate(wabaId, input) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      const query: Record<string, string> = { name: input.name };
+      if (input.templateId) query.hsm_id = input.templateId;
+      const raw = await call('DELETE', graphPath([wabaId, 'message_templates'], query));
+      return simple(raw, () => true as const);
     },
 
     async requestSmbAppData(input) {

@@ -1,6 +1,7 @@
 import type { IngestContext } from '../messages/ingest-context.ts';
 import { newId } from '../platform/ids.ts';
 import type { TemplateStatusUpdate } from './inbound-events.ts';
+import { recordTemplateChange } from './template-history.repository.ts';
 
 /**
  * `message_template_status_update`: upserts the template by (WABA, name, language) with its status
@@ -36,10 +37,11 @@ export async function processTemplateStatus(
     .where('language', '=', language)
     .executeTakeFirst();
   if (!existing) {
-    await trx
+    const id = newId();
+    const inserted = await trx
       .insertInto('templates')
       .values({
-        id: newId(),
+        id,
         waba_id: wabaId,
         name,
         language,
@@ -49,10 +51,33 @@ export async function processTemplateStatus(
         ...fields,
       })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) {
+      await recordTemplateChange(trx, {
+        template: { id, waba_id: wabaId, name, language },
+        action: 'status',
+        actor: null,
+        from: null,
+        to: status,
+        details: { reason: v.reason },
+        at: now,
+      });
+    }
     return;
   }
   if (existing.status_changed_at !== null && at < existing.status_changed_at) return;
+  if (existing.status !== status) {
+    await recordTemplateChange(trx, {
+      template: existing,
+      action: 'status',
+      actor: null,
+      from: existing.status,
+      to: status,
+      details: { reason: v.reason },
+      at: now,
+    });
+  }
   await trx
     .updateTable('templates')
     .set({

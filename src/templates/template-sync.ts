@@ -3,6 +3,7 @@ import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { GraphError } from '../graph/graph-types.ts';
 import { newId } from '../platform/ids.ts';
+import { recordTemplateChange } from './template-history.repository.ts';
 
 /**
  * Refreshes the local template table of one business account from Graph
@@ -29,12 +30,23 @@ export async function syncTemplates(
       };
       const existing = await trx
         .selectFrom('templates')
-        .select(['id', 'status'])
+        .select(['id', 'status', 'waba_id', 'name', 'language'])
         .where('waba_id', '=', wabaId)
         .where('name', '=', t.name)
         .where('language', '=', t.language)
         .executeTakeFirst();
       if (existing) {
+        if (existing.status !== t.status) {
+          await recordTemplateChange(trx, {
+            template: existing,
+            action: 'status',
+            actor: null,
+            from: existing.status,
+            to: t.status,
+            details: { reason: t.rejectedReason, via: 'sync' },
+            at: deps.now,
+          });
+        }
         await trx
           .updateTable('templates')
           .set({ ...values, ...(existing.status !== t.status ? { status_changed_at: deps.now } : {}) })

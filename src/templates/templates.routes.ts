@@ -1,38 +1,27 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { assertWabaAccess, principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
-import { errorResponses } from '../platform/http/api-schemas.ts';
-import { parseJsonOr } from '../platform/json.ts';
-import { isoOrNull } from '../platform/time.ts';
-import type { TemplateTable } from './template.table.ts';
+import { errorResponses as errors, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
+import {
+  createTemplate,
+  deleteTemplate,
+  editTemplate,
+  templateHistory,
+  toApiTemplate,
+} from './template-actions.ts';
 import { syncTemplates } from './template-sync.ts';
 import {
-  type TemplateComponent,
+  ZCreateTemplateRequest,
+  ZEditTemplateRequest,
   ZListTemplatesRequest,
   ZListTemplatesResponse,
   ZSyncTemplatesRequest,
   ZSyncTemplatesResponse,
+  ZTemplateHistoryResponse,
+  ZTemplateResponse,
 } from './templates.schemas.ts';
-
-function toApiTemplate(t: Selectable<TemplateTable>) {
-  return {
-    id: t.id,
-    waba_id: t.waba_id,
-    meta_template_id: t.meta_template_id,
-    name: t.name,
-    language: t.language,
-    category: t.category,
-    status: t.status,
-    reason: t.reason,
-    parameter_format: t.parameter_format,
-    components: parseJsonOr<TemplateComponent[]>(t.components_json, []),
-    status_changed_at: isoOrNull(t.status_changed_at),
-    updated_at: isoOrNull(t.updated_at),
-  };
-}
 
 /** `GET /api/templates?waba_id&status&name` and `POST /api/templates/sync` (refresh from Graph). */
 export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -44,7 +33,7 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
       {
         schema: {
           querystring: ZListTemplatesRequest,
-          response: { 200: ZListTemplatesResponse, ...errorResponses },
+          response: { 200: ZListTemplatesResponse, ...errors },
         },
       },
       async (request) => {
@@ -52,6 +41,9 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
         let q = deps.database.db.selectFrom('templates').selectAll().orderBy('name').orderBy('language');
         if (request.query.waba_id) q = q.where('waba_id', '=', request.query.waba_id);
         if (request.query.status) q = q.where('status', '=', request.query.status.toUpperCase());
+        else q = q.where('status', '!=', 'DELETED');
+        if (request.query.category) q = q.where('category', '=', request.query.category.toUpperCase());
+        if (request.query.language) q = q.where('language', '=', request.query.language);
         if (request.query.name) q = q.where('name', '=', request.query.name);
         if (principal.wabaIds !== null) q = q.where('waba_id', 'in', [...principal.wabaIds, '']);
         const rows = await q.execute();
@@ -60,9 +52,70 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
     );
 
     app.post(
+      '/api/templates',
+      { schema: { body: ZCreateTemplateRequest, response: { 201: ZTemplateResponse, ...errors } } },
+      async (request, reply) => {
+        const data = await createTemplate(deps, { principal: principalOf(request), request: request.body });
+        return reply.status(201).send({ data });
+      },
+    );
+
+    app.get(
+      '/api/templates/:id',
+      { schema: { params: ZIdParams, response: { 200: ZTemplateResponse, ...errors } } },
+      async (request) => {
+        const principal = principalOf(request);
+        const row = await deps.database.db
+          .selectFrom('templates')
+          .selectAll()
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (!row || (principal.wabaIds !== null && !principal.wabaIds.includes(row.waba_id))) {
+          throw new AppError('NOT_FOUND', 'No such template.');
+        }
+        return { data: toApiTemplate(row) };
+      },
+    );
+
+    app.put(
+      '/api/templates/:id',
+      {
+        schema: {
+          params: ZIdParams,
+          body: ZEditTemplateRequest,
+          response: { 200: ZTemplateResponse, ...errors },
+        },
+      },
+      async (request) => ({
+        data: await editTemplate(deps, {
+          principal: principalOf(request),
+          id: request.params.id,
+          definition: request.body,
+        }),
+      }),
+    );
+
+    app.delete(
+      '/api/templates/:id',
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errors } } },
+      async (request, reply) => {
+        await deleteTemplate(deps, { principal: principalOf(request), id: request.params.id });
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/api/templates/:id/history',
+      { schema: { params: ZIdParams, response: { 200: ZTemplateHistoryResponse, ...errors } } },
+      async (request) => ({
+        data: await templateHistory(deps, { principal: principalOf(request), id: request.params.id }),
+      }),
+    );
+
+    app.post(
       '/api/templates/sync',
       {
-        schema: { body: ZSyncTemplatesRequest, response: { 200: ZSyncTemplatesResponse, ...errorResponses } },
+        schema: { body: ZSyncTemplatesRequest, response: { 200: ZSyncTemplatesResponse, ...errors } },
       },
       async (request) => {
         const principal = principalOf(request);

@@ -6,6 +6,8 @@ import { ZPage, ZTimestamp } from '../platform/http/api-schemas.ts';
 
 export const ZListTemplatesRequest = z.object({
   waba_id: z.string().optional(),
+  category: z.string().optional(),
+  language: z.string().optional(),
   status: z.string().optional(),
   name: z.string().optional(),
 });
@@ -17,7 +19,7 @@ export const ZTemplateComponent = z.looseObject({
   text: z.string().optional(),
   example: z.unknown().optional(),
   buttons: z
-    .array(z.looseObject({ type: z.string(), text: z.string(), url: z.string().optional() }))
+    .array(z.looseObject({ type: z.string(), text: z.string().optional(), url: z.string().optional() }))
     .optional(),
 });
 
@@ -33,6 +35,8 @@ export const ZTemplate = z
     reason: z.string().nullable(),
     parameter_format: z.string().nullable(),
     components: z.array(ZTemplateComponent),
+    quality_score: z.string().nullable(),
+    created_by: z.string().nullable(),
     status_changed_at: ZTimestamp.nullable(),
     updated_at: ZTimestamp.nullable(),
   })
@@ -49,3 +53,77 @@ export const ZSyncTemplatesResponse = z.object({
 
 export type Template = z.infer<typeof ZTemplate>;
 export type TemplateComponent = z.infer<typeof ZTemplateComponent>;
+
+/* ---------- Template governance: create, edit, delete, history ---------- */
+
+const NAME = /^[a-z0-9_]{1,512}$/;
+
+/** The examples Meta requires for variables: a list for positional `{{1}}`, a map for named `{{name}}`. */
+export const ZExamples = z.union([z.array(z.string().min(1)), z.record(z.string(), z.string().min(1))]);
+
+export const ZTemplateHeader = z.discriminatedUnion('format', [
+  z.object({
+    format: z.literal('TEXT'),
+    text: z.string().min(1).max(60),
+    examples: ZExamples.optional(),
+  }),
+  z.object({
+    format: z.enum(['IMAGE', 'VIDEO', 'DOCUMENT']),
+    /** A media handle from Meta's resumable upload (or any sample handle in the sandbox). */
+    example_handle: z.string().min(1).optional(),
+  }),
+]);
+
+export const ZTemplateButton = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('QUICK_REPLY'), text: z.string().min(1).max(25) }),
+  z.object({
+    type: z.literal('URL'),
+    text: z.string().min(1).max(25),
+    url: z.string().min(1).max(2000),
+    /** The example value of the URL's one variable (`https://x.test/{{1}}`). */
+    example: z.string().min(1).optional(),
+  }),
+  z.object({
+    type: z.literal('PHONE_NUMBER'),
+    text: z.string().min(1).max(25),
+    phone_number: z.string().regex(/^\+?[0-9]{6,20}$/),
+  }),
+  z.object({ type: z.literal('COPY_CODE'), example: z.string().min(1).max(15) }),
+]);
+
+/** A template as the web app edits it; turned into Meta's components by `template-definition.ts`. */
+export const ZTemplateDefinition = z.object({
+  category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
+  parameter_format: z.enum(['positional', 'named']).default('positional'),
+  header: ZTemplateHeader.nullable().optional(),
+  body: z.object({ text: z.string().min(1).max(1024), examples: ZExamples.optional() }),
+  footer: z
+    .object({ text: z.string().min(1).max(60) })
+    .nullable()
+    .optional(),
+  buttons: z.array(ZTemplateButton).max(10).optional(),
+});
+
+export const ZCreateTemplateRequest = ZTemplateDefinition.extend({
+  waba_id: ZGraphId,
+  name: z.string().regex(NAME, 'lowercase letters, digits and underscores (at most 512)'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'a language code such as en_US or es'),
+});
+
+export const ZEditTemplateRequest = ZTemplateDefinition.partial({ category: true });
+
+export const ZTemplateHistoryEntry = z
+  .object({
+    id: z.number().int(),
+    action: z.string(),
+    actor: z.object({ kind: z.enum(['user', 'token', 'system']), id: z.string().nullable() }),
+    details: z.record(z.string(), z.unknown()),
+    at: ZTimestamp,
+  })
+  .meta({ id: 'TemplateHistoryEntry' });
+
+export const ZTemplateHistoryResponse = z.object({ data: z.array(ZTemplateHistoryEntry) });
+export const ZTemplateResponse = z.object({ data: ZTemplate });
+
+export type TemplateDefinition = z.infer<typeof ZTemplateDefinition>;
+export type CreateTemplateRequest = z.infer<typeof ZCreateTemplateRequest>;

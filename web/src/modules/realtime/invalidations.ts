@@ -51,6 +51,10 @@ export function invalidationsFor(type: string, data: unknown): QueryKey[] {
       return [['supervisor'], ['users'], ['teams']];
     case 'settings.changed':
       return [['settings']];
+    case 'template.changed':
+      return [['templates']];
+    case 'campaign.changed':
+      return [['campaigns']];
     default:
       // A notice newer than this build of the web app: refresh what most screens show.
       return [['conversations'], ...conversationKeys];
