@@ -45,6 +45,8 @@ export const streamNotices = [
   'alert.raised',
   'user.changed',
   'settings.changed',
+  'template.changed',
+  'campaign.changed',
 ] as const;
 export type StreamNotice = (typeof streamNotices)[number];
 
@@ -147,37 +149,24 @@ export type EventPayloads = {
   'label.changed': { label_id: string; action: string; actor: Actor | null };
   'canned_reply.changed': { canned_reply_id: string; action: string; actor: Actor | null };
   'settings.changed': { keys: string[]; actor: Actor | null };
-  // Automation and routing
-  /** Who controls a conversation changed: humans took it (a reply, take over) or automation got it back. */
-  'automation.control_changed': {
-    conversation_id: string;
-    to: 'automation' | 'human';
-    reason: string;
-    until: number | null;
+  // Templates and campaigns
+  'template.changed': {
+    template_id: string;
+    name: string;
+    language: string;
+    action: 'created' | 'edited' | 'deleted' | 'status' | 'quality' | 'category';
+    from: string | null;
+    to: string | null;
     actor: Actor | null;
   };
-  'automation.rule_ran': {
-    run_id: number;
-    rule_id: string;
-    conversation_id: string | null;
-    outcome: 'done' | 'skipped' | 'failed';
-  };
-  /** A rule, routing policy, business hours, VIP or automation setting was created, changed or deleted. */
-  'automation.changed': { entity: string; id: string; action: string; actor: Actor | null };
-  /** A conversation's flow run moved: started, waits on a step, finished, handed off or cancelled. */
-  'automation.flow_progressed': {
+  'campaign.changed': { campaign_id: string; action: string; actor: Actor | null };
+  /** A customer answered a campaign message; `button_payload` is the quick reply tapped, if any. */
+  'campaign.replied': {
+    campaign_id: string;
+    contact_id: string;
     conversation_id: string;
-    run_id: string;
-    flow_id: string;
-    version: number;
-    step_id: string | null;
-    status: 'active' | 'completed' | 'handed_off' | 'cancelled';
-  };
-  'routing.decided': {
-    conversation_id: string;
-    outcome: 'assigned' | 'queued' | 'skipped';
-    user_id: string | null;
-    policy_id: string | null;
+    message_id: string;
+    button_payload: string | null;
   };
   // Analytics: satisfaction surveys and response SLAs
   'csat.requested': {
@@ -313,25 +302,17 @@ export const eventCatalogue = {
     description: 'A canned reply was created, changed or deleted; who did it.',
   },
   'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
-  'automation.control_changed': {
-    notice: 'conversation.changed',
-    description: 'Humans took a conversation (a reply, take over) or automation got it back (hand back, silence, resolve).',
+  'template.changed': {
+    notice: 'template.changed',
+    description: 'A template was created, edited or deleted (who), or Meta changed its status, quality or category.',
   },
-  'automation.rule_ran': {
-    notice: 'conversation.changed',
-    description: 'A rule matched its trigger and ran, or did nothing; the run log says what and why.',
+  'campaign.changed': {
+    notice: 'campaign.changed',
+    description: 'A campaign was created, scheduled, started, paused, resumed, cancelled or completed; who did it.',
   },
-  'automation.changed': {
-    notice: 'settings.changed',
-    description: 'A rule, routing policy, business hours, VIP or automation setting changed; who did it.',
-  },
-  'automation.flow_progressed': {
-    notice: 'conversation.changed',
-    description: "A conversation's flow run started, moved to a step, finished, handed off or was cancelled.",
-  },
-  'routing.decided': {
-    notice: 'conversation.changed',
-    description: 'Routing assigned a conversation to an agent, queued it, or left it (VIP); why is logged.',
+  'campaign.replied': {
+    notice: 'campaign.changed',
+    description: 'A customer replied to (or tapped a quick reply of) a campaign message.',
   },
   'csat.requested': {
     notice: 'conversation.changed',
