@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, LogController, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.ts';
+import { numberSettingsRoutes } from './analytics/number-settings.routes.ts';
+import { reportsRoutes } from './analytics/reports.routes.ts';
 import { archiveRoutes } from './archive/archive.routes.ts';
 import { accountsGuard } from './auth/accounts-guard.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -113,6 +115,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     outboundWebhooksRoutes,
     // sync health per number
     syncHealthRoutes,
+    // analytics: reports, report settings and SLA breaches
+    reportsRoutes,
+    numberSettingsRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -1,5 +1,5 @@
 import { AppError } from '../platform/errors.ts';
-import { type Principal, ROLES, type Role } from './principal.ts';
+import { type Principal, ROLES, type Role, type TokenScope } from './principal.ts';
 
 /**
  * The one authorisation table of the hub: every `/api` route belongs to a family (by method and
@@ -149,7 +149,22 @@ export function principalMay(principal: Pick<Principal, 'role' | 'ceiling'>, fam
 export function assertAllowed(principal: Principal, method: string, path: string): RouteFamily {
   const family = routeFamily(method, path);
   if (!principalMay(principal, family)) throw new AppError('FORBIDDEN');
+  if (principal.scope !== undefined && !scopeAllows(principal.scope, method, family))
+    throw new AppError('TOKEN_SCOPE_INSUFFICIENT');
   return family;
+}
+
+/** What an API token's scope lets it send: `send` adds to reading only sending and conversation work. */
+const SEND_FAMILIES: readonly RouteFamily[] = ['message.send', 'conversation.write', 'labels.write'];
+
+/**
+ * Whether a token scope allows a request, on top of its role: `read` only reads, `send` reads and
+ * sends messages, acts on conversations and writes contacts, `admin` is everything its role allows.
+ */
+export function scopeAllows(scope: TokenScope, method: string, family: RouteFamily): boolean {
+  if (scope === 'admin') return true;
+  if (isReadMethod(method.toUpperCase())) return true;
+  return scope === 'send' && SEND_FAMILIES.includes(family);
 }
 
 /**

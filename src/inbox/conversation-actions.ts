@@ -129,6 +129,47 @@ function patchEvents(
   return facts;
 }
 
+/**
+ * The change of a patch inside the caller's transaction, with its events: what {@link patchConversation}
+ * does once its checks passed, and what automation (rules, routing) calls in its own transaction
+ * with the hub as the actor. The caller has checked the assignee, team and labels.
+ */
+export async function applyConversationPatch(
+  trx: Kysely<DB>,
+  input: { row: ConversationWithWaba['row']; patch: ConversationPatch; actor: Actor; now: number },
+): Promise<void> {
+  const { row, patch, actor, now } = input;
+  await trx
+    .updateTable('conversations')
+    .set({
+      ...(patch.assignee_user_id !== undefined ? { assignee_user_id: patch.assignee_user_id } : {}),
+      ...(patch.team_id !== undefined ? { team_id: patch.team_id } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  if (patch.labels) {
+    await trx.deleteFrom('conversation_labels').where('conversation_id', '=', row.id).execute();
+    const unique = [...new Set(patch.labels)];
+    if (unique.length) {
+      await trx
+        .insertInto('conversation_labels')
+        .values(unique.map((label_id) => ({ conversation_id: row.id, label_id, created_at: now })))
+        .execute();
+    }
+  }
+  const facts = patchEvents(row, patch, actor);
+  if (facts.length > 0) await recordEvents(trx, facts, now);
+  else {
+    await conversationChanged(trx, {
+      phoneNumberId: row.phone_number_id,
+      conversationId: row.id,
+      at: now,
+    });
+  }
+}
+
 /** Applies a patch (assignment, transfer, status, labels) in one transaction with its domain events. */
 export async function patchConversation(
   deps: AppDeps,
@@ -143,37 +184,9 @@ export async function patchConversation(
   if (patch.team_id) await assertTeamUsable(db, patch.team_id, current.wabaId);
   if (patch.labels) await assertLabelsUsable(db, patch.labels, current.wabaId);
   const now = deps.clock.now();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('conversations')
-      .set({
-        ...(patch.assignee_user_id !== undefined ? { assignee_user_id: patch.assignee_user_id } : {}),
-        ...(patch.team_id !== undefined ? { team_id: patch.team_id } : {}),
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        updated_at: now,
-      })
-      .where('id', '=', current.row.id)
-      .execute();
-    if (patch.labels) {
-      await trx.deleteFrom('conversation_labels').where('conversation_id', '=', current.row.id).execute();
-      const unique = [...new Set(patch.labels)];
-      if (unique.length) {
-        await trx
-          .insertInto('conversation_labels')
-          .values(unique.map((label_id) => ({ conversation_id: current.row.id, label_id, created_at: now })))
-          .execute();
-      }
-    }
-    const facts = patchEvents(current.row, patch, { kind: principal.kind, id: principal.id });
-    if (facts.length > 0) await recordEvents(trx, facts, now);
-    else {
-      await conversationChanged(trx, {
-        phoneNumberId: current.row.phone_number_id,
-        conversationId: current.row.id,
-        at: now,
-      });
-    }
-  });
+  await db.transaction().execute((trx) =>
+    applyConversationPatch(trx, { row: current.row, patch, actor: { kind: principal.kind, id: principal.id }, now }),
+  );
   deps.signals.emit('events');
   return conversationView(deps, principal, current.row.id);
 }

@@ -3,6 +3,7 @@ import type { DB } from '../database.ts';
 import type { MessageStatus } from '../messages/message.table.ts';
 import { type StatusMove, statusRankOf, transitionStatuses } from '../messages/message-status.ts';
 import type { Dialect } from '../platform/db/database.ts';
+import { loadAutomatedSendFacts } from './automation-hold.ts';
 import type { SendFacts } from './send-policy.ts';
 import { alertUnknownSends, clearUnknownSendsAlert } from './unknown-sends.ts';
 
@@ -238,6 +239,10 @@ export async function claimJobs(
         'm.type',
         'm.content_json',
         'm.context_wamid',
+        'm.origin',
+        'm.seq',
+        'm.conversation_id',
+        'm.phone_number_id',
         'c.id as contact_id',
         'c.wa_id',
         'c.bsuid',
@@ -253,6 +258,7 @@ export async function claimJobs(
       .where('id', '=', input.phoneNumberId)
       .executeTakeFirstOrThrow();
     const templates = await templatesOf(trx, number.waba_id, rows);
+    const automated = await loadAutomatedSendFacts(trx, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const out: ClaimedJob[] = [];
     for (const c of claimed) {
@@ -278,6 +284,7 @@ export async function claimJobs(
           type: r.type,
           template: r.type === 'template' ? (templates.get(templateKey(r.content_json)) ?? null) : undefined,
           deadline: c.deadline_at,
+          automation: automated.get(r.id),
           now: input.now,
         },
       });

@@ -1,5 +1,6 @@
 import { isWindowOpen } from '../conversations/window.ts';
 import type { ErrorCode } from '../platform/errors.ts';
+import { type AutomatedSendFacts, automatedSendHold } from './automation-hold.ts';
 import { needsOpenWindow } from './message-content.ts';
 
 /**
@@ -34,6 +35,8 @@ export type SendFacts = {
   } | null;
   /** The message's own deadline (a campaign's end): past it, the message does not go. */
   readonly deadline?: number | null;
+  /** For an automated (bot or rule) message at dispatch: whether humans hold its conversation. */
+  readonly automation?: AutomatedSendFacts | undefined;
   readonly now: number;
 };
 
@@ -67,6 +70,21 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  */
 export function decideSend(facts: SendFacts, stage: 'enqueue' | 'dispatch'): SendRefusal | null {
   const { number, contact, conversation, now } = facts;
+  if (facts.automation) {
+    // The coexistence handoff: a bot or rule message queued before a human reply is cancelled.
+    const hold = automatedSendHold(facts.automation, now);
+    if (hold) {
+      return {
+        code: 'AUTOMATION_PAUSED',
+        message:
+          hold.reason === 'human_replied'
+            ? 'Cancelled: a human replied in this conversation after this automated message was queued.'
+            : 'Cancelled: humans are in control of this conversation.',
+        details: { reason: hold.reason, until: iso(hold.until) },
+        hold: false,
+      };
+    }
+  }
   if (number.connection_state !== 'connected') {
     return {
       code: 'NUMBER_NOT_CONNECTED',

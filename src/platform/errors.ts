@@ -68,6 +68,16 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The contact opted out of marketing messages.',
   },
+  AUTOMATION_PAUSED: {
+    status: 409,
+    retryable: false,
+    message: 'Humans are in control of this conversation; automation does not send.',
+  },
+  AUTOMATION_LOOP_LIMIT: {
+    status: 429,
+    retryable: true,
+    message: 'Automation sent too many messages in this conversation in the last hour.',
+  },
   NUMBER_NOT_CONNECTED: {
     status: 422,
     retryable: false,

@@ -10,6 +10,7 @@ import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 import { securityLogMigration } from './migrations/014_security_log.ts';
+import { automationMigration } from './migrations/015_automation.ts';
 import { campaignsMigration } from './migrations/018_campaigns.ts';
 import { automationMigration } from './migrations/015_automation.ts';
 import { integrationsMigration } from './migrations/020_integrations.ts';
@@ -29,6 +30,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '012_archive': archiveMigration(dialect),
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
     '014_security_log': securityLogMigration(dialect),
+    '015_automation': automationMigration(dialect),
     '018_campaigns': campaignsMigration(dialect),
     '015_automation': automationMigration(dialect),
     '016_flows': flowsMigration(dialect),

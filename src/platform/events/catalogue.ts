@@ -149,6 +149,38 @@ export type EventPayloads = {
   'label.changed': { label_id: string; action: string; actor: Actor | null };
   'canned_reply.changed': { canned_reply_id: string; action: string; actor: Actor | null };
   'settings.changed': { keys: string[]; actor: Actor | null };
+  // Automation and routing
+  /** Who controls a conversation changed: humans took it (a reply, take over) or automation got it back. */
+  'automation.control_changed': {
+    conversation_id: string;
+    to: 'automation' | 'human';
+    reason: string;
+    until: number | null;
+    actor: Actor | null;
+  };
+  'automation.rule_ran': {
+    run_id: number;
+    rule_id: string;
+    conversation_id: string | null;
+    outcome: 'done' | 'skipped' | 'failed';
+  };
+  /** A rule, routing policy, business hours, VIP or automation setting was created, changed or deleted. */
+  'automation.changed': { entity: string; id: string; action: string; actor: Actor | null };
+  /** A conversation's flow run moved: started, waits on a step, finished, handed off or cancelled. */
+  'automation.flow_progressed': {
+    conversation_id: string;
+    run_id: string;
+    flow_id: string;
+    version: number;
+    step_id: string | null;
+    status: 'active' | 'completed' | 'handed_off' | 'cancelled';
+  };
+  'routing.decided': {
+    conversation_id: string;
+    outcome: 'assigned' | 'queued' | 'skipped';
+    user_id: string | null;
+    policy_id: string | null;
+  };
   // Templates and campaigns
   'template.changed': {
     template_id: string;
@@ -302,6 +334,26 @@ export const eventCatalogue = {
     description: 'A canned reply was created, changed or deleted; who did it.',
   },
   'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
+  'automation.control_changed': {
+    notice: 'conversation.changed',
+    description: 'Humans took a conversation (a reply, take over) or automation got it back (hand back, silence, resolve).',
+  },
+  'automation.rule_ran': {
+    notice: 'conversation.changed',
+    description: 'A rule matched its trigger and ran, or did nothing; the run log says what and why.',
+  },
+  'automation.changed': {
+    notice: 'settings.changed',
+    description: 'A rule, routing policy, business hours, VIP or automation setting changed; who did it.',
+  },
+  'automation.flow_progressed': {
+    notice: 'conversation.changed',
+    description: "A conversation's flow run started, moved to a step, finished, handed off or was cancelled.",
+  },
+  'routing.decided': {
+    notice: 'conversation.changed',
+    description: 'Routing assigned a conversation to an agent, queued it, or left it (VIP); why is logged.',
+  },
   'template.changed': {
     notice: 'template.changed',
     description: 'A template was created, edited or deleted (who), or Meta changed its status, quality or category.',

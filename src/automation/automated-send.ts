@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { AppDeps } from '../app-deps.ts';
+import { loadRateCard } from '../costs/rate-card.ts';
+import type { DB } from '../database.ts';
+import { enqueueSend } from '../outbound/enqueue-send.ts';
+import { prepareSend } from '../outbound/send-message.ts';
+import { AppError } from '../platform/errors.ts';
+import type { AutomatedOrigin } from './automation.table.ts';
+import { automationMaySend, automationSettingsOf } from './control.ts';
+
+/**
+ * The one way automation sends: a flow (`bot`) or a rule asks here, never `enqueueSend` directly.
+ * It checks that automation may speak in the conversation (no human reply holding it, not kept with
+ * humans, not VIP: `control.ts`), applies the loop breaker (at most the number's cap of automated
+ * messages per conversation per hour), then queues through the one send path (`enqueueSend`, origin
+ * `bot`) in the caller's transaction and records the automated send with its origin. At dispatch
+ * the send policy checks again (`outbound/automation-hold.ts`), so a message queued before a human
+ * reply never reaches Meta.
+ */
+
+export type AutomatedSendInput = {
+  readonly conversationId: string;
+  readonly origin: AutomatedOrigin;
+  /** The flow run and step (`run:<id>/step:<id>`) or the rule id that sends. */
+  readonly originRef: string;
+  /** The message as `POST /api/messages` accepts it (`{ type: 'text', text: { body } }`, …). */
+  readonly content: unknown;
+  readonly replyTo?: string | null;
+};
+
+export type AutomatedSendResult =
+  | { readonly sent: true; readonly messageId: string; readonly phoneNumberId: string }
+  | {
+      readonly sent: false;
+      /** `human_control`, `keep_with_humans`, `vip`, `loop_breaker`, or the send policy's error code. */
+      readonly reason: string;
+      readonly message: string;
+    };
+
+const HOUR_MS = 3_600_000;
+
+/** Automated messages queued (not cancelled) for a conversation in the hour before `now`. */
+export async function automatedSendsInLastHour(
+  trx: Kysely<DB>,
+  conversationId: string,
+  now: number,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('automated_sends')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('conversation_id', '=', conversationId)
+    .where('created_at', '>', now - HOUR_MS)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Queues one automated message in the caller's transaction, or says why it did not. A refusal of
+ * the send policy (window closed, number not connected, …) is returned, not thrown, so a rule's run
+ * log can say it. After the commit the number's sender picks the message up (it polls; callers
+ * that own the commit may `notifyEnqueued`).
+ */
+export async function sendAutomated(
+  deps: Pick<AppDeps, 'clock' | 'config'>,
+  trx: Kysely<DB>,
+  input: AutomatedSendInput,
+): Promise<AutomatedSendResult> {
+  const now = deps.clock.now();
+  const may = await automationMaySend(trx, input.conversationId, now);
+  if (may !== true) {
+    return { sent: false, reason: may.reason, message: `Automation may not send here (${may.reason}).` };
+  }
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select(['phone_number_id'])
+    .where('id', '=', input.conversationId)
+    .executeTakeFirstOrThrow();
+  const { loopCapPerHour } = await automationSettingsOf(trx, conversation.phone_number_id);
+  const recent = await automatedSendsInLastHour(trx, input.conversationId, now);
+  if (recent >= loopCapPerHour) {
+    return {
+      sent: false,
+      reason: 'loop_breaker',
+      message: `The loop breaker stopped it: ${recent} automated messages in this conversation in the last hour (cap ${loopCapPerHour}).`,
+    };
+  }
+  try {
+    const prepared = prepareSend(input.content);
+    // Read through the transaction: on SQLite a read on another connection would wait for it.
+    const rateCard = await loadRateCard({ db: trx, dataDir: deps.config.dataDir, now });
+    const { message } = await enqueueSend(trx, {
+      recipient: { conversationId: input.conversationId },
+      prepared,
+      replyTo: input.replyTo ?? null,
+      origin: 'bot',
+      authorUserId: null,
+      wabaIds: null,
+      rateCard,
+      now,
+    });
+    await trx
+      .insertInto('automated_sends')
+      .values({
+        message_id: message.id,
+        conversation_id: input.conversationId,
+        phone_number_id: message.phone_number_id,
+        origin: input.origin,
+        origin_ref: input.originRef,
+        created_at: now,
+        cancelled_at: null,
+        cancel_reason: null,
+      })
+      .execute();
+    return { sent: true, messageId: message.id, phoneNumberId: message.phone_number_id };
+  } catch (error) {
+    if (error instanceof AppError) return { sent: false, reason: error.code, message: error.message };
+    throw error;
+  }
+}
+
+/** The origin of automated messages (for the inbox: "sent by the bot / by rule X"), by message id. */
+export async function automatedOrigins(
+  db: Kysely<DB>,
+  messageIds: readonly string[],
+): Promise<Map<string, { origin: AutomatedOrigin; origin_ref: string; cancel_reason: string | null }>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('automated_sends')
+    .select(['message_id', 'origin', 'origin_ref', 'cancel_reason'])
+    .where('message_id', 'in', [...messageIds])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.message_id,
+      { origin: r.origin, origin_ref: r.origin_ref, cancel_reason: r.cancel_reason },
+    ]),
+  );
+}
