@@ -8,6 +8,7 @@ import { archiveRoutes } from './archive/archive.routes.ts';
 import { accountsGuard } from './auth/accounts-guard.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { isPublicRoute } from './auth/authenticate.ts';
+import { tokenRateLimit } from './auth/token-rate-limit.ts';
 import { tokensRoutes } from './auth/tokens.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // policy table of auth/policy.ts) must cover them all, so both come first.
   await registerOpenApi(app, { version: HUB_VERSION, isPublic: isPublicRoute });
   await app.register(accountsGuard(deps));
+  await app.register(tokenRateLimit());
   for (const routes of [
     // accounts: sign-in and one's own account, API tokens, users, teams, settings
     authRoutes,

@@ -1,11 +1,13 @@
 import type { AnalyticsTables } from './analytics/analytics.table.ts';
 import type { ArchiveTables } from './archive/archive.table.ts';
+import type { AudienceTables } from './audiences/audience.table.ts';
 import type { AuthTables } from './auth/auth.table.ts';
 import type { CampaignTables } from './campaigns/campaign.table.ts';
 import type { AutomationTables } from './automation/automation.table.ts';
 import type { AiTables } from './automation/ai/ai.table.ts';
 import type { FlowTables } from './automation/flows/flow.table.ts';
 import type { KnowledgeTables } from './automation/knowledge/knowledge.table.ts';
+import type { ConsentTables } from './consent/consent.table.ts';
 import type { ContactTables } from './contacts/contact.table.ts';
 import type { CsatTables } from './csat/csat.table.ts';
 import type { ConversationTables } from './conversations/conversation.table.ts';
@@ -65,6 +67,8 @@ export type DB = EventTables &
   ArchiveTables &
   OutboundWebhookTables &
   SecurityLogTables &
+  ConsentTables &
+  AudienceTables &
   SyncHealthTables &
   FlowTables &
   KnowledgeTables &

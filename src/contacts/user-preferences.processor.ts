@@ -1,9 +1,13 @@
+import { recordConsent } from '../consent/consent-ledger.ts';
 import type { Applied, IngestContext } from '../messages/ingest-context.ts';
-import { recordEvent } from '../platform/events/record-event.ts';
-import { contactChanged, findOrCreateContact } from './contact.repository.ts';
+import { findOrCreateContact } from './contact.repository.ts';
 import type { MarketingPreference } from './inbound-events.ts';
 
-/** A user stopped or resumed marketing messages (`user_preferences`); the newest preference wins. */
+/**
+ * A user stopped or resumed marketing messages (`user_preferences`): a record in the consent ledger
+ * (source `meta_user_preferences`); the ledger's newest record wins, so a late older one is kept as
+ * evidence without changing the state.
+ */
 export async function processUserPreference(
   ctx: IngestContext,
   item: Applied<MarketingPreference>,
@@ -23,23 +27,15 @@ export async function processUserPreference(
     at: now,
   });
   if (!contact) throw new Error('user preference names no user');
-  const applied = contact.marketing_opt_out_at;
-  if (applied !== null && (ts < applied || (ts === applied && p.value === 'resume'))) return;
-  await trx
-    .updateTable('contacts')
-    .set({ marketing_opt_out: p.value === 'stop' ? 1 : 0, marketing_opt_out_at: ts, updated_at: now })
-    .where('id', '=', contact.id)
-    .execute();
-  const from = contact.marketing_opt_out ? 'opted_out' : 'opted_in';
-  const to = p.value === 'stop' ? 'opted_out' : 'opted_in';
-  const payload = { contact_id: contact.id, from, to, actor: null } as const;
-  if (from !== to)
-    await recordEvent(trx, { type: 'contact.consent_changed', phoneNumberId: number.id, payload }, now);
-  else
-    await contactChanged(trx, {
-      phoneNumberId: number.id,
-      contactId: contact.id,
-      at: now,
-      change: 'consent_at',
-    });
+  await recordConsent(trx, {
+    contactId: contact.id,
+    numberId: number.id,
+    scope: 'marketing',
+    action: p.value === 'stop' ? 'opt_out' : 'opt_in',
+    source: 'meta_user_preferences',
+    evidence: JSON.stringify({ category: p.category, value: p.value }),
+    actor: null,
+    at: ts,
+    now,
+  });
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { loadConsentFacts, UNKNOWN_CONSENT } from '../consent/consent-policy.ts';
 import { isFepOpen, isWindowOpen } from '../conversations/window.ts';
 import { estimateSend, type RateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
@@ -153,11 +154,16 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
           .where('language', '=', parsed.template.language)
           .executeTakeFirst()
       : undefined;
+  const consent =
+    parsed.type === 'template'
+      ? ((await loadConsentFacts(trx, number.id, [contact.id])).get(contact.id) ?? UNKNOWN_CONSENT)
+      : UNKNOWN_CONSENT;
   const refusal = decideSend(
     {
       number,
       contact,
       conversation,
+      consent,
       type: parsed.type,
       template: template ?? null,
       deadline: input.deadline ?? null,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { loadConsentFacts, UNKNOWN_CONSENT } from '../consent/consent-policy.ts';
 import type { DB } from '../database.ts';
 import type { MessageStatus } from '../messages/message.table.ts';
 import { type StatusMove, statusRankOf, transitionStatuses } from '../messages/message-status.ts';
@@ -258,6 +259,9 @@ export async function claimJobs(
       .where('id', '=', input.phoneNumberId)
       .executeTakeFirstOrThrow();
     const templates = await templatesOf(trx, number.waba_id, rows);
+    const templateContacts = rows.filter((r) => r.type === 'template').map((r) => r.contact_id);
+    const consent =
+      templateContacts.length > 0 ? await loadConsentFacts(trx, number.id, templateContacts) : new Map();
     const automated = await loadAutomatedSendFacts(trx, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const out: ClaimedJob[] = [];
@@ -281,6 +285,7 @@ export async function claimJobs(
             marketing_opt_out_at: r.marketing_opt_out_at,
           },
           conversation: { window_expires_at: r.window_expires_at },
+          consent: consent.get(r.contact_id) ?? UNKNOWN_CONSENT,
           type: r.type,
           template: r.type === 'template' ? (templates.get(templateKey(r.content_json)) ?? null) : undefined,
           deadline: c.deadline_at,

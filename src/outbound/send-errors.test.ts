@@ -142,6 +142,21 @@ describe.each(testDialects)('error policy against the sandbox (%s)', (dialect) =
 
   it('drops a queued marketing template when the contact opts out before it goes', async () => {
     env = await startOutboundEnv(dialect);
+    // This number only refuses contacts who opted out (the default would need an opt-in first).
+    await env.db.db
+      .insertInto('consent_settings')
+      .values({
+        phone_number_id: PNID,
+        policy: 'not_opted_out',
+        opt_out_keywords_json: null,
+        opt_in_keywords_json: null,
+        opt_out_reply: null,
+        opt_in_reply: null,
+        page_wording: null,
+        updated_at: Date.now(),
+        updated_by: null,
+      })
+      .execute();
     // Hold the number so the message waits in the queue.
     await pauseNumber(env.db.db, {
       phoneNumberId: PNID,

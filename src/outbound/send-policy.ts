@@ -1,3 +1,4 @@
+import { type ConsentFacts, decideMarketingConsent } from '../consent/consent-policy.ts';
 import { isWindowOpen } from '../conversations/window.ts';
 import type { ErrorCode } from '../platform/errors.ts';
 import { type AutomatedSendFacts, automatedSendHold } from './automation-hold.ts';
@@ -23,6 +24,8 @@ export type SendFacts = {
     readonly marketing_opt_out_at: number | null;
   };
   readonly conversation: { readonly window_expires_at: number | null };
+  /** The contact's marketing consent under the number's policy (`consent/consent-policy.ts`). */
+  readonly consent: ConsentFacts;
   /** The message type (`text`, `template`, …). */
   readonly type: string;
   /** For a template send: the stored template (null when there is none in that language). */
@@ -52,14 +55,6 @@ export type SendRefusal = {
 /** Whether a template category is marketing (the category whose consent a contact may withdraw). */
 export function isMarketingCategory(category: string | null | undefined): boolean {
   return category?.toUpperCase() === 'MARKETING';
-}
-
-/**
- * Consent, written once: a contact who opted out of marketing receives no marketing template. (A
- * consent feature will own this answer; the policy asks it here and nowhere else.)
- */
-export function marketingAllowed(contact: SendFacts['contact']): boolean {
-  return contact.marketing_opt_out !== 1;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -135,16 +130,10 @@ export function decideSend(facts: SendFacts, stage: 'enqueue' | 'dispatch'): Sen
       hold: false,
     };
   }
-  if (template && isMarketingCategory(template.category) && !marketingAllowed(contact)) {
-    return {
-      code: 'CONTACT_OPTED_OUT',
-      message:
-        stage === 'dispatch'
-          ? 'The contact opted out of marketing messages after this one was queued.'
-          : 'The contact opted out of marketing messages.',
-      details: { contact_id: contact.id, opted_out_at: iso(contact.marketing_opt_out_at) },
-      hold: false,
-    };
+  if (template && isMarketingCategory(template.category)) {
+    // Consent, written once (consent/consent-policy.ts): the number's policy over the ledger's state.
+    const refusal = decideMarketingConsent(contact.id, facts.consent, contact, stage);
+    if (refusal) return { ...refusal, hold: false };
   }
   return null;
 }

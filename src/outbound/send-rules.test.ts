@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordConsent } from '../consent/consent-ledger.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, PNID, SEASONAL_PROMO, startOutboundEnv } from '../testing/sandbox-env.ts';
 import { beginIdempotent } from './idempotency.ts';
@@ -144,12 +145,25 @@ describe.each(testDialects)('what is refused before anything is queued (%s)', (d
       .where('name', '=', 'seasonal_promo')
       .executeTakeFirstOrThrow();
     expect(promo.category).toBe('MARKETING');
+    const promoTemplate = SEASONAL_PROMO;
+    // The default policy (opt_in_required): no marketing without an opt-in in the consent ledger.
+    expect((await send(promoTemplate)).body.error.code).toBe('CONTACT_NOT_OPTED_IN');
+    const contact = await env.db.db.selectFrom('contacts').select('id').executeTakeFirstOrThrow();
+    await env.db.db.transaction().execute((trx) =>
+      recordConsent(trx, {
+        contactId: contact.id,
+        numberId: PNID,
+        scope: 'marketing',
+        action: 'opt_in',
+        source: 'api',
+        at: Date.now(),
+      }),
+    );
     const positional = await send({
       type: 'template',
       template: { name: 'seasonal_promo', language: 'en_US', parameters: ['only one'] },
     });
     expect(positional.body.error.code).toBe('TEMPLATE_PARAMETERS_INVALID');
-    const promoTemplate = SEASONAL_PROMO;
     expect((await send(promoTemplate)).status).toBe(202);
     await env.db.db
       .updateTable('contacts')

@@ -68,6 +68,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The contact opted out of marketing messages.',
   },
+  CONTACT_NOT_OPTED_IN: {
+    status: 422,
+    retryable: false,
+    message: 'The contact has not opted in to marketing messages, and the number requires an opt-in.',
+  },
   AUTOMATION_PAUSED: {
     status: 409,
     retryable: false,

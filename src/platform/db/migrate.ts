@@ -10,6 +10,7 @@ import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 import { securityLogMigration } from './migrations/014_security_log.ts';
+import { consentMigration } from './migrations/017_consent.ts';
 import { automationMigration } from './migrations/015_automation.ts';
 import { campaignsMigration } from './migrations/018_campaigns.ts';
 import { automationMigration } from './migrations/015_automation.ts';
@@ -30,6 +31,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '012_archive': archiveMigration(dialect),
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
     '014_security_log': securityLogMigration(dialect),
+    '017_consent': consentMigration(dialect),
     '015_automation': automationMigration(dialect),
     '018_campaigns': campaignsMigration(dialect),
     '015_automation': automationMigration(dialect),

@@ -116,11 +116,16 @@ export type EventPayloads = {
   // Contacts
   'contact.created': { contact_id: string; wa_id: string | null; bsuid: string | null };
   'contact.changed': { contact_id: string; change: string; actor?: Actor | null };
+  /** `from` is null for a contact's first record; `applied` false = an older record that arrived late. */
   'contact.consent_changed': {
     contact_id: string;
-    from: EventConsent;
+    from: EventConsent | null;
     to: EventConsent;
     actor: Actor | null;
+    scope?: 'marketing' | 'utility';
+    source?: string;
+    record_id?: number;
+    applied?: boolean;
   };
   // The 24-hour customer service window
   'window.opened': { conversation_id: string; contact_id: string; expires_at: number };
@@ -293,7 +298,7 @@ export const eventCatalogue = {
   },
   'contact.consent_changed': {
     notice: 'contact.changed',
-    description: 'A contact opted in to or out of marketing messages.',
+    description: 'A consent record (opt-in or opt-out) was added to the ledger for a contact.',
   },
   'window.opened': {
     notice: 'conversation.changed',
