@@ -13,6 +13,16 @@ export const errorCatalogue = {
   CONFLICT: { status: 409, retryable: false, message: 'The request conflicts with the current state.' },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; slow down.' },
+  TOKEN_SCOPE_INSUFFICIENT: {
+    status: 403,
+    retryable: false,
+    message: "The API token's scope does not allow this request.",
+  },
+  CONTACT_HAS_CONVERSATIONS: {
+    status: 409,
+    retryable: false,
+    message: 'The contact has conversations and cannot be deleted.',
+  },
   INTERNAL: { status: 500, retryable: true, message: 'Something went wrong on our side.' },
   DATABASE_UNAVAILABLE: {
     status: 503,
