@@ -50,7 +50,7 @@ describe('graph ids', () => {
       const sent = await client.sendMessage({
         phoneNumberId: '1/../2',
         to: { waId: '15551234567', bsuid: null },
-        content: { type: 'text', text: { body: 'hi' } },
+        content: { type: 'text', body: { body: 'hi' } },
         contextWamid: null,
         callbackData: 'm1',
       });

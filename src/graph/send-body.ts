@@ -1,10 +1,11 @@
-import type { OutboundContent } from '../outbound/message-content.ts';
+import type { MediaBody, SendableContent } from '../messages/content.ts';
 import type { SendRequest } from './graph-client.ts';
 
 type Json = Record<string, unknown>;
 
-function mediaObject(m: { media_id?: string; link?: string; caption?: string; filename?: string }): Json {
-  const out: Json = m.media_id !== undefined ? { id: m.media_id } : { link: m.link };
+function mediaObject(m: MediaBody): Json {
+  const id = m.media_id ?? m.id;
+  const out: Json = id !== undefined ? { id } : { link: m.link };
   if (m.caption !== undefined) out.caption = m.caption;
   if (m.filename !== undefined) out.filename = m.filename;
   return out;
@@ -19,29 +20,29 @@ function renameMediaIds(value: unknown): unknown {
   return out;
 }
 
-function typeObject(content: OutboundContent): [string, unknown] {
+function typeObject(content: SendableContent): [string, unknown] {
   switch (content.type) {
     case 'text':
-      return ['text', content.text];
+      return ['text', content.body];
     case 'image':
     case 'video':
     case 'audio':
     case 'document':
     case 'sticker':
-      return [content.type, mediaObject(content.media)];
+      return [content.type, mediaObject(content.body)];
     case 'location':
-      return ['location', content.location];
+      return ['location', content.body];
     case 'contacts':
-      return ['contacts', content.contacts];
+      return ['contacts', content.body];
     case 'reaction':
-      return ['reaction', { message_id: content.reaction.wamid, emoji: content.reaction.emoji }];
+      return ['reaction', { message_id: content.body.message_id, emoji: content.body.emoji }];
     case 'template': {
-      const t: Json = { name: content.template.name, language: { code: content.template.language } };
-      if (content.template.components.length > 0) t.components = renameMediaIds(content.template.components);
+      const t: Json = { name: content.body.name, language: { code: content.body.language } };
+      if (content.body.components.length > 0) t.components = renameMediaIds(content.body.components);
       return ['template', t];
     }
     case 'interactive':
-      return ['interactive', renameMediaIds(content.interactive)];
+      return ['interactive', renameMediaIds(content.body)];
   }
 }
 

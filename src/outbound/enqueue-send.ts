@@ -4,12 +4,12 @@ import { loadConsentFacts, UNKNOWN_CONSENT } from '../consent/consent-policy.ts'
 import { isFepOpen, isWindowOpen } from '../conversations/window.ts';
 import { estimateSend, type RateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
+import { contentJson, contentPreview, type SendableContent } from '../messages/content.ts';
 import { messageAddedEvent } from '../messages/message.repository.ts';
 import { newMessageRow } from '../messages/new-message-row.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvents } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
-import { isMediaType, type OutboundContent } from './message-content.ts';
 import { type RecipientInput, resolveRecipient } from './recipient.ts';
 import type { PreparedSend, SendMessageResult, SendOrigin } from './send-message.ts';
 import { decideSend } from './send-policy.ts';
@@ -48,53 +48,17 @@ async function wamidOf(trx: Kysely<DB>, conversationId: string, ref: string, wha
   throw new AppError('NOT_FOUND', `No ${what} message ${ref} in this conversation.`);
 }
 
-function preview(content: OutboundContent): string {
-  switch (content.type) {
-    case 'text':
-      return content.text.body.slice(0, 200);
-    case 'template':
-      return `[template: ${content.template.name}]`;
-    case 'reaction':
-      return content.reaction.emoji ? `[reaction ${content.reaction.emoji}]` : '[reaction removed]';
-    default:
-      if (isMediaType(content.type) && 'media' in content && content.media.caption) {
-        return content.media.caption.slice(0, 200);
-      }
-      return `[${content.type}]`;
-  }
-}
-
-/** What is stored in `content_json` and shown by the API: the type's object, as sent. */
-function storedContent(content: OutboundContent): unknown {
-  switch (content.type) {
-    case 'text':
-      return content.text;
-    case 'location':
-      return content.location;
-    case 'contacts':
-      return content.contacts;
-    case 'reaction':
-      return { message_id: content.reaction.wamid, emoji: content.reaction.emoji };
-    case 'template':
-      return content.template;
-    case 'interactive':
-      return content.interactive;
-    default:
-      return content.media;
-  }
-}
-
 async function outboundContent(
   trx: Kysely<DB>,
   prepared: PreparedSend,
   conversationId: string,
-): Promise<OutboundContent> {
+): Promise<SendableContent> {
   const parsed = prepared.content;
   switch (parsed.type) {
     case 'template':
       return {
         type: 'template',
-        template: {
+        body: {
           name: parsed.template.name,
           language: parsed.template.language,
           components: prepared.templateComponents ?? [],
@@ -103,29 +67,29 @@ async function outboundContent(
     case 'reaction':
       return {
         type: 'reaction',
-        reaction: {
-          wamid: await wamidOf(trx, conversationId, parsed.reaction.message_id, 'reacted-to'),
+        body: {
+          message_id: await wamidOf(trx, conversationId, parsed.reaction.message_id, 'reacted-to'),
           emoji: parsed.reaction.emoji,
         },
       };
     case 'image':
-      return { type: 'image', media: parsed.image };
+      return { type: 'image', body: parsed.image };
     case 'video':
-      return { type: 'video', media: parsed.video };
+      return { type: 'video', body: parsed.video };
     case 'audio':
-      return { type: 'audio', media: parsed.audio };
+      return { type: 'audio', body: parsed.audio };
     case 'sticker':
-      return { type: 'sticker', media: parsed.sticker };
+      return { type: 'sticker', body: parsed.sticker };
     case 'document':
-      return { type: 'document', media: parsed.document };
+      return { type: 'document', body: parsed.document };
     case 'contacts':
-      return { type: 'contacts', contacts: parsed.contacts };
+      return { type: 'contacts', body: parsed.contacts };
     case 'text':
-      return { type: 'text', text: parsed.text };
+      return { type: 'text', body: parsed.text };
     case 'location':
-      return { type: 'location', location: parsed.location };
+      return { type: 'location', body: parsed.location };
     case 'interactive':
-      return { type: 'interactive', interactive: parsed.interactive };
+      return { type: 'interactive', body: parsed.interactive };
   }
 }
 
@@ -195,7 +159,7 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
         origin: input.origin,
         author_user_id: input.authorUserId ?? null,
         type: content.type,
-        content_json: JSON.stringify(storedContent(content)),
+        content_json: contentJson(content),
         context_wamid: contextWamid,
         timestamp: now,
         received_at: now,
@@ -246,7 +210,7 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
     .execute();
   await trx
     .updateTable('conversations')
-    .set({ last_message_at: now, last_message_preview: preview(content), updated_at: now })
+    .set({ last_message_at: now, last_message_preview: contentPreview(content), updated_at: now })
     .where('id', '=', conversation.id)
     .execute();
   await recordEvents(

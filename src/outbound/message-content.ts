@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  isMediaType,
+  type MediaType,
+  type SendableContent,
+  type TemplateComponent,
+} from '../messages/content.ts';
+
+export { isMediaType, type MediaType, type TemplateComponent };
 
 /*
  * What the hub can send, with Meta's limits (cloud-api.md §3.1) checked before anything is queued.
@@ -141,9 +149,6 @@ const contactCard = z.looseObject({
   phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
 });
 
-const mediaTypes = ['image', 'video', 'audio', 'document', 'sticker'] as const;
-export type MediaType = (typeof mediaTypes)[number];
-
 /** The message content part of a send request, as the API accepts it. */
 export const contentInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: textContent }),
@@ -179,58 +184,13 @@ export const contentInputSchema = z.discriminatedUnion('type', [
 
 export type ContentInput = z.infer<typeof contentInputSchema>;
 
-type MediaObject = { media_id?: string; link?: string; caption?: string; filename?: string };
-
-/** Content ready to send: references resolved (reaction target is a wamid, template components final). */
-export type OutboundContent =
-  | { type: 'text'; text: { body: string; preview_url?: boolean } }
-  | { type: MediaType; media: MediaObject }
-  | { type: 'location'; location: { latitude: number; longitude: number; name?: string; address?: string } }
-  | { type: 'contacts'; contacts: Record<string, unknown>[] }
-  | { type: 'reaction'; reaction: { wamid: string; emoji: string } }
-  | {
-      type: 'template';
-      template: { name: string; language: string; components: TemplateComponent[] };
-    }
-  | { type: 'interactive'; interactive: Record<string, unknown> };
-
-export type TemplateComponent = {
-  type: string;
-  sub_type?: string;
-  index?: string | number;
-  parameters?: Record<string, unknown>[];
-};
-
-export function isMediaType(type: string): type is MediaType {
-  return (mediaTypes as readonly string[]).includes(type);
-}
+/**
+ * Content ready to send, in the hub's one message model (`messages/content.ts`): references
+ * resolved (a reaction's `message_id` is a wamid, template components final).
+ */
+export type OutboundContent = SendableContent;
 
 /** Free-form content needs an open customer-service window; only templates go out without one. */
 export function needsOpenWindow(content: { type: string }): boolean {
   return content.type !== 'template';
-}
-
-/** Rebuilds the content to send from what `sendMessage` stored in `content_json`. */
-export function contentFromStored(type: string, json: string): OutboundContent {
-  const v = JSON.parse(json) as Record<string, unknown> & unknown[];
-  switch (type) {
-    case 'text':
-      return { type, text: v as unknown as { body: string; preview_url?: boolean } };
-    case 'location':
-      return { type, location: v as unknown as { latitude: number; longitude: number } };
-    case 'contacts':
-      return { type, contacts: v as unknown as Record<string, unknown>[] };
-    case 'reaction':
-      return { type, reaction: { wamid: String(v.message_id), emoji: String(v.emoji ?? '') } };
-    case 'template':
-      return {
-        type,
-        template: v as unknown as { name: string; language: string; components: TemplateComponent[] },
-      };
-    case 'interactive':
-      return { type, interactive: v };
-    default:
-      if (isMediaType(type)) return { type, media: v as MediaObject };
-      throw new Error(`cannot send stored content of type ${type}`);
-  }
 }

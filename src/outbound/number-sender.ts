@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { SendOutcome } from '../graph/graph-types.ts';
+import { contentFromStored } from '../messages/content.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import type { Signals } from '../platform/events/signals.ts';
 import type { Logger } from '../platform/logger.ts';
-import { contentFromStored } from './message-content.ts';
 import {
   applyResults,
   type ClaimedJob,
