@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnalyticsScenario } from '../testing/analytics-scenario.ts';
+import { testDialects } from '../testing/databases.ts';
+import {
+  createTestUser,
+  NUMBER,
+  OTHER_NUMBER,
+  OTHER_WABA,
+  seedNumber,
+  T0,
+  type TestUser,
+  WABA,
+} from '../testing/seed.ts';
+import { buildTestApp, type TestApp } from '../testing/test-app.ts';
+
+const MIN = 60_000;
+
+describe.each(testDialects)('reports API (%s)', (dialect) => {
+  let fx: TestApp;
+  let supervisor: TestUser;
+  let agent: TestUser;
+  let admin: TestUser;
+  const get = (url: string, user: TestUser) =>
+    fx.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${user.token}` } });
+  const range = `from=${new Date(T0 - 60 * MIN).toISOString()}&to=${new Date(T0 + 24 * 60 * MIN).toISOString()}`;
+
+  beforeAll(async () => {
+    fx = await buildTestApp(dialect);
+    fx.clock.set(T0 + 2 * 60 * MIN);
+    await seedNumber(fx.db, { id: NUMBER, waba_id: WABA });
+    await seedNumber(fx.db, { id: OTHER_NUMBER, waba_id: OTHER_WABA, display_phone_number: '15550000002' });
+    supervisor = await createTestUser(fx.deps, { role: 'supervisor' });
+    agent = await createTestUser(fx.deps, { role: 'agent' });
+    admin = await createTestUser(fx.deps, { role: 'admin' });
+    const s = new AnalyticsScenario(fx.db, NUMBER);
+    await s.open('c-1', T0);
+    await s.customer('c-1', T0);
+    await s.echo('c-1', T0 + 4 * MIN);
+    await s.resolve('c-1', T0 + 10 * MIN);
+    // Another business account's conversation: the supervisor of the first must not see it.
+    const other = new AnalyticsScenario(fx.db, OTHER_NUMBER);
+    await other.open('c-2', T0);
+    await other.customer('c-2', T0);
+    await s.drain(T0 + 2 * 60 * MIN);
+  });
+
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it('serves the overview to supervisors within their business accounts, and not to agents', async () => {
+    const res = await get(`/api/reports/overview?${range}&time_zone=America/Sao_Paulo`, supervisor);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.time_zone).toBe('America/Sao_Paulo');
+    expect(body.totals.conversations_opened).toBe(1);
+    expect(body.totals.first_response_time.mean).toBe(4 * MIN);
+    expect(body.series.map((d: { day: string }) => d.day)).toEqual(['2026-11-25']);
+    expect((await get(`/api/reports/overview?${range}`, agent)).statusCode).toBe(403);
+  });
+
+  it('answers bad input with a stable error code', async () => {
+    const zone = await get(`/api/reports/overview?time_zone=Mars/Base`, supervisor);
+    expect(zone.statusCode).toBe(400);
+    expect(zone.json().error.code).toBe('VALIDATION_FAILED');
+    const backwards = await get(
+      `/api/reports/overview?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z`,
+      supervisor,
+    );
+    expect(backwards.json().error.code).toBe('VALIDATION_FAILED');
+    expect((await get(`/api/reports/overview?phone_number_id=${OTHER_NUMBER}`, supervisor)).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('attributes the phone-app answer to the Business app in the responders report', async () => {
+    const body = (await get(`/api/reports/responders?${range}`, supervisor)).json();
+    const app = body.data.find((r: { responder: string }) => r.responder === 'business_app');
+    expect(app).toMatchObject({ first_responses: 1, first_response_share: 1 });
+  });
+
+  it('lets admins set business hours and targets, and says the campaign report is not available yet', async () => {
+    const put = await fx.app.inject({
+      method: 'PUT',
+      url: `/api/reports/settings/${NUMBER}`,
+      headers: { authorization: `Bearer ${admin.token}` },
+      payload: {
+        time_zone: 'Europe/Madrid',
+        business_hours: [{ day: 3, start: '09:00', end: '18:00' }],
+        first_response_target_minutes: 15,
+        resolution_target_minutes: 240,
+        csat_enabled: true,
+        csat_question: null,
+        csat_template: null,
+      },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({
+      time_zone: 'Europe/Madrid',
+      first_response_target_minutes: 15,
+      csat_enabled: true,
+    });
+    const bySupervisor = await fx.app.inject({
+      method: 'PUT',
+      url: `/api/reports/settings/${NUMBER}`,
+      headers: { authorization: `Bearer ${supervisor.token}` },
+      payload: put.json(),
+    });
+    expect(bySupervisor.statusCode).toBe(403);
+    const campaigns = (await get(`/api/reports/campaigns?${range}`, supervisor)).json();
+    expect(campaigns).toMatchObject({ available: false, data: [] });
+  });
+});
