@@ -35,7 +35,9 @@ export type RouteFamily =
   | 'audit'
   | 'audit.hold'
   | 'integrations'
-  | 'security.log';
+  | 'security.log'
+  | 'reports.read'
+  | 'reports.write';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -70,6 +72,8 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'audit.hold': ADMINS,
   integrations: ADMINS,
   'security.log': ADMINS,
+  'reports.read': LEADS,
+  'reports.write': ADMINS,
 };
 
 type Rule = { methods: 'read' | 'write' | 'delete' | 'any'; path: RegExp; family: RouteFamily };
@@ -96,6 +100,8 @@ const rules: readonly Rule[] = [
   { methods: 'any', path: under('/api/integrations'), family: 'integrations' },
   { methods: 'any', path: under('/api/users'), family: 'users' },
   { methods: 'any', path: under('/api/security-log'), family: 'security.log' },
+  { methods: 'read', path: under('/api/reports'), family: 'reports.read' },
+  { methods: 'write', path: under('/api/reports'), family: 'reports.write' },
   { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
   { methods: 'write', path: under('/api/settings'), family: 'settings.write' },
@@ -210,6 +216,10 @@ export const capabilities = {
   manage_integrations: 'integrations',
   /** Read the security log (sign-ins, lockouts, credential changes, user and token administration). */
   read_security_log: 'security.log',
+  /** Read the analytics reports (supervisors and up). */
+  view_reports: 'reports.read',
+  /** Change report settings (business hours, SLA targets, CSAT) and recompute the rollups. */
+  manage_reports: 'reports.write',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
