@@ -36,6 +36,7 @@ import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
+import { searchRoutes } from './search/search.routes.ts';
 import { installHttpHardening, serverLimits } from './security/http-hardening.ts';
 import { securityLogRoutes } from './security/security-log.routes.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     cannedRepliesRoutes,
     contactAttributesRoutes,
     supervisorRoutes,
+    searchRoutes,
     // sending: messages, media, alerts, costs, templates, number onboarding
     outboundMessagesRoutes,
     unknownSendsRoutes,

@@ -91,6 +91,7 @@ const rules: readonly Rule[] = [
   { methods: 'any', path: under('/api/auth'), family: 'self' },
   { methods: 'any', path: under('/api/me'), family: 'self' },
   { methods: 'read', path: under('/api/supervisor'), family: 'supervisor.read' },
+  { methods: 'read', path: under('/api/search'), family: 'read' },
   { methods: 'write', path: /^\/api\/conversations\/[^/]+\/take-over$/, family: 'conversation.take_over' },
   { methods: 'write', path: under('/api/conversations'), family: 'conversation.write' },
   { methods: 'write', path: under('/api/contacts'), family: 'conversation.write' },

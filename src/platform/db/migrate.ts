@@ -17,6 +17,7 @@ import { automationMigration } from './migrations/015_automation.ts';
 import { integrationsMigration } from './migrations/020_integrations.ts';
 import { flowsMigration } from './migrations/016_flows.ts';
 import { analyticsMigration } from './migrations/019_analytics.ts';
+import { searchMigration } from './migrations/022_search.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -38,6 +39,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '016_flows': flowsMigration(dialect),
     '020_integrations': integrationsMigration(dialect),
     '019_analytics': analyticsMigration(dialect),
+    '022_search': searchMigration(dialect),
   };
 }
 
