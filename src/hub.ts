@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
 import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
+import { csatSubscriber } from './csat/csat.subscriber.ts';
+import { slaCheckJob } from './sla/sla.job.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import type { DB } from './database.ts';
@@ -44,6 +46,7 @@ export const hubSubscribers: readonly Subscriber[] = [
   outboundWebhooksSubscriber,
   syncHealthSubscriber,
   analyticsSubscriber,
+  csatSubscriber,
 ];
 
 type EventWorkerDeps = {
@@ -88,6 +91,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   deliveryJob,
   syncHealthJob,
   syncHealthNumberJob,
+  slaCheckJob,
 ] as unknown as readonly Job<never, AppDeps>[];
 
 /** Starts the job runner over {@link hubJobs} (or the given ones). */

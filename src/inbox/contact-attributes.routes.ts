@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
+import { renameContact } from '../contacts/contact-actions.ts';
 import { ZContact, ZUpdateContactRequest } from '../contacts/contacts.schemas.ts';
 import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { setContactAttributes } from './contact-attributes.ts';
@@ -23,12 +24,19 @@ export function contactAttributesRoutes(deps: AppDeps): FastifyPluginAsync {
           response: { 200: ZContact, ...errorResponses },
         },
       },
-      async (request) =>
-        setContactAttributes(deps, {
+      async (request) => {
+        if (request.body.name !== undefined)
+          await renameContact(deps, {
+            principal: principalOf(request),
+            contactId: request.params.id,
+            name: request.body.name,
+          });
+        return setContactAttributes(deps, {
           principal: principalOf(request),
           contactId: request.params.id,
           attributes: request.body.attributes,
-        }),
+        });
+      },
     );
   };
 }
