@@ -5,14 +5,23 @@ import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
 import { csatSubscriber } from './csat/csat.subscriber.ts';
 import { slaCheckJob } from './sla/sla.job.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
+import { consentSendErrorSubscriber } from './consent/error-131050.subscriber.ts';
+import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
+import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
+import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
+import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
+import { flowCallJob } from './automation/flows/flow-call.job.ts';
+// Registers the flow runner with the engine's flow port.
+import './automation/flows/runner.ts';
+import { ruleActionJob, unsnoozeJob } from './automation/rule-action.job.ts';
 import type { DB } from './database.ts';
 import { deliveryJob } from './integrations/outbound-webhooks/delivery.job.ts';
 import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fanout.subscriber.ts';
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
-import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
+import { startWebhookProcessing } from './meta-webhooks/webhook-thread.worker.ts';
 import { startMetricsListener } from './metrics/metrics.routes.ts';
 import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
@@ -30,6 +39,7 @@ import type { Job } from './platform/jobs/job.ts';
 import { jobPruneJob } from './platform/jobs/job-prune.job.ts';
 import { type JobRunner, type JobRunnerOptions, startJobRunner } from './platform/jobs/job-runner.ts';
 import type { Worker } from './platform/worker.ts';
+import { routingDrainJob } from './routing/routing-drain.job.ts';
 import { syncHealthJob, syncHealthNumberJob } from './sync-health/sync-health.job.ts';
 import { syncHealthSubscriber } from './sync-health/sync-health.subscriber.ts';
 import { templateSyncJob } from './templates/template-sync.job.ts';
@@ -43,9 +53,12 @@ export type { Worker } from './platform/worker.ts';
  */
 export const hubSubscribers: readonly Subscriber[] = [
   archiveSubscriber,
+  consentKeywordSubscriber,
+  consentSendErrorSubscriber,
   outboundWebhooksSubscriber,
   syncHealthSubscriber,
   analyticsSubscriber,
+  automationEngineSubscriber,
   csatSubscriber,
 ];
 
@@ -88,10 +101,19 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   eventLogPruneJob(hubSubscribers),
   jobPruneJob,
   archiveCheckpointJob,
+  archiveRetentionJob,
+  archiveBackfillJob,
+  sealAtRestJob,
   deliveryJob,
+  flowCallJob,
   syncHealthJob,
   syncHealthNumberJob,
   slaCheckJob,
+  ruleActionJob,
+  unsnoozeJob,
+  noHumanReplyJob,
+  automationResumeJob,
+  routingDrainJob,
 ] as unknown as readonly Job<never, AppDeps>[];
 
 /** Starts the job runner over {@link hubJobs} (or the given ones). */
@@ -118,7 +140,7 @@ export function startHubJobs(
 /** Starts every background worker of the hub. */
 export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
-  workers.push(await startWebhookWorker(deps));
+  workers.push(await startWebhookProcessing(deps));
   workers.push(startOutboundWorker(deps));
   workers.push(startHubJobs(deps));
   workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId }));

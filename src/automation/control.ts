@@ -323,7 +323,7 @@ export async function resumeAutomation(
     .executeTakeFirst();
   if (input.reason === 'silence') {
     // Only when nothing holds it any more (a later reply or a manual hold keeps humans in control).
-    if (!row || row.mode !== 'human' || row.keep_with_humans === 1) return false;
+    if (row?.mode !== 'human' || row.keep_with_humans === 1) return false;
     const facts = (
       await loadHoldFacts(trx, [
         {
