@@ -48,6 +48,8 @@ export const messageVersionTypes = new Set([
   'message.edited',
   'message.revoked',
   'message.media_kept',
+  // A message stored before the archive was on, entered by the backfill job (`backfill.ts`).
+  'message.backfilled',
 ]);
 
 // Delivery outcomes worth keeping; the queued/sending steps are not.

@@ -30,6 +30,7 @@ import { type ExportFilter, writeBundle } from './export-bundle.ts';
 import { registerHoldRoutes } from './hold.routes.ts';
 import { consistencyProof, inclusionProof } from './merkle.ts';
 import { archiveKeyring } from './payload-crypto.ts';
+import { registerRetentionRoutes } from './retention.routes.ts';
 import { formatVerifierKey } from './signed-note.ts';
 import { runVerification } from './verification.ts';
 
@@ -255,5 +256,6 @@ export function archiveRoutes(deps: AppDeps): FastifyPluginAsync {
     );
 
     registerHoldRoutes(plugin, deps);
+    registerRetentionRoutes(plugin, deps);
   };
 }

@@ -185,7 +185,8 @@ async function verifyPayloads(
   }
 }
 
-async function pendingMessages(db: Kysely<DB>): Promise<Set<string>> {
+/** Messages whose creating event the archive subscriber has not handled yet (still to come, or retrying). */
+export async function pendingMessages(db: Kysely<DB>): Promise<Set<string>> {
   const cursor = await db
     .selectFrom('event_cursors')
     .select('position')

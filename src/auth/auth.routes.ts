@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
+import { masterKeyringOf } from '../platform/crypto/keyring.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZNoContent } from '../platform/http/api-schemas.ts';
 import { originOf, recordSecurityEvent, type SecurityEventKind } from '../security/security-log.ts';
@@ -214,7 +215,13 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
               await refundLoginAttempt(db, keys);
               throw new AppError('MFA_REQUIRED');
             }
-            const ok = await verifySecondFactor(db, { user, code, recoveryCode: recovery_code, now });
+            const ok = await verifySecondFactor(db, {
+              user,
+              code,
+              recoveryCode: recovery_code,
+              now,
+              keyring: masterKeyringOf(deps.config),
+            });
             if (!ok) throw fail(new AppError('MFA_INVALID'));
           } else if (accountUntil !== null) {
             throw fail(new AppError('LOGIN_FAILED'));
@@ -339,7 +346,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const user = await requestUser(deps, request);
         if (user.mfa_enabled_at !== null) throw new AppError('CONFLICT', 'MFA is already enabled.');
-        const enrolment = await startMfaEnrolment(db, user, deps.clock.now());
+        const enrolment = await startMfaEnrolment(db, user, deps.clock.now(), masterKeyringOf(deps.config));
         return {
           secret: enrolment.secret,
           otpauth_url: enrolment.otpauthUrl,
@@ -358,6 +365,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           userId: user.id,
           code: request.body.code,
           now: deps.clock.now(),
+          keyring: masterKeyringOf(deps.config),
         });
         // Sessions opened before MFA existed (on other devices) end; this one continues.
         await revokeUserSessions(db, user.id, deps.clock.now(), {
@@ -379,7 +387,12 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const now = deps.clock.now();
         // A current authenticator code, not a recovery code: losing the codes must not be enough.
         await checkSecret(request, reply, user.email, now, async () =>
-          (await verifySecondFactor(db, { user, code: request.body.code, now }))
+          (await verifySecondFactor(db, {
+            user,
+            code: request.body.code,
+            now,
+            keyring: masterKeyringOf(deps.config),
+          }))
             ? null
             : new AppError('MFA_INVALID'),
         );
@@ -404,7 +417,12 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
           if (!(await verifyPassword(user.password_hash, request.body.password))) {
             return new AppError('PASSWORD_INCORRECT', 'The password is wrong.');
           }
-          return (await verifySecondFactor(db, { user, code: request.body.code, now }))
+          return (await verifySecondFactor(db, {
+            user,
+            code: request.body.code,
+            now,
+            keyring: masterKeyringOf(deps.config),
+          }))
             ? null
             : new AppError('MFA_INVALID');
         });

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import type { DB } from '../database.ts';
+import type { MasterKeyring } from '../platform/crypto/envelope.ts';
+import { openSecret, sealSecret } from '../platform/crypto/secrets.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { UserTable } from '../users/user.table.ts';
@@ -28,18 +30,25 @@ function newRecoveryCode(): string {
 
 export type MfaEnrolment = { secret: string; otpauthUrl: string; qrDataUrl: string };
 
+/**
+ * The data key subject of a user's TOTP secrets: stored sealed (`platform/crypto/secrets.ts`), never
+ * in the clear; a value from before encryption is read as is and sealed by `archive.seal-at-rest`.
+ */
+export const mfaSubject = (userId: string) => `user-mfa:${userId}`;
+
 /** Starts (or restarts) enrolment: a new secret kept pending until a code confirms it. */
 export async function startMfaEnrolment(
   db: Kysely<DB>,
   user: Pick<UserTable, 'id' | 'email'>,
   now: number,
+  keyring: MasterKeyring,
 ): Promise<MfaEnrolment> {
   const secret = generateSecret();
   const otpauthUrl = generateURI({ issuer: MFA_ISSUER, label: user.email, secret });
   const qrDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
   await db
     .updateTable('users')
-    .set({ mfa_pending_secret: secret, updated_at: now })
+    .set({ mfa_pending_secret: await sealSecret(db, keyring, mfaSubject(user.id), secret), updated_at: now })
     .where('id', '=', user.id)
     .execute();
   return { secret, otpauthUrl, qrDataUrl };
@@ -67,7 +76,7 @@ async function matchTotp(input: {
 /** Confirms the pending secret with a code; enables MFA and returns fresh recovery codes (shown once). */
 export async function confirmMfaEnrolment(
   db: Kysely<DB>,
-  input: { userId: string; code: string; now: number },
+  input: { userId: string; code: string; now: number; keyring: MasterKeyring },
 ): Promise<{ recoveryCodes: string[] }> {
   const user = await db
     .selectFrom('users')
@@ -75,8 +84,9 @@ export async function confirmMfaEnrolment(
     .where('id', '=', input.userId)
     .executeTakeFirstOrThrow();
   if (!user.mfa_pending_secret) throw new AppError('CONFLICT', 'Start MFA enrolment first.');
+  const pending = await openSecret(db, input.keyring, mfaSubject(user.id), user.mfa_pending_secret);
   const step = await matchTotp({
-    secret: user.mfa_pending_secret,
+    secret: pending,
     code: input.code,
     now: input.now,
     afterStep: null,
@@ -87,7 +97,7 @@ export async function confirmMfaEnrolment(
     await trx
       .updateTable('users')
       .set({
-        mfa_secret: user.mfa_pending_secret,
+        mfa_secret: await sealSecret(trx, input.keyring, mfaSubject(user.id), pending),
         mfa_pending_secret: null,
         mfa_enabled_at: input.now,
         mfa_last_step: step,
@@ -140,13 +150,19 @@ export async function regenerateRecoveryCodes(
  */
 export async function verifySecondFactor(
   db: Kysely<DB>,
-  input: { user: UserTable; code?: string | undefined; recoveryCode?: string | undefined; now: number },
+  input: {
+    user: UserTable;
+    code?: string | undefined;
+    recoveryCode?: string | undefined;
+    now: number;
+    keyring: MasterKeyring;
+  },
 ): Promise<boolean> {
   const { user } = input;
   if (!user.mfa_secret) return false;
   if (input.code) {
     const step = await matchTotp({
-      secret: user.mfa_secret,
+      secret: await openSecret(db, input.keyring, mfaSubject(user.id), user.mfa_secret),
       code: input.code,
       now: input.now,
       afterStep: user.mfa_last_step,

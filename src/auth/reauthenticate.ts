@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordSecurityEvent } from '../security/security-log.ts';
 import type { UserRow } from '../users/user.table.ts';
@@ -30,6 +31,8 @@ export async function confirmOwnSecrets(
     now: number;
     secrets: OwnSecrets;
     need: { password: boolean; code: boolean };
+    /** Opens the stored TOTP secret. */
+    keyring: MasterKeyring;
   },
 ): Promise<void> {
   const { user, secrets, now } = input;
@@ -66,7 +69,10 @@ export async function confirmOwnSecrets(
   if (input.need.password && !(await verifyPassword(user.password_hash, secrets.password ?? ''))) {
     throw await refused(new AppError('PASSWORD_INCORRECT', 'The current password is wrong.'));
   }
-  if (needCode && !(await verifySecondFactor(db, { user, code: secrets.code, now }))) {
+  if (
+    needCode &&
+    !(await verifySecondFactor(db, { user, code: secrets.code, now, keyring: input.keyring }))
+  ) {
     throw await refused(new AppError('MFA_INVALID'));
   }
   await loginSucceeded(db, keys);

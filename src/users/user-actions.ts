@@ -7,6 +7,7 @@ import type { Principal, Role } from '../auth/principal.ts';
 import { confirmOwnSecrets, type OwnSecrets } from '../auth/reauthenticate.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { DB } from '../database.ts';
+import { masterKeyringOf } from '../platform/crypto/keyring.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
@@ -202,6 +203,7 @@ export async function updateUser(
       now,
       secrets: input.confirm?.secrets ?? {},
       need: { password: true, code: changes.resetMfa === true },
+      keyring: masterKeyringOf(deps.config),
     });
   }
   const passwordHash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CryptoTables } from './crypto.table.ts';
 
 /**
@@ -78,10 +78,11 @@ export type Envelope = {
 };
 
 // Any schema that has the data keys table.
-const keysOf = <S extends CryptoTables>(db: Kysely<S>) => db as unknown as Kysely<CryptoTables>;
+const keysOf = <S extends CryptoTables>(db: Kysely<S> | Transaction<S>) =>
+  db as unknown as Kysely<CryptoTables>;
 
 export function createEnvelope<S extends CryptoTables>(
-  database: Kysely<S>,
+  database: Kysely<S> | Transaction<S>,
   keyring: MasterKeyring,
 ): Envelope {
   const db = keysOf(database);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CryptoTables } from './crypto.table.ts';
 import { createEnvelope, type MasterKeyring } from './envelope.ts';
 
@@ -26,7 +26,7 @@ export function isSealed(stored: string): boolean {
 
 /** The value to store for `secret`, encrypted under `subject`'s data key (created on first use). */
 export async function sealSecret<S extends CryptoTables>(
-  db: Kysely<S>,
+  db: Kysely<S> | Transaction<S>,
   keyring: MasterKeyring,
   subject: string,
   secret: string,
@@ -44,7 +44,7 @@ export class SecretUnavailableError extends Error {
 
 /** The secret a stored value holds (a legacy plaintext as is). Throws {@link SecretUnavailableError}. */
 export async function openSecret<S extends CryptoTables>(
-  db: Kysely<S>,
+  db: Kysely<S> | Transaction<S>,
   keyring: MasterKeyring,
   subject: string,
   stored: string,
@@ -62,7 +62,7 @@ export async function openSecret<S extends CryptoTables>(
 
 /** Destroys `subject`'s data key: nothing sealed under it can be opened again. */
 export async function forgetSecret<S extends CryptoTables>(
-  db: Kysely<S>,
+  db: Kysely<S> | Transaction<S>,
   keyring: MasterKeyring,
   subject: string,
   now: number,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
@@ -48,9 +48,16 @@ export function openDatabase<Schema>(url: string, options: OpenDatabaseOptions =
   }
   if (!url.startsWith('sqlite:')) throw new Error(`Unsupported database URL: ${url}`);
   const file = url.slice('sqlite:'.length);
-  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  // The file, its WAL and shared-memory files (SQLite gives them the file's mode) and a folder it
+  // creates are readable by the owner only.
+  if (file !== ':memory:') {
+    mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  // Deleted content is overwritten with zeros, so purged or erased text does not linger in free pages.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma(`busy_timeout = ${Math.trunc(timeouts.busyMs)}`);
   sqlite.pragma('foreign_keys = ON');

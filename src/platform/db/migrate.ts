@@ -14,6 +14,9 @@ import { consentMigration } from './migrations/017_consent.ts';
 import { automationMigration } from './migrations/015_automation.ts';
 import { campaignsMigration } from './migrations/018_campaigns.ts';
 import { automationMigration } from './migrations/015_automation.ts';
+import { campaignsMigration } from './migrations/018_campaigns.ts';
+import { integrationsMigration } from './migrations/020_integrations.ts';
+import { archiveRetentionMigration } from './migrations/021_archive_retention.ts';
 import { integrationsMigration } from './migrations/020_integrations.ts';
 import { flowsMigration } from './migrations/016_flows.ts';
 import { analyticsMigration } from './migrations/019_analytics.ts';
@@ -34,6 +37,8 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '014_security_log': securityLogMigration(dialect),
     '017_consent': consentMigration(dialect),
     '015_automation': automationMigration(dialect),
+    '020_integrations': integrationsMigration(dialect),
+    '021_archive_retention': archiveRetentionMigration(dialect),
     '018_campaigns': campaignsMigration(dialect),
     '015_automation': automationMigration(dialect),
     '016_flows': flowsMigration(dialect),
