@@ -10,16 +10,13 @@ import { messageOrderMigration } from './migrations/010_message_order.ts';
 import { archiveMigration } from './migrations/012_archive.ts';
 import { outboundWebhooksMigration } from './migrations/013_outbound_webhooks.ts';
 import { securityLogMigration } from './migrations/014_security_log.ts';
+import { automationMigration } from './migrations/015_automation.ts';
+import { flowsMigration } from './migrations/016_flows.ts';
 import { consentMigration } from './migrations/017_consent.ts';
-import { automationMigration } from './migrations/015_automation.ts';
-import { campaignsMigration } from './migrations/018_campaigns.ts';
-import { automationMigration } from './migrations/015_automation.ts';
+import { analyticsMigration } from './migrations/019_analytics.ts';
 import { campaignsMigration } from './migrations/018_campaigns.ts';
 import { integrationsMigration } from './migrations/020_integrations.ts';
 import { archiveRetentionMigration } from './migrations/021_archive_retention.ts';
-import { integrationsMigration } from './migrations/020_integrations.ts';
-import { flowsMigration } from './migrations/016_flows.ts';
-import { analyticsMigration } from './migrations/019_analytics.ts';
 import { searchMigration } from './migrations/022_search.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
@@ -35,15 +32,13 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '012_archive': archiveMigration(dialect),
     '013_outbound_webhooks': outboundWebhooksMigration(dialect),
     '014_security_log': securityLogMigration(dialect),
-    '017_consent': consentMigration(dialect),
-    '015_automation': automationMigration(dialect),
-    '020_integrations': integrationsMigration(dialect),
-    '021_archive_retention': archiveRetentionMigration(dialect),
-    '018_campaigns': campaignsMigration(dialect),
     '015_automation': automationMigration(dialect),
     '016_flows': flowsMigration(dialect),
-    '020_integrations': integrationsMigration(dialect),
+    '017_consent': consentMigration(dialect),
+    '018_campaigns': campaignsMigration(dialect),
     '019_analytics': analyticsMigration(dialect),
+    '020_integrations': integrationsMigration(dialect),
+    '021_archive_retention': archiveRetentionMigration(dialect),
     '022_search': searchMigration(dialect),
   };
 }
