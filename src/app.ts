@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, LogController, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppDeps } from './app-deps.ts';
 import { numberSettingsRoutes } from './analytics/number-settings.routes.ts';
 import { reportsRoutes } from './analytics/reports.routes.ts';
+import type { AppDeps } from './app-deps.ts';
 import { archiveRoutes } from './archive/archive.routes.ts';
 import { accountsGuard } from './auth/accounts-guard.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { flowsRoutes } from './automation/flows/flows.routes.ts';
 import { isPublicRoute } from './auth/authenticate.ts';
 import { tokenRateLimit } from './auth/token-rate-limit.ts';
 import { tokensRoutes } from './auth/tokens.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { csatRoutes } from './csat/csat.routes.ts';
 import { costsRoutes } from './costs/costs.routes.ts';
 import { failuresRoutes } from './failures/failures.routes.ts';
 import { cannedRepliesRoutes } from './inbox/canned-replies.routes.ts';
@@ -105,6 +107,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     cannedRepliesRoutes,
     contactAttributesRoutes,
     supervisorRoutes,
+    flowsRoutes,
     searchRoutes,
     // sending: messages, media, alerts, costs, templates, number onboarding
     outboundMessagesRoutes,
@@ -122,6 +125,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // analytics: reports, report settings and SLA breaches
     reportsRoutes,
     numberSettingsRoutes,
+    csatRoutes,
   ]) {
     await app.register(routes(deps));
   }

@@ -2,9 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
-import type { Principal, Role } from './principal.ts';
+import { type Principal, type Role, TOKEN_SCOPES, type TokenScope } from './principal.ts';
 
 const TOKEN_PREFIX = 'cx_';
+
+/** Requests per minute of a token that was given no limit of its own. */
+export const DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE = 600;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -16,7 +19,17 @@ function hashToken(token: string): string {
  */
 export async function createApiToken(
   db: Kysely<DB>,
-  input: { name: string; userId?: string | null; wabaId?: string | null; role?: Role; now: number },
+  input: {
+    name: string;
+    userId?: string | null;
+    wabaId?: string | null;
+    role?: Role;
+    /** `read`, `send` or `admin` (the default: everything the role allows). */
+    scope?: TokenScope;
+    /** Requests per minute; null or absent = {@link DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE}. */
+    rateLimitPerMinute?: number | null;
+    now: number;
+  },
 ): Promise<{ id: string; token: string }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = newId();
@@ -30,6 +43,8 @@ export async function createApiToken(
       user_id: input.userId ?? null,
       waba_id: input.wabaId ?? null,
       scopes: input.role ?? 'admin',
+      scope: input.scope ?? 'admin',
+      rate_limit_per_minute: input.rateLimitPerMinute ?? null,
       created_at: input.now,
     })
     .execute();
@@ -61,6 +76,8 @@ export async function principalForToken(
     userId: row.user_id,
     role,
     wabaIds: row.waba_id ? [row.waba_id] : null,
+    scope: TOKEN_SCOPES.find((scope) => scope === row.scope) ?? 'admin',
+    rateLimitPerMinute: row.rate_limit_per_minute ?? DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE,
   };
 }
 

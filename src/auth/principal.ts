@@ -5,6 +5,10 @@ export const ROLES = ['owner', 'admin', 'supervisor', 'agent', 'auditor'] as con
 
 export type Role = (typeof ROLES)[number];
 
+/** What an API token may do within its role (`auth/policy.ts`, `scopeAllows`). */
+export const TOKEN_SCOPES = ['read', 'send', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 /** Who is making a request, as established by a bearer token or a session cookie. */
 export type Principal = {
   readonly kind: 'token' | 'user';
@@ -19,6 +23,10 @@ export type Principal = {
   readonly ceiling?: Role;
   /** The business accounts this principal may see; `null` means every one. */
   readonly wabaIds: readonly string[] | null;
+  /** An API token's scope; absent for users and for tokens of full (admin) scope made before scopes. */
+  readonly scope?: TokenScope;
+  /** An API token's requests per minute (`auth/token-rate-limit.ts`). */
+  readonly rateLimitPerMinute?: number;
 };
 
 declare module 'fastify' {

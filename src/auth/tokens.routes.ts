@@ -5,8 +5,8 @@ import { AppError } from '../platform/errors.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { iso, isoOrNull } from '../platform/time.ts';
 import { originOf, recordSecurityEvent } from '../security/security-log.ts';
-import { createApiToken, revokeApiToken } from './api-tokens.ts';
-import { principalOf, type Role } from './principal.ts';
+import { createApiToken, DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE, revokeApiToken } from './api-tokens.ts';
+import { principalOf, type Role, TOKEN_SCOPES } from './principal.ts';
 import { ZCreateTokenRequest, ZCreateTokenResponse, ZListTokensResponse } from './tokens.schemas.ts';
 
 /** `GET/POST/DELETE /api/tokens`: API tokens, shown in clear only in the creation response. */
@@ -34,6 +34,8 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
             role: r.scopes as Role,
             waba_id: r.waba_id,
             user_id: r.user_id,
+            scope: TOKEN_SCOPES.find((scope) => scope === r.scope) ?? 'admin',
+            rate_limit_per_minute: r.rate_limit_per_minute ?? DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE,
             created_at: iso(r.created_at),
             last_used_at: isoOrNull(r.last_used_at),
             revoked_at: isoOrNull(r.revoked_at),
@@ -48,7 +50,8 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { body: ZCreateTokenRequest, response: { 201: ZCreateTokenResponse, ...errorResponses } } },
       async (request, reply) => {
         const principal = principalOf(request);
-        const { name, role } = request.body;
+        const { name, role, scope } = request.body;
+        const rateLimitPerMinute = request.body.rate_limit_per_minute ?? null;
         if (role === 'owner' && principal.role !== 'owner') {
           throw new AppError('FORBIDDEN', 'Only an owner can create owner tokens.');
         }
@@ -60,18 +63,36 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           }
         }
         const now = deps.clock.now();
-        const { id, token } = await createApiToken(db, { name, userId: principal.userId, wabaId, role, now });
+        const { id, token } = await createApiToken(db, {
+          name,
+          userId: principal.userId,
+          wabaId,
+          role,
+          scope,
+          rateLimitPerMinute,
+          now,
+        });
         await recordSecurityEvent(db, {
           kind: 'token.created',
           actor: principal,
           targetUserId: principal.userId,
           targetTokenId: id,
           origin: originOf(request),
-          details: { name, role, waba_id: wabaId, prefix: token.slice(0, 10) },
+          details: { name, role, scope, waba_id: wabaId, prefix: token.slice(0, 10) },
           at: now,
         });
         reply.code(201);
-        return { id, token, name, role, waba_id: wabaId, prefix: token.slice(0, 10), created_at: iso(now) };
+        return {
+          id,
+          token,
+          name,
+          role,
+          waba_id: wabaId,
+          scope,
+          rate_limit_per_minute: rateLimitPerMinute ?? DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE,
+          prefix: token.slice(0, 10),
+          created_at: iso(now),
+        };
       },
     );
 

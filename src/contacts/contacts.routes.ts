@@ -4,12 +4,22 @@ import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { canSeeNumber, visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
-import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
+import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
 import { toApiContact } from './contact.mapper.ts';
 import { findContact, listContacts } from './contact.queries.ts';
-import { ZContact, ZListContactsRequest, ZListContactsResponse } from './contacts.schemas.ts';
+import { createContact, deleteContact } from './contact-actions.ts';
+import {
+  ZContact,
+  ZCreateContactRequest,
+  ZListContactsRequest,
+  ZListContactsResponse,
+} from './contacts.schemas.ts';
 
-/** `GET /api/contacts` (search, filter, cursor pagination) and `GET /api/contacts/:id`. */
+/**
+ * `GET /api/contacts` (search, filter, cursor pagination), `GET /api/contacts/:id`, and for
+ * integrations `POST /api/contacts` and `DELETE /api/contacts/:id` (`PATCH` is in
+ * `inbox/contact-attributes.routes.ts`).
+ */
 export function contactsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
@@ -42,6 +52,30 @@ export function contactsRoutes(deps: AppDeps): FastifyPluginAsync {
         const found = await findContact(db, visible, request.params.id);
         if (!found) throw new AppError('NOT_FOUND', 'No such contact.');
         return toApiContact(found.contact, found.numberChanges);
+      },
+    );
+
+    app.post(
+      '/api/contacts',
+      { schema: { body: ZCreateContactRequest, response: { 201: ZContact, ...errorResponses } } },
+      async (request, reply) => {
+        const contact = await createContact(deps, {
+          principal: principalOf(request),
+          phoneNumberId: request.body.phone_number_id,
+          waId: request.body.wa_id,
+          name: request.body.name ?? null,
+          ...(request.body.attributes ? { attributes: request.body.attributes } : {}),
+        });
+        return reply.code(201).send(contact);
+      },
+    );
+
+    app.delete(
+      '/api/contacts/:id',
+      { schema: { params: ZIdParams, response: { 204: ZNoContent, ...errorResponses } } },
+      async (request, reply) => {
+        await deleteContact(deps, { principal: principalOf(request), contactId: request.params.id });
+        return reply.code(204).send();
       },
     );
   };

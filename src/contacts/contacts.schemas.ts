@@ -47,11 +47,29 @@ export const ZListContactsResponse = ZPage(ZContact);
 
 const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 
-/** `PATCH /api/contacts/:id`: merges custom attributes into the contact's; a `null` value removes one. */
+const ZAttributes = z
+  .record(z.string().min(1).max(100), attributeValue)
+  .refine((r) => Object.keys(r).length <= 100, 'at most 100 attributes');
+
+/**
+ * `PATCH /api/contacts/:id`: merges custom attributes into the contact's (a `null` value removes
+ * one) and, with `name`, sets the name the hub shows (null clears it).
+ */
 export const ZUpdateContactRequest = z.object({
-  attributes: z
-    .record(z.string().min(1).max(100), attributeValue)
-    .refine((r) => Object.keys(r).length <= 100, 'at most 100 attributes'),
+  attributes: ZAttributes.default({}),
+  name: z.string().trim().max(200).nullable().optional(),
+});
+
+/** `POST /api/contacts`: a contact of one number, by phone number, from an integration. */
+export const ZCreateContactRequest = z.object({
+  phone_number_id: z.string().min(1),
+  wa_id: z
+    .string()
+    .min(6)
+    .max(20)
+    .describe('Phone number in international form, digits (+ and spaces ignored)'),
+  name: z.string().trim().max(200).nullable().optional().describe('Shown as the contact name'),
+  attributes: ZAttributes.optional(),
 });
 
 export type Contact = z.infer<typeof ZContact>;
