@@ -37,7 +37,9 @@ export type RouteFamily =
   | 'integrations'
   | 'security.log'
   | 'reports.read'
-  | 'reports.write';
+  | 'reports.write'
+  | 'flows.write'
+  | 'flows.secrets';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -74,6 +76,8 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'security.log': ADMINS,
   'reports.read': LEADS,
   'reports.write': ADMINS,
+  'flows.write': LEADS,
+  'flows.secrets': ADMINS,
 };
 
 type Rule = { methods: 'read' | 'write' | 'delete' | 'any'; path: RegExp; family: RouteFamily };
@@ -104,6 +108,12 @@ const rules: readonly Rule[] = [
   { methods: 'read', path: under('/api/reports'), family: 'reports.read' },
   { methods: 'write', path: under('/api/reports'), family: 'reports.write' },
   { methods: 'any', path: under('/api/tokens'), family: 'tokens' },
+  // Flows and the knowledge base: supervisors and up build them; a flow's signing secret and the
+  // AI settings (an outside provider and its key): owners and admins.
+  { methods: 'read', path: /^\/api\/flows\/[^/]+\/signing-secret$/, family: 'flows.secrets' },
+  { methods: 'write', path: under('/api/flows'), family: 'flows.write' },
+  { methods: 'write', path: under('/api/knowledge'), family: 'flows.write' },
+  { methods: 'any', path: under('/api/ai-settings'), family: 'flows.secrets' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
   { methods: 'write', path: under('/api/settings'), family: 'settings.write' },
   { methods: 'write', path: under('/api/teams'), family: 'teams.write' },
@@ -221,6 +231,10 @@ export const capabilities = {
   view_reports: 'reports.read',
   /** Change report settings (business hours, SLA targets, CSAT) and recompute the rollups. */
   manage_reports: 'reports.write',
+  /** Build flows and the knowledge base, and try flows in the test panel. */
+  manage_flows: 'flows.write',
+  /** Set a number's AI reply provider and key; read a flow's signing secret. */
+  manage_ai: 'flows.secrets',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
