@@ -235,7 +235,7 @@ export function flowsRoutes(deps: AppDeps): FastifyPluginAsync {
                 return { kind: e.kind, step_id: e.stepId, note: e.note };
               case 'log':
                 return { kind: e.kind, step_id: e.stepId, text: e.text };
-              case 'call':
+              default:
                 return { kind: e.kind, step_id: e.stepId };
             }
           }),
