@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyticsCommands } from './analytics-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerHubCommands } from './hub-commands.ts';
 import { registerSandboxCommands } from './sandbox-commands.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerAnalyticsCommands(program);
   return program;
 }
 
