@@ -10,6 +10,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { isPublicRoute } from './auth/authenticate.ts';
 import { tokenRateLimit } from './auth/token-rate-limit.ts';
 import { tokensRoutes } from './auth/tokens.routes.ts';
+import { campaignsRoutes } from './campaigns/campaigns.routes.ts';
 import { flowsRoutes } from './automation/flows/flows.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     alertsRoutes,
     costsRoutes,
     templatesRoutes,
+    campaignsRoutes,
     onboardingRoutes,
     // the compliance archive
     archiveRoutes,

@@ -5,6 +5,8 @@ import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
 import { csatSubscriber } from './csat/csat.subscriber.ts';
 import { slaCheckJob } from './sla/sla.job.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
+import { campaignFanoutJob } from './campaigns/campaign-fanout.job.ts';
+import { campaignRepliesSubscriber } from './campaigns/campaign-replies.subscriber.ts';
 import { consentSendErrorSubscriber } from './consent/error-131050.subscriber.ts';
 import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
@@ -53,6 +55,7 @@ export type { Worker } from './platform/worker.ts';
  */
 export const hubSubscribers: readonly Subscriber[] = [
   archiveSubscriber,
+  campaignRepliesSubscriber,
   consentKeywordSubscriber,
   consentSendErrorSubscriber,
   outboundWebhooksSubscriber,
@@ -94,6 +97,7 @@ export function startEventSubscribers(
  */
 export const hubJobs: readonly Job<never, AppDeps>[] = [
   templateSyncJob,
+  campaignFanoutJob,
   mediaDownloadJob,
   idempotencyPurgeJob,
   dedupPruneJob,

@@ -9,6 +9,7 @@ import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { WebhooksPage } from '../modules/integrations/WebhooksPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
+import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
@@ -23,6 +24,7 @@ type NavItem = { to: string; label: ReactNode; section: string; visible: boolean
 
 function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
   if (section === 'supervisor') return me.can.supervise ? <SupervisorPage me={me} /> : <Forbidden />;
+  if (section === 'reports') return me.can.view_reports ? <ReportsPage /> : <Forbidden />;
   if (section === 'settings')
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
@@ -48,6 +50,7 @@ export function AppLayout({ me }: AppLayoutProps) {
   const nav: NavItem[] = [
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
+    { to: '/reports', label: 'Reports', section: 'reports', visible: me.can.view_reports },
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
