@@ -161,6 +161,7 @@ export function RespondersTab({ filters }: { filters: ReportFilters }) {
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** Customer messages by weekday and hour in the chosen time zone, as a heat map. */
 export function HoursTab({ filters }: { filters: ReportFilters }) {
@@ -175,8 +176,8 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th />
-            {Array.from({ length: 24 }, (_, h) => (
-              <Table.Th key={h} ta="center">
+            {HOURS.map((h) => (
+              <Table.Th key={`h${h}`} ta="center">
                 {h}
               </Table.Th>
             ))}
@@ -186,11 +187,11 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
           {WEEKDAYS.map((day, w) => (
             <Table.Tr key={day}>
               <Table.Th>{day}</Table.Th>
-              {Array.from({ length: 24 }, (_, h) => {
+              {HOURS.map((h) => {
                 const n = at(w, h);
                 return (
                   <Table.Td
-                    key={h}
+                    key={`${day}-${h}`}
                     ta="center"
                     title={`${day} ${h}:00 — ${n} messages`}
                     style={{
