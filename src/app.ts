@@ -11,6 +11,7 @@ import { isPublicRoute } from './auth/authenticate.ts';
 import { tokenRateLimit } from './auth/token-rate-limit.ts';
 import { tokensRoutes } from './auth/tokens.routes.ts';
 import { campaignsRoutes } from './campaigns/campaigns.routes.ts';
+import { automationRoutes } from './automation/automation.routes.ts';
 import { flowsRoutes } from './automation/flows/flows.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
@@ -39,6 +40,7 @@ import { installErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { eventsRoutes } from './realtime/events.routes.ts';
+import { routingRoutes } from './routing/routing.routes.ts';
 import { searchRoutes } from './search/search.routes.ts';
 import { installHttpHardening, serverLimits } from './security/http-hardening.ts';
 import { securityLogRoutes } from './security/security-log.routes.ts';
@@ -109,6 +111,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     contactAttributesRoutes,
     supervisorRoutes,
     flowsRoutes,
+    // automation and routing: rules, control of a conversation, business hours, VIPs, policies
+    automationRoutes,
+    routingRoutes,
     searchRoutes,
     // sending: messages, media, alerts, costs, templates, number onboarding
     outboundMessagesRoutes,

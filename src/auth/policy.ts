@@ -39,7 +39,8 @@ export type RouteFamily =
   | 'reports.read'
   | 'reports.write'
   | 'flows.write'
-  | 'flows.secrets';
+  | 'flows.secrets'
+  | 'automation.write';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -78,6 +79,7 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'reports.write': ADMINS,
   'flows.write': LEADS,
   'flows.secrets': ADMINS,
+  'automation.write': LEADS,
 };
 
 type Rule = { methods: 'read' | 'write' | 'delete' | 'any'; path: RegExp; family: RouteFamily };
@@ -114,6 +116,9 @@ const rules: readonly Rule[] = [
   { methods: 'write', path: under('/api/flows'), family: 'flows.write' },
   { methods: 'write', path: under('/api/knowledge'), family: 'flows.write' },
   { methods: 'any', path: under('/api/ai-settings'), family: 'flows.secrets' },
+  // Rules, routing policies, agents' routing profiles, business hours, VIPs: supervisors and up.
+  { methods: 'write', path: under('/api/automation'), family: 'automation.write' },
+  { methods: 'write', path: under('/api/routing'), family: 'automation.write' },
   { methods: 'read', path: under('/api/settings'), family: 'settings.read' },
   { methods: 'write', path: under('/api/settings'), family: 'settings.write' },
   { methods: 'write', path: under('/api/teams'), family: 'teams.write' },
@@ -235,6 +240,8 @@ export const capabilities = {
   manage_flows: 'flows.write',
   /** Set a number's AI reply provider and key; read a flow's signing secret. */
   manage_ai: 'flows.secrets',
+  /** Manage rules, routing policies, agents' routing profiles, business hours and VIPs. */
+  manage_automation: 'automation.write',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
