@@ -24,13 +24,19 @@ type DeliveryJobPayload = z.infer<typeof ZDeliveryJob>;
 async function secretsOf(
   db: Kysely<DB>,
   input: { endpoint: WebhookEndpointRow; store: SecretStore; now: number },
-): Promise<string[]> {
+): Promise<{ secrets: string[]; signingKeys: string[] }> {
   const { endpoint, store } = input;
+  const overlapping = (endpoint.previous_secret_expires_at ?? 0) > input.now;
   const stored =
-    endpoint.previous_secret !== null && (endpoint.previous_secret_expires_at ?? 0) > input.now
+    endpoint.previous_secret !== null && overlapping
       ? [endpoint.secret, endpoint.previous_secret]
       : [endpoint.secret];
-  return Promise.all(stored.map((value) => store.open(db, { endpointId: endpoint.id, stored: value })));
+  const keys = [
+    endpoint.signing_key,
+    ...(overlapping && endpoint.signing_key !== null ? [endpoint.previous_signing_key] : []),
+  ].filter((k): k is string => k !== null);
+  const open = (value: string) => store.open(db, { endpointId: endpoint.id, stored: value });
+  return { secrets: await Promise.all(stored.map(open)), signingKeys: await Promise.all(keys.map(open)) };
 }
 
 /**
@@ -133,7 +139,7 @@ export async function runDeliveryAttempt(
       : {
           ...base,
           ...signedHeaders({
-            secrets,
+            ...secrets,
             id: delivery.message_id,
             timestamp: Math.floor(started / 1000),
             body: delivery.body,

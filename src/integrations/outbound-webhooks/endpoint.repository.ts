@@ -4,7 +4,7 @@ import { raiseAlert } from '../../outbound/alerts.ts';
 import { newId } from '../../platform/ids.ts';
 import type { WebhookEndpointRow } from './outbound-webhook.table.ts';
 import type { SecretStore } from './secret-store.ts';
-import { generateSecret } from './signature.ts';
+import { generateSecret, generateSigningKey } from './signature.ts';
 
 /** The alert code raised when the hub disables an endpoint. */
 export const ENDPOINT_DISABLED_ALERT = 'WEBHOOK_ENDPOINT_DISABLED';
@@ -20,12 +20,15 @@ export async function createEndpoint(
     description: string;
     eventTypes: readonly string[];
     wabaId: string | null;
+    /** Also sign with Ed25519 (`v1a`). */
+    ed25519?: boolean;
     now: number;
     store: SecretStore;
   },
 ): Promise<{ row: WebhookEndpointRow; secret: string }> {
   const id = newId();
   const secret = generateSecret();
+  const pair = input.ed25519 ? generateSigningKey() : null;
   const row: WebhookEndpointRow = {
     id,
     url: input.url,
@@ -35,9 +38,9 @@ export async function createEndpoint(
     secret: await input.store.seal(db, { endpointId: id, secret }),
     previous_secret: null,
     previous_secret_expires_at: null,
-    signing_key: null,
+    signing_key: pair ? await input.store.seal(db, { endpointId: id, secret: pair.signingKey }) : null,
     previous_signing_key: null,
-    public_key: null,
+    public_key: pair?.publicKey ?? null,
     enabled: 1,
     disabled_reason: null,
     disabled_at: null,
@@ -58,9 +61,22 @@ export async function updateEndpoint(
     description?: string;
     eventTypes?: readonly string[];
     enabled?: boolean;
+    /** true: a new Ed25519 key pair signs `v1a` too (replacing any); false: `v1` only. */
+    ed25519?: boolean;
     now: number;
+    store?: SecretStore;
   },
 ): Promise<void> {
+  let keys = {};
+  if (input.ed25519 === false) keys = { signing_key: null, previous_signing_key: null, public_key: null };
+  if (input.ed25519 === true && input.store) {
+    const pair = generateSigningKey();
+    keys = {
+      signing_key: await input.store.seal(db, { endpointId: input.id, secret: pair.signingKey }),
+      previous_signing_key: null,
+      public_key: pair.publicKey,
+    };
+  }
   await db
     .updateTable('webhook_endpoints')
     .set({
@@ -74,6 +90,7 @@ export async function updateEndpoint(
         : input.enabled === false
           ? { enabled: 0, disabled_reason: 'by an operator', disabled_at: input.now }
           : {}),
+      ...keys,
       updated_at: input.now,
     })
     .where('id', '=', input.id)
@@ -98,15 +115,33 @@ export async function deleteEndpoint(
 export async function rotateSecret(
   db: Kysely<DB>,
   input: { id: string; overlapMs: number; now: number; store: SecretStore },
-): Promise<string> {
+): Promise<{ secret: string; publicKey: string | null }> {
   const secret = generateSecret();
   const endpointId = input.id;
+  let publicKey: string | null = null;
   await db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('webhook_endpoints')
-      .select('secret')
+      .select(['secret', 'signing_key'])
       .where('id', '=', endpointId)
       .executeTakeFirstOrThrow();
+    // With v1a on, the Ed25519 key rotates too, the previous one signing beside it for the overlap.
+    let keys = {};
+    if (current.signing_key !== null) {
+      const pair = generateSigningKey();
+      publicKey = pair.publicKey;
+      keys = {
+        signing_key: await input.store.seal(trx, { endpointId, secret: pair.signingKey }),
+        previous_signing_key:
+          input.overlapMs > 0
+            ? await input.store.seal(trx, {
+                endpointId,
+                secret: await input.store.open(trx, { endpointId, stored: current.signing_key }),
+              })
+            : null,
+        public_key: pair.publicKey,
+      };
+    }
     // Sealed afresh: a secret stored before master keys were configured is encrypted from now on.
     const previous =
       input.overlapMs > 0
@@ -121,12 +156,13 @@ export async function rotateSecret(
         secret: await input.store.seal(trx, { endpointId, secret }),
         previous_secret: previous,
         previous_secret_expires_at: input.overlapMs > 0 ? input.now + input.overlapMs : null,
+        ...keys,
         updated_at: input.now,
       })
       .where('id', '=', input.id)
       .execute();
   });
-  return secret;
+  return { secret, publicKey };
 }
 
 /** Disables an endpoint the hub gave up on and raises an alert saying why (inside `trx`). */

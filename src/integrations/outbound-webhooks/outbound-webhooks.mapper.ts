@@ -16,6 +16,8 @@ export function endpointToApi(row: WebhookEndpointRow, now: number) {
     disabled_at: isoOrNull(row.disabled_at),
     failing_since: isoOrNull(row.failing_since),
     rotation_ends_at: rotating ? isoOrNull(row.previous_secret_expires_at) : null,
+    signatures: row.signing_key ? ['v1' as const, 'v1a' as const] : ['v1' as const],
+    public_key: row.signing_key ? row.public_key : null,
     created_at: iso(Number(row.created_at)),
   };
 }

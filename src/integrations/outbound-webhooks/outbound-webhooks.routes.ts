@@ -80,7 +80,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
       { schema: { body: ZEndpointCreate, response: { 201: ZEndpointWithSecret, ...errorResponses } } },
       async (request, reply) => {
         const principal = principalOf(request);
-        const { url, description, event_types, waba_id } = request.body;
+        const { url, description, event_types, waba_id, ed25519 } = request.body;
         checkUrl(url);
         if (principal.wabaIds !== null && (waba_id === undefined || !principal.wabaIds.includes(waba_id)))
           throw new AppError('VALIDATION_FAILED', 'waba_id must name one of your business accounts.');
@@ -90,6 +90,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
           description,
           eventTypes: event_types,
           wabaId: waba_id ?? null,
+          ed25519,
           now,
           store,
         });
@@ -112,7 +113,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const principal = principalOf(request);
         await endpointOr404(principal, request.params.id);
-        const { url, description, event_types, enabled } = request.body;
+        const { url, description, event_types, enabled, ed25519 } = request.body;
         if (url !== undefined) checkUrl(url);
         const now = deps.clock.now();
         await updateEndpoint(db, {
@@ -122,6 +123,7 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
           ...(description !== undefined ? { description } : {}),
           ...(event_types !== undefined ? { eventTypes: event_types } : {}),
           ...(enabled !== undefined ? { enabled } : {}),
+          ...(ed25519 !== undefined ? { ed25519, store } : {}),
         });
         return endpointToApi(await endpointOr404(principal, request.params.id), now);
       },
@@ -150,8 +152,17 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
         await endpointOr404(principalOf(request), request.params.id);
         const now = deps.clock.now();
         const overlapMs = (request.body?.overlap_seconds ?? 86_400) * 1000;
-        const secret = await rotateSecret(db, { id: request.params.id, overlapMs, now, store });
-        return { secret, previous_secret_expires_at: overlapMs > 0 ? isoOrNull(now + overlapMs) : null };
+        const { secret, publicKey } = await rotateSecret(db, {
+          id: request.params.id,
+          overlapMs,
+          now,
+          store,
+        });
+        return {
+          secret,
+          public_key: publicKey,
+          previous_secret_expires_at: overlapMs > 0 ? isoOrNull(now + overlapMs) : null,
+        };
       },
     );
 

@@ -16,6 +16,10 @@ export const ZEndpointCreate = z.object({
     .min(1)
     .optional()
     .describe('Receive only this business account; required for scoped callers'),
+  ed25519: z
+    .boolean()
+    .default(false)
+    .describe('Also sign with Ed25519 (v1a); receivers verify with the public_key, no shared secret'),
 });
 
 export const ZEndpointUpdate = z.object({
@@ -23,6 +27,10 @@ export const ZEndpointUpdate = z.object({
   description: z.string().max(500).optional(),
   event_types: z.array(ZEventType).min(1).max(eventTypes.length).optional(),
   enabled: z.boolean().optional().describe('true re-enables a disabled endpoint'),
+  ed25519: z
+    .boolean()
+    .optional()
+    .describe('true adds v1a (Ed25519) signatures with a new key pair; false drops them'),
 });
 
 export const ZEndpoint = z
@@ -37,6 +45,8 @@ export const ZEndpoint = z
     disabled_at: ZTimestamp.nullable(),
     failing_since: ZTimestamp.nullable(),
     rotation_ends_at: ZTimestamp.nullable().describe('While set, the previous secret signs too'),
+    signatures: z.array(z.enum(['v1', 'v1a'])).describe('The schemes in webhook-signature'),
+    public_key: z.string().nullable().describe('whpk_ Ed25519 public key that verifies v1a signatures'),
     created_at: ZTimestamp,
   })
   .meta({ id: 'WebhookEndpoint' });
@@ -62,6 +72,7 @@ export const ZRotateRequest = z
 
 export const ZRotateResponse = z.object({
   secret: z.string(),
+  public_key: z.string().nullable().describe('The new v1a public key, when the endpoint signs with Ed25519'),
   previous_secret_expires_at: ZTimestamp.nullable(),
 });
 
