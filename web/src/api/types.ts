@@ -17,6 +17,12 @@ export type { Message, MessageError, Reaction } from '../../../src/messages/mess
 export type { PhoneNumber } from '../../../src/numbers/numbers.schemas.ts';
 export type { Alert } from '../../../src/outbound/outbound.schemas.ts';
 export type { Page } from '../../../src/platform/http/pagination.ts';
+export type {
+  SearchContactHit,
+  SearchMessageHit,
+  SearchResponse,
+  SearchSegment,
+} from '../../../src/search/search.schemas.ts';
 export type { Team } from '../../../src/teams/teams.schemas.ts';
 export type { Template, TemplateComponent } from '../../../src/templates/templates.schemas.ts';
 export type { Agent, User } from '../../../src/users/users.schemas.ts';

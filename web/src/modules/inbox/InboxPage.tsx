@@ -6,6 +6,7 @@ import { ConversationFilters } from './ConversationFilters.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './conversation/ConversationView.tsx';
 import type { ConversationFilter } from './inbox.api.ts';
+import { SearchResults } from './SearchResults.tsx';
 
 type InboxPageProps = { me: Me; conversationId: string | undefined };
 
@@ -38,7 +39,11 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
           }}
         >
           <ConversationFilters me={me} filter={filter} onChange={setFilter} />
-          <ConversationList me={me} filter={filter} selectedId={conversationId} />
+          {filter.q?.trim() ? (
+            <SearchResults q={filter.q} />
+          ) : (
+            <ConversationList me={me} filter={filter} selectedId={conversationId} />
+          )}
         </Box>
       )}
       {showConversation && (

@@ -1,0 +1,87 @@
+import { Box, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { formatListTime } from '../../shared/format.ts';
+import { navigate } from '../../shared/router.tsx';
+import { Highlighted } from './Highlighted.tsx';
+import { useSearch } from './search.api.ts';
+
+const rowStyle = {
+  display: 'block',
+  width: '100%',
+  borderBottom: '1px solid var(--mantine-color-default-border)',
+} as const;
+
+/** What the inbox search found: contacts by name or number, then messages by their text, best first. */
+export function SearchResults({ q }: { q: string }) {
+  const search = useSearch(q);
+  const data = search.data;
+  return (
+    <ScrollArea style={{ flex: 1 }} aria-label="Search results">
+      {search.isPending && (
+        <Box p="md">
+          <Loader size="sm" aria-label="Searching" />
+        </Box>
+      )}
+      {search.isError && (
+        <Text p="md" c="red" size="sm">
+          Search failed: {search.error.message}
+        </Text>
+      )}
+      {data && data.contacts.length === 0 && data.messages.length === 0 && (
+        <Text p="md" c="dimmed" size="sm">
+          Nothing matches “{data.q}”.
+        </Text>
+      )}
+      {data && data.contacts.length > 0 && (
+        <Stack gap={0} component="section" aria-label="Contacts found">
+          <Text size="xs" fw={700} c="dimmed" px="sm" pt="sm" pb={4} tt="uppercase">
+            Contacts
+          </Text>
+          {data.contacts.map((c) => (
+            <UnstyledButton
+              key={c.contact_id}
+              px="sm"
+              py={8}
+              style={rowStyle}
+              data-testid="search-contact"
+              disabled={!c.conversation_id}
+              onClick={() => c.conversation_id && navigate(`/inbox/${c.conversation_id}`)}
+            >
+              <Text size="sm" fw={500} truncate>
+                <Highlighted segments={c.names} />
+              </Text>
+            </UnstyledButton>
+          ))}
+        </Stack>
+      )}
+      {data && data.messages.length > 0 && (
+        <Stack gap={0} component="section" aria-label="Messages found">
+          <Text size="xs" fw={700} c="dimmed" px="sm" pt="sm" pb={4} tt="uppercase">
+            Messages
+          </Text>
+          {data.messages.map((m) => (
+            <UnstyledButton
+              key={m.message_id}
+              px="sm"
+              py={8}
+              style={rowStyle}
+              data-testid="search-message"
+              onClick={() => navigate(`/inbox/${m.conversation_id}`)}
+            >
+              <Box style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+                <Text size="sm" fw={500} truncate>
+                  {m.contact_name ?? 'Unknown'}
+                </Text>
+                <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                  {formatListTime(m.timestamp)}
+                </Text>
+              </Box>
+              <Text size="xs" lineClamp={2}>
+                <Highlighted segments={m.snippet} />
+              </Text>
+            </UnstyledButton>
+          ))}
+        </Stack>
+      )}
+    </ScrollArea>
+  );
+}
