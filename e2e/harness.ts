@@ -11,6 +11,7 @@ import { confirmMfaEnrolment, startMfaEnrolment } from '../src/auth/mfa.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import type { Role } from '../src/auth/principal.ts';
 import { type RunningHub, startHub } from '../src/hub.ts';
+import { masterKeyringOf } from '../src/platform/crypto/keyring.ts';
 import { insertUser } from '../src/users/users.repository.ts';
 
 export const NUMBER_ID = SANDBOX_DEFAULTS.phoneNumberId;
@@ -107,8 +108,9 @@ export async function createUserWithMfa(
 ): Promise<TestUser & { mfaSecret: string }> {
   const user = await createUser(stack, input);
   const db = stack.deps.database.db;
-  const { secret } = await startMfaEnrolment(db, { id: user.id, email: user.email }, Date.now());
-  await confirmMfaEnrolment(db, { userId: user.id, code: await currentTotp(secret), now: Date.now() });
+  const keyring = masterKeyringOf(stack.deps.config);
+  const { secret } = await startMfaEnrolment(db, { id: user.id, email: user.email }, Date.now(), keyring);
+  await confirmMfaEnrolment(db, { userId: user.id, code: await currentTotp(secret), now: Date.now(), keyring });
   return { ...user, mfaSecret: secret };
 }
 

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  createUser,
+  failureScreenshotPath,
+  NUMBER_ID,
+  newPage,
+  type Stack,
+  settledScreenshot,
+  signIn,
+  startStack,
+  waitUntil,
+} from './harness.ts';
+
+const ANA = { waId: '16505551234', name: 'Ana Ruiz' };
+const BRUNO = { waId: '5215512345678', name: 'Bruno Díaz' };
+
+describe('the Reports page against a real hub and sandbox', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ customers: [ANA, BRUNO] });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('shows the dashboard with its charts, a phone-app answer counted as the Business app', async (ctx) => {
+    const supervisor = await createUser(stack, { name: 'Sam Supervisor', role: 'supervisor' });
+    const db = stack.deps.database.db;
+    // Two customers write; the owner answers Ana from the WhatsApp Business app (an echo).
+    await stack.sandbox.control.customerText(ANA.waId, 'Hi, do you open on Sunday?');
+    await stack.sandbox.control.customerText(BRUNO.waId, '¿Tienen envío a Monterrey?');
+    await waitUntil(async () => {
+      const rows = await db
+        .selectFrom('analytics_rollups')
+        .select('count')
+        .where('metric', '=', 'messages.received')
+        .execute();
+      return rows.reduce((n, r) => n + Number(r.count), 0) >= 2;
+    });
+    await stack.sandbox.control.ownerText(NUMBER_ID, ANA.waId, 'Yes, from 10 to 14!');
+    await waitUntil(async () => {
+      const row = await db
+        .selectFrom('analytics_rollups')
+        .select('count')
+        .where('metric', '=', 'first_response_time')
+        .where('kind', '=', 'business_app')
+        .executeTakeFirst();
+      return row !== undefined;
+    });
+
+    const { context, page } = await newPage(stack, { width: 1366, height: 1000 });
+    onTestFailed(async () => {
+      await page.screenshot({ path: failureScreenshotPath(ctx.task.name), fullPage: true }).catch(() => {});
+    });
+    try {
+      await signIn(page, supervisor);
+      const sections = page.getByRole('navigation', { name: 'Sections' });
+      await sections.getByRole('link', { name: 'Reports', exact: true }).click();
+      await page.getByRole('heading', { name: 'Reports', exact: true }).waitFor();
+
+      // The overview: totals and two charts drawn as SVG by recharts.
+      const volume = page.getByRole('img', { name: 'Messages received and sent by day' });
+      await volume.waitFor();
+      await volume.locator('svg .recharts-bar-rectangle').first().waitFor();
+      const lines = page.getByRole('img', { name: /Conversations opened and resolved/ });
+      expect(await lines.locator('.recharts-legend-item').count()).toBe(3);
+      const firstResponse = page.locator('text=First response time').locator('..');
+      expect(await firstResponse.textContent()).toContain('median');
+      expect(await page.getByText('Messages in / out').locator('..').textContent()).toContain('2 / 1');
+      await settledScreenshot(page, 'reports-overview');
+
+      // Who answered: the phone's answer is the one first response, attributed to the Business app.
+      await page.getByRole('tab', { name: 'Who answered' }).click();
+      const table = page.getByRole('table', { name: 'Who answered' });
+      const app = table.getByRole('row').filter({ hasText: 'Business app' });
+      await app.waitFor();
+      expect(await app.textContent()).toContain('100%');
+      await page
+        .getByRole('img', { name: /First responses and messages sent/ })
+        .locator('.recharts-bar-rectangle')
+        .first()
+        .waitFor();
+
+      // Busiest hours: the two customer messages are in the grid.
+      await page.getByRole('tab', { name: 'Busiest hours' }).click();
+      const grid = page.getByRole('table', { name: 'Busiest hours' });
+      await grid.waitFor();
+      const cells = await grid.locator('td[title$=" 2 messages"], td[title$=" 1 messages"]').count();
+      expect(cells).toBeGreaterThanOrEqual(1);
+
+      // Campaigns: honestly not available yet.
+      await page.getByRole('tab', { name: 'Campaigns' }).click();
+      await page.getByText('Not available yet', { exact: true }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
