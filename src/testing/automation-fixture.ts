@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { automationEngineSubscriber } from '../automation/engine.subscriber.ts';
 import type { DB } from '../database.ts';
 import { startEventSubscribers } from '../hub.ts';
@@ -20,6 +20,8 @@ export type Dispatched = {
   readonly origin: string;
   readonly conversationId: string;
   readonly step: number;
+  /** The newest stored message (`messages.seq`) when it passed: anything stored later came after it. */
+  readonly seqHorizon: number;
 };
 
 /**
@@ -56,9 +58,12 @@ const HOLDER = 'automation-fixture';
 
 export async function startAutomationFixture(
   dialect: Dialect,
-  options: { database?: TestDatabase } = {},
+  options: { database?: TestDatabase; unsyncedSqlite?: boolean } = {},
 ): Promise<AutomationFixture> {
   const database = options.database ?? (await createTestDatabase(dialect));
+  // A replay of thousands of commits tests logic, not durability: SQLite may skip its fsyncs.
+  if (options.unsyncedSqlite && database.dialect === 'sqlite')
+    await sql`PRAGMA synchronous = OFF`.execute(database.db);
   const h = await createWebhookHarness(database);
   const subscribers = startEventSubscribers(h.deps, {
     subscribers: [automationEngineSubscriber],
@@ -144,6 +149,11 @@ export async function startAutomationFixture(
         });
         if (!claimed) throw new Error('lease lost');
         const results: JobResult[] = [];
+        const horizon = await db
+          .selectFrom('messages')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirst();
+        const seqHorizon = Number(horizon?.seq ?? 0);
         const origins = new Map(
           (
             await db
@@ -165,6 +175,7 @@ export async function startAutomationFixture(
             origin: m?.origin ?? 'unknown',
             conversationId: m?.conversation_id ?? '',
             step: fixture.step,
+            seqHorizon,
           });
           results.push({
             kind: 'accepted',
