@@ -57,8 +57,10 @@ function NumberHealth({ phoneNumberId, me }: { phoneNumberId: string; me: Me }) 
     <Stack gap="sm" maw={860}>
       <Group justify="space-between">
         <Group gap="xs">
-          <Text fw={600}>{data.verified_name ?? data.display_phone_number}</Text>
-          <Text c="dimmed">+{data.display_phone_number}</Text>
+          {data.verified_name && <Text fw={600}>{data.verified_name}</Text>}
+          <Text c={data.verified_name ? 'dimmed' : undefined} fw={data.verified_name ? undefined : 600}>
+            +{data.display_phone_number}
+          </Text>
           <Badge color={overall.color} data-testid="overall-state">
             {bad === 0 ? 'Healthy' : `${bad} need${bad === 1 ? 's' : ''} attention`}
           </Badge>
