@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SANDBOX_DEFAULTS, type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { createApiToken, revokeApiToken } from '../src/auth/api-tokens.ts';
 import { ensureFirstOwner } from '../src/auth/first-owner.ts';
+import { markDemoVip, seedAutomationDemo } from '../src/automation/flows/demo-seed.ts';
 import { type RunningHub, startHub } from '../src/hub.ts';
 import { openHubDeps } from './hub-commands.ts';
 
@@ -81,7 +82,23 @@ export function registerStartCommand(program: Command): void {
       } finally {
         await revokeApiToken(deps.database.db, bootstrap.id, Date.now());
       }
-      if (opts.traffic) await sandbox.control.startTraffic({ customers: 5, perMinute: 6 });
+      // The demo number's welcome flow, FAQ and Sales team (with or without traffic); the VIP once
+      // the contact sync has brought the owner's address book in.
+      await seedAutomationDemo(deps, {
+        phoneNumberId: SANDBOX_DEFAULTS.phoneNumberId,
+        wabaId: SANDBOX_DEFAULTS.wabaId,
+      });
+      void (async () => {
+        for (
+          let i = 0;
+          i < 30 && !(await markDemoVip(deps, { phoneNumberId: SANDBOX_DEFAULTS.phoneNumberId }));
+          i++
+        ) {
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      })().catch(() => {});
+      if (opts.traffic)
+        await sandbox.control.startTraffic({ customers: 5, perMinute: 6, mix: { owner: 12 } });
       const login = await ensureFirstOwner(deps);
       const lines = [
         '',

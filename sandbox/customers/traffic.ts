@@ -111,6 +111,32 @@ export function startTraffic(ctx: SandboxContext, options: TrafficOptions): Traf
   return state;
 }
 
+/** The buttons or list rows of an interactive message the business sent, as the customer could tap them. */
+function choicesIn(content: unknown): { kind: 'button_reply' | 'list_reply'; id: string; title: string }[] {
+  const c = (content ?? {}) as {
+    type?: string;
+    action?: {
+      buttons?: { reply?: { id?: string; title?: string } }[];
+      sections?: { rows?: { id?: string; title?: string }[] }[];
+    };
+  };
+  if (c.type === 'button') {
+    return (c.action?.buttons ?? []).flatMap((b) =>
+      b.reply?.id && b.reply.title
+        ? [{ kind: 'button_reply' as const, id: b.reply.id, title: b.reply.title }]
+        : [],
+    );
+  }
+  if (c.type === 'list') {
+    return (c.action?.sections ?? []).flatMap((s) =>
+      (s.rows ?? []).flatMap((row) =>
+        row.id && row.title ? [{ kind: 'list_reply' as const, id: row.id, title: row.title }] : [],
+      ),
+    );
+  }
+  return [];
+}
+
 function sendOne(
   ctx: SandboxContext,
   o: { waId: string; kind: TrafficKind; phoneNumberId: string | undefined },
@@ -118,17 +144,43 @@ function sendOne(
   const r = ctx.random;
   const base = o.phoneNumberId ? { phoneNumberId: o.phoneNumberId } : {};
   if (o.kind === 'owner') {
+    // The owner answers from the phone a chat that just had a customer message (as owners do), so
+    // the hub sees a live echo in an active conversation and its bot steps aside there.
+    const recent = Object.values(ctx.world.messages).findLast(
+      (m) => m.direction === 'in' && (!o.phoneNumberId || m.phoneNumberId === o.phoneNumberId),
+    );
     ownerSends(ctx, {
       ...base,
-      to: o.waId,
+      to: recent?.waId ?? o.waId,
       message: {
         type: 'text',
-        text: { body: r.pick(['On its way!', 'See you then 👋', 'Yes, we are open.']) },
+        text: {
+          body: r.pick([
+            'On its way!',
+            'See you then 👋',
+            'Yes, we are open.',
+            "Hi, it's Marta, I'll help you myself.",
+          ]),
+        },
       },
     });
     return;
   }
   const last = Object.values(ctx.world.messages).findLast((m) => m.waId === o.waId && m.direction === 'out');
+  // A customer who was just sent buttons or a list mostly taps one of them.
+  const offered = last?.type === 'interactive' ? choicesIn(last.content) : [];
+  if (offered.length > 0 && r.next() < 0.7) {
+    const pick = r.pick(offered);
+    customerSends(ctx, {
+      ...base,
+      waId: o.waId,
+      message: {
+        type: 'interactive',
+        interactive: { type: pick.kind, [pick.kind]: { id: pick.id, title: pick.title } },
+      },
+    });
+    return;
+  }
   let message: InboundInput;
   switch (o.kind) {
     case 'image':
