@@ -76,4 +76,37 @@ describe.each(testDialects)('coexist audit on %s', (dialect) => {
       `FAILED: message ${a.id}'s current content differs from its newest archive entry`,
     );
   });
+  it('erases a contact from the command line, refusing while a legal hold covers it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coexist-audit-'));
+    f = await startArchiveFixture(dialect);
+    await f.inbound([f.text('wamid.A', 'erase me please', TS)]);
+    await f.archive();
+    const db = f.database.db;
+    const contact = await db.selectFrom('contacts').select(['id', 'wa_id']).executeTakeFirstOrThrow();
+    await db
+      .insertInto('archive_holds')
+      .values({
+        id: 'hold-1',
+        scope: 'contact',
+        target_id: contact.id,
+        reason: 'Case 9',
+        created_by: null,
+        created_at: 1,
+        released_at: null,
+        released_by: null,
+        release_reason: null,
+      })
+      .execute();
+    const args = ['erase', contact.id, '--reason', 'GDPR 17', '--confirm', contact.wa_id!];
+    const blocked = await coexist(...args);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stdout).toMatch(/^LEGAL_HOLD_ACTIVE: A legal hold on this contact/);
+    await db.updateTable('archive_holds').set({ released_at: 2 }).execute();
+    expect((await coexist('erase', contact.id, '--reason', 'x', '--confirm', 'wrong')).code).toBe(1);
+    const done = await coexist(...args);
+    expect(done).toMatchObject({ code: 0 });
+    expect(done.stdout).toMatch(/^erased contact .+: 1 messages, 1 conversations/);
+    expect(await db.selectFrom('messages').select('id').execute()).toEqual([]);
+    expect(await coexist('verify')).toMatchObject({ code: 0 });
+  });
 });

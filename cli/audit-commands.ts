@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { archiveSigner } from '../src/archive/archive-key.ts';
 import { makeCheckpoint } from '../src/archive/checkpoint.ts';
+import { eraseContact } from '../src/archive/erasure.ts';
 import { type ExportFilter, writeBundle } from '../src/archive/export-bundle.ts';
+import { archiveKeyring } from '../src/archive/payload-crypto.ts';
 import {
   formatSignerKey,
   formatVerifierKey,
@@ -14,7 +16,9 @@ import { runVerification } from '../src/archive/verification.ts';
 import { verifyBundle } from '../src/archive/verify-bundle.ts';
 import { openDatabase } from '../src/database.ts';
 import { systemClock } from '../src/platform/clock.ts';
+import { createEnvelope } from '../src/platform/crypto/envelope.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { AppError } from '../src/platform/errors.ts';
 import { configOrExit } from './hub-commands.ts';
 
 const CLI_ACTOR = { kind: 'system' as const, id: 'cli' };
@@ -147,6 +151,60 @@ export function registerAuditCommands(program: Command): void {
         await database.close();
       },
     );
+
+  audit
+    .command('erase <contact-id>')
+    .description(
+      'Erase a contact (GDPR): shred its data key, remove it from the live tables, record the erasure; refused under a legal hold',
+    )
+    .requiredOption('--reason <text>', "a request reference (recorded in the log; not the person's name)")
+    .requiredOption('--confirm <wa-id>', "the contact's phone number (wa_id) or id again, to confirm")
+    .action(async (contactId: string, opts: { reason: string; confirm: string }) => {
+      const { config, database } = await openArchive();
+      try {
+        const contact = await database.db
+          .selectFrom('contacts')
+          .select(['id', 'wa_id'])
+          .where('id', '=', contactId)
+          .executeTakeFirst();
+        if (!contact) throw new AppError('NOT_FOUND', 'No such contact.');
+        if (opts.confirm !== contact.id && opts.confirm !== contact.wa_id)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            "--confirm must be the contact's phone number (wa_id) or id.",
+          );
+        const result = await eraseContact(database, {
+          contactId,
+          actor: CLI_ACTOR,
+          reason: opts.reason,
+          now: systemClock.now(),
+          keyring: archiveKeyring(config),
+        });
+        process.stdout.write(
+          `erased contact ${contactId}: ${result.messages} messages, ${result.conversations} conversations, ${result.payloads} archive payloads (entry ${result.entry})\n`,
+        );
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        process.stderr.write(`${error.code}: ${error.message}\n`);
+        process.exitCode = error.code === 'LEGAL_HOLD_ACTIVE' ? 3 : 1;
+      } finally {
+        await database.close();
+      }
+    });
+
+  audit
+    .command('rotate-keys')
+    .description(
+      'Rewrap every data key under the current (first) master key of COEXIST_MASTER_KEYS; no data is re-encrypted',
+    )
+    .action(async () => {
+      const { config, database } = await openArchive();
+      const n = await createEnvelope(database.db, archiveKeyring(config)).rotate();
+      process.stdout.write(
+        `rewrapped ${n} data keys under master key ${archiveKeyring(config).current.id}\n`,
+      );
+      await database.close();
+    });
 
   audit
     .command('verify-export <bundle>')

@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
+import { useSession } from '../auth/auth.api.ts';
 import {
   type ArchiveEntry,
   type ArchiveQuery,
@@ -25,6 +26,7 @@ import {
   useArchiveStatus,
   useVerifyArchive,
 } from './audit.api.ts';
+import { EraseContactButton } from './EraseContact.tsx';
 
 function contentText(entry: ArchiveEntry): string {
   if (entry.erased) return '(erased)';
@@ -119,6 +121,7 @@ export function AuditPage() {
   const [messageId, setMessageId] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const results = useArchiveEntries(query);
+  const canErase = useSession().data?.user.can.manage_holds === true;
   const field = (name: keyof ArchiveQuery, label: string, placeholder?: string) => (
     <TextInput
       size="xs"
@@ -173,6 +176,7 @@ export function AuditPage() {
             >
               Export
             </Button>
+            {canErase && query.contact_id && <EraseContactButton contactId={query.contact_id} />}
           </Group>
         </form>
         {results.error && <ErrorNotice error={results.error} onRetry={() => results.refetch()} />}
