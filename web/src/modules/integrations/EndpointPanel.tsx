@@ -175,6 +175,11 @@ export function EndpointPanel(props: {
           </Text>
         )}
       </Group>
+      {endpoint.public_key && (
+        <Text size="xs" data-testid="webhook-public-key">
+          v1a (Ed25519) public key: <Code>{endpoint.public_key}</Code>
+        </Text>
+      )}
       <Group gap="xs" align="end">
         <TextInput
           label="Recover everything since"

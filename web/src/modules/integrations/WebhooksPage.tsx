@@ -3,6 +3,7 @@ import {
   Badge,
   Box,
   Button,
+  Checkbox,
   Code,
   Group,
   MultiSelect,
@@ -46,17 +47,19 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [types, setTypes] = useState<string[]>(['message.received']);
+  const [ed25519, setEd25519] = useState(false);
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
         create.mutate(
-          { url, description, event_types: types },
+          { url, description, event_types: types, ed25519 },
           {
             onSuccess: (endpoint) => {
               setUrl('');
               setDescription('');
               setTypes(['message.received']);
+              setEd25519(false);
               onCreated(endpoint.id, endpoint.secret);
             },
             onError: toasts.showError,
@@ -98,6 +101,12 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
             </Stack>
           )}
           data-testid="webhook-event-types"
+        />
+        <Checkbox
+          label="Also sign with Ed25519 (v1a)"
+          description="Receivers verify with the endpoint's public key instead of a shared secret; the v1 HMAC signature is sent too."
+          checked={ed25519}
+          onChange={(e) => setEd25519(e.currentTarget.checked)}
         />
         <Group>
           <Button type="submit" loading={create.isPending} disabled={!url || types.length === 0}>
