@@ -89,6 +89,17 @@ export interface ArchiveRetentionTable {
   created_at: number;
 }
 
+/** Where a checkpoint was anchored (migration 021): a witness's co-signature, or why it failed. */
+export interface ArchiveAnchorTable {
+  /** `witness:<name>`. */
+  target: string;
+  size: number;
+  anchored_at: number;
+  ok: number;
+  receipt: string | null;
+  error: string | null;
+}
+
 /** The archive's tables, with the data keys of envelope encryption (same migration). */
 export interface ArchiveTables extends CryptoTables {
   archive_entries: ArchiveEntryTable;
@@ -99,4 +110,5 @@ export interface ArchiveTables extends CryptoTables {
   archive_verifications: ArchiveVerificationTable;
   archive_holds: ArchiveHoldTable;
   archive_retention: ArchiveRetentionTable;
+  archive_anchors: ArchiveAnchorTable;
 }

@@ -52,6 +52,10 @@ const configSchema = z.object({
     .optional(),
   COEXIST_ARCHIVE_CHECKPOINT_DIR: z.string().min(1).optional(),
   COEXIST_MASTER_KEYS: z
+  COEXIST_ARCHIVE_WITNESSES: z
+    .string()
+    .regex(/^\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*(,\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*)*$/, 'must be "<url> <witness key>" pairs, comma-separated')
+    .optional(),
     .string()
     .regex(
       /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
@@ -163,6 +167,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         .map((c) => c.trim())
         .filter((c) => c !== ''),
     ),
+    archiveWitnesses: e.COEXIST_ARCHIVE_WITNESSES,
     metricsToken: e.COEXIST_METRICS_TOKEN,
     metricsListen: e.COEXIST_METRICS_LISTEN ? parseListen(e.COEXIST_METRICS_LISTEN) : undefined,
   });
