@@ -51,11 +51,11 @@ const configSchema = z.object({
     .regex(/^PRIVATE\+KEY\+[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'must be PRIVATE+KEY+<name>+<id>+<key>')
     .optional(),
   COEXIST_ARCHIVE_CHECKPOINT_DIR: z.string().min(1).optional(),
-  COEXIST_MASTER_KEYS: z
   COEXIST_ARCHIVE_WITNESSES: z
     .string()
     .regex(/^\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*(,\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*)*$/, 'must be "<url> <witness key>" pairs, comma-separated')
     .optional(),
+  COEXIST_MASTER_KEYS: z
     .string()
     .regex(
       /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
@@ -107,6 +107,8 @@ export type Config = Readonly<{
   masterKeys: string | undefined;
   /** A folder every new checkpoint is also written to, once, as `<size>.checkpoint` (an append-only copy). */
   archiveCheckpointDir: string | undefined;
+  /** C2SP tlog-witness witnesses each new checkpoint is sent to, as `<url> <witness key>` pairs. */
+  archiveWitnesses: string | undefined;
   /** Private or local networks (CIDRs) outbound webhooks may reach anyway; every such address is refused otherwise. */
   webhookEgressAllow: readonly string[];
   /** The bearer token `GET /metrics` wants; unset = no metrics endpoint. */
