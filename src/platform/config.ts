@@ -53,7 +53,10 @@ const configSchema = z.object({
   COEXIST_ARCHIVE_CHECKPOINT_DIR: z.string().min(1).optional(),
   COEXIST_ARCHIVE_WITNESSES: z
     .string()
-    .regex(/^\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*(,\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*)*$/, 'must be "<url> <witness key>" pairs, comma-separated')
+    .regex(
+      /^\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*(,\s*https?:\/\/\S+\s+\S+\+[0-9a-f]{8}\+\S+\s*)*$/,
+      'must be "<url> <witness key>" pairs, comma-separated',
+    )
     .optional(),
   COEXIST_MASTER_KEYS: z
     .string()
