@@ -200,17 +200,61 @@ export function mergeDeltas(
   return into;
 }
 
-/** Adds increments to the rollups (one upsert per chunk of rows). */
+const DAY_MS = 86_400_000;
+
+/**
+ * Adds increments to the rollups: the 15-minute rows, the same by UTC day, and each number's
+ * 15-minute series (one upsert per chunk of rows of each).
+ */
 export async function addToRollups(db: Kysely<DB>, deltas: Iterable<RollupDelta>): Promise<void> {
-  const merged = [...mergeDeltas(deltas).values()];
-  for (const part of chunks(merged, 400)) {
+  const list = [...deltas];
+  const fine = [...mergeDeltas(list).values()];
+  const daily = [
+    ...mergeDeltas(
+      list.map((d) => ({ ...d, bucket_at: Math.floor(d.bucket_at / DAY_MS) * DAY_MS })),
+    ).values(),
+  ];
+  const series = new Map<
+    string,
+    { bucket_at: number; phone_number_id: string; metric: string; count: number; total: number }
+  >();
+  for (const d of list) {
+    const key = `${d.metric}\u0000${d.bucket_at}\u0000${d.phone_number_id}`;
+    const hit = series.get(key);
+    if (hit) {
+      hit.count += d.count;
+      hit.total += d.total;
+    } else
+      series.set(key, {
+        bucket_at: d.bucket_at,
+        phone_number_id: d.phone_number_id,
+        metric: d.metric,
+        count: d.count,
+        total: d.total,
+      });
+  }
+  for (const table of ['analytics_rollups', 'analytics_rollups_daily'] as const) {
+    for (const part of chunks(table === 'analytics_rollups' ? fine : daily, 400)) {
+      await db
+        .insertInto(table)
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns([...ROLLUP_KEY]).doUpdateSet((eb) => ({
+            count: eb(`${table}.count`, '+', eb.ref('excluded.count')),
+            total: eb(`${table}.total`, '+', eb.ref('excluded.total')),
+          })),
+        )
+        .execute();
+    }
+  }
+  for (const part of chunks([...series.values()], 400)) {
     await db
-      .insertInto('analytics_rollups')
+      .insertInto('analytics_series')
       .values(part)
       .onConflict((oc) =>
-        oc.columns([...ROLLUP_KEY]).doUpdateSet((eb) => ({
-          count: eb('analytics_rollups.count', '+', eb.ref('excluded.count')),
-          total: eb('analytics_rollups.total', '+', eb.ref('excluded.total')),
+        oc.columns(['metric', 'bucket_at', 'phone_number_id']).doUpdateSet((eb) => ({
+          count: eb('analytics_series.count', '+', eb.ref('excluded.count')),
+          total: eb('analytics_series.total', '+', eb.ref('excluded.total')),
         })),
       )
       .execute();

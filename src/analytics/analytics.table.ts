@@ -53,6 +53,15 @@ export interface AnalyticsRollupTable {
   total: number;
 }
 
+/** Each number's metrics per 15-minute bucket without other dimensions: the charts by day and hour. */
+export interface AnalyticsSeriesTable {
+  bucket_at: number;
+  phone_number_id: string;
+  metric: string;
+  count: number;
+  total: number;
+}
+
 /** Outbound messages whose cost is already in the rollups (each is counted once, at its first priced status). */
 export interface AnalyticsPricedMessageTable {
   message_id: string;
@@ -98,6 +107,9 @@ export type SlaBreachRow = Selectable<SlaBreachTable>;
 export interface AnalyticsTables {
   analytics_conversations: AnalyticsConversationTable;
   analytics_rollups: AnalyticsRollupTable;
+  /** {@link AnalyticsRollupTable} by UTC day: the whole days inside a report's range. */
+  analytics_rollups_daily: AnalyticsRollupTable;
+  analytics_series: AnalyticsSeriesTable;
   analytics_number_settings: AnalyticsNumberSettingsTable;
   analytics_priced_messages: AnalyticsPricedMessageTable;
   sla_breaches: SlaBreachTable;

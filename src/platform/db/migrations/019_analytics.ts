@@ -59,6 +59,39 @@ export function analyticsMigration(_dialect: Dialect): Migration {
         ])
         .execute();
 
+      // The same rollups by UTC day (the interior of a report's range), and the 15-minute series of
+      // each number's metrics without the other dimensions (charts by day and hour).
+      await db.schema
+        .createTable('analytics_rollups_daily')
+        .addColumn('bucket_at', bigint, (c) => c.notNull())
+        .addColumn('phone_number_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('bin', 'integer', (c) => c.notNull())
+        .addColumn('count', bigint, (c) => c.notNull())
+        .addColumn('total', bigint, (c) => c.notNull())
+        .addPrimaryKeyConstraint('analytics_rollups_daily_pk', [
+          'metric',
+          'bucket_at',
+          'phone_number_id',
+          'team_id',
+          'user_id',
+          'kind',
+          'bin',
+        ])
+        .execute();
+      await db.schema
+        .createTable('analytics_series')
+        .addColumn('bucket_at', bigint, (c) => c.notNull())
+        .addColumn('phone_number_id', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('count', bigint, (c) => c.notNull())
+        .addColumn('total', bigint, (c) => c.notNull())
+        .addPrimaryKeyConstraint('analytics_series_pk', ['metric', 'bucket_at', 'phone_number_id'])
+        .execute();
+
       await db.schema
         .createTable('analytics_priced_messages')
         .addColumn('message_id', 'text', (c) => c.primaryKey())
@@ -124,6 +157,8 @@ export function analyticsMigration(_dialect: Dialect): Migration {
         'sla_breaches',
         'analytics_number_settings',
         'analytics_priced_messages',
+        'analytics_series',
+        'analytics_rollups_daily',
         'analytics_rollups',
         'analytics_conversations',
       ]) {
