@@ -1,4 +1,16 @@
-import { Alert, Button, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { Role } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
@@ -7,6 +19,12 @@ import { useToasts } from '../../shared/toasts.tsx';
 import { useCreateToken, useRevokeToken, useTokens } from './settings.api.ts';
 
 const roles: Role[] = ['admin', 'supervisor', 'agent', 'auditor'];
+const scopes = [
+  { value: 'read', label: 'read (GET only)' },
+  { value: 'send', label: 'send (also messages, conversations, contacts)' },
+  { value: 'admin', label: 'admin (all its role allows)' },
+];
+type Scope = 'read' | 'send' | 'admin';
 
 /** API tokens for integrations: created with a role, shown once, revocable. */
 export function TokensSettings() {
@@ -16,10 +34,15 @@ export function TokensSettings() {
   const toasts = useToasts();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
+  const [scope, setScope] = useState<Scope>('send');
+  const [limit, setLimit] = useState<number | string>(600);
 
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name, role }, { onSuccess: () => setName('') });
+    create.mutate(
+      { name, role, scope, rate_limit_per_minute: typeof limit === 'number' ? limit : null },
+      { onSuccess: () => setName('') },
+    );
   };
 
   return (
@@ -39,6 +62,22 @@ export function TokensSettings() {
             allowDeselect={false}
             onChange={(r) => setRole((r ?? 'agent') as Role)}
             w={140}
+          />
+          <Select
+            label="Scope"
+            data={scopes}
+            value={scope}
+            allowDeselect={false}
+            onChange={(v) => setScope((v ?? 'send') as Scope)}
+            w={300}
+          />
+          <NumberInput
+            label="Requests a minute"
+            value={limit}
+            onChange={setLimit}
+            min={1}
+            max={100000}
+            w={150}
           />
           <Button type="submit" loading={create.isPending}>
             Create token
@@ -70,6 +109,8 @@ export function TokensSettings() {
               <Table.Th>Name</Table.Th>
               <Table.Th>Prefix</Table.Th>
               <Table.Th>Role</Table.Th>
+              <Table.Th>Scope</Table.Th>
+              <Table.Th>Limit</Table.Th>
               <Table.Th>Last used</Table.Th>
               <Table.Th />
             </Table.Tr>
@@ -82,6 +123,8 @@ export function TokensSettings() {
                   <Code>{token.prefix}…</Code>
                 </Table.Td>
                 <Table.Td>{token.role}</Table.Td>
+                <Table.Td>{token.scope}</Table.Td>
+                <Table.Td>{token.rate_limit_per_minute}/min</Table.Td>
                 <Table.Td>{formatDateTime(token.last_used_at)}</Table.Td>
                 <Table.Td>
                   {token.revoked_at ? (

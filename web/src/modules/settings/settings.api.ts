@@ -79,8 +79,10 @@ export function useTokens() {
 }
 
 export function useCreateToken() {
-  return useInvalidating([['tokens']], (input: { name: string; role: Role }) =>
-    api<ApiToken & { token: string }>('/api/tokens', { method: 'POST', body: input }),
+  return useInvalidating(
+    [['tokens']],
+    (input: { name: string; role: Role; scope?: ApiToken['scope']; rate_limit_per_minute?: number | null }) =>
+      api<ApiToken & { token: string }>('/api/tokens', { method: 'POST', body: input }),
   );
 }
 
