@@ -4,13 +4,14 @@ import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { AuditPage } from '../modules/audit/AuditPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
+import { AutomationPage } from '../modules/automation/AutomationPage.tsx';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { WebhooksPage } from '../modules/integrations/WebhooksPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
-import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
+import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
 import { SyncHealthPage } from '../modules/sync-health/SyncHealthPage.tsx';
@@ -27,6 +28,8 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   if (section === 'reports') return me.can.view_reports ? <ReportsPage /> : <Forbidden />;
   if (section === 'settings')
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
+  if (section === 'automation')
+    return me.can.supervise ? <AutomationPage me={me} tab={segments[1]} id={segments[2]} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
   if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
   if (section === 'failures')
@@ -55,6 +58,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
     { to: '/health', label: 'Sync health', section: 'health', visible: me.can.manage_numbers },
+    { to: '/automation', label: 'Automation', section: 'automation', visible: me.can.supervise },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
     { to: '/account', label: 'Account', section: 'account', visible: true },

@@ -6,6 +6,7 @@ import { useToasts } from '../../../shared/toasts.tsx';
 import { contactName } from '../contact-name.ts';
 import { useUpdateConversation } from '../inbox.api.ts';
 import { AssignMenu } from './AssignMenu.tsx';
+import { ControlBar } from './ControlBar.tsx';
 import { LabelsEditor } from './LabelsEditor.tsx';
 
 type ConversationHeaderProps = {
@@ -68,7 +69,13 @@ export function ConversationHeader({
         </Group>
         <Group gap="xs" wrap="nowrap">
           {canAct && (
-            <Button size="compact-sm" variant="light" onClick={handleStatus} loading={update.isPending}>
+            <Button
+              size="compact-sm"
+              variant="light"
+              onClick={handleStatus}
+              loading={update.isPending}
+              data-testid="status-button"
+            >
               {resolved ? 'Reopen' : 'Resolve'}
             </Button>
           )}
@@ -79,6 +86,7 @@ export function ConversationHeader({
           )}
         </Group>
       </Group>
+      <ControlBar me={me} conversationId={conversation.id} />
       {canAct && (
         <Group gap="xs" mt={6} wrap="wrap">
           <AssignMenu me={me} conversation={conversation} />
