@@ -190,6 +190,45 @@ describe('the shared inbox against a real hub and sandbox', () => {
     await page.getByTestId('conversation-title').filter({ hasText: ANA.name }).waitFor();
   });
 
+  it('triages with the keyboard alone: shortcuts help, next and previous, reply with a kept draft, resolve', async () => {
+    const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const title = (name: string) => page.getByTestId('conversation-title').filter({ hasText: name });
+    await title(ANA.name).waitFor();
+    await blur();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Next conversation').waitFor();
+    await page.screenshot({ path: screenshotPath('inbox-shortcuts') });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    await blur();
+    await page.keyboard.press('k');
+    await title(BEN.name).waitFor();
+    await page.keyboard.press('j');
+    await title(ANA.name).waitFor();
+    // r: the reply field, where keys are text again; the draft stays with Ana's conversation.
+    await page.keyboard.press('r');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('reply-input');
+    await page.keyboard.type('Draft for Ana, just');
+    await blur();
+    await page.keyboard.press('k');
+    await title(BEN.name).waitFor();
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('');
+    await page.keyboard.press('j');
+    await title(ANA.name).waitFor();
+    expect(await page.getByTestId('reply-input').inputValue()).toBe('Draft for Ana, just');
+    await page.getByTestId('reply-input').fill('');
+    await blur();
+    // e resolves, and again reopens.
+    await page.keyboard.press('e');
+    await page.getByTestId('status-button').filter({ hasText: 'Reopen' }).waitFor();
+    await blur();
+    await page.keyboard.press('e');
+    await page.getByTestId('status-button').filter({ hasText: 'Resolve' }).waitFor();
+  });
+
   it('fits a phone screen: the list, then one conversation with a way back', async () => {
     const phone = await newPage(stack, { width: 390, height: 844 });
     try {

@@ -5,8 +5,10 @@ import type { Me } from '../../api/types.ts';
 import { ConversationFilters } from './ConversationFilters.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './conversation/ConversationView.tsx';
+import { InboxShortcuts } from './InboxShortcuts.tsx';
 import type { ConversationFilter } from './inbox.api.ts';
 import { SearchResults } from './SearchResults.tsx';
+import { useUnreadTitle } from './useUnreadTitle.ts';
 
 type InboxPageProps = { me: Me; conversationId: string | undefined };
 
@@ -22,9 +24,11 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
   const isPhone = useMediaQuery('(max-width: 48em)') ?? false;
   const showList = !isPhone || !conversationId;
   const showConversation = !isPhone || !!conversationId;
+  useUnreadTitle(me.id);
 
   return (
     <Box h="100%" style={{ display: 'flex', minHeight: 0 }}>
+      <InboxShortcuts selectedId={conversationId} />
       {showList && (
         <Box
           component="section"

@@ -1,13 +1,18 @@
 import { Button, Group, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useToasts } from '../../../shared/toasts.tsx';
+import { loadDraft, saveDraft } from '../drafts.ts';
 import { useAddNote } from '../inbox.api.ts';
 
 type NoteComposerProps = { conversationId: string };
 
 /** An internal note for the team; it is stored with the conversation and never sent. */
 export function NoteComposer({ conversationId }: NoteComposerProps) {
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => loadDraft(conversationId, 'note'));
+  const setText = (value: string) => {
+    saveDraft(conversationId, 'note', value);
+    setTextState(value);
+  };
   const addNote = useAddNote(conversationId);
   const toasts = useToasts();
 
@@ -22,6 +27,7 @@ export function NoteComposer({ conversationId }: NoteComposerProps) {
     <form onSubmit={handleSubmit} aria-label="Internal note">
       <Textarea
         aria-label="Note"
+        data-testid="note-input"
         placeholder="Only your team sees this"
         autosize
         minRows={2}

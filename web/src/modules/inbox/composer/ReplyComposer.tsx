@@ -3,6 +3,7 @@ import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
 import type { Conversation, Message } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { messagePreview } from '../conversation/message-content.ts';
+import { loadDraft, saveDraft } from '../drafts.ts';
 import { useSendMessage } from '../inbox.api.ts';
 import { CannedReplyMenu } from './CannedReplyMenu.tsx';
 
@@ -10,7 +11,13 @@ type ReplyComposerProps = { conversation: Conversation; replyTo: Message | null;
 
 /** A free-form text reply. Enter sends, Shift+Enter adds a line. */
 export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComposerProps) {
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => loadDraft(conversation.id, 'reply'));
+  const setText = (next: string | ((current: string) => string)) =>
+    setTextState((current) => {
+      const value = typeof next === 'function' ? next(current) : next;
+      saveDraft(conversation.id, 'reply', value);
+      return value;
+    });
   const send = useSendMessage(conversation);
   const toasts = useToasts();
   const inputRef = useRef<HTMLTextAreaElement>(null);

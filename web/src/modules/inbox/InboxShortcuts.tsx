@@ -1,0 +1,93 @@
+import { Kbd, Modal, Table } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { navigate } from '../../shared/router.tsx';
+import { neighbour, SHORTCUTS, type ShortcutAction, shortcutFor } from './shortcuts.ts';
+
+function click(selector: string): void {
+  document.querySelector<HTMLElement>(selector)?.click();
+}
+
+function focusLater(selector: string): void {
+  // After a tab switch the field mounts on the next frame.
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
+}
+
+function tab(name: string): HTMLElement | undefined {
+  return [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find(
+    (t) => t.textContent?.trim() === name,
+  );
+}
+
+/** Runs one shortcut on the page as it is (the list, the open conversation, its composer). */
+function run(action: ShortcutAction, selectedId: string | undefined, openHelp: () => void): boolean {
+  switch (action) {
+    case 'next':
+    case 'previous': {
+      const ids = [...document.querySelectorAll<HTMLElement>('[data-testid="conversation-row"]')]
+        .map((row) => row.dataset.conversationId)
+        .filter((id): id is string => !!id);
+      const to = neighbour(ids, selectedId, action === 'next' ? 1 : -1);
+      if (to) navigate(`/inbox/${to}`, { replace: true });
+      document.getElementById(`conversation-${to}`)?.scrollIntoView({ block: 'nearest' });
+      return true;
+    }
+    case 'reply':
+      (tab('Reply') ?? tab('Template'))?.click();
+      focusLater('[data-testid="reply-input"]');
+      return true;
+    case 'note':
+      tab('Internal note')?.click();
+      focusLater('[data-testid="note-input"]');
+      return true;
+    case 'resolve':
+      click('[data-testid="status-button"]');
+      return true;
+    case 'assign':
+      click('[data-testid="assign-button"]');
+      return true;
+    case 'search':
+      document.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]')?.focus();
+      return true;
+    case 'help':
+      openHelp();
+      return true;
+  }
+}
+
+/** The inbox's keyboard shortcuts (see `shortcuts.ts`) and their help overlay on `?`. */
+export function InboxShortcuts({ selectedId }: { selectedId: string | undefined }) {
+  const [help, setHelp] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented) return;
+      const action = shortcutFor(event, event.target as HTMLElement | null);
+      if (!action) return;
+      if (document.querySelector('[role="dialog"], [role="menu"]') && action !== 'help') return;
+      if (run(action, selectedId, () => setHelp(true))) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selectedId]);
+
+  return (
+    <Modal
+      opened={help}
+      onClose={() => setHelp(false)}
+      title="Keyboard shortcuts"
+      data-testid="shortcuts-help"
+    >
+      <Table>
+        <Table.Tbody>
+          {SHORTCUTS.map((s) => (
+            <Table.Tr key={s.key}>
+              <Table.Td w={60}>
+                <Kbd>{s.key}</Kbd>
+              </Table.Td>
+              <Table.Td>{s.description}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Modal>
+  );
+}

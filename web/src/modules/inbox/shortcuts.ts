@@ -1,0 +1,43 @@
+/**
+ * The inbox's keyboard shortcuts: one table, read by the key handler and by the help overlay (`?`).
+ * They act only when focus is not in a text field, so typing never triggers them.
+ */
+export type ShortcutAction =
+  | 'next'
+  | 'previous'
+  | 'reply'
+  | 'note'
+  | 'resolve'
+  | 'assign'
+  | 'search'
+  | 'help';
+
+export const SHORTCUTS: readonly { key: string; action: ShortcutAction; description: string }[] = [
+  { key: 'j', action: 'next', description: 'Next conversation' },
+  { key: 'k', action: 'previous', description: 'Previous conversation' },
+  { key: 'r', action: 'reply', description: 'Reply' },
+  { key: 'n', action: 'note', description: 'Write an internal note' },
+  { key: 'e', action: 'resolve', description: 'Resolve (or reopen) the conversation' },
+  { key: 'a', action: 'assign', description: 'Assign or transfer' },
+  { key: '/', action: 'search', description: 'Search' },
+  { key: '?', action: 'help', description: 'Show these shortcuts' },
+];
+
+/** The action of a key press, or null (modifier keys, or focus in a field where keys are text). */
+export function shortcutFor(
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+  target: { tagName?: string; isContentEditable?: boolean } | null,
+): ShortcutAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  const tag = target?.tagName?.toUpperCase();
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target?.isContentEditable) return null;
+  return SHORTCUTS.find((s) => s.key === event.key)?.action ?? null;
+}
+
+/** The conversation `step` rows away from the selected one in the list's order (ids), or null at an end. */
+export function neighbour(ids: readonly string[], selected: string | undefined, step: 1 | -1): string | null {
+  if (ids.length === 0) return null;
+  const at = selected === undefined ? -1 : ids.indexOf(selected);
+  if (at === -1) return step === 1 ? (ids[0] ?? null) : null;
+  return ids[at + step] ?? null;
+}
