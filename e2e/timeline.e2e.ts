@@ -6,6 +6,7 @@ import {
   NUMBER_ID,
   newPage,
   type Stack,
+  screenshotPath,
   signIn,
   startStack,
 } from './harness.ts';
@@ -43,6 +44,63 @@ function customerMessages(messages: { id: string; at: number; text: string }[]):
       },
     ],
   });
+}
+
+/** One history chunk (Meta's `history` field) with one imported thread of `waId`. */
+function historyThread(
+  waId: string,
+  messages: { id: string; at: number; text: string; fromBusiness: boolean }[],
+): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: SANDBOX_DEFAULTS.wabaId,
+        changes: [
+          {
+            field: 'history',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: {
+                display_phone_number: SANDBOX_DEFAULTS.displayPhoneNumber,
+                phone_number_id: NUMBER_ID,
+              },
+              history: [
+                {
+                  metadata: { phase: 1, chunk_order: 1, progress: 50 },
+                  threads: [
+                    {
+                      id: waId,
+                      messages: messages.map((m) => ({
+                        from: m.fromBusiness ? SANDBOX_DEFAULTS.displayPhoneNumber : waId,
+                        id: m.id,
+                        timestamp: String(Math.floor(m.at / 1000)),
+                        type: 'text',
+                        text: { body: m.text },
+                        history_context: { status: 'READ' },
+                      })),
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+async function postWebhook(hubUrl: string, body: string): Promise<void> {
+  const res = await fetch(`${hubUrl}/webhooks/meta`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signBody(SANDBOX_DEFAULTS.appSecret, body),
+    },
+    body,
+  });
+  expect(res.status).toBe(200);
 }
 
 describe('the message timeline (issue 16: old history showed only clock times)', () => {
@@ -121,6 +179,71 @@ describe('the message timeline (issue 16: old history showed only clock times)',
       ]);
       expect(expectedOldDay).toMatch(String(new Date(now - 200 * DAY).getFullYear()));
       expect(await timeline.getByRole('separator', { name: 'Yesterday' }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows an imported thread with its last message and time, resolved, since its first message, and finds it by accent-free search', async (ctx) => {
+    const now = Date.now();
+    const waId = '34611222333';
+    await postWebhook(
+      stack.hub.url,
+      historyThread(waId, [
+        {
+          id: 'wamid.IMP1',
+          at: now - 100 * DAY,
+          text: 'Hola, ¿tenéis el abrigo azul en la talla M?',
+          fromBusiness: false,
+        },
+        {
+          id: 'wamid.IMP2',
+          at: now - 99 * DAY,
+          text: 'Sí, nos queda uno en azul marino.',
+          fromBusiness: true,
+        },
+      ]),
+    );
+    const agent = await createUser(stack, { name: 'Ines Agent', role: 'agent' });
+    const { context, page } = await newPage(stack);
+    onTestFailed(async () => {
+      await page.screenshot({ path: failureScreenshotPath(ctx.task.name) }).catch(() => undefined);
+    });
+    try {
+      await signIn(page, agent);
+      await page
+        .getByRole('radiogroup', { name: 'Whose conversations' })
+        .getByText('All', { exact: true })
+        .click();
+      const imported = page
+        .getByTestId('conversation-row')
+        .filter({ hasText: 'nos queda uno en azul marino' });
+      // Landed resolved: not among the open ones, with its preview and its time among the resolved.
+      await page.getByTestId('conversation-list').or(page.getByText('No conversations here.')).waitFor();
+      expect(await imported.count()).toBe(0);
+      await page.locator('input[aria-label="Status"]').click();
+      await page.getByRole('option', { name: 'Resolved', exact: true }).click();
+      await imported.waitFor();
+      const expectedDay = await page.evaluate(
+        (at) => new Date(at).toLocaleDateString([], { day: 'numeric', month: 'short' }),
+        now - 99 * DAY,
+      );
+      expect(await imported.textContent()).toContain(expectedDay);
+      await imported.click();
+      const since = page.getByRole('row', { name: /Since/ });
+      const expectedSince = await page.evaluate(
+        (at) => new Date(at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }),
+        Math.floor((now - 100 * DAY) / 1000) * 1000,
+      );
+      await expect.poll(() => since.textContent()).toContain(expectedSince);
+
+      // Search: case and accents do not matter, the words found are marked.
+      await page.getByRole('searchbox', { name: 'Search conversations' }).fill('TENEIS abrigo');
+      const hit = page.getByTestId('search-message').filter({ hasText: 'talla M' });
+      await hit.waitFor();
+      expect(await hit.locator('mark').allTextContents()).toEqual(['tenéis', 'abrigo']);
+      await page.screenshot({ path: screenshotPath('inbox-search') });
+      await page.getByRole('searchbox', { name: 'Search conversations' }).fill('');
     } finally {
       await context.close();
     }
