@@ -50,8 +50,8 @@ export async function createBenchDatabase(dialect: 'sqlite' | 'postgres'): Promi
 
 export type Hub = { child: ChildProcess; url: string; stop(): Promise<void> };
 
-/** Starts `coexist serve` on `databaseUrl`; resolves once it listens. */
-export function startHub(databaseUrl: string): Promise<Hub> {
+/** Starts `coexist serve` on `databaseUrl` (`env` on top, e.g. a sandbox's Graph URL); resolves once it listens. */
+export function startHub(databaseUrl: string, env: Record<string, string> = {}): Promise<Hub> {
   const child = spawn(process.execPath, [join(root, 'bin/coexist.mjs'), 'serve'], {
     env: {
       ...process.env,
@@ -62,6 +62,7 @@ export function startHub(databaseUrl: string): Promise<Hub> {
       META_VERIFY_TOKEN: 'sandbox-verify-token',
       META_GRAPH_URL: 'http://127.0.0.1:9',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
