@@ -46,10 +46,16 @@ const versionLabel: Record<string, string> = {
   'message.media_kept': 'Media kept',
 };
 
+const ORIGINAL = new Set(['message.received', 'message.echoed', 'message.imported', 'message.sent']);
+
 /** Every version of one message, oldest first: the original, each edit, the deletion. */
 function VersionTimeline({ messageId }: { messageId: string }) {
   const versions = useArchiveEntries({ message_id: messageId, type: 'message.' });
-  const entries = [...(versions.data?.data ?? [])].filter((e) => versionLabel[e.type]).reverse();
+  // Oldest first; the original before its edits even when its entry came later (one ingest batch).
+  const entries = [...(versions.data?.data ?? [])]
+    .filter((e) => versionLabel[e.type])
+    .reverse()
+    .sort((a, b) => Number(!ORIGINAL.has(a.type)) - Number(!ORIGINAL.has(b.type)));
   if (versions.error) return <ErrorNotice error={versions.error} onRetry={() => versions.refetch()} />;
   return (
     <Timeline active={entries.length - 1} bulletSize={16} data-testid="version-timeline">
