@@ -185,6 +185,16 @@ describe.each(testDialects)('sync health driven from the sandbox (%s)', (dialect
     expect(res.body.state).toBe('failing');
     expect(await openAlert(alertCodeOf('webhook_subscription'))).toBeDefined();
     expect(await openAlert(alertCodeOf('quality_rating'))).toBeDefined();
+
+    // Subscribed again (Meta sends no webhooks meanwhile): the check recovers and its alert resolves.
+    const again = await fetch(`${env.sandbox.url}/v23.0/${WABA}/subscribed_apps`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sandbox-access-token' },
+    });
+    expect(again.status).toBe(200);
+    const after = await env.api('POST', `/api/numbers/${PNID}/sync-health/check`, {});
+    expect(after.body.checks.find((c: Loose) => c.check === 'webhook_subscription').state).toBe('ok');
+    expect(await openAlert(alertCodeOf('webhook_subscription'))).toBeUndefined();
   });
 
   it('lists a template Meta paused', async () => {
@@ -205,13 +215,14 @@ describe.each(testDialects)('sync health driven from the sandbox (%s)', (dialect
           .where('status', '=', 'PAUSED')
           .executeTakeFirst(),
       'the paused status in the hub',
+      45_000,
     );
     await runSyncHealthChecks(env.deps, { now: Date.now(), probeGraph: false });
     const check_ = await check('templates');
     expect(check_.state).toBe('warning');
     expect(check_.summary).toContain(template.name);
     expect(await openAlert(alertCodeOf('templates'))).toBeDefined();
-  });
+  }, 60_000);
 
   it('hides another business account’s number', async () => {
     const { createApiToken } = await import('../auth/api-tokens.ts');
