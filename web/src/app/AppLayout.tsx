@@ -5,6 +5,7 @@ import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { AuditPage } from '../modules/audit/AuditPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { AutomationPage } from '../modules/automation/AutomationPage.tsx';
+import { CampaignsPage } from '../modules/campaigns/CampaignsPage.tsx';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
@@ -15,6 +16,7 @@ import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
 import { SyncHealthPage } from '../modules/sync-health/SyncHealthPage.tsx';
+import { TemplatesPage } from '../modules/templates/TemplatesPage.tsx';
 import { Forbidden } from '../shared/Forbidden.tsx';
 import { Link, useLocation } from '../shared/router.tsx';
 import { useToasts } from '../shared/toasts.tsx';
@@ -30,6 +32,8 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
     return me.can.administer ? <SettingsPage tab={segments[1]} me={me} /> : <Forbidden />;
   if (section === 'automation')
     return me.can.supervise ? <AutomationPage me={me} tab={segments[1]} id={segments[2]} /> : <Forbidden />;
+  if (section === 'templates') return <TemplatesPage me={me} />;
+  if (section === 'campaigns') return <CampaignsPage me={me} id={segments[1]} />;
   if (section === 'account') return <AccountPage me={me} />;
   if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
   if (section === 'failures')
@@ -54,6 +58,8 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
     { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
     { to: '/reports', label: 'Reports', section: 'reports', visible: me.can.view_reports },
+    { to: '/templates', label: 'Templates', section: 'templates', visible: true },
+    { to: '/campaigns', label: 'Campaigns', section: 'campaigns', visible: me.can.supervise },
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
