@@ -11,6 +11,7 @@ import { consentSendErrorSubscriber } from './consent/error-131050.subscriber.ts
 import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
+import { contactImportJob } from './audiences/contact-import.job.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
 import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
 import { flowCallJob } from './automation/flows/flow-call.job.ts';
@@ -97,6 +98,7 @@ export function startEventSubscribers(
  */
 export const hubJobs: readonly Job<never, AppDeps>[] = [
   templateSyncJob,
+  contactImportJob,
   campaignFanoutJob,
   mediaDownloadJob,
   idempotencyPurgeJob,

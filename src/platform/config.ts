@@ -27,6 +27,7 @@ const configSchema = z.object({
   COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
+  COEXIST_WEBHOOK_PROCESSING: z.enum(['thread', 'inline']).default('thread'),
   COEXIST_EVENT_RETENTION_MS: z.coerce
     .number()
     .int()
@@ -95,6 +96,8 @@ export type Config = Readonly<{
   nodeId: string;
   /** How long the event log keeps an event that every durable subscriber has passed, in ms. */
   eventRetentionMs: number;
+  /** On a SQLite file, whether webhooks are applied in a thread of their own (`thread`) or on the event loop. */
+  webhookProcessing: 'thread' | 'inline';
   publicUrl: string | undefined;
   /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | string;
@@ -156,6 +159,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
     eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,
+    webhookProcessing: e.COEXIST_WEBHOOK_PROCESSING,
     publicUrl: e.COEXIST_PUBLIC_URL,
     trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
     requestTimeoutMs: e.COEXIST_REQUEST_TIMEOUT_MS,
@@ -166,13 +170,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     archiveSigningKey: e.COEXIST_ARCHIVE_SIGNING_KEY,
     masterKeys: e.COEXIST_MASTER_KEYS,
     archiveCheckpointDir: e.COEXIST_ARCHIVE_CHECKPOINT_DIR,
+    archiveWitnesses: e.COEXIST_ARCHIVE_WITNESSES,
     webhookEgressAllow: Object.freeze(
       (e.COEXIST_WEBHOOK_EGRESS_ALLOW ?? '')
         .split(',')
         .map((c) => c.trim())
         .filter((c) => c !== ''),
     ),
-    archiveWitnesses: e.COEXIST_ARCHIVE_WITNESSES,
     metricsToken: e.COEXIST_METRICS_TOKEN,
     metricsListen: e.COEXIST_METRICS_LISTEN ? parseListen(e.COEXIST_METRICS_LISTEN) : undefined,
   });

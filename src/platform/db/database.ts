@@ -76,7 +76,12 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDialectDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Kysely begins every transaction with a deferred `begin`. With a second connection to the
+      // file (the webhook processing thread), a transaction that read first and then writes would
+      // fail at once with SQLITE_BUSY (its snapshot is stale) instead of waiting for the lock; an
+      // immediate transaction takes the write lock up front and waits for it (`busy_timeout`).
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);
