@@ -1,0 +1,54 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type {
+  ApiCampaign,
+  CreateCampaignRequest,
+  ZCampaignReport,
+} from '../../../../src/campaigns/campaigns.schemas.ts';
+import { api } from '../../api/client.ts';
+
+export type Campaign = ApiCampaign;
+export type CampaignReport = z.infer<typeof ZCampaignReport>;
+
+/** Keys start with 'campaigns', which the stream's `campaign.changed` notice makes stale. */
+export function useCampaigns() {
+  return useQuery({
+    queryKey: ['campaigns'],
+    queryFn: () => api<{ data: Campaign[] }>('/api/campaigns'),
+    refetchInterval: 3_000,
+  });
+}
+
+export function useCampaignReport(id: string | null) {
+  return useQuery({
+    queryKey: ['campaigns', 'report', id],
+    queryFn: () => api<{ data: CampaignReport }>(`/api/campaigns/${id}/report`),
+    enabled: id !== null,
+    refetchInterval: 2_000,
+  });
+}
+
+export function useCreateCampaign() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateCampaignRequest) =>
+      api<{ data: Campaign }>('/api/campaigns', { method: 'POST', body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['campaigns'] }),
+  });
+}
+
+export function useCampaignAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: {
+      id: string;
+      action: 'start' | 'pause' | 'resume' | 'cancel';
+      schedule?: { local_time: string; time_zone: string };
+    }) =>
+      api<{ data: Campaign }>(`/api/campaigns/${input.id}/${input.action}`, {
+        method: 'POST',
+        body: input.action === 'start' ? { schedule: input.schedule } : {},
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['campaigns'] }),
+  });
+}
