@@ -37,8 +37,23 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+// Offsets change only at 15-minute-aligned instants (every zone's transitions fall on them), so
+// one lookup per zone and 15 minutes serves every instant in it; the memo is bounded.
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+
 /** The zone's offset from UTC at an instant, in ms (local = utc + offset). */
 export function zoneOffset(timeZone: string, utcMs: number): number {
+  const key = `${timeZone}|${Math.floor(utcMs / QUARTER)}`;
+  const hit = offsets.get(key);
+  if (hit !== undefined) return hit;
+  if (offsets.size > 200_000) offsets.clear();
+  const offset = computeOffset(timeZone, Math.floor(utcMs / QUARTER) * QUARTER);
+  offsets.set(key, offset);
+  return offset;
+}
+
+function computeOffset(timeZone: string, utcMs: number): number {
   const parts = formatter(timeZone).formatToParts(new Date(utcMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const local = Date.UTC(
