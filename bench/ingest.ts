@@ -42,17 +42,6 @@ const sustain = Number(process.env.BENCH_SUSTAIN ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? 20_000);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-/**
- * SQLite runs twice, side by side in one run: webhooks applied in the processing thread (the
- * default) and on the event loop (`COEXIST_WEBHOOK_PROCESSING=inline`). `BENCH_SQLITE_PROCESSING`
- * narrows it.
- */
-const sqliteProcessing = (process.env.BENCH_SQLITE_PROCESSING ?? 'thread,inline').split(',');
-const targets = dialects.flatMap((dialect) =>
-  dialect === 'sqlite'
-    ? sqliteProcessing.map((processing) => ({ dialect, processing, label: `sqlite (${processing})` }))
-    : [{ dialect, processing: 'inline', label: dialect }],
-);
 const META = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
 
 let seq = 0;
@@ -170,14 +159,13 @@ out(
 );
 out('| --- | --- | --- | --- | --- | --- | --- | --- |');
 
-for (const { dialect, processing, label } of targets) {
-  const target = await createBenchDatabase(dialect as 'sqlite' | 'postgres');
-  const env = { COEXIST_WEBHOOK_PROCESSING: processing };
+for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
+  const target = await createBenchDatabase(dialect);
   const counters = observe(target.url);
   let hub: Hub | null = null;
   try {
     // (1) Full speed.
-    hub = await startHub(target.url, env);
+    hub = await startHub(target.url);
     await run(hub.url, { connections: 4, rate: 200, seconds: duration }); // warm-up (JIT, pools, contacts)
     await waitDrained(counters, 180_000);
     let started = Date.now();
@@ -187,7 +175,7 @@ for (const { dialect, processing, label } of targets) {
     let total = (Date.now() - started) / 1000;
     const acked = Math.round(max['2xx'] / (max.duration || duration));
     out(
-      `| ${label}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} |`,
+      `| ${dialect}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} |`,
     );
 
     // (2) Sustained fixed rate: the backlog must not grow.
@@ -205,7 +193,7 @@ for (const { dialect, processing, label } of targets) {
     const firstHalf = Math.max(0, ...samples.slice(0, half));
     const secondHalf = Math.max(0, ...samples.slice(half));
     out(
-      `| ${label}, fixed 500 req/s for ${sustain} s | ${Math.round(fixed['2xx'] / (fixed.duration || sustain))} | ${fixed.latency.p50} | ${fixed.latency.p99} | ${fixed.non2xx + fixed.errors} | ${Math.round(fixed['2xx'] / total)} events/s | ${backlog} (max ${firstHalf} in the first half, ${secondHalf} in the second) | ${(drained.ms / 1000).toFixed(1)} s |`,
+      `| ${dialect}, fixed 500 req/s for ${sustain} s | ${Math.round(fixed['2xx'] / (fixed.duration || sustain))} | ${fixed.latency.p50} | ${fixed.latency.p99} | ${fixed.non2xx + fixed.errors} | ${Math.round(fixed['2xx'] / total)} events/s | ${backlog} (max ${firstHalf} in the first half, ${secondHalf} in the second) | ${(drained.ms / 1000).toFixed(1)} s |`,
     );
     await hub.stop();
     hub = null;
@@ -224,12 +212,12 @@ for (const { dialect, processing, label } of targets) {
     }
     // Timed from the start of the process: the worker may begin before the hub says it listens.
     started = Date.now();
-    hub = await startHub(target.url, env);
+    hub = await startHub(target.url);
     drained = await waitDrained(counters, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const applied = (await messageCount(counters, 'customer')) - before;
     out(
-      `| ${label}, ${backlogSize} inbound messages stored while down, then applied (timed from the hub's start) | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
+      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied (timed from the hub's start) | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
     );
   } finally {
     await hub?.stop();

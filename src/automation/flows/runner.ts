@@ -1,10 +1,18 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AppDeps } from '../../app-deps.ts';
 import type { DB } from '../../database.ts';
+import { notifyEnqueued } from '../../outbound/enqueue-send.ts';
+import { masterKeyringOf } from '../../platform/crypto/keyring.ts';
+import { openSecret } from '../../platform/crypto/secrets.ts';
 import { recordEvent } from '../../platform/events/record-event.ts';
+import { withEvents } from '../../platform/events/with-events.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueueJob } from '../../platform/jobs/job.repository.ts';
+import { defineJob, type JobContext } from '../../platform/jobs/job.ts';
 import { parseJsonOr } from '../../platform/json.ts';
 import { routeConversation } from '../../routing/route.ts';
+import { runAiStep } from '../ai/ai-step.ts';
 import { sendAutomated } from '../automated-send.ts';
 import { automationMaySend, setActiveFlowRun } from '../control.ts';
 import { type FlowDeps, type FlowPort, type FlowTrigger, registerFlowPort } from '../flow-port.ts';
@@ -17,7 +25,7 @@ import {
   positionOf,
   savePosition,
 } from './flow.repository.ts';
-import { flowCallJob } from './flow-call.job.ts';
+import { runHttpStep } from './http-step.ts';
 import {
   advance,
   emptyState,
@@ -25,6 +33,8 @@ import {
   type FlowEffect,
   type FlowInput,
   type FlowServices,
+  renderDeep,
+  renderText,
   type SessionPosition,
 } from './interpreter.ts';
 
@@ -411,3 +421,84 @@ export async function onCustomerMessage(
 
 export const flowRunner: FlowPort = { startFlow, onCustomerMessage };
 registerFlowPort(flowRunner);
+
+/**
+ * Runs the outside call of a flow's HTTP or AI step, outside any transaction, then feeds the result
+ * back to the session in a transaction of its own (`runner.step`). A session that moved on (a human
+ * took over and a new flow started, the conversation was resolved) is left alone.
+ */
+export const flowCallJob = defineJob({
+  id: 'automation.flow-call',
+  schema: z.object({ sessionId: z.string(), stepId: z.string() }),
+  retry: { attempts: 2, backoffMs: 2_000 },
+  async handler(payload, { deps }: JobContext<AppDeps>) {
+    const db = deps.database.db;
+    const session = await db
+      .selectFrom('flow_sessions')
+      .selectAll()
+      .where('id', '=', payload.sessionId)
+      .executeTakeFirst();
+    if (session?.status !== 'active' || session.waiting !== 'call' || session.step_id !== payload.stepId)
+      return;
+    const definition = await loadVersion(db, session.flow_id, session.version);
+    const stepDef = definition.steps.find((s) => s.id === payload.stepId);
+    if (!stepDef || (stepDef.type !== 'http' && stepDef.type !== 'ai')) return;
+    const contact = await contactOf(db, session.conversation_id);
+    const position = positionOf(session);
+    const policy = { allow: deps.config.webhookEgressAllow };
+    let input: FlowInput;
+    if (stepDef.type === 'http') {
+      const flow = await findFlow(db, session.flow_id);
+      if (!flow) return;
+      const secret = await openSecret(
+        db,
+        masterKeyringOf(deps.config),
+        `flow-signing:${flow.id}`,
+        flow.signing_secret,
+      );
+      const body =
+        stepDef.body !== undefined
+          ? renderDeep(stepDef.body, position.state, contact)
+          : {
+              conversation_id: session.conversation_id,
+              flow_id: session.flow_id,
+              step_id: stepDef.id,
+              contact: { name: contact.name, phone: contact.phone },
+              answers: position.state.answers,
+              vars: position.state.vars,
+            };
+      const result = await runHttpStep({
+        step: stepDef,
+        url: renderText(stepDef.url, position.state, contact),
+        body,
+        secret,
+        policy,
+        nowSeconds: Math.floor(deps.clock.now() / 1000),
+      });
+      input = result.ok
+        ? { kind: 'call_result', ok: true, values: result.values }
+        : { kind: 'call_result', ok: false, error: result.error };
+    } else {
+      const result = await runAiStep(deps, {
+        phoneNumberId: contact.phoneNumberId,
+        conversationId: session.conversation_id,
+        step: stepDef,
+        question: position.state.message ?? '',
+      });
+      input = result.ok
+        ? { kind: 'call_result', ok: true, reply: result.reply }
+        : { kind: 'call_result', ok: false, error: result.error };
+    }
+    await withEvents(deps, async (trx, hooks) => {
+      // Still waiting on this step? (A second node or a rerun may have fed it already.)
+      const again = await trx
+        .selectFrom('flow_sessions')
+        .select(['status', 'waiting', 'step_id'])
+        .where('id', '=', session.id)
+        .executeTakeFirst();
+      if (again?.status !== 'active' || again.waiting !== 'call' || again.step_id !== payload.stepId) return;
+      await step(deps, trx, session.id, input);
+      hooks.afterCommit(() => notifyEnqueued(deps, [contact.phoneNumberId]));
+    });
+  },
+});
