@@ -24,11 +24,11 @@ import { testDialects } from '../testing/databases.ts';
  *   echoes and history ran nothing: conversations with no live customer message have no run.
  */
 
-// CI runs 1,000 (SQLite) and 500 (PostgreSQL); the full replay is
+// CI runs 1,000 (SQLite) and 200 (PostgreSQL); the full replay is
 // `COEXIST_REPLAY_COUNT=10000 COEXIST_REPLAY_TIMEOUT_MS=3600000 npx vitest run src/automation/handoff-replay.test.ts`.
 const COUNT: Record<string, number> = {
   sqlite: Number(process.env.COEXIST_REPLAY_COUNT ?? 1_000),
-  postgres: Number(process.env.COEXIST_REPLAY_COUNT_PG ?? 500),
+  postgres: Number(process.env.COEXIST_REPLAY_COUNT_PG ?? 200),
 };
 const BATCH = 500;
 const SEED = Number(process.env.COEXIST_REPLAY_SEED ?? 20261201);
@@ -85,8 +85,8 @@ describe.each(testDialects)('the handoff invariant under replay with faults (%s)
           [customers, (xs: Record<string, unknown>[]) => f.inboundBody(xs)],
           [echoes, (xs: Record<string, unknown>[]) => f.echoBody(xs)],
         ] as const) {
-          for (let i = 0; i < list.length; i += 100) {
-            const body = make(list.slice(i, i + 100));
+          for (let i = 0; i < list.length; i += 10) {
+            const body = make(list.slice(i, i + 10));
             const delayed = rnd() < 0.2;
             if (delayed) stats.delayed += 1;
             pending.push({ body, notBefore: tick + (delayed ? 1 + Math.floor(rnd() * 4) : 0) });
