@@ -148,16 +148,14 @@ describe('automation against a real hub and sandbox', () => {
     );
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('[data-step="hello"]').click();
-    await page
-      .getByLabel('Step settings')
-      .fill(
-        JSON.stringify({
-          id: 'hello',
-          type: 'message',
-          content: { type: 'text', text: { body: 'Hello! Let us book your visit.' } },
-          next: 'when',
-        }),
-      );
+    await page.getByLabel('Step settings').fill(
+      JSON.stringify({
+        id: 'hello',
+        type: 'message',
+        content: { type: 'text', text: { body: 'Hello! Let us book your visit.' } },
+        next: 'when',
+      }),
+    );
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.getByTestId('flow-node').count()).toBe(2);
 
