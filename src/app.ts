@@ -10,7 +10,10 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { isPublicRoute } from './auth/authenticate.ts';
 import { tokenRateLimit } from './auth/token-rate-limit.ts';
 import { tokensRoutes } from './auth/tokens.routes.ts';
+import { audiencesRoutes } from './audiences/audiences.routes.ts';
 import { campaignsRoutes } from './campaigns/campaigns.routes.ts';
+import { consentRoutes } from './consent/consent.routes.ts';
+import { hostedPageRoutes } from './consent/hosted-page.routes.ts';
 import { automationRoutes } from './automation/automation.routes.ts';
 import { flowsRoutes } from './automation/flows/flows.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
@@ -81,6 +84,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(healthRoutes(deps));
   await app.register(metricsRoutes(deps));
   await app.register(webhookRoutes(deps));
+  // The hosted opt-in page: public, outside /api, embeddable (consent/hosted-page.routes.ts).
+  await app.register(hostedPageRoutes(deps));
 
   // The API: the OpenAPI generator must see every route, and the guard (authentication and the
   // policy table of auth/policy.ts) must cover them all, so both come first.
@@ -123,6 +128,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     costsRoutes,
     templatesRoutes,
     campaignsRoutes,
+    // consent ledger, keywords settings and export; segments and contact imports
+    consentRoutes,
+    audiencesRoutes,
     onboardingRoutes,
     // the compliance archive
     archiveRoutes,

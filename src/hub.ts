@@ -12,6 +12,7 @@ import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import { contactImportJob } from './audiences/contact-import.job.ts';
+import { contactImportJob } from './audiences/contact-import.job.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
 import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
 import { flowCallJob } from './automation/flows/flow-call.job.ts';
@@ -98,6 +99,7 @@ export function startEventSubscribers(
  */
 export const hubJobs: readonly Job<never, AppDeps>[] = [
   templateSyncJob,
+  contactImportJob,
   contactImportJob,
   campaignFanoutJob,
   mediaDownloadJob,

@@ -131,6 +131,16 @@ const rules: readonly Rule[] = [
   { methods: 'delete', path: under('/api/templates'), family: 'templates.delete' },
   { methods: 'write', path: under('/api/templates'), family: 'templates.write' },
   { methods: 'write', path: under('/api/campaigns'), family: 'campaigns.write' },
+  // Consent: a number's settings (policy, keywords, replies) are admins'; the export (IPs, evidence)
+  // leads' and auditors'; recording for a contact is /api/contacts (agents, with a note).
+  { methods: 'read', path: /^\/api\/consent\/export\.csv$/, family: 'supervisor.read' },
+  { methods: 'read', path: under('/api/consent'), family: 'read' },
+  { methods: 'write', path: under('/api/consent'), family: 'numbers.write' },
+  // Audiences: segments and contact imports, by whoever runs campaigns.
+  { methods: 'read', path: under('/api/segments'), family: 'read' },
+  { methods: 'write', path: under('/api/segments'), family: 'campaigns.write' },
+  { methods: 'read', path: under('/api/contact-imports'), family: 'read' },
+  { methods: 'write', path: under('/api/contact-imports'), family: 'campaigns.write' },
 ];
 
 export function isReadMethod(method: string): boolean {

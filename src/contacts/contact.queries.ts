@@ -37,6 +37,8 @@ export type ContactListFilter = {
   visible: readonly string[] | null;
   phoneNumberId?: string | undefined;
   q?: string | undefined;
+  /** Marketing consent from the ledger (`none` = no record). */
+  consent?: 'opted_in' | 'opted_out' | 'none' | undefined;
   cursor?: string | undefined;
   limit: number;
 };
@@ -47,6 +49,20 @@ export async function listContacts(db: Kysely<DB>, filter: ContactListFilter): P
   let query = db.selectFrom('contacts').selectAll().select(sortKey.as('sort_key'));
   if (filter.visible !== null) query = query.where('phone_number_id', 'in', [...filter.visible]);
   if (filter.phoneNumberId) query = query.where('phone_number_id', '=', filter.phoneNumberId);
+  if (filter.consent) {
+    const consent = filter.consent;
+    const state = (eb: ExpressionBuilder<DB, 'contacts'>) =>
+      eb
+        .selectFrom('consent_states as cs')
+        .select('cs.contact_id')
+        .whereRef('cs.contact_id', '=', 'contacts.id')
+        .where('cs.scope', '=', 'marketing');
+    query = query.where((eb) =>
+      consent === 'none'
+        ? eb.not(eb.exists(state(eb)))
+        : eb.exists(state(eb).where('cs.state', '=', consent)),
+    );
+  }
   if (filter.q?.trim()) {
     const q = filter.q;
     query = query.where((eb) => contactMatches(eb, q));

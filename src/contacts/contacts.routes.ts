@@ -35,10 +35,17 @@ export function contactsRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const { db } = deps.database;
         const visible = await visibleNumberIds(db, principalOf(request));
-        const { q, phone_number_id, cursor, limit } = request.query;
+        const { q, phone_number_id, consent, cursor, limit } = request.query;
         if (phone_number_id && !canSeeNumber(visible, phone_number_id))
           return { data: [], next_cursor: null };
-        const page = await listContacts(db, { visible, q, phoneNumberId: phone_number_id, cursor, limit });
+        const page = await listContacts(db, {
+          visible,
+          q,
+          phoneNumberId: phone_number_id,
+          consent,
+          cursor,
+          limit,
+        });
         return { data: page.data.map((row) => toApiContact(row)), next_cursor: page.next_cursor };
       },
     );

@@ -7,6 +7,8 @@ import { pageQuery } from '../platform/http/pagination.ts';
 export const ZListContactsRequest = pageQuery.extend({
   q: z.string().max(200).optional(),
   phone_number_id: z.string().min(1).optional(),
+  /** Marketing consent from the ledger (`none` = no record). */
+  consent: z.enum(['opted_in', 'opted_out', 'none']).optional(),
 });
 
 export const ZNumberChange = z.object({
