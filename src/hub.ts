@@ -12,7 +12,6 @@ import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import { contactImportJob } from './audiences/contact-import.job.ts';
-import { contactImportJob } from './audiences/contact-import.job.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
 import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
 import { flowCallJob } from './automation/flows/flow-call.job.ts';
@@ -25,7 +24,7 @@ import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fan
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
-import { startWebhookProcessing } from './meta-webhooks/webhook-thread.worker.ts';
+import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
 import { startMetricsListener } from './metrics/metrics.routes.ts';
 import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
@@ -100,7 +99,6 @@ export function startEventSubscribers(
 export const hubJobs: readonly Job<never, AppDeps>[] = [
   templateSyncJob,
   contactImportJob,
-  contactImportJob,
   campaignFanoutJob,
   mediaDownloadJob,
   idempotencyPurgeJob,
@@ -148,7 +146,7 @@ export function startHubJobs(
 /** Starts every background worker of the hub. */
 export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
-  workers.push(await startWebhookProcessing(deps));
+  workers.push(await startWebhookWorker(deps));
   workers.push(startOutboundWorker(deps));
   workers.push(startHubJobs(deps));
   workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId }));

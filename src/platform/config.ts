@@ -27,7 +27,6 @@ const configSchema = z.object({
   COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
-  COEXIST_WEBHOOK_PROCESSING: z.enum(['thread', 'inline']).default('thread'),
   COEXIST_EVENT_RETENTION_MS: z.coerce
     .number()
     .int()
@@ -96,8 +95,6 @@ export type Config = Readonly<{
   nodeId: string;
   /** How long the event log keeps an event that every durable subscriber has passed, in ms. */
   eventRetentionMs: number;
-  /** On a SQLite file, whether webhooks are applied in a thread of their own (`thread`) or on the event loop. */
-  webhookProcessing: 'thread' | 'inline';
   publicUrl: string | undefined;
   /** Fastify's `trustProxy`: whom to believe about the client's address (X-Forwarded-For). */
   trustProxy: boolean | string;
@@ -159,7 +156,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,
     eventRetentionMs: e.COEXIST_EVENT_RETENTION_MS,
-    webhookProcessing: e.COEXIST_WEBHOOK_PROCESSING,
     publicUrl: e.COEXIST_PUBLIC_URL,
     trustProxy: parseTrustProxy(e.COEXIST_TRUST_PROXY),
     requestTimeoutMs: e.COEXIST_REQUEST_TIMEOUT_MS,
