@@ -5,6 +5,7 @@ import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { AuditPage } from '../modules/audit/AuditPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { AutomationPage } from '../modules/automation/AutomationPage.tsx';
+import { AudiencesPage } from '../modules/audiences/AudiencesPage.tsx';
 import { CampaignsPage } from '../modules/campaigns/CampaignsPage.tsx';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
@@ -34,6 +35,8 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
     return me.can.supervise ? <AutomationPage me={me} tab={segments[1]} id={segments[2]} /> : <Forbidden />;
   if (section === 'templates') return <TemplatesPage me={me} />;
   if (section === 'campaigns') return <CampaignsPage me={me} id={segments[1]} />;
+  if (section === 'audiences')
+    return me.can.manage_campaigns ? <AudiencesPage me={me} tab={segments[1]} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
   if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
   if (section === 'failures')
@@ -60,6 +63,7 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/reports', label: 'Reports', section: 'reports', visible: me.can.view_reports },
     { to: '/templates', label: 'Templates', section: 'templates', visible: true },
     { to: '/campaigns', label: 'Campaigns', section: 'campaigns', visible: me.can.supervise },
+    { to: '/audiences', label: 'Audiences', section: 'audiences', visible: me.can.manage_campaigns },
     { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
     { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
     { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },

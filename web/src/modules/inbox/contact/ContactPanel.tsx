@@ -2,6 +2,7 @@ import { Badge, Code, Divider, Stack, Table, Text, Title } from '@mantine/core';
 import type { Contact, Conversation } from '../../../api/types.ts';
 import { formatDateTime, formatListTime, formatPhone } from '../../../shared/format.ts';
 import { Link } from '../../../shared/router.tsx';
+import { ContactConsentHistory } from '../../consent/ContactConsentHistory.tsx';
 import { contactName } from '../contact-name.ts';
 import { useContact, useContactConversations } from '../inbox.api.ts';
 
@@ -84,6 +85,7 @@ export function ContactPanel({ conversation }: ContactPanelProps) {
           </Table.Tbody>
         </Table>
       )}
+      <ContactConsentHistory contactId={contact.id} canAct />
       <Divider label="Earlier conversations" labelPosition="left" />
       {earlier.length === 0 ? (
         <Text size="xs" c="dimmed">

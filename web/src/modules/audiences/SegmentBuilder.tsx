@@ -1,0 +1,221 @@
+import {
+  Button,
+  Card,
+  Group,
+  MultiSelect,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
+import { useNumbers } from '../inbox/inbox.api.ts';
+import {
+  type SegmentFilter,
+  useAudienceCount,
+  useDeleteSegment,
+  useSaveSegment,
+  useSegments,
+} from './audiences.api.ts';
+
+type Attr = { key: string; op: 'eq' | 'neq' | 'contains' | 'exists' | 'not_exists'; value: string };
+
+/** Builds a segment from filters with a live count of the contacts it selects, and saves it. */
+export function SegmentBuilder() {
+  const numbers = useNumbers();
+  const segments = useSegments();
+  const save = useSaveSegment();
+  const remove = useDeleteSegment();
+  const [editing, setEditing] = useState<string | undefined>();
+  const [name, setName] = useState('');
+  const [numberId, setNumberId] = useState<string | null>(null);
+  const [consent, setConsent] = useState<string[]>([]);
+  const [status, setStatus] = useState<string[]>([]);
+  const [attr, setAttr] = useState<Attr>({ key: '', op: 'eq', value: '' });
+  const [lastCustomerDays, setLastCustomerDays] = useState<number | string>('');
+  const [noOutboundDays, setNoOutboundDays] = useState<number | string>('');
+  const [createdAfter, setCreatedAfter] = useState('');
+
+  const filter: SegmentFilter = {
+    ...(numberId ? { phone_number_id: numberId } : {}),
+    ...(consent.length ? { consent: consent as SegmentFilter['consent'] } : {}),
+    ...(status.length ? { conversation_status: status as SegmentFilter['conversation_status'] } : {}),
+    ...(attr.key.trim()
+      ? { attributes: [{ key: attr.key.trim(), op: attr.op, ...(attr.value ? { value: attr.value } : {}) }] }
+      : {}),
+    ...(typeof lastCustomerDays === 'number'
+      ? { last_customer_message: { within_days: lastCustomerDays } }
+      : {}),
+    ...(typeof noOutboundDays === 'number'
+      ? { last_outbound: { before: new Date(Date.now() - noOutboundDays * 86_400_000).toISOString() } }
+      : {}),
+    ...(createdAfter && !Number.isNaN(Date.parse(createdAfter))
+      ? { created: { after: new Date(createdAfter).toISOString() } }
+      : {}),
+  };
+  const count = useAudienceCount(filter);
+
+  const load = (id: string) => {
+    const s = segments.data?.data.find((x) => x.id === id);
+    if (!s) return;
+    setEditing(s.id);
+    setName(s.name);
+    setNumberId(s.filter.phone_number_id ?? null);
+    setConsent(s.filter.consent ?? []);
+    setStatus(s.filter.conversation_status ?? []);
+    const a = s.filter.attributes?.[0];
+    setAttr(a ? { key: a.key, op: a.op, value: a.value ?? '' } : { key: '', op: 'eq', value: '' });
+    setLastCustomerDays(s.filter.last_customer_message?.within_days ?? '');
+  };
+
+  return (
+    <Group align="flex-start" gap="lg" wrap="wrap">
+      <Card withBorder w={460} padding="md">
+        <Stack gap="sm">
+          <Title order={4}>{editing ? 'Edit segment' : 'New segment'}</Title>
+          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+          <Select
+            label="Number"
+            clearable
+            placeholder="Any number"
+            value={numberId}
+            onChange={setNumberId}
+            data={(numbers.data ?? []).map((n) => ({
+              value: n.id,
+              label: `${n.verified_name ?? ''} ${n.display_phone_number}`,
+            }))}
+          />
+          <MultiSelect
+            label="Marketing consent"
+            placeholder="Any"
+            value={consent}
+            onChange={setConsent}
+            data={[
+              { value: 'opted_in', label: 'Opted in' },
+              { value: 'opted_out', label: 'Opted out' },
+              { value: 'none', label: 'No record' },
+            ]}
+          />
+          <MultiSelect
+            label="Conversation status"
+            placeholder="Any"
+            value={status}
+            onChange={setStatus}
+            data={['open', 'pending', 'resolved']}
+          />
+          <Group gap="xs" grow>
+            <TextInput
+              label="Attribute"
+              placeholder="city"
+              value={attr.key}
+              onChange={(e) => setAttr({ ...attr, key: e.currentTarget.value })}
+            />
+            <Select
+              label="is"
+              value={attr.op}
+              onChange={(v) => setAttr({ ...attr, op: (v ?? 'eq') as Attr['op'] })}
+              data={[
+                { value: 'eq', label: 'equals' },
+                { value: 'neq', label: 'is not' },
+                { value: 'contains', label: 'contains' },
+                { value: 'exists', label: 'is set' },
+                { value: 'not_exists', label: 'is not set' },
+              ]}
+            />
+            <TextInput
+              label="Value"
+              value={attr.value}
+              onChange={(e) => setAttr({ ...attr, value: e.currentTarget.value })}
+            />
+          </Group>
+          <Group gap="xs" grow>
+            <NumberInput
+              label="Customer wrote in the last … days"
+              min={1}
+              value={lastCustomerDays}
+              onChange={setLastCustomerDays}
+            />
+            <NumberInput
+              label="Nothing sent for … days"
+              min={1}
+              value={noOutboundDays}
+              onChange={setNoOutboundDays}
+            />
+          </Group>
+          <TextInput
+            label="Created after"
+            type="date"
+            value={createdAfter}
+            onChange={(e) => setCreatedAfter(e.currentTarget.value)}
+          />
+          <Text size="lg" fw={600} data-testid="segment-count" aria-live="polite">
+            {count.data ? `${count.data.count.toLocaleString()} contacts` : '…'}
+          </Text>
+          {save.error && (
+            <Text c="red" size="sm">
+              {errorMessage(save.error)}
+            </Text>
+          )}
+          <Group>
+            <Button
+              disabled={!name.trim()}
+              loading={save.isPending}
+              onClick={() =>
+                save.mutate(
+                  { ...(editing ? { id: editing } : {}), name: name.trim(), filter },
+                  { onSuccess: (s) => setEditing(s.id) },
+                )
+              }
+            >
+              Save segment
+            </Button>
+            {editing && (
+              <Button variant="subtle" onClick={() => (setEditing(undefined), setName(''))}>
+                New
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      </Card>
+      <Card withBorder padding="md" miw={320}>
+        <Title order={4} mb="sm">
+          Saved segments
+        </Title>
+        {(segments.data?.data ?? []).length === 0 ? (
+          <Text size="sm" c="dimmed">
+            None yet.
+          </Text>
+        ) : (
+          <Table>
+            <Table.Tbody>
+              {(segments.data?.data ?? []).map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>{s.name}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end">
+                      <Button size="compact-xs" variant="light" onClick={() => load(s.id)}>
+                        Edit
+                      </Button>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => remove.mutate(s.id)}
+                      >
+                        Delete
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+    </Group>
+  );
+}
