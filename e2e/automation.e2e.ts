@@ -97,7 +97,8 @@ describe('automation against a real hub and sandbox', () => {
     await stack.sandbox.control.customerText(BEN.waId, 'Hello!');
     await waitForSent(stack, BEN.waId, 'Opening hours');
     await stack.sandbox.control.ownerText(NUMBER_ID, BEN.waId, "Hi Ben, it's Marta, I'll help you myself.");
-    await page.getByTestId('conversation-row').filter({ hasText: 'Marta' }).click();
+    await page.getByTestId('conversation-row').filter({ hasText: BEN.name }).click();
+    await page.getByTestId('message').filter({ hasText: 'Marta' }).waitFor();
     await expect
       .poll(() => page.getByTestId('control-bar').getAttribute('data-state'), { timeout: 10_000 })
       .toBe('human');
