@@ -110,7 +110,12 @@ export async function createUserWithMfa(
   const db = stack.deps.database.db;
   const keyring = masterKeyringOf(stack.deps.config);
   const { secret } = await startMfaEnrolment(db, { id: user.id, email: user.email }, Date.now(), keyring);
-  await confirmMfaEnrolment(db, { userId: user.id, code: await currentTotp(secret), now: Date.now(), keyring });
+  await confirmMfaEnrolment(db, {
+    userId: user.id,
+    code: await currentTotp(secret),
+    now: Date.now(),
+    keyring,
+  });
   return { ...user, mfaSecret: secret };
 }
 

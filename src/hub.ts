@@ -1,20 +1,20 @@
 import type { Kysely } from 'kysely';
+import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
 import { buildApp } from './app.ts';
 import type { AppDeps } from './app-deps.ts';
-import { analyticsSubscriber } from './analytics/analytics.subscriber.ts';
-import { csatSubscriber } from './csat/csat.subscriber.ts';
-import { slaCheckJob } from './sla/sla.job.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
-import { campaignFanoutJob } from './campaigns/campaign-fanout.job.ts';
-import { campaignRepliesSubscriber } from './campaigns/campaign-replies.subscriber.ts';
-import { consentSendErrorSubscriber } from './consent/error-131050.subscriber.ts';
-import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
 import { contactImportJob } from './audiences/contact-import.job.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
 import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
 import { flowCallJob } from './automation/flows/flow-call.job.ts';
+import { campaignFanoutJob } from './campaigns/campaign-fanout.job.ts';
+import { campaignRepliesSubscriber } from './campaigns/campaign-replies.subscriber.ts';
+import { consentSendErrorSubscriber } from './consent/error-131050.subscriber.ts';
+import { consentKeywordSubscriber } from './consent/keyword.subscriber.ts';
+import { csatSubscriber } from './csat/csat.subscriber.ts';
+import { slaCheckJob } from './sla/sla.job.ts';
 // Registers the flow runner with the engine's flow port.
 import './automation/flows/runner.ts';
 import { ruleActionJob, unsnoozeJob } from './automation/rule-action.job.ts';

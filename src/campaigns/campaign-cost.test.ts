@@ -5,9 +5,14 @@ import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
 
 // Recipients in six markets (US, Mexico, Brazil, UK, India, and one on the card's default price).
-const WA_IDS = ['15550001', '5215550002', '5511950003', '447700900004', '919800000005', '8613800000006'].flatMap(
-  (base) => [0, 1, 2].map((k) => `${base}${k}`),
-);
+const WA_IDS = [
+  '15550001',
+  '5215550002',
+  '5511950003',
+  '447700900004',
+  '919800000005',
+  '8613800000006',
+].flatMap((base) => [0, 1, 2].map((k) => `${base}${k}`));
 
 describe.each(testDialects)('campaign cost: estimate before, actual from the statuses (%s)', (dialect) => {
   let env: OutboundEnv;

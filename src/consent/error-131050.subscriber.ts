@@ -21,7 +21,7 @@ export async function applySendError131050(
     .select(['id', 'phone_number_id', 'contact_id', 'status', 'status_at', 'error_json', 'wamid'])
     .where('id', '=', messageId)
     .executeTakeFirst();
-  if (!m || m.status !== 'failed' || !m.contact_id || !m.error_json) return false;
+  if (m?.status !== 'failed' || !m.contact_id || !m.error_json) return false;
   const error = parseJsonOr<{ code?: unknown } | null>(m.error_json, null);
   if (Number(error?.code) !== USER_STOPPED_MARKETING) return false;
   const evidence = `message:${m.id}${m.wamid ? ` wamid:${m.wamid}` : ''} error:${m.error_json.slice(0, 1000)}`;

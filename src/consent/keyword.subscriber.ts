@@ -48,7 +48,7 @@ export async function applyKeyword(
     .where('id', '=', messageId)
     .executeTakeFirst();
   // Live customer messages only: never an echo, an imported message or one of ours.
-  if (!m || m.direction !== 'inbound' || m.origin !== 'customer' || !m.contact_id) return null;
+  if (m?.direction !== 'inbound' || m.origin !== 'customer' || !m.contact_id) return null;
   const text = customerText(m.type, m.content_json);
   if (text === null) return null;
   const settings = await consentSettingsOf(trx, m.phone_number_id);

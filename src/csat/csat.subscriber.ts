@@ -75,7 +75,7 @@ async function sendSurvey(
     .selectAll()
     .where('phone_number_id', '=', event.phoneNumberId)
     .executeTakeFirst();
-  if (!settings || settings.csat_enabled !== 1) return;
+  if (settings?.csat_enabled !== 1) return;
   const conversation = await trx
     .selectFrom('conversations')
     .selectAll()

@@ -185,7 +185,12 @@ export async function patchConversation(
   if (patch.labels) await assertLabelsUsable(db, patch.labels, current.wabaId);
   const now = deps.clock.now();
   await db.transaction().execute((trx) =>
-    applyConversationPatch(trx, { row: current.row, patch, actor: { kind: principal.kind, id: principal.id }, now }),
+    applyConversationPatch(trx, {
+      row: current.row,
+      patch,
+      actor: { kind: principal.kind, id: principal.id },
+      now,
+    }),
   );
   deps.signals.emit('events');
   return conversationView(deps, principal, current.row.id);

@@ -142,6 +142,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The webhook URL is not allowed: it must be http(s) and reach a public address.',
   },
+  LEGAL_HOLD_ACTIVE: {
+    status: 409,
+    retryable: false,
+    message: 'A legal hold covers this content; it cannot be erased or purged until the hold is released.',
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -157,11 +162,6 @@ export class AppError extends Error {
   ) {
     const entry = errorCatalogue[code];
     super(message ?? entry.message);
-  LEGAL_HOLD_ACTIVE: {
-    status: 409,
-    retryable: false,
-    message: 'A legal hold covers this content; it cannot be erased or purged until the hold is released.',
-  },
     this.name = 'AppError';
     this.status = entry.status;
     this.retryable = entry.retryable;

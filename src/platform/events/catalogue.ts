@@ -341,7 +341,8 @@ export const eventCatalogue = {
   'settings.changed': { notice: 'settings.changed', description: 'Hub settings changed; which and who.' },
   'automation.control_changed': {
     notice: 'conversation.changed',
-    description: 'Humans took a conversation (a reply, take over) or automation got it back (hand back, silence, resolve).',
+    description:
+      'Humans took a conversation (a reply, take over) or automation got it back (hand back, silence, resolve).',
   },
   'automation.rule_ran': {
     notice: 'conversation.changed',
@@ -361,11 +362,13 @@ export const eventCatalogue = {
   },
   'template.changed': {
     notice: 'template.changed',
-    description: 'A template was created, edited or deleted (who), or Meta changed its status, quality or category.',
+    description:
+      'A template was created, edited or deleted (who), or Meta changed its status, quality or category.',
   },
   'campaign.changed': {
     notice: 'campaign.changed',
-    description: 'A campaign was created, scheduled, started, paused, resumed, cancelled or completed; who did it.',
+    description:
+      'A campaign was created, scheduled, started, paused, resumed, cancelled or completed; who did it.',
   },
   'campaign.replied': {
     notice: 'campaign.changed',
@@ -375,7 +378,10 @@ export const eventCatalogue = {
     notice: 'conversation.changed',
     description: 'A satisfaction survey was queued to the customer after a resolution.',
   },
-  'csat.rated': { notice: 'conversation.changed', description: 'The customer answered a survey with a 1-5 rating.' },
+  'csat.rated': {
+    notice: 'conversation.changed',
+    description: 'The customer answered a survey with a 1-5 rating.',
+  },
   'csat.commented': {
     notice: 'conversation.changed',
     description: 'The customer added a comment to their rating.',

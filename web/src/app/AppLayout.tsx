@@ -2,10 +2,10 @@ import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/
 import type { ReactNode } from 'react';
 import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
+import { AudiencesPage } from '../modules/audiences/AudiencesPage.tsx';
 import { AuditPage } from '../modules/audit/AuditPage.tsx';
 import { useLogout, useSetPresence } from '../modules/auth/auth.api.ts';
 import { AutomationPage } from '../modules/automation/AutomationPage.tsx';
-import { AudiencesPage } from '../modules/audiences/AudiencesPage.tsx';
 import { CampaignsPage } from '../modules/campaigns/CampaignsPage.tsx';
 import { FailuresNavLabel } from '../modules/failures/FailuresNavLabel.tsx';
 import { FailuresPage } from '../modules/failures/FailuresPage.tsx';

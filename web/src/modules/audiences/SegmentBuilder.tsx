@@ -174,7 +174,13 @@ export function SegmentBuilder() {
               Save segment
             </Button>
             {editing && (
-              <Button variant="subtle" onClick={() => (setEditing(undefined), setName(''))}>
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  setEditing(undefined);
+                  setName('');
+                }}
+              >
                 New
               </Button>
             )}

@@ -99,7 +99,15 @@ export function ContactConsentHistory({ contactId, canAct }: { contactId: string
                 disabled={note.trim().length < 3}
                 loading={record.isPending}
                 onClick={() =>
-                  record.mutate({ action, note }, { onSuccess: () => (setOpen(false), setNote('')) })
+                  record.mutate(
+                    { action, note },
+                    {
+                      onSuccess: () => {
+                        setOpen(false);
+                        setNote('');
+                      },
+                    },
+                  )
                 }
               >
                 Record

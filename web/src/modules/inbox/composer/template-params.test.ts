@@ -19,6 +19,8 @@ const seasonal: Template = {
   status: 'APPROVED',
   reason: null,
   parameter_format: null,
+  quality_score: null,
+  created_by: null,
   status_changed_at: null,
   updated_at: null,
   components: [

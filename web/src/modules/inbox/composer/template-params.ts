@@ -31,7 +31,7 @@ function dynamicUrlButtons(template: Template): { index: number; text: string; u
   const buttons = template.components.find((c) => c.type.toLowerCase() === 'buttons')?.buttons ?? [];
   return buttons.flatMap((b, index) =>
     b.type.toUpperCase() === 'URL' && b.url && keysIn(b.url).length > 0
-      ? [{ index, text: b.text, url: b.url }]
+      ? [{ index, text: b.text ?? '', url: b.url }]
       : [],
   );
 }
