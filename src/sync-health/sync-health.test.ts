@@ -141,13 +141,16 @@ describe.each(testDialects)('sync health driven from the sandbox (%s)', (dialect
     expect((await check('app_open_rule')).state).toBe('failing');
     // The owner opens the app and writes from the phone again: back to ok, the alert resolved.
     await env.sandbox.control.ownerText(PNID, '15550001111', 'back on the phone');
+    // Meta stamps messages to the second, so the second echo may carry the first one's time: wait
+    // for the message itself, not for a later last_echo_at.
     await env.waitFor(
       () =>
         env.db.db
-          .selectFrom('phone_numbers')
-          .select('last_echo_at')
-          .where('id', '=', PNID)
-          .where('last_echo_at', '>', echoAt)
+          .selectFrom('messages')
+          .select('id')
+          .where('phone_number_id', '=', PNID)
+          .where('origin', '=', 'business_app')
+          .where('content_json', 'like', '%back on the phone%')
           .executeTakeFirst(),
       'the second echo',
     );
