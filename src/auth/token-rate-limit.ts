@@ -8,7 +8,7 @@ export const TOKEN_RATE_WINDOW_MS = 60_000;
 
 /**
  * Per-token rate limits on `/api` (@fastify/rate-limit): each API token may make its own
- * `rate_limit_per_minute` requests a minute (600 unless set), counted by token id, so two
+ * `rate_limit_per_minute` requests a minute (6,000 unless set), counted by token id, so two
  * integrations never share a budget. Over it the request gets 429 `RATE_LIMITED` with `Retry-After`
  * and the `x-ratelimit-*` headers. Checked after authentication (`preHandler`), so the token is
  * known and a request with a bad token is a 401, not a count. Users' browser sessions are not limited

@@ -165,7 +165,7 @@ describe.each(testDialects)('the Integration API (%s)', (dialect) => {
     const listed = (await call(admin, 'GET', '/api/tokens')).json() as Loose;
     expect(listed.data.find((t: Loose) => t.name === 'x')).toMatchObject({
       scope: 'read',
-      rate_limit_per_minute: 600,
+      rate_limit_per_minute: 6_000,
     });
   });
 

@@ -35,7 +35,7 @@ export function TokensSettings() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('agent');
   const [scope, setScope] = useState<Scope>('send');
-  const [limit, setLimit] = useState<number | string>(600);
+  const [limit, setLimit] = useState<number | string>(6000);
 
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
