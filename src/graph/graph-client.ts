@@ -45,6 +45,11 @@ export type GraphClient = {
     maxBytes: number;
   }): Promise<GraphResult<{ bytes: Buffer; mimeType: string | null; sha256: string | null }>>;
   getPhoneNumber(phoneNumberId: string): Promise<GraphResult<GraphPhoneNumber>>;
+  /**
+   * `GET /{waba_id}/phone_numbers`: the ids of the numbers Graph lists under a business account
+   * (every page), so a number is filed only under the account it belongs to.
+   */
+  listPhoneNumberIds(wabaId: string): Promise<GraphResult<string[]>>;
   listTemplates(wabaId: string): Promise<GraphResult<GraphTemplate[]>>;
   /** `GET /{waba_id}/subscribed_apps`: the apps whose webhooks the account sends (empty = none, ours missing). */
   listSubscribedApps(wabaId: string): Promise<GraphResult<{ id: string | null; name: string | null }[]>>;
@@ -327,6 +332,28 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         throughputLevel: str((b.throughput as Json | undefined)?.level),
         qualityRating: str(b.quality_rating),
       }));
+    },
+
+    async listPhoneNumberIds(wabaId) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      const ids: string[] = [];
+      let query: Record<string, string> | null = { fields: 'id', limit: '100' };
+      for (let page = 0; query !== null && page < 20; page++) {
+        const raw = await call('GET', graphPath([wabaId, 'phone_numbers'], query));
+        if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
+        if (raw.status < 200 || raw.status >= 300)
+          return { ok: false, error: parseGraphError(raw.status, raw.body) };
+        const body = (raw.body ?? {}) as Json;
+        for (const n of (Array.isArray(body.data) ? body.data : []) as Json[]) {
+          const id = str(n.id);
+          if (id) ids.push(id);
+        }
+        // Meta pages with cursors; `next` is there only while there is another page.
+        const after = str(((body.paging as Json | undefined)?.cursors as Json | undefined)?.after);
+        const next = str((body.paging as Json | undefined)?.next);
+        query = next && after ? { fields: 'id', limit: '100', after } : null;
+      }
+      return { ok: true, value: ids };
     },
 
     async listSubscribedApps(wabaId) {

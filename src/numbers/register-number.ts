@@ -26,8 +26,9 @@ export type RegisteredNumber = {
 };
 
 /**
- * Registers a number of a business account the principal may act on: reads it from Graph (name,
- * coexistence, throughput level) and files it, recording `number.changed` (`registered`). A number
+ * Registers a number of a business account the principal may act on, only if Graph lists it under
+ * that account (`GET /{waba_id}/phone_numbers`): reads it from Graph (name, coexistence, throughput
+ * level) and files it, recording `number.changed` (`registered`). A number
  * already filed under another business account is never moved: that would hand its conversations
  * to whoever registers it (`unknown` = seen in a webhook only, so it may be claimed).
  */
@@ -44,6 +45,18 @@ export async function registerNumber(
     .executeTakeFirst();
   if (existing && existing.waba_id !== wabaId && existing.waba_id !== 'unknown') {
     throw new AppError('CONFLICT', 'This phone number is registered under another business account.');
+  }
+  // Trust only Graph's own list: a number filed under a WABA it does not belong to would take that
+  // account's webhooks, conversations and roles with it.
+  const listed = await deps.graph.listPhoneNumberIds(wabaId);
+  if (!listed.ok) {
+    throw new AppError('GRAPH_REQUEST_FAILED', listed.error.message, {
+      meta_code: listed.error.code,
+      details: listed.error.details,
+    });
+  }
+  if (!listed.value.includes(phoneNumberId)) {
+    throw new AppError('NUMBER_NOT_IN_WABA', undefined, { phone_number_id: phoneNumberId, waba_id: wabaId });
   }
   const info = await deps.graph.getPhoneNumber(phoneNumberId);
   if (!info.ok) {

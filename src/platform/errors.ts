@@ -98,6 +98,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'The phone number is not connected to the Cloud API.',
   },
+  NUMBER_NOT_IN_WABA: {
+    status: 422,
+    retryable: false,
+    message: 'Graph does not list this phone number under that business account.',
+  },
   LOGIN_FAILED: { status: 401, retryable: false, message: 'Wrong email or password.' },
   MFA_REQUIRED: { status: 401, retryable: false, message: 'A one-time code is required.' },
   MFA_INVALID: { status: 401, retryable: false, message: 'The one-time code is wrong.' },
