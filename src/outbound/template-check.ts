@@ -41,9 +41,12 @@ function expectedPlaceholders(row: Selectable<TemplateTable>): Map<string, strin
   return out;
 }
 
+/** A URL button's variable is `{{1}}` and its parameter has no name, whatever the template's format. */
+const isButton = (key: string) => key.startsWith('button:');
+
 function formatOf(row: Selectable<TemplateTable>, expected: Map<string, string[]>): 'named' | 'positional' {
   if (row.parameter_format) return row.parameter_format.toLowerCase() === 'named' ? 'named' : 'positional';
-  const all = [...expected.values()].flat();
+  const all = [...expected.entries()].filter(([key]) => !isButton(key)).flatMap(([, names]) => names);
   return all.length > 0 && all.every((p) => /^\d+$/.test(p))
     ? 'positional'
     : all.length
@@ -109,7 +112,7 @@ export function checkTemplate(
   }
   for (const [key, names] of expected) {
     const params = (given.get(key) ?? []).filter((p) => p.type !== 'payload' && p.type !== 'action');
-    if (format === 'positional') {
+    if (format === 'positional' || isButton(key)) {
       const count = new Set(names).size;
       if (params.length !== count)
         problems.push(`${key} expects ${count} parameter(s), got ${params.length}`);

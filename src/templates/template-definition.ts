@@ -117,6 +117,9 @@ export function toMetaComponents(def: TemplateDefinition): Json[] {
         if (vars.length > 1 || (vars.length === 1 && !/\{\{\s*[A-Za-z0-9_]+\s*\}\}$/.test(b.url))) {
           problems.push(`button ${i + 1}: a URL may have one variable, at its end`);
         }
+        // Meta numbers a URL's variable {{1}} in named-parameter templates too.
+        if (vars.length === 1 && vars[0] !== '1')
+          problems.push(`button ${i + 1}: a URL's variable is {{1}}, also in named-parameter templates`);
         if (vars.length === 1 && !b.example)
           problems.push(`button ${i + 1}: give an example for the URL variable`);
         out.push({
