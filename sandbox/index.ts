@@ -8,6 +8,7 @@ import type { RequestRecord, SandboxContext } from './core/context.ts';
 import { createHttpServer } from './core/http.ts';
 import { IdFactory, Random } from './core/random.ts';
 import { resumeAfterRestart } from './customers/receipts.ts';
+import { graphFaultRoutes } from './graph/faults.ts';
 import { mediaDownloadRoute } from './graph/media.routes.ts';
 import { mediaUrl } from './graph/media-store.ts';
 import { graphRoutes, requireToken } from './graph/server.ts';
@@ -15,6 +16,7 @@ import { setTemplateStatus } from './graph/templates.routes.ts';
 import { type ResolvedOptions, resolveOptions, type SandboxOptions } from './options.ts';
 import { armInactivity } from './phone/lifecycle.ts';
 import { RateLimiter } from './rules/rate-limit.ts';
+import { signupRoutes } from './signup/signup.routes.ts';
 import { verifyCallback, WebhookDispatcher } from './webhooks/dispatcher.ts';
 import type { WebhookUpdate } from './webhooks/envelope.ts';
 import { WorldStore } from './world/persistence.ts';
@@ -25,6 +27,7 @@ export { SandboxControl, SandboxControlError } from './control/client.ts';
 export type { SandboxClock } from './core/clock.ts';
 export type { SandboxOptions } from './options.ts';
 export { SANDBOX_DEFAULTS } from './options.ts';
+export { SIGNUP_DEFAULTS } from './signup/signup-state.ts';
 export { signBody } from './webhooks/sign.ts';
 
 /** A running sandbox: Graph API at `${url}/{version}/…`, control API at `${url}/_sandbox/…`. */
@@ -128,6 +131,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
   const app = await createHttpServer({ logger: options.logger });
   await app.register(graphRoutes(ctx));
   await app.register(mediaDownloadRoute(ctx, (req) => requireToken(ctx, req)));
+  await app.register(signupRoutes(ctx));
   if (options.control) {
     await app.register(
       controlRoutes(ctx, {
@@ -137,6 +141,7 @@ export async function startSandbox(input: SandboxOptions = {}): Promise<Sandbox>
         register: (instance) => registerAddons(ctx, instance),
       }),
     );
+    await app.register(graphFaultRoutes(ctx));
   }
   await app.listen({ port: options.port, host: options.host });
   const port = (app.server.address() as AddressInfo).port;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../core/context.ts';
+import { announcePartner } from '../signup/signup-state.ts';
 import { verifyCallback } from '../webhooks/dispatcher.ts';
 import type { NumberState } from '../world/types.ts';
 import { GraphError } from './errors.ts';
@@ -168,6 +169,7 @@ export function objectRoutes(ctx: SandboxContext) {
       const { id } = wabaOf(ctx, req.params);
       ctx.world.subscribedApps[id] = true;
       ctx.touch();
+      announcePartner(ctx, id);
       return { success: true };
     });
     app.delete('/:version/:id/subscribed_apps', async (req) => {

@@ -4,6 +4,7 @@ import { syncAllContacts } from '../phone/contacts.ts';
 import { declineHistory, shareHistory } from '../phone/history.ts';
 import { DAY_MS } from '../world/world.ts';
 import { GraphError } from './errors.ts';
+import { answerFaulted, takeGraphFault } from './faults.ts';
 import { unknownNode } from './server.ts';
 import { isObj } from './validate-send.ts';
 
@@ -47,7 +48,9 @@ export function smbAppDataRoutes(ctx: SandboxContext) {
         syncAllContacts(ctx, number);
       }
       ctx.touch();
-      return { messaging_product: 'whatsapp', request_id: ctx.ids.hex(16) };
+      const answer = { messaging_product: 'whatsapp', request_id: ctx.ids.hex(16) };
+      const fault = takeGraphFault(ctx, 'smb_app_data');
+      return fault ? answerFaulted(fault, answer) : answer;
     });
   };
 }
