@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import type { StoredEvent } from '../platform/events/subscriber.ts';
 import { parseJsonOr } from '../platform/json.ts';
-import type { BusinessHours, BusinessInterval } from './business-hours.ts';
+import type { Schedule } from '../platform/schedule.ts';
+import { type BusinessInterval, hasOpenHours, scheduleOf } from './business-time.ts';
 import {
   type ConversationState,
   type FoldContext,
@@ -30,13 +31,21 @@ export function csatAnswerOf(type: string, contentJson: string): { surveyId: str
   return m?.[1] && m[2] ? { surveyId: m[1], rating: Number(m[2]) } : null;
 }
 
-/** Business hours of a number from its settings row, or null when none are configured. */
+/**
+ * Business hours of a number from its settings row (`platform/schedule.ts`'s model: weekly hours
+ * and holidays in the number's zone), or null when none are configured. Rows written before
+ * holidays existed hold the bare list of intervals.
+ */
 export function businessHoursOf(row: {
   time_zone: string;
   business_hours_json: string | null;
-}): BusinessHours | null {
-  const intervals = parseJsonOr<BusinessInterval[] | null>(row.business_hours_json, null);
-  return intervals && intervals.length > 0 ? { timeZone: row.time_zone, intervals } : null;
+}): Schedule | null {
+  const stored = parseJsonOr<BusinessInterval[] | Partial<Schedule> | null>(row.business_hours_json, null);
+  if (stored === null || typeof stored !== 'object') return null;
+  const schedule: Schedule = Array.isArray(stored)
+    ? scheduleOf({ timeZone: row.time_zone, intervals: stored })
+    : { timeZone: row.time_zone, weekly: stored.weekly ?? {}, holidays: stored.holidays ?? [] };
+  return hasOpenHours(schedule) ? schedule : null;
 }
 
 /** What the fold needs for these events, read in a few queries. */
@@ -45,7 +54,7 @@ export async function loadFoldLookups(
   events: readonly StoredEvent[],
 ): Promise<{
   messages: Map<string, MessageInfo>;
-  hours: Map<string, BusinessHours | null>;
+  hours: Map<string, Schedule | null>;
   priced: Set<string>;
 }> {
   const ids = [...new Set(events.flatMap(messageIdsNeeded))];
@@ -93,7 +102,7 @@ export async function loadFoldLookups(
       priced.add(p.message_id);
   }
   const numbers = [...new Set(events.map((e) => e.phoneNumberId).filter((n): n is string => n !== null))];
-  const hours = new Map<string, BusinessHours | null>(numbers.map((n) => [n, null]));
+  const hours = new Map<string, Schedule | null>(numbers.map((n) => [n, null]));
   if (numbers.length > 0) {
     const rows = await db
       .selectFrom('analytics_number_settings')

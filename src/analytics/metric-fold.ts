@@ -1,7 +1,8 @@
 import { normalizeCategory } from '../costs/rate-card.ts';
 import type { StoredEvent } from '../platform/events/subscriber.ts';
+import type { Schedule } from '../platform/schedule.ts';
 import type { AnalyticsConversationRow } from './analytics.table.ts';
-import { type BusinessHours, businessMs } from './business-hours.ts';
+import { businessMs } from './business-time.ts';
 import { binOf } from './histogram.ts';
 
 /**
@@ -69,7 +70,7 @@ export type MessageInfo = {
 /** Lookups, loaded before the fold runs (one event live, a page of events in a recompute). */
 export type FoldContext = {
   message(id: string): MessageInfo | undefined;
-  businessHours(phoneNumberId: string): BusinessHours | null;
+  businessHours(phoneNumberId: string): Schedule | null;
   /** Whether the message's cost was counted already; marks it counted when not. */
   claimPriced(messageId: string): boolean;
 };

@@ -8,10 +8,10 @@ import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { parseJsonOr } from '../platform/json.ts';
 import { iso } from '../platform/time.ts';
+import { businessHoursOf } from './analytics.repository.ts';
 import type { AnalyticsNumberSettingsRow } from './analytics.table.ts';
-import { isTimeZone } from './business-hours.ts';
+import { intervalsOf, isTimeZone, scheduleOf } from './business-time.ts';
 import { visibleNumbers } from './reports.routes.ts';
 import {
   ZNumberParams,
@@ -25,10 +25,12 @@ import {
 const MIN = 60_000;
 
 function toApi(id: string, row: AnalyticsNumberSettingsRow | undefined): z.infer<typeof ZNumberSettings> {
+  const schedule = row ? businessHoursOf(row) : null;
   return {
     phone_number_id: id,
     time_zone: row?.time_zone ?? 'UTC',
-    business_hours: row ? parseJsonOr(row.business_hours_json, null) : null,
+    business_hours: schedule ? intervalsOf(schedule.weekly) : null,
+    holidays: schedule ? [...(schedule.holidays ?? [])] : [],
     first_response_target_minutes:
       row?.first_response_target_ms != null ? Math.round(Number(row.first_response_target_ms) / MIN) : null,
     resolution_target_minutes:
@@ -97,8 +99,13 @@ export function numberSettingsRoutes(deps: AppDeps): FastifyPluginAsync {
         }
         const values = {
           time_zone: b.time_zone,
+          // Stored as `platform/schedule.ts`'s model (weekly hours by weekday, holidays).
           business_hours_json:
-            b.business_hours && b.business_hours.length > 0 ? JSON.stringify(b.business_hours) : null,
+            b.business_hours && b.business_hours.length > 0
+              ? JSON.stringify(
+                  scheduleOf({ timeZone: b.time_zone, intervals: b.business_hours, holidays: b.holidays }),
+                )
+              : null,
           first_response_target_ms:
             b.first_response_target_minutes === null ? null : b.first_response_target_minutes * MIN,
           resolution_target_ms:

@@ -59,6 +59,15 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
     expect((await get(`/api/reports/overview?${range}`, agent)).statusCode).toBe(403);
   });
 
+  it('places the busiest hours in the asked time zone (Wednesday 09:00 UTC is 06:00 in São Paulo, 14:30 in Kolkata)', async () => {
+    const cell = async (zone: string) => {
+      const body = (await get(`/api/reports/busiest-hours?${range}&time_zone=${zone}`, supervisor)).json();
+      return body.data.filter((c: { messages: number }) => c.messages > 0);
+    };
+    expect(await cell('America/Sao_Paulo')).toEqual([{ weekday: 3, hour: 6, messages: 1 }]);
+    expect(await cell('Asia/Kolkata')).toEqual([{ weekday: 3, hour: 14, messages: 1 }]);
+  });
+
   it('answers bad input with a stable error code', async () => {
     const zone = await get(`/api/reports/overview?time_zone=Mars/Base`, supervisor);
     expect(zone.statusCode).toBe(400);
@@ -79,7 +88,7 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
     expect(app).toMatchObject({ first_responses: 1, first_response_share: 1 });
   });
 
-  it('lets admins set business hours and targets, and says the campaign report is not available yet', async () => {
+  it('lets admins set business hours, holidays and targets, and serves the campaign report', async () => {
     const put = await fx.app.inject({
       method: 'PUT',
       url: `/api/reports/settings/${NUMBER}`,
@@ -87,6 +96,7 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
       payload: {
         time_zone: 'Europe/Madrid',
         business_hours: [{ day: 3, start: '09:00', end: '18:00' }],
+        holidays: ['2026-12-25'],
         first_response_target_minutes: 15,
         resolution_target_minutes: 240,
         csat_enabled: true,
@@ -97,6 +107,8 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({
       time_zone: 'Europe/Madrid',
+      business_hours: [{ day: 3, start: '09:00', end: '18:00' }],
+      holidays: ['2026-12-25'],
       first_response_target_minutes: 15,
       csat_enabled: true,
     });
@@ -108,6 +120,6 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
     });
     expect(bySupervisor.statusCode).toBe(403);
     const campaigns = (await get(`/api/reports/campaigns?${range}`, supervisor)).json();
-    expect(campaigns).toMatchObject({ available: false, data: [] });
+    expect(campaigns).toMatchObject({ currency: 'USD', data: [] });
   });
 });

@@ -6,7 +6,8 @@ import { loadRateCard } from '../costs/rate-card.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
 import { iso } from '../platform/time.ts';
-import { isTimeZone } from './business-hours.ts';
+import { isTimeZone } from './business-time.ts';
+import { campaignsReport } from './campaign-report.ts';
 import { recomputeAnalytics } from './recompute.ts';
 import {
   type ReportRequest,
@@ -186,15 +187,8 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsync {
       },
       async (request) => {
         const o = await optionsOf(deps, principalOf(request), request.query);
-        // Campaigns are being built in `src/campaigns/`; until their events are in the catalogue
-        // there is nothing to report, and this says so rather than inventing numbers.
-        return {
-          ...rangeOf(o),
-          available: false,
-          reason:
-            'Campaign results are not available yet: campaigns do not record their events in this version.',
-          data: [],
-        };
+        const card = await loadRateCard({ db, dataDir: deps.config.dataDir, now: deps.clock.now() });
+        return { ...rangeOf(o), ...(await campaignsReport(db, o, card)) };
       },
     );
 

@@ -128,10 +128,48 @@ export const ZCostsReportResponse = ZRange.extend({
   ),
 });
 
+const ZRate = z.number().nullable();
 export const ZCampaignsReportResponse = ZRange.extend({
-  available: z.boolean(),
-  reason: z.string().nullable(),
-  data: z.array(z.record(z.string(), z.unknown())),
+  currency: z.string(),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      phone_number_id: z.string(),
+      template_name: z.string(),
+      template_language: z.string(),
+      state: z.string(),
+      started_at: z.string().nullable(),
+      finished_at: z.string().nullable(),
+      recipients: z.number().int(),
+      sent: z.number().int(),
+      delivered: z.number().int(),
+      read: z.number().int(),
+      failed: z.number().int(),
+      refused: z.number().int(),
+      replied: z.number().int(),
+      button_taps: z.number().int(),
+      opted_out_after: z.number().int(),
+      /** Delivered ÷ (sent + failed). */
+      delivery_rate: ZRate,
+      /** Read ÷ delivered. */
+      read_rate: ZRate,
+      /** Replied ÷ delivered. */
+      reply_rate: ZRate,
+      /** In the currency: estimated when queued, and actual from Meta's pricing of the statuses. */
+      cost_estimated: z.number(),
+      cost_actual: z.number(),
+      priced_messages: z.number().int(),
+      costs_by_category: z.array(
+        z.object({
+          category: z.string(),
+          messages: z.number().int(),
+          estimated: z.number(),
+          actual: z.number(),
+        }),
+      ),
+    }),
+  ),
 });
 
 export const ZRecomputeResponse = z.object({
@@ -153,6 +191,11 @@ export const ZNumberSettings = z.object({
   phone_number_id: z.string(),
   time_zone: z.string(),
   business_hours: z.array(ZInterval).nullable(),
+  /** Local dates (`YYYY-MM-DD`) closed all day: no business time is counted on them. */
+  holidays: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+    .max(400)
+    .default([]),
   first_response_target_minutes: z.number().int().positive().nullable(),
   resolution_target_minutes: z.number().int().positive().nullable(),
   csat_enabled: z.boolean(),

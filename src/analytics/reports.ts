@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RateCard } from '../costs/rate-card.ts';
 import { priceOf } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
-import { localDay, localWeekdayHour } from './business-hours.ts';
+import { offsetSpans } from './business-time.ts';
 import type { Distribution } from './histogram.ts';
 import {
   countOf,
@@ -11,6 +11,7 @@ import {
   type ReportScope,
   type RollupGroup,
   sumRollups,
+  sumSeriesLocal,
 } from './rollup.queries.ts';
 
 /**
@@ -136,39 +137,29 @@ async function coreBy(
 
 export async function overviewReport(db: Kysely<DB>, o: ReportOptions) {
   const [total] = await coreBy(db, o, null);
-  const daily = await sumRollups(db, o, {
-    metrics: [
-      'conversations.opened',
-      'conversations.resolved',
-      'messages.received',
-      'messages.sent',
-      dur('first_response_time', o.businessHours),
-      dur('resolution_time', o.businessHours),
-    ],
-    dims: ['bucket_at'],
-    bins: false,
+  const fr = dur('first_response_time', o.businessHours);
+  const rt = dur('resolution_time', o.businessHours);
+  const days = await sumSeriesLocal(db, o, {
+    metrics: ['conversations.opened', 'conversations.resolved', 'messages.received', 'messages.sent', fr, rt],
+    grouping: 'day',
+    spans: offsetSpans(o.timeZone, o.from, o.to),
   });
-  const days = new Map<string, RollupGroup[]>();
-  for (const g of daily) {
-    const day = localDay(o.timeZone, Number(g.key.bucket_at));
-    days.set(day, [...(days.get(day) ?? []), g]);
-  }
   const series = [...days.entries()]
-    .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([day, groups]) => {
-      const g = mergeGroups(groups);
-      const mean = (m: string) => {
-        const x = g.metrics.get(m);
+    .sort((a, b) => a[0] - b[0])
+    .map(([day, m]) => {
+      const count = (name: string) => m.get(name)?.count ?? 0;
+      const mean = (name: string) => {
+        const x = m.get(name);
         return x && x.count > 0 ? Math.round(x.total / x.count) : null;
       };
       return {
-        day,
-        conversations_opened: countOf(g, 'conversations.opened'),
-        conversations_resolved: countOf(g, 'conversations.resolved'),
-        messages_received: countOf(g, 'messages.received'),
-        messages_sent: countOf(g, 'messages.sent'),
-        first_response_time_mean: mean(dur('first_response_time', o.businessHours)),
-        resolution_time_mean: mean(dur('resolution_time', o.businessHours)),
+        day: new Date(day * 86_400_000).toISOString().slice(0, 10),
+        conversations_opened: count('conversations.opened'),
+        conversations_resolved: count('conversations.resolved'),
+        messages_received: count('messages.received'),
+        messages_sent: count('messages.sent'),
+        first_response_time_mean: mean(fr),
+        resolution_time_mean: mean(rt),
       };
     });
   return { totals: total?.core ?? coreOf(undefined, o.businessHours, undefined), series };
@@ -213,18 +204,16 @@ export async function respondersReport(db: Kysely<DB>, o: ReportOptions) {
 }
 
 export async function busiestHoursReport(db: Kysely<DB>, o: ReportOptions) {
-  const groups = await sumRollups(db, o, {
+  const cells = await sumSeriesLocal(db, o, {
     metrics: ['messages.received'],
-    dims: ['bucket_at'],
-    bins: false,
+    grouping: 'weekday_hour',
+    spans: offsetSpans(o.timeZone, o.from, o.to),
   });
-  const cells = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
-  for (const g of groups) {
-    const { weekday, hour } = localWeekdayHour(o.timeZone, Number(g.key.bucket_at));
-    const row = cells[weekday];
-    if (row) row[hour] = (row[hour] ?? 0) + countOf(g, 'messages.received');
-  }
-  return cells.flatMap((row, weekday) => row.map((messages, hour) => ({ weekday, hour, messages })));
+  return Array.from({ length: 7 * 24 }, (_, k) => ({
+    weekday: Math.floor(k / 24),
+    hour: k % 24,
+    messages: cells.get(k)?.get('messages.received')?.count ?? 0,
+  }));
 }
 
 const PRICING_TYPES = ['regular', 'free_customer_service', 'free_entry_point'] as const;

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { Bars } from './Charts.tsx';
 import { downloadCsv, formatDuration, formatPercent } from './format.ts';
@@ -362,15 +362,125 @@ export function CsatSlaTab({ filters }: { filters: ReportFilters }) {
   );
 }
 
-/** Campaign results: shown once campaigns record the events to count. */
+/** Campaign results: the delivery funnel, replies and cost (estimated and actual) of each campaign. */
 export function CampaignsTab({ filters }: { filters: ReportFilters }) {
   const report = useReport<CampaignsReport>('campaigns', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
-  if (report.data && !report.data.available)
-    return (
-      <Alert color="gray" title="Not available yet">
-        {report.data.reason}
-      </Alert>
+  const data = report.data;
+  const rows = data?.data ?? [];
+  const currency = data?.currency ?? '';
+  const handleExport = () =>
+    downloadCsv(
+      'campaigns.csv',
+      [
+        'campaign',
+        'phone_number_id',
+        'template',
+        'state',
+        'started_at',
+        'recipients',
+        'sent',
+        'delivered',
+        'read',
+        'failed',
+        'refused',
+        'replied',
+        'opted_out_after',
+        `cost_estimated_${currency}`,
+        `cost_actual_${currency}`,
+      ],
+      rows.map((c) => [
+        c.name,
+        c.phone_number_id,
+        `${c.template_name} (${c.template_language})`,
+        c.state,
+        c.started_at ?? '',
+        c.recipients,
+        c.sent,
+        c.delivered,
+        c.read,
+        c.failed,
+        c.refused,
+        c.replied,
+        c.opted_out_after,
+        c.cost_estimated,
+        c.cost_actual,
+      ]),
     );
-  return <Text c="dimmed">Loading…</Text>;
+  if (!data) return <Text c="dimmed">Loading…</Text>;
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Text>
+          {rows.length === 0
+            ? 'No campaign started in this range.'
+            : `${rows.length} campaigns in this range`}
+        </Text>
+        <CsvButton onClick={handleExport} />
+      </Group>
+      {rows.length > 0 && (
+        <Card withBorder padding="sm">
+          <Bars
+            label="Campaign funnel: sent, delivered, read, replied"
+            data={rows.map((c) => ({
+              campaign: c.name,
+              sent: c.sent,
+              delivered: c.delivered,
+              read: c.read,
+              replied: c.replied,
+            }))}
+            x="campaign"
+            series={[
+              { key: 'sent', label: 'Sent', color: 'gray' },
+              { key: 'delivered', label: 'Delivered', color: 'blue' },
+              { key: 'read', label: 'Read', color: 'teal' },
+              { key: 'replied', label: 'Replied', color: 'grape' },
+            ]}
+          />
+        </Card>
+      )}
+      <Table striped aria-label="Campaigns">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Campaign</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Sent</Table.Th>
+            <Table.Th>Delivered</Table.Th>
+            <Table.Th>Read</Table.Th>
+            <Table.Th>Replied</Table.Th>
+            <Table.Th>Failed</Table.Th>
+            <Table.Th>Cost by category ({currency})</Table.Th>
+            <Table.Th>Estimated / actual</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td>{c.name}</Table.Td>
+              <Table.Td>{c.state}</Table.Td>
+              <Table.Td>{c.sent}</Table.Td>
+              <Table.Td>
+                {c.delivered} ({formatPercent(c.delivery_rate)})
+              </Table.Td>
+              <Table.Td>
+                {c.read} ({formatPercent(c.read_rate)})
+              </Table.Td>
+              <Table.Td>
+                {c.replied} ({formatPercent(c.reply_rate)})
+              </Table.Td>
+              <Table.Td>{c.failed}</Table.Td>
+              <Table.Td>
+                {c.costs_by_category
+                  .map((b) => `${categoryLabel[b.category] ?? b.category}: ${b.actual.toFixed(4)}`)
+                  .join(', ')}
+              </Table.Td>
+              <Table.Td>
+                {c.cost_estimated.toFixed(4)} / {c.cost_actual.toFixed(4)}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
 }
