@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.ts';
 import { archiveSubscriber } from './archive/archive.subscriber.ts';
 import { archiveBackfillJob, archiveRetentionJob, sealAtRestJob } from './archive/archive-upkeep.jobs.ts';
 import { archiveCheckpointJob } from './archive/checkpoint.job.ts';
+import { archiveS3AnchorJob } from './archive/s3-anchor.job.ts';
 import { contactImportJob } from './audiences/contact-import.job.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation/automation-timers.job.ts';
 import { automationEngineSubscriber } from './automation/engine.subscriber.ts';
@@ -107,6 +108,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   eventLogPruneJob(hubSubscribers),
   jobPruneJob,
   archiveCheckpointJob,
+  archiveS3AnchorJob,
   archiveRetentionJob,
   archiveBackfillJob,
   sealAtRestJob,
@@ -149,7 +151,11 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   workers.push(await startWebhookWorker(deps));
   workers.push(startOutboundWorker(deps));
   workers.push(startHubJobs(deps));
-  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId }));
+  // COEXIST_ARCHIVE_SUBSCRIBER=off pauses the archive (its cursor waits) to measure what it costs.
+  const subscribers = deps.config.archiveSubscriber
+    ? hubSubscribers
+    : hubSubscribers.filter((s) => s !== archiveSubscriber);
+  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers }));
   return workers;
 }
 

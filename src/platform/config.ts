@@ -58,6 +58,18 @@ const configSchema = z.object({
       'must be "<url> <witness key>" pairs, comma-separated',
     )
     .optional(),
+  COEXIST_ARCHIVE_SUBSCRIBER: z.enum(['on', 'off']).default('on'),
+  COEXIST_ARCHIVE_S3_BUCKET: z.string().min(3).optional(),
+  COEXIST_ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
+  COEXIST_ARCHIVE_S3_ENDPOINT: z.url().optional(),
+  COEXIST_ARCHIVE_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, 'must be a plain key prefix')
+    .default(''),
+  COEXIST_ARCHIVE_S3_RETAIN_DAYS: z.coerce.number().int().min(1).max(36_500).default(2555),
+  COEXIST_ARCHIVE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  COEXIST_ARCHIVE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  COEXIST_ARCHIVE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   COEXIST_MASTER_KEYS: z
     .string()
     .regex(
@@ -112,6 +124,20 @@ export type Config = Readonly<{
   archiveCheckpointDir: string | undefined;
   /** C2SP tlog-witness witnesses each new checkpoint is sent to, as `<url> <witness key>` pairs. */
   archiveWitnesses: string | undefined;
+  /** Whether this node runs the archive's subscriber (`off` only to measure its cost; it catches up when back on). */
+  archiveSubscriber: boolean;
+  /** An S3 bucket with Object Lock that checkpoints and log segments are copied to, write-once; unset = none. */
+  archiveS3:
+    | {
+        bucket: string;
+        region: string;
+        endpoint: string | undefined;
+        prefix: string;
+        retainDays: number;
+        forcePathStyle: boolean;
+        credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      }
+    | undefined;
   /** Private or local networks (CIDRs) outbound webhooks may reach anyway; every such address is refused otherwise. */
   webhookEgressAllow: readonly string[];
   /** The bearer token `GET /metrics` wants; unset = no metrics endpoint. */
@@ -167,6 +193,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     masterKeys: e.COEXIST_MASTER_KEYS,
     archiveCheckpointDir: e.COEXIST_ARCHIVE_CHECKPOINT_DIR,
     archiveWitnesses: e.COEXIST_ARCHIVE_WITNESSES,
+    archiveSubscriber: e.COEXIST_ARCHIVE_SUBSCRIBER === 'on',
+    archiveS3: e.COEXIST_ARCHIVE_S3_BUCKET
+      ? Object.freeze({
+          bucket: e.COEXIST_ARCHIVE_S3_BUCKET,
+          region: e.COEXIST_ARCHIVE_S3_REGION,
+          endpoint: e.COEXIST_ARCHIVE_S3_ENDPOINT,
+          prefix: e.COEXIST_ARCHIVE_S3_PREFIX,
+          retainDays: e.COEXIST_ARCHIVE_S3_RETAIN_DAYS,
+          forcePathStyle: e.COEXIST_ARCHIVE_S3_FORCE_PATH_STYLE === 'true',
+          credentials:
+            e.COEXIST_ARCHIVE_S3_ACCESS_KEY_ID && e.COEXIST_ARCHIVE_S3_SECRET_ACCESS_KEY
+              ? {
+                  accessKeyId: e.COEXIST_ARCHIVE_S3_ACCESS_KEY_ID,
+                  secretAccessKey: e.COEXIST_ARCHIVE_S3_SECRET_ACCESS_KEY,
+                }
+              : undefined,
+        })
+      : undefined,
     webhookEgressAllow: Object.freeze(
       (e.COEXIST_WEBHOOK_EGRESS_ALLOW ?? '')
         .split(',')
