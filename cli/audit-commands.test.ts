@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateSigner, signNote } from '../src/archive/signed-note.ts';
 import { type ArchiveFixture, startArchiveFixture } from '../src/testing/archive-fixture.ts';
 import { testDialects } from '../src/testing/databases.ts';
 
@@ -109,4 +110,90 @@ describe.each(testDialects)('coexist audit on %s', (dialect) => {
     expect(await coexist('verify')).toMatchObject({ code: 0 });
     // Each command is a fresh Node process (about 4 s of CPU): more time than the default.
   }, 120_000);
+  it('`coexist audit verify` exits 1 naming the place of each tamper, and 0 once it is undone', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coexist-audit-'));
+    f = await startArchiveFixture(dialect);
+    await f.inbound([f.text('wamid.A', 'one', TS), f.text('wamid.B', 'two', TS + 1)]);
+    await f.inbound([
+      f.edit('wamid.E', 'wamid.B', 'two, edited', TS + 2),
+      f.text('wamid.C', 'three', TS + 3),
+    ]);
+    await f.archive();
+    const cp = await f.checkpoint();
+    const db = f.database.db;
+    const entries = await db
+      .selectFrom('archive_entries')
+      .selectAll()
+      .where('idx', 'in', [1, 2])
+      .orderBy('idx')
+      .execute();
+    const [one, two] = [entries[0]!, entries[1]!];
+    const a = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('wamid', '=', 'wamid.A')
+      .executeTakeFirstOrThrow();
+    const failsWith = async (expected: RegExp) => {
+      const out = await coexist('verify');
+      expect(out.code).toBe(1);
+      expect(out.stdout).toMatch(expected);
+    };
+
+    // One byte changed in an entry.
+    const changed = two.entry.replace(/"at":(\d)/, (_, d: string) => `"at":${(Number(d) + 1) % 10}`);
+    await db.updateTable('archive_entries').set({ entry: changed }).where('idx', '=', 2).execute();
+    await failsWith(/^FAILED: entry 2 was altered/m);
+    await db.updateTable('archive_entries').set({ entry: two.entry }).where('idx', '=', 2).execute();
+
+    // A message's text changed in the live table.
+    await db
+      .updateTable('messages')
+      .set({ content_json: '{"body":"forged"}' })
+      .where('id', '=', a.id)
+      .execute();
+    await failsWith(
+      new RegExp(`^FAILED: message ${a.id}'s current content differs from its newest archive entry`, 'm'),
+    );
+    await db.updateTable('messages').set({ content_json: a.content_json }).where('id', '=', a.id).execute();
+
+    // An entry deleted.
+    await db.deleteFrom('archive_entries').where('idx', '=', 1).execute();
+    await failsWith(/^FAILED: entry 1 is missing \(next stored entry is 2\)/m);
+    await db.insertInto('archive_entries').values(one).execute();
+
+    // Two entries swapped.
+    await db.deleteFrom('archive_entries').where('idx', 'in', [1, 2]).execute();
+    await db
+      .insertInto('archive_entries')
+      .values([
+        { ...two, idx: 1 },
+        { ...one, idx: 2 },
+      ])
+      .execute();
+    await failsWith(/^FAILED: entry 1 says it is entry 2/m);
+    await db.deleteFrom('archive_entries').where('idx', 'in', [1, 2]).execute();
+    await db.insertInto('archive_entries').values([one, two]).execute();
+
+    // A checkpoint replaced by one signed with another key.
+    const other = generateSigner(f.h.deps.config.archiveOrigin).signer;
+    const text = cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1);
+    await db
+      .updateTable('archive_checkpoints')
+      .set({ note: signNote(text, other) })
+      .where('size', '=', cp.size)
+      .execute();
+    await failsWith(new RegExp(`^FAILED: checkpoint ${cp.size} is not signed by the archive key`, 'm'));
+    await db.updateTable('archive_checkpoints').set({ note: cp.note }).where('size', '=', cp.size).execute();
+
+    // A message row without an entry.
+    await db
+      .insertInto('messages')
+      .values({ ...a, id: 'm-smuggled', wamid: 'wamid.SMUGGLED', seq: undefined } as never)
+      .execute();
+    await failsWith(/^FAILED: message m-smuggled has no archive entry/m);
+    await db.deleteFrom('messages').where('id', '=', 'm-smuggled').execute();
+
+    expect(await coexist('verify')).toMatchObject({ code: 0 });
+    // Seven fresh Node processes.
+  }, 240_000);
 });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { raiseAlert } from '../outbound/alerts.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
-import { anchorToS3, S3AnchorError, s3Client } from './s3-anchor.ts';
 
 /**
  * Copies new checkpoints and their log segments to the Object Lock bucket (`s3-anchor.ts`) every
@@ -18,6 +17,8 @@ export const archiveS3AnchorJob = defineJob({
   async handler(_payload, { deps, now }: JobContext<AppDeps>) {
     const config = deps.config.archiveS3;
     if (!config) return;
+    // Loaded on first use: a hub without a bucket never pays for the AWS SDK's start-up.
+    const { anchorToS3, S3AnchorError, s3Client } = await import('./s3-anchor.ts');
     const client = s3Client(config);
     try {
       const outcomes = await anchorToS3(deps.database.db, { config, client, now });
