@@ -212,8 +212,8 @@ export function mergeDeltas(
 const DAY_MS = 86_400_000;
 
 /**
- * Adds increments to the rollups: the 15-minute rows, the same by UTC day, and each number's
- * 15-minute series (one upsert per chunk of rows of each).
+ * Adds increments to the rollups: the 15-minute rows, the same by UTC day (with every dimension,
+ * and by number only), and each number's 15-minute series (one upsert per chunk of rows of each).
  */
 export async function addToRollups(db: Kysely<DB>, deltas: Iterable<RollupDelta>): Promise<void> {
   const list = [...deltas];
@@ -223,6 +223,35 @@ export async function addToRollups(db: Kysely<DB>, deltas: Iterable<RollupDelta>
       list.map((d) => ({ ...d, bucket_at: Math.floor(d.bucket_at / DAY_MS) * DAY_MS })),
     ).values(),
   ];
+  const byNumber = new Map<
+    string,
+    {
+      bucket_at: number;
+      phone_number_id: string;
+      kind: string;
+      metric: string;
+      bin: number;
+      count: number;
+      total: number;
+    }
+  >();
+  for (const d of daily) {
+    const key = `${d.metric}\u0000${d.bucket_at}\u0000${d.phone_number_id}\u0000${d.kind}\u0000${d.bin}`;
+    const hit = byNumber.get(key);
+    if (hit) {
+      hit.count += d.count;
+      hit.total += d.total;
+    } else
+      byNumber.set(key, {
+        bucket_at: d.bucket_at,
+        phone_number_id: d.phone_number_id,
+        kind: d.kind,
+        metric: d.metric,
+        bin: d.bin,
+        count: d.count,
+        total: d.total,
+      });
+  }
   const series = new Map<
     string,
     { bucket_at: number; phone_number_id: string; metric: string; count: number; total: number }
@@ -255,6 +284,18 @@ export async function addToRollups(db: Kysely<DB>, deltas: Iterable<RollupDelta>
         )
         .execute();
     }
+  }
+  for (const part of chunks([...byNumber.values()], 400)) {
+    await db
+      .insertInto('analytics_rollups_number_daily')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['metric', 'bucket_at', 'phone_number_id', 'kind', 'bin']).doUpdateSet((eb) => ({
+          count: eb('analytics_rollups_number_daily.count', '+', eb.ref('excluded.count')),
+          total: eb('analytics_rollups_number_daily.total', '+', eb.ref('excluded.total')),
+        })),
+      )
+      .execute();
   }
   for (const part of chunks([...series.values()], 400)) {
     await db

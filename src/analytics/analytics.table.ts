@@ -53,6 +53,20 @@ export interface AnalyticsRollupTable {
   total: number;
 }
 
+/**
+ * {@link AnalyticsRollupTable} by UTC day and number only (no team or agent): the whole days of the
+ * reports that do not split by team or agent (overview, numbers, responders, costs).
+ */
+export interface AnalyticsNumberDailyTable {
+  bucket_at: number;
+  phone_number_id: string;
+  kind: string;
+  metric: string;
+  bin: number;
+  count: number;
+  total: number;
+}
+
 /** Each number's metrics per 15-minute bucket without other dimensions: the charts by day and hour. */
 export interface AnalyticsSeriesTable {
   bucket_at: number;
@@ -109,6 +123,7 @@ export interface AnalyticsTables {
   analytics_rollups: AnalyticsRollupTable;
   /** {@link AnalyticsRollupTable} by UTC day: the whole days inside a report's range. */
   analytics_rollups_daily: AnalyticsRollupTable;
+  analytics_rollups_number_daily: AnalyticsNumberDailyTable;
   analytics_series: AnalyticsSeriesTable;
   analytics_number_settings: AnalyticsNumberSettingsTable;
   analytics_priced_messages: AnalyticsPricedMessageTable;

@@ -68,6 +68,7 @@ export async function recomputeAnalytics(
     }
     await trx.deleteFrom('analytics_rollups').execute();
     await trx.deleteFrom('analytics_rollups_daily').execute();
+    await trx.deleteFrom('analytics_rollups_number_daily').execute();
     await trx.deleteFrom('analytics_series').execute();
     await trx.deleteFrom('analytics_conversations').execute();
     await trx.deleteFrom('analytics_priced_messages').execute();

@@ -34,7 +34,11 @@ type Row = Record<string, string | number> & {
 /** Grouped sums of one rollup table over `[lo, hi)`. */
 async function sumTable(
   db: Kysely<DB>,
-  table: 'analytics_rollups' | 'analytics_rollups_daily' | 'analytics_series',
+  table:
+    | 'analytics_rollups'
+    | 'analytics_rollups_daily'
+    | 'analytics_rollups_number_daily'
+    | 'analytics_series',
   scope: ReportScope,
   input: { metrics: readonly string[]; dims: readonly RollupDim[]; bins: boolean; lo: number; hi: number },
 ): Promise<Row[]> {
@@ -84,11 +88,16 @@ export async function sumRollups(
     const dayLo = Math.ceil(lo / DAY_MS) * DAY_MS;
     const dayHi = Math.floor(hi / DAY_MS) * DAY_MS;
     const args = { metrics: input.metrics, dims: input.dims, bins };
+    // Without a team or agent split, whole days come from the per-number daily rollups (a few
+    // rows per day and metric, whatever the number of agents).
+    const daily = input.dims.every((d) => d === 'phone_number_id' || d === 'kind')
+      ? 'analytics_rollups_number_daily'
+      : 'analytics_rollups_daily';
     rows =
       dayLo < dayHi
         ? [
             ...(await sumTable(db, 'analytics_rollups', scope, { ...args, lo, hi: dayLo })),
-            ...(await sumTable(db, 'analytics_rollups_daily', scope, { ...args, lo: dayLo, hi: dayHi })),
+            ...(await sumTable(db, daily, scope, { ...args, lo: dayLo, hi: dayHi })),
             ...(await sumTable(db, 'analytics_rollups', scope, { ...args, lo: dayHi, hi })),
           ]
         : await sumTable(db, 'analytics_rollups', scope, { ...args, lo, hi });
@@ -171,6 +180,19 @@ export async function rollupSnapshot(db: Kysely<DB>): Promise<string[]> {
         `${table}|${r.metric}|${Number(r.bucket_at)}|${r.phone_number_id}|${r.team_id}|${r.user_id}|${r.kind}|${r.bin}|${Number(r.count)}|${Number(r.total)}`,
       );
   }
+  const byNumber = await db
+    .selectFrom('analytics_rollups_number_daily')
+    .selectAll()
+    .orderBy('metric')
+    .orderBy('bucket_at')
+    .orderBy('phone_number_id')
+    .orderBy('kind')
+    .orderBy('bin')
+    .execute();
+  for (const r of byNumber)
+    out.push(
+      `number_daily|${r.metric}|${Number(r.bucket_at)}|${r.phone_number_id}|${r.kind}|${r.bin}|${Number(r.count)}|${Number(r.total)}`,
+    );
   const series = await db
     .selectFrom('analytics_series')
     .selectAll()
