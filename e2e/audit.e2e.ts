@@ -1,19 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { placeHold, releaseHold } from '../src/archive/hold.repository.ts';
+import { archiveKeyring } from '../src/archive/payload-crypto.ts';
 import { verifyBundle } from '../src/archive/verify-bundle.ts';
 import {
   createUser,
+  createUserWithMfa,
   failureScreenshotPath,
   newPage,
   type Stack,
   settledScreenshot,
   signIn,
+  signInWithMfa,
   startStack,
   waitUntil,
 } from './harness.ts';
 
 const ANA = { waId: '16505551234', name: 'Ana Ruiz' };
+const BEA = { waId: '16505559876', name: 'Bea Stone' };
+const SECRET_TEXT = 'My IBAN is DE89370400440532013000';
 
 describe("the auditor's archive view against a real hub and sandbox", () => {
   let stack: Stack;
@@ -21,7 +27,7 @@ describe("the auditor's archive view against a real hub and sandbox", () => {
   let closePage: () => Promise<void>;
 
   beforeAll(async () => {
-    stack = await startStack({ customers: [ANA] });
+    stack = await startStack({ customers: [ANA, BEA] });
     const auditor = await createUser(stack, { name: 'Iris Audit', role: 'auditor' });
     const sent = await stack.sandbox.control.customerText(ANA.waId, 'Please cancel order 1042');
     await stack.sandbox.control.customerSends(ANA.waId, {
@@ -89,5 +95,107 @@ describe("the auditor's archive view against a real hub and sandbox", () => {
     expect(report.problems).toEqual([]);
     expect(report.entries).toBeGreaterThanOrEqual(2);
     expect(readFileSync(path, 'utf8')).toContain('Please cancel order 1043');
+  });
+
+  it('erases a contact (GDPR): refused while a legal hold is on, then done; the text is gone and the archive verifies', async () => {
+    const db = stack.deps.database.db;
+    await stack.sandbox.control.customerText(BEA.waId, SECRET_TEXT);
+    await waitUntil(async () => {
+      const row = await db
+        .selectFrom('archive_entries')
+        .innerJoin('contacts', 'contacts.id', 'archive_entries.contact_id')
+        .select('archive_entries.idx')
+        .where('contacts.wa_id', '=', BEA.waId)
+        .where('archive_entries.type', '=', 'message.received')
+        .executeTakeFirst();
+      return row !== undefined;
+    });
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['id', 'phone_number_id'])
+      .where('wa_id', '=', BEA.waId)
+      .executeTakeFirstOrThrow();
+    const admin = await createUserWithMfa(stack, { name: 'Ada Admin', role: 'admin' });
+    const subject = {
+      scope: 'contact' as const,
+      targetId: contact.id,
+      phoneNumberId: contact.phone_number_id,
+    };
+    const keyring = archiveKeyring(stack.deps.config);
+    const holdId = await placeHold(db, {
+      subject,
+      reason: 'Case 2026-17: litigation hold',
+      actor: { kind: 'user', id: admin.id },
+      now: Date.now(),
+      keyring,
+    });
+
+    const opened = await newPage(stack);
+    const adminPage = opened.page;
+    try {
+      await signInWithMfa(adminPage, admin);
+      await adminPage
+        .getByRole('link', { name: 'Archive' })
+        .or(adminPage.getByRole('button', { name: 'Archive' }))
+        .click();
+      await adminPage.getByLabel('Contact id').fill(contact.id);
+      await adminPage.getByRole('button', { name: 'Search' }).click();
+      const rows = adminPage.getByTestId('archive-entry');
+      await expect.poll(() => rows.filter({ hasText: SECRET_TEXT }).count()).toBe(1);
+
+      // Under the hold: the dialog says why nothing was erased.
+      await adminPage.getByRole('button', { name: 'Erase contact…' }).click();
+      const dialog = adminPage.getByRole('dialog', { name: 'Erase this contact (GDPR)' });
+      await dialog.getByLabel("Type the contact's phone number to confirm").fill(BEA.waId);
+      await dialog.getByLabel('Request reference').fill('DSR-0042');
+      await dialog.getByRole('button', { name: 'Erase permanently' }).click();
+      await expect.poll(() => dialog.getByText('Under legal hold').count()).toBe(1);
+      await settledScreenshot(adminPage, 'audit-erase-held');
+      expect(
+        await db.selectFrom('messages').select('id').where('contact_id', '=', contact.id).execute(),
+      ).toHaveLength(1);
+
+      // The hold is released: the same request erases the contact.
+      await releaseHold(db, {
+        id: holdId,
+        subject,
+        reason: 'Case 2026-17 closed',
+        actor: { kind: 'user', id: admin.id },
+        now: Date.now(),
+        keyring,
+      });
+      await dialog.getByRole('button', { name: 'Erase permanently' }).click();
+      await expect.poll(() => adminPage.getByText(/Contact erased: 1 messages/).count()).toBe(1);
+      await expect.poll(() => dialog.count()).toBe(0);
+      await adminPage.getByRole('button', { name: 'Search' }).click();
+      await expect.poll(() => rows.filter({ hasText: 'audit.contact_erased' }).count()).toBe(1);
+      await expect.poll(() => rows.filter({ hasText: 'message.received' }).count()).toBe(1);
+      expect(await rows.filter({ hasText: 'message.received' }).textContent()).toContain('(erased)');
+      expect(await adminPage.getByTestId('archive-results').textContent()).not.toContain(SECRET_TEXT);
+      await settledScreenshot(adminPage, 'audit-erased');
+
+      // Gone from the live tables, and the log still verifies.
+      expect(await db.selectFrom('contacts').select('id').where('id', '=', contact.id).execute()).toEqual([]);
+      const left = await db.selectFrom('messages').select('content_json').execute();
+      expect(left.map((m) => m.content_json).join('\n')).not.toContain('IBAN');
+      const runs = async () =>
+        db
+          .selectFrom('archive_verifications')
+          .select(['ok', 'problem'])
+          .orderBy('started_at', 'desc')
+          .execute();
+      const before = (await runs()).length;
+      await adminPage.getByRole('button', { name: 'Verify now' }).click();
+      await expect.poll(async () => (await runs()).length).toBe(before + 1);
+      expect((await runs())[0]).toMatchObject({ ok: 1, problem: null });
+      await expect
+        .poll(() => adminPage.getByTestId('verification-state').getAttribute('data-result'))
+        .toBe('ok');
+    } catch (error) {
+      await adminPage.screenshot({ path: failureScreenshotPath('erase-admin-page') });
+      throw error;
+    } finally {
+      await opened.context.close();
+    }
   });
 });
