@@ -4,6 +4,7 @@ import { createApiToken } from '../src/auth/api-tokens.ts';
 import { openDatabase } from '../src/database.ts';
 import { graphClientFromConfig } from '../src/graph/graph-client.ts';
 import { startHub } from '../src/hub.ts';
+import { wabaTokenResolver } from '../src/onboarding/waba-credentials.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
@@ -42,7 +43,7 @@ export async function openHubDeps(env: NodeJS.ProcessEnv = process.env): Promise
     logger,
     signals,
     realtime,
-    graph: graphClientFromConfig(config),
+    graph: graphClientFromConfig(config, { tokenFor: wabaTokenResolver({ database, config }) }),
   };
 }
 

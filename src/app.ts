@@ -34,6 +34,7 @@ import { webhookRoutes } from './meta-webhooks/webhook.endpoint.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { onboardingRoutes } from './numbers/onboarding.routes.ts';
+import { onboardingWizardRoutes } from './onboarding/onboarding.routes.ts';
 import { alertsRoutes } from './outbound/alerts.routes.ts';
 import { mediaRoutes } from './outbound/media.routes.ts';
 import { outboundMessagesRoutes } from './outbound/messages.routes.ts';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     consentRoutes,
     audiencesRoutes,
     onboardingRoutes,
+    onboardingWizardRoutes,
     // the compliance archive
     archiveRoutes,
     outboundWebhooksRoutes,

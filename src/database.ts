@@ -18,6 +18,7 @@ import type { MediaTables } from './media/media.table.ts';
 import type { MessageTables } from './messages/message.table.ts';
 import type { WebhookTables } from './meta-webhooks/webhook.table.ts';
 import type { NumberTables } from './numbers/number.table.ts';
+import type { OnboardingTables } from './onboarding/onboarding.table.ts';
 import type { OutboundTables } from './outbound/outbound.table.ts';
 import {
   type OpenDatabaseOptions,
@@ -51,6 +52,7 @@ export type DB = EventTables &
   JobTables &
   WebhookTables &
   NumberTables &
+  OnboardingTables &
   ContactTables &
   ConversationTables &
   MessageTables &

@@ -8,8 +8,14 @@ import { isObj } from './validate-send.ts';
  * Faults of the Graph API itself, for the hub's "outcome unknown" paths: the next `times` calls of
  * an edge are applied as usual, then answered late (`slow`: after `delayMs`, past the client's
  * timeout) or with a 500 (`error_500`) — the request was taken, the answer lost, as with Meta.
+ * `rate_limited` refuses the call before applying it (code 4, the app's request limit): a definite no.
  */
-export type GraphFault = { edge: 'smb_app_data'; kind: 'slow' | 'error_500'; times: number; delayMs: number };
+export type GraphFault = {
+  edge: 'smb_app_data';
+  kind: 'slow' | 'error_500' | 'rate_limited';
+  times: number;
+  delayMs: number;
+};
 
 const faults = new WeakMap<SandboxContext, GraphFault[]>();
 
@@ -20,6 +26,18 @@ export function takeGraphFault(ctx: SandboxContext, edge: GraphFault['edge']): G
   if (!fault) return null;
   fault.times--;
   return fault;
+}
+
+/** Refuses a call before it is applied, when the fault says so. */
+export function refuseIfFaulted(fault: GraphFault | null): void {
+  if (fault?.kind === 'rate_limited') {
+    throw new GraphError(4, {
+      message: '(#4) Application request limit reached',
+      http: 400,
+      prefix: false,
+      errorData: false,
+    });
+  }
 }
 
 /** Answers a call the fault hit, after the request was applied. */
@@ -43,8 +61,9 @@ export function graphFaultRoutes(ctx: SandboxContext) {
     app.post('/_sandbox/graph-faults', async (req) => {
       const b = isObj(req.body) ? req.body : {};
       if (b.edge !== 'smb_app_data') throw new GraphError(100, { details: 'edge must be smb_app_data.' });
-      if (b.kind !== 'slow' && b.kind !== 'error_500')
-        throw new GraphError(100, { details: 'kind must be slow or error_500.' });
+      if (b.kind !== 'slow' && b.kind !== 'error_500' && b.kind !== 'rate_limited') {
+        throw new GraphError(100, { details: 'kind must be slow, error_500 or rate_limited.' });
+      }
       const fault: GraphFault = {
         edge: b.edge,
         kind: b.kind,

@@ -4,7 +4,7 @@ import { syncAllContacts } from '../phone/contacts.ts';
 import { declineHistory, shareHistory } from '../phone/history.ts';
 import { DAY_MS } from '../world/world.ts';
 import { GraphError } from './errors.ts';
-import { answerFaulted, takeGraphFault } from './faults.ts';
+import { answerFaulted, refuseIfFaulted, takeGraphFault } from './faults.ts';
 import { unknownNode } from './server.ts';
 import { isObj } from './validate-send.ts';
 
@@ -34,6 +34,8 @@ export function smbAppDataRoutes(ctx: SandboxContext) {
       if (!number.coexistence)
         throw new GraphError(100, { details: 'This phone number is not on the WhatsApp Business app.' });
       if (!number.connected) throw new GraphError(133010);
+      const fault = takeGraphFault(ctx, 'smb_app_data');
+      refuseIfFaulted(fault);
       const now = ctx.scheduler.now();
       const requestedAt =
         syncType === 'history' ? number.historySyncRequestedAt : number.contactsSyncRequestedAt;
@@ -49,7 +51,6 @@ export function smbAppDataRoutes(ctx: SandboxContext) {
       }
       ctx.touch();
       const answer = { messaging_product: 'whatsapp', request_id: ctx.ids.hex(16) };
-      const fault = takeGraphFault(ctx, 'smb_app_data');
       return fault ? answerFaulted(fault, answer) : answer;
     });
   };

@@ -11,6 +11,20 @@ export type GraphClientOptions = {
   readonly accessToken: string | undefined;
   /** Per-request timeout; a send that times out is `unknown`. Default 15 s. */
   readonly timeoutMs?: number;
+  /**
+   * Per-WABA credentials: the token for a call about a number or a WABA (the business token from
+   * Embedded Signup); `undefined` = `accessToken`, the configuration's.
+   */
+  readonly tokenFor?: GraphTokenSource;
+};
+
+/** What a Graph call is about, for picking its token. */
+export type GraphScope = { readonly phoneNumberId?: string; readonly wabaId?: string };
+
+/** Picks a call's token from its scope (`undefined`: the configuration's token). */
+export type GraphTokenSource = ((scope: GraphScope) => Promise<string | undefined>) & {
+  /** Drops remembered answers (after a WABA's token was stored or forgotten). */
+  invalidate?(): void;
 };
 
 /** A message to send, in the hub's own terms; the client turns it into Meta's body. */
@@ -78,6 +92,21 @@ export type GraphClient = {
     phoneNumberId: string;
     syncType: 'smb_app_state_sync' | 'history';
   }): Promise<GraphResult<{ requestId: string | null }>>;
+  /**
+   * `GET /oauth/access_token?client_id&client_secret&code`: Embedded Signup's code for the
+   * business's token (no bearer token: the app's id and secret authenticate).
+   */
+  exchangeCode(input: {
+    appId: string;
+    appSecret: string;
+    code: string;
+  }): Promise<GraphResult<{ accessToken: string }>>;
+  /** `POST /{waba_id}/subscribed_apps`: the app receives the WABA's webhooks at its callback. */
+  subscribeApp(wabaId: string): Promise<GraphResult<true>>;
+  /** `DELETE /{waba_id}/subscribed_apps`: the app stops receiving the WABA's webhooks. */
+  unsubscribeApp(wabaId: string): Promise<GraphResult<true>>;
+  /** Drops remembered per-WABA tokens (a WABA's token was stored or forgotten on this node). */
+  forgetCachedTokens(): void;
 };
 
 type Json = Record<string, unknown>;
@@ -127,8 +156,9 @@ function parseJson(text: string): unknown {
   }
 }
 
-function networkError(reason: string): GraphError {
+function networkError(reason: string, notSent = false): GraphError {
   return {
+    ...(notSent ? { notSent: true } : {}),
     httpStatus: 0,
     code: null,
     subcode: null,
@@ -144,7 +174,12 @@ function networkError(reason: string): GraphError {
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const base = `${options.baseUrl.replace(/\/$/, '')}/${options.version}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const auth = { authorization: `Bearer ${options.accessToken ?? ''}` };
+  const configBearer = `Bearer ${options.accessToken ?? ''}`;
+  const bearer = async (scope: GraphScope | undefined): Promise<string> => {
+    if (!scope || !options.tokenFor) return configBearer;
+    const token = await options.tokenFor(scope);
+    return token ? `Bearer ${token}` : configBearer;
+  };
 
   type Raw = { status: number; body: unknown } | { status: 'network'; reason: string; sent: boolean };
 
@@ -166,9 +201,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     connect,
   });
 
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: Json | FormData): Promise<Raw> {
-    if (body instanceof FormData) return callWithFetch(method, path, body);
-    const headers: Record<string, string> = { ...auth };
+  async function call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: Json | FormData,
+    scope?: GraphScope,
+  ): Promise<Raw> {
+    if (body instanceof FormData) return callWithFetch(method, path, body, scope);
+    const headers: Record<string, string> = { authorization: await bearer(scope) };
     let payload: string | undefined;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -192,13 +232,28 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return { status, body: parseJson(text) };
   }
 
+  /** A call the app's own credentials authenticate (the code exchange): no bearer token at all. */
+  async function callWithoutToken(method: 'GET', path: string): Promise<Raw> {
+    try {
+      const response = await undiciRequest(`${base}/${path}`, { method, dispatcher });
+      return { status: response.statusCode, body: parseJson(await response.body.text()) };
+    } catch (error) {
+      return { status: 'network', reason: (error as Error).message, sent: true };
+    }
+  }
+
   /** Multipart uploads (media) go through fetch, which builds the form body. */
-  async function callWithFetch(method: string, path: string, body: FormData): Promise<Raw> {
+  async function callWithFetch(
+    method: string,
+    path: string,
+    body: FormData,
+    scope?: GraphScope,
+  ): Promise<Raw> {
     let response: Response;
     try {
       response = await fetch(`${base}/${path}`, {
         method,
-        headers: { ...auth },
+        headers: { authorization: await bearer(scope) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -211,7 +266,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   async function simple<T>(raw: Raw, map: (body: Json) => T): Promise<GraphResult<T>> {
-    if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
+    if (raw.status === 'network') return { ok: false, error: networkError(raw.reason, !raw.sent) };
     if (raw.status >= 200 && raw.status < 300) return { ok: true, value: map((raw.body ?? {}) as Json) };
     return { ok: false, error: parseGraphError(raw.status, raw.body) };
   }
@@ -221,7 +276,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!isGraphId(request.phoneNumberId)) {
         return { kind: 'rejected', error: invalidGraphIdError('phone number id') };
       }
-      const raw = await call('POST', graphPath([request.phoneNumberId, 'messages']), toSendBody(request));
+      const raw = await call('POST', graphPath([request.phoneNumberId, 'messages']), toSendBody(request), {
+        phoneNumberId: request.phoneNumberId,
+      });
       if (raw.status === 'network') {
         if (!raw.sent) return { kind: 'unreachable', reason: raw.reason };
         return { kind: 'unknown', reason: raw.reason, error: null };
@@ -252,7 +309,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!isGraphId(input.phoneNumberId))
         return { ok: false, error: invalidGraphIdError('phone number id') };
       return simple(
-        await call('POST', graphPath([input.phoneNumberId, 'messages']), body),
+        await call('POST', graphPath([input.phoneNumberId, 'messages']), body, {
+          phoneNumberId: input.phoneNumberId,
+        }),
         () => true as const,
       );
     },
@@ -262,7 +321,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         return { ok: false, error: invalidGraphIdError('phone number id') };
       let lastError: GraphError | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
-        const info = await call('GET', graphPath([input.mediaId], { phone_number_id: input.phoneNumberId }));
+        const info = await call(
+          'GET',
+          graphPath([input.mediaId], { phone_number_id: input.phoneNumberId }),
+          undefined,
+          { phoneNumberId: input.phoneNumberId },
+        );
         const meta = await simple(info, (b) => ({
           url: str(b.url),
           mimeType: str(b.mime_type),
@@ -275,7 +339,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           return { ok: false, error: networkError(`The file is larger than ${input.maxBytes} bytes.`) };
         }
         try {
-          const response = await undiciRequest(meta.value.url, { method: 'GET', headers: auth, dispatcher });
+          const response = await undiciRequest(meta.value.url, {
+            method: 'GET',
+            headers: { authorization: await bearer({ phoneNumberId: input.phoneNumberId }) },
+            dispatcher,
+          });
           if (response.statusCode === 200) {
             const chunks: Buffer[] = [];
             let size = 0;
@@ -314,7 +382,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       form.set('file', new Blob([new Uint8Array(input.bytes)], { type: input.mimeType }), input.filename);
       if (!isGraphId(input.phoneNumberId))
         return { ok: false, error: invalidGraphIdError('phone number id') };
-      return simple(await call('POST', graphPath([input.phoneNumberId, 'media']), form), (b) => ({
+      const scope = { phoneNumberId: input.phoneNumberId };
+      return simple(await call('POST', graphPath([input.phoneNumberId, 'media']), form, scope), (b) => ({
         id: String(b.id),
       }));
     },
@@ -323,15 +392,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const fields =
         'display_phone_number,verified_name,is_on_biz_app,platform_type,throughput,quality_rating';
       if (!isGraphId(phoneNumberId)) return { ok: false, error: invalidGraphIdError('phone number id') };
-      return simple(await call('GET', graphPath([phoneNumberId], { fields })), (b) => ({
-        id: String(b.id ?? phoneNumberId),
-        displayPhoneNumber: str(b.display_phone_number),
-        verifiedName: str(b.verified_name),
-        isOnBizApp: b.is_on_biz_app === true,
-        platformType: str(b.platform_type),
-        throughputLevel: str((b.throughput as Json | undefined)?.level),
-        qualityRating: str(b.quality_rating),
-      }));
+      return simple(
+        await call('GET', graphPath([phoneNumberId], { fields }), undefined, { phoneNumberId }),
+        (b) => ({
+          id: String(b.id ?? phoneNumberId),
+          displayPhoneNumber: str(b.display_phone_number),
+          verifiedName: str(b.verified_name),
+          isOnBizApp: b.is_on_biz_app === true,
+          platformType: str(b.platform_type),
+          throughputLevel: str((b.throughput as Json | undefined)?.level),
+          qualityRating: str(b.quality_rating),
+        }),
+      );
     },
 
     async listPhoneNumberIds(wabaId) {
@@ -339,7 +411,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const ids: string[] = [];
       let query: Record<string, string> | null = { fields: 'id', limit: '100' };
       for (let page = 0; query !== null && page < 20; page++) {
-        const raw = await call('GET', graphPath([wabaId, 'phone_numbers'], query));
+        const raw = await call('GET', graphPath([wabaId, 'phone_numbers'], query), undefined, { wabaId });
         if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
         if (raw.status < 200 || raw.status >= 300)
           return { ok: false, error: parseGraphError(raw.status, raw.body) };
@@ -358,7 +430,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
     async listSubscribedApps(wabaId) {
       if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
-      return simple(await call('GET', graphPath([wabaId, 'subscribed_apps'])), (b) =>
+      return simple(await call('GET', graphPath([wabaId, 'subscribed_apps']), undefined, { wabaId }), (b) =>
         ((Array.isArray(b.data) ? b.data : []) as Json[]).map((entry) => {
           const app = (entry.whatsapp_business_api_data ?? entry) as Json;
           return { id: str(app.id), name: str(app.name) };
@@ -371,7 +443,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
       let path: string | null = graphPath([wabaId, 'message_templates'], { limit: '100' });
       for (let page = 0; path !== null && page < 100; page++) {
-        const raw = await call('GET', path);
+        const raw = await call('GET', path, undefined, { wabaId });
         if (raw.status === 'network') return { ok: false, error: networkError(raw.reason) };
         if (raw.status < 200 || raw.status >= 300)
           return { ok: false, error: parseGraphError(raw.status, raw.body) };
@@ -397,13 +469,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
     async createTemplate(wabaId, t) {
       if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
-      const raw = await call('POST', graphPath([wabaId, 'message_templates']), {
-        name: t.name,
-        language: t.language,
-        category: t.category,
-        parameter_format: t.parameterFormat,
-        components: t.components,
-      });
+      const raw = await call(
+        'POST',
+        graphPath([wabaId, 'message_templates']),
+        {
+          name: t.name,
+          language: t.language,
+          category: t.category,
+          parameter_format: t.parameterFormat,
+          components: t.components,
+        },
+        { wabaId },
+      );
       return simple(raw, (b) => ({
         id: String(b.id),
         status: str(b.status) ?? 'PENDING',
@@ -424,18 +501,55 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
       const query: Record<string, string> = { name: input.name };
       if (input.templateId) query.hsm_id = input.templateId;
-      const raw = await call('DELETE', graphPath([wabaId, 'message_templates'], query));
+      const raw = await call('DELETE', graphPath([wabaId, 'message_templates'], query), undefined, {
+        wabaId,
+      });
       return simple(raw, () => true as const);
     },
 
     async requestSmbAppData(input) {
       if (!isGraphId(input.phoneNumberId))
         return { ok: false, error: invalidGraphIdError('phone number id') };
-      const raw = await call('POST', graphPath([input.phoneNumberId, 'smb_app_data']), {
-        messaging_product: 'whatsapp',
-        sync_type: input.syncType,
-      });
+      const raw = await call(
+        'POST',
+        graphPath([input.phoneNumberId, 'smb_app_data']),
+        { messaging_product: 'whatsapp', sync_type: input.syncType },
+        { phoneNumberId: input.phoneNumberId },
+      );
       return simple(raw, (b) => ({ requestId: str(b.request_id) }));
+    },
+
+    async exchangeCode(input) {
+      const query = { client_id: input.appId, client_secret: input.appSecret, code: input.code };
+      const raw = await callWithoutToken('GET', graphPath(['oauth', 'access_token'], query));
+      const result = await simple(raw, (b) => ({ accessToken: str(b.access_token) ?? '' }));
+      if (result.ok && !result.value.accessToken) {
+        return {
+          ok: false,
+          error: parseGraphError(200, { error: { message: 'No access_token in the answer.' } }),
+        };
+      }
+      return result;
+    },
+
+    async subscribeApp(wabaId) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      return simple(
+        await call('POST', graphPath([wabaId, 'subscribed_apps']), {}, { wabaId }),
+        () => true as const,
+      );
+    },
+
+    async unsubscribeApp(wabaId) {
+      if (!isGraphId(wabaId)) return { ok: false, error: invalidGraphIdError('WABA id') };
+      return simple(
+        await call('DELETE', graphPath([wabaId, 'subscribed_apps']), undefined, { wabaId }),
+        () => true as const,
+      );
+    },
+
+    forgetCachedTokens() {
+      options.tokenFor?.invalidate?.();
     },
   };
 }
@@ -445,14 +559,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
  * once per hub where its dependencies are assembled (`AppDeps.graph`); every feature uses that one,
  * so its pool of connections is shared.
  */
-export function graphClientFromConfig(config: {
-  metaGraphUrl: string;
-  metaGraphVersion: string;
-  metaAccessToken: string | undefined;
-}): GraphClient {
+export function graphClientFromConfig(
+  config: {
+    metaGraphUrl: string;
+    metaGraphVersion: string;
+    metaAccessToken: string | undefined;
+  },
+  credentials?: { tokenFor: GraphTokenSource },
+): GraphClient {
   return createGraphClient({
     baseUrl: config.metaGraphUrl,
     version: config.metaGraphVersion,
     accessToken: config.metaAccessToken,
+    ...(credentials ? { tokenFor: credentials.tokenFor } : {}),
   });
 }

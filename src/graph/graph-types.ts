@@ -10,6 +10,8 @@ export type GraphError = {
   readonly details: string | null;
   readonly fbtraceId: string | null;
   readonly isTransient: boolean | null;
+  /** Set when the request provably never left (the connection failed): safe to make again. */
+  readonly notSent?: boolean;
 };
 
 /** What became of one send request. */

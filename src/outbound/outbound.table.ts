@@ -111,7 +111,8 @@ export interface OutboundCostTable {
 export interface NumberSyncRequestTable {
   phone_number_id: string;
   sync_type: string;
-  state: 'requesting' | 'requested' | 'failed';
+  /** See numbers/request-sync.ts `SyncRequestState`. */
+  state: 'requesting' | 'requested' | 'unknown' | 'refused' | 'failed';
   request_id: string | null;
   error_json: string | null;
   requested_at: number;

@@ -24,6 +24,20 @@ const configSchema = z.object({
     .regex(/^v\d+\.\d+$/, 'must look like v23.0')
     .default('v23.0'),
   META_ACCESS_TOKEN: z.string().optional(),
+  META_APP_ID: z
+    .string()
+    .regex(/^\d{1,30}$/, 'must be the numeric Meta app id')
+    .optional(),
+  META_SIGNUP_CONFIG_ID: z
+    .string()
+    .regex(/^\d{1,30}$/, 'must be the numeric Facebook Login for Business configuration id')
+    .optional(),
+  META_SIGNUP_SDK_URL: z.url().default('https://connect.facebook.net/en_US/sdk.js'),
+  META_SIGNUP_ORIGINS: z.string().default('https://www.facebook.com,https://web.facebook.com'),
+  COEXIST_COEX_UNSUPPORTED_CODES: z
+    .string()
+    .regex(/^(\d{1,4}(,\d{1,4})*)?$/, 'must be calling codes (digits), comma-separated')
+    .default('234,27'),
   COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COEXIST_NODE_ID: z.string().optional(),
@@ -101,6 +115,16 @@ export type Config = Readonly<{
   metaGraphUrl: string;
   metaGraphVersion: string;
   metaAccessToken: string | undefined;
+  /** The Meta app's id (Embedded Signup's `client_id`); unset = no Embedded Signup. */
+  metaAppId: string | undefined;
+  /** The Facebook Login for Business configuration id of Embedded Signup. */
+  metaSignupConfigId: string | undefined;
+  /** The Facebook JavaScript SDK the wizard loads (the sandbox serves a stand-in at `/sdk.js`). */
+  metaSignupSdkUrl: string;
+  /** Origins a `WA_EMBEDDED_SIGNUP` message may come from. */
+  metaSignupOrigins: readonly string[];
+  /** Calling codes Meta does not offer coexistence for (eligibility check). */
+  coexUnsupportedCallingCodes: readonly string[];
   /** Longest pause between a number sender's attempts while Meta refuses connections. */
   metaUnreachableMaxBackoffMs: number;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
@@ -178,6 +202,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),
     metaGraphVersion: e.META_GRAPH_VERSION,
     metaAccessToken: e.META_ACCESS_TOKEN,
+    metaAppId: e.META_APP_ID,
+    metaSignupConfigId: e.META_SIGNUP_CONFIG_ID,
+    metaSignupSdkUrl: e.META_SIGNUP_SDK_URL,
+    metaSignupOrigins: Object.freeze(
+      e.META_SIGNUP_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ),
+    coexUnsupportedCallingCodes: Object.freeze(
+      e.COEXIST_COEX_UNSUPPORTED_CODES.split(',').filter((c) => c !== ''),
+    ),
     metaUnreachableMaxBackoffMs: e.COEXIST_META_UNREACHABLE_MAX_BACKOFF_MS,
     logLevel: e.LOG_LEVEL,
     nodeId: e.COEXIST_NODE_ID ?? `node-${process.pid}`,

@@ -117,6 +117,17 @@ export const errorCatalogue = {
     retryable: true,
     message: "Meta's Graph API refused or did not answer the request.",
   },
+  SYNC_OUTCOME_UNKNOWN: {
+    status: 409,
+    retryable: false,
+    message:
+      'Meta did not answer the sync request (timeout or server error), so it may have been accepted; it is not made again unless a person decides so.',
+  },
+  ONBOARDING_NOT_CONFIGURED: {
+    status: 409,
+    retryable: false,
+    message: 'Embedded Signup is not configured on this hub (META_APP_ID and META_SIGNUP_CONFIG_ID).',
+  },
   SYNC_REQUEST_REFUSED: {
     status: 409,
     retryable: false,

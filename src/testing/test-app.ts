@@ -5,6 +5,7 @@ import { createApiToken } from '../auth/api-tokens.ts';
 import type { Role } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
 import { graphClientFromConfig } from '../graph/graph-client.ts';
+import { wabaTokenResolver } from '../onboarding/waba-credentials.ts';
 import { type Clock, ManualClock } from '../platform/clock.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
@@ -71,7 +72,7 @@ export function buildTestDeps<C extends Clock = ManualClock>(
     clock,
     logger,
     signals,
-    graph: graphClientFromConfig(config),
+    graph: graphClientFromConfig(config, { tokenFor: wabaTokenResolver({ database, config }) }),
     ...(realtime ? { realtime } : {}),
     ...options.deps,
   };
