@@ -9,6 +9,8 @@ export type FailureCode =
   | 'WEBHOOK_SHAPE_INVALID'
   | 'UNSUPPORTED_FIELD'
   | 'ITEM_PROCESSING_FAILED'
+  /** `entry[].id` is not the WABA the item's number is filed under (`item-context.ts`). */
+  | 'WABA_MISMATCH'
   | 'EVENT_PROCESSING_FAILED';
 
 /**

@@ -186,6 +186,8 @@ describe.each(testDialects)('every Meta fixture through POST /webhooks/meta on %
         .replaceAll('15550783881', '972123456789')
         .replace('16505551234', '972987654321')
         .replace('106540352242922', SDK_PN)
+        // The same business account as the revoke's number (a webhook of another WABA is refused).
+        .replace('"id": "102290129340398"', '"id": "1234567890987654321"')
         .replace('wamid.HBgLMTY0NjcwNDM1OTUVAgARGBIyNDlBOEI5QUQ4NDc0N0FCNjMA', 'wamid.zzzzzz');
       await ingest('smb_message_echoes_revoke.json');
       expect((await db().selectFrom('pending_applies').selectAll().execute())[0]).toMatchObject({

@@ -14,6 +14,7 @@ import {
   runItem,
   takeDedupKeys,
 } from './item.processor.ts';
+import { WabaMismatchError } from './item-context.ts';
 import { type ParseResult, parseWebhookBody, sha256, type WebhookItem } from './parse/body.parser.ts';
 import { isRetryableDbError, withDbRetry } from './retry.ts';
 
@@ -86,7 +87,7 @@ async function recordItemFailure(
     webhookEventId,
     itemPath: item.path,
     field: item.field,
-    code: 'ITEM_PROCESSING_FAILED',
+    code: error instanceof WabaMismatchError ? 'WABA_MISMATCH' : 'ITEM_PROCESSING_FAILED',
     message,
     item: itemBody(item),
     phoneNumberId: item.phoneNumberId,
