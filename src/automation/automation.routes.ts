@@ -3,8 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
 import { principalOf } from '../auth/principal.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-schemas.ts';
+import { automatedOriginsOf } from './automated-origins.ts';
 import {
   ZAddVipRequest,
+  ZAutomatedOriginsResponse,
   ZAutomationSettings,
   ZBusinessHours,
   ZContactParams,
@@ -18,6 +20,7 @@ import {
   ZNumberParams,
   ZPutAutomationSettingsRequest,
   ZPutBusinessHoursRequest,
+  ZReorderRulesRequest,
   ZRule,
   ZUpdateRuleRequest,
   ZVip,
@@ -41,6 +44,7 @@ import {
   updateRule,
 } from './automation-admin.ts';
 import { handBack, keepWithHumans, takeOver } from './control.ts';
+import { reorderRules } from './rule-order.ts';
 
 const ruleResponse = { 200: ZRule, ...errorResponses };
 const controlResponse = { 200: ZControl, ...errorResponses };
@@ -82,6 +86,14 @@ export function automationRoutes(deps: AppDeps): FastifyPluginAsync {
         return reply.code(201).send(rule);
       },
     );
+    app.post(
+      '/api/automation/rules/order',
+      { schema: { body: ZReorderRulesRequest, response: { 200: ZListRulesResponse, ...errorResponses } } },
+      async (request) => ({
+        data: await reorderRules(deps, { principal: principalOf(request), ids: request.body.ids }),
+        next_cursor: null,
+      }),
+    );
     app.get(
       '/api/automation/rules/:id',
       { schema: { params: ZIdParams, response: ruleResponse } },
@@ -113,6 +125,11 @@ export function automationRoutes(deps: AppDeps): FastifyPluginAsync {
         }),
     );
 
+    app.get(
+      '/api/conversations/:id/automated',
+      { schema: { params: ZIdParams, response: { 200: ZAutomatedOriginsResponse, ...errorResponses } } },
+      async (request) => ({ data: await automatedOriginsOf(db, principalOf(request), request.params.id) }),
+    );
     app.get(
       '/api/conversations/:id/control',
       { schema: { params: ZIdParams, response: controlResponse } },

@@ -154,7 +154,30 @@ export const ZAddVipRequest = z.object({
 export const ZNumberParams = z.object({ id: z.string().min(1) });
 export const ZContactParams = z.object({ contactId: z.string().min(1) });
 
+export const ZReorderRulesRequest = z.object({
+  /** Every rule's id, in the order they run (first runs first). */
+  ids: z.array(z.string().min(1)).min(1).max(1000),
+});
+
+export const ZAutomatedOrigin = z
+  .object({
+    message_id: z.string(),
+    /** A bot flow or a rule (the out-of-hours reply is a rule of the business hours). */
+    kind: z.enum(['flow', 'rule']),
+    /** The flow's or rule's id; null for the out-of-hours reply or a flow run no longer found. */
+    id: z.string().nullable(),
+    /** The flow's name and version, or the rule's name. */
+    name: z.string(),
+    step_id: z.string().nullable(),
+    /** Why it did not go: a human reply cancelled it. */
+    cancel_reason: z.string().nullable(),
+  })
+  .meta({ id: 'AutomatedOrigin' });
+
+export const ZAutomatedOriginsResponse = z.object({ data: z.array(ZAutomatedOrigin) });
+
 export type ApiRule = z.infer<typeof ZRule>;
+export type ApiAutomatedOrigin = z.infer<typeof ZAutomatedOrigin>;
 export type ApiRuleRun = z.infer<typeof ZRuleRun>;
 export type ApiControl = z.infer<typeof ZControl>;
 export type ApiBusinessHours = z.infer<typeof ZBusinessHours>;

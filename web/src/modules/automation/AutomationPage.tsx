@@ -6,7 +6,6 @@ import {
   Paper,
   Select,
   Stack,
-  Switch,
   Table,
   Tabs,
   Text,
@@ -19,17 +18,19 @@ import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { Link, navigate } from '../../shared/router.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
+import { BusinessHoursSettings } from '../settings/BusinessHoursSettings.tsx';
+import { RoutingSettings } from '../settings/RoutingSettings.tsx';
+import { VipSettings } from '../settings/VipSettings.tsx';
 import {
   type FlowDefinition,
   useFlow,
   useFlows,
   useKnowledge,
   useKnowledgeActions,
-  useRules,
   useSaveFlow,
-  useToggleRule,
 } from './automation.api.ts';
 import { FlowEditor } from './FlowEditor.tsx';
+import { RulesTab } from './RulesTab.tsx';
 
 const NEW_FLOW: FlowDefinition = {
   start: 'hello',
@@ -221,52 +222,10 @@ function KnowledgeTab({ me }: { me: Me }) {
   );
 }
 
-function RulesTab({ me }: { me: Me }) {
-  const rules = useRules();
-  const toggle = useToggleRule();
-  const toasts = useToasts();
-  if (rules.isPending) return <Loader aria-label="Loading rules" />;
-  if (rules.error) return <ErrorNotice error={rules.error} onRetry={() => rules.refetch()} />;
-  if (rules.data.data.length === 0) return <Text c="dimmed">No rules yet.</Text>;
-  return (
-    <Table>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>#</Table.Th>
-          <Table.Th>Rule</Table.Th>
-          <Table.Th>When</Table.Th>
-          <Table.Th>Enabled</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {[...rules.data.data]
-          .sort((a, b) => a.position - b.position)
-          .map((r) => (
-            <Table.Tr key={r.id}>
-              <Table.Td>{r.position}</Table.Td>
-              <Table.Td>{r.name}</Table.Td>
-              <Table.Td>{(r.trigger as { type?: string }).type ?? ''}</Table.Td>
-              <Table.Td>
-                <Switch
-                  aria-label={`Enable ${r.name}`}
-                  checked={r.enabled}
-                  disabled={!me.can.manage_flows}
-                  onChange={(e) =>
-                    toggle.mutate(
-                      { id: r.id, enabled: e.currentTarget.checked },
-                      { onError: toasts.showError },
-                    )
-                  }
-                />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-/** Automation settings: flows (with the visual editor and test panel), the knowledge base, rules. */
+/**
+ * Automation settings: flows (with the visual editor and test panel), the knowledge base, rules, and
+ * for supervisors (who do not see Settings) the routing, business hours and VIP pages.
+ */
 export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefined; id: string | undefined }) {
   const current = tab ?? 'flows';
   return (
@@ -277,11 +236,17 @@ export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefine
           <Tabs.Tab value="flows">Flows</Tabs.Tab>
           <Tabs.Tab value="knowledge">Knowledge base</Tabs.Tab>
           <Tabs.Tab value="rules">Rules</Tabs.Tab>
+          <Tabs.Tab value="routing">Routing</Tabs.Tab>
+          <Tabs.Tab value="business-hours">Business hours</Tabs.Tab>
+          <Tabs.Tab value="vips">VIPs</Tabs.Tab>
         </Tabs.List>
       </Tabs>
       {current === 'flows' && <FlowsTab me={me} flowId={id} />}
       {current === 'knowledge' && <KnowledgeTab me={me} />}
       {current === 'rules' && <RulesTab me={me} />}
+      {current === 'routing' && <RoutingSettings />}
+      {current === 'business-hours' && <BusinessHoursSettings />}
+      {current === 'vips' && <VipSettings />}
     </Stack>
   );
 }

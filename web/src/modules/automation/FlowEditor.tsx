@@ -7,6 +7,7 @@ import {
   Group,
   Menu,
   Paper,
+  SegmentedControl,
   Stack,
   Text,
   Textarea,
@@ -28,7 +29,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
 import { useToasts } from '../../shared/toasts.tsx';
 import { type Flow, type FlowDefinition, type FlowStep, useSaveFlow } from './automation.api.ts';
-import { connect, disconnect, NEW_STEPS, type StepNodeData, stepSummary, toGraph } from './flow-graph.ts';
+import {
+  connect,
+  disconnect,
+  NEW_STEPS,
+  renameStep,
+  type StepNodeData,
+  stepSummary,
+  toGraph,
+} from './flow-graph.ts';
+import { StepForm } from './StepForm.tsx';
 import { TestPanel } from './TestPanel.tsx';
 
 const COLORS: Record<string, string> = {
@@ -81,7 +91,8 @@ const nodeTypes = { step: StepNode };
 /**
  * The visual flow editor (React Flow): steps as nodes, exits as edges (drag from a step's bottom
  * handle to another to connect, select an edge and press Delete to cut it), the selected step's
- * settings as JSON, and Save, which publishes a new version. The test panel chats with the
+ * settings as a form (or JSON, for contents the form does not cover), and Save, which publishes a
+ * new version. The test panel chats with the
  * unsaved definition through the dry run.
  */
 export function FlowEditor({
@@ -96,6 +107,8 @@ export function FlowEditor({
   const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
+  const [mode, setMode] = useState<'form' | 'json'>('form');
+  const [idDraft, setIdDraft] = useState('');
   const save = useSaveFlow();
   const toasts = useToasts();
   const graph = useMemo(() => toGraph(definition), [definition]);
@@ -104,8 +117,30 @@ export function FlowEditor({
   const step = definition.steps.find((s) => s.id === selected) ?? null;
   useEffect(() => {
     setDraft(step ? JSON.stringify({ ...step, position: undefined }, null, 2) : '');
+    setIdDraft(step?.id ?? '');
     setDraftError(null);
   }, [step]);
+
+  const updateStep = (edited: FlowStep) => {
+    if (!step) return;
+    setDefinition((d) => ({
+      ...d,
+      steps: d.steps.map((s) => (s.id === step.id ? ({ ...edited, position: s.position } as FlowStep) : s)),
+    }));
+  };
+
+  const applyRename = () => {
+    const to = idDraft.trim();
+    if (!step || to === step.id) return;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(to) || definition.steps.some((s) => s.id === to)) {
+      setDraftError(
+        `"${to}" cannot be a step id: 1 to 64 letters, digits, _ or -, not used by another step.`,
+      );
+      return;
+    }
+    setDefinition((d) => renameStep(d, step.id, to));
+    setSelected(to);
+  };
 
   const onNodesChange = (changes: NodeChange<Node<StepNodeData>>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));
@@ -224,6 +259,7 @@ export function FlowEditor({
           }}
         >
           <ReactFlow
+            key={definition.steps.length}
             nodes={nodes}
             edges={graph.edges}
             nodeTypes={nodeTypes}
@@ -236,6 +272,7 @@ export function FlowEditor({
               setDefinition((d) => edges.reduce((acc, e) => disconnect(acc, e.id), d))
             }
             fitView
+            fitViewOptions={{ maxZoom: 1 }}
             proOptions={{ hideAttribution: true }}
           >
             <Background />
@@ -270,23 +307,54 @@ export function FlowEditor({
                     </Button>
                   </Group>
                 </Group>
-                <Textarea
-                  aria-label="Step settings"
-                  value={draft}
-                  onChange={(e) => setDraft(e.currentTarget.value)}
-                  autosize
-                  minRows={8}
-                  maxRows={18}
-                  styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+                <SegmentedControl
+                  size="xs"
+                  aria-label="Edit as"
+                  data={[
+                    { value: 'form', label: 'Form' },
+                    { value: 'json', label: 'JSON' },
+                  ]}
+                  value={mode}
+                  onChange={(v) => setMode(v as 'form' | 'json')}
                 />
+                {mode === 'form' ? (
+                  <Stack gap="xs" data-testid="step-form">
+                    <TextInput
+                      size="xs"
+                      label="Step id"
+                      value={idDraft}
+                      onChange={(e) => setIdDraft(e.currentTarget.value)}
+                      onBlur={applyRename}
+                      onKeyDown={(e) => e.key === 'Enter' && applyRename()}
+                    />
+                    <StepForm
+                      key={step.id}
+                      step={step}
+                      stepIds={definition.steps.map((s) => s.id)}
+                      onChange={updateStep}
+                    />
+                  </Stack>
+                ) : (
+                  <>
+                    <Textarea
+                      aria-label="Step settings"
+                      value={draft}
+                      onChange={(e) => setDraft(e.currentTarget.value)}
+                      autosize
+                      minRows={8}
+                      maxRows={18}
+                      styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+                    />
+                    <Button size="compact-sm" variant="light" onClick={applyDraft}>
+                      Apply
+                    </Button>
+                  </>
+                )}
                 {draftError && (
                   <Text size="xs" c="red">
                     {draftError}
                   </Text>
                 )}
-                <Button size="compact-sm" variant="light" onClick={applyDraft}>
-                  Apply
-                </Button>
               </Stack>
             ) : (
               <Text size="sm" c="dimmed">

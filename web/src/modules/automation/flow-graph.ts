@@ -158,3 +158,18 @@ export const NEW_STEPS: Record<string, (id: string) => FlowStep> = {
   handoff: (id) => ({ id, type: 'handoff', message: '', note: 'Handed off by the bot.' }) as FlowStep,
   end: (id) => ({ id, type: 'end' }) as FlowStep,
 };
+
+/** Renames a step, and every exit and the start that named it. */
+export function renameStep(definition: FlowDefinition, from: string, to: string): FlowDefinition {
+  const swap = (id: string | null | undefined) => (id === from ? to : id);
+  const steps = definition.steps.map((step) => {
+    const s = structuredClone(step) as FlowStep & Record<string, unknown>;
+    if (s.id === from) s.id = to;
+    for (const key of ['next', 'on_invalid', 'default', 'found', 'not_found', 'on_error']) {
+      if (key in s) s[key] = swap(s[key] as string | null | undefined);
+    }
+    if (s.type === 'branch') s.cases = s.cases.map((c) => ({ ...c, next: swap(c.next) }));
+    return s as FlowStep;
+  });
+  return { start: swap(definition.start) as string, steps };
+}

@@ -1,5 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import type { Message } from '../../../api/types.ts';
+import { BotOriginLabel } from '../../automation/BotOriginLabel.tsx';
 
 type OriginLabelProps = { message: Message; contactName: string };
 
@@ -23,13 +24,15 @@ const labels: Record<Message['origin'], { text: string; color: string; hint: str
 
 /** Who wrote a message, at a glance: customer, the owner's phone, an agent by name, a bot, … */
 export function OriginLabel({ message, contactName }: OriginLabelProps) {
+  // A bot flow or a rule: automation's own label says which one.
+  if (message.origin === 'bot') return <BotOriginLabel message={message} />;
   const label = labels[message.origin] ?? { text: message.origin, color: 'gray', hint: message.origin };
   let text = label.text;
   if (message.origin === 'agent' && message.author?.name) text = message.author.name;
   if (message.origin === 'customer') text = contactName;
   if (message.origin === 'history')
     text = message.direction === 'inbound' ? `${contactName} · imported` : 'Imported';
-  const icon = message.origin === 'business_app' ? '📱 ' : message.origin === 'bot' ? '🤖 ' : '';
+  const icon = message.origin === 'business_app' ? '📱 ' : '';
   return (
     <Tooltip label={label.hint} openDelay={300}>
       <Badge

@@ -1,0 +1,180 @@
+import { ActionIcon, Badge, Button, Group, Loader, Stack, Switch, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { Me } from '../../api/types.ts';
+import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { useToasts } from '../../shared/toasts.tsx';
+import { useAgents, useLabels, useNumbers, useTeams } from '../inbox/inbox.api.ts';
+import { useRoutingPolicies } from '../settings/routing.api.ts';
+import { useFlows, useRules, useToggleRule } from './automation.api.ts';
+import { RuleEditor } from './RuleEditor.tsx';
+import { ACTIONS, type RuleChoices, TRIGGERS } from './rule-parts.tsx';
+import { type ApiRule, useDeleteRule, useReorderRules } from './rules.api.ts';
+
+function useChoices(): RuleChoices {
+  const numbers = useNumbers();
+  const labels = useLabels();
+  const teams = useTeams();
+  const agents = useAgents();
+  const policies = useRoutingPolicies();
+  const flows = useFlows();
+  return {
+    numbers: (numbers.data ?? []).map((n) => ({
+      value: n.id,
+      label: n.verified_name ? `${n.verified_name} (${n.display_phone_number})` : n.display_phone_number,
+    })),
+    labels: (labels.data ?? []).map((l) => ({ value: l.id, label: l.name })),
+    teams: (teams.data ?? []).map((t) => ({ value: t.id, label: t.name })),
+    agents: (agents.data ?? []).map((a) => ({ value: a.id, label: a.name })),
+    policies: (policies.data ?? []).map((p) => ({ value: p.id, label: p.name })),
+    flows: (flows.data?.data ?? []).map((f) => ({ value: f.id, label: f.name })),
+  };
+}
+
+const triggerLabel = (rule: ApiRule) =>
+  TRIGGERS.find((t) => t.value === rule.trigger.type)?.label ?? rule.trigger.type;
+const actionsLabel = (rule: ApiRule) =>
+  rule.actions.map((a) => ACTIONS.find((x) => x.value === a.type)?.label ?? a.type).join(', ');
+
+/** Rules in the order they run: enable, edit (when → if → then), move up or down, delete, create. */
+export function RulesTab({ me }: { me: Me }) {
+  const rules = useRules();
+  const toggle = useToggleRule();
+  const reorder = useReorderRules();
+  const remove = useDeleteRule();
+  const toasts = useToasts();
+  const choices = useChoices();
+  const [editing, setEditing] = useState<ApiRule | 'new' | null>(null);
+  const canWrite = me.can.manage_automation;
+  if (rules.isPending) return <Loader aria-label="Loading rules" />;
+  if (rules.error) return <ErrorNotice error={rules.error} onRetry={() => rules.refetch()} />;
+  const ordered = [...rules.data.data].sort((a, b) => a.position - b.position);
+  const numberName = (id: string | null) =>
+    id === null ? 'All numbers' : (choices.numbers.find((n) => n.value === id)?.label ?? id);
+
+  const move = (i: number, by: -1 | 1) => {
+    const ids = ordered.map((r) => r.id);
+    const [moved] = ids.splice(i, 1);
+    if (!moved) return;
+    ids.splice(i + by, 0, moved);
+    reorder.mutate(ids, { onError: toasts.showError });
+  };
+
+  if (editing) {
+    return (
+      <RuleEditor
+        key={editing === 'new' ? 'new' : editing.id}
+        rule={editing === 'new' ? null : editing}
+        choices={choices}
+        onDone={() => setEditing(null)}
+      />
+    );
+  }
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        Rules run from the top. Each one: when something happens, if every condition holds, then its actions.
+        Automated sends stop as soon as a human answers, from the inbox or from the phone.
+      </Text>
+      {ordered.length === 0 ? (
+        <Text c="dimmed">No rules yet.</Text>
+      ) : (
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Order</Table.Th>
+              <Table.Th>Rule</Table.Th>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Then</Table.Th>
+              <Table.Th>Enabled</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {ordered.map((r, i) => (
+              <Table.Tr key={r.id} data-testid="rule-row" data-rule={r.name}>
+                <Table.Td>
+                  <Group gap={2} wrap="nowrap">
+                    <Text size="sm" w={18}>
+                      {i + 1}
+                    </Text>
+                    <ActionIcon
+                      size="sm"
+                      variant="subtle"
+                      aria-label={`Move ${r.name} up`}
+                      disabled={!canWrite || i === 0}
+                      onClick={() => move(i, -1)}
+                    >
+                      ↑
+                    </ActionIcon>
+                    <ActionIcon
+                      size="sm"
+                      variant="subtle"
+                      aria-label={`Move ${r.name} down`}
+                      disabled={!canWrite || i === ordered.length - 1}
+                      onClick={() => move(i, 1)}
+                    >
+                      ↓
+                    </ActionIcon>
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" fw={600}>
+                    {r.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {numberName(r.phone_number_id)}
+                    {r.conditions.length > 0 && ` · ${r.conditions.length} condition(s)`}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" tt="none">
+                    {triggerLabel(r)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{actionsLabel(r)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Switch
+                    aria-label={`Enable ${r.name}`}
+                    checked={r.enabled}
+                    disabled={!canWrite}
+                    onChange={(e) =>
+                      toggle.mutate(
+                        { id: r.id, enabled: e.currentTarget.checked },
+                        { onError: toasts.showError },
+                      )
+                    }
+                  />
+                </Table.Td>
+                <Table.Td>
+                  {canWrite && (
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="compact-xs" variant="light" onClick={() => setEditing(r)}>
+                        Edit
+                      </Button>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        aria-label={`Delete ${r.name}`}
+                        onClick={() => remove.mutate(r.id, { onError: toasts.showError })}
+                      >
+                        Delete
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {canWrite && (
+        <Button size="compact-sm" w="fit-content" onClick={() => setEditing('new')}>
+          New rule
+        </Button>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,538 @@
+import {
+  Group,
+  MultiSelect,
+  NumberInput,
+  Select,
+  Switch,
+  TagsInput,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import type { RuleAction, RuleCondition, RuleTrigger } from './rules.api.ts';
+
+/**
+ * The form fields of one part of a rule (its trigger, a condition, an action), by type. Each editor
+ * takes the part and returns a changed copy; what the server refuses comes back as its error.
+ */
+
+export type Option = { value: string; label: string };
+
+/** What the pickers offer: numbers, labels, teams, agents, routing policies, flows. */
+export type RuleChoices = {
+  numbers: Option[];
+  labels: Option[];
+  teams: Option[];
+  agents: Option[];
+  policies: Option[];
+  flows: Option[];
+};
+
+export const TRIGGERS: { value: RuleTrigger['type']; label: string }[] = [
+  { value: 'conversation_opened', label: 'A conversation is opened' },
+  { value: 'customer_message', label: 'A customer writes' },
+  { value: 'keyword', label: 'A message has a keyword' },
+  { value: 'pattern', label: 'A message matches a pattern' },
+  { value: 'referral', label: 'A customer comes from an ad' },
+  { value: 'quick_reply', label: 'A template button is tapped' },
+  { value: 'outside_business_hours', label: 'A customer writes out of hours' },
+  { value: 'no_human_reply', label: 'No human replied within…' },
+  { value: 'label_added', label: 'A label is added' },
+  { value: 'conversation_resolved', label: 'A conversation is resolved' },
+];
+
+export const CONDITIONS: { value: RuleCondition['type']; label: string }[] = [
+  { value: 'number', label: 'Number is' },
+  { value: 'contact_attribute', label: 'Contact attribute' },
+  { value: 'label', label: 'Label' },
+  { value: 'message_text', label: 'Message text' },
+  { value: 'language', label: 'Language is' },
+  { value: 'vip', label: 'VIP' },
+  { value: 'window_open', label: 'Window open' },
+  { value: 'business_hours', label: 'Business hours' },
+  { value: 'assigned', label: 'Assigned' },
+];
+
+export const ACTIONS: { value: RuleAction['type']; label: string }[] = [
+  { value: 'send', label: 'Send a message' },
+  { value: 'assign_policy', label: 'Assign by routing policy' },
+  { value: 'assign_team', label: 'Assign to a team' },
+  { value: 'assign_agent', label: 'Assign to an agent' },
+  { value: 'label', label: 'Add a label' },
+  { value: 'set_attribute', label: 'Set a contact attribute' },
+  { value: 'note', label: 'Add an internal note' },
+  { value: 'resolve', label: 'Resolve' },
+  { value: 'snooze', label: 'Snooze' },
+  { value: 'start_flow', label: 'Start a flow' },
+  { value: 'hand_off', label: 'Hand off to humans' },
+];
+
+/** A new part of each type, with the fields the server requires filled where a default makes sense. */
+export function newTrigger(type: RuleTrigger['type']): RuleTrigger {
+  switch (type) {
+    case 'keyword':
+      return { type, keywords: [], match: 'word' };
+    case 'pattern':
+      return { type, regex: '' };
+    case 'no_human_reply':
+      return { type, minutes: 15 };
+    case 'label_added':
+      return { type, label_id: '' };
+    default:
+      return { type } as RuleTrigger;
+  }
+}
+
+export function newCondition(type: RuleCondition['type']): RuleCondition {
+  switch (type) {
+    case 'number':
+      return { type, phone_number_ids: [] };
+    case 'contact_attribute':
+      return { type, key: '', op: 'equals', value: '' };
+    case 'label':
+      return { type, label_id: '', present: true };
+    case 'message_text':
+      return { type, op: 'contains', value: '' };
+    case 'language':
+      return { type, languages: [] };
+    case 'business_hours':
+      return { type, value: 'open' };
+    default:
+      return { type, value: true } as RuleCondition;
+  }
+}
+
+export function newAction(type: RuleAction['type']): RuleAction {
+  switch (type) {
+    case 'send':
+      return { type, content: { type: 'text', text: { body: '' } } };
+    case 'assign_team':
+      return { type, team_id: '' };
+    case 'assign_agent':
+      return { type, user_id: '' };
+    case 'label':
+      return { type, label_id: '' };
+    case 'set_attribute':
+      return { type, key: '', value: '' };
+    case 'note':
+      return { type, body: '' };
+    case 'snooze':
+      return { type, minutes: 60 };
+    case 'start_flow':
+      return { type, flow_id: '' };
+    default:
+      return { type } as RuleAction;
+  }
+}
+
+const list = (value: string | null) => value ?? '';
+const optional = (value: string | null) => (value ? value : undefined);
+
+export function TriggerFields({
+  trigger,
+  choices,
+  onChange,
+}: {
+  trigger: RuleTrigger;
+  choices: RuleChoices;
+  onChange: (t: RuleTrigger) => void;
+}) {
+  switch (trigger.type) {
+    case 'keyword':
+      return (
+        <Group gap="xs" align="flex-end">
+          <TagsInput
+            label="Keywords"
+            description="Press Enter after each"
+            value={trigger.keywords}
+            onChange={(keywords) => onChange({ ...trigger, keywords })}
+            style={{ flex: 1 }}
+          />
+          <Select
+            label="Match"
+            data={[
+              { value: 'word', label: 'a whole word' },
+              { value: 'exact', label: 'the whole text' },
+              { value: 'contains', label: 'anywhere' },
+            ]}
+            value={trigger.match}
+            onChange={(m) => onChange({ ...trigger, match: (m ?? 'word') as typeof trigger.match })}
+            w={160}
+          />
+        </Group>
+      );
+    case 'pattern':
+      return (
+        <TextInput
+          label="Regular expression"
+          value={trigger.regex}
+          onChange={(e) => onChange({ ...trigger, regex: e.currentTarget.value })}
+        />
+      );
+    case 'referral':
+      return (
+        <TextInput
+          label="Ad (source id)"
+          description="Empty: any ad"
+          value={trigger.source_id ?? ''}
+          onChange={(e) => onChange({ ...trigger, source_id: optional(e.currentTarget.value) })}
+        />
+      );
+    case 'quick_reply':
+      return (
+        <TextInput
+          label="Button payload"
+          description="Empty: any button"
+          value={trigger.payload ?? ''}
+          onChange={(e) => onChange({ ...trigger, payload: optional(e.currentTarget.value) })}
+        />
+      );
+    case 'no_human_reply':
+      return (
+        <NumberInput
+          label="Minutes without a human reply"
+          min={1}
+          value={trigger.minutes}
+          onChange={(m) => onChange({ ...trigger, minutes: Number(m) || 0 })}
+          w={240}
+        />
+      );
+    case 'label_added':
+      return (
+        <Select
+          label="Label"
+          data={choices.labels}
+          value={trigger.label_id || null}
+          onChange={(v) => onChange({ ...trigger, label_id: list(v) })}
+        />
+      );
+    default:
+      return null;
+  }
+}
+
+const yesNo = [
+  { value: 'true', label: 'yes' },
+  { value: 'false', label: 'no' },
+];
+
+export function ConditionFields({
+  condition,
+  choices,
+  onChange,
+}: {
+  condition: RuleCondition;
+  choices: RuleChoices;
+  onChange: (c: RuleCondition) => void;
+}) {
+  switch (condition.type) {
+    case 'number':
+      return (
+        <MultiSelect
+          aria-label="Numbers"
+          data={choices.numbers}
+          value={condition.phone_number_ids}
+          onChange={(ids) => onChange({ ...condition, phone_number_ids: ids })}
+          style={{ flex: 1 }}
+        />
+      );
+    case 'contact_attribute':
+      return (
+        <Group gap="xs" style={{ flex: 1 }}>
+          <TextInput
+            aria-label="Attribute"
+            placeholder="attribute"
+            value={condition.key}
+            onChange={(e) => onChange({ ...condition, key: e.currentTarget.value })}
+            w={130}
+          />
+          <Select
+            aria-label="Comparison"
+            data={['equals', 'not_equals', 'contains', 'exists', 'not_exists']}
+            value={condition.op}
+            onChange={(op) => onChange({ ...condition, op: (op ?? 'equals') as typeof condition.op })}
+            w={130}
+          />
+          {condition.op !== 'exists' && condition.op !== 'not_exists' && (
+            <TextInput
+              aria-label="Value"
+              placeholder="value"
+              value={condition.value ?? ''}
+              onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
+              w={130}
+            />
+          )}
+        </Group>
+      );
+    case 'label':
+      return (
+        <Group gap="xs" style={{ flex: 1 }}>
+          <Select
+            aria-label="Label"
+            data={choices.labels}
+            value={condition.label_id || null}
+            onChange={(v) => onChange({ ...condition, label_id: list(v) })}
+            w={180}
+          />
+          <Switch
+            label="present"
+            checked={condition.present}
+            onChange={(e) => onChange({ ...condition, present: e.currentTarget.checked })}
+          />
+        </Group>
+      );
+    case 'message_text':
+      return (
+        <Group gap="xs" style={{ flex: 1 }}>
+          <Select
+            aria-label="Comparison"
+            data={['contains', 'equals', 'starts_with']}
+            value={condition.op}
+            onChange={(op) => onChange({ ...condition, op: (op ?? 'contains') as typeof condition.op })}
+            w={130}
+          />
+          <TextInput
+            aria-label="Text"
+            value={condition.value}
+            onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
+            style={{ flex: 1 }}
+          />
+        </Group>
+      );
+    case 'language':
+      return (
+        <TagsInput
+          aria-label="Languages"
+          placeholder="es, pt-BR…"
+          value={condition.languages}
+          onChange={(languages) => onChange({ ...condition, languages })}
+          style={{ flex: 1 }}
+        />
+      );
+    case 'business_hours':
+      return (
+        <Select
+          aria-label="Business hours"
+          data={['open', 'closed']}
+          value={condition.value}
+          onChange={(v) => onChange({ ...condition, value: (v ?? 'open') as 'open' | 'closed' })}
+          w={130}
+        />
+      );
+    default:
+      return (
+        <Select
+          aria-label={condition.type}
+          data={yesNo}
+          value={String(condition.value)}
+          onChange={(v) => onChange({ ...condition, value: v === 'true' } as RuleCondition)}
+          w={100}
+        />
+      );
+  }
+}
+
+type SendContent = { type?: string; text?: { body?: string } };
+
+function SendFields({
+  action,
+  onChange,
+}: {
+  action: Extract<RuleAction, { type: 'send' }>;
+  onChange: (a: RuleAction) => void;
+}) {
+  const content = action.content as SendContent;
+  if (content.type !== 'text') {
+    return (
+      <Textarea
+        label={`Message (${content.type ?? 'content'}, as POST /api/messages takes it)`}
+        autosize
+        minRows={3}
+        defaultValue={JSON.stringify(action.content, null, 2)}
+        onBlur={(e) => {
+          try {
+            onChange({ ...action, content: JSON.parse(e.currentTarget.value) as Record<string, unknown> });
+          } catch {
+            // Left as typed; the server says what is wrong with it when the rule is saved.
+          }
+        }}
+        styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+      />
+    );
+  }
+  const template = action.template_if_window_closed;
+  return (
+    <Group gap="xs" align="flex-start" style={{ flex: 1 }}>
+      <Textarea
+        label="Message"
+        autosize
+        minRows={2}
+        value={content.text?.body ?? ''}
+        onChange={(e) =>
+          onChange({ ...action, content: { type: 'text', text: { body: e.currentTarget.value } } })
+        }
+        style={{ flex: 1 }}
+      />
+      <TextInput
+        label="Template if the window is closed"
+        placeholder="template name"
+        value={template?.name ?? ''}
+        onChange={(e) => {
+          const name = e.currentTarget.value;
+          onChange({
+            ...action,
+            template_if_window_closed: name ? { name, language: template?.language ?? 'en' } : undefined,
+          });
+        }}
+        w={200}
+      />
+      {template && (
+        <TextInput
+          label="Language"
+          value={template.language}
+          onChange={(e) =>
+            onChange({
+              ...action,
+              template_if_window_closed: { ...template, language: e.currentTarget.value },
+            })
+          }
+          w={80}
+        />
+      )}
+    </Group>
+  );
+}
+
+export function ActionFields({
+  action,
+  choices,
+  onChange,
+}: {
+  action: RuleAction;
+  choices: RuleChoices;
+  onChange: (a: RuleAction) => void;
+}) {
+  switch (action.type) {
+    case 'send':
+      return <SendFields action={action} onChange={onChange} />;
+    case 'assign_policy':
+    case 'hand_off':
+      return (
+        <Group gap="xs" align="flex-end" style={{ flex: 1 }}>
+          <Select
+            label="Routing policy"
+            placeholder="the number's or team's"
+            clearable
+            data={choices.policies}
+            value={action.policy_id ?? null}
+            onChange={(v) => onChange({ ...action, policy_id: optional(v) })}
+            w={200}
+          />
+          <Select
+            label="Team"
+            placeholder="any"
+            clearable
+            data={choices.teams}
+            value={action.team_id ?? null}
+            onChange={(v) => onChange({ ...action, team_id: optional(v) })}
+            w={160}
+          />
+          <TagsInput
+            label="Skills"
+            value={action.skills ?? []}
+            onChange={(skills) => onChange({ ...action, skills: skills.length ? skills : undefined })}
+            w={200}
+          />
+          {action.type === 'hand_off' && (
+            <TextInput
+              label="Note"
+              value={action.note ?? ''}
+              onChange={(e) => onChange({ ...action, note: optional(e.currentTarget.value) })}
+              style={{ flex: 1 }}
+            />
+          )}
+        </Group>
+      );
+    case 'assign_team':
+      return (
+        <Select
+          aria-label="Team"
+          data={choices.teams}
+          value={action.team_id || null}
+          onChange={(v) => onChange({ ...action, team_id: list(v) })}
+          w={200}
+        />
+      );
+    case 'assign_agent':
+      return (
+        <Select
+          aria-label="Agent"
+          data={choices.agents}
+          value={action.user_id || null}
+          onChange={(v) => onChange({ ...action, user_id: list(v) })}
+          w={200}
+        />
+      );
+    case 'label':
+      return (
+        <Select
+          aria-label="Label"
+          data={choices.labels}
+          value={action.label_id || null}
+          onChange={(v) => onChange({ ...action, label_id: list(v) })}
+          w={200}
+        />
+      );
+    case 'set_attribute':
+      return (
+        <Group gap="xs">
+          <TextInput
+            aria-label="Attribute"
+            placeholder="attribute"
+            value={action.key}
+            onChange={(e) => onChange({ ...action, key: e.currentTarget.value })}
+            w={150}
+          />
+          <TextInput
+            aria-label="Value"
+            placeholder="value"
+            value={action.value}
+            onChange={(e) => onChange({ ...action, value: e.currentTarget.value })}
+            w={200}
+          />
+        </Group>
+      );
+    case 'note':
+      return (
+        <Textarea
+          aria-label="Note"
+          autosize
+          value={action.body}
+          onChange={(e) => onChange({ ...action, body: e.currentTarget.value })}
+          style={{ flex: 1 }}
+        />
+      );
+    case 'snooze':
+      return (
+        <NumberInput
+          aria-label="Minutes"
+          suffix=" min"
+          min={1}
+          value={action.minutes}
+          onChange={(m) => onChange({ ...action, minutes: Number(m) || 0 })}
+          w={140}
+        />
+      );
+    case 'start_flow':
+      return (
+        <Select
+          aria-label="Flow"
+          data={choices.flows}
+          value={action.flow_id || null}
+          onChange={(v) => onChange({ ...action, flow_id: list(v) })}
+          w={220}
+        />
+      );
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,68 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { ApiAutomatedOrigin, ApiRule } from '../../../../src/automation/automation.schemas.ts';
+import type { RuleAction, RuleCondition, RuleTrigger } from '../../../../src/automation/rule.schemas.ts';
+import { api } from '../../api/client.ts';
+
+/** Rules (create, edit, order, delete) and the origin of each automated message, as the web app uses them. */
+
+export type { ApiAutomatedOrigin, ApiRule, RuleAction, RuleCondition, RuleTrigger };
+
+export type RuleInput = {
+  name: string;
+  phone_number_id: string | null;
+  enabled: boolean;
+  trigger: RuleTrigger;
+  conditions: RuleCondition[];
+  actions: RuleAction[];
+};
+
+export function useSaveRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id?: string; body: RuleInput }) =>
+      input.id
+        ? api<ApiRule>(`/api/automation/rules/${input.id}`, { method: 'PATCH', body: input.body })
+        : api<ApiRule>('/api/automation/rules', { method: 'POST', body: input.body }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['rules'] }),
+  });
+}
+
+export function useDeleteRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/api/automation/rules/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['rules'] }),
+  });
+}
+
+export function useReorderRules() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) =>
+      api<{ data: ApiRule[] }>('/api/automation/rules/order', { method: 'POST', body: { ids } }),
+    onSuccess: (rules) => client.setQueryData(['rules'], rules),
+  });
+}
+
+/**
+ * The origin of a conversation's automated messages (a flow or a rule), by message id. A bot
+ * message not yet known (it arrived after the last fetch) triggers one refetch.
+ */
+export function useAutomatedOrigin(conversationId: string, messageId: string): ApiAutomatedOrigin | null {
+  const query = useQuery({
+    queryKey: ['automated', conversationId],
+    queryFn: async () =>
+      (await api<{ data: ApiAutomatedOrigin[] }>(`/api/conversations/${conversationId}/automated`)).data,
+    staleTime: 30_000,
+  });
+  const found = query.data?.find((o) => o.message_id === messageId) ?? null;
+  const { isFetching, dataUpdatedAt, refetch } = query;
+  useEffect(() => {
+    if (found || isFetching || dataUpdatedAt === 0) return;
+    // Fetched before this message existed: once more, a moment later.
+    const timer = window.setTimeout(() => void refetch(), Math.max(0, dataUpdatedAt + 1_000 - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [found, isFetching, dataUpdatedAt, refetch]);
+  return found;
+}
