@@ -89,7 +89,12 @@ describe('automation against a real hub and sandbox', () => {
     await page.getByText('Lead captured by the welcome flow.').first().waitFor();
     await page.getByText('email: ana@example.com').first().waitFor();
     await expect.poll(() => page.getByTestId('control-description').textContent()).toContain('handed off');
-    expect(await page.getByTestId('message-origin').filter({ hasText: /bot/i }).count()).toBeGreaterThan(0);
+    // The bot's messages say which flow sent them.
+    await page
+      .locator('[data-testid="message-origin"][data-automation="flow"]')
+      .filter({ hasText: 'Bot flow · Welcome v1' })
+      .first()
+      .waitFor();
     await page.screenshot({ path: screenshotPath('automation-handoff') });
   });
 
@@ -132,32 +137,23 @@ describe('automation against a real hub and sandbox', () => {
     await page.getByLabel('New flow name').fill('Booking');
     await page.getByRole('button', { name: 'New flow' }).click();
     await page.getByTestId('flow-node').first().waitFor();
-    // Add a question and connect the greeting to it.
+    // Add a question with the step's form, and connect the greeting to it.
     await page.getByRole('button', { name: 'Add step' }).click();
     await page.getByRole('menuitem', { name: 'ask' }).click();
-    await page.getByLabel('Step settings').fill(
-      JSON.stringify({
-        id: 'when',
-        type: 'ask',
-        prompt: { type: 'text', text: { body: 'Which day would you like to come?' } },
-        attribute: 'visit_date',
-        validation: 'date',
-        retry_prompt: 'Please write a date like 28/02/2026.',
-        max_retries: 2,
-        next: null,
-      }),
-    );
-    await page.getByRole('button', { name: 'Apply' }).click();
+    const form = page.getByTestId('step-form');
+    await form.getByLabel('Step id').fill('when');
+    await form.getByLabel('Step id').press('Enter');
+    await expect.poll(() => page.locator('[data-step="when"]').count()).toBe(1);
+    await form.getByLabel('Question').fill('Which day would you like to come?');
+    await form.getByLabel('Save the answer to').fill('visit_date');
+    await form.getByLabel('Answer must be').click();
+    await page.getByRole('option', { name: 'date', exact: true }).click();
+    await form.getByLabel('Retry prompt').fill('Please write a date like 28/02/2026.');
     await page.locator('[data-step="hello"]').click();
-    await page.getByLabel('Step settings').fill(
-      JSON.stringify({
-        id: 'hello',
-        type: 'message',
-        content: { type: 'text', text: { body: 'Hello! Let us book your visit.' } },
-        next: 'when',
-      }),
-    );
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await form.getByLabel('Message').fill('Hello! Let us book your visit.');
+    await form.getByLabel('Then').click();
+    await page.getByRole('option', { name: 'when', exact: true }).click();
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
     await expect.poll(() => page.getByTestId('flow-node').count()).toBe(2);
 
     await page.getByRole('button', { name: 'Start test' }).click();
@@ -176,5 +172,114 @@ describe('automation against a real hub and sandbox', () => {
     // Nothing reached the Graph API while testing.
     const requests = (await stack.sandbox.control.requests()).data.slice(requestsBefore);
     expect(requests.filter((r) => JSON.stringify(r).includes('Which day would you like'))).toEqual([]);
+  });
+
+  it('creates, refuses, orders and runs rules (when → if → then); the timeline says a rule sent it', async () => {
+    await page.goto('/automation/rules');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const editor = page.getByTestId('rule-editor');
+    await editor.getByLabel('Rule name').fill('Price list');
+    await editor.getByRole('combobox', { name: 'Trigger' }).click();
+    await page.getByRole('option', { name: 'A message has a keyword' }).click();
+    await editor.getByLabel('Message').fill('Our prices: coffee 2 €, cake 3 €.');
+    // No keyword yet: the server refuses and says which field.
+    await editor.getByRole('button', { name: 'Create rule' }).click();
+    await expect.poll(() => editor.getByTestId('form-error').textContent()).toContain('/trigger/keywords');
+    await editor.getByLabel('Keywords').fill('price');
+    await editor.getByLabel('Keywords').press('Enter');
+    await editor.getByRole('button', { name: 'Add condition' }).click();
+    await editor.getByRole('combobox', { name: 'Condition 1' }).click();
+    await page.getByRole('option', { name: 'VIP', exact: true }).click();
+    await editor.getByRole('combobox', { name: 'vip' }).click();
+    await page.getByRole('option', { name: 'no', exact: true }).click();
+    await page.screenshot({ path: screenshotPath('automation-rule-editor') });
+    await editor.getByRole('button', { name: 'Create rule' }).click();
+    await page.locator('[data-testid="rule-row"][data-rule="Price list"]').waitFor();
+
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await editor.getByLabel('Rule name').fill('Resolved note');
+    await editor.getByRole('combobox', { name: 'Trigger' }).click();
+    await page.getByRole('option', { name: 'A conversation is resolved' }).click();
+    await editor.getByRole('combobox', { name: 'Action 1' }).click();
+    await page.getByRole('option', { name: 'Add an internal note' }).click();
+    await editor.getByLabel('Note').fill('Resolved; the bot may answer again.');
+    await editor.getByRole('button', { name: 'Create rule' }).click();
+    await page.locator('[data-testid="rule-row"][data-rule="Resolved note"]').waitFor();
+    const order = () =>
+      page.getByTestId('rule-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')));
+    expect(await order()).toEqual(['Price list', 'Resolved note']);
+    await page.getByRole('button', { name: 'Move Resolved note up' }).click();
+    await expect.poll(order).toEqual(['Resolved note', 'Price list']);
+    await page.reload();
+    await expect.poll(order).toEqual(['Resolved note', 'Price list']);
+    await page.screenshot({ path: screenshotPath('automation-rules') });
+
+    // Ben's flow run has ended (he got the opening hours), so the keyword rule answers him.
+    await stack.sandbox.control.customerText(BEN.waId, 'What is the price of a coffee?');
+    await waitForSent(stack, BEN.waId, 'Our prices');
+    await page.goto('/inbox');
+    await page
+      .getByRole('radiogroup', { name: 'Whose conversations' })
+      .getByText('All', { exact: true })
+      .click();
+    await page.getByTestId('conversation-row').filter({ hasText: BEN.name }).click();
+    await page
+      .locator('[data-testid="message-origin"][data-automation="rule"]')
+      .filter({ hasText: 'Rule · Price list' })
+      .waitFor();
+    await page.locator('[data-testid="message-origin"][data-automation="flow"]').first().waitFor();
+    await page.screenshot({ path: screenshotPath('automation-origins') });
+  });
+
+  it('sets business hours with a time zone and holidays, a routing policy, an agent profile and a VIP', async () => {
+    await page.goto('/automation/business-hours');
+    await page.getByRole('combobox', { name: 'Time zone' }).click();
+    await page.getByRole('combobox', { name: 'Time zone' }).fill('America/Mexico_City');
+    await page.getByRole('option', { name: 'America/Mexico_City' }).click();
+    await page.getByLabel('Saturday', { exact: true }).check();
+    await page.getByLabel('Saturday closes').fill('14:00');
+    // An interval that ends before it starts: the server says which one.
+    await page.getByLabel('Monday closes').fill('08:00');
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toContain('/weekly/mon/0');
+    await page.getByLabel('Monday closes').fill('18:00');
+    await page.getByRole('combobox', { name: 'Holidays' }).fill('2026-12-25');
+    await page.getByRole('combobox', { name: 'Holidays' }).press('Enter');
+    await page.getByLabel('Out-of-hours reply').fill("We're closed now; we answer from 9:00 (Mexico City).");
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await page.getByTestId('open-now').waitFor();
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Time zone' }).inputValue())
+      .toBe('America/Mexico_City');
+    await page.getByText('2026-12-25').waitFor();
+    await page.screenshot({ path: screenshotPath('automation-business-hours') });
+
+    await page.goto('/automation/routing');
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const policy = page.getByTestId('policy-form');
+    await policy.getByLabel('Policy name').fill('Sales round-robin');
+    await policy.getByText('Round-robin', { exact: true }).click();
+    await policy.getByRole('button', { name: 'Create policy' }).click();
+    await page
+      .getByTestId('policy-row')
+      .filter({ hasText: 'Sales round-robin' })
+      .getByText('round-robin', { exact: true })
+      .waitFor();
+    await page.getByRole('combobox', { name: 'Agent' }).click();
+    await page.getByRole('option', { name: lead.name }).click();
+    await page.getByRole('combobox', { name: 'Skills' }).fill('billing');
+    await page.getByRole('combobox', { name: 'Skills' }).press('Enter');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Routing profile saved').waitFor();
+    await page.screenshot({ path: screenshotPath('automation-routing') });
+
+    await page.goto('/automation/vips');
+    await page.getByRole('combobox', { name: 'Add a VIP' }).fill('Ana');
+    await page.getByRole('option', { name: /Ana Ruiz/ }).click();
+    await page.getByLabel('Note').fill('Owner answers her personally');
+    await page.getByRole('button', { name: 'Mark as VIP' }).click();
+    await page.getByTestId('vip-row').filter({ hasText: 'Owner answers her personally' }).waitFor();
+    await page.screenshot({ path: screenshotPath('automation-vips') });
   });
 });
