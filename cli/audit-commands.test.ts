@@ -76,7 +76,8 @@ describe.each(testDialects)('coexist audit on %s', (dialect) => {
     expect(bad.stdout).toContain(
       `FAILED: message ${a.id}'s current content differs from its newest archive entry`,
     );
-  });
+    // Six fresh Node processes.
+  }, 120_000);
   it('erases a contact from the command line, refusing while a legal hold covers it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'coexist-audit-'));
     f = await startArchiveFixture(dialect);

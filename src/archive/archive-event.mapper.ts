@@ -35,6 +35,10 @@ export const archivedEventTypes = [
   'user.changed',
   'team.changed',
   'settings.changed',
+  'template.changed',
+  'campaign.changed',
+  'automation.changed',
+  'automation.control_changed',
 ] as const satisfies readonly EventType[];
 
 export type ArchivedEventType = (typeof archivedEventTypes)[number];

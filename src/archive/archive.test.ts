@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordEvent } from '../platform/events/record-event.ts';
 import { type ArchiveFixture, startArchiveFixture } from '../testing/archive-fixture.ts';
 import { testDialects } from '../testing/databases.ts';
 import { leafHash } from './merkle.ts';
@@ -236,5 +237,61 @@ describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
     await f.inbound([f.text('wamid.F', 'more', TS + 50)]);
     await f.archive();
     await expect(f.checkpoint()).rejects.toThrow(/refusing to sign/);
+  });
+  it('records template, campaign and automation changes with who made them', async () => {
+    f = await startArchiveFixture(dialect);
+    const actor = { kind: 'user' as const, id: 'user-ada' };
+    await f.database.db.transaction().execute(async (trx) => {
+      await recordEvent(
+        trx,
+        {
+          type: 'template.changed',
+          phoneNumberId: null,
+          payload: {
+            template_id: 'tpl-1',
+            name: 'order_update',
+            language: 'en_US',
+            action: 'edited',
+            from: null,
+            to: null,
+            actor,
+          },
+        },
+        f.h.clock.now(),
+      );
+      await recordEvent(
+        trx,
+        {
+          type: 'campaign.changed',
+          phoneNumberId: null,
+          payload: { campaign_id: 'cmp-1', action: 'started', actor },
+        },
+        f.h.clock.now(),
+      );
+      await recordEvent(
+        trx,
+        {
+          type: 'automation.changed',
+          phoneNumberId: null,
+          payload: { entity: 'rule', id: 'rule-1', action: 'updated', actor },
+        },
+        f.h.clock.now(),
+      );
+    });
+    await f.archive();
+    const rows = await f.database.db
+      .selectFrom('archive_entries')
+      .select(['type', 'actor_id', 'entry'])
+      .where('type', 'in', ['template.changed', 'campaign.changed', 'automation.changed'])
+      .orderBy('idx')
+      .execute();
+    expect(rows.map((r) => [r.type, r.actor_id])).toEqual([
+      ['template.changed', 'user-ada'],
+      ['campaign.changed', 'user-ada'],
+      ['automation.changed', 'user-ada'],
+    ]);
+    expect(JSON.parse(rows[0]!.entry).data).toMatchObject({ template_id: 'tpl-1', action: 'edited' });
+    await f.checkpoint();
+    expect(await f.verify()).toMatchObject({ ok: true });
   });
 });
