@@ -23,8 +23,8 @@ export const archiveBackfillJob = defineJob({
   id: 'archive.backfill',
   schema: z.object({}),
   schedule: { everyMs: 600_000, firstRunMs: 15_000 },
-  async handler(_payload, { deps, now }: JobContext<AppDeps>) {
-    const n = await backfillMessages(deps.database.db, { now, keyring: archiveKeyring(deps.config) });
+  async handler(_payload, { deps, now, signal }: JobContext<AppDeps>) {
+    const n = await backfillMessages(deps.database.db, { now, keyring: archiveKeyring(deps.config), signal });
     if (n > 0) deps.logger.info({ messages: n }, 'archive backfill');
   },
 });

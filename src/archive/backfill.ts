@@ -3,7 +3,7 @@ import type { DB } from '../database.ts';
 import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { appendEntries } from './archive.repository.ts';
 import type { EntryDraft } from './archive-entry.ts';
-import { pendingMessages } from './verify.ts';
+import { addPendingMessages } from './verify.ts';
 
 const BATCH = 500;
 
@@ -25,11 +25,19 @@ function parse(text: string | null): unknown {
  */
 export async function backfillMessages(
   db: Kysely<DB>,
-  input: { now: number; keyring: MasterKeyring },
+  input: { now: number; keyring: MasterKeyring; signal?: AbortSignal },
 ): Promise<number> {
   let total = 0;
   let after = '';
+  // The messages whose event the subscriber has yet to handle, read after each batch's rows (a
+  // message and its event commit together, so every visible row whose event waits is in it), but
+  // incrementally: each read parses only the events that are new since the last one. (PostgreSQL
+  // may commit ids out of order; such a message was stored after the run began, and the one-minute
+  // guard below leaves it to the subscriber.)
+  const pending = new Set<string>();
+  let seenEventId = 0;
   for (;;) {
+    if (input.signal?.aborted) break;
     const rows = await db
       .selectFrom('messages')
       .leftJoin('archive_entries', 'archive_entries.message_id', 'messages.id')
@@ -57,9 +65,7 @@ export async function backfillMessages(
       .execute();
     if (rows.length === 0) break;
     after = rows.at(-1)!.id;
-    // Read after the rows: a message and its event commit together, so a visible row whose event the
-    // subscriber has not handled is in here.
-    const pending = await pendingMessages(db);
+    seenEventId = await addPendingMessages(db, { into: pending, afterEventId: seenEventId });
     const drafts: EntryDraft[] = [];
     for (const m of rows) {
       // Left to the subscriber: its event is waiting, or it was stored a moment ago.
@@ -103,6 +109,9 @@ export async function backfillMessages(
       total += new Set(drafts.map((d) => d.messageId)).size;
     }
     if (rows.length < BATCH) break;
+    // SQLite answers synchronously: without a turn of the event loop between batches, a large
+    // backfill would keep the hub from serving requests until it is done.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return total;
 }

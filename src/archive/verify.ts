@@ -198,16 +198,31 @@ async function verifyPayloads(
 
 /** Messages whose creating event the archive subscriber has not handled yet (still to come, or retrying). */
 export async function pendingMessages(db: Kysely<DB>): Promise<Set<string>> {
+  const pending = new Set<string>();
+  await addPendingMessages(db, { into: pending, afterEventId: 0 });
+  return pending;
+}
+
+/**
+ * Adds to `into` the messages whose creating event the archive subscriber has not handled, looking
+ * only at events after `afterEventId` (and every retrying one); returns the newest event id seen, so
+ * a caller reading again (the backfill, batch after batch) reads only what is new. Handled events
+ * are not removed: a caller that keeps a set skips a few messages too many, never one too few.
+ */
+export async function addPendingMessages(
+  db: Kysely<DB>,
+  input: { into: Set<string>; afterEventId: number },
+): Promise<number> {
   const cursor = await db
     .selectFrom('event_cursors')
     .select('position')
     .where('subscriber', '=', archiveSubscriber.name)
     .executeTakeFirst();
-  const pending = new Set<string>();
+  const after = Math.max(Number(cursor?.position ?? 0), input.afterEventId);
   const rows = await db
     .selectFrom('domain_events')
-    .select('payload_json')
-    .where('id', '>', Number(cursor?.position ?? 0))
+    .select(['id', 'payload_json'])
+    .where('id', '>', after)
     .where('fact', 'in', ['message.received', 'message.echoed', 'message.imported', 'message.sent'])
     .execute();
   const retrying = await db
@@ -217,15 +232,17 @@ export async function pendingMessages(db: Kysely<DB>): Promise<Set<string>> {
     .where('subscriber_failures.subscriber', '=', archiveSubscriber.name)
     .where('subscriber_failures.state', '=', 'retrying')
     .execute();
+  let newest = after;
   for (const row of [...rows, ...retrying]) {
+    if ('id' in row) newest = Math.max(newest, Number(row.id));
     try {
       const id = (JSON.parse(row.payload_json) as { message_id?: string }).message_id;
-      if (id) pending.add(id);
+      if (id) input.into.add(id);
     } catch {
       // An unreadable payload names no message.
     }
   }
-  return pending;
+  return newest;
 }
 
 async function verifyMessages(db: Kysely<DB>, latest: Map<string, Latest>, report: (p: string) => void) {
