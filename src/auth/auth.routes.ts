@@ -23,6 +23,13 @@ import {
   ZSetPresenceResponse,
 } from './auth.schemas.ts';
 import {
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_MAX_AGE_MS,
+  issueDeviceCookie,
+  knownDeviceOf,
+  PLAIN_HTTP_DEVICE_COOKIE,
+} from './device-cookie.ts';
+import {
   confirmMfaEnrolment,
   disableMfa,
   regenerateRecoveryCodes,
@@ -194,7 +201,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const now = deps.clock.now();
         try {
           const { email, password, code, recovery_code } = request.body;
-          const keys = { account: email.trim(), ip: request.ip };
+          // A browser that signed in to this account before is throttled on its own (device-cookie.ts),
+          // so a stranger's lock on the account does not keep its owner out.
+          const device = knownDeviceOf({
+            keyring: masterKeyringOf(deps.config),
+            cookieHeader: request.headers.cookie,
+            email,
+            httpsHub: deps.config.publicUrl?.startsWith('https:') ?? false,
+          });
+          const keys = { account: device ? `device:${device}` : email.trim(), ip: request.ip };
           const locks = await countLoginAttempt(db, keys, now);
           if (locks.ipUntil !== null)
             throw throttled(reply, Math.max(locks.ipUntil, locks.accountUntil ?? 0), now);
@@ -242,6 +257,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             secure: isSecure(deps, request),
             maxAgeMs: SESSION_MAX_AGE_MS,
           });
+          const secure = isSecure(deps, request);
+          reply.header(
+            'set-cookie',
+            serializeCookie(
+              secure ? DEVICE_COOKIE : PLAIN_HTTP_DEVICE_COOKIE,
+              issueDeviceCookie(masterKeyringOf(deps.config), email),
+              { httpOnly: true, secure, maxAgeMs: DEVICE_COOKIE_MAX_AGE_MS },
+            ),
+          );
           await recordSecurityEvent(db, {
             kind: 'sign_in',
             actor: { kind: 'user', id: user.id, userId: user.id },
@@ -251,6 +275,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             details: {
               second_factor:
                 user.mfa_enabled_at !== null ? (recovery_code ? 'recovery_code' : 'totp') : 'none',
+              known_device: device !== null,
             },
             at: now,
           });

@@ -27,6 +27,11 @@ export function LoginPage() {
     );
   };
 
+  const handleUseCode = () => {
+    login.reset();
+    setNeedsCode(true);
+  };
+
   const handleBack = () => {
     login.reset();
     setNeedsCode(false);
@@ -59,6 +64,12 @@ export function LoginPage() {
               <Alert color="red" role="alert">
                 {errorMessage(login.error)}
               </Alert>
+            )}
+            {isApiError(login.error, 'LOGIN_THROTTLED') && (
+              // A locked account still opens to the password with a valid code (docs/security.md).
+              <Button variant="subtle" onClick={handleUseCode}>
+                I have a code from my authenticator app
+              </Button>
             )}
             <Button type="submit" loading={login.isPending}>
               Sign in
