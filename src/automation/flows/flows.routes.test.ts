@@ -2,43 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.ts';
 import { createTestUser, NUMBER, seedInbox } from '../../testing/seed.ts';
 import { buildTestApp, type TestApp } from '../../testing/test-app.ts';
+import { welcomeFlowDefinition } from './demo-seed.ts';
 
 const text = (body: string) => ({ type: 'text', text: { body } });
-const definition = {
-  start: 'menu',
-  steps: [
-    {
-      id: 'menu',
-      type: 'ask',
-      attribute: 'topic',
-      validation: 'choice',
-      prompt: {
-        type: 'interactive',
-        interactive: {
-          type: 'button',
-          body: { text: 'Hi! What do you need?' },
-          action: {
-            buttons: [
-              { type: 'reply', reply: { id: 'hours', title: 'Opening hours' } },
-              { type: 'reply', reply: { id: 'sales', title: 'Talk to sales' } },
-            ],
-          },
-        },
-      },
-      next: 'route',
-    },
-    {
-      id: 'route',
-      type: 'branch',
-      source: 'answer',
-      cases: [{ op: 'equals', value: 'hours', next: 'faq' }],
-      default: 'name',
-    },
-    { id: 'faq', type: 'faq', query: 'text', text: 'opening hours' },
-    { id: 'name', type: 'ask', prompt: text('Your name?'), attribute: 'name', next: 'handoff' },
-    { id: 'handoff', type: 'handoff', message: 'Passing you to Sales.', note: 'Lead.' },
-  ],
-};
+// The demo's welcome flow (what `npm start` runs), without its Sales team.
+const definition = welcomeFlowDefinition(null);
+const stepIndex = (id: string) => definition.steps.findIndex((s) => s.id === id);
 
 describe.each(testDialects)('flows API on %s', (dialect) => {
   let t: TestApp;
@@ -73,13 +42,15 @@ describe.each(testDialects)('flows API on %s', (dialect) => {
     const flow = created.json();
     expect(flow).toMatchObject({ name: 'Welcome', version: 1, enabled: true });
     const edited = structuredClone(definition);
-    (edited.steps[3] as { prompt: unknown }).prompt = text('And your name?');
+    (edited.steps[stepIndex('name')] as { prompt: unknown }).prompt = text('And your name?');
     const patched = await call('PATCH', `/api/flows/${flow.id}`, admin, { definition: edited });
     expect(patched.json().version).toBe(2);
     const versions = await call('GET', `/api/flows/${flow.id}/versions`, admin);
     expect(versions.json().data.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const v1 = await call('GET', `/api/flows/${flow.id}/versions/1`, admin);
-    expect(v1.json().definition.steps[3].prompt).toEqual(text('Your name?'));
+    expect(v1.json().definition.steps[stepIndex('name')].prompt).toEqual(
+      text('Happy to help! What is your name?'),
+    );
 
     const broken = await call('POST', '/api/flows', admin, {
       name: 'Broken',
@@ -116,8 +87,13 @@ describe.each(testDialects)('flows API on %s', (dialect) => {
       input: { kind: 'message', text: 'Opening hours', reply_id: 'hours' },
     });
     expect(hours.json().effects).toEqual([
-      { kind: 'set_attributes', step_id: 'menu', attributes: { topic: 'hours' } },
-      { kind: 'send', step_id: 'faq', content: text('Mon-Fri 9-18.') },
+      { kind: 'set_attributes', step_id: 'menu', attributes: { menu_choice: 'hours' } },
+      { kind: 'send', step_id: 'hours', content: text('Mon-Fri 9-18.') },
+      {
+        kind: 'send',
+        step_id: 'anything_else',
+        content: text('Anything else? Just write to us and a person will answer.'),
+      },
     ]);
     expect(hours.json().position.status).toBe('completed');
     expect(await t.db.selectFrom('messages').select('id').where('origin', '=', 'bot').execute()).toEqual([]);
