@@ -58,3 +58,42 @@ export async function checkpointAt(db: Kysely<DB>, size: number) {
     .executeTakeFirst();
   return row ? { ...row, size: Number(row.size), created_at: Number(row.created_at) } : null;
 }
+
+/** Where checkpoints are anchored (a witness, the S3 bucket): the newest copy made and the newest refusal after it. */
+export type AnchorState = {
+  target: string;
+  anchored_size: number | null;
+  anchored_at: number | null;
+  failure: { size: number; at: number; error: string } | null;
+};
+
+/** Each anchor target's state, from `archive_anchors`. */
+export async function anchorStates(db: Kysely<DB>): Promise<AnchorState[]> {
+  const ok = await db
+    .selectFrom('archive_anchors')
+    .select(['target', (eb) => eb.fn.max('size').as('size'), (eb) => eb.fn.max('anchored_at').as('at')])
+    .where('ok', '=', 1)
+    .groupBy('target')
+    .execute();
+  const failed = await db
+    .selectFrom('archive_anchors')
+    .select(['target', 'size', 'anchored_at', 'error'])
+    .where('ok', '=', 0)
+    .orderBy('anchored_at', 'desc')
+    .execute();
+  const targets = [...new Set([...ok.map((r) => r.target), ...failed.map((r) => r.target)])].sort();
+  return targets.map((target) => {
+    const good = ok.find((r) => r.target === target);
+    const goodAt = good ? Number(good.at) : null;
+    // Only a refusal newer than the last success is still a problem.
+    const bad = failed.find(
+      (r) => r.target === target && (goodAt === null || Number(r.anchored_at) > goodAt),
+    );
+    return {
+      target,
+      anchored_size: good ? Number(good.size) : null,
+      anchored_at: goodAt,
+      failure: bad ? { size: Number(bad.size), at: Number(bad.anchored_at), error: bad.error ?? '' } : null,
+    };
+  });
+}

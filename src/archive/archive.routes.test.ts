@@ -108,6 +108,8 @@ describe.each(testDialects)('the archive API (%s)', (dialect) => {
     expect(verify.json()).toMatchObject({ ok: true, problems: [] });
     const status = (await call('GET', '/api/audit/status', auditor)).json();
     expect(status.last_verification).toMatchObject({ ok: true, problem: null });
+    // No witness or bucket configured: nothing anchored, nothing refused.
+    expect(status.anchors).toEqual([]);
     const bundle = await call('POST', '/api/audit/exports', auditor, {});
     expect(bundle.statusCode).toBe(200);
     expect(bundle.headers['content-type']).toMatch(/^application\/x-ndjson/);

@@ -6,7 +6,7 @@ import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
 import { iso } from '../platform/time.ts';
-import { checkpointAt, latestCheckpoint, logSize, storedTree } from './archive.queries.ts';
+import { anchorStates, checkpointAt, latestCheckpoint, logSize, storedTree } from './archive.queries.ts';
 import {
   ZArchiveFilter,
   ZBundleText,
@@ -212,6 +212,14 @@ export function archiveRoutes(deps: AppDeps): FastifyPluginAsync {
                 problem: last.problem,
               }
             : null,
+          anchors: (await anchorStates(db)).map((a) => ({
+            target: a.target,
+            anchored_size: a.anchored_size,
+            anchored_at: a.anchored_at === null ? null : iso(a.anchored_at),
+            failure: a.failure
+              ? { size: a.failure.size, at: iso(a.failure.at), error: a.failure.error }
+              : null,
+          })),
         };
       },
     );

@@ -118,6 +118,23 @@ export const ZVerificationStatus = z
         problem: z.string().nullable(),
       })
       .nullable(),
+    anchors: z
+      .array(
+        z.object({
+          target: z.string().describe('`witness:<name>` or `s3:<bucket>`'),
+          anchored_size: z
+            .number()
+            .int()
+            .nullable()
+            .describe('The largest checkpoint copied or co-signed there'),
+          anchored_at: ZTimestamp.nullable(),
+          failure: z
+            .object({ size: z.number().int(), at: ZTimestamp, error: z.string() })
+            .nullable()
+            .describe('The newest refusal since the last success, or null'),
+        }),
+      )
+      .describe('Where checkpoints are anchored outside the hub, and whether the last attempt failed'),
   })
   .meta({ id: 'ArchiveStatus' });
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../platform/config.ts';
 import { type ArchiveFixture, startArchiveFixture } from '../testing/archive-fixture.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type S3Server, startS3Server } from '../testing/s3-object-lock-server.ts';
+import { anchorStates } from './archive.queries.ts';
 import { buildLevels, leafHash, rootHash } from './merkle.ts';
 import { archiveS3AnchorJob } from './s3-anchor.job.ts';
 import { anchorToS3, putLocked, type S3AnchorConfig, s3Client } from './s3-anchor.ts';
@@ -219,6 +220,14 @@ describe.each(testDialects)('the archive copy in an S3 bucket with Object Lock (
       .executeTakeFirstOrThrow();
     expect(alert.message).toMatch(/Object Lock/);
     expect(alert.resolved_at).toBeNull();
+    // The auditor's status shows the refusal.
+    expect(await anchorStates(db)).toMatchObject([
+      {
+        target: 's3:no-lock',
+        anchored_size: null,
+        failure: { size: cp.size, error: expect.stringMatching(/Object Lock/) },
+      },
+    ]);
     // A second refusal counts on the same alert.
     await expect(run()).rejects.toThrow();
     expect(
@@ -233,6 +242,9 @@ describe.each(testDialects)('the archive copy in an S3 bucket with Object Lock (
     await run();
     const row = await db.selectFrom('archive_anchors').selectAll().executeTakeFirstOrThrow();
     expect(Number(row.ok)).toBe(1);
+    expect(await anchorStates(db)).toMatchObject([
+      { target: 's3:no-lock', anchored_size: cp.size, failure: null },
+    ]);
     expect(
       stored(s3, 'no-lock', `hub-a/checkpoints/${String(cp.size).padStart(12, '0')}`).newest?.lockMode,
     ).toBe('COMPLIANCE');

@@ -97,6 +97,18 @@ function VerificationPanel() {
       ) : (
         <Badge color="gray">Never verified</Badge>
       )}
+      {s?.anchors.map((a) => (
+        <Badge
+          key={a.target}
+          color={a.failure ? 'red' : 'teal'}
+          variant="light"
+          title={a.failure ? a.failure.error : undefined}
+          data-testid="anchor-state"
+        >
+          {a.target}:{' '}
+          {a.failure ? `refused checkpoint ${a.failure.size}` : `checkpoint ${a.anchored_size ?? '—'} copied`}
+        </Badge>
+      ))}
       <Button
         size="compact-sm"
         variant="light"
