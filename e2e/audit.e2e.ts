@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { placeHold, releaseHold } from '../src/archive/hold.repository.ts';
 import { archiveKeyring } from '../src/archive/payload-crypto.ts';
 import { verifyBundle } from '../src/archive/verify-bundle.ts';
+import { type S3Server, startS3Server } from '../src/testing/s3-object-lock-server.ts';
 import {
   createUser,
   createUserWithMfa,
@@ -23,11 +24,24 @@ const SECRET_TEXT = 'My IBAN is DE89370400440532013000';
 
 describe("the auditor's archive view against a real hub and sandbox", () => {
   let stack: Stack;
+  let s3: S3Server;
   let page: Page;
   let closePage: () => Promise<void>;
 
   beforeAll(async () => {
-    stack = await startStack({ customers: [ANA, BEA] });
+    // The archive's checkpoints are also copied to an Object Lock bucket (a stand-in S3 on loopback).
+    s3 = await startS3Server();
+    s3.createBucket('coexist-archive', { objectLock: true });
+    stack = await startStack({
+      customers: [ANA, BEA],
+      env: {
+        COEXIST_ARCHIVE_S3_BUCKET: 'coexist-archive',
+        COEXIST_ARCHIVE_S3_ENDPOINT: s3.url,
+        COEXIST_ARCHIVE_S3_FORCE_PATH_STYLE: 'true',
+        COEXIST_ARCHIVE_S3_ACCESS_KEY_ID: s3.accessKeyId,
+        COEXIST_ARCHIVE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      },
+    });
     const auditor = await createUser(stack, { name: 'Iris Audit', role: 'auditor' });
     const sent = await stack.sandbox.control.customerText(ANA.waId, 'Please cancel order 1042');
     await stack.sandbox.control.customerSends(ANA.waId, {
@@ -66,6 +80,7 @@ describe("the auditor's archive view against a real hub and sandbox", () => {
   afterAll(async () => {
     await closePage?.();
     await stack?.close();
+    await s3?.close();
   });
 
   it('searches the archive by text and shows every version of the edited message on a timeline', async () => {
@@ -82,6 +97,34 @@ describe("the auditor's archive view against a real hub and sandbox", () => {
     await settledScreenshot(page, 'audit-versions');
     await page.keyboard.press('Escape');
   });
+
+  it("shows the archive's write-once copy in the Object Lock bucket", async () => {
+    const db = stack.deps.database.db;
+    // The hub's own jobs sign a checkpoint and then copy it with its segment to the bucket.
+    await waitUntil(async () => {
+      const row = await db
+        .selectFrom('archive_anchors')
+        .select('size')
+        .where('target', '=', 's3:coexist-archive')
+        .where('ok', '=', 1)
+        .executeTakeFirst();
+      return row !== undefined;
+    }, 500);
+    const anchored = await db
+      .selectFrom('archive_anchors')
+      .select((eb) => eb.fn.max('size').as('size'))
+      .where('target', '=', 's3:coexist-archive')
+      .where('ok', '=', 1)
+      .executeTakeFirstOrThrow();
+    const key = `checkpoints/${String(anchored.size).padStart(12, '0')}`;
+    const copy = s3.buckets.get('coexist-archive')!.objects.get(key)!.at(-1)!;
+    expect(copy.lockMode).toBe('COMPLIANCE');
+    expect(copy.body.toString('utf8')).toMatch(new RegExp(`^[^\\n]+\\n${anchored.size}\\n`));
+    await page.reload();
+    const badge = page.getByTestId('anchor-state');
+    await expect.poll(() => badge.textContent()).toMatch(/^s3:coexist-archive: checkpoint \d+ copied$/);
+    await settledScreenshot(page, 'audit-anchors');
+  }, 120_000);
 
   it('verifies the archive and downloads an export that verifies offline', async () => {
     await page.getByRole('button', { name: 'Verify now' }).click();
