@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { createApiToken } from '../src/auth/api-tokens.ts';
+import { recordConsent } from '../src/consent/consent-ledger.ts';
 import {
   createUser,
   failureScreenshotPath,
@@ -90,9 +92,83 @@ describe('the Reports page against a real hub and sandbox', () => {
       const cells = await grid.locator('td[title$=" 2 messages"], td[title$=" 1 messages"]').count();
       expect(cells).toBeGreaterThanOrEqual(1);
 
-      // Campaigns: honestly not available yet.
+      // A campaign of the sandbox's MARKETING template to Ana, who opted in: its results and cost.
+      const { token } = await createApiToken(db, { name: 'e2e', role: 'admin', now: Date.now() });
+      const api = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${stack.hub.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
+      };
+      expect((await api('POST', '/api/templates/sync', {})).status).toBe(200);
+      const ana = await db
+        .selectFrom('contacts')
+        .select('id')
+        .where('wa_id', '=', ANA.waId)
+        .executeTakeFirstOrThrow();
+      await db.transaction().execute((trx) =>
+        recordConsent(trx, {
+          contactId: ana.id,
+          numberId: NUMBER_ID,
+          scope: 'marketing',
+          action: 'opt_in',
+          source: 'api',
+          wording: 'Yes, send me offers.',
+          at: Date.now(),
+        }),
+      );
+      const created = await api('POST', '/api/campaigns', {
+        name: 'Summer sale',
+        phone_number_id: NUMBER_ID,
+        template: { name: 'seasonal_promo', language: 'en_US' },
+        parameters: {
+          header: [{ value: 'Summer sale' }],
+          body: [{ attribute: 'first_name', fallback: 'friend' }, { value: 'SUN25' }, { value: '25%' }],
+          buttons: { '1': { value: 'summer' } },
+        },
+        audience: { contact_ids: [ana.id] },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const campaignId = String(created.body.data.id);
+      expect((await api('POST', `/api/campaigns/${campaignId}/start`, {})).status).toBe(200);
+      await waitUntil(async () => {
+        const r = (await api('GET', `/api/campaigns/${campaignId}/report`)).body.data as {
+          campaign: { progress: { delivered: number } };
+          cost: { priced_messages: number };
+        };
+        return r.campaign.progress.delivered === 1 && r.cost.priced_messages === 1;
+      });
+      // The analytics subscriber has counted its cost too.
+      await waitUntil(async () => {
+        const cost = await db
+          .selectFrom('analytics_rollups')
+          .select('count')
+          .where('metric', '=', 'cost')
+          .where('kind', 'like', 'marketing%')
+          .executeTakeFirst();
+        return cost !== undefined;
+      });
+
+      // Campaigns: the funnel and the cost of the one campaign, charged as marketing.
       await page.getByRole('tab', { name: 'Campaigns' }).click();
-      await page.getByText('Not available yet', { exact: true }).waitFor();
+      const campaigns = page.getByRole('table', { name: 'Campaigns' });
+      const row = campaigns.getByRole('row').filter({ hasText: 'Summer sale' });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Marketing');
+      await page
+        .getByRole('img', { name: /Campaign funnel/ })
+        .locator('.recharts-bar-rectangle')
+        .first()
+        .waitFor();
+      await settledScreenshot(page, 'reports-campaigns');
+
+      // Costs by pricing category: the campaign's marketing message is charged.
+      await page.getByRole('tab', { name: 'Costs' }).click();
+      const costs = page.getByRole('table', { name: 'Costs' });
+      await costs.getByRole('row').filter({ hasText: 'Marketing' }).waitFor();
+      await settledScreenshot(page, 'reports-costs');
     } finally {
       await context.close();
     }

@@ -414,7 +414,7 @@ export function CampaignsTab({ filters }: { filters: ReportFilters }) {
         <Text>
           {rows.length === 0
             ? 'No campaign started in this range.'
-            : `${rows.length} campaigns in this range`}
+            : `${rows.length} ${rows.length === 1 ? 'campaign' : 'campaigns'} in this range`}
         </Text>
         <CsvButton onClick={handleExport} />
       </Group>
