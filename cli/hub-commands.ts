@@ -11,6 +11,7 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { createSignals } from '../src/platform/events/signals.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createRealtimeHub } from '../src/realtime/realtime-hub.ts';
+import { recordSecurityEvent } from '../src/security/security-log.ts';
 
 /** Reads the config from the environment, or prints every problem and exits. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env) {
@@ -93,11 +94,17 @@ export function registerHubCommands(program: Command): void {
         process.stderr.write(`unknown role: ${opts.role}\n`);
         process.exit(2);
       }
-      const { token } = await createApiToken(deps.database.db, {
+      const { id, token } = await createApiToken(deps.database.db, {
         name: opts.name,
         wabaId: opts.waba ?? null,
         role,
         now: Date.now(),
+      });
+      await recordSecurityEvent(deps.database.db, {
+        kind: 'token.created',
+        targetTokenId: id,
+        details: { via: 'cli', role, waba_id: opts.waba ?? null, name: opts.name },
+        at: Date.now(),
       });
       process.stdout.write(`${token}\n`);
       await deps.database.close();

@@ -3,8 +3,12 @@ import { disableMfa } from '../src/auth/mfa.ts';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../src/auth/passwords.ts';
 import { ROLES, type Role } from '../src/auth/principal.ts';
 import { revokeUserSessions } from '../src/auth/sessions.ts';
+import { recordSecurityEvent } from '../src/security/security-log.ts';
 import { findUserByEmail, insertUser } from '../src/users/users.repository.ts';
 import { openHubDeps } from './hub-commands.ts';
+
+/** What the security log keeps of a shell command: no actor or address, `via: 'cli'`. */
+const CLI = { origin: null, actor: null } as const;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -42,6 +46,14 @@ export function registerUserCommands(program: Command): void {
             passwordHash: await hashPassword(password),
             wabaIds: opts.waba?.length ? opts.waba : null,
             now: deps.clock.now(),
+          });
+          await recordSecurityEvent(deps.database.db, {
+            ...CLI,
+            kind: 'user.created',
+            targetUserId: user.id,
+            email: user.email,
+            details: { via: 'cli', role: user.role },
+            at: deps.clock.now(),
           });
           process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
           if (opts.password === undefined) process.stdout.write(`password: ${password}\n`);
@@ -93,6 +105,14 @@ export function registerUserCommands(program: Command): void {
           .where('id', '=', user.id)
           .execute();
         await revokeUserSessions(deps.database.db, user.id, now);
+        await recordSecurityEvent(deps.database.db, {
+          ...CLI,
+          kind: 'password.reset',
+          targetUserId: user.id,
+          email: user.email,
+          details: { via: 'cli' },
+          at: now,
+        });
         process.stdout.write(opts.password === undefined ? `password: ${password}\n` : 'password set\n');
       } finally {
         await deps.database.close();
@@ -111,6 +131,14 @@ export function registerUserCommands(program: Command): void {
         const now = deps.clock.now();
         await disableMfa(deps.database.db, user.id, now);
         await revokeUserSessions(deps.database.db, user.id, now);
+        await recordSecurityEvent(deps.database.db, {
+          ...CLI,
+          kind: 'mfa.reset',
+          targetUserId: user.id,
+          email: user.email,
+          details: { via: 'cli' },
+          at: now,
+        });
         process.stdout.write('two-factor authentication removed\n');
       } finally {
         await deps.database.close();
