@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SANDBOX_DEFAULTS, type Sandbox, startSandbox } from '../sandbox/index.ts';
+import { SANDBOX_DEFAULTS, type Sandbox, SIGNUP_DEFAULTS, startSandbox } from '../sandbox/index.ts';
 import { createApiToken, revokeApiToken } from '../src/auth/api-tokens.ts';
 import { ensureFirstOwner } from '../src/auth/first-owner.ts';
 import { markDemoVip, seedAutomationDemo } from '../src/automation/flows/demo-seed.ts';
@@ -15,6 +15,11 @@ function devEnvironment(env: NodeJS.ProcessEnv, sandboxUrl: string): NodeJS.Proc
     META_ACCESS_TOKEN: SANDBOX_DEFAULTS.accessToken,
     META_GRAPH_VERSION: SANDBOX_DEFAULTS.graphVersion,
     LOG_LEVEL: 'warn',
+    // "Connect a WhatsApp Business app number" runs against the sandbox's Embedded Signup.
+    META_APP_ID: SIGNUP_DEFAULTS.appId,
+    META_SIGNUP_CONFIG_ID: SIGNUP_DEFAULTS.configId,
+    META_SIGNUP_SDK_URL: `${sandboxUrl}/sdk.js`,
+    META_SIGNUP_ORIGINS: sandboxUrl,
     ...env,
     META_GRAPH_URL: sandboxUrl,
   };

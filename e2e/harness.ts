@@ -43,8 +43,8 @@ export type Customer = { waId: string; name: string };
  */
 export async function startStack(input: {
   customers: Customer[];
-  /** Extra hub settings for this stack only (e.g. `COEXIST_WEBHOOK_EGRESS_ALLOW`). */
-  env?: Record<string, string>;
+  /** Extra hub settings for this stack only (e.g. `COEXIST_WEBHOOK_EGRESS_ALLOW`); a function gets the sandbox's URL. */
+  env?: Record<string, string> | ((sandboxUrl: string) => Record<string, string>);
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'coexist-e2e-'));
   mkdirSync(join(dir, 'data'));
@@ -64,7 +64,7 @@ export async function startStack(input: {
     META_GRAPH_URL: sandbox.url,
     META_GRAPH_VERSION: SANDBOX_DEFAULTS.graphVersion,
     LOG_LEVEL: 'warn',
-    ...input.env,
+    ...(typeof input.env === 'function' ? input.env(sandbox.url) : input.env),
   });
   const hub = await startHub(deps, { port: 0, host: '127.0.0.1' });
   await sandbox.setCallback(`${hub.url}/webhooks/meta`);

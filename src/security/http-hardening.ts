@@ -53,11 +53,15 @@ export function bodyLimitFor(
  * inline styles; QR codes are `data:` images, downloads `blob:` URLs; the event stream and the API
  * are same-origin. Nothing may frame the hub, embed plugins, or post forms elsewhere.
  */
-export function contentSecurityPolicy(https: boolean): Record<string, string[]> {
+export function contentSecurityPolicy(
+  https: boolean,
+  extra: { scriptOrigins?: readonly string[]; frameOrigins?: readonly string[] } = {},
+): Record<string, string[]> {
   return {
     'default-src': ["'self'"],
     'base-uri': ["'self'"],
-    'script-src': ["'self'"],
+    // Embedded Signup's Facebook SDK (Meta's, or the sandbox's stand-in), when it is configured.
+    'script-src': ["'self'", ...(extra.scriptOrigins ?? [])],
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:'],
     'media-src': ["'self'", 'blob:'],
@@ -65,7 +69,8 @@ export function contentSecurityPolicy(https: boolean): Record<string, string[]> 
     'connect-src': ["'self'"],
     'worker-src': ["'self'", 'blob:'],
     'object-src': ["'none'"],
-    'frame-src': ["'none'"],
+    // Meta's SDK talks to facebook.com through a hidden frame; nothing else may be framed.
+    'frame-src': extra.frameOrigins?.length ? [...extra.frameOrigins] : ["'none'"],
     'frame-ancestors': ["'none'"],
     'form-action': ["'self'"],
     ...(https ? { 'upgrade-insecure-requests': [] } : {}),
@@ -79,7 +84,13 @@ export function contentSecurityPolicy(https: boolean): Record<string, string[]> 
  */
 export async function installHttpHardening(
   app: FastifyInstance,
-  input: { config: Pick<Config, 'publicUrl'>; isPublicRoute: IsPublicRoute },
+  input: {
+    config: Pick<
+      Config,
+      'publicUrl' | 'metaAppId' | 'metaSignupConfigId' | 'metaSignupSdkUrl' | 'metaSignupOrigins'
+    >;
+    isPublicRoute: IsPublicRoute;
+  },
 ): Promise<void> {
   const { config } = input;
   app.addHook('onRoute', (route) => {
@@ -88,7 +99,18 @@ export async function installHttpHardening(
   const https = config.publicUrl?.startsWith('https:') ?? false;
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(https) },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: contentSecurityPolicy(
+        https,
+        config.metaAppId && config.metaSignupConfigId
+          ? {
+              scriptOrigins: [new URL(config.metaSignupSdkUrl).origin],
+              frameOrigins: config.metaSignupOrigins,
+            }
+          : {},
+      ),
+    },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
     hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,

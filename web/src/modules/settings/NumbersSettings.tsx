@@ -1,8 +1,10 @@
-import { Badge, Card, Group, Progress, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import type { PhoneNumber } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime, formatPhone } from '../../shared/format.ts';
+import { Link } from '../../shared/router.tsx';
 import { useNumbers } from '../inbox/inbox.api.ts';
+import { DisconnectNumber } from '../onboarding/DisconnectNumber.tsx';
 
 const WARN_DAYS = 3;
 
@@ -81,6 +83,9 @@ function NumberCard({ number }: { number: PhoneNumber }) {
             </Badge>
           )}
           <ConnectionBadge number={number} />
+          {number.connection.state === 'connected' && (
+            <DisconnectNumber phoneNumberId={number.id} label={formatPhone(number.display_phone_number)} />
+          )}
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 1, sm: 3 }} mt="md" spacing="md">
@@ -103,11 +108,24 @@ function NumberCard({ number }: { number: PhoneNumber }) {
 export function NumbersSettings() {
   const numbers = useNumbers();
   if (numbers.error) return <ErrorNotice error={numbers.error} onRetry={() => numbers.refetch()} />;
+  const connect = (
+    <Group>
+      <Button component={Link} to="/connect-number">
+        Connect a WhatsApp Business app number
+      </Button>
+    </Group>
+  );
   if (numbers.data?.length === 0) {
-    return <Text c="dimmed">No number yet. Numbers appear when Meta sends their first webhook.</Text>;
+    return (
+      <Stack>
+        {connect}
+        <Text c="dimmed">No number yet. Numbers appear when Meta sends their first webhook.</Text>
+      </Stack>
+    );
   }
   return (
     <Stack>
+      {connect}
       {(numbers.data ?? []).map((number) => (
         <NumberCard key={number.id} number={number} />
       ))}
