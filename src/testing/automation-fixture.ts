@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { automationEngineSubscriber } from '../automation/engine.subscriber.ts';
-import type { DB } from '../database.ts';
+import { type DB, openDatabase } from '../database.ts';
 import { startEventSubscribers } from '../hub.ts';
 import { applyResults, claimJobs, type JobResult, loadQueuedJobs } from '../outbound/outbox.repository.ts';
 import { refusedAtDispatch } from '../outbound/outcome-policy.ts';
@@ -56,14 +56,39 @@ export type AutomationFixture = {
 
 const HOLDER = 'automation-fixture';
 
+/**
+ * A fresh test database. `unsynced`: a replay of tens of thousands of commits tests logic, not
+ * durability, so commits do not wait for the disk (SQLite `synchronous = OFF`, PostgreSQL
+ * `synchronous_commit = off`, which keeps every transaction's atomicity and isolation and only risks
+ * the last commits on a crash of the server).
+ */
+async function openFixtureDatabase(dialect: Dialect, unsynced: boolean): Promise<TestDatabase> {
+  const database = await createTestDatabase(dialect);
+  if (!unsynced) return database;
+  if (database.dialect === 'sqlite') {
+    await sql`PRAGMA synchronous = OFF`.execute(database.db);
+    return database;
+  }
+  // A database-level setting reaches every connection opened after it: reopen the pool.
+  const name = new URL(database.url).pathname.slice(1);
+  await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(database.db);
+  await database.close();
+  const reopened = openDatabase(database.url);
+  return {
+    ...reopened,
+    url: database.url,
+    destroy: async () => {
+      await reopened.close();
+      await database.destroy();
+    },
+  };
+}
+
 export async function startAutomationFixture(
   dialect: Dialect,
-  options: { database?: TestDatabase; unsyncedSqlite?: boolean } = {},
+  options: { database?: TestDatabase; unsynced?: boolean } = {},
 ): Promise<AutomationFixture> {
-  const database = options.database ?? (await createTestDatabase(dialect));
-  // A replay of thousands of commits tests logic, not durability: SQLite may skip its fsyncs.
-  if (options.unsyncedSqlite && database.dialect === 'sqlite')
-    await sql`PRAGMA synchronous = OFF`.execute(database.db);
+  const database = options.database ?? (await openFixtureDatabase(dialect, options.unsynced === true));
   const h = await createWebhookHarness(database);
   const subscribers = startEventSubscribers(h.deps, {
     subscribers: [automationEngineSubscriber],
