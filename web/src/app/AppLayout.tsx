@@ -15,6 +15,7 @@ import { OnboardingPage } from '../modules/onboarding/OnboardingPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
+import { SecurityLogPage } from '../modules/security/SecurityLogPage.tsx';
 import { SettingsPage } from '../modules/settings/SettingsPage.tsx';
 import { SupervisorPage } from '../modules/supervisor/SupervisorPage.tsx';
 import { SyncHealthPage } from '../modules/sync-health/SyncHealthPage.tsx';
@@ -41,6 +42,7 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
     return me.can.manage_campaigns ? <AudiencesPage me={me} tab={segments[1]} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
   if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
+  if (section === 'security-log') return me.can.read_security_log ? <SecurityLogPage /> : <Forbidden />;
   if (section === 'failures')
     return me.can.retry_failures ? <FailuresPage tab={segments[1]} /> : <Forbidden />;
   if (section === 'unknown-sends') return me.can.resolve_sends ? <UnknownSendsPage /> : <Forbidden />;
@@ -73,6 +75,12 @@ export function AppLayout({ me }: AppLayoutProps) {
     { to: '/automation', label: 'Automation', section: 'automation', visible: me.can.supervise },
     { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
     { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
+    {
+      to: '/security-log',
+      label: 'Security log',
+      section: 'security-log',
+      visible: me.can.read_security_log,
+    },
     { to: '/account', label: 'Account', section: 'account', visible: true },
   ];
 
