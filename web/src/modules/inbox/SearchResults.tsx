@@ -1,4 +1,5 @@
 import { Box, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { withoutBidiControls } from '../../shared/bidi.ts';
 import { formatListTime } from '../../shared/format.ts';
 import { navigate } from '../../shared/router.tsx';
 import { Highlighted } from './Highlighted.tsx';
@@ -69,7 +70,7 @@ export function SearchResults({ q }: { q: string }) {
             >
               <Box style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                 <Text size="sm" fw={500} truncate>
-                  {m.contact_name ?? 'Unknown'}
+                  {m.contact_name ? withoutBidiControls(m.contact_name) : 'Unknown'}
                 </Text>
                 <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
                   {formatListTime(m.timestamp)}

@@ -1,5 +1,6 @@
 import { Button, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { withoutBidiControls } from '../../shared/bidi.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime, formatPhone } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -76,7 +77,7 @@ export function VipSettings() {
           }
           data={(found.data ?? []).map((c) => ({
             value: c.id,
-            label: `${c.display_name ?? ''} ${formatPhone(c.wa_id)}`.trim(),
+            label: `${withoutBidiControls(c.display_name ?? '')} ${formatPhone(c.wa_id)}`.trim(),
           }))}
           value={contactId}
           onChange={setContactId}

@@ -1,5 +1,6 @@
 import { Badge, Code, Divider, Stack, Table, Text, Title } from '@mantine/core';
 import type { Contact, Conversation } from '../../../api/types.ts';
+import { withoutBidiControls } from '../../../shared/bidi.ts';
 import { formatDateTime, formatListTime, formatPhone } from '../../../shared/format.ts';
 import { Link } from '../../../shared/router.tsx';
 import { ContactConsentHistory } from '../../consent/ContactConsentHistory.tsx';
@@ -56,7 +57,9 @@ export function ContactPanel({ conversation }: ContactPanelProps) {
           </Field>
           <Field label="BSUID">{contact.bsuid ? <Code>{contact.bsuid}</Code> : '—'}</Field>
           <Field label="Username">{contact.username ? `@${contact.username}` : '—'}</Field>
-          <Field label="Profile name">{contact.profile_name ?? '—'}</Field>
+          <Field label="Profile name">
+            {contact.profile_name ? withoutBidiControls(contact.profile_name) : '—'}
+          </Field>
           {contact.address_book_name && <Field label="Address book">{contact.address_book_name}</Field>}
           <Field label="Since">{formatDateTime(contact.created_at)}</Field>
         </Table.Tbody>
