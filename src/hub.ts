@@ -25,6 +25,7 @@ import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fan
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
+import { hasBacklog, msSinceIngest } from './meta-webhooks/ingest-activity.ts';
 import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
 import { startMetricsListener } from './metrics/metrics.routes.ts';
 import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
@@ -155,7 +156,14 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const subscribers = deps.config.archiveSubscriber
     ? hubSubscribers
     : hubSubscribers.filter((s) => s !== archiveSubscriber);
-  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers }));
+  // Acknowledging and applying webhooks come first. While webhooks arrive, subscriber rounds are
+  // short (on SQLite the acknowledgements wait for its one writer); while the webhook worker has a
+  // backlog, subscribers also pause between rounds so that it gets most of the time. They catch up
+  // from their durable cursors once the backlog is applied.
+  const backlog = () => hasBacklog(deps.database);
+  const busy = () => backlog() || msSinceIngest(deps.database) < 50;
+  const pauseMs = () => (backlog() ? 100 : msSinceIngest(deps.database) < 50 ? 5 : 0);
+  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers, busy, pauseMs }));
   return workers;
 }
 

@@ -14,3 +14,15 @@ export function markIngest(database: Database): void {
 export function msSinceIngest(database: Database): number {
   return performance.now() - (lastIngest.get(database) ?? 0);
 }
+
+const backlogs = new WeakMap<Database, boolean>();
+
+/** Says whether the webhook worker has a backlog (its last claim was a full batch). */
+export function setBacklog(database: Database, backlog: boolean): void {
+  backlogs.set(database, backlog);
+}
+
+/** True while the webhook worker has a backlog on this database: subscribers give way to it. */
+export function hasBacklog(database: Database): boolean {
+  return backlogs.get(database) === true;
+}

@@ -2,7 +2,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import type { Worker } from '../platform/worker.ts';
-import { msSinceIngest } from './ingest-activity.ts';
+import { msSinceIngest, setBacklog } from './ingest-activity.ts';
 import { withDbRetry } from './retry.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
 import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
@@ -110,6 +110,8 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
         leaseMs,
         limit: batchSize,
       });
+      // A full claim means more is waiting: a backlog, which subscribers give way to (see hub.ts).
+      setBacklog(deps.database, events.length === batchSize);
       if (events.length === 0) return;
       for (const event of events) held.add(event.id);
       let rest = events;
@@ -182,6 +184,7 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
     name: 'webhooks',
     async stop() {
       stopped = true;
+      setBacklog(deps.database, false);
       clearInterval(heartbeat);
       unsubscribe();
       wake?.();

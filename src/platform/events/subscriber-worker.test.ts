@@ -6,6 +6,7 @@ import { ManualClock, systemClock } from '../clock.ts';
 import type { DomainEvent } from './catalogue.ts';
 import type { EventTables } from './event.table.ts';
 import { recordEvents } from './record-event.ts';
+import { createSignals } from './signals.ts';
 import { defineSubscriber, type StoredEvent } from './subscriber.ts';
 import { retrySubscriberFailure } from './subscriber-failure.repository.ts';
 import { startSubscriberWorker } from './subscriber-worker.ts';
@@ -106,6 +107,69 @@ describe.each(testDialects)('durable subscribers on %s', (dialect) => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it('cut into many short transactions by its time budget, still hands every event once and in order to every subscriber', async () => {
+    const seen = new Map<string, number[]>();
+    const probe = (name: string, types: ('alert.raised' | 'failure.recorded')[]) =>
+      defineSubscriber({
+        name,
+        types,
+        async handle(trx: Transaction<EventTables>, event) {
+          seen.set(name, [...(seen.get(name) ?? []), event.id]);
+          await insertProbe(trx, name, event);
+        },
+      });
+    const subs = [
+      probe('probe.both', ['alert.raised', 'failure.recorded']),
+      probe('probe.alerts', ['alert.raised']),
+      probe('probe.failures', ['failure.recorded']),
+    ];
+    await record(Array.from({ length: 30 }, (_, i) => (i % 3 ? alert(i) : failure(i))));
+    // A budget of 0 ms: every transaction commits after one event of one subscriber.
+    const worker = startSubscriberWorker({
+      db,
+      clock,
+      subscribers: subs,
+      autoStart: false,
+      budgetMs: 0,
+      batchSize: 7,
+    });
+    for (let i = 0; i < 200 && (await worker.runOnce()) > 0; i++);
+    await worker.stop();
+    expect(await handledBy(db, 'probe.both')).toEqual(await eventIds(db));
+    expect(seen.get('probe.both')).toEqual(await eventIds(db));
+    expect(seen.get('probe.alerts')).toEqual(await eventIds(db, 'alert.raised'));
+    expect(seen.get('probe.failures')).toEqual(await eventIds(db, 'failure.recorded'));
+    const cursors = await db.selectFrom('event_cursors').select(['subscriber', 'position']).execute();
+    const last = Math.max(...(await eventIds(db)));
+    expect(cursors.map((c) => Number(c.position))).toEqual([last, last, last]);
+  });
+
+  it("runs a handler's after-commit hooks once its transaction commits, never for one rolled back, and wakes the events' senders", async () => {
+    const signals = createSignals();
+    const woken: string[] = [];
+    signals.on('outbox', (id) => woken.push(id));
+    const ran: string[] = [];
+    const sub = defineSubscriber({
+      name: 'probe.hooks',
+      types: ['alert.raised'],
+      retry: { attempts: 1 },
+      async handle(trx: Transaction<EventTables>, event, _context, hooks) {
+        await insertProbe(trx, 'probe.hooks', event);
+        hooks?.afterCommit(() => ran.push(event.payload.alert_id));
+        if (event.payload.alert_id === 'a-2') throw new Error('no');
+      },
+    });
+    await record([alert(1), alert(2), alert(3)]);
+    const worker = startSubscriberWorker({ db, clock, subscribers: [sub], autoStart: false, signals });
+    await worker.runOnce();
+    await worker.stop();
+    await new Promise((r) => setTimeout(r, 0)); // signals are delivered in a microtask
+    expect(ran).toEqual(['a-1', 'a-3']);
+    expect(new Set(woken)).toEqual(new Set(['pn-1']));
+    const ids = await eventIds(db);
+    expect(await handledBy(db, 'probe.hooks')).toEqual([ids[0], ids[2]]);
   });
 
   it('refuses a subscriber of an event type the catalogue does not declare', () => {

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from '../logger.ts';
 import type { DomainEvent, EventType } from './catalogue.ts';
 import { isEventType } from './catalogue.ts';
 import type { DomainEventRow, EventTables } from './event.table.ts';
-import { createGapWatch, type GapWatch, latestEventId, readEventsAfter } from './event-log.queries.ts';
+import {
+  createGapWatch,
+  type EventBatch,
+  type GapWatch,
+  latestEventId,
+  readEventsAfter,
+} from './event-log.queries.ts';
 import type { Signals } from './signals.ts';
 import { backoffAfter, type StoredEvent, type Subscriber } from './subscriber.ts';
 import {
@@ -17,6 +23,7 @@ import {
   releaseLeases,
   resolveRetry,
 } from './subscriber-cursor.repository.ts';
+import type { CommitHooks } from './with-events.ts';
 
 export type SubscriberWorkerOptions = {
   readonly db: Kysely<EventTables>;
@@ -31,8 +38,19 @@ export type SubscriberWorkerOptions = {
   readonly leaseMs?: number;
   /** How often the worker looks without a wake-up; 1 s. */
   readonly pollMs?: number;
-  /** Events read per pass of one subscriber; 200. */
+  /** Events read per pass of one subscriber; 500. */
   readonly batchSize?: number;
+  /**
+   * True while other work should wait little for the database (SQLite's one writer while webhooks
+   * arrive): a round's transaction then commits after `busyBudgetMs` of handling instead of `budgetMs`.
+   */
+  readonly busy?: () => boolean;
+  /** How long a round's transaction goes on handling events before it commits; 200 ms. */
+  readonly budgetMs?: number;
+  /** The same while `busy()`; 20 ms. */
+  readonly busyBudgetMs?: number;
+  /** The pause after a round that found work, so that more urgent work gets the time; none unless told. */
+  readonly pauseMs?: () => number;
   /** See `readEventsAfter`; 10 s. */
   readonly gapGraceMs?: number;
   /** Run the loop (default); false leaves passes to `runOnce()` (tests). */
@@ -68,22 +86,35 @@ function message(error: unknown): string {
 
 /**
  * Feeds every durable subscriber from the event log, on every node; a lease per subscriber makes
- * exactly one node run each at a time. A pass of one subscriber: take or renew its lease, retry
- * its set-aside events that are due, then read a batch after its cursor (gap-aware) and handle the
- * wanted events in one transaction that also moves the cursor. When that transaction fails, the
- * batch runs again one event per transaction, and the event that throws is set aside (retried with
- * backoff, later failed visibly) while the cursor goes past it.
+ * exactly one node run each at a time. A round: for each subscriber, make sure of its lease (from
+ * memory while more than half of it remains, else renewed in the database), retry its set-aside
+ * events that are due, and read a batch after its position (gap-aware; subscribers at the same
+ * position share one read). Batches holding none of a subscriber's types only move its position in
+ * memory (written with the next commit or lease renewal; after a crash they are read again, which
+ * costs nothing). The others are handled in ONE transaction, each subscriber in a savepoint that
+ * also moves its cursor, so a round costs one commit (one fsync on SQLite) however many subscribers
+ * it feeds; the transaction commits after a time budget and the round goes on in the next. A
+ * subscriber whose savepoint fails runs its batch again one event per transaction, and the event
+ * that throws is set aside (retried with backoff, later failed visibly) while the cursor goes past.
+ * After each commit the handlers' `afterCommit` hooks run, and this node's event readers and the
+ * senders of the numbers concerned are woken (what a subscriber queued leaves without a poll).
  */
 export function startSubscriberWorker(options: SubscriberWorkerOptions): SubscriberWorker {
   const { db, clock } = options;
   const owner = options.nodeId ?? randomUUID();
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 1_000;
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 500;
   const gapGraceMs = options.gapGraceMs ?? 10_000;
+  const budgetMs = options.budgetMs ?? 200;
+  const busyBudgetMs = options.busyBudgetMs ?? 20;
   const lease = (subscriber: string) => ({ subscriber, owner, now: clock.now(), leaseMs });
   // One per subscriber: each stops at its own gap.
   const gapWatches = new Map(options.subscribers.map((s) => [s.name, createGapWatch(db)]));
+
+  /** A subscriber whose lease this node holds: its cursor as stored, its position read up to, the lease's end. */
+  type Held = { stored: number; position: number; until: number };
+  const held = new Map<string, Held>();
 
   const setAside = async (trx: Kysely<EventTables>, sub: Subscriber, event: StoredEvent, error: unknown) => {
     const row = await recordAttemptFailure(trx, {
@@ -97,6 +128,62 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     const log = { subscriber: sub.name, eventId: event.id, attempts: row.attempts, err: error };
     if (row.state === 'failed') options.logger?.error(log, 'subscriber gave up on an event');
     else options.logger?.warn(log, 'subscriber failed on an event; it will retry');
+  };
+
+  /** Runs what the handlers registered for after the commit, and wakes this node's readers and senders. */
+  const afterCommit = (callbacks: Array<() => void>, events: readonly StoredEvent[]) => {
+    for (const f of callbacks) {
+      try {
+        f();
+      } catch (error) {
+        options.logger?.warn({ err: error }, 'a subscriber after-commit hook failed');
+      }
+    }
+    if (events.length === 0 || !options.signals) return;
+    options.signals.emit('events');
+    const numbers = new Set<string>();
+    for (const event of events) if (event.phoneNumberId) numbers.add(event.phoneNumberId);
+    for (const id of numbers) options.signals.emit('outbox', id);
+  };
+
+  /** Handles `events` and moves the cursor from `from` to `to`, in one transaction of its own. */
+  const commitAlone = async (sub: Subscriber, from: number, to: number, events: StoredEvent[]) => {
+    const after: Array<() => void> = [];
+    const hooks: CommitHooks = { afterCommit: (f) => void after.push(f) };
+    await db.transaction().execute(async (trx) => {
+      await advanceCursor(trx, { ...lease(sub.name), from, to });
+      for (const event of events) await sub.handle(trx as Transaction<never>, event, options.context, hooks);
+    });
+    afterCommit(after, events);
+  };
+
+  /** The subscriber's lease, from memory or (re)taken in the database; null when another node runs it. */
+  const ensureLease = async (sub: Subscriber): Promise<Held | null> => {
+    const now = clock.now();
+    const mine = held.get(sub.name);
+    if (mine && mine.until - now > leaseMs / 2) return mine;
+    if (mine && mine.position !== mine.stored) {
+      // Renewing: write the position moved past unwanted events with it (the log prune reads it).
+      try {
+        await advanceCursor(db, { ...lease(sub.name), from: mine.stored, to: mine.position });
+        mine.stored = mine.position;
+        mine.until = now + leaseMs;
+        return mine;
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) throw error;
+      }
+    }
+    const position = await acquireLease(db, {
+      ...lease(sub.name),
+      start: async () => (sub.from === 'now' ? latestEventId(db) : 0),
+    });
+    if (position === null) {
+      held.delete(sub.name);
+      return null;
+    }
+    const fresh = { stored: position, position, until: now + leaseMs };
+    held.set(sub.name, fresh);
+    return fresh;
   };
 
   const retryDue = async (sub: Subscriber): Promise<number> => {
@@ -122,10 +209,13 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
         );
         continue;
       }
+      const after: Array<() => void> = [];
       try {
         await db.transaction().execute(async (trx) => {
           await holdLease(trx, lease(sub.name));
-          await sub.handle(trx as Transaction<never>, event, options.context);
+          await sub.handle(trx as Transaction<never>, event, options.context, {
+            afterCommit: (f) => void after.push(f),
+          });
           await resolveRetry(trx, {
             subscriber: sub.name,
             eventId: event.id,
@@ -133,60 +223,34 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
             now: clock.now(),
           });
         });
+        afterCommit(after, [event]);
       } catch (error) {
-        if (error instanceof LeaseLostError) return due.length;
+        if (error instanceof LeaseLostError) {
+          held.delete(sub.name);
+          return due.length;
+        }
         await setAside(db, sub, event, error);
       }
     }
     return due.length;
   };
 
-  /** Handles `events` (and passes the rows between) in one transaction that moves the cursor. */
-  const commit = async (sub: Subscriber, from: number, to: number, events: StoredEvent[]) => {
-    await db.transaction().execute(async (trx) => {
-      await advanceCursor(trx, { ...lease(sub.name), from, to });
-      for (const event of events) await sub.handle(trx as Transaction<never>, event, options.context);
-    });
-  };
+  /** A subscriber's batch waiting for the round's transaction. */
+  type Pending = { sub: Subscriber; held: Held; events: StoredEvent[]; to: number };
 
-  // Set by a pass that read a full batch: the loop goes on at once instead of waiting `pollMs`.
-  let backlog = false;
-
-  const pass = async (sub: Subscriber): Promise<number> => {
-    const position = await acquireLease(db, {
-      ...lease(sub.name),
-      start: async () => (sub.from === 'now' ? latestEventId(db) : 0),
-    });
-    if (position === null) return 0;
-    let done = await retryDue(sub);
-    const batch = await readEventsAfter(db, {
-      afterId: position,
-      limit: batchSize,
-      now: clock.now(),
-      gapGraceMs,
-      ...(gapWatches.has(sub.name) ? { gaps: gapWatches.get(sub.name) as GapWatch } : {}),
-    });
-    if (batch.lastId === position) return done;
-    // A full batch means more may follow now, even when none of it was wanted: no pause before it.
-    if (batch.more) backlog = true;
-    const wanted: StoredEvent[] = [];
-    for (const row of batch.events) {
-      const event = row.fact !== null && sub.types.has(row.fact as EventType) ? toStoredEvent(row) : null;
-      if (event) wanted.push(event);
-    }
-    try {
-      await commit(sub, position, batch.lastId, wanted);
-      return done + wanted.length;
-    } catch (error) {
-      if (error instanceof LeaseLostError) return done;
-    }
-    // Something in the batch threw: one event per transaction, so the others commit.
-    let at = position;
-    for (const event of wanted) {
+  /** The batch again, one event per transaction: the one that throws is set aside, the others commit. */
+  const oneByOne = async (item: Pending): Promise<number> => {
+    const { sub } = item;
+    let done = 0;
+    let at = item.held.stored;
+    for (const event of item.events) {
       try {
-        await commit(sub, at, event.id, [event]);
+        await commitAlone(sub, at, event.id, [event]);
       } catch (error) {
-        if (error instanceof LeaseLostError) return done;
+        if (error instanceof LeaseLostError) {
+          held.delete(sub.name);
+          return done;
+        }
         // Passing the event and setting it aside commit together, so it is never passed and forgotten.
         await db.transaction().execute(async (trx) => {
           await advanceCursor(trx, { ...lease(sub.name), from: at, to: event.id });
@@ -194,12 +258,97 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
         });
       }
       at = event.id;
+      item.held.stored = at;
       done++;
     }
-    if (at !== batch.lastId) await commit(sub, at, batch.lastId, []);
+    if (at !== item.to) await commitAlone(sub, at, item.to, []);
+    item.held.stored = item.to;
+    item.held.position = Math.max(item.held.position, item.to);
+    item.held.until = clock.now() + leaseMs;
     return done;
   };
 
+  /** Handles the round's batches in as few transactions as the time budget allows. */
+  const handlePending = async (pending: Pending[]): Promise<number> => {
+    let done = 0;
+    let queue = pending;
+    while (queue.length > 0 && !stopped) {
+      const started = performance.now();
+      const budget = options.busy?.() ? busyBudgetMs : budgetMs;
+      const over = () => performance.now() - started > budget;
+      type Done = { item: Pending; to: number; events: StoredEvent[]; after: Array<() => void> };
+      let committed: Done[] = [];
+      let failed: Pending[] = [];
+      let rest: Pending[] = [];
+      const lost = new Set<string>();
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const [i, item] of queue.entries()) {
+            if (i > 0 && over()) {
+              rest = queue.slice(i);
+              return;
+            }
+            const savepoint = sql.id(`subscriber_${i}`);
+            await sql`savepoint ${savepoint}`.execute(trx);
+            const after: Array<() => void> = [];
+            const hooks: CommitHooks = { afterCommit: (f) => void after.push(f) };
+            try {
+              // The cursor first: on PostgreSQL its row lock makes another node's take-over wait for this commit.
+              await advanceCursor(trx, { ...lease(item.sub.name), from: item.held.stored, to: item.to });
+              let handled = 0;
+              for (const event of item.events) {
+                if (handled > 0 && over()) break;
+                await item.sub.handle(trx as Transaction<never>, event, options.context, hooks);
+                handled++;
+              }
+              const partial = handled < item.events.length;
+              const to = partial ? (item.events[handled - 1] as StoredEvent).id : item.to;
+              if (partial) await advanceCursor(trx, { ...lease(item.sub.name), from: item.to, to });
+              await sql`release savepoint ${savepoint}`.execute(trx);
+              committed.push({ item, to, events: item.events.slice(0, handled), after });
+              if (partial) {
+                rest = [{ ...item, events: item.events.slice(handled) }, ...queue.slice(i + 1)];
+                return;
+              }
+            } catch (error) {
+              await sql`rollback to savepoint ${savepoint}`.execute(trx);
+              if (error instanceof LeaseLostError) lost.add(item.sub.name);
+              else failed.push(item);
+            }
+          }
+        });
+      } catch (error) {
+        // The commit itself failed: nothing of this transaction counts; each batch goes alone.
+        options.logger?.warn({ err: error }, 'subscriber round failed to commit; handling its batches alone');
+        failed = [...committed.map((c) => c.item), ...failed];
+        committed = [];
+      }
+      const now = clock.now();
+      for (const c of committed) {
+        c.item.held.stored = c.to;
+        c.item.held.position = Math.max(c.item.held.position, c.to);
+        c.item.held.until = now + leaseMs;
+        done += c.events.length;
+        afterCommit(c.after, c.events);
+      }
+      for (const name of lost) held.delete(name);
+      for (const item of failed) {
+        try {
+          done += await oneByOne(item);
+        } catch (error) {
+          options.logger?.warn({ err: error, subscriber: item.sub.name }, 'subscriber pass failed');
+          held.delete(item.sub.name);
+        }
+      }
+      queue = rest.filter((item) => held.get(item.sub.name) === item.held);
+      const pause = queue.length > 0 ? (options.pauseMs?.() ?? 0) : 0;
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return done;
+  };
+
+  // Set by a pass that read a full batch: the loop goes on at once instead of waiting `pollMs`.
+  let backlog = false;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
@@ -207,15 +356,50 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
 
   const runOnce = async (): Promise<number> => {
     let total = 0;
+    const reads = new Map<number, EventBatch>();
+    const parsed = new Map<number, StoredEvent | null>();
+    const pending: Pending[] = [];
+    // While busy, a round handles only a few milliseconds of events: reading more would be wasted.
+    const limit = options.busy?.() ? Math.min(batchSize, 50) : batchSize;
     for (const sub of options.subscribers) {
       if (stopped) break;
       try {
-        total += await pass(sub);
+        const mine = await ensureLease(sub);
+        if (!mine) continue;
+        total += await retryDue(sub);
+        if (held.get(sub.name) !== mine) continue;
+        let batch = reads.get(mine.position);
+        if (!batch) {
+          batch = await readEventsAfter(db, {
+            afterId: mine.position,
+            limit,
+            now: clock.now(),
+            gapGraceMs,
+            ...(gapWatches.has(sub.name) ? { gaps: gapWatches.get(sub.name) as GapWatch } : {}),
+          });
+          reads.set(mine.position, batch);
+        }
+        if (batch.lastId === mine.position) continue;
+        // A full batch means more may follow now, even when none of it was wanted: no pause before it.
+        if (batch.more) backlog = true;
+        const wanted: StoredEvent[] = [];
+        for (const row of batch.events) {
+          if (row.fact === null || !sub.types.has(row.fact as EventType)) continue;
+          const id = Number(row.id);
+          let event = parsed.get(id);
+          if (event === undefined) {
+            event = toStoredEvent(row);
+            parsed.set(id, event);
+          }
+          if (event) wanted.push(event);
+        }
+        if (wanted.length === 0) mine.position = batch.lastId;
+        else pending.push({ sub, held: mine, events: wanted, to: batch.lastId });
       } catch (error) {
         options.logger?.warn({ err: error, subscriber: sub.name }, 'subscriber pass failed');
       }
     }
-    return total;
+    return total + (await handlePending(pending));
   };
 
   const loop = async () => {
@@ -223,7 +407,11 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       backlog = false;
       const handled = await runOnce();
       if (stopped) break;
-      if (handled > 0 || backlog) continue;
+      if (handled > 0 || backlog) {
+        const pause = options.pauseMs?.() ?? 0;
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, pollMs);
@@ -244,6 +432,12 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       offSignal?.();
       wake?.();
       await running;
+      // Positions moved past unwanted events are written before the leases go.
+      for (const [name, mine] of held) {
+        if (mine.position === mine.stored) continue;
+        await advanceCursor(db, { ...lease(name), from: mine.stored, to: mine.position }).catch(() => {});
+      }
+      held.clear();
       await releaseLeases(db, owner).catch(() => {});
     },
   };

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { type EventOf, type EventType, isEventType } from './catalogue.ts';
+import type { CommitHooks } from './with-events.ts';
 
 /** An event as a subscriber receives it: the catalogue event plus its log position and time. */
 export type StoredEvent<K extends EventType = EventType> = EventOf<K> & {
@@ -30,9 +31,11 @@ export type SubscriberDefinition<K extends EventType, S> = {
    * writes commit exactly when the event counts as handled. It may be called again for the same
    * event after a crash before that commit, so effects outside the database must be idempotent
    * (key them on `event.id`). Throwing rolls the transaction back and schedules a retry.
-   * `context` is what the worker was started with (`SubscriberWorkerOptions.context`: the hub's deps).
+   * `context` is what the worker was started with (`SubscriberWorkerOptions.context`: the hub's deps);
+   * `hooks.afterCommit` runs a function once the handling transaction has committed (never when it
+   * rolls back). After every commit the worker also wakes the senders of the events' numbers.
    */
-  handle(trx: Transaction<S>, event: StoredEvent<K>, context?: unknown): Promise<void>;
+  handle(trx: Transaction<S>, event: StoredEvent<K>, context?: unknown, hooks?: CommitHooks): Promise<void>;
   readonly retry?: Partial<RetryPolicy>;
   /** Where a subscriber seen for the first time starts: the oldest event kept (default) or the newest. */
   readonly from?: 'start' | 'now';
@@ -44,7 +47,7 @@ export type Subscriber = {
   readonly types: ReadonlySet<EventType>;
   readonly retry: RetryPolicy;
   readonly from: 'start' | 'now';
-  handle(trx: Transaction<never>, event: StoredEvent, context?: unknown): Promise<void>;
+  handle(trx: Transaction<never>, event: StoredEvent, context?: unknown, hooks?: CommitHooks): Promise<void>;
 };
 
 const NAME = /^[a-z][a-z0-9._-]{0,99}$/;
