@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { audienceBatches } from '../audiences/audience.ts';
 import { loadRateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
+import { type StatusMove, transitionStatuses } from '../messages/message-status.ts';
 import { enqueueSend, notifyEnqueued } from '../outbound/enqueue-send.ts';
 import { prepareSend } from '../outbound/send-message.ts';
 import { AppError } from '../platform/errors.ts';
@@ -80,6 +81,51 @@ async function materialize(trx: Kysely<DB>, c: CampaignRow, now: number): Promis
 }
 
 /**
+ * Takes back the campaign's sends still waiting in the outbox (not yet claimed by the sender) when
+ * its template stopped being APPROVED: each outbox job is cancelled, its message fails with
+ * TEMPLATE_NOT_APPROVED, and the recipient is pending again so a resume sends it. Returns the lowest
+ * ordinal put back, or null.
+ */
+async function requeueQueued(trx: Kysely<DB>, campaignId: string, status: string, now: number) {
+  const waiting = await trx
+    .selectFrom('campaign_recipients as r')
+    .innerJoin('outbox_jobs as o', 'o.message_id', 'r.message_id')
+    .select(['r.ordinal', 'o.id as job_id', 'o.message_id'])
+    .where('r.campaign_id', '=', campaignId)
+    .where('r.state', '=', 'queued')
+    .where('o.state', '=', 'queued')
+    .execute();
+  const reason = `The campaign paused: its template is ${status}, not APPROVED; this recipient is sent on resume.`;
+  const error = JSON.stringify({
+    code: 'TEMPLATE_NOT_APPROVED',
+    title: reason,
+    message: reason,
+    error_data: { details: reason },
+  });
+  const moves: StatusMove[] = [];
+  let lowest: number | null = null;
+  for (const w of waiting) {
+    const done = await trx
+      .updateTable('outbox_jobs')
+      .set({ state: 'cancelled', last_error_json: error, finished_at: now, updated_at: now })
+      .where('id', '=', w.job_id)
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0 || w.message_id === null) continue;
+    moves.push({ messageId: w.message_id, to: 'failed', from: ['queued'], error });
+    await trx
+      .updateTable('campaign_recipients')
+      .set({ state: 'pending', message_id: null, queued_at: null, updated_at: now })
+      .where('campaign_id', '=', campaignId)
+      .where('ordinal', '=', w.ordinal)
+      .execute();
+    lowest = lowest === null ? w.ordinal : Math.min(lowest, w.ordinal);
+  }
+  await transitionStatuses(trx, { moves, at: now });
+  return lowest;
+}
+
+/**
  * The fan-out of one campaign, one step per run: starts it (snapshot of the audience) on its first
  * run, then queues the next recipients through `enqueueSend` in one transaction, where the one send
  * policy decides each (consent, window, template) and a refusal is recorded on the recipient with
@@ -134,6 +180,39 @@ export async function runFanoutStep(
         },
         now,
       );
+    }
+    // A template Meta paused or disabled stops the fan-out: the campaign pauses (resume when it is
+    // APPROVED again) rather than every remaining recipient being refused, and takes back what still
+    // waits in the outbox. A send the sender claimed before meets the one send policy at dispatch,
+    // which refuses a template that is not APPROVED (or Meta answers 132015/132016).
+    const stored = await trx
+      .selectFrom('templates')
+      .select(['status'])
+      .where('waba_id', '=', c.waba_id)
+      .where('name', '=', c.template_name)
+      .where('language', '=', c.template_language)
+      .executeTakeFirst();
+    if (stored && stored.status.toUpperCase() !== 'APPROVED') {
+      const back = await requeueQueued(trx, c.id, stored.status, now);
+      await trx
+        .updateTable('campaigns')
+        .set({
+          state: 'paused',
+          updated_at: now,
+          ...(back === null ? {} : { next_ordinal: Math.min(back, c.next_ordinal) }),
+        })
+        .where('id', '=', c.id)
+        .execute();
+      await recordEvent(
+        trx,
+        {
+          type: 'campaign.changed',
+          phoneNumberId: c.phone_number_id,
+          payload: { campaign_id: c.id, action: 'paused', actor: null },
+        },
+        now,
+      );
+      return { outcome: 'stopped' as const, numbers: [] };
     }
     const number = await trx
       .selectFrom('phone_numbers')
@@ -198,6 +277,7 @@ export async function runFanoutStep(
     }
     const parameters = parseJsonOr<CampaignParameters>(c.parameters_json, {});
     const template = { name: c.template_name, language: c.template_language };
+    let nextOrdinal = c.next_ordinal;
     for (const r of recipients) {
       let update: {
         state: 'queued' | 'refused';
@@ -217,6 +297,9 @@ export async function runFanoutStep(
         });
         update = { state: 'queued', message_id: sent.message.id, queued_at: now };
       } catch (error) {
+        // The template stopped being APPROVED while this batch was queued: this recipient and the
+        // rest stay pending, and the next step pauses the campaign.
+        if (error instanceof AppError && error.code === 'TEMPLATE_NOT_APPROVED') break;
         if (error instanceof AppError) {
           update = { state: 'refused', refusal_code: error.code, refusal_message: error.message };
         } else if (error instanceof MissingParameter) {
@@ -233,13 +316,9 @@ export async function runFanoutStep(
         .where('campaign_id', '=', c.id)
         .where('ordinal', '=', r.ordinal)
         .execute();
+      nextOrdinal = r.ordinal + 1;
     }
-    const last = recipients[recipients.length - 1]!;
-    await trx
-      .updateTable('campaigns')
-      .set({ next_ordinal: last.ordinal + 1 })
-      .where('id', '=', c.id)
-      .execute();
+    await trx.updateTable('campaigns').set({ next_ordinal: nextOrdinal }).where('id', '=', c.id).execute();
     await recordEvent(
       trx,
       {

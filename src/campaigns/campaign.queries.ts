@@ -100,14 +100,19 @@ export async function toApiCampaign(db: Kysely<DB>, c: CampaignRow): Promise<Api
         .onRef('t.name', '=', 'c.template_name')
         .onRef('t.language', '=', 'c.template_language'),
     )
-    .select('t.category')
+    .select(['t.category', 't.status'])
     .where('c.id', '=', c.id)
     .executeTakeFirst();
   return {
     id: c.id,
     name: c.name,
     phone_number_id: c.phone_number_id,
-    template: { name: c.template_name, language: c.template_language, category: template?.category ?? null },
+    template: {
+      name: c.template_name,
+      language: c.template_language,
+      category: template?.category ?? null,
+      status: template?.status ?? null,
+    },
     parameters: parseJsonOr<Record<string, unknown>>(c.parameters_json, {}),
     audience: parseJsonOr<Record<string, unknown>>(c.audience_json, {}),
     state: c.state,

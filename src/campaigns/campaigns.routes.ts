@@ -13,7 +13,10 @@ import {
   listCampaigns,
   startCampaign,
 } from './campaign-actions.ts';
+import { conversationCampaignMarks } from './campaign-marks.ts';
 import {
+  ZCampaignMarksRequest,
+  ZCampaignMarksResponse,
   ZCampaignReportResponse,
   ZCampaignResponse,
   ZCreateCampaignRequest,
@@ -27,7 +30,8 @@ const ZActionParams = z.object({ id: z.string().min(1), action: z.enum(['pause',
 /**
  * Campaigns: `GET/POST /api/campaigns`, `GET /api/campaigns/:id` (with live progress),
  * `GET /api/campaigns/:id/estimate`, `POST /api/campaigns/:id/start` (now or scheduled),
- * `POST /api/campaigns/:id/{pause|resume|cancel}` and `GET /api/campaigns/:id/report`.
+ * `POST /api/campaigns/:id/{pause|resume|cancel}`, `GET /api/campaigns/:id/report`, and
+ * `GET /api/campaigns/marks?conversation_id=` (the inbox's campaign marks of a conversation).
  */
 export function campaignsRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
@@ -49,6 +53,22 @@ export function campaignsRoutes(deps: AppDeps): FastifyPluginAsync {
         const data = await createCampaign(deps, { principal: principalOf(request), request: request.body });
         return reply.status(201).send({ data });
       },
+    );
+
+    app.get(
+      '/api/campaigns/marks',
+      {
+        schema: {
+          querystring: ZCampaignMarksRequest,
+          response: { 200: ZCampaignMarksResponse, ...errorResponses },
+        },
+      },
+      async (request) => ({
+        data: await conversationCampaignMarks(deps.database.db, {
+          principal: principalOf(request),
+          conversationId: request.query.conversation_id,
+        }),
+      }),
     );
 
     app.get(

@@ -96,7 +96,13 @@ export const ZCampaign = z
     id: z.string(),
     name: z.string(),
     phone_number_id: z.string(),
-    template: z.object({ name: z.string(), language: z.string(), category: z.string().nullable() }),
+    template: z.object({
+      name: z.string(),
+      language: z.string(),
+      category: z.string().nullable(),
+      /** The template's review status now (a campaign pauses itself when it is not APPROVED). */
+      status: z.string().nullable(),
+    }),
     parameters: z.record(z.string(), z.unknown()),
     audience: z.record(z.string(), z.unknown()),
     state: z.enum(['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']),
@@ -159,3 +165,16 @@ export type CostEstimate = z.infer<typeof ZCostEstimate>;
 export type CampaignProgress = z.infer<typeof ZCampaignProgress>;
 export type CreateCampaignRequest = z.infer<typeof ZCreateCampaignRequest>;
 export type ApiCampaign = z.infer<typeof ZCampaign>;
+
+/** A message of a conversation that a campaign sent, or a customer's reply to one (the inbox marks both). */
+export const ZCampaignMark = z
+  .object({
+    message_id: z.string(),
+    campaign_id: z.string(),
+    campaign_name: z.string(),
+    kind: z.enum(['sent', 'reply']),
+  })
+  .meta({ id: 'CampaignMark' });
+export const ZCampaignMarksRequest = z.object({ conversation_id: z.string().min(1) });
+export const ZCampaignMarksResponse = z.object({ data: z.array(ZCampaignMark) });
+export type CampaignMark = z.infer<typeof ZCampaignMark>;

@@ -26,6 +26,7 @@ import { processStatuses } from '../messages/status.processor.ts';
 import { processAccountUpdate, processValueErrors } from '../numbers/account-update.processor.ts';
 import type { PhoneNumberRow } from '../numbers/number.table.ts';
 import type { Dialect } from '../platform/db/database.ts';
+import { processTemplateCategory, processTemplateQuality } from '../templates/template-rating.processor.ts';
 import { processTemplateStatus } from '../templates/template-status.processor.ts';
 import { recordFailure } from './failure.repository.ts';
 import { numberForItem, numbersForItems } from './item-context.ts';
@@ -128,6 +129,12 @@ async function dispatch(ctx: IngestContext, entry: EventItem): Promise<ItemOutco
       return 'applied';
     case 'template_status':
       await processTemplateStatus(ctx, { event: item.event, envelope });
+      return 'applied';
+    case 'template_quality':
+      await processTemplateQuality(ctx, { event: item.event, envelope });
+      return 'applied';
+    case 'template_category':
+      await processTemplateCategory(ctx, { event: item.event, envelope });
       return 'applied';
     case 'unsupported_field':
       await recordFailure(ctx.trx, {

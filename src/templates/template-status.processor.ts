@@ -2,10 +2,12 @@ import type { IngestContext } from '../messages/ingest-context.ts';
 import { newId } from '../platform/ids.ts';
 import type { TemplateStatusUpdate } from './inbound-events.ts';
 import { recordTemplateChange } from './template-history.repository.ts';
+import { findNamedTemplate } from './template-rating.processor.ts';
 
 /**
- * `message_template_status_update`: upserts the template by (WABA, name, language) with its status
- * and Meta id (a string, read losslessly). An event older than the last applied one is ignored.
+ * `message_template_status_update`: upserts the template (found by Meta's id, or by WABA, name and
+ * language) with its status and Meta id (a string, read losslessly). An event older than the last
+ * applied one is ignored.
  */
 export async function processTemplateStatus(
   ctx: IngestContext,
@@ -29,13 +31,7 @@ export async function processTemplateStatus(
     status_changed_at: at,
     updated_at: now,
   };
-  const existing = await trx
-    .selectFrom('templates')
-    .selectAll()
-    .where('waba_id', '=', wabaId)
-    .where('name', '=', name)
-    .where('language', '=', language)
-    .executeTakeFirst();
+  const existing = await findNamedTemplate(trx, { wabaId, templateId: v.templateId, name, language });
   if (!existing) {
     const id = newId();
     const inserted = await trx

@@ -3,7 +3,12 @@ import { parseEchoesField } from './echoes.ts';
 import { parseHistoryField } from './history.ts';
 import { hashKey, type ItemOrigin, ItemSink, type WebhookItem } from './items.ts';
 import { isObject, type Json, secondsToMs, str } from './json.ts';
-import { parseAccountUpdateField, parseTemplateStatusField } from './management.ts';
+import {
+  parseAccountUpdateField,
+  parseTemplateCategoryField,
+  parseTemplateQualityField,
+  parseTemplateStatusField,
+} from './management.ts';
 import { parseMessagesField } from './messages.ts';
 import { parseStateSyncField, parseUserPreferencesField } from './state-sync.ts';
 
@@ -26,6 +31,8 @@ const fieldParsers: Readonly<Record<string, FieldParser>> = {
   user_preferences: parseUserPreferencesField,
   account_update: parseAccountUpdateField,
   message_template_status_update: parseTemplateStatusField,
+  message_template_quality_update: parseTemplateQualityField,
+  template_category_update: parseTemplateCategoryField,
 };
 
 /** The value-only shapes Meta sometimes publishes without an envelope: guess the field from the keys. */

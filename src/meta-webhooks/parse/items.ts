@@ -9,7 +9,11 @@ import type {
   StatusUpdate,
 } from '../../messages/inbound-events.ts';
 import type { AccountUpdate, ValueErrors } from '../../numbers/inbound-events.ts';
-import type { TemplateStatusUpdate } from '../../templates/inbound-events.ts';
+import type {
+  TemplateCategoryUpdate,
+  TemplateQualityUpdate,
+  TemplateStatusUpdate,
+} from '../../templates/inbound-events.ts';
 import { canonicalJson, type Json, sha256, str } from './json.ts';
 
 /** Where an item came from: the business number it concerns and the envelope around it. */
@@ -46,6 +50,8 @@ export type WebhookItem = ItemBase &
     | { kind: 'value_errors'; event: ValueErrors }
     | { kind: 'account_update'; event: AccountUpdate }
     | { kind: 'template_status'; event: TemplateStatusUpdate }
+    | { kind: 'template_quality'; event: TemplateQualityUpdate }
+    | { kind: 'template_category'; event: TemplateCategoryUpdate }
     | { kind: 'unsupported_field'; value: unknown }
     | { kind: 'invalid'; reason: string; value: unknown }
   );

@@ -2,12 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
   ApiCampaign,
+  CampaignMark,
   CreateCampaignRequest,
   ZCampaignReport,
 } from '../../../../src/campaigns/campaigns.schemas.ts';
 import { api } from '../../api/client.ts';
 
 export type Campaign = ApiCampaign;
+export type { CampaignMark };
 export type CampaignReport = z.infer<typeof ZCampaignReport>;
 
 /** Keys start with 'campaigns', which the stream's `campaign.changed` notice makes stale. */
@@ -50,5 +52,21 @@ export function useCampaignAction() {
         body: input.action === 'start' ? { schedule: input.schedule } : {},
       }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['campaigns'] }),
+  });
+}
+
+/**
+ * The campaign marks of a conversation's messages (what a campaign sent, which replies answer one),
+ * for the inbox; `version` (the number of messages loaded) refetches it when messages arrive.
+ */
+export function useCampaignMarks(conversationId: string, version: number) {
+  return useQuery({
+    queryKey: ['campaigns', 'marks', conversationId, version],
+    queryFn: () =>
+      api<{ data: CampaignMark[] }>(
+        `/api/campaigns/marks?conversation_id=${encodeURIComponent(conversationId)}`,
+      ),
+    select: (r) => new Map(r.data.map((m) => [m.message_id, m])),
+    placeholderData: (previous) => previous,
   });
 }

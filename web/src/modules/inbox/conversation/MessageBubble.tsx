@@ -11,6 +11,8 @@ type MessageBubbleProps = {
   quoted: Message | undefined;
   contactName: string;
   onReply: ((message: Message) => void) | undefined;
+  /** The campaign that sent this message, or that this customer reply answers. */
+  campaign?: { campaign_name: string; kind: 'sent' | 'reply' } | undefined;
 };
 
 const tints: Partial<Record<Message['origin'], string>> = {
@@ -61,7 +63,7 @@ function FailureReason({ message }: { message: Message }) {
 }
 
 /** One message with its origin, quote, content, edit/delete marks, reactions, time and ticks. */
-export function MessageBubble({ message, quoted, contactName, onReply }: MessageBubbleProps) {
+export function MessageBubble({ message, quoted, contactName, onReply, campaign }: MessageBubbleProps) {
   const outbound = message.direction === 'outbound';
   const deleted = message.deleted_at !== null;
   return (
@@ -91,6 +93,19 @@ export function MessageBubble({ message, quoted, contactName, onReply }: Message
               </Button>
             )}
           </Group>
+          {campaign && (
+            <Badge
+              size="xs"
+              variant="light"
+              color="pink"
+              data-testid="campaign-mark"
+              title={campaign.kind === 'reply' ? 'This reply answers a campaign message' : undefined}
+            >
+              {campaign.kind === 'reply'
+                ? `Reply to campaign “${campaign.campaign_name}”`
+                : `Campaign “${campaign.campaign_name}”`}
+            </Badge>
+          )}
           <Quote message={message} quoted={quoted} />
           {deleted ? (
             <Tooltip

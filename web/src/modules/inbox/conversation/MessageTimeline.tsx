@@ -3,6 +3,7 @@ import { Fragment, type UIEvent, useLayoutEffect, useMemo, useRef } from 'react'
 import type { Message, Note } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { parseTime } from '../../../shared/format.ts';
+import { useCampaignMarks } from '../../campaigns/campaigns.api.ts';
 import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
 import { calendarDay, dayLabel } from './day-label.ts';
 import { MessageBubble } from './MessageBubble.tsx';
@@ -47,6 +48,7 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
   const previousHeight = useRef(0);
 
   const list = flattenPages(messages.data);
+  const campaignMarks = useCampaignMarks(conversationId, list.length);
   const byId = useMemo(() => new Map(list.map((m) => [m.id, m])), [list]);
   const byWamid = useMemo(() => new Map(list.filter((m) => m.wamid).map((m) => [m.wamid, m])), [list]);
   const items = useMemo(() => {
@@ -103,6 +105,7 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
         message={item.message}
         contactName={contactName}
         onReply={onReply}
+        campaign={campaignMarks.data?.get(item.message.id)}
         quoted={
           item.message.context
             ? ((item.message.context.message_id ? byId.get(item.message.context.message_id) : undefined) ??
