@@ -109,6 +109,37 @@ export async function messageCount(database: Database, origin?: 'customer' | 'hi
   return Number(r.n);
 }
 
+/**
+ * How far the durable subscribers (archive, analytics, automation, …) are behind the event log:
+ * the newest event id minus the slowest cursor (0 when every subscriber has caught up).
+ */
+export async function subscriberLag(database: Database): Promise<number> {
+  const newest = await database.db
+    .selectFrom('domain_events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  const slowest = await database.db
+    .selectFrom('event_cursors')
+    .select((eb) => eb.fn.min('position').as('position'))
+    .executeTakeFirst();
+  if (newest?.id == null || slowest?.position == null) return 0;
+  return Math.max(0, Number(newest.id) - Number(slowest.position));
+}
+
+/** Waits until every durable subscriber has caught up (or `timeoutMs` passed); returns the time and the lag left. */
+export async function waitSubscribers(
+  database: Database,
+  timeoutMs: number,
+): Promise<{ ms: number; left: number }> {
+  const started = Date.now();
+  let left = await subscriberLag(database);
+  while (left > 0 && Date.now() - started < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await subscriberLag(database);
+  }
+  return { ms: Date.now() - started, left };
+}
+
 /** Waits until nothing is pending (or `timeoutMs` passed); returns the time it took and what is left. */
 export async function waitDrained(
   database: Database,

@@ -21,7 +21,9 @@ import {
   pendingCount,
   SECRET,
   startHub,
+  subscriberLag,
   waitDrained,
+  waitSubscribers,
 } from './hub-process.ts';
 
 interface AutocannonResult {
@@ -155,9 +157,15 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 out(machineLine());
 out(
-  '| run | acked events/s | ack p50 ms | ack p99 ms | errors | applied | backlog at end | backlog applied in |',
+  '| run | acked events/s | ack p50 ms | ack p99 ms | errors | applied | backlog at end | backlog applied in | subscribers caught up |',
 );
-out('| --- | --- | --- | --- | --- | --- | --- | --- |');
+out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+/** When the durable subscribers had caught up, counted from `since` (ms), or what they still lacked. */
+const caughtUp = async (counters: Parameters<typeof waitSubscribers>[0], since: number) => {
+  const done = await waitSubscribers(counters, 600_000);
+  const at = ((Date.now() - since) / 1000).toFixed(1);
+  return done.left > 0 ? `${done.left} events behind after ${at} s` : `after ${at} s`;
+};
 
 for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
   const target = await createBenchDatabase(dialect);
@@ -174,14 +182,17 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
     let drained = await waitDrained(counters, 300_000);
     let total = (Date.now() - started) / 1000;
     const acked = Math.round(max['2xx'] / (max.duration || duration));
+    let subscribers = await caughtUp(counters, started);
     out(
-      `| ${dialect}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} |`,
+      `| ${dialect}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} | ${subscribers} |`,
     );
 
     // (2) Sustained fixed rate: the backlog must not grow.
     const samples: number[] = [];
+    const lags: number[] = [];
     const sampler = setInterval(() => {
       void pendingCount(counters).then((n) => samples.push(n));
+      void subscriberLag(counters).then((n) => lags.push(n));
     }, 1000);
     started = Date.now();
     const fixed = await run(hub.url, { connections: 20, rate: 500, seconds: sustain });
@@ -192,8 +203,12 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
     const half = Math.floor(samples.length / 2);
     const firstHalf = Math.max(0, ...samples.slice(0, half));
     const secondHalf = Math.max(0, ...samples.slice(half));
+    const lagHalf = Math.floor(lags.length / 2);
+    const lagFirst = Math.max(0, ...lags.slice(0, lagHalf));
+    const lagSecond = Math.max(0, ...lags.slice(lagHalf));
+    subscribers = await caughtUp(counters, started + sustain * 1000);
     out(
-      `| ${dialect}, fixed 500 req/s for ${sustain} s | ${Math.round(fixed['2xx'] / (fixed.duration || sustain))} | ${fixed.latency.p50} | ${fixed.latency.p99} | ${fixed.non2xx + fixed.errors} | ${Math.round(fixed['2xx'] / total)} events/s | ${backlog} (max ${firstHalf} in the first half, ${secondHalf} in the second) | ${(drained.ms / 1000).toFixed(1)} s |`,
+      `| ${dialect}, fixed 500 req/s for ${sustain} s | ${Math.round(fixed['2xx'] / (fixed.duration || sustain))} | ${fixed.latency.p50} | ${fixed.latency.p99} | ${fixed.non2xx + fixed.errors} | ${Math.round(fixed['2xx'] / total)} events/s | ${backlog} (max ${firstHalf} in the first half, ${secondHalf} in the second) | ${(drained.ms / 1000).toFixed(1)} s | lag max ${lagFirst} / ${lagSecond} events in the two halves; ${subscribers} the load ended |`,
     );
     await hub.stop();
     hub = null;
@@ -216,8 +231,9 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
     drained = await waitDrained(counters, 600_000);
     const seconds = (Date.now() - started) / 1000;
     const applied = (await messageCount(counters, 'customer')) - before;
+    subscribers = await caughtUp(counters, started);
     out(
-      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied (timed from the hub's start) | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s |`,
+      `| ${dialect}, ${backlogSize} inbound messages stored while down, then applied (timed from the hub's start) | — | — | — | — | **${Math.round(applied / seconds)} inbound messages/s** (${applied} in ${seconds.toFixed(1)} s) | ${drained.left} | ${seconds.toFixed(1)} s | ${subscribers} |`,
     );
   } finally {
     await hub?.stop();

@@ -162,7 +162,7 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   // from their durable cursors once the backlog is applied.
   const backlog = () => hasBacklog(deps.database);
   const busy = () => backlog() || msSinceIngest(deps.database) < 50;
-  const pauseMs = () => (backlog() ? 100 : msSinceIngest(deps.database) < 50 ? 5 : 0);
+  const pauseMs = () => (backlog() ? 100 : msSinceIngest(deps.database) < 50 ? 20 : 0);
   workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers, busy, pauseMs }));
   return workers;
 }
