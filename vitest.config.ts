@@ -1,10 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'cli/**/*.test.ts', 'web/src/**/*.test.ts'],
+    // Long real-time runs have their own config (vitest.slow.config.ts), run beside these by `npm test`.
+    exclude: [...configDefaults.exclude, '**/*.slow.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Many of these tests wait on real sandbox timers (pacing, retries, outages) rather than compute:
+    // three at once on two cores roughly halves the wall time.
+    maxWorkers: Number(process.env.COEXIST_TEST_WORKERS ?? 3),
   },
 });
