@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../testing/databases.ts';
-import { type OnboardingEnv, startOnboardingEnv } from './onboarding-test-env.ts';
+import { type OnboardingEnv, startOnboardingEnv } from '../testing/onboarding-env.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed API answers.
 type Loose = any;

@@ -5,12 +5,12 @@ import type { AppDeps } from '../app-deps.ts';
 import { createApiToken } from '../auth/api-tokens.ts';
 import { createGraphClient } from '../graph/graph-client.ts';
 import { type RunningHub, startHub } from '../hub.ts';
+import { wabaTokenResolver } from '../onboarding/waba-credentials.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
-import { type Sandbox, startSandbox } from '../testing/sandbox-env.ts';
-import { buildTestDeps } from '../testing/test-app.ts';
-import { wabaTokenResolver } from './waba-credentials.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { type Sandbox, startSandbox } from './sandbox-env.ts';
+import { buildTestDeps } from './test-app.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed API answers.
 type Loose = any;
