@@ -3,12 +3,14 @@ import { createApiToken } from '../src/auth/api-tokens.ts';
 import { recordConsent } from '../src/consent/consent-ledger.ts';
 import {
   createUser,
+  createUserWithMfa,
   failureScreenshotPath,
   NUMBER_ID,
   newPage,
   type Stack,
   settledScreenshot,
   signIn,
+  signInWithMfa,
   startStack,
   waitUntil,
 } from './harness.ts';
@@ -169,6 +171,44 @@ describe('the Reports page against a real hub and sandbox', () => {
       const costs = page.getByRole('table', { name: 'Costs' });
       await costs.getByRole('row').filter({ hasText: 'Marketing' }).waitFor();
       await settledScreenshot(page, 'reports-costs');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an admin set a number’s business hours, holidays and SLA targets', async (ctx) => {
+    const admin = await createUserWithMfa(stack, { name: 'Ada Admin', role: 'admin' });
+    const { context, page } = await newPage(stack, { width: 1366, height: 1000 });
+    onTestFailed(async () => {
+      await page.screenshot({ path: failureScreenshotPath(ctx.task.name), fullPage: true }).catch(() => {});
+    });
+    try {
+      await signInWithMfa(page, admin);
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('link', { name: 'Reports', exact: true })
+        .click();
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      await page.getByLabel('Time zone (IANA)').fill('Europe/Madrid');
+      for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'])
+        await page.getByLabel(day, { exact: true }).check();
+      await page.getByLabel('Holidays').fill('2026-12-25, 2027-01-01');
+      await page.getByLabel('First response target (minutes)').fill('15');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.', { exact: true }).waitFor();
+      await settledScreenshot(page, 'reports-settings');
+      const row = await stack.deps.database.db
+        .selectFrom('analytics_number_settings')
+        .selectAll()
+        .where('phone_number_id', '=', NUMBER_ID)
+        .executeTakeFirstOrThrow();
+      expect(row.time_zone).toBe('Europe/Madrid');
+      expect(Number(row.first_response_target_ms)).toBe(15 * 60_000);
+      // Stored as platform/schedule.ts's model: weekly hours by weekday, and the holidays.
+      expect(JSON.parse(row.business_hours_json ?? 'null')).toMatchObject({
+        weekly: { mon: [['09:00', '18:00']], fri: [['09:00', '18:00']] },
+        holidays: ['2026-12-25', '2027-01-01'],
+      });
     } finally {
       await context.close();
     }

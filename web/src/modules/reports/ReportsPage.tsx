@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { OverviewTab } from './OverviewTab.tsx';
 import type { ReportFilters } from './reports.api.ts';
+import { SettingsTab } from './SettingsTab.tsx';
 import { CampaignsTab, CostsTab, CsatSlaTab, GroupedTab, HoursTab, RespondersTab } from './TablesTab.tsx';
 
 const DAY = 86_400_000;
@@ -86,6 +87,7 @@ export function ReportsPage() {
             <Tabs.Tab value="costs">Costs</Tabs.Tab>
             <Tabs.Tab value="csat">CSAT and SLAs</Tabs.Tab>
             <Tabs.Tab value="campaigns">Campaigns</Tabs.Tab>
+            <Tabs.Tab value="settings">Settings</Tabs.Tab>
           </Tabs.List>
           <Box pt="md">
             <Tabs.Panel value="overview">
@@ -114,6 +116,9 @@ export function ReportsPage() {
             </Tabs.Panel>
             <Tabs.Panel value="campaigns">
               <CampaignsTab filters={filters} />
+            </Tabs.Panel>
+            <Tabs.Panel value="settings">
+              <SettingsTab />
             </Tabs.Panel>
           </Box>
         </Tabs>

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
   ZBusiestHoursResponse,
@@ -6,6 +6,7 @@ import type {
   ZCostsReportResponse,
   ZCsatResponsesResponse,
   ZGroupedResponse,
+  ZNumberSettings,
   ZOverviewResponse,
   ZRespondersResponse,
   ZSlaBreachesResponse,
@@ -68,5 +69,25 @@ export function useSlaBreaches(filters: ReportFilters) {
       api<SlaBreaches>('/api/reports/sla-breaches', {
         query: { from: filters.from, to: filters.to, phone_number_id: filters.phoneNumberId ?? undefined },
       }),
+  });
+}
+
+export type NumberSettings = z.infer<typeof ZNumberSettings>;
+export type NumberSettingsInput = Omit<NumberSettings, 'phone_number_id'>;
+
+/** Each visible number's report settings: time zone, business hours and holidays, SLA targets, CSAT. */
+export function useNumberSettings() {
+  return useQuery({
+    queryKey: ['reports', 'settings'],
+    queryFn: () => api<{ data: NumberSettings[] }>('/api/reports/settings'),
+  });
+}
+
+export function useSaveNumberSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: NumberSettingsInput }) =>
+      api<NumberSettings>(`/api/reports/settings/${id}`, { method: 'PUT', body }),
+    onSettled: () => client.invalidateQueries({ queryKey: ['reports', 'settings'] }),
   });
 }
