@@ -49,7 +49,8 @@ export const campaignRepliesSubscriber = defineSubscriber({
         .select(['r.campaign_id', 'r.ordinal', 'r.replied_at', 'r.button_payload'])
         .where('r.contact_id', '=', contactId)
         .where('r.state', '=', 'queued')
-        .where('r.queued_at', '<=', message.timestamp)
+        // Meta stamps a message to the second: a reply in the second the send was queued counts.
+        .where('r.queued_at', '<', message.timestamp + 1_000)
         .where('r.queued_at', '>', message.timestamp - REPLY_ATTRIBUTION_MS)
         .orderBy('r.queued_at', 'desc')
         .limit(1)
