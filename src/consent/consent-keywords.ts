@@ -143,12 +143,16 @@ export type KeywordLists = { readonly optOut: readonly string[]; readonly optIn:
 
 /** Every default keyword of every language, deduplicated. */
 export function defaultKeywordLists(): KeywordLists {
-  const uniq = (xs: string[]) => [...new Set(xs)];
-  return {
-    optOut: uniq(defaultKeywords.flatMap((l) => l.optOut)),
-    optIn: uniq(defaultKeywords.flatMap((l) => l.optIn)),
-  };
+  if (!defaults) {
+    const uniq = (xs: string[]) => Object.freeze([...new Set(xs)]);
+    defaults = Object.freeze({
+      optOut: uniq(defaultKeywords.flatMap((l) => l.optOut)),
+      optIn: uniq(defaultKeywords.flatMap((l) => l.optIn)),
+    });
+  }
+  return defaults;
 }
+let defaults: KeywordLists | null = null;
 
 export type KeywordMatch = {
   readonly action: 'opt_out' | 'opt_in';
@@ -164,10 +168,26 @@ export function matchKeyword(text: string, lists: KeywordLists): KeywordMatch | 
     ['opt_out', lists.optOut],
     ['opt_in', lists.optIn],
   ] as const) {
-    const hit = list.find((k) => normalizeKeyword(k) === t);
+    const hit = normalizedIndex(list).get(t);
     if (hit) return { action, keyword: hit, language: languageOf(hit, action) };
   }
   return null;
+}
+
+// Every customer message is matched against the lists: each list is normalised once, not per message.
+const normalizedLists = new WeakMap<readonly string[], Map<string, string>>();
+function normalizedIndex(list: readonly string[]): Map<string, string> {
+  let index = normalizedLists.get(list);
+  if (!index) {
+    index = new Map();
+    // The first keyword of a normal form wins, as `find` did.
+    for (const k of list) {
+      const n = normalizeKeyword(k);
+      if (!index.has(n)) index.set(n, k);
+    }
+    normalizedLists.set(list, index);
+  }
+  return index;
 }
 
 function languageOf(keyword: string, action: 'opt_out' | 'opt_in'): string | null {
