@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ApiAutomatedOrigin, ApiRule } from '../../../../src/automation/automation.schemas.ts';
 import type { RuleAction, RuleCondition, RuleTrigger } from '../../../../src/automation/rule.schemas.ts';
 import { api } from '../../api/client.ts';
@@ -47,7 +47,8 @@ export function useReorderRules() {
 
 /**
  * The origin of a conversation's automated messages (a flow or a rule), by message id. A bot
- * message not yet known (it arrived after the last fetch) triggers one refetch.
+ * message not in the last fetch (it arrived after it) triggers one refetch, once per label: a bot
+ * message automation did not send (none is, today) is not polled for.
  */
 export function useAutomatedOrigin(conversationId: string, messageId: string): ApiAutomatedOrigin | null {
   const query = useQuery({
@@ -57,11 +58,18 @@ export function useAutomatedOrigin(conversationId: string, messageId: string): A
     staleTime: 30_000,
   });
   const found = query.data?.find((o) => o.message_id === messageId) ?? null;
+  const refetched = useRef(false);
   const { isFetching, dataUpdatedAt, refetch } = query;
   useEffect(() => {
-    if (found || isFetching || dataUpdatedAt === 0) return;
+    if (found || isFetching || dataUpdatedAt === 0 || refetched.current) return;
     // Fetched before this message existed: once more, a moment later.
-    const timer = window.setTimeout(() => void refetch(), Math.max(0, dataUpdatedAt + 1_000 - Date.now()));
+    const timer = window.setTimeout(
+      () => {
+        refetched.current = true;
+        void refetch();
+      },
+      Math.max(0, dataUpdatedAt + 1_000 - Date.now()),
+    );
     return () => window.clearTimeout(timer);
   }, [found, isFetching, dataUpdatedAt, refetch]);
   return found;
