@@ -18,8 +18,8 @@ import { analyticsMigration } from './migrations/019_analytics.ts';
 import { integrationsMigration } from './migrations/020_integrations.ts';
 import { archiveRetentionMigration } from './migrations/021_archive_retention.ts';
 import { searchMigration } from './migrations/022_search.ts';
-import { onboardingMigration } from './migrations/033_onboarding.ts';
 import { analyticsNumberDailyMigration } from './migrations/029_analytics_number_daily.ts';
+import { onboardingMigration } from './migrations/033_onboarding.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -42,8 +42,8 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '020_integrations': integrationsMigration(dialect),
     '021_archive_retention': archiveRetentionMigration(dialect),
     '022_search': searchMigration(dialect),
-    '033_onboarding': onboardingMigration(dialect),
     '029_analytics_number_daily': analyticsNumberDailyMigration(dialect),
+    '033_onboarding': onboardingMigration(dialect),
   };
 }
 
