@@ -156,13 +156,15 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const subscribers = deps.config.archiveSubscriber
     ? hubSubscribers
     : hubSubscribers.filter((s) => s !== archiveSubscriber);
-  // Acknowledging and applying webhooks come first. While webhooks arrive, subscriber rounds are
-  // short (on SQLite the acknowledgements wait for its one writer); while the webhook worker has a
-  // backlog, subscribers also pause between rounds so that it gets most of the time. They catch up
-  // from their durable cursors once the backlog is applied.
+  // Acknowledging and applying webhooks come first. While webhooks arrive on SQLite, subscriber
+  // rounds are short and pause (the acknowledgements wait for its one writer); while the webhook
+  // worker has a backlog (either database), subscribers pause between rounds so that it gets most
+  // of the time. They catch up from their durable cursors once the backlog is applied.
+  const sqlite = deps.database.dialect === 'sqlite';
   const backlog = () => hasBacklog(deps.database);
-  const busy = () => backlog() || msSinceIngest(deps.database) < 50;
-  const pauseMs = () => (backlog() ? 100 : msSinceIngest(deps.database) < 50 ? 20 : 0);
+  const arriving = () => sqlite && msSinceIngest(deps.database) < 50;
+  const busy = () => backlog() || arriving();
+  const pauseMs = () => (backlog() ? 100 : arriving() ? 20 : 0);
   workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers, busy, pauseMs }));
   return workers;
 }

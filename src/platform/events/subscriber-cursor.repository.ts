@@ -145,21 +145,29 @@ export async function recordAttemptFailure(
   return row;
 }
 
-/** The set-aside events of a subscriber whose next attempt is due. */
+/** The set-aside events of these subscribers whose next attempt is due, by subscriber (at most `limit` each). */
 export async function dueRetries(
   db: Kysely<EventTables>,
-  input: { subscriber: string; now: number; limit: number },
-): Promise<SubscriberFailureRow[]> {
+  input: { subscribers: readonly string[]; now: number; limit: number },
+): Promise<Map<string, SubscriberFailureRow[]>> {
+  const due = new Map<string, SubscriberFailureRow[]>();
+  if (input.subscribers.length === 0) return due;
+  // One query for a whole round: retries are rare, and most rounds find none.
   const rows = await db
     .selectFrom('subscriber_failures')
     .selectAll()
-    .where('subscriber', '=', input.subscriber)
+    .where('subscriber', 'in', input.subscribers)
     .where('state', '=', 'retrying')
     .where('next_attempt_at', '<=', input.now)
     .orderBy('event_id')
-    .limit(input.limit)
+    .limit(input.limit * input.subscribers.length)
     .execute();
-  return rows.map((r) => ({ ...r, event_id: Number(r.event_id) }));
+  for (const r of rows) {
+    const list = due.get(r.subscriber) ?? [];
+    if (list.length < input.limit) list.push({ ...r, event_id: Number(r.event_id) });
+    due.set(r.subscriber, list);
+  }
+  return due;
 }
 
 /**

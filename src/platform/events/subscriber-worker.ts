@@ -3,7 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from '../logger.ts';
 import type { DomainEvent, EventType } from './catalogue.ts';
 import { isEventType } from './catalogue.ts';
-import type { DomainEventRow, EventTables } from './event.table.ts';
+import type { DomainEventRow, EventTables, SubscriberFailureRow } from './event.table.ts';
 import {
   createGapWatch,
   type EventBatch,
@@ -186,8 +186,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     return fresh;
   };
 
-  const retryDue = async (sub: Subscriber): Promise<number> => {
-    const due = await dueRetries(db, { subscriber: sub.name, now: clock.now(), limit: 20 });
+  const retryDue = async (sub: Subscriber, due: readonly SubscriberFailureRow[]): Promise<number> => {
     for (const failure of due) {
       const row = await db
         .selectFrom('domain_events')
@@ -361,12 +360,21 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     const pending: Pending[] = [];
     // While busy, a round handles only a few milliseconds of events: reading more would be wasted.
     const limit = options.busy?.() ? Math.min(batchSize, 50) : batchSize;
+    const retries = await dueRetries(db, {
+      subscribers: options.subscribers.map((s) => s.name),
+      now: clock.now(),
+      limit: 20,
+    }).catch((error: unknown) => {
+      options.logger?.warn({ err: error }, 'reading subscriber retries failed');
+      return new Map<string, SubscriberFailureRow[]>();
+    });
     for (const sub of options.subscribers) {
       if (stopped) break;
       try {
         const mine = await ensureLease(sub);
         if (!mine) continue;
-        total += await retryDue(sub);
+        const due = retries.get(sub.name);
+        if (due) total += await retryDue(sub, due);
         if (held.get(sub.name) !== mine) continue;
         let batch = reads.get(mine.position);
         if (!batch) {

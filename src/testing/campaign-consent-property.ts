@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsent } from '../consent/consent-ledger.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { newId } from '../platform/ids.ts';
-import { testDialects } from '../testing/databases.ts';
-import { type OutboundEnv, PNID, startOutboundEnv } from '../testing/sandbox-env.ts';
+import { testDialects } from './databases.ts';
+import { type OutboundEnv, PNID, startOutboundEnv } from './sandbox-env.ts';
 
 /**
  * The campaign's consent property, end to end through the real hub (fan-out job, enqueueSend, the

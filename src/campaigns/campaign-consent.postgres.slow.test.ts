@@ -1,4 +1,4 @@
-import { describeCampaignConsentProperty } from './campaign-consent-property.ts';
+import { describeCampaignConsentProperty } from '../testing/campaign-consent-property.ts';
 
 // 10,000 recipients at the real 20 messages per second on PostgreSQL (over eight minutes, mostly waiting).
 describeCampaignConsentProperty('postgres');
