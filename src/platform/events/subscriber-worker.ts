@@ -410,9 +410,13 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     return total + (await handlePending(pending));
   };
 
+  // Set by a wake-up that came while a round ran (its events may be after what the round read):
+  // the loop goes on at once instead of sleeping through it until the next poll.
+  let kicked = false;
   const loop = async () => {
     while (!stopped) {
       backlog = false;
+      kicked = false;
       const handled = await runOnce();
       if (stopped) break;
       if (handled > 0 || backlog) {
@@ -420,6 +424,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
         if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
+      if (kicked) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, pollMs);
@@ -429,7 +434,10 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     }
   };
 
-  const offSignal = options.signals?.on('events', () => wake?.());
+  const offSignal = options.signals?.on('events', () => {
+    kicked = true;
+    wake?.();
+  });
   if (options.subscribers.length > 0 && options.autoStart !== false) running = loop();
 
   return {

@@ -166,8 +166,12 @@ export function startJobRunner<D>(options: JobRunnerOptions<D>): JobRunner {
   let timer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
   let running: Promise<void> = Promise.resolve();
+  // Set by a wake-up that came while a pass ran (the job may have been enqueued after its claim):
+  // the loop goes on at once instead of sleeping through it until the next poll.
+  let kicked = false;
   const loop = async () => {
     while (!abort.signal.aborted) {
+      kicked = false;
       try {
         await runOnce();
       } catch (error) {
@@ -175,6 +179,7 @@ export function startJobRunner<D>(options: JobRunnerOptions<D>): JobRunner {
         options.logger?.warn({ err: error }, 'job runner pass failed');
       }
       if (abort.signal.aborted) break;
+      if (kicked) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, pollMs);
@@ -183,7 +188,10 @@ export function startJobRunner<D>(options: JobRunnerOptions<D>): JobRunner {
       if (timer) clearTimeout(timer);
     }
   };
-  const offSignal = options.signals?.on('jobs', () => wake?.());
+  const offSignal = options.signals?.on('jobs', () => {
+    kicked = true;
+    wake?.();
+  });
   if (names.length > 0 && options.autoStart !== false) running = loop();
 
   return {
