@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { z } from 'zod';
 import type {
   ApiCampaign,
@@ -59,14 +60,21 @@ export function useCampaignAction() {
  * The campaign marks of a conversation's messages (what a campaign sent, which replies answer one),
  * for the inbox; `version` (the number of messages loaded) refetches it when messages arrive.
  */
-export function useCampaignMarks(conversationId: string, version: number) {
-  return useQuery({
+export function useCampaignMarks(conversationId: string, version: number): Map<string, CampaignMark> {
+  const query = useQuery({
     queryKey: ['campaigns', 'marks', conversationId, version],
     queryFn: () =>
       api<{ data: CampaignMark[] }>(
         `/api/campaigns/marks?conversation_id=${encodeURIComponent(conversationId)}`,
       ),
-    select: (r) => new Map(r.data.map((m) => [m.message_id, m])),
-    placeholderData: (previous) => previous,
+    // Stable functions only: an inline `placeholderData` or `select` that builds a new object is
+    // re-run on every render, and a new value each time re-rendered the timeline without end
+    // ("Maximum update depth exceeded"). The map is built once per answer instead.
+    placeholderData: keepPreviousData,
   });
+  return useMemo(() => marksById(query.data), [query.data]);
+}
+
+function marksById(r: { data: CampaignMark[] } | undefined): Map<string, CampaignMark> {
+  return new Map((r?.data ?? []).map((m) => [m.message_id, m]));
 }

@@ -105,7 +105,7 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
         message={item.message}
         contactName={contactName}
         onReply={onReply}
-        campaign={campaignMarks.data?.get(item.message.id)}
+        campaign={campaignMarks.get(item.message.id)}
         quoted={
           item.message.context
             ? ((item.message.context.message_id ? byId.get(item.message.context.message_id) : undefined) ??
