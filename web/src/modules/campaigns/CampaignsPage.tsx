@@ -13,10 +13,11 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, errorMessage } from '../../api/client.ts';
+import { errorMessage } from '../../api/client.ts';
 import type { Me } from '../../api/types.ts';
+import { useSegments } from '../audiences/audiences.api.ts';
+import { useNumbers } from '../inbox/inbox.api.ts';
 import { useTemplates } from '../templates/templates.api.ts';
 import { CampaignReportView } from './CampaignReportView.tsx';
 import { type Campaign, useCampaignAction, useCampaigns, useCreateCampaign } from './campaigns.api.ts';
@@ -25,15 +26,9 @@ const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
   const templates = useTemplates();
-  const numbers = useQuery({
-    queryKey: ['numbers'],
-    queryFn: () =>
-      api<{ data: { id: string; waba_id: string; display_phone_number: string }[] }>('/api/numbers'),
-  });
-  const segments = useQuery({
-    queryKey: ['segments'],
-    queryFn: () => api<{ data: { id: string; name: string }[] }>('/api/segments').catch(() => ({ data: [] })),
-  });
+  // The shared caches: another page's query under the same key must hold the same shape.
+  const numbers = useNumbers();
+  const segments = useSegments();
   const create = useCreateCampaign();
   const [name, setName] = useState('');
   const [template, setTemplate] = useState<string | null>(null);
@@ -41,7 +36,7 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
   const [parameters, setParameters] = useState(
     '{\n  "body": [{ "attribute": "first_name", "fallback": "friend" }]\n}',
   );
-  const number = numbers.data?.data[0];
+  const number = numbers.data?.[0];
   const approved = (templates.data?.data ?? []).filter((t) => t.status === 'APPROVED');
   const chosen = approved.find((t) => t.id === template);
   let parsed: unknown = null;

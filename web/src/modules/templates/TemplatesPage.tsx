@@ -14,10 +14,10 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, errorMessage } from '../../api/client.ts';
+import { errorMessage } from '../../api/client.ts';
 import type { Me } from '../../api/types.ts';
+import { useNumbers } from '../inbox/inbox.api.ts';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import { type Template, useCreateTemplate, useDeleteTemplate, useTemplates } from './templates.api.ts';
 
@@ -28,13 +28,6 @@ const STATUS_COLOR: Record<string, string> = {
   PAUSED: 'orange',
   DISABLED: 'gray',
 };
-
-function useWabaIds() {
-  return useQuery({
-    queryKey: ['numbers'],
-    queryFn: () => api<{ data: { id: string; waba_id: string }[] }>('/api/numbers'),
-  });
-}
 
 const split = (s: string) =>
   s
@@ -146,11 +139,11 @@ function NewTemplate({ wabaId, onDone }: { wabaId: string; onDone: () => void })
 /** The template library: every template as WhatsApp shows it, its review status and quality, live. */
 export function TemplatesPage({ me }: { me: Me }) {
   const templates = useTemplates();
-  const numbers = useWabaIds();
+  const numbers = useNumbers();
   const remove = useDeleteTemplate();
   const [creating, setCreating] = useState(false);
   const [filter, setFilter] = useState('all');
-  const wabaId = numbers.data?.data[0]?.waba_id;
+  const wabaId = numbers.data?.[0]?.waba_id;
   const list = (templates.data?.data ?? []).filter((t) => filter === 'all' || t.category === filter);
   return (
     <Stack p="md" maw={1200} mx="auto">
