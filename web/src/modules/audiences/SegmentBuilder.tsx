@@ -24,6 +24,23 @@ import {
 
 type Attr = { key: string; op: 'eq' | 'neq' | 'contains' | 'exists' | 'not_exists'; value: string };
 
+/**
+ * The attribute condition once it is complete: a key, and a value unless the operator is "is set" or
+ * "is not set". A half-typed one (`city equals` and no value yet) selects nobody, so it is left out
+ * rather than dropping the live count to 0 while the value is being typed.
+ */
+function attributeCondition(attr: Attr) {
+  const key = attr.key.trim();
+  const unary = attr.op === 'exists' || attr.op === 'not_exists';
+  if (!key || (!unary && !attr.value)) return null;
+  return { key, op: attr.op, ...(unary ? {} : { value: attr.value }) };
+}
+
+/** "1 contact", "1,234 contacts". */
+function contactsLabel(n: number): string {
+  return `${n.toLocaleString()} ${n === 1 ? 'contact' : 'contacts'}`;
+}
+
 /** Builds a segment from filters with a live count of the contacts it selects, and saves it. */
 export function SegmentBuilder() {
   const numbers = useNumbers();
@@ -40,13 +57,12 @@ export function SegmentBuilder() {
   const [noOutboundDays, setNoOutboundDays] = useState<number | string>('');
   const [createdAfter, setCreatedAfter] = useState('');
 
+  const condition = attributeCondition(attr);
   const filter: SegmentFilter = {
     ...(numberId ? { phone_number_id: numberId } : {}),
     ...(consent.length ? { consent: consent as SegmentFilter['consent'] } : {}),
     ...(status.length ? { conversation_status: status as SegmentFilter['conversation_status'] } : {}),
-    ...(attr.key.trim()
-      ? { attributes: [{ key: attr.key.trim(), op: attr.op, ...(attr.value ? { value: attr.value } : {}) }] }
-      : {}),
+    ...(condition ? { attributes: [condition] } : {}),
     ...(typeof lastCustomerDays === 'number'
       ? { last_customer_message: { within_days: lastCustomerDays } }
       : {}),
@@ -70,6 +86,7 @@ export function SegmentBuilder() {
     const a = s.filter.attributes?.[0];
     setAttr(a ? { key: a.key, op: a.op, value: a.value ?? '' } : { key: '', op: 'eq', value: '' });
     setLastCustomerDays(s.filter.last_customer_message?.within_days ?? '');
+    setCreatedAfter(s.filter.created?.after?.slice(0, 10) ?? '');
   };
 
   return (
@@ -153,7 +170,7 @@ export function SegmentBuilder() {
             onChange={(e) => setCreatedAfter(e.currentTarget.value)}
           />
           <Text size="lg" fw={600} data-testid="segment-count" aria-live="polite">
-            {count.data ? `${count.data.count.toLocaleString()} contacts` : '…'}
+            {count.data ? contactsLabel(count.data.count) : '…'}
           </Text>
           {save.error && (
             <Text c="red" size="sm">

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { ZContactImport, ZSegment } from '../../../../src/audiences/audiences.schemas.ts';
 import type { SegmentFilter } from '../../../../src/audiences/segment-filter.ts';
@@ -12,13 +12,17 @@ export function useSegments() {
   return useQuery({ queryKey: ['segments'], queryFn: () => api<{ data: Segment[] }>('/api/segments') });
 }
 
-/** The builder's live count: asked again whenever the filter changes. */
+/**
+ * The builder's live count: asked again whenever the filter changes, and each time the builder is
+ * shown (never the app's 30 s cache: contacts arrive by webhook and by import meanwhile).
+ */
 export function useAudienceCount(filter: SegmentFilter) {
   return useQuery({
     queryKey: ['segments', 'count', filter],
     queryFn: () =>
       api<{ count: number; sample: string[] }>('/api/segments/count', { method: 'POST', body: { filter } }),
-    placeholderData: (previous) => previous,
+    placeholderData: keepPreviousData,
+    staleTime: 0,
   });
 }
 
