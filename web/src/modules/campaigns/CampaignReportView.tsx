@@ -16,6 +16,20 @@ function Stat({ label, value }: { label: string; value: number | string }) {
   );
 }
 
+/**
+ * The scheduled time as the wall clock of the zone it was scheduled in (the business's), not the
+ * browser's: "24/12/2026, 09:30:00 (Europe/Madrid)".
+ */
+function scheduledAt(iso: string, timeZone: string | null): string {
+  const at = new Date(iso);
+  if (!timeZone) return at.toLocaleString();
+  try {
+    return `${at.toLocaleString(undefined, { timeZone })} (${timeZone})`;
+  } catch {
+    return at.toLocaleString();
+  }
+}
+
 /** A campaign's live progress, its funnel and failures as charts, and estimated against actual cost. */
 export function CampaignReportView({ id, me }: { id: string; me: Me }) {
   const report = useCampaignReport(id);
@@ -43,8 +57,8 @@ export function CampaignReportView({ id, me }: { id: string; me: Me }) {
           <Title order={3}>{c.name}</Title>
           <Badge data-testid="campaign-state">{c.state}</Badge>
           {c.scheduled_at && (
-            <Text size="sm" c="dimmed">
-              scheduled {new Date(c.scheduled_at).toLocaleString()} ({c.time_zone})
+            <Text size="sm" c="dimmed" data-testid="campaign-schedule">
+              scheduled {scheduledAt(c.scheduled_at, c.time_zone)}
             </Text>
           )}
         </Group>
@@ -71,7 +85,8 @@ export function CampaignReportView({ id, me }: { id: string; me: Me }) {
         <Stat label="Sent" value={p.sent} />
         <Stat label="Delivered" value={p.delivered} />
         <Stat label="Read" value={p.read} />
-        <Stat label="Failed" value={p.failed + p.refused} />
+        <Stat label="Failed" value={p.failed} />
+        <Stat label="Refused" value={p.refused} />
         <Stat label="Replied" value={p.replied} />
         <Stat label="Opted out after" value={p.opted_out_after} />
         <Stat label="Button taps" value={p.button_taps} />
@@ -93,7 +108,7 @@ export function CampaignReportView({ id, me }: { id: string; me: Me }) {
             </BarChart>
           </ResponsiveContainer>
         </Card>
-        <Card withBorder>
+        <Card withBorder data-testid="not-delivered">
           <Text fw={600} mb="xs">
             Not delivered, by reason
           </Text>
@@ -106,7 +121,7 @@ export function CampaignReportView({ id, me }: { id: string; me: Me }) {
               <BarChart data={reasons} layout="vertical">
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis type="number" allowDecimals={false} />
-                <YAxis type="category" dataKey="reason" width={170} />
+                <YAxis type="category" dataKey="reason" width={190} tick={{ fontSize: 12 }} />
                 <Tooltip />
                 <Legend />
                 <Bar dataKey="refused" stackId="a" fill="#fab005" isAnimationActive={false} />
