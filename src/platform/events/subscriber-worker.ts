@@ -407,7 +407,46 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
         options.logger?.warn({ err: error, subscriber: sub.name }, 'subscriber pass failed');
       }
     }
-    return total + (await handlePending(pending));
+    total += await handlePending(pending);
+    await persistPositions();
+    return total;
+  };
+
+  // Positions moved past unwanted events are written at most once a second, together in one
+  // transaction: the log prune and the lag seen from outside (metrics, benchmarks) read them.
+  let persistedAt = 0;
+  const persistPositions = async () => {
+    const now = clock.now();
+    if (now - persistedAt < 1_000) return;
+    const moved = [...held].filter(([, mine]) => mine.position !== mine.stored);
+    if (moved.length === 0) return;
+    persistedAt = now;
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (const [name, mine] of moved) {
+          await advanceCursor(trx, { ...lease(name), from: mine.stored, to: mine.position });
+        }
+      });
+      for (const [, mine] of moved) {
+        mine.stored = mine.position;
+        mine.until = now + leaseMs;
+      }
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) {
+        options.logger?.warn({ err: error }, 'writing subscriber positions failed');
+        return;
+      }
+      // A lease moved to another node: the others are written one by one, the lost one let go.
+      for (const [name, mine] of moved) {
+        try {
+          await advanceCursor(db, { ...lease(name), from: mine.stored, to: mine.position });
+          mine.stored = mine.position;
+          mine.until = now + leaseMs;
+        } catch (inner) {
+          if (inner instanceof LeaseLostError) held.delete(name);
+        }
+      }
+    }
   };
 
   // Set by a wake-up that came while a round ran (its events may be after what the round read):
