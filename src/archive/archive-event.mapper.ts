@@ -33,6 +33,7 @@ export const archivedEventTypes = [
   'number.connection_changed',
   'number.changed',
   'user.changed',
+  'security.recorded',
   'team.changed',
   'settings.changed',
   'template.changed',

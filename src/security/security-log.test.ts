@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveSubscriber } from '../archive/archive.subscriber.ts';
 import { ACCOUNT_FAILURE_LIMIT } from '../auth/throttle.ts';
+import { startEventSubscribers } from '../hub.ts';
 import { cookiesFrom } from '../testing/accounts.ts';
 import { testDialects } from '../testing/databases.ts';
 import { createTestUser, PASSWORD, seedInbox, type TestUser } from '../testing/seed.ts';
@@ -80,6 +82,43 @@ describe.each(testDialects)('the security log on %s', (dialect) => {
     expect(unknown).toHaveLength(1);
     expect(unknown[0]).toMatchObject({ kind: 'sign_in', outcome: 'failed', target_user_id: null });
     expect(unknown[0]!.details).toEqual({ reason: 'unknown_account' });
+  });
+
+  it('is archived too: sign-ins and failures become archive entries with ids and outcome, no email or secret', async () => {
+    const user = await createTestUser(h.deps, { role: 'agent' });
+    expect((await login(user.email, PASSWORD)).statusCode).toBe(200);
+    expect((await login(user.email, 'wrong password 3')).statusCode).toBe(401);
+    secrets.push(user.token, 'wrong password 3');
+    const archive = startEventSubscribers(h.deps, {
+      subscribers: [archiveSubscriber],
+      autoStart: false,
+      gapGraceMs: 0,
+    });
+    try {
+      while ((await archive.runOnce()) > 0) {}
+    } finally {
+      await archive.stop();
+    }
+    const rows = await h.deps.database.db
+      .selectFrom('archive_entries')
+      .select(['entry'])
+      .where('type', '=', 'security.recorded')
+      .execute();
+    const mine = rows
+      .map((r) => r.entry)
+      .filter((entry) => entry.includes(user.id))
+      .map(
+        (entry) => JSON.parse(entry) as { data: { kind: string; outcome: string; target_user_id: string } },
+      );
+    expect(mine.map((e) => `${e.data.kind}:${e.data.outcome}`).sort()).toEqual([
+      'sign_in:failed',
+      'sign_in:succeeded',
+    ]);
+    expect(mine.every((e) => e.data.target_user_id === user.id)).toBe(true);
+    for (const r of rows) {
+      expect(r.entry).not.toContain(user.email);
+      for (const secret of secrets) expect(r.entry).not.toContain(secret);
+    }
   });
 
   it('records password changes, user and role administration, and token administration', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
+import { recordEvent } from '../platform/events/record-event.ts';
 
 /** What the security log records. */
 export const SECURITY_EVENT_KINDS = [
@@ -74,4 +75,22 @@ export async function recordSecurityEvent(db: Kysely<DB>, event: SecurityEvent):
       details_json: JSON.stringify(event.details ?? {}),
     })
     .execute();
+  // Also a fact of the event log, so the compliance archive keeps sign-ins, failures and
+  // administration with the rest (ids and outcome only: no email, address or secret).
+  await recordEvent(
+    db,
+    {
+      type: 'security.recorded',
+      phoneNumberId: null,
+      payload: {
+        kind: event.kind,
+        outcome: event.outcome ?? 'succeeded',
+        user_id: actor?.userId ?? null,
+        target_user_id: event.targetUserId ?? null,
+        target_token_id: event.targetTokenId ?? null,
+        actor: actor ? { kind: actor.kind, id: actor.id } : null,
+      },
+    },
+    event.at,
+  );
 }

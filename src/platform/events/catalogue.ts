@@ -150,6 +150,15 @@ export type EventPayloads = {
   'alert.raised': { alert_id: string; code: string };
   // People and settings (who did what)
   'user.changed': { user_id: string; action: string; actor: Actor | null };
+  /** An entry of the security log (`security/security-log.ts`): what happened, never a secret. */
+  'security.recorded': {
+    kind: string;
+    outcome: 'succeeded' | 'failed' | 'refused';
+    user_id: string | null;
+    target_user_id: string | null;
+    target_token_id: string | null;
+    actor: Actor | null;
+  };
   'team.changed': { team_id: string; action: string; actor: Actor | null };
   'label.changed': { label_id: string; action: string; actor: Actor | null };
   'canned_reply.changed': { canned_reply_id: string; action: string; actor: Actor | null };
@@ -325,6 +334,11 @@ export const eventCatalogue = {
   'user.changed': {
     notice: 'user.changed',
     description: 'A user was created, changed or disabled; who did it.',
+  },
+  'security.recorded': {
+    notice: 'user.changed',
+    description:
+      'A security event: a sign-in or failed sign-in, a lockout, a password or MFA change, user, role or token administration (no secret).',
   },
   'team.changed': {
     notice: 'user.changed',
