@@ -12,6 +12,7 @@
 import type { Database } from '../src/database.ts';
 import {
   createBenchDatabase,
+  inboundPayload,
   machineLine,
   messageCount,
   observe,
@@ -22,39 +23,6 @@ import {
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? 20_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
-const META = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
-
-/** A signed-body inbound text message from one of 500 customers. */
-function inboundPayload(n: number): string {
-  const customer = `1650555${String(1000 + (n % 500))}`;
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: META,
-              contacts: [{ profile: { name: `Customer ${n % 500}` }, wa_id: customer }],
-              messages: [
-                {
-                  from: customer,
-                  id: `wamid.ARCHIVEBENCH${n}`,
-                  timestamp: String(1_750_000_000 + n),
-                  type: 'text',
-                  text: { body: `hello ${n}, about order ${n * 7}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
 
 async function archivedMessages(database: Database): Promise<number> {
   const r = await database.db
@@ -83,7 +51,7 @@ async function runOnce(dialect: 'sqlite' | 'postgres', archive: boolean): Promis
       const rows = Array.from({ length: Math.min(500, backlogSize - i) }, (_, k) => ({
         received_at: now,
         path: '/webhooks/meta',
-        body: inboundPayload(i + k),
+        body: inboundPayload(i + k, 'ARCHIVEBENCH', (n) => `hello ${n}, about order ${n * 7}`),
         state: 'pending' as const,
       }));
       await counters.db.insertInto('webhook_events').values(rows).execute();

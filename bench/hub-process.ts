@@ -163,3 +163,41 @@ export function machineLine(): string {
     .join(', ');
   return `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${load}`;
 }
+
+/** The bench number's Meta metadata (Meta's fixture number, registered by `createBenchDatabase`). */
+export const BENCH_META = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
+
+/**
+ * A signed-body inbound text message from one of 500 customers: webhook `n`, its wamid
+ * `wamid.<prefix><n>` and its text `text(n)`.
+ */
+export function inboundPayload(n: number, prefix: string, text: (n: number) => string): string {
+  const customer = `1650555${String(1000 + (n % 500))}`;
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: BENCH_META,
+              contacts: [{ profile: { name: `Customer ${n % 500}` }, wa_id: customer }],
+              messages: [
+                {
+                  from: customer,
+                  id: `wamid.${prefix}${n}`,
+                  timestamp: String(1_750_000_000 + n),
+                  type: 'text',
+                  text: { body: text(n) },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}

@@ -13,8 +13,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
+  BENCH_META,
   createBenchDatabase,
   type Hub,
+  inboundPayload,
   machineLine,
   messageCount,
   observe,
@@ -44,7 +46,7 @@ const sustain = Number(process.env.BENCH_SUSTAIN ?? 30);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? 20_000);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const META = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
+const META = BENCH_META;
 
 let seq = 0;
 /** The next signed payload: an inbound message, a batch of three statuses, or an echo. */
@@ -93,38 +95,6 @@ function nextPayload(): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [{ id: '102290129340398', changes: [{ field, value }] }],
-  });
-}
-
-/** A signed-body inbound text message from one of 500 customers. */
-function inboundPayload(n: number): string {
-  const customer = `1650555${String(1000 + (n % 500))}`;
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: META,
-              contacts: [{ profile: { name: `Customer ${n % 500}` }, wa_id: customer }],
-              messages: [
-                {
-                  from: customer,
-                  id: `wamid.BACKLOG${n}`,
-                  timestamp: String(1_750_000_000 + n),
-                  type: 'text',
-                  text: { body: `hello ${n}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
   });
 }
 
@@ -220,7 +190,7 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
       const rows = Array.from({ length: Math.min(500, backlogSize - i) }, (_, k) => ({
         received_at: now,
         path: '/webhooks/meta',
-        body: inboundPayload(i + k),
+        body: inboundPayload(i + k, 'BACKLOG', (n) => `hello ${n}`),
         state: 'pending' as const,
       }));
       await counters.db.insertInto('webhook_events').values(rows).execute();
