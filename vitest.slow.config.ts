@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Slow suites (`*.slow.test.ts`): long runs in real time that mostly wait (a campaign paced at a
  * number's 20 messages/s, a replay of thousands of conversations). `npm test` runs them in the
- * background beside the other tests (bin/test.mjs), side by side since they mostly wait.
+ * background beside the browser tests (bin/test.mjs), side by side since they mostly wait.
  */
 export default defineConfig({
   test: {

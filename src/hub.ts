@@ -165,7 +165,16 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const arriving = () => sqlite && msSinceIngest(deps.database) < 50;
   const busy = () => backlog() || arriving();
   const pauseMs = () => (backlog() ? 100 : arriving() ? 20 : 0);
-  workers.push(startEventSubscribers(deps, { nodeId: deps.config.nodeId, subscribers, busy, pauseMs }));
+  workers.push(
+    startEventSubscribers(deps, {
+      nodeId: deps.config.nodeId,
+      subscribers,
+      busy,
+      pauseMs,
+      // PostgreSQL: subscribers side by side (their handlers wait on round trips, not on one writer).
+      concurrent: !sqlite,
+    }),
+  );
   return workers;
 }
 

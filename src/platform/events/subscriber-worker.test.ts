@@ -146,6 +146,51 @@ describe.each(testDialects)('durable subscribers on %s', (dialect) => {
     expect(cursors.map((c) => Number(c.position))).toEqual([last, last, last]);
   });
 
+  it('side by side (each subscriber in its own transaction), hands every event once and in order, and one failing event is set aside alone', async () => {
+    const seen = new Map<string, number[]>();
+    const probe = (name: string, failOn: string | null) =>
+      defineSubscriber({
+        name,
+        types: ['alert.raised', 'failure.recorded'],
+        retry: { attempts: 1 },
+        async handle(trx: Transaction<EventTables>, event) {
+          if (event.type === 'alert.raised' && event.payload.alert_id === failOn) throw new Error('no');
+          seen.set(name, [...(seen.get(name) ?? []), event.id]);
+          await insertProbe(trx, name, event);
+        },
+      });
+    const subs = [probe('probe.a', null), probe('probe.b', 'a-5'), probe('probe.c', null)];
+    await record(Array.from({ length: 20 }, (_, i) => (i % 2 ? alert(i) : failure(i))));
+    const worker = startSubscriberWorker({
+      db,
+      clock,
+      subscribers: subs,
+      autoStart: false,
+      concurrent: true,
+      batchSize: 6,
+    });
+    for (let i = 0; i < 50 && (await worker.runOnce()) > 0; i++);
+    await worker.stop();
+    const all = await eventIds(db);
+    const failing = Number(
+      (
+        await db
+          .selectFrom('domain_events')
+          .select('id')
+          .where('payload_json', 'like', '%"a-5"%')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    expect(await handledBy(db, 'probe.a')).toEqual(all);
+    expect(await handledBy(db, 'probe.c')).toEqual(all);
+    expect(await handledBy(db, 'probe.b')).toEqual(all.filter((id) => id !== failing));
+    expect(seen.get('probe.a')).toEqual(all);
+    const failed = await db.selectFrom('subscriber_failures').selectAll().execute();
+    expect(failed.map((f) => [f.subscriber, Number(f.event_id), f.state])).toEqual([
+      ['probe.b', failing, 'failed'],
+    ]);
+  });
+
   it("runs a handler's after-commit hooks once its transaction commits, never for one rolled back, and wakes the events' senders", async () => {
     const signals = createSignals();
     const woken: string[] = [];

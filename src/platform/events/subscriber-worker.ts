@@ -51,6 +51,12 @@ export type SubscriberWorkerOptions = {
   readonly busyBudgetMs?: number;
   /** The pause after a round that found work, so that more urgent work gets the time; none unless told. */
   readonly pauseMs?: () => number;
+  /**
+   * Handle the round's subscribers side by side, each in its own transaction, instead of one after
+   * another in one transaction (PostgreSQL: its handlers wait on round trips, not on one writer;
+   * SQLite has one writer and gains nothing but more commits). False unless told.
+   */
+  readonly concurrent?: boolean;
   /** See `readEventsAfter`; 10 s. */
   readonly gapGraceMs?: number;
   /** Run the loop (default); false leaves passes to `runOnce()` (tests). */
@@ -267,8 +273,54 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     return done;
   };
 
+  /** One subscriber's batch in a transaction of its own, cut by the time budget; the rest waits for the next round. */
+  const handleAlone = async (item: Pending): Promise<number> => {
+    const started = performance.now();
+    const after: Array<() => void> = [];
+    const hooks: CommitHooks = { afterCommit: (f) => void after.push(f) };
+    let handled = 0;
+    let to = item.to;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await advanceCursor(trx, { ...lease(item.sub.name), from: item.held.stored, to: item.to });
+        for (const event of item.events) {
+          if (handled > 0 && performance.now() - started > budgetMs) break;
+          await item.sub.handle(trx as Transaction<never>, event, options.context, hooks);
+          handled++;
+        }
+        if (handled < item.events.length) {
+          to = (item.events[handled - 1] as StoredEvent).id;
+          await advanceCursor(trx, { ...lease(item.sub.name), from: item.to, to });
+        }
+      });
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        held.delete(item.sub.name);
+        return 0;
+      }
+      return oneByOne(item);
+    }
+    item.held.stored = to;
+    item.held.position = Math.max(item.held.position, to);
+    item.held.until = clock.now() + leaseMs;
+    afterCommit(after, item.events.slice(0, handled));
+    return handled;
+  };
+
   /** Handles the round's batches in as few transactions as the time budget allows. */
   const handlePending = async (pending: Pending[]): Promise<number> => {
+    if (options.concurrent) {
+      const counts = await Promise.all(
+        pending.map((item) =>
+          handleAlone(item).catch((error: unknown) => {
+            options.logger?.warn({ err: error, subscriber: item.sub.name }, 'subscriber pass failed');
+            held.delete(item.sub.name);
+            return 0;
+          }),
+        ),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    }
     let done = 0;
     let queue = pending;
     while (queue.length > 0 && !stopped) {
