@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'cli/**/*.test.ts', 'web/src/**/*.test.ts'],
-    // Long real-time runs have their own config (vitest.slow.config.ts), run beside these by `npm test`.
-    exclude: [...configDefaults.exclude, '**/*.slow.test.ts'],
+    // Long real-time runs have their own config (vitest.slow.config.ts), run by `npm test` after these,
+    // and so do the tests that need the machine to themselves (vitest.isolated.config.ts).
+    exclude: [...configDefaults.exclude, '**/*.slow.test.ts', '**/*.isolated.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

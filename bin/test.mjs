@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the whole test suite in the least wall time the machine allows.
-//   1. the unit and integration tests (`vitest.config.ts`, several workers: they use the cores);
+//   1. the unit and integration tests (`vitest.config.ts`, several workers: they use the cores), then
+//      alone the isolated suites (`*.isolated.test.ts`: several hub processes killed or cut off);
 //   2. then the browser tests (`e2e/vitest.config.ts`: one hub and one Chromium at a time) and,
 //      beside them, the slow suites (`*.slow.test.ts`: long real-time runs such as a
 //      10,000-recipient campaign paced at 20 messages/s, which mostly wait), in their own Vitest;
@@ -19,6 +20,10 @@ const exitOf = (child) =>
   new Promise((resolve) => child.once('close', (code, signal) => resolve(signal ? 1 : (code ?? 1))));
 
 const unit = await exitOf(vitest([], 'inherit'));
+// Several hub processes killed and cut off mid-run: alone, so that contention does not race them.
+const isolated = await exitOf(
+  vitest(['--config', 'vitest.isolated.config.ts', '--passWithNoTests'], 'inherit'),
+);
 
 let slow = null;
 let slowLog = null;
@@ -42,6 +47,11 @@ if (slow) {
   process.stdout.write('\n===== slow suites =====\n');
   process.stdout.write(readFileSync(slowLog, 'utf8'));
 }
-const failed = [unit && 'unit/integration', e2e && 'browser', slowCode && 'slow'].filter(Boolean);
+const failed = [
+  unit && 'unit/integration',
+  isolated && 'isolated',
+  e2e && 'browser',
+  slowCode && 'slow',
+].filter(Boolean);
 if (failed.length > 0) process.stdout.write(`\nFAILED: ${failed.join(', ')}\n`);
 process.exit(failed.length > 0 ? 1 : 0);

@@ -90,6 +90,9 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Subscriber transactions at once in `concurrent` mode. */
+const CONCURRENT_SUBSCRIBERS = 3;
+
 /**
  * Feeds every durable subscriber from the event log, on every node; a lease per subscriber makes
  * exactly one node run each at a time. A round: for each subscriber, make sure of its lease (from
@@ -310,16 +313,24 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
   /** Handles the round's batches in as few transactions as the time budget allows. */
   const handlePending = async (pending: Pending[]): Promise<number> => {
     if (options.concurrent) {
-      const counts = await Promise.all(
-        pending.map((item) =>
-          handleAlone(item).catch((error: unknown) => {
-            options.logger?.warn({ err: error, subscriber: item.sub.name }, 'subscriber pass failed');
-            held.delete(item.sub.name);
+      // A few at a time: each holds a pooled connection, and the webhook worker, the senders and
+      // the API need theirs too (the pool has 10 by default).
+      let done = 0;
+      const queue = [...pending];
+      const lane = async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          done += await handleAlone(item).catch((error: unknown) => {
+            options.logger?.warn(
+              { err: error, subscriber: (item as Pending).sub.name },
+              'subscriber pass failed',
+            );
+            held.delete((item as Pending).sub.name);
             return 0;
-          }),
-        ),
-      );
-      return counts.reduce((a, b) => a + b, 0);
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_SUBSCRIBERS, queue.length) }, lane));
+      return done;
     }
     let done = 0;
     let queue = pending;
