@@ -383,6 +383,8 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
         // The commit itself failed: nothing of this transaction counts; each batch goes alone.
         options.logger?.warn({ err: error }, 'subscriber round failed to commit; handling its batches alone');
         failed = [...committed.map((c) => c.item), ...failed];
+        // A batch cut by the budget goes alone whole: its remainder must not come round again.
+        rest = rest.filter((r) => !committed.some((c) => c.item.sub.name === r.sub.name));
         committed = [];
       }
       const now = clock.now();
