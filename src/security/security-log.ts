@@ -3,28 +3,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 
-/** What the security log records. */
-export const SECURITY_EVENT_KINDS = [
-  'sign_in',
-  'sign_out',
-  'lockout',
-  'password.changed',
-  'password.reset',
-  'mfa.enrolled',
-  'mfa.disabled',
-  'mfa.reset',
-  'mfa.recovery_codes',
-  'reauthentication',
-  'user.created',
-  'user.updated',
-  'user.role_changed',
-  'user.disabled',
-  'user.enabled',
-  'user.deleted',
-  'token.created',
-  'token.revoked',
-] as const;
-export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+import type { SecurityEventKind } from './security-kinds.ts';
+
+export { SECURITY_EVENT_KINDS, type SecurityEventKind } from './security-kinds.ts';
 export type SecurityOutcome = 'succeeded' | 'failed' | 'refused';
 
 /** Where a request came from, as the log keeps it. */

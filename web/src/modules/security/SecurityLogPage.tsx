@@ -1,34 +1,10 @@
 import { Badge, Box, Button, Code, Group, Select, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
-import type { SecurityEventKind } from '../../../../src/security/security-log.ts';
+import { SECURITY_EVENT_KINDS } from '../../../../src/security/security-kinds.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { type SecurityLogEntry, useSecurityLog } from './security.api.ts';
 
-// The web app takes the hub's types only; the compiler keeps this list in step with the hub's.
-const KINDS = [
-  'sign_in',
-  'sign_out',
-  'lockout',
-  'password.changed',
-  'password.reset',
-  'mfa.enrolled',
-  'mfa.disabled',
-  'mfa.reset',
-  'mfa.recovery_codes',
-  'reauthentication',
-  'user.created',
-  'user.updated',
-  'user.role_changed',
-  'user.disabled',
-  'user.enabled',
-  'user.deleted',
-  'token.created',
-  'token.revoked',
-] as const satisfies readonly SecurityEventKind[];
-/** Fails to compile when the hub has a kind this list lacks. */
-export const everyKindListed: [Exclude<SecurityEventKind, (typeof KINDS)[number]>] extends [never]
-  ? true
-  : never = true;
+const KINDS = SECURITY_EVENT_KINDS;
 
 const OUTCOME_COLOR = { succeeded: 'teal', failed: 'orange', refused: 'red' } as const;
 
