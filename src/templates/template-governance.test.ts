@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../auth/api-tokens.ts';
+import type { GraphClient } from '../graph/graph-client.ts';
+import { signBody } from '../meta-webhooks/webhook.endpoint.ts';
 import { testDialects } from '../testing/databases.ts';
 import { type OutboundEnv, startOutboundEnv, WABA } from '../testing/sandbox-env.ts';
+import { syncTemplates } from './template-sync.ts';
 
 const ORDER_UPDATE = {
   waba_id: WABA,
@@ -134,5 +137,106 @@ describe.each(testDialects)('template governance against the sandbox (%s)', (dia
       'status',
       'created',
     ]);
+  });
+
+  it('a deleted template ignores a late status webhook and a list read before the deletion', async () => {
+    const created = await env.api('POST', '/api/templates', {
+      waba_id: WABA,
+      name: 'promo_late_status',
+      language: 'en_US',
+      category: 'MARKETING',
+      body: { text: 'Hi {{1}}, 20% off today.', examples: ['Ana'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.data.id;
+    const approved = await env.waitFor(async () => {
+      const r = await env.api('GET', `/api/templates/${id}`);
+      return r.body.data.status === 'APPROVED' ? r.body.data : null;
+    }, 'approval');
+    expect((await env.api('DELETE', `/api/templates/${id}`)).status).toBe(204);
+    const before = (await env.api('GET', `/api/templates/${id}/history`)).body.data;
+    expect(before.map((h: { action: string }) => h.action)).toEqual(['deleted', 'status', 'created']);
+
+    // A review result Meta sent before it learnt of the deletion, stamped after it (the flaky case),
+    // then a pause: both must leave the deleted template alone.
+    const late = (event: string, time: number) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: WABA,
+            time,
+            changes: [
+              {
+                field: 'message_template_status_update',
+                value: {
+                  event,
+                  message_template_id: Number(approved.meta_template_id),
+                  message_template_name: 'promo_late_status',
+                  message_template_language: 'en_US',
+                  reason: 'NONE',
+                  message_template_category: 'MARKETING',
+                },
+              },
+            ],
+          },
+        ],
+      });
+    const after = Math.floor(Date.now() / 1000) + 5;
+    for (const body of [late('APPROVED', after), late('PAUSED', after + 1)]) {
+      const res = await fetch(`${env.hub.url}/webhooks/meta`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signBody(env.sandbox.options.appSecret, body),
+        },
+        body,
+      });
+      expect(res.status).toBe(200);
+    }
+    await env.waitFor(async () => {
+      const pending = await env.db.db
+        .selectFrom('webhook_events')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('body', 'like', '%promo_late_status%')
+        .execute();
+      const all = await env.db.db
+        .selectFrom('webhook_events')
+        .select('id')
+        .where('body', 'like', '%promo_late_status%')
+        .where('body', 'like', '%PAUSED%')
+        .execute();
+      return all.length > 0 && pending.length === 0;
+    }, 'the late webhooks applied');
+
+    // The sync's list read just before the deletion still carries the template as APPROVED.
+    const staleList: Pick<GraphClient, 'listTemplates'> = {
+      listTemplates: async () => ({
+        ok: true,
+        value: [
+          {
+            id: approved.meta_template_id,
+            name: 'promo_late_status',
+            language: 'en_US',
+            status: 'APPROVED',
+            category: 'MARKETING',
+            parameterFormat: 'POSITIONAL',
+            components: approved.components,
+            rejectedReason: 'NONE',
+          },
+        ],
+      }),
+    };
+    const synced = await syncTemplates(
+      { db: env.db.db, graph: staleList as GraphClient, now: Date.now() },
+      WABA,
+    );
+    expect(synced.ok).toBe(true);
+
+    expect((await env.api('GET', `/api/templates/${id}`)).body.data.status).toBe('DELETED');
+    const history = (await env.api('GET', `/api/templates/${id}/history`)).body.data;
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['deleted', 'status', 'created']);
+    expect((await env.api('GET', '/api/templates?name=promo_late_status')).body.data).toEqual([]);
   });
 });

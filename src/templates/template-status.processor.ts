@@ -5,9 +5,24 @@ import { recordTemplateChange } from './template-history.repository.ts';
 import { findNamedTemplate } from './template-rating.processor.ts';
 
 /**
+ * A template deleted here stays deleted: a status update of that same template arriving later (a
+ * review result or a pause Meta sent before it learnt of the deletion, a redelivery) is ignored.
+ * An update with another Meta id is a new template of that name and language, made at Meta.
+ */
+export function isDeletedHere(
+  row: { readonly status: string; readonly meta_template_id: string | null },
+  metaTemplateId: string | null,
+): boolean {
+  return (
+    row.status === 'DELETED' &&
+    (metaTemplateId === null || row.meta_template_id === null || metaTemplateId === row.meta_template_id)
+  );
+}
+
+/**
  * `message_template_status_update`: upserts the template (found by Meta's id, or by WABA, name and
  * language) with its status and Meta id (a string, read losslessly). An event older than the last
- * applied one is ignored.
+ * applied one is ignored, and so is any update of a template deleted here.
  */
 export async function processTemplateStatus(
   ctx: IngestContext,
@@ -63,6 +78,7 @@ export async function processTemplateStatus(
     return;
   }
   if (existing.status_changed_at !== null && at < existing.status_changed_at) return;
+  if (isDeletedHere(existing, v.templateId)) return;
   if (existing.status !== status) {
     await recordTemplateChange(trx, {
       template: existing,

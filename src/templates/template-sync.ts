@@ -4,12 +4,13 @@ import type { GraphClient } from '../graph/graph-client.ts';
 import type { GraphError } from '../graph/graph-types.ts';
 import { newId } from '../platform/ids.ts';
 import { recordTemplateChange } from './template-history.repository.ts';
+import { isDeletedHere } from './template-status.processor.ts';
 
 /**
  * Refreshes the local template table of one business account from Graph
  * (`GET /{waba_id}/message_templates`): inserts new templates, updates status, category,
  * components and format of known ones. Templates missing from Meta's list are left as they are
- * (status webhooks record deletions).
+ * (status webhooks record deletions), and a template deleted here is never revived by the list.
  */
 export async function syncTemplates(
   deps: { db: Kysely<DB>; graph: GraphClient; now: number },
@@ -30,11 +31,13 @@ export async function syncTemplates(
       };
       const existing = await trx
         .selectFrom('templates')
-        .select(['id', 'status', 'waba_id', 'name', 'language'])
+        .select(['id', 'status', 'meta_template_id', 'waba_id', 'name', 'language'])
         .where('waba_id', '=', wabaId)
         .where('name', '=', t.name)
         .where('language', '=', t.language)
         .executeTakeFirst();
+      // A list read before a deletion here (or Meta still listing it for a moment) revives nothing.
+      if (existing && isDeletedHere(existing, t.id)) continue;
       if (existing) {
         if (existing.status !== t.status) {
           await recordTemplateChange(trx, {
