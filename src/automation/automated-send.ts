@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { loadRateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
+import { humanHold } from '../outbound/automation-hold.ts';
 import { enqueueSend } from '../outbound/enqueue-send.ts';
 import { prepareSend } from '../outbound/send-message.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AutomatedOrigin } from './automation.table.ts';
-import { automationMaySend, automationSettingsOf } from './control.ts';
+import { speakingFacts } from './control.ts';
 
 /**
  * The one way automation sends: a flow (`bot`) or a rule asks here, never `enqueueSend` directly.
@@ -67,17 +68,14 @@ export async function sendAutomated(
   input: AutomatedSendInput,
 ): Promise<AutomatedSendResult> {
   const now = deps.clock.now();
-  const may = await automationMaySend(trx, input.conversationId, now);
-  if (may !== true) {
-    return { sent: false, reason: may.reason, message: `Automation may not send here (${may.reason}).` };
+  // One query for the handoff, VIP and the loop breaker's count (every bot and rule message asks).
+  const facts = await speakingFacts(trx, input.conversationId, now - HOUR_MS);
+  const hold = facts ? humanHold(facts.hold, now) : null;
+  if (!facts || hold) {
+    const reason = hold?.reason ?? 'no_conversation';
+    return { sent: false, reason, message: `Automation may not send here (${reason}).` };
   }
-  const conversation = await trx
-    .selectFrom('conversations')
-    .select(['phone_number_id'])
-    .where('id', '=', input.conversationId)
-    .executeTakeFirstOrThrow();
-  const { loopCapPerHour } = await automationSettingsOf(trx, conversation.phone_number_id);
-  const recent = await automatedSendsInLastHour(trx, input.conversationId, now);
+  const { loopCapPerHour, recent } = facts;
   if (recent >= loopCapPerHour) {
     return {
       sent: false,

@@ -8,6 +8,7 @@ import { transitionStatuses } from '../messages/message-status.ts';
 import {
   DEFAULT_HUMAN_SILENCE_MS,
   DEFAULT_LOOP_CAP_PER_HOUR,
+  type HoldFacts,
   type HoldReason,
   humanHold,
   isHumanReply,
@@ -142,20 +143,95 @@ export async function automationMaySend(
   conversationId: string,
   now: number,
 ): Promise<true | { reason: HoldReason | 'no_conversation' | 'resolved'; until?: number | null }> {
-  const conversation = await conversationRow(trx, conversationId);
-  if (!conversation) return { reason: 'no_conversation' };
-  const facts = (
-    await loadHoldFacts(trx, [
-      {
-        id: conversation.id,
-        phoneNumberId: conversation.phone_number_id,
-        contactId: conversation.contact_id,
-      },
-    ])
-  ).get(conversation.id);
-  const hold = facts ? humanHold(facts, now) : null;
+  const facts = await speakingFacts(trx, conversationId, null);
+  if (!facts) return { reason: 'no_conversation' };
+  const hold = humanHold(facts.hold, now);
   if (hold) return { reason: hold.reason, until: hold.until };
   return true;
+}
+
+/** What automation looks at before it speaks in a conversation (see {@link speakingFacts}). */
+export type SpeakingFacts = {
+  readonly phoneNumberId: string;
+  readonly hold: HoldFacts;
+  readonly loopCapPerHour: number;
+  /** Automated messages queued (not cancelled) since the `recentSince` asked for; 0 when not asked. */
+  readonly recent: number;
+};
+
+/**
+ * The facts of {@link humanHold} (the control row, the number's silence, VIP, the latest human
+ * reply) with the number's loop cap and, when `recentSince` is given, the automated messages queued
+ * since then: one query, since every bot and rule message asks before it is queued (the same facts
+ * as `loadHoldFacts`, which the send policy reads for many conversations at dispatch).
+ */
+export async function speakingFacts(
+  trx: Db,
+  conversationId: string,
+  recentSince: number | null,
+): Promise<SpeakingFacts | null> {
+  const row = await trx
+    .selectFrom('conversations as c')
+    .leftJoin('conversation_control as cc', 'cc.conversation_id', 'c.id')
+    .leftJoin('automation_settings as s', 's.phone_number_id', 'c.phone_number_id')
+    .leftJoin('vip_contacts as v', 'v.contact_id', 'c.contact_id')
+    .select((eb) => [
+      'c.phone_number_id',
+      'cc.mode',
+      'cc.since',
+      'cc.paused_until',
+      'cc.keep_with_humans',
+      'cc.handed_back_at',
+      's.human_silence_ms',
+      's.loop_cap_per_hour',
+      'v.contact_id as vip_contact_id',
+      eb
+        .selectFrom('messages as m')
+        .select((e) => e.fn.max('m.seq').as('seq'))
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .where((e) => isHumanReply(e, 'm.'))
+        .as('human_seq'),
+      eb
+        .selectFrom('messages as m')
+        .select((e) => e.fn.max('m.received_at').as('at'))
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .where((e) => isHumanReply(e, 'm.'))
+        .as('human_at'),
+      eb
+        .selectFrom('automated_sends as a')
+        .select((e) => e.fn.countAll().as('n'))
+        .whereRef('a.conversation_id', '=', 'c.id')
+        .where('a.created_at', '>', recentSince ?? Number.MAX_SAFE_INTEGER)
+        .where('a.cancelled_at', 'is', null)
+        .as('recent'),
+    ])
+    .where('c.id', '=', conversationId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    phoneNumberId: row.phone_number_id,
+    hold: {
+      control:
+        row.mode === null || row.mode === undefined
+          ? null
+          : {
+              mode: row.mode,
+              since: Number(row.since),
+              paused_until: num(row.paused_until),
+              keep_with_humans: Number(row.keep_with_humans),
+              handed_back_at: num(row.handed_back_at),
+            },
+      lastHuman:
+        row.human_seq === null || row.human_seq === undefined
+          ? null
+          : { seq: Number(row.human_seq), at: Number(row.human_at) },
+      silenceMs: num(row.human_silence_ms) ?? DEFAULT_HUMAN_SILENCE_MS,
+      vip: row.vip_contact_id !== null && row.vip_contact_id !== undefined,
+    },
+    loopCapPerHour: num(row.loop_cap_per_hour) ?? DEFAULT_LOOP_CAP_PER_HOUR,
+    recent: recentSince === null ? 0 : Number(row.recent ?? 0),
+  };
 }
 
 const cancelError = (reason: string) =>

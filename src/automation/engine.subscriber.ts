@@ -119,6 +119,11 @@ async function onCustomerMessage(deps: AppDeps, trx: Db, event: StoredEvent<'mes
     flowHandled = await port.onCustomerMessage(deps, trx, {
       conversationId: message.conversation_id,
       messageId: message.id,
+      message: {
+        type: message.type,
+        contentJson: message.content_json,
+        phoneNumberId: message.phone_number_id,
+      },
     });
   }
 
@@ -133,7 +138,10 @@ async function onCustomerMessage(deps: AppDeps, trx: Db, event: StoredEvent<'mes
       type: message.type,
       contentJson: message.content_json,
       referralJson: message.referral_json,
-      firstOfConversation: await isFirstCustomerMessage(trx, message.conversation_id, message.id),
+      // Asked only when a rule's trigger looks at it (every customer message comes this way).
+      firstOfConversation:
+        rules.some((r) => r.trigger.type === 'conversation_opened') &&
+        (await isFirstCustomerMessage(trx, message.conversation_id, message.id)),
       outsideHours,
     },
     `event:${event.id}`,

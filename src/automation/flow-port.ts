@@ -27,7 +27,16 @@ export type FlowPort = {
   onCustomerMessage(
     deps: FlowDeps,
     trx: Kysely<DB>,
-    input: { readonly conversationId: string; readonly messageId: string },
+    input: {
+      readonly conversationId: string;
+      readonly messageId: string;
+      /** The customer message as the engine read it (saves reading it again). */
+      readonly message?: {
+        readonly type: string;
+        readonly contentJson: string;
+        readonly phoneNumberId: string;
+      };
+    },
   ): Promise<boolean>;
   /** Starts a flow in a conversation (a rule's "start a flow" action). Returns the run id. */
   startFlow(

@@ -268,7 +268,8 @@ async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction):
   switch (action.type) {
     case 'send': {
       if (ctx.flowHandled) return { action: 'send', ok: false, detail: 'a flow answered this message' };
-      const closed = !isWindowOpen(await conversationNow(trx, conversationId), now);
+      // The window moves only with inbound customer messages, never within a run: the run's row has it.
+      const closed = !isWindowOpen(ctx.conversation, now);
       const content =
         closed && action.template_if_window_closed
           ? templateContent(action.template_if_window_closed)
@@ -481,17 +482,15 @@ export async function runContextFor(
     .where('id', '=', input.conversationId)
     .executeTakeFirst();
   if (!conversation) return null;
-  const contact = await trx
+  const found = await trx
     .selectFrom('contacts')
-    .selectAll()
-    .where('id', '=', conversation.contact_id)
+    .leftJoin('vip_contacts', 'vip_contacts.contact_id', 'contacts.id')
+    .selectAll('contacts')
+    .select('vip_contacts.contact_id as vip_contact_id')
+    .where('contacts.id', '=', conversation.contact_id)
     .executeTakeFirst();
-  if (!contact) return null;
-  const vip = await trx
-    .selectFrom('vip_contacts')
-    .select('contact_id')
-    .where('contact_id', '=', contact.id)
-    .executeTakeFirst();
+  if (!found) return null;
+  const { vip_contact_id, ...contact } = found;
   return {
     deps,
     trx,
@@ -499,7 +498,7 @@ export async function runContextFor(
     conversation,
     contact,
     message: input.message,
-    vip: vip !== undefined,
+    vip: vip_contact_id !== null,
     flowHandled: input.flowHandled ?? false,
   };
 }

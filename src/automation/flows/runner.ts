@@ -382,23 +382,28 @@ export const WELCOME_AGAIN_AFTER_MS = 24 * 3_600_000;
 export async function onCustomerMessage(
   deps: FlowDeps,
   trx: Db,
-  input: { readonly conversationId: string; readonly messageId: string },
+  input: Parameters<FlowPort['onCustomerMessage']>[2],
 ): Promise<boolean> {
   const now = deps.clock.now();
-  if ((await automationMaySend(trx, input.conversationId, now)) !== true) return false;
-  const message = await trx
-    .selectFrom('messages')
-    .select(['type', 'content_json', 'origin', 'phone_number_id'])
-    .where('id', '=', input.messageId)
-    .executeTakeFirst();
+  const message = input.message
+    ? { ...input.message, origin: 'customer' }
+    : await trx
+        .selectFrom('messages')
+        .select(['type', 'content_json as contentJson', 'origin', 'phone_number_id as phoneNumberId'])
+        .where('id', '=', input.messageId)
+        .executeTakeFirst();
   if (message?.origin !== 'customer') return false;
+  // Whether a flow has anything to do first (a session, or a welcome flow), then whether automation
+  // may speak: most messages of a number without flows cost two reads, not the handoff's too.
   const session = await activeSession(trx, input.conversationId);
+  const welcome = session ? undefined : await welcomeFlowOf(trx, message.phoneNumberId);
+  if (!session && !welcome) return false;
+  if ((await automationMaySend(trx, input.conversationId, now)) !== true) return false;
   if (session) {
     if (session.waiting !== 'answer') return true;
-    await step(deps, trx, session.id, { kind: 'message', ...answerOf(message.type, message.content_json) });
+    await step(deps, trx, session.id, { kind: 'message', ...answerOf(message.type, message.contentJson) });
     return true;
   }
-  const welcome = await welcomeFlowOf(trx, message.phone_number_id);
   if (!welcome) return false;
   const last = await latestSession(trx, input.conversationId);
   if (last) {
