@@ -1,3 +1,6 @@
+import { errorCatalogue } from '../../../src/platform/errors.ts';
+import { currentLanguage, i18n } from '../i18n/index.ts';
+
 /** The error every failed API call throws; `message` is the server's user-facing message. */
 export class ApiError extends Error {
   constructor(
@@ -91,11 +94,26 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** A user-facing message for anything thrown by a query or mutation. */
+/**
+ * The user's-language message of an API error, by its stable `code` (`i18n/locales/<lng>/errors.json`).
+ * English shows the server's own message (often more specific); another language shows the code's
+ * translation, with the server's message after it when that says more than the code's default.
+ * A code without a translation shows the server's message.
+ */
+function translatedApiMessage(error: ApiError): string {
+  const key = `errors:${error.code}`;
+  if (currentLanguage() === 'en' || !i18n.exists(key)) return error.message;
+  const translated = i18n.t(key, { status: error.status });
+  const generic = (errorCatalogue as Record<string, { message: string } | undefined>)[error.code]?.message;
+  const specific = generic !== undefined && error.message !== generic && error.message !== '';
+  return specific ? `${translated} (${error.message})` : translated;
+}
+
+/** A user-facing message for anything thrown by a query or mutation, in the user's language. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) return translatedApiMessage(error);
   if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
+  return i18n.t('errors:UNKNOWN');
 }
 
 export function isApiError(error: unknown, code: string): error is ApiError {

@@ -1,6 +1,8 @@
 import { Center, Loader, MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/index.ts';
 import { useSession } from '../modules/auth/auth.api.ts';
 import { LoginPage } from '../modules/auth/LoginPage.tsx';
 import { MfaEnrolmentPage } from '../modules/auth/MfaEnrolmentPage.tsx';
@@ -11,11 +13,12 @@ import { createQueryClient } from './query-client.ts';
 import { theme } from './theme.ts';
 
 function AuthGate() {
+  const { t } = useTranslation('app');
   const session = useSession();
   if (session.isPending) {
     return (
       <Center h="100dvh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('loading')} />
       </Center>
     );
   }
@@ -31,15 +34,23 @@ function AuthGate() {
   return <AppLayout me={session.data.user} />;
 }
 
+/** Remounts the screens when the language changes, so every date and number is formatted again. */
+function LanguageScope() {
+  const { i18n: current } = useTranslation();
+  return <AuthGate key={current.language} />;
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
-      <QueryClientProvider client={queryClient}>
-        <ToastProvider>
-          <AuthGate />
-        </ToastProvider>
-      </QueryClientProvider>
-    </MantineProvider>
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={theme} defaultColorScheme="auto">
+        <QueryClientProvider client={queryClient}>
+          <ToastProvider>
+            <LanguageScope />
+          </ToastProvider>
+        </QueryClientProvider>
+      </MantineProvider>
+    </I18nextProvider>
   );
 }

@@ -1,5 +1,8 @@
-import { Badge, Box, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Box, Button, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../api/types.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { AudiencesPage } from '../modules/audiences/AudiencesPage.tsx';
@@ -28,6 +31,8 @@ type AppLayoutProps = { me: Me };
 
 type NavItem = { to: string; label: ReactNode; section: string; visible: boolean };
 
+type NavGroup = { label: string; items: NavItem[] };
+
 function Screen({ me, section, segments }: { me: Me; section: string; segments: string[] }) {
   if (section === 'supervisor') return me.can.supervise ? <SupervisorPage me={me} /> : <Forbidden />;
   if (section === 'reports') return me.can.view_reports ? <ReportsPage /> : <Forbidden />;
@@ -52,42 +57,161 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   return <InboxPage me={me} conversationId={section === 'inbox' ? segments[1] : undefined} />;
 }
 
-/** The signed-in frame: a top bar with the sections this role may use, and the current screen. */
+function navGroups(me: Me, t: TFunction<'app'>): NavGroup[] {
+  const groups: NavGroup[] = [
+    {
+      label: t('groups.conversations'),
+      items: [
+        { to: '/inbox', label: t('nav.inbox'), section: 'inbox', visible: true },
+        { to: '/supervisor', label: t('nav.supervisor'), section: 'supervisor', visible: me.can.supervise },
+        { to: '/reports', label: t('nav.reports'), section: 'reports', visible: me.can.view_reports },
+      ],
+    },
+    {
+      label: t('groups.outreach'),
+      items: [
+        { to: '/templates', label: t('nav.templates'), section: 'templates', visible: true },
+        { to: '/campaigns', label: t('nav.campaigns'), section: 'campaigns', visible: me.can.supervise },
+        {
+          to: '/audiences',
+          label: t('nav.audiences'),
+          section: 'audiences',
+          visible: me.can.manage_campaigns,
+        },
+        { to: '/automation', label: t('nav.automation'), section: 'automation', visible: me.can.supervise },
+      ],
+    },
+    {
+      label: t('groups.operations'),
+      items: [
+        {
+          to: '/unknown-sends',
+          label: t('nav.unknownSends'),
+          section: 'unknown-sends',
+          visible: me.can.resolve_sends,
+        },
+        { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
+        { to: '/health', label: t('nav.health'), section: 'health', visible: me.can.manage_numbers },
+        {
+          to: '/webhooks',
+          label: t('nav.webhooks'),
+          section: 'webhooks',
+          visible: me.can.manage_integrations,
+        },
+      ],
+    },
+    {
+      label: t('groups.administration'),
+      items: [
+        { to: '/settings', label: t('nav.settings'), section: 'settings', visible: me.can.administer },
+        { to: '/audit', label: t('nav.audit'), section: 'audit', visible: me.can.audit },
+        {
+          to: '/security-log',
+          label: t('nav.securityLog'),
+          section: 'security-log',
+          visible: me.can.read_security_log,
+        },
+        { to: '/account', label: t('nav.account'), section: 'account', visible: true },
+      ],
+    },
+  ];
+  return groups
+    .map((group) => ({ ...group, items: group.items.filter((item) => item.visible) }))
+    .filter((group) => group.items.length > 0);
+}
+
+type SectionsProps = { groups: NavGroup[]; current: string };
+
+/** Wide screens: the sections down a side bar, in labelled groups, so every language fits. */
+function SideNav({ groups, current }: SectionsProps) {
+  const { t } = useTranslation('app');
+  return (
+    <Box
+      component="nav"
+      aria-label={t('sections')}
+      w={196}
+      px="xs"
+      py="sm"
+      style={{
+        flexShrink: 0,
+        overflowY: 'auto',
+        borderRight: '1px solid var(--mantine-color-default-border)',
+      }}
+    >
+      <Stack gap="md">
+        {groups.map((group) => (
+          <Stack key={group.label} gap={2} role="group" aria-label={group.label}>
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="xs" aria-hidden>
+              {group.label}
+            </Text>
+            {group.items.map((item) => (
+              <Button
+                key={item.to}
+                component={Link}
+                to={item.to}
+                size="compact-sm"
+                justify="flex-start"
+                fullWidth
+                variant={current === item.section ? 'light' : 'subtle'}
+                aria-current={current === item.section ? 'page' : undefined}
+              >
+                {item.label}
+              </Button>
+            ))}
+          </Stack>
+        ))}
+      </Stack>
+    </Box>
+  );
+}
+
+/** Narrow screens: the sections in one row of the top bar that scrolls rather than pushing the menu out. */
+function TopNav({ groups, current }: SectionsProps) {
+  const { t } = useTranslation('app');
+  return (
+    <Group
+      gap="xs"
+      wrap="nowrap"
+      component="nav"
+      aria-label={t('sections')}
+      preventGrowOverflow={false}
+      style={{ minWidth: 0, overflowX: 'auto', scrollbarWidth: 'none' }}
+    >
+      {groups
+        .flatMap((group) => group.items)
+        .map((item) => (
+          <Button
+            key={item.to}
+            component={Link}
+            to={item.to}
+            size="compact-sm"
+            variant={current === item.section ? 'light' : 'subtle'}
+            aria-current={current === item.section ? 'page' : undefined}
+            style={{ flexShrink: 0 }}
+          >
+            {item.label}
+          </Button>
+        ))}
+    </Group>
+  );
+}
+
+/** The signed-in frame: a top bar, the sections this role may use, and the current screen. */
 export function AppLayout({ me }: AppLayoutProps) {
+  const { t } = useTranslation('app');
   const { segments } = useLocation();
   const section = segments[0] ?? 'inbox';
   const logout = useLogout();
   const presence = useSetPresence();
   const toasts = useToasts();
   const realtime = useRealtimeEvents();
-
-  const nav: NavItem[] = [
-    { to: '/inbox', label: 'Inbox', section: 'inbox', visible: true },
-    { to: '/supervisor', label: 'Supervisor', section: 'supervisor', visible: me.can.supervise },
-    { to: '/reports', label: 'Reports', section: 'reports', visible: me.can.view_reports },
-    { to: '/templates', label: 'Templates', section: 'templates', visible: true },
-    { to: '/campaigns', label: 'Campaigns', section: 'campaigns', visible: me.can.supervise },
-    { to: '/audiences', label: 'Audiences', section: 'audiences', visible: me.can.manage_campaigns },
-    { to: '/unknown-sends', label: 'Unknown sends', section: 'unknown-sends', visible: me.can.resolve_sends },
-    { to: '/failures', label: <FailuresNavLabel />, section: 'failures', visible: me.can.retry_failures },
-    { to: '/webhooks', label: 'Webhooks', section: 'webhooks', visible: me.can.manage_integrations },
-    { to: '/health', label: 'Sync health', section: 'health', visible: me.can.manage_numbers },
-    { to: '/automation', label: 'Automation', section: 'automation', visible: me.can.supervise },
-    { to: '/settings', label: 'Settings', section: 'settings', visible: me.can.administer },
-    { to: '/audit', label: 'Archive', section: 'audit', visible: me.can.audit },
-    {
-      to: '/security-log',
-      label: 'Security log',
-      section: 'security-log',
-      visible: me.can.read_security_log,
-    },
-    { to: '/account', label: 'Account', section: 'account', visible: true },
-  ];
+  const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
+  const groups = navGroups(me, t);
 
   return (
     <Box h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('skip')}
       </a>
       <Group
         component="header"
@@ -97,52 +221,30 @@ export function AppLayout({ me }: AppLayoutProps) {
         wrap="nowrap"
         style={{ borderBottom: '1px solid var(--mantine-color-default-border)', flexShrink: 0 }}
       >
-        <Group
-          gap="xs"
-          wrap="nowrap"
-          component="nav"
-          aria-label="Sections"
-          preventGrowOverflow={false}
-          // On a phone an owner's four sections may not fit: they scroll rather than push the menu out.
-          style={{ minWidth: 0, overflowX: 'auto', scrollbarWidth: 'none' }}
-        >
+        <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }} preventGrowOverflow={false}>
           <Text fw={700} mr="sm" visibleFrom="xs">
             Coexist
           </Text>
-          {nav
-            .filter((item) => item.visible)
-            .map((item) => (
-              <Button
-                key={item.to}
-                component={Link}
-                to={item.to}
-                size="compact-sm"
-                variant={section === item.section ? 'light' : 'subtle'}
-                aria-current={section === item.section ? 'page' : undefined}
-                style={{ flexShrink: 0 }}
-              >
-                {item.label}
-              </Button>
-            ))}
+          {!wide && <TopNav groups={groups} current={section} />}
         </Group>
         <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
           <Badge
             variant="dot"
             color={realtime === 'open' ? 'teal' : 'gray'}
-            title={realtime === 'open' ? 'Live updates on' : 'Reconnecting to live updates'}
+            title={realtime === 'open' ? t('liveOn') : t('reconnecting')}
             visibleFrom="sm"
           >
-            {realtime === 'open' ? 'Live' : 'Offline'}
+            {realtime === 'open' ? t('live') : t('offline')}
           </Badge>
           <Menu position="bottom-end">
             <Menu.Target>
-              <UnstyledButton aria-label="Account menu" data-testid="account-menu">
+              <UnstyledButton aria-label={t('accountMenu')} data-testid="account-menu">
                 <Group gap={6} wrap="nowrap">
                   <Badge
                     size="xs"
                     circle
                     color={me.presence === 'away' ? 'yellow' : 'teal'}
-                    aria-label={me.presence === 'away' ? 'Away' : 'Available'}
+                    aria-label={me.presence === 'away' ? t('away') : t('available')}
                   >
                     {' '}
                   </Badge>
@@ -154,28 +256,34 @@ export function AppLayout({ me }: AppLayoutProps) {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>
-                {me.email} · {me.role}
+                {me.email} · {t(`common:roles.${me.role}`)}
               </Menu.Label>
               <Menu.Item
                 disabled={me.presence === 'online'}
                 onClick={() => presence.mutate('online', { onError: toasts.showError })}
               >
-                Available
+                {t('available')}
               </Menu.Item>
               <Menu.Item
                 disabled={me.presence === 'away'}
                 onClick={() => presence.mutate('away', { onError: toasts.showError })}
               >
-                Away
+                {t('away')}
               </Menu.Item>
               <Menu.Divider />
-              <Menu.Item onClick={() => logout.mutate()}>Sign out</Menu.Item>
+              <Menu.Item component={Link} to="/account">
+                {t('nav.account')}
+              </Menu.Item>
+              <Menu.Item onClick={() => logout.mutate()}>{t('signOut')}</Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>
       </Group>
-      <Box component="main" id="main" style={{ flex: 1, minHeight: 0 }}>
-        <Screen me={me} section={section} segments={segments} />
+      <Box style={{ flex: 1, minHeight: 0, display: 'flex' }}>
+        {wide && <SideNav groups={groups} current={section} />}
+        <Box component="main" id="main" style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+          <Screen me={me} section={section} segments={segments} />
+        </Box>
       </Box>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Notification, Stack } from '@mantine/core';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/client.ts';
 
 type Toast = { id: number; message: string; color: 'red' | 'teal' };
@@ -12,6 +13,7 @@ const TOAST_MS = 6000;
 
 /** Short-lived notices for mutations (send failed, conversation resolved, …). */
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const [toasts, setToasts] = useState<Toast[]>([]);
 
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
@@ -47,7 +49,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             key={toast.id}
             color={toast.color}
             onClose={() => dismiss(toast.id)}
-            closeButtonProps={{ 'aria-label': 'Dismiss' }}
+            closeButtonProps={{ 'aria-label': t('actions.dismiss') }}
             role={toast.color === 'red' ? 'alert' : 'status'}
           >
             {toast.message}
