@@ -25,8 +25,10 @@ import { cannedRepliesRoutes } from './inbox/canned-replies.routes.ts';
 import { contactAttributesRoutes } from './inbox/contact-attributes.routes.ts';
 import { conversationActionsRoutes } from './inbox/conversation-actions.routes.ts';
 import { labelsRoutes } from './inbox/labels.routes.ts';
+import { mentionsRoutes } from './inbox/mentions.routes.ts';
 import { notesRoutes } from './inbox/notes.routes.ts';
 import { conversationReadRoutes } from './inbox/read.routes.ts';
+import { snoozeRoutes } from './inbox/snooze.routes.ts';
 import { supervisorRoutes } from './inbox/supervisor.routes.ts';
 import { outboundWebhooksRoutes } from './integrations/outbound-webhooks/outbound-webhooks.routes.ts';
 import { backgroundFailuresRoutes } from './maintenance/background-failures.routes.ts';
@@ -112,6 +114,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     conversationActionsRoutes,
     conversationReadRoutes,
     notesRoutes,
+    snoozeRoutes,
+    mentionsRoutes,
     labelsRoutes,
     cannedRepliesRoutes,
     contactAttributesRoutes,

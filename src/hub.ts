@@ -20,6 +20,8 @@ import { slaCheckJob } from './sla/sla.job.ts';
 import './automation/flows/runner.ts';
 import { ruleActionJob, unsnoozeJob } from './automation/rule-action.job.ts';
 import type { DB } from './database.ts';
+import { snoozeWakeSubscriber } from './inbox/snooze.subscriber.ts';
+import { snoozeEndJob } from './inbox/snooze-end.job.ts';
 import { deliveryJob } from './integrations/outbound-webhooks/delivery.job.ts';
 import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fanout.subscriber.ts';
 import { mediaDownloadJob } from './media/media-download.job.ts';
@@ -66,6 +68,7 @@ export const hubSubscribers: readonly Subscriber[] = [
   analyticsSubscriber,
   automationEngineSubscriber,
   csatSubscriber,
+  snoozeWakeSubscriber,
 ];
 
 type EventWorkerDeps = {
@@ -120,6 +123,7 @@ export const hubJobs: readonly Job<never, AppDeps>[] = [
   slaCheckJob,
   ruleActionJob,
   unsnoozeJob,
+  snoozeEndJob,
   noHumanReplyJob,
   automationResumeJob,
   routingDrainJob,

@@ -243,6 +243,9 @@ export async function listRuns(
   input: {
     conversationId?: string | undefined;
     ruleId?: string | undefined;
+    outcome?: ApiRuleRun['outcome'] | undefined;
+    from?: number | undefined;
+    to?: number | undefined;
     before?: number | undefined;
     limit: number;
   },
@@ -256,6 +259,9 @@ export async function listRuns(
     .limit(input.limit + 1);
   if (input.conversationId) query = query.where('conversation_id', '=', input.conversationId);
   if (input.ruleId) query = query.where('rule_id', '=', input.ruleId);
+  if (input.outcome) query = query.where('outcome', '=', input.outcome);
+  if (input.from !== undefined) query = query.where('created_at', '>=', input.from);
+  if (input.to !== undefined) query = query.where('created_at', '<', input.to);
   if (input.before !== undefined) query = query.where('id', '<', input.before);
   if (numbers !== null) query = query.where('phone_number_id', 'in', numbers.length ? numbers : ['-']);
   const rows = await query.execute();

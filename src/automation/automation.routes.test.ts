@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiToken } from '../auth/api-tokens.ts';
 import { insertRule, startAutomationFixture } from '../testing/automation-fixture.ts';
 import { testDialects } from '../testing/databases.ts';
 import { NUMBER, seedInbox } from '../testing/seed.ts';
@@ -157,6 +158,100 @@ describe.each(testDialects)('the origin of automated messages on %s', (dialect) 
       await expect(
         automatedOriginsOf(f.database.db, { ...principal, wabaIds: ['other'] }, conversationId as string),
       ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe.each(testDialects)('the run log API on %s', (dialect) => {
+  it('lists a rule’s runs newest first, filtered by outcome, conversation and time, a page at a time', async () => {
+    const f = await startAutomationFixture(dialect);
+    try {
+      const priced = await insertRule(f.database.db, {
+        trigger: { type: 'customer_message' },
+        conditions: [{ type: 'message_text', op: 'contains', value: 'price' }],
+        actions: [send('Our prices')],
+      });
+      const other = await insertRule(f.database.db, {
+        trigger: { type: 'customer_message' },
+        actions: [send('Hello')],
+        position: 1,
+      });
+      const say = (from: string, id: string, body: string) =>
+        f.inboundBody([
+          { from, id, timestamp: String(Math.floor(f.h.clock.now() / 1000)), type: 'text', text: { body } },
+        ]);
+      await f.deliver(say('16505550001', 'wamid.r1', 'hola'));
+      await f.engine();
+      f.h.clock.advance(60_000);
+      await f.deliver(say('16505550002', 'wamid.r2', 'what is the price?'));
+      await f.engine();
+      const second = await f.conversationOf('16505550002');
+      const { token } = await createApiToken(f.database.db, {
+        name: 'runs',
+        role: 'supervisor',
+        now: f.h.clock.now(),
+      });
+      const runs = async (query: string) => {
+        const res = await f.h.app.inject({
+          method: 'GET',
+          url: `/api/automation/runs?${query}`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return { status: res.statusCode, body: res.json() };
+      };
+
+      const all = await runs(`rule_id=${priced}`);
+      expect(all.status).toBe(200);
+      expect(all.body.data.map((r: { outcome: string }) => r.outcome)).toEqual(['done', 'skipped']);
+      expect(all.body.data.every((r: { rule_id: string }) => r.rule_id === priced)).toBe(true);
+      // Why it did nothing, and what it did.
+      const skipped = await runs(`rule_id=${priced}&outcome=skipped`);
+      expect(skipped.body.data).toHaveLength(1);
+      expect(skipped.body.data[0]).toMatchObject({
+        trigger: 'customer_message',
+        reason: 'condition 1 (message_text) not met',
+        steps: [],
+      });
+      const done = await runs(`rule_id=${priced}&outcome=done&conversation_id=${second}`);
+      expect(done.body.data).toHaveLength(1);
+      expect(done.body.data[0].steps[0]).toMatchObject({ action: 'send', ok: true });
+      expect(done.body.data[0].steps[0].detail).toMatch(/^queued message /);
+      // The other rule ran for both messages.
+      expect((await runs(`rule_id=${other}`)).body.data).toHaveLength(2);
+      // A time range: only the run at or after the second message.
+      const from = new Date(f.h.clock.now()).toISOString();
+      const recent = await runs(`rule_id=${priced}&from=${encodeURIComponent(from)}`);
+      expect(recent.body.data.map((r: { outcome: string }) => r.outcome)).toEqual(['done']);
+      const before = await runs(`rule_id=${priced}&to=${encodeURIComponent(from)}`);
+      expect(before.body.data.map((r: { outcome: string }) => r.outcome)).toEqual(['skipped']);
+      // Pages: one run, then the next from its cursor.
+      const page1 = await runs(`rule_id=${priced}&limit=1`);
+      expect(page1.body.data).toHaveLength(1);
+      expect(page1.body.next_cursor).not.toBeNull();
+      const page2 = await runs(`rule_id=${priced}&limit=1&before=${page1.body.next_cursor}`);
+      expect(page2.body.data[0].outcome).toBe('skipped');
+      expect(page2.body.next_cursor).toBeNull();
+      // Bad filters are refused with a stable code.
+      for (const bad of ['outcome=maybe', 'from=yesterday', 'limit=0']) {
+        const refused = await runs(`rule_id=${priced}&${bad}`);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+      }
+      // A token of another business account sees none of this number's runs.
+      const { token: stranger } = await createApiToken(f.database.db, {
+        name: 'other',
+        role: 'supervisor',
+        wabaId: 'waba-other',
+        now: f.h.clock.now(),
+      });
+      const hidden = await f.h.app.inject({
+        method: 'GET',
+        url: `/api/automation/runs?rule_id=${priced}`,
+        headers: { authorization: `Bearer ${stranger}` },
+      });
+      expect(hidden.json().data).toEqual([]);
     } finally {
       await f.close();
     }

@@ -120,6 +120,9 @@ export function automationRoutes(deps: AppDeps): FastifyPluginAsync {
         listRuns(db, principalOf(request), {
           conversationId: request.query.conversation_id,
           ruleId: request.query.rule_id,
+          outcome: request.query.outcome,
+          from: request.query.from === undefined ? undefined : Date.parse(request.query.from),
+          to: request.query.to === undefined ? undefined : Date.parse(request.query.to),
           before: request.query.before,
           limit: request.query.limit,
         }),

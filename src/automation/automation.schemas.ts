@@ -63,6 +63,12 @@ export const ZListRunsResponse = ZPage(ZRuleRun);
 export const ZListRunsQuery = z.object({
   conversation_id: z.string().min(1).optional(),
   rule_id: z.string().min(1).optional(),
+  /** Only runs with this outcome (`skipped`: the rule did nothing, with why). */
+  outcome: z.enum(['done', 'skipped', 'failed']).optional(),
+  /** Runs at or after this instant (ISO 8601). */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Runs before this instant (ISO 8601). */
+  to: z.iso.datetime({ offset: true }).optional(),
   /** Runs with a smaller id (the `next_cursor` of the previous page). */
   before: z.coerce.number().int().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { setContactAttributes } from '../inbox/contact-attributes.ts';
-import { applyConversationPatch } from '../inbox/conversation-actions.ts';
 import { addNote } from '../inbox/note-actions.ts';
+import { endSnoozeInTransaction } from '../inbox/snooze-wake.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
 
@@ -51,7 +51,10 @@ export const ruleActionJob = defineJob({
   },
 });
 
-/** The end of a rule's snooze: a conversation still pending opens again. */
+/**
+ * The end of a rule's snooze queued before rules used the inbox's snooze (`inbox/snooze.ts`, whose
+ * `inbox.snooze-end` job wakes conversations now): a conversation still pending opens again.
+ */
 export const unsnoozeJob = defineJob({
   id: 'automation.unsnooze',
   schema: z.object({ conversation_id: z.string() }),
@@ -63,10 +66,11 @@ export const unsnoozeJob = defineJob({
         .selectAll()
         .where('id', '=', payload.conversation_id)
         .executeTakeFirst();
-      if (row?.status !== 'pending') return;
-      await applyConversationPatch(trx, {
+      // Snoozed since through the inbox's snooze: its own job wakes it.
+      if (row?.status !== 'pending' || row.snoozed_until !== null) return;
+      await endSnoozeInTransaction(trx, {
         row,
-        patch: { status: 'open' },
+        reason: 'time',
         actor: { kind: 'system', id: 'automation:snooze' },
         now,
       });

@@ -5,6 +5,7 @@ import type { ConversationTable } from '../conversations/conversation.table.ts';
 import { isWindowOpen } from '../conversations/window.ts';
 import type { DB } from '../database.ts';
 import { applyConversationPatch } from '../inbox/conversation-actions.ts';
+import { snoozeInTransaction } from '../inbox/snooze.ts';
 import type { Actor } from '../platform/events/catalogue.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { enqueueJob } from '../platform/jobs/job.repository.ts';
@@ -23,7 +24,7 @@ import {
   ZRuleCondition,
   ZRuleTrigger,
 } from './rule.schemas.ts';
-import { ruleActionJob, unsnoozeJob } from './rule-action.job.ts';
+import { ruleActionJob } from './rule-action.job.ts';
 
 /**
  * Rules: when (a trigger) → if (every condition) → then (the actions, in order). The engine
@@ -334,9 +335,9 @@ async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction):
       await patch({ status: 'resolved' });
       return { action: 'resolve', ok: true, detail: 'resolved' };
     case 'snooze': {
-      await patch({ status: 'pending' });
+      // The inbox's own snooze: the same job wakes it, and a customer who writes brings it back.
       const until = now + action.minutes * 60_000;
-      await enqueueJob(trx, unsnoozeJob, { conversation_id: conversationId }, { now, runAt: until });
+      await snoozeInTransaction(trx, { row: await conversationNow(trx, conversationId), until, actor, now });
       return { action: 'snooze', ok: true, detail: `pending until ${new Date(until).toISOString()}` };
     }
     case 'note':

@@ -22,6 +22,9 @@ export type ApiConversation = {
   unread_count: number;
   assignee_user_id: string | null;
   team_id: string | null;
+  /** While snoozed: when it comes back on its own; `snoozed_by` says who snoozed it. */
+  snoozed_until: string | null;
+  snoozed_by: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -50,6 +53,8 @@ export function toApiConversation(
     unread_count: Number(row.unread_count),
     assignee_user_id: row.assignee_user_id,
     team_id: row.team_id,
+    snoozed_until: isoOrNull(row.snoozed_until === null ? null : Number(row.snoozed_until)),
+    snoozed_by: row.snoozed_by,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };

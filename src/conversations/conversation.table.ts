@@ -17,6 +17,10 @@ export interface ConversationTable {
   unread_count: Generated<number>;
   assignee_user_id: string | null;
   team_id: string | null;
+  /** While snoozed (status `pending`): when it comes back on its own (`inbox/snooze.ts`). */
+  snoozed_until: number | null;
+  /** Who snoozed it: a user id, or `automation:…` for a rule. */
+  snoozed_by: string | null;
   created_at: number;
   updated_at: number;
 }

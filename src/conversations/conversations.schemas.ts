@@ -37,6 +37,8 @@ export const ZConversation = z
     unread_count: z.number().int(),
     assignee_user_id: z.string().nullable(),
     team_id: z.string().nullable(),
+    snoozed_until: ZTimestamp.nullable().describe('While snoozed (pending): when it comes back on its own'),
+    snoozed_by: z.string().nullable().describe('Who snoozed it: a user id, or a rule'),
     labels: z.array(ZLabel),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,

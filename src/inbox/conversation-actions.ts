@@ -110,6 +110,12 @@ function patchEvents(
       facts.push({ type: 'conversation.resolved', phoneNumberId, payload: { conversation_id, actor } });
     } else if (row.status === 'resolved') {
       facts.push({ type: 'conversation.reopened', phoneNumberId, payload: { conversation_id, actor } });
+    } else if (row.snoozed_until !== null && patch.status === 'open') {
+      facts.push({
+        type: 'conversation.unsnoozed',
+        phoneNumberId,
+        payload: { conversation_id, reason: 'operator', actor },
+      });
     } else {
       facts.push({
         type: 'conversation.updated',
@@ -145,6 +151,10 @@ export async function applyConversationPatch(
       ...(patch.assignee_user_id !== undefined ? { assignee_user_id: patch.assignee_user_id } : {}),
       ...(patch.team_id !== undefined ? { team_id: patch.team_id } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
+      // Any status set by hand ends a snooze (its job then finds nothing to wake).
+      ...(patch.status !== undefined && row.snoozed_until !== null
+        ? { snoozed_until: null, snoozed_by: null }
+        : {}),
       updated_at: now,
     })
     .where('id', '=', row.id)

@@ -36,12 +36,20 @@ export const ZNote = z
     conversation_id: z.string(),
     body: z.string(),
     author: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    mentions: z.array(z.object({ user_id: z.string(), name: z.string().nullable() })),
     created_at: ZTimestamp,
   })
   .meta({ id: 'Note' });
 
 export const ZListNotesResponse = ZPage(ZNote);
-export const ZCreateNoteRequest = z.object({ body: z.string().trim().min(1).max(10_000) });
+export const ZCreateNoteRequest = z.object({
+  body: z.string().trim().min(1).max(10_000),
+  mention_user_ids: z
+    .array(z.string().min(1))
+    .max(20)
+    .optional()
+    .describe('Colleagues `@mentioned` in the body; each is notified'),
+});
 
 /** `POST /api/conversations/:id/read`: the unread count and whether Meta took the read receipt. */
 export const ZMarkConversationReadResponse = z.object({
@@ -121,3 +129,61 @@ export const ZSupervisorOverviewResponse = z.object({
 
 export type CannedReply = z.infer<typeof ZCannedReply>;
 export type SupervisorOverview = z.infer<typeof ZSupervisorOverviewResponse>;
+
+/** The snooze presets, in the number's time zone (`inbox/snooze-presets.ts`). */
+export const ZSnoozePreset = z.enum(['one_hour', 'tonight', 'tomorrow_morning', 'next_week']);
+
+/** `GET /api/conversations/:id/snooze-options`: each preset with when it would end. */
+export const ZSnoozeOptionsResponse = z.object({
+  time_zone: z.string().describe("The number's time zone the presets are computed in"),
+  options: z.array(z.object({ preset: ZSnoozePreset, until: ZTimestamp })),
+});
+
+/** `POST /api/conversations/:id/snooze`: a preset, or a time of one's own (`until`). */
+export const ZSnoozeRequest = z
+  .object({ preset: ZSnoozePreset.optional(), until: z.iso.datetime({ offset: true }).optional() })
+  .refine((b) => (b.preset === undefined) !== (b.until === undefined), {
+    message: 'Give exactly one of preset or until.',
+  });
+
+/** A note that `@mentioned` me, with its conversation's contact. */
+export const ZMention = z
+  .object({
+    id: z.string(),
+    note_id: z.string(),
+    conversation_id: z.string(),
+    body: z.string(),
+    author: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    contact_name: z.string().nullable(),
+    created_at: ZTimestamp,
+    read_at: ZTimestamp.nullable(),
+  })
+  .meta({ id: 'Mention' });
+
+export const ZListMentionsRequest = z.object({
+  unread: z.enum(['true', 'false']).optional().describe('`true`: only the ones not seen yet'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const ZListMentionsResponse = ZPage(ZMention).extend({
+  unread_count: z.number().int().describe('All my unseen mentions'),
+});
+export const ZMarkMentionsReadRequest = z.object({ conversation_id: z.string().min(1) });
+export const ZMarkMentionsReadResponse = z.object({
+  marked: z.number().int(),
+  unread_count: z.number().int(),
+});
+
+/** My browser notification settings; the browser still asks its own permission. */
+export const ZNotificationSettings = z
+  .object({ notifications: z.boolean(), sound: z.boolean() })
+  .meta({ id: 'NotificationSettings' });
+export const ZUpdateNotificationSettingsRequest = z
+  .object({ notifications: z.boolean().optional(), sound: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change.' });
+
+/** `POST /api/messages/:id/forward`: a copy of the message, sent in another conversation. */
+export const ZForwardMessageRequest = z.object({ conversation_id: z.string().min(1) });
+
+export type Mention = z.infer<typeof ZMention>;
+export type SnoozeOptions = z.infer<typeof ZSnoozeOptionsResponse>;
+export type NotificationSettings = z.infer<typeof ZNotificationSettings>;

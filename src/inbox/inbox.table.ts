@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+
 export interface LabelTable {
   id: string;
   name: string;
@@ -35,9 +37,32 @@ export interface CannedReplyTable {
   updated_at: number;
 }
 
+/** A colleague `@mentioned` in an internal note; `read_at` is when they saw it. */
+export interface NoteMentionTable {
+  id: string;
+  note_id: string;
+  conversation_id: string;
+  user_id: string;
+  author_user_id: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+/** A user's browser notification settings (on by default; the browser still asks its permission). */
+export interface InboxPreferenceTable {
+  user_id: string;
+  notifications: number;
+  sound: number;
+  updated_at: number;
+}
+
+export type NoteMentionRow = Selectable<NoteMentionTable>;
+
 export interface InboxTables {
   labels: LabelTable;
   conversation_labels: ConversationLabelTable;
   conversation_notes: ConversationNoteTable;
   canned_replies: CannedReplyTable;
+  note_mentions: NoteMentionTable;
+  inbox_preferences: InboxPreferenceTable;
 }

@@ -6,6 +6,7 @@ import { errorResponses, ZIdParams } from '../platform/http/api-schemas.ts';
 import { iso } from '../platform/time.ts';
 import { conversationFor } from './conversation-access.ts';
 import { ZCreateNoteRequest, ZListNotesResponse, ZNote } from './inbox.schemas.ts';
+import { mentionsOfNotes } from './mentions.ts';
 import { addNote } from './note-actions.ts';
 
 /**
@@ -36,12 +37,17 @@ export function notesRoutes(deps: AppDeps): FastifyPluginAsync {
           .orderBy('conversation_notes.created_at')
           .orderBy('conversation_notes.id')
           .execute();
+        const mentions = await mentionsOfNotes(
+          db,
+          notes.map((n) => n.id),
+        );
         return {
           data: notes.map((n) => ({
             id: n.id,
             conversation_id: row.id,
             body: n.body,
             author: n.author_user_id ? { id: n.author_user_id, name: n.author_name ?? null } : null,
+            mentions: mentions.get(n.id) ?? [],
             created_at: iso(n.created_at),
           })),
           next_cursor: null,
@@ -59,6 +65,7 @@ export function notesRoutes(deps: AppDeps): FastifyPluginAsync {
           principal: principalOf(request),
           conversationId: request.params.id,
           body: request.body.body,
+          mentionUserIds: request.body.mention_user_ids,
         });
         return reply.code(201).send(note);
       },

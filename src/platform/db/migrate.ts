@@ -20,6 +20,7 @@ import { archiveRetentionMigration } from './migrations/021_archive_retention.ts
 import { searchMigration } from './migrations/022_search.ts';
 import { analyticsNumberDailyMigration } from './migrations/029_analytics_number_daily.ts';
 import { onboardingMigration } from './migrations/033_onboarding.ts';
+import { inboxErgonomicsMigration } from './migrations/037_inbox_ergonomics.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -44,6 +45,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '022_search': searchMigration(dialect),
     '029_analytics_number_daily': analyticsNumberDailyMigration(dialect),
     '033_onboarding': onboardingMigration(dialect),
+    '037_inbox_ergonomics': inboxErgonomicsMigration(dialect),
   };
 }
 

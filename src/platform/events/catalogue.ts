@@ -112,6 +112,20 @@ export type EventPayloads = {
   'conversation.read': { conversation_id: string; actor: Actor | null };
   'conversation.note_added': { conversation_id: string; note_id: string; actor: Actor | null };
   'conversation.labels_changed': { conversation_id: string; labels: string[]; actor: Actor | null };
+  /** `until`: when it comes back on its own (ms); it is `pending` meanwhile. */
+  'conversation.snoozed': { conversation_id: string; until: number; actor: Actor | null };
+  'conversation.unsnoozed': {
+    conversation_id: string;
+    reason: 'time' | 'customer_message' | 'operator';
+    actor: Actor | null;
+  };
+  /** `user_id`: the colleague `@mentioned` in the note, who is notified. */
+  'conversation.mentioned': {
+    conversation_id: string;
+    note_id: string;
+    user_id: string;
+    actor: Actor | null;
+  };
   'conversation.updated': { conversation_id: string; change: string };
   // Contacts
   'contact.created': { contact_id: string; wa_id: string | null; bsuid: string | null };
@@ -295,6 +309,19 @@ export const eventCatalogue = {
   'conversation.labels_changed': {
     notice: 'conversation.changed',
     description: "A conversation's labels were replaced; `labels` is the new set.",
+  },
+  'conversation.snoozed': {
+    notice: 'conversation.changed',
+    description: 'A conversation was snoozed (pending) until `until`, or re-snoozed to another time.',
+  },
+  'conversation.unsnoozed': {
+    notice: 'conversation.changed',
+    description:
+      'A snoozed conversation came back (open): its time came, the customer wrote, or an operator woke it.',
+  },
+  'conversation.mentioned': {
+    notice: 'conversation.changed',
+    description: 'A colleague (`user_id`) was @mentioned in an internal note.',
   },
   'conversation.updated': {
     notice: 'conversation.changed',
