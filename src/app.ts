@@ -26,6 +26,7 @@ import { contactAttributesRoutes } from './inbox/contact-attributes.routes.ts';
 import { conversationActionsRoutes } from './inbox/conversation-actions.routes.ts';
 import { labelsRoutes } from './inbox/labels.routes.ts';
 import { mentionsRoutes } from './inbox/mentions.routes.ts';
+import { messageActionsRoutes } from './inbox/message-actions.routes.ts';
 import { notesRoutes } from './inbox/notes.routes.ts';
 import { conversationReadRoutes } from './inbox/read.routes.ts';
 import { snoozeRoutes } from './inbox/snooze.routes.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     notesRoutes,
     snoozeRoutes,
     mentionsRoutes,
+    messageActionsRoutes,
     labelsRoutes,
     cannedRepliesRoutes,
     contactAttributesRoutes,
