@@ -10,7 +10,7 @@ import { automationResumeJob, noHumanReplyJob } from './automation-timers.job.ts
 import { businessHoursOf } from './business-hours.ts';
 import { type ControlBy, resumeAutomation, takeOverByHuman } from './control.ts';
 import { flowPort } from './flow-port.ts';
-import { type ParsedRule, rulesFor, runContextFor, runTriggered } from './rules.ts';
+import { type ParsedRule, quickReplyPayload, rulesFor, runContextFor, runTriggered } from './rules.ts';
 
 /**
  * The automation engine: a durable subscriber of the event log, so it runs exactly where the facts
@@ -113,9 +113,21 @@ async function onCustomerMessage(deps: AppDeps, trx: Db, event: StoredEvent<'mes
   if (outsideHours && !base.vip)
     await outOfHoursReply(deps, trx, message.conversation_id, message.phone_number_id, now);
 
+  const rules = await rulesFor(trx, message.phone_number_id);
+  // A template's quick-reply tap that a rule starts a flow for belongs to that rule: it neither
+  // answers the session the customer is in nor starts the welcome flow (the rule's flow replaces both).
+  const payload = quickReplyPayload(message.type, message.content_json);
+  const tapStartsFlow =
+    payload !== null &&
+    rules.some(
+      (r) =>
+        r.trigger.type === 'quick_reply' &&
+        (!r.trigger.payload || r.trigger.payload === payload) &&
+        r.actions.some((a) => a.type === 'start_flow'),
+    );
   let flowHandled = false;
   const port = flowPort();
-  if (port && !base.vip) {
+  if (port && !base.vip && !tapStartsFlow) {
     flowHandled = await port.onCustomerMessage(deps, trx, {
       conversationId: message.conversation_id,
       messageId: message.id,
@@ -127,7 +139,6 @@ async function onCustomerMessage(deps: AppDeps, trx: Db, event: StoredEvent<'mes
     });
   }
 
-  const rules = await rulesFor(trx, message.phone_number_id);
   if (rules.length === 0) return;
   const ctx = { ...base, flowHandled };
   await runTriggered(
