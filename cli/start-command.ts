@@ -94,13 +94,27 @@ export function registerStartCommand(program: Command): void {
         wabaId: SANDBOX_DEFAULTS.wabaId,
       });
       void (async () => {
-        for (
-          let i = 0;
-          i < 30 && !(await markDemoVip(deps, { phoneNumberId: SANDBOX_DEFAULTS.phoneNumberId }));
-          i++
-        ) {
-          await new Promise((r) => setTimeout(r, 2_000));
+        let vip: string | null = null;
+        for (let i = 0; i < 30 && vip === null; i++) {
+          vip = await markDemoVip(deps, { phoneNumberId: SANDBOX_DEFAULTS.phoneNumberId });
+          if (vip === null) await new Promise((r) => setTimeout(r, 2_000));
         }
+        if (vip === null || !opts.traffic) return;
+        // With traffic, the VIP writes once: no bot answers her (VIPs are left to the owner) and the
+        // owner answers from the phone a little later, as an echo the inbox shows as the owner's.
+        const contact = await deps.database.db
+          .selectFrom('contacts')
+          .select('wa_id')
+          .where('id', '=', vip)
+          .executeTakeFirst();
+        if (!contact) return;
+        await sandbox.control.customerText(contact.wa_id, 'Hi! Could you keep my usual table for tonight?');
+        await new Promise((r) => setTimeout(r, 20_000));
+        await sandbox.control.ownerText(
+          SANDBOX_DEFAULTS.phoneNumberId,
+          contact.wa_id,
+          'Of course, see you at 9!',
+        );
       })().catch(() => {});
       if (opts.traffic)
         await sandbox.control.startTraffic({ customers: 5, perMinute: 6, mix: { owner: 12 } });
