@@ -21,6 +21,7 @@ import {
   ZSessionResponse,
   ZSetPresenceRequest,
   ZSetPresenceResponse,
+  ZUpdateMeRequest,
 } from './auth.schemas.ts';
 import {
   DEVICE_COOKIE,
@@ -337,6 +338,21 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         const user = await requestUser(deps, request);
         await setPresence(db, { userId: user.id, status: request.body.status, now: deps.clock.now() });
         return { presence: request.body.status };
+      },
+    );
+
+    app.patch(
+      '/api/me',
+      { schema: { body: ZUpdateMeRequest, response: { 200: ZSessionResponse, ...errorResponses } } },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        const now = deps.clock.now();
+        await db
+          .updateTable('users')
+          .set({ language: request.body.language, updated_at: now })
+          .where('id', '=', user.id)
+          .execute();
+        return meBody(deps, request, { ...user, language: request.body.language, updated_at: now });
       },
     );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZRole, ZUser } from '../users/users.schemas.ts';
+import { ZLanguage, ZRole, ZUser } from '../users/users.schemas.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import { capabilities } from './policy.ts';
 
@@ -45,6 +45,11 @@ export const ZTokenSelfResponse = z.object({
 export const ZMeResponse = z.union([ZSessionResponse, ZTokenSelfResponse]);
 
 export const ZSetPresenceRequest = z.object({ status: z.enum(['online', 'away', 'offline']) });
+/** `PATCH /api/me`: the caller's own preferences. */
+export const ZUpdateMeRequest = z.object({
+  language: ZLanguage.nullable().describe('`null` = follow the browser'),
+});
+
 export const ZSetPresenceResponse = z.object({ presence: z.enum(['online', 'away', 'offline']) });
 
 export const ZChangePasswordRequest = z.object({

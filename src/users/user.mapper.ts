@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
+import { isLanguage, type Language } from '../platform/languages.ts';
 import { iso, isoOrNull } from '../platform/time.ts';
 import { effectivePresence, lastSessionActivity } from './presence.ts';
 import type { PresenceStatus, UserRow } from './user.table.ts';
@@ -16,6 +17,8 @@ export type ApiUser = {
   team_ids: string[];
   mfa_enabled: boolean;
   presence: PresenceStatus;
+  /** null = never chosen: the web app follows the browser. */
+  language: Language | null;
   disabled: boolean;
   last_login_at: string | null;
   created_at: string;
@@ -49,6 +52,7 @@ export async function toApiUsers(db: Kysely<DB>, users: readonly UserRow[], now:
       .sort(),
     mfa_enabled: u.mfa_enabled_at !== null,
     presence: u.disabled_at !== null ? 'offline' : effectivePresence(u, activity.get(u.id) ?? null, now),
+    language: isLanguage(u.language) ? u.language : null,
     disabled: u.disabled_at !== null,
     last_login_at: isoOrNull(u.last_login_at),
     created_at: iso(u.created_at),

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { ROLES } from '../auth/principal.ts';
 import { ZPage, ZTimestamp } from '../platform/http/api-schemas.ts';
+import { LANGUAGES } from '../platform/languages.ts';
 
 /** The API contract of users and the agents directory. */
 
 export const ZRole = z.enum(ROLES);
 export const ZPresence = z.enum(['online', 'away', 'offline']);
+
+export const ZLanguage = z.enum(LANGUAGES);
 
 const wabaIds = z.array(z.string().min(1)).max(100).nullable();
 
@@ -21,6 +24,7 @@ export const ZUser = z
     team_ids: z.array(z.string()),
     mfa_enabled: z.boolean(),
     presence: ZPresence,
+    language: ZLanguage.nullable().describe("The web app's language; `null` = never chosen (the browser's)"),
     disabled: z.boolean(),
     last_login_at: ZTimestamp.nullable(),
     created_at: ZTimestamp,
