@@ -52,7 +52,9 @@ export type Hub = { child: ChildProcess; url: string; stop(): Promise<void> };
 
 /** Starts `coexist serve` on `databaseUrl` (`env` on top, e.g. a sandbox's Graph URL); resolves once it listens. */
 export function startHub(databaseUrl: string, env: Record<string, string> = {}): Promise<Hub> {
-  const child = spawn(process.execPath, [join(root, 'bin/coexist.mjs'), 'serve'], {
+  // BENCH_HUB_NODE_ARGS passes Node flags to the hub (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin/coexist.mjs'), 'serve'], {
     env: {
       ...process.env,
       PORT: '0',

@@ -27,8 +27,8 @@ import { outboundWebhooksSubscriber } from './integrations/outbound-webhooks/fan
 import { mediaDownloadJob } from './media/media-download.job.ts';
 import { historyCompletionJob } from './messages/history-completion.job.ts';
 import { dedupPruneJob } from './meta-webhooks/dedup-prune.job.ts';
-import { hasBacklog, msSinceIngest } from './meta-webhooks/ingest-activity.ts';
-import { startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
+import { hasBacklog, loopShareOf, msSinceIngest } from './meta-webhooks/ingest-activity.ts';
+import { ARRIVING_MS, startWebhookWorker } from './meta-webhooks/webhook.worker.ts';
 import { startMetricsListener } from './metrics/metrics.routes.ts';
 import { idempotencyPurgeJob } from './outbound/idempotency-purge.job.ts';
 import { startOutboundWorker } from './outbound/outbound-worker.ts';
@@ -153,6 +153,8 @@ export function startHubJobs(
 /** Starts every background worker of the hub. */
 export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const workers: Worker[] = [];
+  // COEXIST_WORKERS=off: an ingest-only node (acknowledges and serves; another node processes).
+  if (!deps.config.workers) return workers;
   workers.push(await startWebhookWorker(deps));
   workers.push(startOutboundWorker(deps));
   workers.push(startHubJobs(deps));
@@ -166,15 +168,19 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   // of the time. They catch up from their durable cursors once the backlog is applied.
   const sqlite = deps.database.dialect === 'sqlite';
   const backlog = () => hasBacklog(deps.database);
-  const arriving = () => sqlite && msSinceIngest(deps.database) < 50;
+  const arriving = () => sqlite && msSinceIngest(deps.database) < ARRIVING_MS;
   const busy = () => backlog() || arriving();
   const pauseMs = () => (backlog() ? 100 : arriving() ? 20 : 0);
+  // SQLite: while the acknowledgements are saturated, rounds take turns with the webhook worker
+  // for a share of the time (platform/loop-share.ts).
+  const share = sqlite ? loopShareOf(deps.database) : undefined;
   workers.push(
     startEventSubscribers(deps, {
       nodeId: deps.config.nodeId,
       subscribers,
       busy,
       pauseMs,
+      ...(share ? { share } : {}),
       // PostgreSQL: subscribers side by side (their handlers wait on round trips, not on one writer).
       concurrent: !sqlite,
     }),

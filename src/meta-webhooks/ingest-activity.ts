@@ -1,4 +1,5 @@
 import type { Database } from '../database.ts';
+import { createLoopShare, type LoopShare } from '../platform/loop-share.ts';
 
 // The webhook worker yields to the endpoint while webhooks are arriving (SQLite has one writer).
 // Keyed by the hub's database so separate hubs in one process never cross; the wake-up itself is
@@ -25,4 +26,20 @@ export function setBacklog(database: Database, backlog: boolean): void {
 /** True while the webhook worker has a backlog on this database: subscribers give way to it. */
 export function hasBacklog(database: Database): boolean {
   return backlogs.get(database) === true;
+}
+
+const shares = new WeakMap<Database, LoopShare>();
+
+/**
+ * The acknowledgements' priority over applying webhooks and feeding subscribers on this database
+ * (see `platform/loop-share.ts`): the endpoint reports each group commit's size, the webhook worker
+ * and the subscribers take turns through it.
+ */
+export function loopShareOf(database: Database): LoopShare {
+  let share = shares.get(database);
+  if (!share) {
+    share = createLoopShare();
+    shares.set(database, share);
+  }
+  return share;
 }

@@ -70,7 +70,8 @@ export function createRawEventStore(
   };
 }
 
-export type ClaimedEvent = { id: number; body: string; attempts: number };
+/** `receivedAt`: when the endpoint stored it (ms), so the worker knows how long it waited. */
+export type ClaimedEvent = { id: number; body: string; attempts: number; receivedAt: number };
 
 /**
  * Claims up to `limit` pending events for this node: unclaimed ones, or ones whose claim is older than
@@ -97,10 +98,15 @@ export async function claimPendingEvents(
       .updateTable('webhook_events')
       .set({ claimed_by: input.nodeId, claimed_at: input.now, attempts: sql<number>`attempts + 1` })
       .where('id', 'in', ids)
-      .returning(['id', 'body', 'attempts'])
+      .returning(['id', 'body', 'attempts', 'received_at'])
       .execute();
     return rows
-      .map((r) => ({ id: Number(r.id), body: r.body, attempts: r.attempts }))
+      .map((r) => ({
+        id: Number(r.id),
+        body: r.body,
+        attempts: r.attempts,
+        receivedAt: Number(r.received_at),
+      }))
       .sort((a, b) => a.id - b.id);
   });
 }

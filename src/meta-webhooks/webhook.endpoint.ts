@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { AppError } from '../platform/errors.ts';
 import { safeEqual } from '../platform/safe-equal.ts';
-import { markIngest } from './ingest-activity.ts';
+import { loopShareOf, markIngest } from './ingest-activity.ts';
 import { createRawEventStore } from './webhook-event.repository.ts';
 
 /** Checks `X-Hub-Signature-256: sha256=<hex>` over the raw body bytes with the app secret. */
@@ -28,9 +28,13 @@ const PATH = '/webhooks/meta';
  */
 export function webhookRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
+    const share = loopShareOf(deps.database);
     const store = createRawEventStore(deps.database, {
       now: () => deps.clock.now(),
-      onCommitted: () => deps.signals.emit('webhookStored'),
+      onCommitted: (ids) => {
+        share.foreground(ids.length);
+        deps.signals.emit('webhookStored');
+      },
     });
     // Scoped to this plugin: the signature needs the exact bytes, whatever the content type says.
     app.removeAllContentTypeParsers();

@@ -2,13 +2,21 @@ import type { AppDeps } from '../app-deps.ts';
 import { sweepUnappliedStatuses } from '../messages/status.repository.ts';
 import { isDatabaseUnavailable } from '../platform/db/database-errors.ts';
 import type { Worker } from '../platform/worker.ts';
-import { msSinceIngest, setBacklog } from './ingest-activity.ts';
+import { loopShareOf, msSinceIngest, setBacklog } from './ingest-activity.ts';
 import { withDbRetry } from './retry.ts';
 import { processEventsAlone, processWebhookEvents } from './webhook.processor.ts';
-import { claimPendingEvents, releaseClaims, renewClaims } from './webhook-event.repository.ts';
+import {
+  type ClaimedEvent,
+  claimPendingEvents,
+  releaseClaims,
+  renewClaims,
+} from './webhook-event.repository.ts';
 
 /** Events per SQLite transaction while webhooks are arriving (fewer means more commits, each an fsync). */
 const BUSY_SQLITE_EVENTS = 100;
+
+/** Webhooks stored within this long (ms) count as still arriving (SQLite: short transactions). */
+export const ARRIVING_MS = 1_000;
 
 /** How long a claim lasts without a heartbeat (the default `leaseMs`). */
 export const DEFAULT_LEASE_MS = 15_000;
@@ -64,6 +72,8 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
   // business account still apply one transaction at a time (an advisory lock, see
   // lockAccounts in webhook.processor.ts), so this helps a hub with several accounts, as more nodes do.
   const parallel = sqlite ? 1 : (options.parallel ?? 2);
+  // SQLite: the acknowledgements' priority over processing (one event loop, one writer).
+  const share = sqlite ? loopShareOf(deps.database) : null;
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
 
@@ -116,13 +126,19 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
       for (const event of events) held.add(event.id);
       let rest = events;
       while (rest.length > 0 && !stopped) {
-        // Acknowledgements first: while webhooks are arriving, process only every `maxDeferMs`.
-        for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
-          await new Promise((resolve) => setTimeout(resolve, 2));
+        // Acknowledgements first: while they are saturated, processing takes its turn (a share of
+        // the time); otherwise it waits at most `maxDeferMs` for a gap between arriving webhooks.
+        if (share?.saturated()) await share.turn();
+        else {
+          for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
         }
+        const sliceStarted = performance.now();
         // SQLite's one writer: while webhooks are arriving, short transactions keep their
         // acknowledgements waiting little; once they pause, large ones apply the backlog fast.
-        const arriving = sqlite && msSinceIngest(deps.database) < 50;
+        // (A second: a long transaction must not itself make the webhooks look paused.)
+        const arriving = sqlite && msSinceIngest(deps.database) < ARRIVING_MS;
         const chunk = arriving
           ? takeChunk(rest, maxBatchBytes, BUSY_SQLITE_EVENTS)
           : takeChunk(rest, maxBatchBytes, Number.POSITIVE_INFINITY);
@@ -142,6 +158,10 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
           rest = rest.slice(chunk.length);
           for (const e of chunk) held.delete(e.id);
         }
+        share?.ran(
+          performance.now() - sliceStarted,
+          deps.clock.now() - (chunk[0] as ClaimedEvent).receivedAt,
+        );
         // Let the endpoint's acknowledgements take the database between batches: a timer (not
         // setImmediate) lets the poll phase accept requests and their group commit run first.
         await new Promise((resolve) => setTimeout(resolve, 1));

@@ -73,6 +73,7 @@ const configSchema = z.object({
     )
     .optional(),
   COEXIST_ARCHIVE_SUBSCRIBER: z.enum(['on', 'off']).default('on'),
+  COEXIST_WORKERS: z.enum(['on', 'off']).default('on'),
   COEXIST_ARCHIVE_S3_BUCKET: z.string().min(3).optional(),
   COEXIST_ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
   COEXIST_ARCHIVE_S3_ENDPOINT: z.url().optional(),
@@ -150,6 +151,8 @@ export type Config = Readonly<{
   archiveWitnesses: string | undefined;
   /** Whether this node runs the archive's subscriber (`off` only to measure its cost; it catches up when back on). */
   archiveSubscriber: boolean;
+  /** False: this node only acknowledges webhooks and serves the API (no processing, subscribers, jobs or sending). */
+  workers: boolean;
   /** An S3 bucket with Object Lock that checkpoints and log segments are copied to, write-once; unset = none. */
   archiveS3:
     | {
@@ -229,6 +232,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     archiveCheckpointDir: e.COEXIST_ARCHIVE_CHECKPOINT_DIR,
     archiveWitnesses: e.COEXIST_ARCHIVE_WITNESSES,
     archiveSubscriber: e.COEXIST_ARCHIVE_SUBSCRIBER === 'on',
+    workers: e.COEXIST_WORKERS === 'on',
     archiveS3: e.COEXIST_ARCHIVE_S3_BUCKET
       ? Object.freeze({
           bucket: e.COEXIST_ARCHIVE_S3_BUCKET,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from '../logger.ts';
+import type { LoopShare } from '../loop-share.ts';
 import type { DomainEvent, EventType } from './catalogue.ts';
 import { isEventType } from './catalogue.ts';
 import type { DomainEventRow, EventTables, SubscriberFailureRow } from './event.table.ts';
@@ -51,6 +52,11 @@ export type SubscriberWorkerOptions = {
   readonly busyBudgetMs?: number;
   /** The pause after a round that found work, so that more urgent work gets the time; none unless told. */
   readonly pauseMs?: () => number;
+  /**
+   * Foreground first (see `platform/loop-share.ts`): each round's transaction waits for its turn and
+   * reports how long it ran, so that while the foreground is saturated the rounds take only their share.
+   */
+  readonly share?: Pick<LoopShare, 'turn' | 'ran'>;
   /**
    * Handle the round's subscribers side by side, each in its own transaction, instead of one after
    * another in one transaction (PostgreSQL: its handlers wait on round trips, not on one writer;
@@ -335,6 +341,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     let done = 0;
     let queue = pending;
     while (queue.length > 0 && !stopped) {
+      if (options.share) await options.share.turn();
       const started = performance.now();
       const budget = options.busy?.() ? busyBudgetMs : budgetMs;
       const over = () => performance.now() - started > budget;
@@ -404,6 +411,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
           held.delete(item.sub.name);
         }
       }
+      options.share?.ran(performance.now() - started);
       queue = rest.filter((item) => held.get(item.sub.name) === item.held);
       const pause = queue.length > 0 ? (options.pauseMs?.() ?? 0) : 0;
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
