@@ -9,7 +9,7 @@ import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
 import type { DomainEventRow } from '../platform/events/event.table.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
-import { createGapWatch, eventVisible, readEventsAfter, toApiEvent } from './event.queries.ts';
+import { createGapWatch, eventVisible, readEventsAfter, sseFrame, toApiEvent } from './event.queries.ts';
 import { ZEventsRequest, ZEventsResponses } from './events.schemas.ts';
 import { createRealtimeHub, type RealtimeHub } from './realtime-hub.ts';
 
@@ -148,14 +148,13 @@ export function eventsRoutes(deps: AppDeps): FastifyPluginAsync {
                     break;
                   }
                 }
+                // One write per batch: a socket write per event per stream adds up across streams.
+                let chunk = '';
                 for (const row of events) {
-                  if (closed) return;
-                  if (row.id > lastId && eventVisible(visible, row)) {
-                    await write(
-                      `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toApiEvent(row))}\n\n`,
-                    );
-                  }
+                  if (row.id > lastId && eventVisible(visible, row)) chunk += sseFrame(row);
                 }
+                if (closed) return;
+                if (chunk !== '') await write(chunk);
                 lastId = Math.max(lastId, next);
               }
             } while (again && !closed);
