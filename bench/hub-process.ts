@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,10 @@ export function startHub(databaseUrl: string, env: Record<string, string> = {}):
   };
   return new Promise((resolve, reject) => {
     let out = '';
+    // BENCH_HUB_LOG=<file>: the hub's log lines are appended there too (to see what it did).
+    const logFile = process.env.BENCH_HUB_LOG;
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (logFile) appendFileSync(logFile, chunk);
       out += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)","msg":"hub listening"/.exec(out);
       if (m) {
