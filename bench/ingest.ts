@@ -5,7 +5,8 @@
  * durably before the answer; applied = processed by the webhook worker into messages, statuses,
  * contacts and conversations.
  *
- * Per database: (1) acknowledgements at full speed, then how fast the backlog is applied;
+ * Per database: (0) the acknowledgement ceiling, a node with COEXIST_WORKERS=off at full speed;
+ * (1) acknowledgements at full speed with every worker, then how fast the backlog is applied;
  * (2) a sustained fixed rate (500 req/s), with the backlog sampled every second; (3) inbound
  * messages applied per second: a backlog of inbound-only webhooks stored while the hub is down,
  * then the hub started and timed until it has applied them all.
@@ -124,6 +125,8 @@ async function run(url: string, options: { rate?: number; connections: number; s
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+/** Per dialect: acknowledged/s at full speed by a node that only acknowledges. */
+const ceilings = new Map<string, number>();
 
 out(machineLine());
 out(
@@ -138,6 +141,24 @@ const caughtUp = async (counters: Parameters<typeof waitSubscribers>[0], since: 
 };
 
 for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
+  // (0) The acknowledgement ceiling: the same full-speed run on a node without workers
+  // (COEXIST_WORKERS=off: it only acknowledges), just before the real one, so that "unchanged"
+  // compares like with like on a shared machine.
+  {
+    const bare = await createBenchDatabase(dialect);
+    const ceiling = await startHub(bare.url, { COEXIST_WORKERS: 'off' });
+    try {
+      await run(ceiling.url, { connections: 4, rate: 200, seconds: duration });
+      const max = await run(ceiling.url, { connections, seconds: duration });
+      ceilings.set(dialect, Math.round(max['2xx'] / (max.duration || duration)));
+      out(
+        `| ${dialect}, ${connections} connections, max rate, acknowledging only (COEXIST_WORKERS=off) | ${ceilings.get(dialect)} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | — (not applied) | — | — | — |`,
+      );
+    } finally {
+      await ceiling.stop();
+      await bare.cleanup();
+    }
+  }
   const target = await createBenchDatabase(dialect);
   const counters = observe(target.url);
   let hub: Hub | null = null;
@@ -152,9 +173,10 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
     let drained = await waitDrained(counters, 300_000);
     let total = (Date.now() - started) / 1000;
     const acked = Math.round(max['2xx'] / (max.duration || duration));
+    const ofCeiling = Math.round((100 * acked) / Math.max(1, ceilings.get(dialect) ?? 0));
     let subscribers = await caughtUp(counters, started);
     out(
-      `| ${dialect}, ${connections} connections, max rate | ${acked} | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} | ${subscribers} |`,
+      `| ${dialect}, ${connections} connections, max rate | ${acked} (${ofCeiling} % of acknowledging only) | ${max.latency.p50} | ${max.latency.p99} | ${max.non2xx + max.errors} | ${Math.round(max['2xx'] / total)} events/s (load + drain) | ${backlog} | ${(drained.ms / 1000).toFixed(1)} s${drained.left > 0 ? ` (${drained.left} left)` : ''} | ${subscribers} |`,
     );
 
     // (2) Sustained fixed rate: the backlog must not grow.
