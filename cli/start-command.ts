@@ -107,14 +107,11 @@ export function registerStartCommand(program: Command): void {
           .select('wa_id')
           .where('id', '=', vip)
           .executeTakeFirst();
-        if (!contact) return;
-        await sandbox.control.customerText(contact.wa_id, 'Hi! Could you keep my usual table for tonight?');
+        const waId = contact?.wa_id;
+        if (!waId) return;
+        await sandbox.control.customerText(waId, 'Hi! Could you keep my usual table for tonight?');
         await new Promise((r) => setTimeout(r, 20_000));
-        await sandbox.control.ownerText(
-          SANDBOX_DEFAULTS.phoneNumberId,
-          contact.wa_id,
-          'Of course, see you at 9!',
-        );
+        await sandbox.control.ownerText(SANDBOX_DEFAULTS.phoneNumberId, waId, 'Of course, see you at 9!');
       })().catch(() => {});
       if (opts.traffic)
         await sandbox.control.startTraffic({ customers: 5, perMinute: 6, mix: { owner: 12 } });
