@@ -204,11 +204,19 @@ describe('the Reports page against a real hub and sandbox', () => {
         .executeTakeFirstOrThrow();
       expect(row.time_zone).toBe('Europe/Madrid');
       expect(Number(row.first_response_target_ms)).toBe(15 * 60_000);
-      // Stored as platform/schedule.ts's model: weekly hours by weekday, and the holidays.
-      expect(JSON.parse(row.business_hours_json ?? 'null')).toMatchObject({
-        weekly: { mon: [['09:00', '18:00']], fri: [['09:00', '18:00']] },
-        holidays: ['2026-12-25', '2027-01-01'],
+      // The number's one schedule (the automation's out-of-hours reply reads it too), as
+      // platform/schedule.ts's model: weekly hours by weekday, and the holidays.
+      const hours = await stack.deps.database.db
+        .selectFrom('business_hours')
+        .selectAll()
+        .where('phone_number_id', '=', NUMBER_ID)
+        .executeTakeFirstOrThrow();
+      expect(hours.time_zone).toBe('Europe/Madrid');
+      expect(JSON.parse(hours.weekly_json)).toMatchObject({
+        mon: [['09:00', '18:00']],
+        fri: [['09:00', '18:00']],
       });
+      expect(JSON.parse(hours.holidays_json)).toEqual(['2026-12-25', '2027-01-01']);
     } finally {
       await context.close();
     }

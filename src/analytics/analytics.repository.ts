@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { schedulesOf } from '../automation/business-hours.ts';
 import type { DB } from '../database.ts';
 import type { StoredEvent } from '../platform/events/subscriber.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import type { Schedule } from '../platform/schedule.ts';
-import { type BusinessInterval, hasOpenHours, scheduleOf } from './business-time.ts';
+import { hasOpenHours } from './business-time.ts';
 import {
   type ConversationState,
   type FoldContext,
@@ -29,23 +30,6 @@ export function csatAnswerOf(type: string, contentJson: string): { surveyId: str
   if (typeof id !== 'string') return null;
   const m = /^csat:([A-Za-z0-9-]{1,64}):([1-5])$/.exec(id);
   return m?.[1] && m[2] ? { surveyId: m[1], rating: Number(m[2]) } : null;
-}
-
-/**
- * Business hours of a number from its settings row (`platform/schedule.ts`'s model: weekly hours
- * and holidays in the number's zone), or null when none are configured. Rows written before
- * holidays existed hold the bare list of intervals.
- */
-export function businessHoursOf(row: {
-  time_zone: string;
-  business_hours_json: string | null;
-}): Schedule | null {
-  const stored = parseJsonOr<BusinessInterval[] | Partial<Schedule> | null>(row.business_hours_json, null);
-  if (stored === null || typeof stored !== 'object') return null;
-  const schedule: Schedule = Array.isArray(stored)
-    ? scheduleOf({ timeZone: row.time_zone, intervals: stored })
-    : { timeZone: row.time_zone, weekly: stored.weekly ?? {}, holidays: stored.holidays ?? [] };
-  return hasOpenHours(schedule) ? schedule : null;
 }
 
 /** What the fold needs for these events, read in a few queries. */
@@ -103,13 +87,9 @@ export async function loadFoldLookups(
   }
   const numbers = [...new Set(events.map((e) => e.phoneNumberId).filter((n): n is string => n !== null))];
   const hours = new Map<string, Schedule | null>(numbers.map((n) => [n, null]));
-  if (numbers.length > 0) {
-    const rows = await db
-      .selectFrom('analytics_number_settings')
-      .select(['phone_number_id', 'time_zone', 'business_hours_json'])
-      .where('phone_number_id', 'in', numbers)
-      .execute();
-    for (const r of rows) hours.set(r.phone_number_id, businessHoursOf(r));
+  // The numbers' business hours (`automation/business-hours.ts`, the one store of them).
+  for (const [id, schedule] of await schedulesOf(db, numbers)) {
+    hours.set(id, hasOpenHours(schedule) ? schedule : null);
   }
   return { messages, hours, priced };
 }

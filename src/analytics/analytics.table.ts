@@ -81,13 +81,14 @@ export interface AnalyticsPricedMessageTable {
   message_id: string;
 }
 
-/** Per-number report and service settings: business hours, SLA targets and the CSAT survey. */
+/**
+ * Per-number report and service settings: SLA targets and the CSAT survey. The number's business
+ * hours are the automation's `business_hours` (one store since migration 041).
+ */
 export interface AnalyticsNumberSettingsTable {
   phone_number_id: string;
-  /** IANA time zone of the business hours. */
+  /** IANA time zone the settings were saved with (the business hours carry their own). */
   time_zone: string;
-  /** `[{ day: 0-6 (Sunday = 0), start: "09:00", end: "18:00" }]`, or null for none configured. */
-  business_hours_json: string | null;
   first_response_target_ms: number | null;
   resolution_target_ms: number | null;
   csat_enabled: number;

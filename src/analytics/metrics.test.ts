@@ -39,21 +39,23 @@ describe.each(testDialects)('metrics from the event log (%s)', (dialect) => {
     const db = database.db;
     await seedNumber(db, { id: NUMBER, waba_id: WABA });
     await seedNumber(db, { id: OTHER_NUMBER, waba_id: OTHER_WABA, display_phone_number: '15550000002' });
-    // Business hours on the other number only: Monday to Friday, 09:00-17:00 in New York.
+    // Business hours on the other number only: Monday to Friday, 09:00-17:00 in New York (the
+    // number's one schedule, which its out-of-hours reply reads too).
+    const nineToFive: [string, string][] = [['09:00', '17:00']];
     await db
-      .insertInto('analytics_number_settings')
+      .insertInto('business_hours')
       .values({
         phone_number_id: OTHER_NUMBER,
         time_zone: 'America/New_York',
-        business_hours_json: JSON.stringify(
-          [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
-        ),
-        first_response_target_ms: null,
-        resolution_target_ms: null,
-        csat_enabled: 0,
-        csat_template_name: null,
-        csat_template_language: null,
-        csat_question: null,
+        weekly_json: JSON.stringify({
+          mon: nineToFive,
+          tue: nineToFive,
+          wed: nineToFive,
+          thu: nineToFive,
+          fri: nineToFive,
+        }),
+        holidays_json: '[]',
+        out_of_hours_text: null,
         updated_at: T0,
       })
       .execute();

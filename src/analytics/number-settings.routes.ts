@@ -4,14 +4,15 @@ import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import { principalOf } from '../auth/principal.ts';
+import { saveSchedule, schedulesOf } from '../automation/business-hours.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
+import type { Schedule } from '../platform/schedule.ts';
 import { iso } from '../platform/time.ts';
-import { businessHoursOf } from './analytics.repository.ts';
 import type { AnalyticsNumberSettingsRow } from './analytics.table.ts';
-import { intervalsOf, isTimeZone, scheduleOf } from './business-time.ts';
+import { hasOpenHours, intervalsOf, isTimeZone, scheduleOf } from './business-time.ts';
 import { visibleNumbers } from './reports.routes.ts';
 import {
   ZNumberParams,
@@ -24,11 +25,16 @@ import {
 
 const MIN = 60_000;
 
-function toApi(id: string, row: AnalyticsNumberSettingsRow | undefined): z.infer<typeof ZNumberSettings> {
-  const schedule = row ? businessHoursOf(row) : null;
+/** A number's settings as the API shows them; its business hours are the number's one schedule. */
+function toApi(
+  id: string,
+  row: AnalyticsNumberSettingsRow | undefined,
+  stored: Schedule | undefined,
+): z.infer<typeof ZNumberSettings> {
+  const schedule = stored && hasOpenHours(stored) ? stored : null;
   return {
     phone_number_id: id,
-    time_zone: row?.time_zone ?? 'UTC',
+    time_zone: stored?.timeZone ?? row?.time_zone ?? 'UTC',
     business_hours: schedule ? intervalsOf(schedule.weekly) : null,
     holidays: schedule ? [...(schedule.holidays ?? [])] : [],
     first_response_target_minutes:
@@ -67,11 +73,13 @@ export function numberSettingsRoutes(deps: AppDeps): FastifyPluginAsync {
                 .selectAll()
                 .where('phone_number_id', 'in', numbers)
                 .execute();
+        const schedules = await schedulesOf(db, numbers);
         return {
           data: numbers.map((id) =>
             toApi(
               id,
               rows.find((r) => r.phone_number_id === id),
+              schedules.get(id),
             ),
           ),
         };
@@ -97,15 +105,14 @@ export function numberSettingsRoutes(deps: AppDeps): FastifyPluginAsync {
           if (iv.start >= iv.end)
             throw new AppError('VALIDATION_FAILED', 'A business-hours interval must end after it starts.');
         }
+        // The number's one schedule (`automation/business-hours.ts`: the out-of-hours reply and the
+        // automation's business-hours conditions read the same hours), as `platform/schedule.ts`'s model.
+        const schedule =
+          b.business_hours && b.business_hours.length > 0
+            ? scheduleOf({ timeZone: b.time_zone, intervals: b.business_hours, holidays: b.holidays })
+            : null;
         const values = {
           time_zone: b.time_zone,
-          // Stored as `platform/schedule.ts`'s model (weekly hours by weekday, holidays).
-          business_hours_json:
-            b.business_hours && b.business_hours.length > 0
-              ? JSON.stringify(
-                  scheduleOf({ timeZone: b.time_zone, intervals: b.business_hours, holidays: b.holidays }),
-                )
-              : null,
           first_response_target_ms:
             b.first_response_target_minutes === null ? null : b.first_response_target_minutes * MIN,
           resolution_target_ms:
@@ -123,6 +130,7 @@ export function numberSettingsRoutes(deps: AppDeps): FastifyPluginAsync {
             .values({ phone_number_id: id, ...values })
             .onConflict((oc) => oc.column('phone_number_id').doUpdateSet(values))
             .execute();
+          await saveSchedule(trx, { phoneNumberId: id, schedule, now: values.updated_at });
           await recordEvent(
             trx,
             {
@@ -138,7 +146,7 @@ export function numberSettingsRoutes(deps: AppDeps): FastifyPluginAsync {
           .selectAll()
           .where('phone_number_id', '=', id)
           .executeTakeFirst();
-        return toApi(id, row);
+        return toApi(id, row, (await schedulesOf(db, [id])).get(id));
       },
     );
 

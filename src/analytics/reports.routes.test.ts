@@ -112,6 +112,43 @@ describe.each(testDialects)('reports API (%s)', (dialect) => {
       first_response_target_minutes: 15,
       csat_enabled: true,
     });
+    // One schedule per number: the automation's business hours are these, and an out-of-hours
+    // reply set there survives the reports' settings being saved again.
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const automationHours = () =>
+      fx.app.inject({ method: 'GET', url: `/api/automation/business-hours/${NUMBER}`, headers: auth });
+    expect((await automationHours()).json()).toMatchObject({
+      time_zone: 'Europe/Madrid',
+      weekly: { wed: [['09:00', '18:00']] },
+      holidays: ['2026-12-25'],
+    });
+    const setByAutomation = await fx.app.inject({
+      method: 'PUT',
+      url: `/api/automation/business-hours/${NUMBER}`,
+      headers: auth,
+      payload: {
+        time_zone: 'Europe/Madrid',
+        weekly: { wed: [['10:00', '14:00']] },
+        holidays: ['2026-12-25'],
+        out_of_hours_text: 'We are closed.',
+      },
+    });
+    expect(setByAutomation.statusCode).toBe(200);
+    const settings = (await get('/api/reports/settings', admin)).json();
+    const mine = settings.data.find((s: { phone_number_id: string }) => s.phone_number_id === NUMBER);
+    expect(mine.business_hours).toEqual([{ day: 3, start: '10:00', end: '14:00' }]);
+    const { phone_number_id: _id, ...again } = mine;
+    const resaved = await fx.app.inject({
+      method: 'PUT',
+      url: `/api/reports/settings/${NUMBER}`,
+      headers: auth,
+      payload: again,
+    });
+    expect(resaved.statusCode).toBe(200);
+    expect((await automationHours()).json()).toMatchObject({
+      weekly: { wed: [['10:00', '14:00']] },
+      out_of_hours_text: 'We are closed.',
+    });
     const bySupervisor = await fx.app.inject({
       method: 'PUT',
       url: `/api/reports/settings/${NUMBER}`,

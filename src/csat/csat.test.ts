@@ -100,7 +100,6 @@ describe.each(testDialects)('CSAT surveys and response SLAs (%s)', (dialect) => 
       .values({
         phone_number_id: NUMBER,
         time_zone: 'UTC',
-        business_hours_json: null,
         first_response_target_ms: 15 * MIN,
         resolution_target_ms: 60 * MIN,
         csat_enabled: 1,

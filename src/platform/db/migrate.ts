@@ -23,6 +23,7 @@ import { onboardingMigration } from './migrations/033_onboarding.ts';
 import { inboxErgonomicsMigration } from './migrations/037_inbox_ergonomics.ts';
 import { inboxScaleMigration } from './migrations/039_inbox_scale.ts';
 import { automationRunLogMigration } from './migrations/040_automation_run_log.ts';
+import { oneBusinessHoursMigration } from './migrations/041_one_business_hours.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -50,6 +51,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '037_inbox_ergonomics': inboxErgonomicsMigration(dialect),
     '039_inbox_scale': inboxScaleMigration(dialect),
     '040_automation_run_log': automationRunLogMigration(dialect),
+    '041_one_business_hours': oneBusinessHoursMigration(dialect),
   };
 }
 
