@@ -229,6 +229,38 @@ describe('automation against a real hub and sandbox', () => {
       .waitFor();
     await page.locator('[data-testid="message-origin"][data-automation="flow"]').first().waitFor();
     await page.screenshot({ path: screenshotPath('automation-origins') });
+
+    // The rule's run log: Ana's conversation was handed off to sales (kept with humans), so the
+    // rule ran there and did nothing, and says why; Ben's run says what it sent.
+    await stack.sandbox.control.customerText(ANA.waId, 'And the price of a cake?');
+    const db = stack.deps.database.db;
+    await waitUntil(async () => {
+      const runs = await db
+        .selectFrom('automation_runs')
+        .innerJoin('automation_rules', 'automation_rules.id', 'automation_runs.rule_id')
+        .select('automation_runs.outcome')
+        .where('automation_rules.name', '=', 'Price list')
+        .execute();
+      return runs.some((r) => r.outcome === 'skipped');
+    }, 150);
+    await page.goto('/automation/rules');
+    await page.getByRole('button', { name: 'Runs of Price list' }).click();
+    const log = page.getByTestId('rule-runs');
+    await log
+      .locator('[data-testid="rule-run"][data-outcome="done"]')
+      .filter({ hasText: 'queued message' })
+      .waitFor();
+    await log
+      .locator('[data-testid="rule-run"][data-outcome="skipped"]')
+      .filter({ hasText: 'no action could be done' })
+      .filter({ hasText: 'keep_with_humans' })
+      .waitFor();
+    await page.screenshot({ path: screenshotPath('automation-rule-runs') });
+    await log.getByRole('radiogroup', { name: 'Outcome' }).getByText('Did nothing', { exact: true }).click();
+    await expect.poll(() => log.getByTestId('rule-run').count()).toBe(1);
+    await log.getByRole('radiogroup', { name: 'Outcome' }).getByText('Failed', { exact: true }).click();
+    await log.getByText('No runs match these filters.').waitFor();
+    await page.keyboard.press('Escape');
   });
 
   it('sets business hours with a time zone and holidays, a routing policy, an agent profile and a VIP', async () => {

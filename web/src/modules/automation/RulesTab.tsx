@@ -1,5 +1,6 @@
 import { ActionIcon, Badge, Button, Group, Loader, Stack, Switch, Table, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -7,6 +8,7 @@ import { useAgents, useLabels, useNumbers, useTeams } from '../inbox/inbox.api.t
 import { useRoutingPolicies } from '../settings/routing.api.ts';
 import { useFlows, useRules, useToggleRule } from './automation.api.ts';
 import { RuleEditor } from './RuleEditor.tsx';
+import { RuleRunsDrawer } from './RuleRunsDrawer.tsx';
 import { ACTIONS, type RuleChoices, TRIGGERS } from './rule-parts.tsx';
 import { type ApiRule, useDeleteRule, useReorderRules } from './rules.api.ts';
 
@@ -44,6 +46,8 @@ export function RulesTab({ me }: { me: Me }) {
   const toasts = useToasts();
   const choices = useChoices();
   const [editing, setEditing] = useState<ApiRule | 'new' | null>(null);
+  const [runsOf, setRunsOf] = useState<ApiRule | null>(null);
+  const { t } = useTranslation('automation');
   const canWrite = me.can.manage_automation;
   if (rules.isPending) return <Loader aria-label="Loading rules" />;
   if (rules.error) return <ErrorNotice error={rules.error} onRetry={() => rules.refetch()} />;
@@ -148,11 +152,21 @@ export function RulesTab({ me }: { me: Me }) {
                   />
                 </Table.Td>
                 <Table.Td>
-                  {canWrite && (
-                    <Group gap={4} wrap="nowrap">
+                  <Group gap={4} wrap="nowrap">
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      aria-label={t('runs.buttonLabel', { name: r.name })}
+                      onClick={() => setRunsOf(r)}
+                    >
+                      {t('runs.button')}
+                    </Button>
+                    {canWrite && (
                       <Button size="compact-xs" variant="light" onClick={() => setEditing(r)}>
                         Edit
                       </Button>
+                    )}
+                    {canWrite && (
                       <Button
                         size="compact-xs"
                         variant="subtle"
@@ -162,8 +176,8 @@ export function RulesTab({ me }: { me: Me }) {
                       >
                         Delete
                       </Button>
-                    </Group>
-                  )}
+                    )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -175,6 +189,7 @@ export function RulesTab({ me }: { me: Me }) {
           New rule
         </Button>
       )}
+      <RuleRunsDrawer rule={runsOf} onClose={() => setRunsOf(null)} />
     </Stack>
   );
 }

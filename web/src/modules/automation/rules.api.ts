@@ -1,12 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import type { ApiAutomatedOrigin, ApiRule } from '../../../../src/automation/automation.schemas.ts';
+import type {
+  ApiAutomatedOrigin,
+  ApiRule,
+  ApiRuleRun,
+} from '../../../../src/automation/automation.schemas.ts';
 import type { RuleAction, RuleCondition, RuleTrigger } from '../../../../src/automation/rule.schemas.ts';
 import { api } from '../../api/client.ts';
+import type { Page } from '../../api/types.ts';
 
 /** Rules (create, edit, order, delete) and the origin of each automated message, as the web app uses them. */
 
-export type { ApiAutomatedOrigin, ApiRule, RuleAction, RuleCondition, RuleTrigger };
+export type { ApiAutomatedOrigin, ApiRule, ApiRuleRun, RuleAction, RuleCondition, RuleTrigger };
 
 export type RuleInput = {
   name: string;
@@ -73,4 +78,34 @@ export function useAutomatedOrigin(conversationId: string, messageId: string): A
     return () => window.clearTimeout(timer);
   }, [found, isFetching, dataUpdatedAt, refetch]);
   return found;
+}
+
+/** The filters of a rule's run log (`GET /api/automation/runs`). */
+export type RunFilters = {
+  outcome?: ApiRuleRun['outcome'] | undefined;
+  conversationId?: string | undefined;
+  /** ISO instants: runs at or after `from`, before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+};
+
+/** A rule's runs, newest first, 50 at a time: what each did, or why it did nothing. */
+export function useRuleRuns(ruleId: string, filters: RunFilters) {
+  return useInfiniteQuery({
+    queryKey: ['rule-runs', ruleId, filters],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      api<Page<ApiRuleRun>>('/api/automation/runs', {
+        query: {
+          rule_id: ruleId,
+          outcome: filters.outcome,
+          conversation_id: filters.conversationId,
+          from: filters.from,
+          to: filters.to,
+          before: pageParam,
+          limit: 50,
+        },
+      }),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
 }
