@@ -66,7 +66,7 @@ describe('the account page', () => {
       await openAccount(page);
       expect(await page.getByTestId('account-name').textContent()).toBe('Rita Agent');
       expect(await page.getByTestId('account-email').textContent()).toBe(agent.email);
-      expect(await page.getByTestId('account-role').textContent()).toBe('agent');
+      expect(await page.getByTestId('account-role').textContent()).toBe('Agent');
 
       // Set up: "scan" the key shown on the page, answer with the authenticator's code.
       const twoFactor = page.getByRole('region', { name: 'Two-factor authentication' });

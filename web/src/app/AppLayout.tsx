@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../api/types.ts';
+import { useUserLanguage } from '../i18n/useUserLanguage.ts';
 import { AccountPage } from '../modules/account/AccountPage.tsx';
 import { AudiencesPage } from '../modules/audiences/AudiencesPage.tsx';
 import { AuditPage } from '../modules/audit/AuditPage.tsx';
@@ -206,6 +207,7 @@ export function AppLayout({ me }: AppLayoutProps) {
   const toasts = useToasts();
   const realtime = useRealtimeEvents();
   const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
+  useUserLanguage(me.language);
   const groups = navGroups(me, t);
 
   return (

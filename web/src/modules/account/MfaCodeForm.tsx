@@ -1,5 +1,6 @@
 import { Alert, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 
 export type MfaCodeFormValues = { code: string; password: string };
@@ -19,6 +20,7 @@ type MfaCodeFormProps = {
 
 /** A current authenticator code (and, when asked, the password) to confirm a two-factor change. */
 export function MfaCodeForm(props: MfaCodeFormProps) {
+  const { t } = useTranslation('account');
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
 
@@ -33,7 +35,7 @@ export function MfaCodeForm(props: MfaCodeFormProps) {
         <Text size="sm">{props.explanation}</Text>
         {props.withPassword && (
           <PasswordInput
-            label="Password"
+            label={t('auth:password')}
             autoComplete="current-password"
             required
             autoFocus
@@ -42,8 +44,8 @@ export function MfaCodeForm(props: MfaCodeFormProps) {
           />
         )}
         <TextInput
-          label="One-time code"
-          description="The 6-digit code your authenticator app shows now."
+          label={t('auth:mfa.code')}
+          description={t('codeHint')}
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="[0-9]{6}"
@@ -60,7 +62,7 @@ export function MfaCodeForm(props: MfaCodeFormProps) {
         )}
         <Group justify="space-between">
           <Button variant="subtle" onClick={props.onCancel}>
-            Cancel
+            {t('common:actions.cancel')}
           </Button>
           <Button type="submit" color={props.submitColor} loading={props.pending}>
             {props.label}

@@ -1,10 +1,12 @@
 import { Alert, Button, Card, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { MIN_PASSWORD_LENGTH, useChangePassword } from './account.api.ts';
 
 /** Current and new password; on success the user's other sessions end. */
 export function PasswordForm() {
+  const { t } = useTranslation('account');
   const change = useChangePassword();
   const titleId = useId();
   const [current, setCurrent] = useState('');
@@ -35,34 +37,34 @@ export function PasswordForm() {
 
   return (
     <Card withBorder component="section" aria-labelledby={titleId}>
-      <form onSubmit={handleSubmit} aria-label="Change password" noValidate>
+      <form onSubmit={handleSubmit} aria-label={t('password.change')} noValidate>
         <Stack>
           <Title order={4} id={titleId}>
-            Password
+            {t('auth:password')}
           </Title>
           <PasswordInput
-            label="Current password"
+            label={t('password.current')}
             autoComplete="current-password"
             required
             value={current}
-            error={checked && missingCurrent ? 'Enter your current password.' : undefined}
+            error={checked && missingCurrent ? t('password.enterCurrent') : undefined}
             onChange={(e) => setCurrent(e.currentTarget.value)}
           />
           <PasswordInput
-            label="New password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+            label={t('password.new')}
+            description={t('password.atLeast', { count: MIN_PASSWORD_LENGTH })}
             autoComplete="new-password"
             required
             value={next}
-            error={checked && tooShort ? `Use at least ${MIN_PASSWORD_LENGTH} characters.` : undefined}
+            error={checked && tooShort ? t('password.useAtLeast', { count: MIN_PASSWORD_LENGTH }) : undefined}
             onChange={(e) => setNext(e.currentTarget.value)}
           />
           <PasswordInput
-            label="Repeat the new password"
+            label={t('password.repeat')}
             autoComplete="new-password"
             required
             value={repeat}
-            error={checked && !tooShort && mismatch ? 'The two new passwords differ.' : undefined}
+            error={checked && !tooShort && mismatch ? t('password.differ') : undefined}
             onChange={(e) => setRepeat(e.currentTarget.value)}
           />
           {change.error && (
@@ -72,14 +74,14 @@ export function PasswordForm() {
           )}
           {change.isSuccess && (
             <Alert color="teal" role="status" data-testid="password-changed">
-              Password changed. You were signed out on your other devices.
+              {t('password.changed')}
             </Alert>
           )}
           <Text size="xs" c="dimmed">
-            Changing it signs you out everywhere else.
+            {t('password.signsOut')}
           </Text>
           <Button type="submit" loading={change.isPending} w="fit-content">
-            Change password
+            {t('password.change')}
           </Button>
         </Stack>
       </form>

@@ -1,6 +1,7 @@
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useToasts } from '../../shared/toasts.tsx';
 import { sessionQueryKey } from '../auth/auth.api.ts';
 import { MfaEnrolmentForm } from '../auth/MfaEnrolmentForm.tsx';
@@ -18,16 +19,15 @@ type ShownCodes = { codes: string[]; reason: 'enrolled' | 'replaced' };
 const focusOnMount = (element: HTMLElement | null) => element?.focus();
 
 function ShownRecoveryCodes({ shown, onDone }: { shown: ShownCodes; onDone: () => void }) {
+  const { t } = useTranslation('account');
   return (
     <Stack gap="sm">
       <Text size="sm" fw={500} tabIndex={-1} ref={focusOnMount} data-testid="recovery-codes-notice">
-        {shown.reason === 'enrolled'
-          ? 'Two-factor authentication is on. Keep these recovery codes somewhere safe; each works once if you lose your phone. They are shown only now.'
-          : 'Your new recovery codes. The old ones no longer work. Keep these somewhere safe; they are shown only now.'}
+        {shown.reason === 'enrolled' ? t('twoFactor.enrolledCodes') : t('twoFactor.replacedCodes')}
       </Text>
       <RecoveryCodeList codes={shown.codes} />
       <Button onClick={onDone} w="fit-content">
-        I saved them
+        {t('twoFactor.saved')}
       </Button>
     </Stack>
   );
@@ -35,6 +35,7 @@ function ShownRecoveryCodes({ shown, onDone }: { shown: ShownCodes; onDone: () =
 
 /** Two-factor authentication: set it up, replace the recovery codes, or turn it off where the role allows. */
 export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaining }: TwoFactorSectionProps) {
+  const { t } = useTranslation('account');
   const queryClient = useQueryClient();
   const toasts = useToasts();
   const regenerate = useRegenerateRecoveryCodes();
@@ -64,7 +65,7 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     disable.mutate(values, {
       onSuccess: () => {
         setMode('idle');
-        toasts.showSuccess('Two-factor authentication is off.');
+        toasts.showSuccess(t('twoFactor.offToast'));
       },
     });
 
@@ -73,10 +74,10 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     if (!mfaEnabled && mode === 'enrol') {
       return (
         <MfaEnrolmentForm
-          intro="Scan this code with an authenticator app, then enter the code it shows."
+          intro={t('twoFactor.scan')}
           secondaryAction={
             <Button variant="subtle" onClick={() => setMode('idle')}>
-              Cancel
+              {t('common:actions.cancel')}
             </Button>
           }
           onEnrolled={handleEnrolled}
@@ -86,11 +87,9 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     if (!mfaEnabled) {
       return (
         <>
-          <Text size="sm">
-            Protect your account with a one-time code from an authenticator app, asked after your password.
-          </Text>
+          <Text size="sm">{t('twoFactor.protect')}</Text>
           <Button onClick={() => openMode('enrol')} w="fit-content">
-            Set up
+            {t('twoFactor.setUp')}
           </Button>
         </>
       );
@@ -98,8 +97,8 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     if (mode === 'recovery-codes') {
       return (
         <MfaCodeForm
-          label="New recovery codes"
-          explanation="You get 10 new recovery codes; the old ones stop working."
+          label={t('twoFactor.newCodes')}
+          explanation={t('twoFactor.newCodesHint')}
           pending={regenerate.isPending}
           error={regenerate.error}
           onSubmit={handleRegenerate}
@@ -110,8 +109,8 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     if (mode === 'disable' && !mfaRequired) {
       return (
         <MfaCodeForm
-          label="Turn off"
-          explanation="Signing in will need only your password, and your recovery codes stop working."
+          label={t('twoFactor.turnOff')}
+          explanation={t('twoFactor.turnOffHint')}
           withPassword
           submitColor="red"
           pending={disable.isPending}
@@ -124,21 +123,25 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
     return (
       <>
         <Text size="sm" c={recoveryCodesRemaining <= 3 ? 'orange' : undefined}>
-          <span data-testid="recovery-codes-remaining">{recoveryCodesRemaining}</span> recovery{' '}
-          {recoveryCodesRemaining === 1 ? 'code' : 'codes'} remaining.
+          <Trans
+            t={t}
+            i18nKey="twoFactor.remaining"
+            count={recoveryCodesRemaining}
+            components={{ n: <span data-testid="recovery-codes-remaining" /> }}
+          />
         </Text>
         {mfaRequired && (
           <Text size="sm" c="dimmed">
-            Your role requires two-factor authentication, so it cannot be turned off.
+            {t('twoFactor.required')}
           </Text>
         )}
         <Group gap="xs">
           <Button variant="light" onClick={() => openMode('recovery-codes')}>
-            New recovery codes
+            {t('twoFactor.newCodes')}
           </Button>
           {!mfaRequired && (
             <Button variant="subtle" color="red" onClick={() => openMode('disable')}>
-              Turn off
+              {t('twoFactor.turnOff')}
             </Button>
           )}
         </Group>
@@ -151,10 +154,10 @@ export function TwoFactorSection({ mfaEnabled, mfaRequired, recoveryCodesRemaini
       <Stack>
         <Group justify="space-between" wrap="nowrap">
           <Title order={4} id={titleId}>
-            Two-factor authentication
+            {t('twoFactor.title')}
           </Title>
           <Badge color={mfaEnabled ? 'teal' : 'gray'} data-testid="mfa-status" style={{ flexShrink: 0 }}>
-            {mfaEnabled ? 'On' : 'Off'}
+            {mfaEnabled ? t('common:states.on') : t('common:states.off')}
           </Badge>
         </Group>
         {renderBody()}

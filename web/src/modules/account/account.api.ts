@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
+import type { Language } from '../../i18n/index.ts';
 import { sessionQueryKey } from '../auth/auth.api.ts';
 
 /** The server's minimum for a new password (`POST /api/auth/password`). */
@@ -13,6 +14,16 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (input: ChangePasswordInput) =>
       api<void>('/api/auth/password', { method: 'POST', body: input }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionQueryKey }),
+  });
+}
+
+/** Stores the signed-in user's language on the server (`PATCH /api/me`); `null` = follow the browser. */
+export function useSetLanguage() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (language: Language | null) =>
+      api<unknown>('/api/me', { method: 'PATCH', body: { language } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionQueryKey }),
   });
 }

@@ -1,5 +1,6 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage, isApiError } from '../../api/client.ts';
 import { AuthCard } from './AuthCard.tsx';
 import { useLogin } from './auth.api.ts';
@@ -7,6 +8,7 @@ import { MfaCodeStep } from './MfaCodeStep.tsx';
 
 /** Email and password, then the one-time code when the account has two-factor authentication. */
 export function LoginPage() {
+  const { t } = useTranslation('auth');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
@@ -42,10 +44,10 @@ export function LoginPage() {
       {needsCode ? (
         <MfaCodeStep email={email} password={password} onBack={handleBack} />
       ) : (
-        <form onSubmit={handleSubmit} aria-label="Sign in">
+        <form onSubmit={handleSubmit} aria-label={t('signIn')}>
           <Stack>
             <TextInput
-              label="Email"
+              label={t('email')}
               type="email"
               autoComplete="username"
               required
@@ -54,7 +56,7 @@ export function LoginPage() {
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
             <PasswordInput
-              label="Password"
+              label={t('password')}
               autoComplete="current-password"
               required
               value={password}
@@ -68,11 +70,11 @@ export function LoginPage() {
             {isApiError(login.error, 'LOGIN_THROTTLED') && (
               // A locked account still opens to the password with a valid code (docs/security.md).
               <Button variant="subtle" onClick={handleUseCode}>
-                I have a code from my authenticator app
+                {t('haveCode')}
               </Button>
             )}
             <Button type="submit" loading={login.isPending}>
-              Sign in
+              {t('signIn')}
             </Button>
           </Stack>
         </form>

@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { useLogin } from './auth.api.ts';
 
@@ -7,6 +8,7 @@ type MfaCodeStepProps = { email: string; password: string; onBack: () => void };
 
 /** The second login step: the 6-digit code from the authenticator app. */
 export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
+  const { t } = useTranslation('auth');
   const [code, setCode] = useState('');
   const login = useLogin();
 
@@ -16,11 +18,11 @@ export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
   };
 
   return (
-    <form onSubmit={handleSubmit} aria-label="Two-factor verification">
+    <form onSubmit={handleSubmit} aria-label={t('mfa.verification')}>
       <Stack>
-        <Text size="sm">Enter the 6-digit code from your authenticator app.</Text>
+        <Text size="sm">{t('mfa.enterCode')}</Text>
         <TextInput
-          label="One-time code"
+          label={t('mfa.code')}
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="[0-9]{6}"
@@ -37,10 +39,10 @@ export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
         )}
         <Group justify="space-between">
           <Button variant="subtle" onClick={onBack}>
-            Back
+            {t('common:actions.back')}
           </Button>
           <Button type="submit" loading={login.isPending}>
-            Verify
+            {t('mfa.verify')}
           </Button>
         </Group>
       </Stack>

@@ -1,6 +1,7 @@
 import { Alert, Button, Center, Code, Group, Image, Loader, Stack, Text, TextInput } from '@mantine/core';
 import QRCode from 'qrcode';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { useConfirmMfaEnrolment, useStartMfaEnrolment } from './auth.api.ts';
 
@@ -15,6 +16,7 @@ type MfaEnrolmentFormProps = {
 
 /** Starts enrolment when mounted, shows the QR code and key, and confirms with a first code. */
 export function MfaEnrolmentForm({ intro, secondaryAction, onEnrolled }: MfaEnrolmentFormProps) {
+  const { t } = useTranslation('auth');
   const start = useStartMfaEnrolment();
   const confirm = useConfirmMfaEnrolment();
   const [code, setCode] = useState('');
@@ -40,23 +42,23 @@ export function MfaEnrolmentForm({ intro, secondaryAction, onEnrolled }: MfaEnro
   };
 
   return (
-    <form onSubmit={handleSubmit} aria-label="Set up two-factor authentication">
+    <form onSubmit={handleSubmit} aria-label={t('mfa.setUp')}>
       <Stack>
         <Text size="sm">{intro}</Text>
         <Center mih={200}>
           {qr ? (
-            <Image src={qr} alt="QR code for your authenticator app" w={200} h={200} data-testid="mfa-qr" />
+            <Image src={qr} alt={t('mfa.qrAlt')} w={200} h={200} data-testid="mfa-qr" />
           ) : (
-            <Loader size="sm" aria-label="Preparing the QR code" />
+            <Loader size="sm" aria-label={t('mfa.preparingQr')} />
           )}
         </Center>
         {start.data && (
           <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-            Can't scan? Enter this key: <Code data-testid="mfa-secret">{start.data.secret}</Code>
+            {t('mfa.cantScan')} <Code data-testid="mfa-secret">{start.data.secret}</Code>
           </Text>
         )}
         <TextInput
-          label="One-time code"
+          label={t('mfa.code')}
           inputMode="numeric"
           autoComplete="one-time-code"
           maxLength={6}
@@ -73,7 +75,7 @@ export function MfaEnrolmentForm({ intro, secondaryAction, onEnrolled }: MfaEnro
         <Group justify="space-between">
           {secondaryAction}
           <Button type="submit" loading={confirm.isPending} disabled={!start.data}>
-            Turn on
+            {t('mfa.turnOn')}
           </Button>
         </Group>
       </Stack>

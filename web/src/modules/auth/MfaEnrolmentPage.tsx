@@ -1,6 +1,7 @@
 import { Button, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { AuthCard } from './AuthCard.tsx';
 import { sessionQueryKey, useLogout } from './auth.api.ts';
 import { MfaEnrolmentForm } from './MfaEnrolmentForm.tsx';
@@ -8,6 +9,7 @@ import { RecoveryCodeList } from './RecoveryCodeList.tsx';
 
 /** Shown while the signed-in user's role requires MFA and none is set up: QR code, first code, recovery codes. */
 export function MfaEnrolmentPage() {
+  const { t } = useTranslation('auth');
   const queryClient = useQueryClient();
   const logout = useLogout();
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
@@ -19,11 +21,10 @@ export function MfaEnrolmentPage() {
     return (
       <AuthCard>
         <Text size="sm" fw={500}>
-          Two-factor authentication is on. Keep these recovery codes somewhere safe; each works once if you
-          lose your phone.
+          {t('mfa.onKeepCodes')}
         </Text>
         <RecoveryCodeList codes={recoveryCodes} />
-        <Button onClick={handleDone}>Continue to the inbox</Button>
+        <Button onClick={handleDone}>{t('mfa.continue')}</Button>
       </AuthCard>
     );
   }
@@ -31,10 +32,10 @@ export function MfaEnrolmentPage() {
   return (
     <AuthCard>
       <MfaEnrolmentForm
-        intro="Your role requires two-factor authentication. Scan this code with an authenticator app, then enter the code it shows."
+        intro={t('mfa.requiredIntro')}
         secondaryAction={
           <Button variant="subtle" onClick={() => logout.mutate()}>
-            Sign out
+            {t('app:signOut')}
           </Button>
         }
         onEnrolled={setRecoveryCodes}
