@@ -9,13 +9,15 @@ import { objectRoutes } from './objects.routes.ts';
 import { handleMessagesPost } from './send.ts';
 import { smbAppDataRoutes } from './smb-app-data.routes.ts';
 import { templateRoutes } from './templates.routes.ts';
+import { uploadRoutes } from './uploads.routes.ts';
 
 const VERSION = /^v\d{1,2}\.\d$/;
 
 function tokenOf(req: FastifyRequest): string | null {
   const header = req.headers.authorization;
   if (typeof header === 'string') {
-    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    // `OAuth <token>` is how Meta's Resumable Upload API calls are authenticated.
+    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim());
     return m ? m[1]!.trim() : null;
   }
   const q = (req.query as Record<string, unknown> | undefined)?.access_token;
@@ -75,6 +77,7 @@ export function graphRoutes(ctx: SandboxContext) {
     });
     await app.register(mediaRoutes(ctx));
     await app.register(templateRoutes(ctx));
+    await app.register(uploadRoutes(ctx));
     await app.register(smbAppDataRoutes(ctx));
     await app.register(numberAdminRoutes(ctx));
     await app.register(objectRoutes(ctx));

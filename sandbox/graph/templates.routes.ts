@@ -3,6 +3,7 @@ import type { SandboxContext } from '../core/context.ts';
 import type { TemplateState } from '../world/types.ts';
 import { GraphError } from './errors.ts';
 import { unknownNode } from './server.ts';
+import { uploadedHandleKind } from './uploads.routes.ts';
 import { isObj } from './validate-send.ts';
 
 const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
@@ -55,7 +56,37 @@ export function setTemplateStatus(
   emitTemplateStatus(ctx, t, status, status === 'REJECTED' ? t.rejectedReason : (reason ?? 'NONE'));
 }
 
-function checkComponents(components: unknown): Record<string, unknown>[] {
+const MEDIA_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'];
+
+/**
+ * A media header needs its sample: `example.header_handle` with one handle from the Resumable
+ * Upload API (`uploads.routes.ts`) of a file of that kind.
+ */
+function checkMediaHeader(ctx: SandboxContext, c: Record<string, unknown>): void {
+  const format = String(c.format ?? '').toUpperCase();
+  if (!MEDIA_FORMATS.includes(format)) return;
+  const handles = isObj(c.example) ? c.example.header_handle : undefined;
+  const handle = Array.isArray(handles) && handles.length === 1 ? handles[0] : undefined;
+  if (typeof handle !== 'string' || !handle) {
+    throw new GraphError(100, {
+      message: 'Invalid parameter',
+      details: `A ${format} header needs example.header_handle: one handle from the Resumable Upload API.`,
+    });
+  }
+  const kind = uploadedHandleKind(ctx, handle);
+  if (kind === null)
+    throw new GraphError(100, {
+      message: 'Invalid parameter',
+      details: `example.header_handle ${handle} is not a handle of an uploaded file.`,
+    });
+  if (kind !== format)
+    throw new GraphError(100, {
+      message: 'Invalid parameter',
+      details: `The ${format} header's sample is a ${kind.toLowerCase()} file.`,
+    });
+}
+
+function checkComponents(ctx: SandboxContext, components: unknown): Record<string, unknown>[] {
   if (!Array.isArray(components) || components.length === 0 || !components.every(isObj)) {
     throw new GraphError(100, {
       message: 'The parameter components is required.',
@@ -65,6 +96,7 @@ function checkComponents(components: unknown): Record<string, unknown>[] {
   if (!components.some((c) => String(c.type).toUpperCase() === 'BODY')) {
     throw new GraphError(100, { details: 'A template needs a BODY component.' });
   }
+  for (const c of components) if (String(c.type).toUpperCase() === 'HEADER') checkMediaHeader(ctx, c);
   return components;
 }
 
@@ -115,7 +147,7 @@ export function editTemplate(
     if (t.status === 'APPROVED' && category !== t.category)
       throw invalid("An approved template's category cannot be edited.");
   }
-  const components = body.components === undefined ? t.components : checkComponents(body.components);
+  const components = body.components === undefined ? t.components : checkComponents(ctx, body.components);
   const now = ctx.scheduler.now();
   const edits = (t.edits ?? []).filter((at) => now - at < 30 * DAY);
   if (t.status === 'APPROVED') {
@@ -186,7 +218,7 @@ export function templateRoutes(ctx: SandboxContext) {
           message: 'The parameter language is required.',
           details: 'The parameter language is required.',
         });
-      const components = checkComponents(body.components);
+      const components = checkComponents(ctx, body.components);
       const language = body.language;
       if (
         Object.values(ctx.world.templates).some(

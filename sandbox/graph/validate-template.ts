@@ -57,7 +57,10 @@ export function checkTemplateSend(
         const want = format.toLowerCase();
         if (params.length > 1) throw new GraphError(132000, { details: 'header: expected 1 parameter' });
         const p = params[0];
-        if (p !== undefined && (!isObj(p) || p.type !== want)) {
+        // A media header's file is chosen at send time: Meta refuses a send without it.
+        if (p === undefined)
+          throw new GraphError(132000, { details: `header: expected 1 ${want} parameter` });
+        if (!isObj(p) || p.type !== want) {
           throw new GraphError(132012, { details: `header: expected a parameter of type ${want}` });
         }
         continue;
@@ -70,6 +73,23 @@ export function checkTemplateSend(
         if (!isObj(b)) return;
         const dynamic = String(b.type).toUpperCase() === 'URL' && placeholders(b.url).length > 0;
         const sent = sendComponent(components, 'button', index);
+        if (String(b.type).toUpperCase() === 'COPY_CODE') {
+          const params = Array.isArray(sent?.parameters) ? (sent.parameters as unknown[]) : [];
+          const p = params[0];
+          if (
+            params.length !== 1 ||
+            !isObj(p) ||
+            p.type !== 'coupon_code' ||
+            typeof p.coupon_code !== 'string'
+          )
+            throw new GraphError(132000, {
+              details: `button at index ${index}: a copy code button expects 1 coupon_code parameter`,
+            });
+          if (p.coupon_code.length > 15)
+            throw new GraphError(100, {
+              details: `button at index ${index}: a coupon code is at most 15 characters`,
+            });
+        }
         if (dynamic) {
           const params = Array.isArray(sent?.parameters) ? sent.parameters : [];
           if (params.length !== 1) {

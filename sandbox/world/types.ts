@@ -112,6 +112,21 @@ export interface TemplateState {
   edits?: number[];
 }
 
+/** A Resumable Upload API session (`upload:…`): the sample of a template's media header. */
+export interface UploadSessionState {
+  key: string;
+  sig: string;
+  fileName: string;
+  fileLength: number;
+  fileType: string;
+  /** Bytes received so far (the `file_offset` to resume from). */
+  offset: number;
+  sha256: string | null;
+  /** The handle (`h`) once the whole file arrived; it goes into `example.header_handle`. */
+  handle: string | null;
+  createdAt: number;
+}
+
 export interface MediaState {
   id: string;
   phoneNumberId: string | null;
@@ -141,6 +156,8 @@ export interface WorldState {
   windows: Record<string, WindowState>;
   templates: Record<string, TemplateState>;
   media: Record<string, MediaState>;
+  /** Resumable Upload API sessions by key (absent in snapshots written before uploads existed). */
+  uploadSessions?: Record<string, UploadSessionState>;
   /** phoneNumberId → phone-book contacts keyed by phone number. */
   phoneContacts: Record<string, Record<string, PhoneContact>>;
   subscribedApps: Record<string, boolean>;
