@@ -14,6 +14,7 @@ import { campaignButtons, campaignTimeline, toApiCampaign } from './campaign.que
 import type { CampaignRow, CampaignState } from './campaign.table.ts';
 import { campaignCosts, estimateCampaignCost } from './campaign-cost.ts';
 import { scheduleFanout } from './campaign-fanout.job.ts';
+import { parameterProblems, templateShape } from './campaign-parameters.ts';
 import type { Audience, CostEstimate, CreateCampaignRequest } from './campaigns.schemas.ts';
 import { zonedTimeToUtc } from './local-time.ts';
 
@@ -124,7 +125,7 @@ export async function createCampaign(
   }
   const template = await db
     .selectFrom('templates')
-    .select(['status', 'category'])
+    .select(['status', 'category', 'components_json', 'parameter_format'])
     .where('waba_id', '=', number.waba_id)
     .where('name', '=', request.template.name)
     .where('language', '=', request.template.language)
@@ -136,6 +137,21 @@ export async function createCampaign(
       {
         name: request.template.name,
         language: request.template.language,
+      },
+    );
+  }
+  // Every variable, media header and button parameter mapped, before a single recipient is refused.
+  // (A template known only from a status webhook has no components yet: the send policy checks.)
+  const problems =
+    template.components_json === null
+      ? []
+      : parameterProblems(templateShape(template), request.parameters ?? {});
+  if (problems.length > 0) {
+    throw new AppError(
+      'TEMPLATE_PARAMETERS_INVALID',
+      `Map the template's parameters: ${problems.join('; ')}`,
+      {
+        problems,
       },
     );
   }

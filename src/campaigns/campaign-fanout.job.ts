@@ -13,7 +13,7 @@ import { enqueueJob } from '../platform/jobs/job.repository.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import type { CampaignRow } from './campaign.table.ts';
-import { MissingParameter, templateContentFor } from './campaign-parameters.ts';
+import { MissingParameter, templateContentFor, templateShape } from './campaign-parameters.ts';
 import type { Audience, CampaignParameters } from './campaigns.schemas.ts';
 
 /** At most this many recipients are queued per transaction. */
@@ -187,7 +187,7 @@ export async function runFanoutStep(
     // which refuses a template that is not APPROVED (or Meta answers 132015/132016).
     const stored = await trx
       .selectFrom('templates')
-      .select(['status'])
+      .select(['status', 'components_json', 'parameter_format'])
       .where('waba_id', '=', c.waba_id)
       .where('name', '=', c.template_name)
       .where('language', '=', c.template_language)
@@ -276,7 +276,11 @@ export async function runFanoutStep(
       return { outcome: 'completed' as const, numbers: [] };
     }
     const parameters = parseJsonOr<CampaignParameters>(c.parameters_json, {});
-    const template = { name: c.template_name, language: c.template_language };
+    const template = {
+      name: c.template_name,
+      language: c.template_language,
+      shape: stored ? templateShape(stored) : undefined,
+    };
     let nextOrdinal = c.next_ordinal;
     for (const r of recipients) {
       let update: {

@@ -16,8 +16,28 @@ export const ZParameterMapping = z
   })
   .refine((m) => m.attribute || m.value || m.fallback, 'give an attribute, a value or a fallback');
 
+/**
+ * A media header's file for every recipient: a fixed HTTPS link or uploaded media id, or a link
+ * read from a contact attribute (with the fixed one as its fallback).
+ */
+export const ZMediaHeaderParameter = z
+  .object({
+    type: z.enum(['image', 'video', 'document']),
+    link: z.url({ protocol: /^https?$/ }).optional(),
+    id: z
+      .string()
+      .regex(/^\d{1,30}$/)
+      .optional(),
+    attribute: z.string().min(1).max(100).optional(),
+    /** A document's file name as the customer sees it. */
+    filename: z.string().min(1).max(240).optional(),
+  })
+  .refine((m) => m.link || m.id || m.attribute, 'give a link, a media id or an attribute');
+
 export const ZCampaignParameters = z.object({
-  header: z.union([z.array(ZParameterMapping), z.record(z.string(), ZParameterMapping)]).optional(),
+  header: z
+    .union([ZMediaHeaderParameter, z.array(ZParameterMapping), z.record(z.string(), ZParameterMapping)])
+    .optional(),
   body: z.union([z.array(ZParameterMapping), z.record(z.string(), ZParameterMapping)]).optional(),
   /** URL and copy-code buttons by index (`"1"`), each with its one parameter. */
   buttons: z.record(z.string().regex(/^\d+$/), ZParameterMapping).optional(),
@@ -160,6 +180,7 @@ export const ZCampaignReportResponse = z.object({ data: ZCampaignReport });
 
 export type CampaignParameters = z.infer<typeof ZCampaignParameters>;
 export type ParameterMapping = z.infer<typeof ZParameterMapping>;
+export type MediaHeaderParameter = z.infer<typeof ZMediaHeaderParameter>;
 export type Audience = z.infer<typeof ZAudience>;
 export type CostEstimate = z.infer<typeof ZCostEstimate>;
 export type CampaignProgress = z.infer<typeof ZCampaignProgress>;

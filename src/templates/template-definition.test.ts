@@ -43,3 +43,31 @@ describe('template definition: URL buttons of named-parameter templates', () => 
     ]);
   });
 });
+
+describe('template definition: media headers and button order', () => {
+  const base: TemplateDefinition = {
+    category: 'MARKETING',
+    parameter_format: 'named',
+    body: { text: 'Hi {{first_name}}, new shoes are in.', examples: { first_name: 'Ana' } },
+  };
+  it('needs the uploaded sample of a media header and passes its handle to Meta', () => {
+    expect(problemsOf({ ...base, header: { format: 'IMAGE' } })).toEqual([
+      'header: upload a sample image for the media header',
+    ]);
+    const components = toMetaComponents({ ...base, header: { format: 'VIDEO', example_handle: '4::abc' } });
+    expect(components[0]).toEqual({
+      type: 'HEADER',
+      format: 'VIDEO',
+      example: { header_handle: ['4::abc'] },
+    });
+  });
+  it('keeps quick replies together, before or after the call-to-action buttons', () => {
+    const qr = { type: 'QUICK_REPLY' as const, text: 'Stop' };
+    const call = { type: 'PHONE_NUMBER' as const, text: 'Call', phone_number: '+15551234567' };
+    expect(problemsOf({ ...base, buttons: [qr, qr, call] })).toEqual([]);
+    expect(problemsOf({ ...base, buttons: [call, qr, qr] })).toEqual([]);
+    expect(problemsOf({ ...base, buttons: [qr, call, qr] })).toEqual([
+      'buttons: keep the quick replies together, before or after the others',
+    ]);
+  });
+});

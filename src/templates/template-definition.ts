@@ -81,12 +81,11 @@ export function toMetaComponents(def: TemplateDefinition): Json[] {
             : { header_text: exampleValues(vars, h.examples) };
       }
       components.push(header);
+    } else if (!h.example_handle) {
+      // Meta reviews a media header with its sample, uploaded first (POST /api/templates/samples).
+      problems.push(`header: upload a sample ${h.format.toLowerCase()} for the media header`);
     } else {
-      components.push({
-        type: 'HEADER',
-        format: h.format,
-        example: { header_handle: [h.example_handle ?? `sample-${h.format.toLowerCase()}`] },
-      });
+      components.push({ type: 'HEADER', format: h.format, example: { header_handle: [h.example_handle] } });
     }
   }
   const bodyVars = checkVariables('body', def.body.text, format, def.body.examples, problems);
@@ -110,6 +109,10 @@ export function toMetaComponents(def: TemplateDefinition): Json[] {
     if (count('URL') > 2) problems.push('buttons: at most 2 URL buttons');
     if (count('PHONE_NUMBER') > 1) problems.push('buttons: at most 1 phone number button');
     if (count('COPY_CODE') > 1) problems.push('buttons: at most 1 copy code button');
+    // Meta groups quick replies together: all of them before, or all after, the other buttons.
+    const kinds = buttons.map((b) => (b.type === 'QUICK_REPLY' ? 'q' : 'c')).join('');
+    if (/q+c+q|c+q+c/.test(kinds))
+      problems.push('buttons: keep the quick replies together, before or after the others');
     buttons.forEach((b, i) => {
       if (b.type === 'URL') {
         const vars = variablesOf(b.url);

@@ -11,6 +11,7 @@ import {
   templateHistory,
   toApiTemplate,
 } from './template-actions.ts';
+import { templateSampleRoutes } from './template-samples.routes.ts';
 import { syncTemplates } from './template-sync.ts';
 import {
   ZCreateTemplateRequest,
@@ -27,6 +28,7 @@ import {
 export function templatesRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
+    await plugin.register(templateSampleRoutes(deps));
 
     app.get(
       '/api/templates',

@@ -127,3 +127,16 @@ export const ZTemplateResponse = z.object({ data: ZTemplate });
 
 export type TemplateDefinition = z.infer<typeof ZTemplateDefinition>;
 export type CreateTemplateRequest = z.infer<typeof ZCreateTemplateRequest>;
+
+/** `POST /api/templates/samples`: the handle of a media header's sample, uploaded to Meta. */
+export const ZTemplateSampleResponse = z
+  .object({
+    data: z.object({
+      handle: z.string(),
+      format: z.enum(['IMAGE', 'VIDEO', 'DOCUMENT']),
+      mime_type: z.string(),
+      file_size: z.number().int(),
+    }),
+  })
+  .meta({ id: 'TemplateSample' });
+export type TemplateSample = z.infer<typeof ZTemplateSampleResponse>['data'];
