@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Loader, Paper, Select, Stack, TagsInput, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatPhone } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -38,6 +39,7 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
         }
       : DEFAULT_HOURS,
   );
+  const { t } = useTranslation('settings');
   const save = useSaveBusinessHours(phoneNumberId);
   const remove = useDeleteBusinessHours(phoneNumberId);
   const toasts = useToasts();
@@ -47,16 +49,16 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
       <Group gap="xs">
         {saved ? (
           <Badge color={saved.open_now ? 'teal' : 'gray'} variant="light" data-testid="open-now">
-            {saved.open_now ? 'Open now' : 'Closed now'}
+            {saved.open_now ? t('hours.openNow') : t('hours.closedNow')}
           </Badge>
         ) : (
           <Badge color="gray" variant="outline">
-            No business hours: always open
+            {t('hours.none')}
           </Badge>
         )}
       </Group>
       <Select
-        label="Time zone"
+        label={t('hours.timeZone')}
         searchable
         data={zones.includes(draft.time_zone) ? zones : [draft.time_zone, ...zones]}
         value={draft.time_zone}
@@ -64,19 +66,19 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
         w={320}
       />
       <Text fw={600} size="sm">
-        Weekly hours (local time)
+        {t('hours.weekly')}
       </Text>
       <WeeklyHoursEditor value={draft.weekly} onChange={(weekly) => setDraft({ ...draft, weekly })} />
       <TagsInput
-        label="Holidays"
-        description="Local dates closed all day, as YYYY-MM-DD (press Enter after each)"
+        label={t('hours.holidays')}
+        description={t('hours.holidaysHint')}
         value={draft.holidays}
         onChange={(holidays) => setDraft({ ...draft, holidays })}
         w={480}
       />
       <Textarea
-        label="Out-of-hours reply"
-        description="Sent to a customer who writes while closed, at most once every 12 hours; empty for none"
+        label={t('hours.reply')}
+        description={t('hours.replyHint')}
         autosize
         minRows={2}
         value={draft.out_of_hours_text ?? ''}
@@ -88,13 +90,13 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
         }
         w={480}
       />
-      {save.error && <ErrorDetails error={save.error} title="The business hours were not saved" />}
+      {save.error && <ErrorDetails error={save.error} title={t('hours.notSaved')} />}
       <Group gap="xs">
         <Button
           loading={save.isPending}
-          onClick={() => save.mutate(draft, { onSuccess: () => toasts.showSuccess('Business hours saved') })}
+          onClick={() => save.mutate(draft, { onSuccess: () => toasts.showSuccess(t('hours.saved')) })}
         >
-          Save business hours
+          {t('hours.save')}
         </Button>
         {saved && (
           <Button
@@ -103,7 +105,7 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
             loading={remove.isPending}
             onClick={() => remove.mutate(undefined, { onError: toasts.showError })}
           >
-            Remove (always open)
+            {t('hours.remove')}
           </Button>
         )}
       </Group>
@@ -113,6 +115,7 @@ function HoursForm({ phoneNumberId, saved }: { phoneNumberId: string; saved: Api
 
 /** A number's business hours: its time zone, weekly hours, holidays and out-of-hours reply. */
 export function BusinessHoursSettings() {
+  const { t } = useTranslation('settings');
   const numbers = useNumbers();
   const [picked, setPicked] = useState<string | null>(null);
   const phoneNumberId = picked ?? numbers.data?.[0]?.id ?? null;
@@ -121,7 +124,7 @@ export function BusinessHoursSettings() {
   return (
     <Stack gap="sm">
       <Select
-        label="Number"
+        label={t('hours.number')}
         data={(numbers.data ?? []).map((n) => ({
           value: n.id,
           label: `${n.verified_name ?? ''} ${formatPhone(n.display_phone_number)}`.trim(),
@@ -132,9 +135,9 @@ export function BusinessHoursSettings() {
       />
       <Paper withBorder p="md">
         {!phoneNumberId ? (
-          <Text c="dimmed">No number yet.</Text>
+          <Text c="dimmed">{t('hours.noNumber')}</Text>
         ) : hours.isPending ? (
-          <Loader aria-label="Loading business hours" />
+          <Loader aria-label={t('hours.loading')} />
         ) : hours.error ? (
           <ErrorNotice error={hours.error} onRetry={() => hours.refetch()} />
         ) : (

@@ -1,7 +1,8 @@
 import { Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { PhoneNumber } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
-import { formatDateTime, formatPhone } from '../../shared/format.ts';
+import { formatDateTime, formatPercent, formatPhone } from '../../shared/format.ts';
 import { Link } from '../../shared/router.tsx';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { DisconnectNumber } from '../onboarding/DisconnectNumber.tsx';
@@ -9,37 +10,43 @@ import { DisconnectNumber } from '../onboarding/DisconnectNumber.tsx';
 const WARN_DAYS = 3;
 
 function ConnectionBadge({ number }: { number: PhoneNumber }) {
+  const { t } = useTranslation('settings');
   const connected = number.connection.state === 'connected';
   return (
     <Tooltip
-      label={number.connection.reason ? `Reason: ${number.connection.reason}` : 'Connection to the Cloud API'}
+      label={
+        number.connection.reason
+          ? t('numbers.reason', { reason: number.connection.reason })
+          : t('numbers.connection')
+      }
       disabled={connected}
     >
       <Badge color={connected ? 'teal' : 'red'} variant="light" data-testid="connection-state">
-        {connected ? 'Connected' : `Not connected (${number.connection.state})`}
+        {connected ? t('numbers.connected') : t('numbers.notConnected', { state: number.connection.state })}
       </Badge>
     </Tooltip>
   );
 }
 
 function AppActivity({ number }: { number: PhoneNumber }) {
+  const { t } = useTranslation('settings');
   const days = number.days_left_before_14_day_rule;
   const color = days === null ? 'gray' : days <= WARN_DAYS ? 'red' : days <= 6 ? 'orange' : 'teal';
   return (
     <Stack gap={2}>
       <Text size="xs" c="dimmed">
-        Business app on the phone
+        {t('numbers.businessApp')}
       </Text>
       <Text size="sm">
-        Last activity: {formatDateTime(number.last_app_activity_at)}
-        {number.last_echo_at === null && number.last_app_activity_at !== null && ' (in imported history)'}
+        {t('numbers.lastActivity', { at: formatDateTime(number.last_app_activity_at) })}
+        {number.last_echo_at === null && number.last_app_activity_at !== null && ` ${t('numbers.inHistory')}`}
       </Text>
       <Badge color={color} variant="light" data-testid="days-left">
-        {days === null ? 'No app activity seen yet' : `${days} days left before the 14-day rule`}
+        {days === null ? t('numbers.noActivity') : t('numbers.daysLeft', { count: days })}
       </Badge>
       {days !== null && days <= WARN_DAYS && (
         <Text size="xs" c="red">
-          Ask the owner to open WhatsApp Business on the phone, or Meta will disconnect the number.
+          {t('numbers.askOwner')}
         </Text>
       )}
     </Stack>
@@ -47,39 +54,37 @@ function AppActivity({ number }: { number: PhoneNumber }) {
 }
 
 function HistoryImport({ number }: { number: PhoneNumber }) {
+  const { t } = useTranslation('settings');
   const { state, progress } = number.history;
   return (
     <Stack gap={2}>
       <Text size="xs" c="dimmed">
-        History import
+        {t('numbers.history')}
       </Text>
       <Group gap="xs" wrap="nowrap">
-        <Progress value={progress} w={140} aria-label="History import progress" />
-        <Text size="sm">{progress}%</Text>
+        <Progress value={progress} w={140} aria-label={t('numbers.historyProgress')} />
+        <Text size="sm">{formatPercent(progress / 100)}</Text>
       </Group>
-      <Text size="xs">
-        {state === 'complete_inferred'
-          ? 'complete (inferred: no history for 30 minutes)'
-          : state.replace(/_/g, ' ')}
-      </Text>
+      <Text size="xs">{t(`numbers.historyState.${state}`)}</Text>
     </Stack>
   );
 }
 
 function NumberCard({ number }: { number: PhoneNumber }) {
+  const { t } = useTranslation('settings');
   return (
     <Card withBorder padding="md" data-testid="number-card">
       <Group justify="space-between" align="flex-start">
         <div>
-          <Text fw={600}>{number.verified_name ?? 'Unnamed number'}</Text>
+          <Text fw={600}>{number.verified_name ?? t('numbers.unnamed')}</Text>
           <Text size="sm" c="dimmed">
-            {formatPhone(number.display_phone_number)} · id {number.id}
+            {formatPhone(number.display_phone_number)} · {t('numbers.id', { id: number.id })}
           </Text>
         </div>
         <Group gap="xs">
           {number.is_coexistence && (
             <Badge variant="outline" color="orange">
-              Coexistence
+              {t('numbers.coexistence')}
             </Badge>
           )}
           <ConnectionBadge number={number} />
@@ -93,11 +98,13 @@ function NumberCard({ number }: { number: PhoneNumber }) {
         <HistoryImport number={number} />
         <Stack gap={2}>
           <Text size="xs" c="dimmed">
-            Throughput and sync
+            {t('numbers.throughput')}
           </Text>
-          <Text size="sm">{number.throughput_mps} messages/s</Text>
-          <Text size="xs">Contacts sync: {number.contacts_sync_state.replace(/_/g, ' ')}</Text>
-          <Text size="xs">Onboarded: {formatDateTime(number.onboarded_at)}</Text>
+          <Text size="sm">{t('numbers.mps', { count: number.throughput_mps })}</Text>
+          <Text size="xs">
+            {t('numbers.contactsSync', { state: number.contacts_sync_state.replace(/_/g, ' ') })}
+          </Text>
+          <Text size="xs">{t('numbers.onboarded', { at: formatDateTime(number.onboarded_at) })}</Text>
         </Stack>
       </SimpleGrid>
     </Card>
@@ -106,12 +113,13 @@ function NumberCard({ number }: { number: PhoneNumber }) {
 
 /** Each number's coexistence health: connection, phone-app activity and the 14-day rule, history, throughput. */
 export function NumbersSettings() {
+  const { t } = useTranslation('settings');
   const numbers = useNumbers();
   if (numbers.error) return <ErrorNotice error={numbers.error} onRetry={() => numbers.refetch()} />;
   const connect = (
     <Group>
       <Button component={Link} to="/connect-number">
-        Connect a WhatsApp Business app number
+        {t('numbers.connect')}
       </Button>
     </Group>
   );
@@ -119,7 +127,7 @@ export function NumbersSettings() {
     return (
       <Stack>
         {connect}
-        <Text c="dimmed">No number yet. Numbers appear when Meta sends their first webhook.</Text>
+        <Text c="dimmed">{t('numbers.none')}</Text>
       </Stack>
     );
   }

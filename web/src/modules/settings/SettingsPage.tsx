@@ -1,4 +1,5 @@
 import { Box, Tabs, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { navigate } from '../../shared/router.tsx';
 import { BusinessHoursSettings } from './BusinessHoursSettings.tsx';
@@ -13,23 +14,24 @@ import { VipSettings } from './VipSettings.tsx';
 type SettingsPageProps = { me: Me; tab: string | undefined };
 
 const tabs = [
-  { value: 'numbers', label: 'Numbers' },
-  { value: 'users', label: 'Users' },
-  { value: 'teams', label: 'Teams' },
-  { value: 'canned-replies', label: 'Canned replies' },
-  { value: 'tokens', label: 'API tokens' },
-  { value: 'routing', label: 'Routing' },
-  { value: 'business-hours', label: 'Business hours' },
-  { value: 'vips', label: 'VIPs' },
+  { value: 'numbers', label: 'tabs.numbers' },
+  { value: 'users', label: 'tabs.users' },
+  { value: 'teams', label: 'tabs.teams' },
+  { value: 'canned-replies', label: 'tabs.cannedReplies' },
+  { value: 'tokens', label: 'tabs.tokens' },
+  { value: 'routing', label: 'tabs.routing' },
+  { value: 'business-hours', label: 'tabs.businessHours' },
+  { value: 'vips', label: 'tabs.vips' },
 ] as const;
 
 /** Admin settings: numbers and their coexistence health, users, teams, canned replies, API tokens, routing, business hours, VIPs. */
 export function SettingsPage({ me, tab }: SettingsPageProps) {
-  const current = tabs.some((t) => t.value === tab) ? (tab as string) : 'numbers';
+  const { t } = useTranslation('settings');
+  const current = tabs.some((item) => item.value === tab) ? (tab as string) : 'numbers';
   return (
     <Box h="100%" style={{ overflowY: 'auto' }} p="md">
       <Title order={3} mb="sm">
-        Settings
+        {t('title')}
       </Title>
       <Tabs
         value={current}
@@ -37,9 +39,9 @@ export function SettingsPage({ me, tab }: SettingsPageProps) {
         keepMounted={false}
       >
         <Tabs.List style={{ flexWrap: 'wrap' }}>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value}>
-              {t.label}
+          {tabs.map((item) => (
+            <Tabs.Tab key={item.value} value={item.value}>
+              {t(item.label)}
             </Tabs.Tab>
           ))}
         </Tabs.List>

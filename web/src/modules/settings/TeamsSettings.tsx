@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Card, Group, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Team, User } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -7,6 +8,7 @@ import { useTeams } from '../inbox/inbox.api.ts';
 import { useCreateTeam, useDeleteTeam, useTeamMember, useUsers } from './settings.api.ts';
 
 function TeamCard({ team, users }: { team: Team; users: User[] }) {
+  const { t } = useTranslation('settings');
   const member = useTeamMember();
   const remove = useDeleteTeam();
   const toasts = useToasts();
@@ -27,15 +29,15 @@ function TeamCard({ team, users }: { team: Team; users: User[] }) {
         <ActionIcon
           variant="subtle"
           color="red"
-          aria-label={`Delete team ${team.name}`}
+          aria-label={t('teams.delete', { name: team.name })}
           onClick={() => remove.mutate(team.id, { onError: toasts.showError })}
         >
           ✕
         </ActionIcon>
       </Group>
       <MultiSelect
-        aria-label={`Members of ${team.name}`}
-        placeholder="Add members"
+        aria-label={t('teams.members', { name: team.name })}
+        placeholder={t('teams.addMembers')}
         data={users
           .filter((u) => !u.disabled && u.role !== 'auditor')
           .map((u) => ({ value: u.id, label: u.name }))}
@@ -49,6 +51,7 @@ function TeamCard({ team, users }: { team: Team; users: User[] }) {
 
 /** Teams and their members; conversations can be transferred to a team. */
 export function TeamsSettings() {
+  const { t } = useTranslation('settings');
   const teams = useTeams();
   const users = useUsers();
   const create = useCreateTeam();
@@ -61,16 +64,16 @@ export function TeamsSettings() {
 
   return (
     <Stack>
-      <form onSubmit={handleSubmit} aria-label="Add a team">
+      <form onSubmit={handleSubmit} aria-label={t('teams.add')}>
         <Group align="flex-end" gap="xs">
           <TextInput
-            label="New team"
+            label={t('teams.new')}
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <Button type="submit" loading={create.isPending}>
-            Add team
+            {t('teams.addButton')}
           </Button>
         </Group>
       </form>

@@ -12,6 +12,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me, Role, User } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -20,6 +21,7 @@ import { type NewUser, useCreateUser, useUpdateUser, useUsers } from './settings
 const roles: Role[] = ['owner', 'admin', 'supervisor', 'agent', 'auditor'];
 
 function CreateUserForm({ me }: { me: Me }) {
+  const { t } = useTranslation('settings');
   const [form, setForm] = useState<NewUser>({ email: '', name: '', role: 'agent' });
   const create = useCreateUser();
 
@@ -29,37 +31,39 @@ function CreateUserForm({ me }: { me: Me }) {
   };
 
   return (
-    <form onSubmit={handleSubmit} aria-label="Add a user">
+    <form onSubmit={handleSubmit} aria-label={t('users.add')}>
       <Group align="flex-end" wrap="wrap" gap="xs">
         <TextInput
-          label="Name"
+          label={t('users.name')}
           required
           value={form.name}
           onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
         />
         <TextInput
-          label="Email"
+          label={t('users.email')}
           type="email"
           required
           value={form.email}
           onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
         />
         <Select
-          label="Role"
-          data={roles.filter((r) => r !== 'owner' || me.role === 'owner')}
+          label={t('users.role')}
+          data={roles
+            .filter((r) => r !== 'owner' || me.role === 'owner')
+            .map((r) => ({ value: r, label: t(`common:roles.${r}`) }))}
           value={form.role}
           allowDeselect={false}
           onChange={(role) => setForm({ ...form, role: (role ?? 'agent') as Role })}
           w={140}
         />
         <Button type="submit" loading={create.isPending}>
-          Add user
+          {t('users.addButton')}
         </Button>
       </Group>
       {create.error && <ErrorNotice error={create.error} />}
       {create.data?.password && (
         <Alert color="teal" mt="xs">
-          {create.data.user.name}'s first password (shown once): <Code>{create.data.password}</Code>
+          {t('users.firstPassword', { name: create.data.user.name })} <Code>{create.data.password}</Code>
         </Alert>
       )}
     </form>
@@ -67,6 +71,7 @@ function CreateUserForm({ me }: { me: Me }) {
 }
 
 function UserRow({ user, me }: { user: User; me: Me }) {
+  const { t } = useTranslation('settings');
   const update = useUpdateUser();
   const toasts = useToasts();
   const handlePatch = (patch: { role?: Role; disabled?: boolean; reset_mfa?: boolean }) =>
@@ -84,8 +89,10 @@ function UserRow({ user, me }: { user: User; me: Me }) {
       <Table.Td>
         <Select
           size="xs"
-          aria-label={`Role of ${user.name}`}
-          data={roles.filter((r) => r !== 'owner' || me.role === 'owner' || user.role === 'owner')}
+          aria-label={t('users.roleOf', { name: user.name })}
+          data={roles
+            .filter((r) => r !== 'owner' || me.role === 'owner' || user.role === 'owner')
+            .map((r) => ({ value: r, label: t(`common:roles.${r}`) }))}
           value={user.role}
           allowDeselect={false}
           onChange={(role) => role && role !== user.role && handlePatch({ role: role as Role })}
@@ -97,24 +104,24 @@ function UserRow({ user, me }: { user: User; me: Me }) {
           variant="dot"
           color={user.presence === 'online' ? 'teal' : user.presence === 'away' ? 'yellow' : 'gray'}
         >
-          {user.presence ?? 'offline'}
+          {t(`users.presence.${user.presence ?? 'offline'}`)}
         </Badge>
       </Table.Td>
       <Table.Td>
         {user.mfa_enabled ? (
           <Button size="compact-xs" variant="subtle" onClick={() => handlePatch({ reset_mfa: true })}>
-            Reset MFA
+            {t('users.resetMfa')}
           </Button>
         ) : (
           <Text size="xs" c="dimmed">
-            off
+            {t('users.mfaOff')}
           </Text>
         )}
       </Table.Td>
       <Table.Td>
         <Switch
           size="xs"
-          aria-label={`${user.name} active`}
+          aria-label={t('users.activeOf', { name: user.name })}
           checked={!user.disabled}
           disabled={user.id === me.id}
           onChange={(e) => handlePatch({ disabled: !e.currentTarget.checked })}
@@ -126,6 +133,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
 
 /** Users: add with a role, change roles, reset MFA, disable. */
 export function UsersSettings({ me }: { me: Me }) {
+  const { t } = useTranslation('settings');
   const users = useUsers();
   return (
     <Stack>
@@ -135,11 +143,11 @@ export function UsersSettings({ me }: { me: Me }) {
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Presence</Table.Th>
-              <Table.Th>MFA</Table.Th>
-              <Table.Th>Active</Table.Th>
+              <Table.Th>{t('users.user')}</Table.Th>
+              <Table.Th>{t('users.role')}</Table.Th>
+              <Table.Th>{t('users.presenceTitle')}</Table.Th>
+              <Table.Th>{t('users.mfa')}</Table.Th>
+              <Table.Th>{t('users.active')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

@@ -1,25 +1,32 @@
 import { ActionIcon, Button, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { locale } from '../../shared/format.ts';
 import type { ApiBusinessHours } from './routing.api.ts';
 
 export type Weekly = ApiBusinessHours['weekly'];
 type Day = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 
 /** Monday first, as people read a week's hours. */
-const DAYS: { day: Day; label: string }[] = [
-  { day: 'mon', label: 'Monday' },
-  { day: 'tue', label: 'Tuesday' },
-  { day: 'wed', label: 'Wednesday' },
-  { day: 'thu', label: 'Thursday' },
-  { day: 'fri', label: 'Friday' },
-  { day: 'sat', label: 'Saturday' },
-  { day: 'sun', label: 'Sunday' },
-];
+const WEEK: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** The weekdays named in the user's language (1 January 2024 was a Monday). */
+function weekdays(): { day: Day; label: string }[] {
+  const lang = locale();
+  return WEEK.map((day, i) => {
+    const name = new Date(Date.UTC(2024, 0, 1 + i)).toLocaleDateString(lang, {
+      weekday: 'long',
+      timeZone: 'UTC',
+    });
+    return { day, label: name.charAt(0).toLocaleUpperCase(lang) + name.slice(1) };
+  });
+}
 
 /**
  * Open intervals per weekday in local time (a day without intervals is closed). The server checks
  * each interval (`HH:MM`, ending after it starts) and says which one is wrong.
  */
 export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange: (w: Weekly) => void }) {
+  const { t } = useTranslation('settings');
   const setDay = (day: Day, intervals: [string, string][] | undefined) => {
     const next = { ...value };
     if (intervals && intervals.length > 0) next[day] = intervals;
@@ -28,7 +35,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
   };
   return (
     <Stack gap={6}>
-      {DAYS.map(({ day, label }) => {
+      {weekdays().map(({ day, label }) => {
         const intervals = (value[day] ?? []) as [string, string][];
         const open = intervals.length > 0;
         return (
@@ -41,7 +48,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
             />
             {!open && (
               <Text size="sm" c="dimmed">
-                Closed
+                {t('hours.closed')}
               </Text>
             )}
             {intervals.map(([from, to], i) => (
@@ -50,7 +57,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
                 <TextInput
                   type="time"
                   size="xs"
-                  aria-label={`${label} opens`}
+                  aria-label={t('hours.opens', { day: label })}
                   value={from}
                   onChange={(e) =>
                     setDay(
@@ -63,7 +70,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
                 <TextInput
                   type="time"
                   size="xs"
-                  aria-label={`${label} closes`}
+                  aria-label={t('hours.closes', { day: label })}
                   value={to}
                   onChange={(e) =>
                     setDay(
@@ -76,7 +83,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
                   size="sm"
                   variant="subtle"
                   color="red"
-                  aria-label={`Remove ${label} interval ${i + 1}`}
+                  aria-label={t('hours.removeInterval', { day: label, n: i + 1 })}
                   onClick={() =>
                     setDay(
                       day,
@@ -94,7 +101,7 @@ export function WeeklyHoursEditor({ value, onChange }: { value: Weekly; onChange
                 variant="subtle"
                 onClick={() => setDay(day, [...intervals, ['14:00', '18:00']])}
               >
-                + interval
+                {t('hours.addInterval')}
               </Button>
             )}
           </Group>
