@@ -95,6 +95,17 @@ async function versionsOf(
 }
 
 /** Whether the entry of a domain event is already in the log (a redelivered event). */
+/** Which of `eventIds` already have an entry (one query; a redelivered batch after a crash). */
+export async function eventsWithEntries(trx: Kysely<DB>, eventIds: readonly number[]): Promise<Set<number>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('archive_entries')
+    .select('event_id')
+    .where('event_id', 'in', [...eventIds])
+    .execute();
+  return new Set(rows.map((r) => Number(r.event_id)));
+}
+
 export async function hasEntryForEvent(trx: Kysely<DB>, eventId: number): Promise<boolean> {
   const row = await trx
     .selectFrom('archive_entries')

@@ -2,7 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../database.ts';
 import type { Config } from '../platform/config.ts';
 import { defineSubscriber } from '../platform/events/subscriber.ts';
-import { appendEntries, hasEntryForEvent } from './archive.repository.ts';
+import { appendEntries, eventsWithEntries, hasEntryForEvent } from './archive.repository.ts';
+import type { EntryDraft } from './archive-entry.ts';
 import { archivedEventTypes, draftOf } from './archive-event.mapper.ts';
 import { archiveKeyring } from './payload-crypto.ts';
 
@@ -26,5 +27,20 @@ export const archiveSubscriber = defineSubscriber({
     if (await hasEntryForEvent(db, event.id)) return;
     const draft = await draftOf(db, event);
     if (draft) await appendEntries(db, [draft], archiveKeyring(configOf(context)));
+  },
+  // A round's events in one append: one update of the head and multi-row inserts, in log order.
+  async handleBatch(trx: Transaction<DB>, events, context) {
+    const db = trx as unknown as Kysely<DB>;
+    const done = await eventsWithEntries(
+      db,
+      events.map((e) => e.id),
+    );
+    const drafts: EntryDraft[] = [];
+    for (const event of events) {
+      if (done.has(event.id)) continue;
+      const draft = await draftOf(db, event);
+      if (draft) drafts.push(draft);
+    }
+    if (drafts.length > 0) await appendEntries(db, drafts, archiveKeyring(configOf(context)));
   },
 });

@@ -146,6 +146,70 @@ describe.each(testDialects)('durable subscribers on %s', (dialect) => {
     expect(cursors.map((c) => Number(c.position))).toEqual([last, last, last]);
   });
 
+  it.each([
+    ['one transaction per round', false],
+    ['side by side', true],
+  ])(
+    'hands a batch handler its events in order (%s); a batch that throws goes again event by event and only the culprit is set aside',
+    async (_mode, concurrent) => {
+      const batches: number[][] = [];
+      const single: number[] = [];
+      const sub = defineSubscriber({
+        name: 'probe.batch',
+        types: ['alert.raised'],
+        retry: { attempts: 1 },
+        async handle(trx: Transaction<EventTables>, event) {
+          if (event.payload.alert_id === 'a-7') throw new Error('bad event');
+          single.push(event.id);
+          await insertProbe(trx, 'probe.batch', event);
+        },
+        async handleBatch(trx: Transaction<EventTables>, events) {
+          batches.push(events.map((e) => e.id));
+          for (const event of events) {
+            if (event.payload.alert_id === 'a-7') throw new Error('bad event');
+            await insertProbe(trx, 'probe.batch', event);
+          }
+        },
+      });
+      await record(Array.from({ length: 12 }, (_, i) => alert(i)));
+      const ids = await eventIds(db);
+      const worker = startSubscriberWorker({ db, clock, subscribers: [sub], autoStart: false, concurrent });
+      for (let i = 0; i < 20 && (await worker.runOnce()) > 0; i++);
+      await worker.stop();
+      // The first call got the whole batch; it threw on a-7, so nothing of it counted and the events
+      // went one per transaction through `handle`.
+      expect(batches[0]).toEqual(ids);
+      expect(single).toEqual(ids.filter((_, i) => i !== 7));
+      expect(await handledBy(db, 'probe.batch')).toEqual(ids.filter((_, i) => i !== 7));
+      const failures = await db.selectFrom('subscriber_failures').select(['event_id', 'state']).execute();
+      expect(failures.map((f) => Number(f.event_id))).toEqual([ids[7]]);
+      const [cursor] = await db.selectFrom('event_cursors').select('position').execute();
+      expect(Number(cursor?.position)).toBe(ids.at(-1));
+    },
+  );
+
+  it('hands a batch handler a large batch in slices, each event once and in order', async () => {
+    const batches: number[][] = [];
+    const sub = defineSubscriber({
+      name: 'probe.slices',
+      types: ['alert.raised'],
+      async handle() {
+        throw new Error('the batch handler is used');
+      },
+      async handleBatch(trx: Transaction<EventTables>, events) {
+        batches.push(events.map((e) => e.id));
+        for (const event of events) await insertProbe(trx, 'probe.slices', event);
+      },
+    });
+    await record(Array.from({ length: 120 }, (_, i) => alert(i)));
+    const worker = startSubscriberWorker({ db, clock, subscribers: [sub], autoStart: false });
+    for (let i = 0; i < 20 && (await worker.runOnce()) > 0; i++);
+    await worker.stop();
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(batches.flat()).toEqual(await eventIds(db));
+    expect(await handledBy(db, 'probe.slices')).toEqual(await eventIds(db));
+  });
+
   it('side by side (each subscriber in its own transaction), hands every event once and in order, and one failing event is set aside alone', async () => {
     const seen = new Map<string, number[]>();
     const probe = (name: string, failOn: string | null) =>

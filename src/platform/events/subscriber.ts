@@ -36,6 +36,18 @@ export type SubscriberDefinition<K extends EventType, S> = {
    * rolls back). After every commit the worker also wakes the senders of the events' numbers.
    */
   handle(trx: Transaction<S>, event: StoredEvent<K>, context?: unknown, hooks?: CommitHooks): Promise<void>;
+  /**
+   * Optional: handles several events (in log order) at once, with the same meaning as calling
+   * `handle` for each in turn, for a subscriber whose work batches well (one multi-row insert
+   * instead of one per event). The worker uses it for a round's batch; when it throws, the batch is
+   * handled again through `handle`, one event per transaction, so the event at fault is set aside alone.
+   */
+  handleBatch?(
+    trx: Transaction<S>,
+    events: readonly StoredEvent<K>[],
+    context?: unknown,
+    hooks?: CommitHooks,
+  ): Promise<void>;
   readonly retry?: Partial<RetryPolicy>;
   /** Where a subscriber seen for the first time starts: the oldest event kept (default) or the newest. */
   readonly from?: 'start' | 'now';
@@ -48,6 +60,12 @@ export type Subscriber = {
   readonly retry: RetryPolicy;
   readonly from: 'start' | 'now';
   handle(trx: Transaction<never>, event: StoredEvent, context?: unknown, hooks?: CommitHooks): Promise<void>;
+  handleBatch?(
+    trx: Transaction<never>,
+    events: readonly StoredEvent[],
+    context?: unknown,
+    hooks?: CommitHooks,
+  ): Promise<void>;
 };
 
 const NAME = /^[a-z][a-z0-9._-]{0,99}$/;
@@ -85,6 +103,7 @@ export function defineSubscriber<const K extends EventType, S>(def: SubscriberDe
     },
     from: def.from ?? 'start',
     handle: def.handle as unknown as Subscriber['handle'],
+    ...(def.handleBatch ? { handleBatch: def.handleBatch as unknown as Subscriber['handleBatch'] } : {}),
   };
 }
 
