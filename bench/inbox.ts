@@ -10,7 +10,7 @@
  * BENCH_RATE, BENCH_FANOUT_SECONDS, BENCH_DIALECTS.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -21,8 +21,8 @@ import { createApiToken } from '../src/auth/api-tokens.ts';
 import { openDatabase } from '../src/database.ts';
 import { STATUS_RANK } from '../src/messages/message-status.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { type Job, recurringKey } from '../src/platform/jobs/job.ts';
 import { ensureRecurringJobs } from '../src/platform/jobs/job.repository.ts';
+import { type Job, recurringKey } from '../src/platform/jobs/job.ts';
 import { seedNumber } from '../src/testing/seed.ts';
 import { type BenchDatabase, createBenchDatabase, machineLine, SECRET, startHub } from './hub-process.ts';
 
@@ -59,6 +59,8 @@ const WORDS = (
 )
   .split(' ')
   .slice(0, 256);
+/** Words in the vocabulary (each message's three words are picked by index modulo this). */
+const W = WORDS.length;
 const FIRST =
   'José María Ana Lucía Carmen Javier Pedro João Mariana Inês Gonçalo Andrés Sofía Martín Valentina Mateo Camila Diego Isabel Tomás Beatriz Raúl Elena Pablo Marta Sergio Paula Iván Rocío Álvaro Noemí Íñigo'.split(
     ' ',
@@ -91,7 +93,9 @@ const fmt = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
  * seeds again.
  */
 function cacheKey(dialect: 'sqlite' | 'postgres'): string {
-  const h = createHash('sha256').update(JSON.stringify({ dialect, CONVERSATIONS, MESSAGES, BIG, tag: process.env.BENCH_CACHE_TAG ?? '' }));
+  const h = createHash('sha256').update(
+    JSON.stringify({ dialect, CONVERSATIONS, MESSAGES, BIG, tag: process.env.BENCH_CACHE_TAG ?? '' }),
+  );
   h.update(fill.toString());
   return h.digest('hex').slice(0, 16);
 }
@@ -108,7 +112,7 @@ async function fill(url: string, dialect: 'sqlite' | 'postgres'): Promise<void> 
   const { db } = database;
   const started = Date.now();
   // Numbers go into the SQL as literals: better-sqlite3 binds a JS number as a REAL, which turned
-  // ids into 'bm0.0' and made `n / 256` a fraction (the word joins then dropped two rows in three).
+  // ids into 'bm0.0' and made `n / W` a fraction (the word joins then dropped most rows).
   await seedNumber(db, { id: PN, waba_id: WABA, onboarded_at: BASE, created_at: BASE, updated_at: BASE });
   await sql`create table bench_words (i integer primary key, w text not null)`.execute(db);
   await sql`create table bench_names (i integer primary key, w text not null)`.execute(db);
@@ -147,7 +151,7 @@ async function fill(url: string, dialect: 'sqlite' | 'postgres'): Promise<void> 
   const text = (k: string) =>
     sql.raw(
       `(select w1.w || ' ' || w2.w || ' ' || w3.w || ' ' || ((${k}) % 997) from bench_words w1, bench_words w2, bench_words w3
-        where w1.i = (${k}) % 256 and w2.i = ((${k}) / 256) % 256 and w3.i = ((${k}) * 7 + 3) % 256)`,
+        where w1.i = (${k}) % ${W} and w2.i = ((${k}) / ${W}) % ${W} and w3.i = ((${k}) * 7 + 3) % ${W})`,
     );
   // Conversation 0's last message is message 0; conversation n's is message BIG + n - 1 (below).
   await sql`
@@ -161,7 +165,7 @@ async function fill(url: string, dialect: 'sqlite' | 'postgres'): Promise<void> 
   const rest = CONVERSATIONS - 1;
   const conv = sql.raw(`case when g.n < ${BIG} then 0 else 1 + (g.n - ${BIG}) % ${rest} end`);
   const ts = sql.raw(
-    `case when g.n < ${BIG} then ${sql.lit(top)} - g.n * 1000 else ${sql.lit(BASE)} + (1 + (g.n - ${BIG}) % ${rest}) * 10000 - ((g.n - ${BIG}) / ${rest}) * 60000 end`,
+    `case when g.n < ${BIG} then ${top} - g.n * 1000 else ${BASE} + (1 + (g.n - ${BIG}) % ${rest}) * 10000 - ((g.n - ${BIG}) / ${rest}) * 60000 end`,
   );
   const seqCol = dialect === 'sqlite' ? sql.raw(', seq') : sql.raw('');
   const seqVal = dialect === 'sqlite' ? sql.raw(', g.n + 1') : sql.raw('');
@@ -178,9 +182,9 @@ async function fill(url: string, dialect: 'sqlite' | 'postgres'): Promise<void> 
         ${ts}, ${ts}, case when g.n % 2 = 0 then 'received' else 'read' end, ${ts},
         case when g.n % 2 = 0 then ${sql.lit(STATUS_RANK.received)} else ${sql.lit(STATUS_RANK.read)} end, '{}'${seqVal}
       from (select s.n + ${sql.lit(from)} as n from (${series(n)}) s) g
-      join bench_words w1 on w1.i = g.n % 256
-      join bench_words w2 on w2.i = (g.n / 256) % 256
-      join bench_words w3 on w3.i = (g.n * 7 + 3) % 256`.execute(db);
+      join bench_words w1 on w1.i = g.n % ${sql.lit(W)}
+      join bench_words w2 on w2.i = (g.n / ${sql.lit(W)}) % ${sql.lit(W)}
+      join bench_words w3 on w3.i = (g.n * 7 + 3) % ${sql.lit(W)}`.execute(db);
     process.stdout.write(
       `  ${dialect}: ${from + n} messages seeded (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
     );
@@ -247,7 +251,7 @@ async function seededDatabase(dialect: 'sqlite' | 'postgres'): Promise<BenchData
     let seedMs = 0;
     if (!fresh && existsSync(cached) && !(await upgrade(`sqlite:${cached}`))) rmSync(cached);
     if (fresh || !existsSync(cached)) {
-      for (const old of readdirSync(dir)) if (old.endsWith('.db')) rmSync(join(dir, old), { force: true });
+      rmSync(cached, { force: true });
       const bench = await createBenchDatabase('sqlite');
       await fill(bench.url, 'sqlite');
       renameSync(bench.url.slice('sqlite:'.length), cached);
@@ -267,8 +271,7 @@ async function seededDatabase(dialect: 'sqlite' | 'postgres'): Promise<BenchData
   const exists = await admin(async (c) => {
     const r = await c.query(`select datname from pg_database where datname like 'coexist_bench_inbox_%'`);
     const names = r.rows.map((row: { datname: string }) => row.datname);
-    for (const old of names)
-      if (old !== cachedName || fresh) await c.query(`drop database if exists ${old} with (force)`);
+    if (fresh) await c.query(`drop database if exists ${cachedName} with (force)`);
     // Copies left by an interrupted run.
     const runs = await c.query(`select datname from pg_database where datname like 'coexist_bench_run_%'`);
     for (const { datname } of runs.rows as { datname: string }[])
