@@ -1,9 +1,11 @@
 import { Badge, Box, Button, Group, Select, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, Me, SupervisorOverview } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatListTime } from '../../shared/format.ts';
+import { useNumberTimeZone } from '../../shared/number-time-zone.ts';
 import { Link } from '../../shared/router.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { contactName } from '../inbox/contact-name.ts';
@@ -14,6 +16,7 @@ type SupervisorConversationsProps = { me: Me; agents: SupervisorOverview['agents
 const ROW = 52;
 
 function TakeOverButton({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation('supervisor');
   const update = useUpdateConversation(conversationId);
   const toasts = useToasts();
   return (
@@ -23,18 +26,24 @@ function TakeOverButton({ conversationId }: { conversationId: string }) {
       loading={update.isPending}
       onClick={() =>
         update.mutate('takeOver', {
-          onSuccess: () => toasts.showSuccess('You took over the conversation'),
+          onSuccess: () => toasts.showSuccess(t('tookOver')),
           onError: toasts.showError,
         })
       }
     >
-      Take over
+      {t('takeOver')}
     </Button>
   );
 }
 
+/** A conversation's last time on its number's business clock. */
+function ListTime({ at, phoneNumberId }: { at: string | null; phoneNumberId: string }) {
+  return <>{formatListTime(at, { timeZone: useNumberTimeZone(phoneNumberId) })}</>;
+}
+
 /** Every conversation (virtualised), with who holds it and a take-over button. */
 export function SupervisorConversations({ me, agents }: SupervisorConversationsProps) {
+  const { t } = useTranslation('supervisor');
   const [status, setStatus] = useState<ConversationStatus | 'any'>('open');
   const conversations = useConversations({ view: 'all', status }, me.id);
   const items = flattenPages(conversations.data);
@@ -56,15 +65,15 @@ export function SupervisorConversations({ me, agents }: SupervisorConversationsP
   return (
     <Box style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }} px="md" pb="md">
       <Group justify="space-between" mb="xs">
-        <Text fw={600}>All conversations</Text>
+        <Text fw={600}>{t('all')}</Text>
         <Select
           size="xs"
-          aria-label="Status"
+          aria-label={t('statusLabel')}
           data={[
-            { value: 'open', label: 'Open' },
-            { value: 'pending', label: 'Pending' },
-            { value: 'resolved', label: 'Resolved' },
-            { value: 'any', label: 'Any status' },
+            { value: 'open', label: t('status.open') },
+            { value: 'pending', label: t('status.pending') },
+            { value: 'resolved', label: t('status.resolved') },
+            { value: 'any', label: t('status.any') },
           ]}
           value={status}
           allowDeselect={false}
@@ -108,12 +117,13 @@ export function SupervisorConversations({ me, agents }: SupervisorConversationsP
                     {contactName(c.contact)}
                   </Link>
                   <Text size="xs" c="dimmed" truncate>
-                    {formatListTime(c.last_message_at)} · {c.last_message_preview ?? ''}
+                    <ListTime at={c.last_message_at} phoneNumberId={c.phone_number_id} /> ·{' '}
+                    {c.last_message_preview ?? ''}
                   </Text>
                 </Box>
                 <Group gap="xs" wrap="nowrap">
                   <Badge size="sm" variant="light" color={c.assignee_user_id ? 'blue' : 'gray'}>
-                    {c.assignee_user_id ? (names.get(c.assignee_user_id) ?? 'Assigned') : 'Unassigned'}
+                    {c.assignee_user_id ? (names.get(c.assignee_user_id) ?? t('assigned')) : t('unassigned')}
                   </Badge>
                   {me.can.take_over && c.assignee_user_id !== me.id && (
                     <TakeOverButton conversationId={c.id} />

@@ -1,6 +1,8 @@
 import { Badge, Box, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Me, Presence } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { formatNumber } from '../../shared/format.ts';
 import { SupervisorConversations } from './SupervisorConversations.tsx';
 import { useSupervisorOverview } from './supervisor.api.ts';
 
@@ -15,7 +17,7 @@ function Stat({ label, value }: { label: string; value: number }) {
         {label}
       </Text>
       <Text size="xl" fw={700}>
-        {value}
+        {formatNumber(value)}
       </Text>
     </Card>
   );
@@ -23,6 +25,7 @@ function Stat({ label, value }: { label: string; value: number }) {
 
 /** Every conversation, each agent's load and presence, and taking a conversation over. */
 export function SupervisorPage({ me }: SupervisorPageProps) {
+  const { t } = useTranslation('supervisor');
   const overview = useSupervisorOverview();
   const data = overview.data;
   const unassigned = data?.by_assignee.find((a) => a.assignee_user_id === null);
@@ -30,22 +33,22 @@ export function SupervisorPage({ me }: SupervisorPageProps) {
   return (
     <Box h="100%" style={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}>
       <Stack p="md" gap="sm" style={{ flexShrink: 0 }}>
-        <Title order={3}>Supervisor</Title>
+        <Title order={3}>{t('title')}</Title>
         {overview.error && <ErrorNotice error={overview.error} onRetry={() => overview.refetch()} />}
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-          <Stat label="Open" value={data?.by_status.open ?? 0} />
-          <Stat label="Pending" value={data?.by_status.pending ?? 0} />
-          <Stat label="Resolved" value={data?.by_status.resolved ?? 0} />
-          <Stat label="Open and unassigned" value={unassigned?.open ?? 0} />
+          <Stat label={t('status.open')} value={data?.by_status.open ?? 0} />
+          <Stat label={t('status.pending')} value={data?.by_status.pending ?? 0} />
+          <Stat label={t('status.resolved')} value={data?.by_status.resolved ?? 0} />
+          <Stat label={t('openUnassigned')} value={unassigned?.open ?? 0} />
         </SimpleGrid>
         <Table.ScrollContainer minWidth={420} mah={220}>
-          <Table striped aria-label="Agents">
+          <Table striped aria-label={t('agents')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Agent</Table.Th>
-                <Table.Th>Presence</Table.Th>
-                <Table.Th>Open</Table.Th>
-                <Table.Th>Pending</Table.Th>
+                <Table.Th>{t('agent')}</Table.Th>
+                <Table.Th>{t('settings:users.presenceTitle')}</Table.Th>
+                <Table.Th>{t('status.open')}</Table.Th>
+                <Table.Th>{t('status.pending')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -55,13 +58,13 @@ export function SupervisorPage({ me }: SupervisorPageProps) {
                     <Group gap={6}>
                       <Text size="sm">{agent.name}</Text>
                       <Text size="xs" c="dimmed">
-                        {agent.role}
+                        {t(`common:roles.${agent.role}`)}
                       </Text>
                     </Group>
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="dot" color={presenceColor[agent.presence] ?? 'gray'}>
-                      {agent.presence}
+                      {t(`settings:users.presence.${agent.presence}`)}
                     </Badge>
                   </Table.Td>
                   <Table.Td>{agent.load}</Table.Td>
