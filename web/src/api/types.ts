@@ -12,7 +12,15 @@ export type { Role } from '../../../src/auth/principal.ts';
 export type { ApiToken } from '../../../src/auth/tokens.schemas.ts';
 export type { Contact } from '../../../src/contacts/contacts.schemas.ts';
 export type { Conversation, ConversationStatus } from '../../../src/conversations/conversations.schemas.ts';
-export type { CannedReply, Label, Note, SupervisorOverview } from '../../../src/inbox/inbox.schemas.ts';
+export type {
+  CannedReply,
+  Label,
+  Mention,
+  Note,
+  NotificationSettings,
+  SnoozeOptions,
+  SupervisorOverview,
+} from '../../../src/inbox/inbox.schemas.ts';
 export type { Message, MessageError, Reaction } from '../../../src/messages/messages.schemas.ts';
 export type { PhoneNumber } from '../../../src/numbers/numbers.schemas.ts';
 export type { Alert } from '../../../src/outbound/outbound.schemas.ts';

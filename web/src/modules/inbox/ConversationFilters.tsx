@@ -1,8 +1,10 @@
-import { Group, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { Group, SegmentedControl, Select, Stack, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import type { ConversationStatus, Me } from '../../api/types.ts';
+import { useMentions } from './ergonomics.api.ts';
 import { type ConversationFilter, useLabels, useTeams } from './inbox.api.ts';
+import { NotificationSettingsMenu } from './NotificationControls.tsx';
 
 type ConversationFiltersProps = {
   me: Me;
@@ -28,6 +30,8 @@ const statuses = [
 export function ConversationFilters({ me, filter, onChange }: ConversationFiltersProps) {
   const teams = useTeams();
   const labels = useLabels();
+  const mentions = useMentions();
+  const unreadMentions = mentions.data?.unread_count ?? 0;
   const [search, setSearch] = useState(filter.q ?? '');
   const commitSearch = useDebouncedCallback((q: string) => onChange({ ...filter, q }), 250);
   const myTeams = (teams.data ?? []).filter(
@@ -41,55 +45,72 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
 
   return (
     <Stack gap="xs" p="sm" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-      <TextInput
-        type="search"
-        placeholder="Search name, number or text"
-        aria-label="Search conversations"
-        value={search}
-        onChange={(event) => {
-          setSearch(event.currentTarget.value);
-          commitSearch(event.currentTarget.value);
-        }}
-      />
+      <Group gap={4} wrap="nowrap">
+        <TextInput
+          style={{ flex: 1 }}
+          type="search"
+          placeholder="Search name, number or text"
+          aria-label="Search conversations"
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            commitSearch(event.currentTarget.value);
+          }}
+        />
+        <NotificationSettingsMenu />
+      </Group>
       <SegmentedControl
         size="xs"
         fullWidth
-        data={views}
+        data={[
+          ...views,
+          {
+            value: 'mentions',
+            label: (
+              <span data-testid="mentions-view">
+                @<VisuallyHidden>Mentions</VisuallyHidden>
+                {unreadMentions > 0 ? ` ${unreadMentions}` : ''}
+              </span>
+            ),
+          },
+        ]}
         value={filter.view}
         onChange={handleView}
         aria-label="Whose conversations"
       />
-      <Group gap="xs" grow>
-        {filter.view === 'team' && (
+      {filter.view !== 'mentions' && (
+        <Group gap="xs" grow>
+          {filter.view === 'team' && (
+            <Select
+              size="xs"
+              aria-label="Team"
+              placeholder="Team"
+              data={myTeams.map((team) => ({ value: team.id, label: team.name }))}
+              value={filter.teamId ?? null}
+              onChange={(teamId) => onChange({ ...filter, teamId: teamId ?? undefined })}
+            />
+          )}
           <Select
             size="xs"
-            aria-label="Team"
-            placeholder="Team"
-            data={myTeams.map((team) => ({ value: team.id, label: team.name }))}
-            value={filter.teamId ?? null}
-            onChange={(teamId) => onChange({ ...filter, teamId: teamId ?? undefined })}
+            aria-label="Status"
+            data={statuses}
+            value={filter.status ?? 'open'}
+            allowDeselect={false}
+            onChange={(status) =>
+              onChange({ ...filter, status: (status ?? 'open') as ConversationStatus | 'any' })
+            }
           />
-        )}
-        <Select
-          size="xs"
-          aria-label="Status"
-          data={statuses}
-          value={filter.status ?? 'open'}
-          allowDeselect={false}
-          onChange={(status) =>
-            onChange({ ...filter, status: (status ?? 'open') as ConversationStatus | 'any' })
-          }
-        />
-        <Select
-          size="xs"
-          aria-label="Label"
-          placeholder="Any label"
-          clearable
-          data={(labels.data ?? []).map((label) => ({ value: label.id, label: label.name }))}
-          value={filter.label ?? null}
-          onChange={(label) => onChange({ ...filter, label: label ?? undefined })}
-        />
-      </Group>
+          <Select
+            size="xs"
+            aria-label="Label"
+            placeholder="Any label"
+            clearable
+            data={(labels.data ?? []).map((label) => ({ value: label.id, label: label.name }))}
+            value={filter.label ?? null}
+            onChange={(label) => onChange({ ...filter, label: label ?? undefined })}
+          />
+        </Group>
+      )}
     </Stack>
   );
 }

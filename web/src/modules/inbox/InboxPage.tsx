@@ -7,7 +7,10 @@ import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './conversation/ConversationView.tsx';
 import { InboxShortcuts } from './InboxShortcuts.tsx';
 import type { ConversationFilter } from './inbox.api.ts';
+import { MentionsList } from './MentionsList.tsx';
+import { NotificationBanner } from './NotificationControls.tsx';
 import { SearchResults } from './SearchResults.tsx';
+import { useInboxNotifications } from './useInboxNotifications.ts';
 import { useUnreadTitle } from './useUnreadTitle.ts';
 
 type InboxPageProps = { me: Me; conversationId: string | undefined };
@@ -25,6 +28,7 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
   const showList = !isPhone || !conversationId;
   const showConversation = !isPhone || !!conversationId;
   useUnreadTitle(me.id);
+  useInboxNotifications(me, conversationId);
 
   return (
     <Box h="100%" style={{ display: 'flex', minHeight: 0 }}>
@@ -42,8 +46,11 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
             minHeight: 0,
           }}
         >
+          <NotificationBanner />
           <ConversationFilters me={me} filter={filter} onChange={setFilter} />
-          {filter.q?.trim() ? (
+          {filter.view === 'mentions' ? (
+            <MentionsList selectedId={conversationId} />
+          ) : filter.q?.trim() ? (
             <SearchResults q={filter.q} />
           ) : (
             <ConversationList me={me} filter={filter} selectedId={conversationId} />

@@ -23,7 +23,8 @@ import type {
 } from '../../api/types.ts';
 
 export type ConversationFilter = {
-  view: 'mine' | 'unassigned' | 'team' | 'all';
+  /** `mentions`: the notes that @mentioned me instead of a list of conversations. */
+  view: 'mine' | 'unassigned' | 'team' | 'all' | 'mentions';
   teamId?: string;
   label?: string;
   status?: ConversationStatus | 'any';
@@ -237,14 +238,24 @@ export function useUpdateConversation(conversationId: string) {
 export function useAddNote(conversationId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: string) =>
-      api<Note>(`/api/conversations/${conversationId}/notes`, { method: 'POST', body: { body } }),
+    mutationFn: (input: { body: string; mentionUserIds?: string[] }) =>
+      api<Note>(`/api/conversations/${conversationId}/notes`, {
+        method: 'POST',
+        body: { body: input.body, mention_user_ids: input.mentionUserIds },
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notes', conversationId] }),
   });
 }
 
+type MediaRef = { media_id: string; caption?: string; filename?: string };
+
 export type OutgoingMessage =
   | { type: 'text'; text: { body: string } }
+  | { type: 'reaction'; reaction: { message_id: string; emoji: string } }
+  | { type: 'image'; image: MediaRef }
+  | { type: 'video'; video: MediaRef }
+  | { type: 'audio'; audio: { media_id: string } }
+  | { type: 'document'; document: MediaRef }
   | {
       type: 'template';
       template: {
@@ -260,7 +271,7 @@ export type OutgoingMessage =
     };
 
 /** Sends through the outbox; the Idempotency-Key makes a double click or a retry harmless. */
-export function useSendMessage(conversation: Conversation) {
+export function useSendMessage(conversation: Pick<Conversation, 'id'>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { message: OutgoingMessage; replyTo?: string; idempotencyKey: string }) =>

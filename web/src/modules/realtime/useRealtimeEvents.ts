@@ -13,6 +13,20 @@ const EVENT_TYPES = streamNotices;
 
 const FLUSH_MS = 150;
 
+/** An event of the stream as it arrived: the notice (SSE event name) and its data (with `fact` and `payload`). */
+export type StreamEvent = { readonly type: string; readonly data: unknown };
+
+const streamListeners = new Set<(event: StreamEvent) => void>();
+
+/**
+ * Listens to the events of the app's one stream (notifications react to facts); returns the
+ * unsubscribe function. No second EventSource is opened.
+ */
+export function onStreamEvent(listener: (event: StreamEvent) => void): () => void {
+  streamListeners.add(listener);
+  return () => streamListeners.delete(listener);
+}
+
 /**
  * Batches invalidations: a burst of events (a history import, a campaign) becomes one refetch
  * per query instead of one per event.
@@ -57,6 +71,7 @@ export function useRealtimeEvents(): RealtimeState {
         data = null;
       }
       invalidator.add(invalidationsFor(event.type, data));
+      for (const listener of streamListeners) listener({ type: event.type, data });
     };
     const handleOpen = () => {
       if (wasOpen) void queryClient.invalidateQueries();

@@ -9,6 +9,7 @@ import { useWindowOpen, WindowCountdown } from './WindowCountdown.tsx';
 type ComposerProps = {
   conversation: Conversation;
   canSyncTemplates: boolean;
+  meId: string;
   replyTo: Message | null;
   onClearReply: () => void;
 };
@@ -17,7 +18,7 @@ type ComposerProps = {
  * Knows the 24-hour window: free-form replies with a countdown while it is open, an approved
  * template once it is closed. Internal notes are a separate tab and never reach the customer.
  */
-export function Composer({ conversation, canSyncTemplates, replyTo, onClearReply }: ComposerProps) {
+export function Composer({ conversation, canSyncTemplates, meId, replyTo, onClearReply }: ComposerProps) {
   const [tab, setTab] = useState<string | null>('reply');
   const open = useWindowOpen(conversation.window);
 
@@ -45,7 +46,7 @@ export function Composer({ conversation, canSyncTemplates, replyTo, onClearReply
           )}
         </Tabs.Panel>
         <Tabs.Panel value="note" p="sm">
-          <NoteComposer conversationId={conversation.id} />
+          <NoteComposer conversationId={conversation.id} meId={meId} />
         </Tabs.Panel>
       </Tabs>
     </Box>

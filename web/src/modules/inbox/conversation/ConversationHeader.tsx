@@ -7,7 +7,9 @@ import { contactName } from '../contact-name.ts';
 import { useUpdateConversation } from '../inbox.api.ts';
 import { AssignMenu } from './AssignMenu.tsx';
 import { ControlBar } from './ControlBar.tsx';
+import { ConversationSearch } from './ConversationSearch.tsx';
 import { LabelsEditor } from './LabelsEditor.tsx';
+import { SnoozeMenu } from './SnoozeMenu.tsx';
 
 type ConversationHeaderProps = {
   me: Me;
@@ -15,6 +17,8 @@ type ConversationHeaderProps = {
   isPhone: boolean;
   showContactToggle: boolean;
   onToggleContact: () => void;
+  /** Jumps the timeline to a message found by the search within the conversation. */
+  onJumpTo: (messageId: string | null) => void;
 };
 
 /** Name and number, assignment and transfer, labels, and resolve / reopen. */
@@ -24,6 +28,7 @@ export function ConversationHeader({
   isPhone,
   showContactToggle,
   onToggleContact,
+  onJumpTo,
 }: ConversationHeaderProps) {
   const update = useUpdateConversation(conversation.id);
   const toasts = useToasts();
@@ -68,6 +73,8 @@ export function ConversationHeader({
           </Badge>
         </Group>
         <Group gap="xs" wrap="nowrap">
+          <ConversationSearch conversationId={conversation.id} onJumpTo={onJumpTo} />
+          {canAct && <SnoozeMenu conversation={conversation} />}
           {canAct && (
             <Button
               size="compact-sm"

@@ -2,6 +2,7 @@ import { Badge, Box, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine
 import type { Message } from '../../../api/types.ts';
 import { formatClock, formatDateTime } from '../../../shared/format.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { type MessageActionHandlers, MessageActions } from './MessageActions.tsx';
 import { MessageContent } from './MessageContent.tsx';
 import { messagePreview } from './message-content.ts';
 import { OriginLabel } from './OriginLabel.tsx';
@@ -10,7 +11,10 @@ type MessageBubbleProps = {
   message: Message;
   quoted: Message | undefined;
   contactName: string;
-  onReply: ((message: Message) => void) | undefined;
+  /** Reply, react, forward; absent for those who only read. */
+  actions: MessageActionHandlers | undefined;
+  /** The hit the search within the conversation is on. */
+  highlighted?: boolean;
   /** The campaign that sent this message, or that this customer reply answers. */
   campaign?: { campaign_name: string; kind: 'sent' | 'reply' } | undefined;
 };
@@ -63,7 +67,14 @@ function FailureReason({ message }: { message: Message }) {
 }
 
 /** One message with its origin, quote, content, edit/delete marks, reactions, time and ticks. */
-export function MessageBubble({ message, quoted, contactName, onReply, campaign }: MessageBubbleProps) {
+export function MessageBubble({
+  message,
+  quoted,
+  contactName,
+  actions,
+  campaign,
+  highlighted = false,
+}: MessageBubbleProps) {
   const outbound = message.direction === 'outbound';
   const deleted = message.deleted_at !== null;
   return (
@@ -77,20 +88,29 @@ export function MessageBubble({ message, quoted, contactName, onReply, campaign 
         data-message-id={message.id}
         data-origin={message.origin}
         data-direction={message.direction}
-        style={{ background: outbound ? tints[message.origin] : undefined }}
+        data-highlighted={highlighted || undefined}
+        style={{
+          background: outbound ? tints[message.origin] : undefined,
+          outline: highlighted ? '2px solid var(--mantine-color-yellow-filled)' : undefined,
+        }}
       >
         <Stack gap={4}>
           <Group gap={6} justify="space-between" wrap="nowrap">
             <OriginLabel message={message} contactName={contactName} />
-            {onReply && message.wamid && !deleted && (
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                aria-label="Reply to this message"
-                onClick={() => onReply(message)}
-              >
-                ↩
-              </Button>
+            {actions && !deleted && (
+              <Group gap={0} wrap="nowrap">
+                {message.wamid && (
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    aria-label="Reply to this message"
+                    onClick={() => actions.onReply(message)}
+                  >
+                    ↩
+                  </Button>
+                )}
+                <MessageActions message={message} actions={actions} />
+              </Group>
             )}
           </Group>
           {campaign && (

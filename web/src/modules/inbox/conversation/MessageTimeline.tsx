@@ -1,18 +1,21 @@
 import { Box, Button, Center, Divider, Loader, Text } from '@mantine/core';
-import { Fragment, type UIEvent, useLayoutEffect, useMemo, useRef } from 'react';
+import { Fragment, type UIEvent, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Message, Note } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { parseTime } from '../../../shared/format.ts';
 import { useCampaignMarks } from '../../campaigns/campaigns.api.ts';
 import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
 import { calendarDay, dayLabel } from './day-label.ts';
+import type { MessageActionHandlers } from './MessageActions.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 import { NoteBubble } from './NoteBubble.tsx';
 
 type MessageTimelineProps = {
   conversationId: string;
   contactName: string;
-  onReply: ((message: Message) => void) | undefined;
+  actions: MessageActionHandlers | undefined;
+  /** A message to bring into view and mark (the search within the conversation); older pages load until it is there. */
+  jumpTo?: string | null;
 };
 
 type Item = { kind: 'message'; at: number; message: Message } | { kind: 'note'; at: number; note: Note };
@@ -40,7 +43,12 @@ function DaySeparator({ at, now }: { at: number; now: number }) {
  * pages load when the reader scrolls up, keeping their place. New messages scroll into view
  * when the reader is already at the bottom.
  */
-export function MessageTimeline({ conversationId, contactName, onReply }: MessageTimelineProps) {
+export function MessageTimeline({
+  conversationId,
+  contactName,
+  actions,
+  jumpTo = null,
+}: MessageTimelineProps) {
   const messages = useMessages(conversationId);
   const notes = useNotes(conversationId);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -73,6 +81,18 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
   }, [items]);
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
+
+  // The search's hit: load older pages until it is there, then scroll to it.
+  useEffect(() => {
+    if (!jumpTo) return;
+    if (!byId.has(jumpTo)) {
+      if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+      return;
+    }
+    stickToBottom.current = false;
+    const el = scrollRef.current?.querySelector(`[data-message-id="${CSS.escape(jumpTo)}"]`);
+    el?.scrollIntoView({ block: 'center' });
+  }, [jumpTo, byId, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const handleLoadOlder = () => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   };
@@ -104,7 +124,8 @@ export function MessageTimeline({ conversationId, contactName, onReply }: Messag
       <MessageBubble
         message={item.message}
         contactName={contactName}
-        onReply={onReply}
+        actions={actions}
+        highlighted={item.message.id === jumpTo}
         campaign={campaignMarks.get(item.message.id)}
         quoted={
           item.message.context
