@@ -1,12 +1,13 @@
 import { Badge, Box, Group, Tabs, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { navigate } from '../../shared/router.tsx';
 import { JobFailuresPanel, SubscriberFailuresPanel, WebhookFailuresPanel } from './FailurePanels.tsx';
 import { useOpenFailureCounts } from './failures.api.ts';
 
 const tabs = [
-  { value: 'webhooks', label: 'Webhook processing' },
-  { value: 'subscribers', label: 'Subscribers' },
-  { value: 'jobs', label: 'Jobs' },
+  { value: 'webhooks', label: 'tabs.webhooks' },
+  { value: 'subscribers', label: 'tabs.subscribers' },
+  { value: 'jobs', label: 'tabs.jobs' },
 ] as const;
 
 type Tab = (typeof tabs)[number]['value'];
@@ -19,33 +20,33 @@ type FailuresPageProps = { tab: string | undefined };
  * `failure.recorded` refreshes it.
  */
 export function FailuresPage({ tab }: FailuresPageProps) {
-  const current: Tab = tabs.find((t) => t.value === tab)?.value ?? 'webhooks';
+  const { t } = useTranslation('failures');
+  const current: Tab = tabs.find((item) => item.value === tab)?.value ?? 'webhooks';
   const counts = useOpenFailureCounts();
   return (
     <Box h="100%" style={{ overflowY: 'auto' }} p="md">
-      <Title order={3}>Failures</Title>
+      <Title order={3}>{t('app:nav.failures')}</Title>
       <Text size="sm" c="dimmed" mb="sm" maw={820}>
-        Work the hub tried and could not finish: nothing here is lost (the raw webhook, the event and the job
-        are kept), but it stays undone until it is retried or its cause is fixed.
+        {t('intro')}
       </Text>
       <Tabs
         value={current}
         onChange={(value) => navigate(`/failures/${value ?? 'webhooks'}`)}
         keepMounted={false}
       >
-        <Tabs.List style={{ flexWrap: 'wrap' }} aria-label="Kinds of failure">
-          {tabs.map((t) => {
-            const count = counts[t.value];
+        <Tabs.List style={{ flexWrap: 'wrap' }} aria-label={t('kinds')}>
+          {tabs.map((item) => {
+            const count = counts[item.value];
             return (
-              <Tabs.Tab key={t.value} value={t.value}>
+              <Tabs.Tab key={item.value} value={item.value}>
                 <Group gap={6} wrap="nowrap">
-                  {t.label}
+                  {t(item.label)}
                   <Badge
                     size="sm"
                     variant={count > 0 ? 'filled' : 'light'}
                     color={count > 0 ? 'red' : 'gray'}
-                    aria-label={`${count} open`}
-                    data-testid={`count-${t.value}`}
+                    aria-label={t('openCount', { count })}
+                    data-testid={`count-${item.value}`}
                   >
                     {count}
                   </Badge>
