@@ -10,6 +10,7 @@ import { automationResumeJob, noHumanReplyJob } from './automation-timers.job.ts
 import { businessHoursOf } from './business-hours.ts';
 import { type ControlBy, resumeAutomation, takeOverByHuman } from './control.ts';
 import { flowPort } from './flow-port.ts';
+import { oncePerTransaction } from './per-transaction.ts';
 import { type ParsedRule, quickReplyPayload, rulesFor, runContextFor, runTriggered } from './rules.ts';
 
 /**
@@ -108,12 +109,13 @@ async function onCustomerMessage(deps: AppDeps, trx: Db, event: StoredEvent<'mes
     message: messageRef,
   });
   if (!base) return;
-  const hours = await businessHoursOf(trx, message.phone_number_id);
+  const pn = message.phone_number_id;
+  const hours = await oncePerTransaction(trx, `hours:${pn}`, () => businessHoursOf(trx, pn));
   const outsideHours = hours ? !isOpenAt(hours.schedule, now) : false;
   if (outsideHours && !base.vip)
     await outOfHoursReply(deps, trx, message.conversation_id, message.phone_number_id, now);
 
-  const rules = await rulesFor(trx, message.phone_number_id);
+  const rules = await oncePerTransaction(trx, `rules:${pn}`, () => rulesFor(trx, pn));
   // A template's quick-reply tap that a rule starts a flow for belongs to that rule: it neither
   // answers the session the customer is in nor starts the welcome flow (the rule's flow replaces both).
   const payload = quickReplyPayload(message.type, message.content_json);

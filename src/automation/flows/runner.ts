@@ -17,6 +17,7 @@ import { sendAutomated } from '../automated-send.ts';
 import { automationMaySend, setActiveFlowRun } from '../control.ts';
 import { type FlowDeps, type FlowPort, type FlowTrigger, registerFlowPort } from '../flow-port.ts';
 import { findKbAnswer } from '../knowledge/knowledge.repository.ts';
+import { oncePerTransaction } from '../per-transaction.ts';
 import {
   activeSession,
   findFlow,
@@ -396,7 +397,10 @@ export async function onCustomerMessage(
   // Whether a flow has anything to do first (a session, or a welcome flow), then whether automation
   // may speak: most messages of a number without flows cost two reads, not the handoff's too.
   const session = await activeSession(trx, input.conversationId);
-  const welcome = session ? undefined : await welcomeFlowOf(trx, message.phoneNumberId);
+  const pn = message.phoneNumberId;
+  const welcome = session
+    ? undefined
+    : await oncePerTransaction(trx, `welcome:${pn}`, () => welcomeFlowOf(trx, pn));
   if (!session && !welcome) return false;
   if ((await automationMaySend(trx, input.conversationId, now)) !== true) return false;
   if (session) {
