@@ -40,6 +40,35 @@ export async function applyAnalyticsEvent(trx: Kysely<DB>, event: StoredEvent): 
 }
 
 /**
+ * Folds several events (in log order) as {@link applyAnalyticsEvent} would one after another: the
+ * lookups and states are read once, the fold runs in memory, and each conversation's last state,
+ * the merged rollup deltas and the newly priced messages are written once (as the recompute does).
+ */
+export async function applyAnalyticsEvents(trx: Kysely<DB>, events: readonly StoredEvent[]): Promise<void> {
+  const folded = events.filter((e) => (e.payload as { conversation_id?: string }).conversation_id);
+  if (folded.length === 0) return;
+  const lookups = await loadFoldLookups(trx, folded);
+  const states = await loadStates(
+    trx,
+    folded.map((e) => (e.payload as { conversation_id: string }).conversation_id),
+  );
+  const changed = new Map<string, ConversationState>();
+  const claimed = new Set<string>();
+  const store = {
+    get: (id: string) => states.get(id),
+    set: (s: ConversationState) => {
+      states.set(s.conversation_id, s);
+      changed.set(s.conversation_id, s);
+    },
+  };
+  const ctx = foldContext(lookups, claimed);
+  const deltas = folded.flatMap((event) => [...foldEvent(store, event, ctx)]);
+  await saveStates(trx, [...changed.values()]);
+  await addToRollups(trx, deltas);
+  await markPriced(trx, claimed);
+}
+
+/**
  * Keeps the analytics rollups (`docs/metrics.md`) up to date from the event log: each event is
  * folded by `metric-fold.ts` in the transaction that moves the cursor, so a rollup counts an event
  * exactly once. `recomputeAnalytics` replays the same fold over the log.
@@ -49,5 +78,8 @@ export const analyticsSubscriber = defineSubscriber({
   types: foldedEventTypes,
   async handle(trx: Transaction<DB>, event) {
     await applyAnalyticsEvent(trx, event);
+  },
+  async handleBatch(trx: Transaction<DB>, events) {
+    await applyAnalyticsEvents(trx, events);
   },
 });
