@@ -1,7 +1,9 @@
 import { Badge, Group, Text, UnstyledButton } from '@mantine/core';
 import type { CSSProperties } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../api/types.ts';
 import { formatListTime } from '../../shared/format.ts';
+import { useNumberTimeZone } from '../../shared/number-time-zone.ts';
 import { navigate } from '../../shared/router.tsx';
 import { contactName } from './contact-name.ts';
 
@@ -15,6 +17,8 @@ type ConversationRowProps = {
 };
 
 export function ConversationRow({ conversation, assigneeName, selected, style }: ConversationRowProps) {
+  const { t } = useTranslation('inbox');
+  const timeZone = useNumberTimeZone(conversation.phone_number_id);
   const unread = conversation.unread_count > 0;
   const handleClick = () => navigate(`/inbox/${conversation.id}`);
   return (
@@ -41,7 +45,7 @@ export function ConversationRow({ conversation, assigneeName, selected, style }:
           {contactName(conversation.contact)}
         </Text>
         <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-          {formatListTime(conversation.last_message_at)}
+          {formatListTime(conversation.last_message_at, { timeZone })}
         </Text>
       </Group>
       <Group justify="space-between" wrap="nowrap" gap="xs" mt={2}>
@@ -52,7 +56,7 @@ export function ConversationRow({ conversation, assigneeName, selected, style }:
           <Badge
             size="sm"
             circle
-            aria-label={`${conversation.unread_count} unread`}
+            aria-label={t('row.unread', { count: conversation.unread_count })}
             data-testid="unread-count"
           >
             {conversation.unread_count}

@@ -1,6 +1,7 @@
 import { Badge, Box, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import type { Message } from '../../../api/types.ts';
 import { formatClock, formatDateTime } from '../../../shared/format.ts';
+import { useNumberTimeZone } from '../../../shared/number-time-zone.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
 import { type MessageActionHandlers, MessageActions } from './MessageActions.tsx';
 import { MessageContent } from './MessageContent.tsx';
@@ -26,6 +27,18 @@ const tints: Partial<Record<Message['origin'], string>> = {
   campaign: 'var(--mantine-color-pink-light)',
   api: 'var(--mantine-color-blue-light)',
 };
+
+/** The message's time on its number's business clock, the full date and time on hover. */
+function MessageTime({ message }: { message: Message }) {
+  const timeZone = useNumberTimeZone(message.phone_number_id);
+  return (
+    <Tooltip label={formatDateTime(message.timestamp, { timeZone })}>
+      <Text size="xs" c="dimmed" data-testid="message-time">
+        {formatClock(message.timestamp, { timeZone })}
+      </Text>
+    </Tooltip>
+  );
+}
 
 function Quote({ message, quoted }: { message: Message; quoted: Message | undefined }) {
   if (!message.context) return null;
@@ -153,11 +166,7 @@ export function MessageBubble({
                 </Text>
               </Tooltip>
             )}
-            <Tooltip label={formatDateTime(message.timestamp)}>
-              <Text size="xs" c="dimmed">
-                {formatClock(message.timestamp)}
-              </Text>
-            </Tooltip>
+            <MessageTime message={message} />
             <DeliveryStatus message={message} />
           </Group>
         </Stack>
