@@ -147,8 +147,13 @@ function RunRow({ run }: { run: ApiRuleRun }) {
           {trigger}
         </Text>
       </Table.Td>
-      <Table.Td>
-        <Badge variant="light" color={OUTCOME_COLOR[run.outcome]} tt="none">
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+        <Badge
+          variant="light"
+          color={OUTCOME_COLOR[run.outcome]}
+          tt="none"
+          styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+        >
           {t(`runs.outcomes.${run.outcome}`)}
         </Badge>
       </Table.Td>
