@@ -17,6 +17,27 @@ export const campaignRepliesSubscriber = defineSubscriber({
   name: 'campaigns.replies',
   types: ['message.received'],
   from: 'now',
+  // Most customer messages answer no campaign: one query finds the round's contacts that were sent
+  // one at all, and only their messages are looked at one by one.
+  async handleBatch(trx: Transaction<DB>, events, context, hooks) {
+    const db = trx as unknown as Kysely<DB>;
+    const contacts = [...new Set(events.map((e) => e.payload.contact_id).filter((c) => c !== null))];
+    if (contacts.length === 0) return;
+    const reached = new Set(
+      (
+        await db
+          .selectFrom('campaign_recipients')
+          .select('contact_id')
+          .distinct()
+          .where('contact_id', 'in', contacts)
+          .execute()
+      ).map((r) => r.contact_id),
+    );
+    for (const event of events) {
+      if (event.payload.contact_id && reached.has(event.payload.contact_id))
+        await campaignRepliesSubscriber.handle(trx as never, event, context, hooks);
+    }
+  },
   async handle(trx: Transaction<DB>, event) {
     const db = trx as unknown as Kysely<DB>;
     const { message_id: messageId, contact_id: contactId } = event.payload;
