@@ -1,6 +1,7 @@
 import { Group, SegmentedControl, Select, Stack, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, Me } from '../../api/types.ts';
 import { useMentions } from './ergonomics.api.ts';
 import { type ConversationFilter, useLabels, useTeams } from './inbox.api.ts';
@@ -13,21 +14,22 @@ type ConversationFiltersProps = {
 };
 
 const views = [
-  { value: 'mine', label: 'Mine' },
-  { value: 'unassigned', label: 'Unassigned' },
-  { value: 'team', label: 'Team' },
-  { value: 'all', label: 'All' },
+  { value: 'mine', label: 'filters.mine' },
+  { value: 'unassigned', label: 'filters.unassigned' },
+  { value: 'team', label: 'filters.team' },
+  { value: 'all', label: 'filters.all' },
 ];
 
 const statuses = [
-  { value: 'open', label: 'Open' },
-  { value: 'pending', label: 'Pending' },
-  { value: 'resolved', label: 'Resolved' },
-  { value: 'any', label: 'Any status' },
+  { value: 'open', label: 'supervisor:status.open' },
+  { value: 'pending', label: 'supervisor:status.pending' },
+  { value: 'resolved', label: 'supervisor:status.resolved' },
+  { value: 'any', label: 'supervisor:status.any' },
 ];
 
 /** Who (mine, unassigned, a team, all), which status, which label, and a free-text search. */
 export function ConversationFilters({ me, filter, onChange }: ConversationFiltersProps) {
+  const { t } = useTranslation('inbox');
   const teams = useTeams();
   const labels = useLabels();
   const mentions = useMentions();
@@ -49,8 +51,8 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
         <TextInput
           style={{ flex: 1 }}
           type="search"
-          placeholder="Search name, number or text"
-          aria-label="Search conversations"
+          placeholder={t('filters.searchPlaceholder')}
+          aria-label={t('filters.search')}
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
@@ -63,12 +65,12 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
         size="xs"
         fullWidth
         data={[
-          ...views,
+          ...views.map((view) => ({ ...view, label: t(view.label) })),
           {
             value: 'mentions',
             label: (
               <span data-testid="mentions-view">
-                @<VisuallyHidden>Mentions</VisuallyHidden>
+                @<VisuallyHidden>{t('filters.mentions')}</VisuallyHidden>
                 {unreadMentions > 0 ? ` ${unreadMentions}` : ''}
               </span>
             ),
@@ -76,15 +78,15 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
         ]}
         value={filter.view}
         onChange={handleView}
-        aria-label="Whose conversations"
+        aria-label={t('filters.whose')}
       />
       {filter.view !== 'mentions' && (
         <Group gap="xs" grow>
           {filter.view === 'team' && (
             <Select
               size="xs"
-              aria-label="Team"
-              placeholder="Team"
+              aria-label={t('filters.team')}
+              placeholder={t('filters.team')}
               data={myTeams.map((team) => ({ value: team.id, label: team.name }))}
               value={filter.teamId ?? null}
               onChange={(teamId) => onChange({ ...filter, teamId: teamId ?? undefined })}
@@ -92,8 +94,8 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
           )}
           <Select
             size="xs"
-            aria-label="Status"
-            data={statuses}
+            aria-label={t('supervisor:statusLabel')}
+            data={statuses.map((status) => ({ ...status, label: t(status.label) }))}
             value={filter.status ?? 'open'}
             allowDeselect={false}
             onChange={(status) =>
@@ -102,8 +104,8 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
           />
           <Select
             size="xs"
-            aria-label="Label"
-            placeholder="Any label"
+            aria-label={t('filters.label')}
+            placeholder={t('filters.anyLabel')}
             clearable
             data={(labels.data ?? []).map((label) => ({ value: label.id, label: label.name }))}
             value={filter.label ?? null}
