@@ -498,8 +498,8 @@ describe('rules Meta enforces', () => {
     expect(h.hub.items('messages')[0]!.referral).toMatchObject({ ctwa_clid: 'abc' });
   });
 
-  it('prices a utility template inside the window as free_customer_service', async () => {
-    h = await harness();
+  it('prices a utility template inside the window as free_customer_service before Oct 1, 2026', async () => {
+    h = await harness({ startTime: Date.UTC(2026, 8, 15, 12) });
     await h.sb.control.customerText(CUSTOMER, 'hi');
     await send(h.sb, { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
     await h.sb.clock.advance(2000);
@@ -507,6 +507,19 @@ describe('rules Meta enforces', () => {
       billable: false,
       pricing_model: 'PMP',
       type: 'free_customer_service',
+      category: 'utility',
+    });
+  });
+
+  it('charges a utility template inside the window from Oct 1, 2026 (cloud-api.md §6.4)', async () => {
+    h = await harness({ startTime: Date.UTC(2026, 9, 1, 0, 0, 1) });
+    await h.sb.control.customerText(CUSTOMER, 'hi');
+    await send(h.sb, { type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+    await h.sb.clock.advance(2000);
+    expect(h.hub.items('statuses').find((s) => s.status === 'delivered')!.pricing).toEqual({
+      billable: true,
+      pricing_model: 'PMP',
+      type: 'regular',
       category: 'utility',
     });
   });

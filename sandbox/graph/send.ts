@@ -132,7 +132,7 @@ function send(ctx: SandboxContext, version: string, number: NumberState, body: O
     errorCode: failure,
     pricing:
       failure === null
-        ? { ...pricingFor({ templateCategory, windowOpen: open, entryPoint: fepId !== null }) }
+        ? { ...pricingFor({ templateCategory, windowOpen: open, entryPoint: fepId !== null, now }) }
         : null,
     templateCategory,
     editedAt: null,

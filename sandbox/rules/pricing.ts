@@ -6,10 +6,15 @@ export interface Pricing {
   category: string;
 }
 
+/** From Oct 1, 2026 utility templates inside an open window are charged too (cloud-api.md §6.4). */
+export const UTILITY_IN_WINDOW_CHARGED_FROM = Date.UTC(2026, 9, 1);
+
 export function pricingFor(o: {
   templateCategory: string | null;
   windowOpen: boolean;
   entryPoint: boolean;
+  /** Sandbox time of the send. */
+  now: number;
 }): Pricing {
   if (o.entryPoint) {
     return {
@@ -23,7 +28,7 @@ export function pricingFor(o: {
     return { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' };
   }
   const category = o.templateCategory.toLowerCase();
-  if (category === 'utility' && o.windowOpen) {
+  if (category === 'utility' && o.windowOpen && o.now < UTILITY_IN_WINDOW_CHARGED_FROM) {
     return { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category };
   }
   return { billable: true, pricing_model: 'PMP', type: 'regular', category };

@@ -96,4 +96,71 @@ describe.each(testDialects)('campaign cost: estimate before, actual from the sta
     expect(Math.abs(report.cost.actual - started) / started).toBeLessThanOrEqual(0.02);
     expect(Math.abs(report.cost.actual - estimate.total) / estimate.total).toBeLessThanOrEqual(0.02);
   }, 120_000);
+
+  it('a utility campaign to customers inside their window: the estimate matches the statuses’ pricing within 2 %', async () => {
+    // Two customers wrote (window open), two did not: since Oct 1, 2026 utility templates inside
+    // an open window are charged too (cloud-api.md §6.4), so all four cost the utility price.
+    const open = ['5215551100001', '5215551100002'];
+    const closed = ['5215551100003', '5215551100004'];
+    for (const waId of open) await env.customerWrites(waId, 'hola');
+    for (const waId of closed)
+      await env.sandbox.control.addCustomer({ waId, name: `Cliente ${waId.slice(-1)}` });
+    const now = Date.now();
+    const ids = await env.db.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('wa_id', 'in', open)
+      .execute()
+      .then((r) => r.map((x) => x.id));
+    await env.db.db.transaction().execute(async (trx) => {
+      for (const waId of closed) {
+        const id = newId();
+        ids.push(id);
+        await trx
+          .insertInto('contacts')
+          .values({
+            id,
+            phone_number_id: PNID,
+            wa_id: waId,
+            bsuid: null,
+            parent_bsuid: null,
+            username: null,
+            profile_name: null,
+            profile_name_at: null,
+            address_book_name: null,
+            address_book_first_name: null,
+            in_address_book: 0,
+            address_book_synced_at: null,
+            marketing_opt_out: 0,
+            marketing_opt_out_at: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      }
+    });
+    const created = await env.api('POST', '/api/campaigns', {
+      name: 'Recordatorios',
+      phone_number_id: PNID,
+      template: { name: 'appointment_reminder', language: 'en_US' },
+      parameters: { body: [{ attribute: 'first_name', fallback: 'cliente' }, { value: 'lunes' }] },
+      audience: { contact_ids: ids },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const estimate = created.body.data.estimate;
+    expect(estimate.recipients).toBe(4);
+    expect(estimate.billable_messages).toBe(4);
+    const id = created.body.data.id;
+    expect((await env.api('POST', `/api/campaigns/${id}/start`, {})).status).toBe(200);
+    const report = await env.waitFor(
+      async () => {
+        const r = (await env.api('GET', `/api/campaigns/${id}/report`)).body.data;
+        return r.campaign.state === 'completed' && r.cost.priced_messages === 4 ? r : null;
+      },
+      'every message priced by its status',
+      60_000,
+    );
+    expect(report.cost.actual).toBeGreaterThan(0);
+    expect(Math.abs(report.cost.actual - estimate.total) / estimate.total).toBeLessThanOrEqual(0.02);
+  }, 120_000);
 });
