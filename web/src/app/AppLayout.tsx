@@ -153,6 +153,11 @@ function SideNav({ groups, current }: SectionsProps) {
                 size="compact-sm"
                 justify="flex-start"
                 fullWidth
+                // A long section name (Spanish, Portuguese) wraps rather than being cut.
+                styles={{
+                  root: { height: 'auto', minHeight: 26, paddingBlock: 3 },
+                  label: { whiteSpace: 'normal', textAlign: 'start' },
+                }}
                 variant={current === item.section ? 'light' : 'subtle'}
                 aria-current={current === item.section ? 'page' : undefined}
               >
