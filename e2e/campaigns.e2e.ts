@@ -95,11 +95,15 @@ describe('templates, audiences and campaigns against a real hub and sandbox', ()
     await page.getByRole('button', { name: 'New template' }).click();
     const dialog = page.getByRole('dialog', { name: 'New template' });
     await dialog.getByRole('textbox', { name: 'Name' }).fill(TEMPLATE);
-    await dialog.getByRole('textbox', { name: 'Header (text)' }).fill('Winter sale');
+    await dialog.getByRole('combobox', { name: 'Header', exact: true }).click();
+    await page.getByRole('option', { name: 'Text', exact: true }).click();
+    await dialog.getByRole('textbox', { name: 'Header text' }).fill('Winter sale');
     await dialog.getByRole('textbox', { name: 'Body' }).fill('Hi {{1}}, everything is 20% off until Sunday.');
-    await dialog.getByRole('textbox', { name: 'Examples' }).fill('Ana');
+    await dialog.getByRole('textbox', { name: 'Example for {{1}}' }).fill('Ana');
     await dialog.getByRole('textbox', { name: 'Footer' }).fill('Reply BAJA to stop offers');
-    await dialog.getByRole('textbox', { name: 'Quick replies' }).fill('Show me');
+    await dialog.getByRole('button', { name: 'Add button' }).click();
+    await page.getByRole('menuitem', { name: 'Quick reply' }).click();
+    await dialog.getByTestId('button-row-0').getByRole('textbox', { name: 'Button text' }).fill('Show me');
     // The preview shows the message as WhatsApp will, the example in place of {{1}}.
     expect(await dialog.getByTestId('template-preview').textContent()).toContain(
       'Hi Ana, everything is 20% off until Sunday.',
