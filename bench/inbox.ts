@@ -108,7 +108,10 @@ function cacheKey(dialect: 'sqlite' | 'postgres'): string {
  * index built once).
  */
 async function fill(url: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  const database = openDatabase(url);
+  // Set-based statements over 2,000,000 rows take longer than the hub's 30 s statement timeout.
+  const database = openDatabase(url, {
+    timeouts: { statementMs: 3_600_000, connectMs: 10_000, busyMs: 60_000 },
+  });
   const { db } = database;
   const started = Date.now();
   // Numbers go into the SQL as literals: better-sqlite3 binds a JS number as a REAL, which turned
