@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { csatAnswerOf } from '../analytics/analytics.repository.ts';
 import { CSAT_COMMENT_WINDOW_MS } from '../analytics/metric-fold.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { customerLanguage } from '../contacts/contact-language.ts';
 import { isWindowOpen } from '../conversations/window.ts';
 import { DEFAULT_RATE_CARD, loadRateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
@@ -13,9 +14,32 @@ import type { StoredEvent } from '../platform/events/subscriber.ts';
 import { defineSubscriber } from '../platform/events/subscriber.ts';
 import { newId } from '../platform/ids.ts';
 import { parseJsonOr } from '../platform/json.ts';
+import type { Language } from '../platform/languages.ts';
 
-const DEFAULT_QUESTION = 'How would you rate our help? You can add a comment after choosing.';
-const LABELS = ['1 - Very poor', '2 - Poor', '3 - Okay', '4 - Good', '5 - Excellent'];
+/** The survey's own words in each language; a question the business configured replaces `question`. */
+export const SURVEY_TEXTS: Record<
+  Language,
+  { question: string; button: string; section: string; labels: string[] }
+> = {
+  en: {
+    question: 'How would you rate our help? You can add a comment after choosing.',
+    button: 'Rate',
+    section: 'Your rating',
+    labels: ['1 - Very poor', '2 - Poor', '3 - Okay', '4 - Good', '5 - Excellent'],
+  },
+  es: {
+    question: '¿Cómo valorarías nuestra ayuda? Puedes añadir un comentario después de elegir.',
+    button: 'Valorar',
+    section: 'Tu valoración',
+    labels: ['1 - Muy mala', '2 - Mala', '3 - Normal', '4 - Buena', '5 - Excelente'],
+  },
+  'pt-BR': {
+    question: 'Como você avalia o nosso atendimento? Você pode deixar um comentário depois de escolher.',
+    button: 'Avaliar',
+    section: 'Sua avaliação',
+    labels: ['1 - Muito ruim', '2 - Ruim', '3 - Regular', '4 - Bom', '5 - Excelente'],
+  },
+};
 
 /** The survey: a list of 1-5 inside the window, else the configured template with five quick replies. */
 function surveyContent(
@@ -24,22 +48,24 @@ function surveyContent(
     windowOpen: boolean;
     question: string | null;
     template: { name: string; language: string } | null;
+    language: Language;
   },
 ): unknown | null {
+  const texts = SURVEY_TEXTS[input.language];
   if (input.windowOpen) {
     return {
       type: 'interactive',
       interactive: {
         type: 'list',
-        body: { text: input.question ?? DEFAULT_QUESTION },
+        body: { text: input.question ?? texts.question },
         action: {
-          button: 'Rate',
+          button: texts.button,
           sections: [
             {
-              title: 'Your rating',
+              title: texts.section,
               rows: [5, 4, 3, 2, 1].map((n) => ({
                 id: `csat:${surveyId}:${n}`,
-                title: LABELS[n - 1] as string,
+                title: texts.labels[n - 1] as string,
               })),
             },
           ],
@@ -90,7 +116,24 @@ async function sendSurvey(
   if (already) return;
   const now = deps?.clock.now() ?? event.at;
   const surveyId = newId();
+  const [contact, number] = await Promise.all([
+    trx
+      .selectFrom('contacts')
+      .select(['wa_id', 'attributes_json'])
+      .where('id', '=', conversation.contact_id)
+      .executeTakeFirst(),
+    trx
+      .selectFrom('phone_numbers')
+      .select('display_phone_number')
+      .where('id', '=', conversation.phone_number_id)
+      .executeTakeFirst(),
+  ]);
   const content = surveyContent(surveyId, {
+    language: customerLanguage({
+      attributesJson: contact?.attributes_json,
+      waId: contact?.wa_id,
+      businessPhone: number?.display_phone_number,
+    }),
     windowOpen: isWindowOpen(conversation, now),
     question: settings.csat_question,
     template:
