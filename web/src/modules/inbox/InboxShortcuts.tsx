@@ -1,7 +1,7 @@
 import { Kbd, Modal, Table } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { navigate } from '../../shared/router.tsx';
-import { neighbour, SHORTCUTS, type ShortcutAction, shortcutFor } from './shortcuts.ts';
+import { LEAVE_FIELD_KEY, neighbour, SHORTCUTS, type ShortcutAction, shortcutFor } from './shortcuts.ts';
 
 function click(selector: string): void {
   document.querySelector<HTMLElement>(selector)?.click();
@@ -45,6 +45,12 @@ function run(action: ShortcutAction, selectedId: string | undefined, openHelp: (
     case 'assign':
       click('[data-testid="assign-button"]');
       return true;
+    case 'snooze':
+      click('[data-testid="snooze-button"]');
+      return true;
+    case 'find':
+      click('[data-testid="conversation-search-open"]');
+      return true;
     case 'search':
       document.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]')?.focus();
       return true;
@@ -60,6 +66,11 @@ export function InboxShortcuts({ selectedId }: { selectedId: string | undefined 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
+      const target = event.target as HTMLElement | null;
+      if (event.key === LEAVE_FIELD_KEY && target?.closest('form')) {
+        if (target.tagName === 'TEXTAREA') target.blur();
+        return;
+      }
       const action = shortcutFor(event, event.target as HTMLElement | null);
       if (!action) return;
       if (document.querySelector('[role="dialog"], [role="menu"]') && action !== 'help') return;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useNotificationSettings, useUpdateNotificationSettings } from './ergonomics.api.ts';
+import { BellIcon } from './icons.tsx';
 import { notificationsSupported, playChime } from './notify.ts';
 
 const DISMISSED_KEY = 'coexist.notifications.dismissed';
@@ -66,7 +67,7 @@ export function NotificationSettingsMenu() {
           aria-label={t('notifications.settings')}
           data-testid="notification-settings"
         >
-          {current?.notifications ? '🔔' : '🔕'}
+          <BellIcon off={current ? !current.notifications : false} />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown p="sm" maw={280}>

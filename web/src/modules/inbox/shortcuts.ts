@@ -9,6 +9,8 @@ export type ShortcutAction =
   | 'note'
   | 'resolve'
   | 'assign'
+  | 'snooze'
+  | 'find'
   | 'search'
   | 'help';
 
@@ -19,9 +21,14 @@ export const SHORTCUTS: readonly { key: string; action: ShortcutAction; descript
   { key: 'n', action: 'note', description: 'Write an internal note' },
   { key: 'e', action: 'resolve', description: 'Resolve (or reopen) the conversation' },
   { key: 'a', action: 'assign', description: 'Assign or transfer' },
+  { key: 'z', action: 'snooze', description: 'Snooze until a time' },
+  { key: 'f', action: 'find', description: 'Find in this conversation' },
   { key: '/', action: 'search', description: 'Search' },
   { key: '?', action: 'help', description: 'Show these shortcuts' },
 ];
+
+/** Escape in a composer leaves the field, so the shortcuts work again without the mouse. */
+export const LEAVE_FIELD_KEY = 'Escape';
 
 /** The action of a key press, or null (modifier keys, or focus in a field where keys are text). */
 export function shortcutFor(

@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { type KeyboardEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parseTime } from '../../../shared/format.ts';
+import { SearchIcon } from '../icons.tsx';
 import { useSearch } from '../search.api.ts';
 
 type ConversationSearchProps = { conversationId: string; onJumpTo: (messageId: string | null) => void };
@@ -61,7 +62,7 @@ export function ConversationSearch({ conversationId, onJumpTo }: ConversationSea
         onClick={() => setOpen(true)}
         data-testid="conversation-search-open"
       >
-        🔍
+        <SearchIcon />
       </ActionIcon>
     );
   }

@@ -22,6 +22,34 @@ type Item = { kind: 'message'; at: number; message: Message } | { kind: 'note'; 
 
 const NEAR_EDGE_PX = 120;
 
+/**
+ * The reactions the hub sent (reaction messages of the team), by the wamid they react to: the
+ * newest one wins, an empty emoji removes it. Reactions from the phone arrive on the message itself.
+ */
+function sentReactions(list: readonly Message[]): Map<string, string> {
+  const byTarget = new Map<string, { emoji: string; at: number }>();
+  for (const m of list) {
+    if (m.type !== 'reaction' || m.direction !== 'outbound' || m.status === 'failed') continue;
+    const body = m.content as { message_id?: unknown; emoji?: unknown } | null;
+    if (typeof body?.message_id !== 'string' || typeof body.emoji !== 'string') continue;
+    const at = parseTime(m.timestamp) ?? 0;
+    const known = byTarget.get(body.message_id);
+    if (!known || known.at <= at) byTarget.set(body.message_id, { emoji: body.emoji, at });
+  }
+  return new Map([...byTarget].map(([target, r]) => [target, r.emoji]));
+}
+
+function withSentReaction(message: Message, sent: Map<string, string>): Message {
+  const emoji = (message.wamid && sent.get(message.wamid)) ?? sent.get(message.id);
+  if (emoji === undefined) return message;
+  const others = message.reactions.filter((r) => r.from !== 'business');
+  if (emoji === '') return { ...message, reactions: others };
+  return {
+    ...message,
+    reactions: [...others, { from: 'business', emoji, wamid: null, at: message.timestamp }],
+  };
+}
+
 /** The date between two messages of different days: old history is not just clock times. */
 function DaySeparator({ at, now }: { at: number; now: number }) {
   const label = dayLabel(at, now);
@@ -60,9 +88,14 @@ export function MessageTimeline({
   const byId = useMemo(() => new Map(list.map((m) => [m.id, m])), [list]);
   const byWamid = useMemo(() => new Map(list.filter((m) => m.wamid).map((m) => [m.wamid, m])), [list]);
   const items = useMemo(() => {
+    const sent = sentReactions(list);
     const all: Item[] = list
       .filter((message) => message.type !== 'reaction')
-      .map((message) => ({ kind: 'message', at: parseTime(message.timestamp) ?? 0, message }));
+      .map((message) => ({
+        kind: 'message',
+        at: parseTime(message.timestamp) ?? 0,
+        message: withSentReaction(message, sent),
+      }));
     for (const note of notes.data ?? [])
       all.push({ kind: 'note', at: parseTime(note.created_at) ?? 0, note });
     return all.sort((a, b) => a.at - b.at);
