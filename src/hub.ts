@@ -59,16 +59,19 @@ export type { Worker } from './platform/worker.ts';
  * (`platform/events/live-subscriber.ts`), since every node must see every event for its own clients.
  */
 export const hubSubscribers: readonly Subscriber[] = [
-  archiveSubscriber,
-  campaignRepliesSubscriber,
+  // In this order within a round (SQLite: one transaction, cut by a time budget), so what a
+  // customer waits for comes first: the bot's reply and the consent keywords (STOP must hold
+  // before the next send), then the rest; the archive and the rollups, which nobody waits on, last.
+  automationEngineSubscriber,
   consentKeywordSubscriber,
   consentSendErrorSubscriber,
+  snoozeWakeSubscriber,
+  campaignRepliesSubscriber,
+  csatSubscriber,
   outboundWebhooksSubscriber,
   syncHealthSubscriber,
   analyticsSubscriber,
-  automationEngineSubscriber,
-  csatSubscriber,
-  snoozeWakeSubscriber,
+  archiveSubscriber,
 ];
 
 type EventWorkerDeps = {
