@@ -34,7 +34,7 @@ export function NotificationBanner() {
   };
 
   return (
-    <Alert variant="light" color="blue" p="xs" radius={0} data-testid="notification-banner">
+    <Alert variant="outline" color="gray" p="xs" radius={0} data-testid="notification-banner">
       <Text size="xs">{t('notifications.offer')}</Text>
       <Group gap="xs" mt={6}>
         <Button size="compact-xs" onClick={handleEnable}>

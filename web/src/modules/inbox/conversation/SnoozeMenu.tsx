@@ -45,7 +45,7 @@ export function SnoozeMenu({ conversation }: SnoozeMenuProps) {
   if (conversation.snoozed_until) {
     return (
       <Group gap={6} wrap="nowrap" data-testid="snoozed">
-        <Badge variant="light" color="grape" size="sm" tt="none">
+        <Badge variant="default" size="sm" tt="none">
           {t('snooze.until', {
             time: formatDateTime(conversation.snoozed_until, { timeZone: options.data?.time_zone }),
           })}
