@@ -1,4 +1,5 @@
 import { Alert, Badge, Box, Button, Group, Loader, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
@@ -8,13 +9,14 @@ import { useNumbers } from '../inbox/inbox.api.ts';
 import { type SyncHealthCheck, useCheckNow, useSyncHealth } from './sync-health.api.ts';
 
 const STATE: Record<SyncHealthCheck['state'], { color: string; label: string }> = {
-  ok: { color: 'teal', label: 'OK' },
-  warning: { color: 'yellow', label: 'Warning' },
-  failing: { color: 'red', label: 'Failing' },
-  unknown: { color: 'gray', label: 'Unknown' },
+  ok: { color: 'teal', label: 'states.ok' },
+  warning: { color: 'yellow', label: 'states.warning' },
+  failing: { color: 'red', label: 'states.failing' },
+  unknown: { color: 'gray', label: 'states.unknown' },
 };
 
 function CheckRow({ check }: { check: SyncHealthCheck }) {
+  const { t } = useTranslation('sync-health');
   const state = STATE[check.state];
   return (
     <Paper withBorder p="sm" radius="sm" data-testid={`check-${check.check}`} data-state={check.state}>
@@ -25,19 +27,23 @@ function CheckRow({ check }: { check: SyncHealthCheck }) {
           {check.what_to_do && (
             <Text size="sm" mt={6} c="dimmed">
               <Text span fw={600} c="var(--mantine-color-text)">
-                What to do:{' '}
+                {t('whatToDo')}{' '}
               </Text>
               {check.what_to_do}
             </Text>
           )}
           <Text size="xs" c="dimmed" mt={4}>
             {check.checked_at
-              ? `Checked ${formatDateTime(check.checked_at)} · ${state.label.toLowerCase()} since ${formatDateTime(check.since)}`
-              : 'Not checked yet'}
+              ? t('checked', {
+                  at: formatDateTime(check.checked_at),
+                  state: t(state.label).toLowerCase(),
+                  since: formatDateTime(check.since),
+                })
+              : t('notChecked')}
           </Text>
         </Box>
         <Badge color={state.color} variant="light" style={{ flexShrink: 0 }}>
-          {state.label}
+          {t(state.label)}
         </Badge>
       </Group>
     </Paper>
@@ -45,10 +51,11 @@ function CheckRow({ check }: { check: SyncHealthCheck }) {
 }
 
 function NumberHealth({ phoneNumberId, me }: { phoneNumberId: string; me: Me }) {
+  const { t } = useTranslation('sync-health');
   const health = useSyncHealth(phoneNumberId);
   const checkNow = useCheckNow(phoneNumberId);
   const toasts = useToasts();
-  if (health.isPending) return <Loader aria-label="Loading" />;
+  if (health.isPending) return <Loader aria-label={t('app:loading')} />;
   if (health.error) return <ErrorNotice error={health.error} onRetry={() => health.refetch()} />;
   const data = health.data;
   const overall = STATE[data.state];
@@ -62,7 +69,7 @@ function NumberHealth({ phoneNumberId, me }: { phoneNumberId: string; me: Me }) 
             +{data.display_phone_number}
           </Text>
           <Badge color={overall.color} data-testid="overall-state">
-            {bad === 0 ? 'Healthy' : `${bad} need${bad === 1 ? 's' : ''} attention`}
+            {bad === 0 ? t('healthy') : t('attention', { count: bad })}
           </Badge>
         </Group>
         {me.can.manage_numbers && (
@@ -72,7 +79,7 @@ function NumberHealth({ phoneNumberId, me }: { phoneNumberId: string; me: Me }) 
             loading={checkNow.isPending}
             onClick={() => checkNow.mutate(undefined, { onError: toasts.showError })}
           >
-            Check now
+            {t('checkNow')}
           </Button>
         )}
       </Group>
@@ -89,21 +96,20 @@ function NumberHealth({ phoneNumberId, me }: { phoneNumberId: string; me: Me }) 
  * to do. Live: a check that changes state arrives on the stream as number.changed.
  */
 export function SyncHealthPage({ phoneNumberId, me }: { phoneNumberId: string | undefined; me: Me }) {
+  const { t } = useTranslation('sync-health');
   const numbers = useNumbers();
   const selected = phoneNumberId ?? numbers.data?.[0]?.id ?? null;
   return (
     <Box h="100%" style={{ overflowY: 'auto' }} p="md">
-      <Title order={3}>Sync health</Title>
+      <Title order={3}>{t('title')}</Title>
       <Text size="sm" c="dimmed" mb="sm" maw={820}>
-        Whether each number keeps syncing with the WhatsApp Business app and Meta. Checks run every 10 minutes
-        and when a number's connection changes; a check that warns or fails also raises an alert and sends the
-        number.sync_health_changed webhook event.
+        {t('intro')}
       </Text>
       {numbers.error && <ErrorNotice error={numbers.error} onRetry={() => numbers.refetch()} />}
-      {numbers.data && numbers.data.length === 0 && <Alert color="gray">No number is registered yet.</Alert>}
+      {numbers.data && numbers.data.length === 0 && <Alert color="gray">{t('noNumber')}</Alert>}
       {numbers.data && numbers.data.length > 1 && (
         <Select
-          label="Number"
+          label={t('settings:hours.number')}
           mb="sm"
           maw={360}
           value={selected}
