@@ -158,7 +158,7 @@ function SideNav({ groups, current }: SectionsProps) {
                   root: { height: 'auto', minHeight: 26, paddingBlock: 3 },
                   label: { whiteSpace: 'normal', textAlign: 'start' },
                 }}
-                variant={current === item.section ? 'light' : 'subtle'}
+                variant={current === item.section ? 'filled' : 'subtle'}
                 aria-current={current === item.section ? 'page' : undefined}
               >
                 {item.label}
@@ -191,7 +191,7 @@ function TopNav({ groups, current }: SectionsProps) {
             component={Link}
             to={item.to}
             size="compact-sm"
-            variant={current === item.section ? 'light' : 'subtle'}
+            variant={current === item.section ? 'filled' : 'subtle'}
             aria-current={current === item.section ? 'page' : undefined}
             style={{ flexShrink: 0 }}
           >
