@@ -13,14 +13,14 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { archiveBackfillJob } from '../src/archive/archive-upkeep.jobs.ts';
 import { createApiToken } from '../src/auth/api-tokens.ts';
 import { openDatabase } from '../src/database.ts';
 import { STATUS_RANK } from '../src/messages/message-status.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { allMigrations } from '../src/platform/db/migrate.ts';
 import { ensureRecurringJobs } from '../src/platform/jobs/job.repository.ts';
 import { type Job, recurringKey } from '../src/platform/jobs/job.ts';
 import { seedNumber } from '../src/testing/seed.ts';
@@ -314,7 +314,24 @@ async function seededDatabase(dialect: 'sqlite' | 'postgres'): Promise<BenchData
 async function upgrade(url: string): Promise<boolean> {
   const database = openDatabase(url);
   try {
-    const { applied } = await migrateToLatest(database.db, database.dialect);
+    // Unordered: a migration numbered below one the cached seed already has (numbers are handed
+    // out ahead, so 039 can land after 040) is applied too, as the hub would find it done.
+    const migrator = new Migrator({
+      db: database.db,
+      provider: { getMigrations: async () => allMigrations(database.dialect) },
+      allowUnorderedMigrations: true,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error;
+    const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Their times in name order, as if applied in order: the hub's migrator (ordered) then accepts it.
+    const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      database.db,
+    );
+    for (const [i, { name }] of names.rows.entries())
+      await sql`update kysely_migration set timestamp = ${new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()} where name = ${name}`.execute(
+        database.db,
+      );
     if (applied.length > 0) process.stdout.write(`  cached seed migrated: ${applied.join(', ')}\n`);
     return true;
   } catch (error) {

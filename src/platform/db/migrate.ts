@@ -26,7 +26,7 @@ import { automationRunLogMigration } from './migrations/040_automation_run_log.t
 import { oneBusinessHoursMigration } from './migrations/041_one_business_hours.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
-function allMigrations(dialect: Dialect): Record<string, Migration> {
+export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_core': coreMigration(dialect),
     '004_outbound': outboundMigration(dialect),
