@@ -76,6 +76,38 @@ describe.each(testDialects)('contact import and segments on %s', (dialect) => {
     expect(await t.db.selectFrom('consent_records').select('id').execute()).toHaveLength(0);
   });
 
+  it('a large import lets the node serve other work between its chunks, with the progress visible', async () => {
+    const rows = ['phone,name,city'];
+    for (let i = 0; i < 700; i++) rows.push(`3461${String(1_000_000 + i)},Cliente ${i},Madrid`);
+    const res = await post('/api/contact-imports', {
+      phone_number_id: NUMBER,
+      mode: 'valid_only',
+      csv: rows.join('\n'),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    // What another request would see when the event loop first turns after the import starts.
+    let seen: number | null = null;
+    const seenAt = new Promise<void>((resolve) =>
+      setImmediate(async () => {
+        const row = await t.db
+          .selectFrom('contact_imports')
+          .select('processed_rows')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        seen = Number(row.processed_rows);
+        resolve();
+      }),
+    );
+    await Promise.all([runContactImport(t.deps, id), seenAt]);
+    // Before the import ended (on SQLite, whose queries never wait for I/O, only thanks to the yield).
+    expect(seen).toBeLessThan(700);
+    const done = (
+      await t.app.inject({ method: 'GET', url: `/api/contact-imports/${id}`, headers: auth })
+    ).json();
+    expect(done).toMatchObject({ state: 'done', processed_rows: 700, imported_rows: 700 });
+  }, 120_000);
+
   it('valid rows only: imports the good rows with attributes and consent evidence; rejected rows download as CSV', async () => {
     const res = await post('/api/contact-imports', { phone_number_id: NUMBER, mode: 'valid_only', csv: CSV });
     expect(res.statusCode, res.body).toBe(201);

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { defineJob, type JobContext } from '../platform/jobs/job.ts';
@@ -8,7 +9,8 @@ export const IMPORT_CHUNK = 500;
 
 /**
  * Writes the valid rows of a contact import in chunks; each chunk commits with the progress, so a
- * rerun after a crash resumes after the last committed chunk.
+ * rerun after a crash resumes after the last committed chunk, and the node serves other work
+ * between chunks.
  */
 export async function runContactImport(
   deps: Pick<AppDeps, 'database' | 'clock' | 'signals'>,
@@ -51,6 +53,10 @@ export async function runContactImport(
         .execute();
     });
     deps.signals.emit('events');
+    // A chunk's queries resolve as microtasks (SQLite answers synchronously), so without this the
+    // whole file would be written before the node served one request, webhook or send: let the
+    // event loop turn between chunks.
+    await setImmediate();
   }
   await db
     .updateTable('contact_imports')
