@@ -9,7 +9,6 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -21,6 +20,8 @@ import { useNumbers } from '../inbox/inbox.api.ts';
 import { useTemplates } from '../templates/templates.api.ts';
 import { CampaignReportView } from './CampaignReportView.tsx';
 import { type Campaign, useCampaignAction, useCampaigns, useCreateCampaign } from './campaigns.api.ts';
+import { ParameterForm } from './ParameterForm.tsx';
+import { defaultValues, parametersOf, type SlotValue, slotsOf } from './parameter-slots.ts';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -33,18 +34,16 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
   const [name, setName] = useState('');
   const [template, setTemplate] = useState<string | null>(null);
   const [segment, setSegment] = useState<string | null>('all');
-  const [parameters, setParameters] = useState(
-    '{\n  "body": [{ "attribute": "first_name", "fallback": "friend" }]\n}',
-  );
+  const [values, setValues] = useState<Record<string, SlotValue>>({});
   const number = numbers.data?.[0];
   const approved = (templates.data?.data ?? []).filter((t) => t.status === 'APPROVED');
   const chosen = approved.find((t) => t.id === template);
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(parameters);
-  } catch {
-    parsed = null;
-  }
+  const slots = chosen ? slotsOf(chosen) : [];
+  const handleTemplate = (id: string | null) => {
+    setTemplate(id);
+    const next = approved.find((t) => t.id === id);
+    setValues(next ? defaultValues(slotsOf(next)) : {});
+  };
   return (
     <Stack>
       <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required />
@@ -53,7 +52,7 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
         placeholder="An approved template"
         data={approved.map((t) => ({ value: t.id, label: `${t.name} (${t.language}, ${t.category})` }))}
         value={template}
-        onChange={setTemplate}
+        onChange={handleTemplate}
         searchable
       />
       <Select
@@ -65,19 +64,10 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
         value={segment}
         onChange={setSegment}
       />
-      <Textarea
-        label="Parameters"
-        description='From contact attributes with fallbacks: {"body":[{"attribute":"first_name","fallback":"friend"}], "buttons":{"1":{"value":"x"}}}'
-        autosize
-        minRows={4}
-        value={parameters}
-        onChange={(e) => setParameters(e.currentTarget.value)}
-        error={parsed === null ? 'Not JSON' : undefined}
-        styles={{ input: { fontFamily: 'monospace' } }}
-      />
+      <ParameterForm slots={slots} values={values} onChange={setValues} />
       {create.error && <Alert color="red">{errorMessage(create.error)}</Alert>}
       <Button
-        disabled={!number || !chosen || !name || parsed === null}
+        disabled={!number || !chosen || !name}
         loading={create.isPending}
         onClick={() =>
           number &&
@@ -87,7 +77,7 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
               name,
               phone_number_id: number.id,
               template: { name: chosen.name, language: chosen.language },
-              parameters: parsed as never,
+              parameters: parametersOf(slots, values) as never,
               audience:
                 segment && segment !== 'all'
                   ? { segment_id: segment }
