@@ -1,5 +1,6 @@
 import { Alert, Box, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime, formatPhone } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -8,9 +9,9 @@ import { type UnknownSend, useResolveSends, useUnknownSends } from './unknown-se
 type Outcome = 'sent' | 'failed' | 'retry';
 
 const outcomeLabel: Record<Outcome, string> = {
-  sent: 'Mark as sent',
-  failed: 'Mark as not sent',
-  retry: 'Send again',
+  sent: 'outcomes.sent',
+  failed: 'outcomes.failed',
+  retry: 'outcomes.retry',
 };
 
 function summary(send: UnknownSend): string {
@@ -26,6 +27,7 @@ function summary(send: UnknownSend): string {
  * the selected ones at once. The recipient's later messages wait behind each (the "waiting" column).
  */
 export function UnknownSendsPage() {
+  const { t } = useTranslation('outbound');
   const list = useUnknownSends({});
   const resolve = useResolveSends();
   const toasts = useToasts();
@@ -50,7 +52,7 @@ export function UnknownSendsPage() {
           const done = result.results.filter((r) => r.ok).length;
           const refused = result.results.length - done;
           toasts.showSuccess(
-            refused === 0 ? `${done} resolved.` : `${done} resolved, ${refused} no longer unknown.`,
+            refused === 0 ? t('resolved', { count: done }) : t('resolvedSome', { count: done, refused }),
           );
           setSelected(new Set());
         },
@@ -62,16 +64,14 @@ export function UnknownSendsPage() {
   return (
     <Box h="100%" style={{ overflow: 'auto' }}>
       <Stack p="md" gap="sm">
-        <Title order={3}>Unknown sends</Title>
+        <Title order={3}>{t('app:nav.unknownSends')}</Title>
         <Text size="sm" c="dimmed">
-          Meta may or may not have taken these messages (the answer was lost), so the hub never sends them
-          again on its own. A status from Meta settles them automatically. The same customer's later messages
-          wait behind them for up to 10 minutes.
+          {t('intro')}
         </Text>
         {list.error && <ErrorNotice error={list.error} onRetry={() => list.refetch()} />}
         {list.isSuccess && sends.length === 0 && (
           <Alert color="teal" data-testid="no-unknown-sends">
-            No send has an unknown outcome.
+            {t('none')}
           </Alert>
         )}
         {sends.length > 0 && (
@@ -85,32 +85,31 @@ export function UnknownSendsPage() {
                   disabled={selected.size === 0 || resolve.isPending}
                   onClick={() => apply(outcome)}
                 >
-                  {outcomeLabel[outcome]} ({selected.size})
+                  {t(outcomeLabel[outcome])} ({selected.size})
                 </Button>
               ))}
             </Group>
             <Text size="xs" c="dimmed">
-              Send again only when you know Meta did not take the message: otherwise the customer gets it
-              twice.
+              {t('sendAgainHint')}
             </Text>
             <Table.ScrollContainer minWidth={640}>
-              <Table striped aria-label="Unknown sends">
+              <Table striped aria-label={t('app:nav.unknownSends')}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>
                       <Checkbox
-                        aria-label="Select all"
+                        aria-label={t('selectAll')}
                         checked={allSelected}
                         onChange={() =>
                           setSelected(allSelected ? new Set() : new Set(sends.map((s) => s.message.id)))
                         }
                       />
                     </Table.Th>
-                    <Table.Th>Recipient</Table.Th>
-                    <Table.Th>Message</Table.Th>
-                    <Table.Th>Unknown since</Table.Th>
-                    <Table.Th>Waiting</Table.Th>
-                    <Table.Th>Why</Table.Th>
+                    <Table.Th>{t('recipient')}</Table.Th>
+                    <Table.Th>{t('message')}</Table.Th>
+                    <Table.Th>{t('since')}</Table.Th>
+                    <Table.Th>{t('waiting')}</Table.Th>
+                    <Table.Th>{t('why')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -118,7 +117,7 @@ export function UnknownSendsPage() {
                     <Table.Tr key={send.message.id} data-testid="unknown-send">
                       <Table.Td>
                         <Checkbox
-                          aria-label={`Select ${send.message.id}`}
+                          aria-label={t('select', { id: send.message.id })}
                           checked={selected.has(send.message.id)}
                           onChange={() => toggle(send.message.id)}
                         />
