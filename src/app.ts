@@ -38,6 +38,7 @@ import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { numbersRoutes } from './numbers/numbers.routes.ts';
 import { onboardingRoutes } from './numbers/onboarding.routes.ts';
 import { onboardingWizardRoutes } from './onboarding/onboarding.routes.ts';
+import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { alertsRoutes } from './outbound/alerts.routes.ts';
 import { mediaRoutes } from './outbound/media.routes.ts';
 import { outboundMessagesRoutes } from './outbound/messages.routes.ts';
@@ -97,10 +98,11 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(accountsGuard(deps));
   await app.register(tokenRateLimit());
   for (const routes of [
-    // accounts: sign-in and one's own account, API tokens, users, teams, settings
+    // accounts: sign-in and one's own account, API tokens, users, teams, settings, organisations
     authRoutes,
     tokensRoutes,
     usersRoutes,
+    organisationsRoutes,
     securityLogRoutes,
     teamsRoutes,
     settingsRoutes,

@@ -19,6 +19,7 @@ import type { MessageTables } from './messages/message.table.ts';
 import type { WebhookTables } from './meta-webhooks/webhook.table.ts';
 import type { NumberTables } from './numbers/number.table.ts';
 import type { OnboardingTables } from './onboarding/onboarding.table.ts';
+import type { OrganisationTables } from './organisations/organisation.table.ts';
 import type { OutboundTables } from './outbound/outbound.table.ts';
 import {
   type OpenDatabaseOptions,
@@ -63,6 +64,7 @@ export type DB = EventTables &
   MediaTables &
   AuthTables &
   UserTables &
+  OrganisationTables &
   TeamTables &
   InboxTables &
   SettingTables &

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../database.ts';
 import { newId } from '../platform/ids.ts';
+import { DEFAULT_ORGANISATION_ID, organisationWabaIds, singleOrganisation } from './organisation-scope.ts';
 import { type Principal, type Role, TOKEN_SCOPES, type TokenScope } from './principal.ts';
 
 const TOKEN_PREFIX = 'cx_';
@@ -26,6 +27,8 @@ export async function createApiToken(
     name: string;
     userId?: string | null;
     wabaId?: string | null;
+    /** The organisation the token belongs to; the default one unless told. */
+    organisationId?: string | null;
     role?: Role;
     /** `read`, `send` or `admin` (the default: everything the role allows). */
     scope?: TokenScope;
@@ -45,6 +48,7 @@ export async function createApiToken(
       prefix: token.slice(0, 10),
       user_id: input.userId ?? null,
       waba_id: input.wabaId ?? null,
+      organisation_id: input.organisationId ?? DEFAULT_ORGANISATION_ID,
       scopes: input.role ?? 'admin',
       scope: input.scope ?? 'admin',
       rate_limit_per_minute: input.rateLimitPerMinute ?? null,
@@ -73,12 +77,30 @@ export async function principalForToken(
   }
   const role =
     (['owner', 'admin', 'supervisor', 'agent', 'auditor'] as const).find((r) => r === row.scopes) ?? 'admin';
+  // A token sees its organisation's business accounts, or the one it is restricted to while that
+  // account is still the organisation's.
+  const organisationId = row.organisation_id ?? DEFAULT_ORGANISATION_ID;
+  const owned = await organisationWabaIds(db, organisationId);
+  // A token restricted to an account nobody has claimed yet may see (and register) it.
+  const restrictedTo = row.waba_id
+    ? await db.selectFrom('wabas').select('organisation_id').where('id', '=', row.waba_id).executeTakeFirst()
+    : undefined;
+  const restrictedVisible =
+    row.waba_id !== null &&
+    (restrictedTo === undefined ||
+      restrictedTo.organisation_id === null ||
+      restrictedTo.organisation_id === organisationId);
+  // While the hub hosts one organisation, a token of all of it sees all of the hub (`null`).
+  const everything = row.waba_id === null && (await singleOrganisation(db));
   return {
     kind: 'token',
     id: row.id,
     userId: row.user_id,
     role,
-    wabaIds: row.waba_id ? [row.waba_id] : null,
+    wabaIds: everything ? null : row.waba_id ? (restrictedVisible ? [row.waba_id] : []) : owned,
+    organisationId,
+    orgWide: row.waba_id === null,
+    hubWide: everything,
     scope: TOKEN_SCOPES.find((scope) => scope === row.scope) ?? 'admin',
     rateLimitPerMinute: row.rate_limit_per_minute ?? DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE,
   };

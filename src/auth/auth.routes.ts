@@ -9,7 +9,7 @@ import { getSettings } from '../settings/settings.ts';
 import { setPresence } from '../users/presence.ts';
 import { toApiUser } from '../users/user.mapper.ts';
 import type { UserRow } from '../users/user.table.ts';
-import { findUserByEmail, mfaRequiredFor } from '../users/users.repository.ts';
+import { findUser, findUserByEmail, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
 import {
   ZChangePasswordRequest,
   ZDisableMfaRequest,
@@ -21,6 +21,7 @@ import {
   ZSessionResponse,
   ZSetPresenceRequest,
   ZSetPresenceResponse,
+  ZSwitchOrganisationRequest,
   ZUpdateMeRequest,
 } from './auth.schemas.ts';
 import {
@@ -38,6 +39,7 @@ import {
   startMfaEnrolment,
   verifySecondFactor,
 } from './mfa.ts';
+import { DEFAULT_ORGANISATION_ID, organisationsOfUser } from './organisation-scope.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
 import { capabilitiesOf } from './policy.ts';
 import { principalOf } from './principal.ts';
@@ -87,15 +89,27 @@ function setSessionCookies(
 async function meBody(deps: AppDeps, request: FastifyRequest, user: UserRow) {
   const db = deps.database.db;
   const settings = await getSettings(db);
-  const api = await toApiUser(db, user, deps.clock.now());
+  // At login the request has no principal yet: the session starts in the user's first organisation.
+  const principal =
+    request.principal ?? (await principalForUser(db, user, request.accountSession?.session.organisation_id));
+  const organisations = await organisationsOfUser(db, user);
+  const current = organisations.find((o) => o.id === principal.organisationId) ?? {
+    id: principal.organisationId ?? DEFAULT_ORGANISATION_ID,
+    name: '',
+    role: principal.role,
+  };
+  // The user as this organisation sees them: their role is their membership's here.
+  const api = await toApiUser(db, { ...user, role: principal.role }, deps.clock.now());
   return {
+    organisation: { ...current, role: principal.role },
+    organisations,
+    provider_admin: user.provider_admin === 1,
     user: api,
     mfa_required: mfaRequiredFor(user.role, settings),
     mfa_enrolment_required: user.mfa_enabled_at === null && mfaRequiredFor(user.role, settings),
     recovery_codes_remaining: user.mfa_enabled_at === null ? 0 : await remainingRecoveryCodes(db, user.id),
     csrf_token: request.accountSession?.session.csrf_token ?? null,
-    // At login the request has no principal yet: the session is the user's own role.
-    can: capabilitiesOf(request.principal ?? { role: user.role }),
+    can: capabilitiesOf(principal),
   };
 }
 
@@ -323,6 +337,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
             id: principal.id,
             role: principal.role,
             waba_ids: principal.wabaIds ? [...principal.wabaIds] : null,
+            organisation_id: principal.organisationId ?? null,
           },
           user: null,
           can: capabilitiesOf(principal),
@@ -330,6 +345,43 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
       }
       return meBody(deps, request, await requestUser(deps, request));
     });
+
+    app.post(
+      '/api/me/organisation',
+      {
+        schema: {
+          body: ZSwitchOrganisationRequest,
+          response: { 200: ZSessionResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const user = await requestUser(deps, request);
+        const ctx = request.accountSession;
+        // A token belongs to one organisation; only a session moves between them.
+        if (!ctx) throw new AppError('FORBIDDEN', 'Only a signed-in session switches organisation.');
+        const target = request.body.organisation_id;
+        const allowed = (await organisationsOfUser(db, user)).some((o) => o.id === target);
+        if (!allowed) throw new AppError('NOT_FOUND', 'No such organisation.');
+        await db
+          .updateTable('sessions')
+          .set({ organisation_id: target })
+          .where('id', '=', ctx.session.id)
+          .execute();
+        // Streams of this session re-authorise now and show the new organisation's events only.
+        deps.signals.emit('credentials');
+        request.principal = await principalForUser(db, (await findUser(db, user.id))!, target);
+        request.accountSession = { ...ctx, session: { ...ctx.session, organisation_id: target } };
+        await recordSecurityEvent(db, {
+          kind: 'organisation.switched',
+          actor: request.principal,
+          targetUserId: user.id,
+          origin: originOf(request),
+          details: { organisation_id: target },
+          at: deps.clock.now(),
+        });
+        return meBody(deps, request, user);
+      },
+    );
 
     app.post(
       '/api/me/presence',

@@ -22,8 +22,23 @@ export const ZCapabilities = z
   )
   .meta({ id: 'Capabilities' });
 
+/** An organisation the caller belongs to, with their role there (`organisations/`). */
+export const ZOrganisationMembership = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: ZRole.describe("The caller's role in this organisation"),
+  })
+  .meta({ id: 'OrganisationMembership' });
+
 /** A signed-in user's session, from `GET /api/me` and a successful login. */
 export const ZSessionResponse = z.object({
+  /** The organisation the session acts in: `user.role` and every business account are this one's. */
+  organisation: ZOrganisationMembership,
+  /** Every organisation the user may switch to (`POST /api/me/organisation`). */
+  organisations: z.array(ZOrganisationMembership),
+  /** The provider administrator: creates organisations and invites their owners. */
+  provider_admin: z.boolean(),
   user: ZUser,
   mfa_required: z.boolean(),
   /** The role requires MFA and the user has none yet: only enrolment is possible until it is done. */
@@ -37,12 +52,20 @@ export const ZSessionResponse = z.object({
 
 /** `GET /api/me` for an API token that belongs to no user. */
 export const ZTokenSelfResponse = z.object({
-  token: z.object({ id: z.string(), role: ZRole, waba_ids: z.array(z.string()).nullable() }),
+  token: z.object({
+    id: z.string(),
+    role: ZRole,
+    waba_ids: z.array(z.string()).nullable(),
+    organisation_id: z.string().nullable(),
+  }),
   user: z.null(),
   can: ZCapabilities,
 });
 
 export const ZMeResponse = z.union([ZSessionResponse, ZTokenSelfResponse]);
+
+/** `POST /api/me/organisation`: the organisation the session acts in from now on. */
+export const ZSwitchOrganisationRequest = z.object({ organisation_id: z.string().min(1).max(100) });
 
 export const ZSetPresenceRequest = z.object({ status: z.enum(['online', 'away', 'offline']) });
 /** `PATCH /api/me`: the caller's own preferences. */

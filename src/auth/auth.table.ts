@@ -8,6 +8,8 @@ export interface SessionTable {
   csrf_token: string;
   /** 1 when the session was opened with a second factor (or MFA was enrolled in it); kept for the audit trail. */
   mfa_ok: number;
+  /** The organisation the session acts in (`organisations/`); `null` = the user's first. */
+  organisation_id: string | null;
   ip: string | null;
   user_agent: string | null;
   created_at: number;
@@ -40,6 +42,8 @@ export interface ApiTokenTable {
   prefix: string;
   user_id: string | null;
   waba_id: string | null;
+  /** The organisation the token belongs to; `null` (made before organisations or by the CLI) = the default one. */
+  organisation_id: string | null;
   scopes: string;
   /** What the token may do within its role: `read`, `send` or `admin` (everything); null = admin. */
   scope: ColumnType<string | null, string | null | undefined, string | null>;

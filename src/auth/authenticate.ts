@@ -6,6 +6,7 @@ import { getSettings } from '../settings/settings.ts';
 import { findUser, mfaRequiredFor, principalForUser } from '../users/users.repository.ts';
 import { principalForToken } from './api-tokens.ts';
 import type { SessionTable } from './auth.table.ts';
+import { organisationOf } from './organisation-scope.ts';
 import { assertAllowed, isReadMethod, routeFamily } from './policy.ts';
 import { type Principal, ROLES } from './principal.ts';
 import {
@@ -45,7 +46,10 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
   if (principal.userId) {
     const user = await findUser(db, principal.userId);
     if (!user || user.disabled_at !== null) return null;
-    const now = await principalForUser(db, user);
+    // A token belongs to one organisation: it dies when its user leaves it.
+    const organisationId = organisationOf(principal);
+    const now = await principalForUser(db, user, organisationId);
+    if (now.organisationId !== organisationId) return null;
     // ROLES runs from most to least power; the other role still caps what the token may do.
     const [role, ceiling] =
       ROLES.indexOf(principal.role) >= ROLES.indexOf(now.role)
@@ -57,7 +61,14 @@ async function principalFromBearer(deps: AppDeps, token: string): Promise<Princi
         : principal.wabaIds === null
           ? now.wabaIds
           : principal.wabaIds.filter((id) => now.wabaIds?.includes(id));
-    return { ...principal, role, wabaIds, ...(ceiling !== role ? { ceiling } : {}) };
+    return {
+      ...principal,
+      role,
+      wabaIds,
+      orgWide: principal.orgWide === true && now.orgWide === true,
+      hubWide: principal.hubWide === true && now.hubWide === true,
+      ...(ceiling !== role ? { ceiling } : {}),
+    };
   }
   return principal;
 }
@@ -88,7 +99,7 @@ async function principalFromSession(deps: AppDeps, request: FastifyRequest): Pro
   const mfaEnrolmentRequired =
     user.mfa_enabled_at === null && mfaRequiredFor(user.role, await getSettings(db));
   request.accountSession = { session, cookieValue, mfaEnrolmentRequired };
-  return principalForUser(db, user);
+  return principalForUser(db, user, session.organisation_id);
 }
 
 /**

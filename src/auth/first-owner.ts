@@ -25,6 +25,8 @@ export async function ensureFirstOwner(
       passwordHash: await hashPassword(password),
       wabaIds: null,
       now: deps.clock.now(),
+      // The hub's first owner is its provider administrator: they create the other organisations.
+      providerAdmin: true,
     });
   } catch (error) {
     // Another node created it first (unique email): that node prints the login.

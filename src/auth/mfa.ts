@@ -7,7 +7,7 @@ import type { MasterKeyring } from '../platform/crypto/envelope.ts';
 import { openSecret, sealSecret } from '../platform/crypto/secrets.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
-import type { UserTable } from '../users/user.table.ts';
+import type { UserRow, UserTable } from '../users/user.table.ts';
 
 export const MFA_ISSUER = 'Coexist';
 export const RECOVERY_CODE_COUNT = 10;
@@ -151,7 +151,7 @@ export async function regenerateRecoveryCodes(
 export async function verifySecondFactor(
   db: Kysely<DB>,
   input: {
-    user: UserTable;
+    user: UserRow;
     code?: string | undefined;
     recoveryCode?: string | undefined;
     now: number;

@@ -40,7 +40,8 @@ export type RouteFamily =
   | 'reports.write'
   | 'flows.write'
   | 'flows.secrets'
-  | 'automation.write';
+  | 'automation.write'
+  | 'provider';
 
 const ALL: readonly Role[] = ROLES;
 const WORKERS: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
@@ -80,6 +81,9 @@ export const policy: Readonly<Record<RouteFamily, readonly Role[]>> = {
   'flows.write': LEADS,
   'flows.secrets': ADMINS,
   'automation.write': LEADS,
+  // The provider administrator's pages (organisations, inviting their owners): the role of the
+  // current organisation does not matter, `principal.providerAdmin` does (see `principalMay`).
+  provider: ALL,
 };
 
 type Rule = { methods: 'read' | 'write' | 'delete' | 'any'; path: RegExp; family: RouteFamily };
@@ -89,6 +93,13 @@ const under = (prefix: string) => new RegExp(`^${prefix.replace(/\//g, '\\/')}(\
 /** First match wins; a GET nobody listed is `read`, any other method nobody listed is `admin.write`. */
 const rules: readonly Rule[] = [
   { methods: 'write', path: /^\/api\/auth\/login$/, family: 'public' },
+  // An invitation link: looked up and accepted (by setting a password) before any sign-in.
+  { methods: 'write', path: /^\/api\/invitations\/(lookup|accept)$/, family: 'public' },
+  // Organisations: everyone lists their own; creating them and inviting their owners is the
+  // provider administrator's; an organisation's admins invite its members.
+  { methods: 'read', path: /^\/api\/organisations$/, family: 'self' },
+  { methods: 'any', path: under('/api/organisations'), family: 'provider' },
+  { methods: 'any', path: under('/api/invitations'), family: 'users' },
   { methods: 'read', path: /^\/api\/openapi\.json$/, family: 'public' },
   { methods: 'read', path: /^\/api\/audit\/(checkpoint|key)$/, family: 'read' },
   // Legal holds, retention classes and contact erasures: owners and admins.
@@ -170,7 +181,12 @@ export function isAllowed(role: Role, family: RouteFamily): boolean {
  * from keeping what its user lost sideways (an auditor's token of a user who is now an agent cannot
  * read the supervisor view).
  */
-export function principalMay(principal: Pick<Principal, 'role' | 'ceiling'>, family: RouteFamily): boolean {
+export function principalMay(
+  principal: Pick<Principal, 'role' | 'ceiling' | 'providerAdmin' | 'kind'>,
+  family: RouteFamily,
+): boolean {
+  // Provider administration is a user's, in a session: never a token's.
+  if (family === 'provider') return principal.providerAdmin === true && principal.kind !== 'token';
   return (
     isAllowed(principal.role, family) &&
     (principal.ceiling === undefined || isAllowed(principal.ceiling, family))
@@ -252,12 +268,16 @@ export const capabilities = {
   manage_ai: 'flows.secrets',
   /** Manage rules, routing policies, agents' routing profiles, business hours and VIPs. */
   manage_automation: 'automation.write',
+  /** Create organisations and invite their owners (the provider administrator). */
+  administer_provider: 'provider',
 } as const satisfies Record<string, RouteFamily>;
 
 export type Capability = keyof typeof capabilities;
 
 /** The principal's capabilities, as `GET /api/me` returns them. */
-export function capabilitiesOf(principal: Pick<Principal, 'role' | 'ceiling'>): Record<Capability, boolean> {
+export function capabilitiesOf(
+  principal: Pick<Principal, 'role' | 'ceiling' | 'providerAdmin' | 'kind'>,
+): Record<Capability, boolean> {
   const can = {} as Record<Capability, boolean>;
   for (const [name, family] of Object.entries(capabilities) as [Capability, RouteFamily][]) {
     can[name] = principalMay(principal, family);

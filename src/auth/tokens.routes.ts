@@ -6,6 +6,7 @@ import { errorResponses, ZIdParams, ZNoContent } from '../platform/http/api-sche
 import { iso, isoOrNull } from '../platform/time.ts';
 import { originOf, recordSecurityEvent } from '../security/security-log.ts';
 import { createApiToken, DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE, revokeApiToken } from './api-tokens.ts';
+import { DEFAULT_ORGANISATION_ID, organisationOf } from './organisation-scope.ts';
 import { principalOf, type Role, TOKEN_SCOPES } from './principal.ts';
 import { ZCreateTokenRequest, ZCreateTokenResponse, ZListTokensResponse } from './tokens.schemas.ts';
 
@@ -21,7 +22,15 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const principal = principalOf(request);
         let q = db.selectFrom('api_tokens').selectAll();
-        if (principal.wabaIds !== null) {
+        // The tokens of the caller's organisation; a principal restricted to some of its accounts
+        // sees only tokens restricted to those.
+        const organisationId = organisationOf(principal);
+        q = q.where((eb) =>
+          organisationId === DEFAULT_ORGANISATION_ID
+            ? eb.or([eb('organisation_id', '=', organisationId), eb('organisation_id', 'is', null)])
+            : eb('organisation_id', '=', organisationId),
+        );
+        if (principal.wabaIds !== null && !principal.orgWide) {
           if (principal.wabaIds.length === 0) return { data: [], next_cursor: null };
           q = q.where('waba_id', 'in', [...principal.wabaIds]);
         }
@@ -56,7 +65,10 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           throw new AppError('FORBIDDEN', 'Only an owner can create owner tokens.');
         }
         let wabaId = request.body.waba_id ?? null;
-        if (principal.wabaIds !== null) {
+        if (wabaId !== null && principal.wabaIds !== null && !principal.wabaIds.includes(wabaId)) {
+          throw new AppError('FORBIDDEN', 'A token must be restricted to one of your business accounts.');
+        }
+        if (principal.wabaIds !== null && !principal.orgWide) {
           if (wabaId === null && principal.wabaIds.length === 1) wabaId = principal.wabaIds[0] ?? null;
           if (wabaId === null || !principal.wabaIds.includes(wabaId)) {
             throw new AppError('FORBIDDEN', 'A token must be restricted to one of your business accounts.');
@@ -67,6 +79,7 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           name,
           userId: principal.userId,
           wabaId,
+          organisationId: organisationOf(principal),
           role,
           scope,
           rateLimitPerMinute,
@@ -108,7 +121,10 @@ export function tokensRoutes(deps: AppDeps): FastifyPluginAsync {
           .executeTakeFirst();
         if (
           !row ||
-          (principal.wabaIds !== null && (row.waba_id === null || !principal.wabaIds.includes(row.waba_id)))
+          (row.organisation_id ?? DEFAULT_ORGANISATION_ID) !== organisationOf(principal) ||
+          (principal.wabaIds !== null &&
+            !principal.orgWide &&
+            (row.waba_id === null || !principal.wabaIds.includes(row.waba_id)))
         ) {
           throw new AppError('NOT_FOUND', 'No such token.');
         }

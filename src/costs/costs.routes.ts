@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
-import { principalOf } from '../auth/principal.ts';
+import { isHubWide, principalOf } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
 import { parseJsonOr } from '../platform/json.ts';
@@ -135,7 +135,7 @@ export function costsRoutes(deps: AppDeps): FastifyPluginAsync {
       async (request) => {
         const principal = principalOf(request);
         // The rate card is shared by every business account, so only an unrestricted principal sets it.
-        if (principal.wabaIds !== null) {
+        if (!isHubWide(principal)) {
           throw new AppError(
             'FORBIDDEN',
             'Only an administrator of every business account can change the rate card.',

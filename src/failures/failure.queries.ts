@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Principal } from '../auth/principal.ts';
+import { isHubWide, type Principal } from '../auth/principal.ts';
 import type { DB } from '../database.ts';
 import { decodeCursor, encodeCursor, type Page } from '../platform/http/pagination.ts';
 import type { FailureRow } from './failure.table.ts';
@@ -44,7 +44,9 @@ export async function failureWabas(
 }
 
 function visibleTo(principal: Principal, wabaId: string | null): boolean {
-  return principal.wabaIds === null || (wabaId !== null && principal.wabaIds.includes(wabaId));
+  // A failure of no known account is the whole hub's (`isHubWide`).
+  if (wabaId === null) return isHubWide(principal);
+  return principal.wabaIds === null || principal.wabaIds.includes(wabaId);
 }
 
 /**

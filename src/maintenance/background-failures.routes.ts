@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
-import { principalOf } from '../auth/principal.ts';
+import { isHubWide, principalOf } from '../auth/principal.ts';
 import { visibleNumberIds } from '../numbers/number.queries.ts';
 import { AppError } from '../platform/errors.ts';
 import type { EventTables, SubscriberFailureRow } from '../platform/events/event.table.ts';
@@ -122,7 +122,8 @@ export function backgroundFailuresRoutes(deps: AppDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        if (principalOf(request).wabaIds !== null) return { data: [] };
+        // Background work is the whole hub's: only for who sees all of it (`isHubWide`).
+        if (!isHubWide(principalOf(request))) return { data: [] };
         return { data: (await listJobFailures(jobs, { limit: request.query.limit })).map(toApiJobFailure) };
       },
     );
@@ -131,7 +132,7 @@ export function backgroundFailuresRoutes(deps: AppDeps): FastifyPluginAsync {
       '/api/failures/jobs/:id/retry',
       { schema: { params: ZIdParams, response: { 200: ZRetryAcceptedResponse, ...errorResponses } } },
       async (request) => {
-        const allowed = principalOf(request).wabaIds === null;
+        const allowed = isHubWide(principalOf(request));
         if (!allowed || !(await retryJob(jobs, { id: request.params.id, now: deps.clock.now() }))) {
           throw new AppError('NOT_FOUND', 'No such failed job.');
         }

@@ -1,16 +1,23 @@
 import type { Kysely } from 'kysely';
+import { organisationForNewWaba } from '../auth/organisation-scope.ts';
 import type { DB } from '../database.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import type { ConnectionState, PhoneNumberRow } from './number.table.ts';
 
-/** Makes sure the WABA row exists (insert-or-ignore). */
+/**
+ * Makes sure the WABA row exists (insert-or-ignore). A new one goes to the hub's only organisation,
+ * or to none while there are several (a registration claims it: `auth/organisation-scope.ts`).
+ */
 export async function ensureWaba(trx: Kysely<DB>, input: { wabaId: string; at: number }): Promise<void> {
+  const known = await trx.selectFrom('wabas').select('id').where('id', '=', input.wabaId).executeTakeFirst();
+  if (known) return;
   await trx
     .insertInto('wabas')
     .values({
       id: input.wabaId,
       name: null,
       owner_business_id: null,
+      organisation_id: await organisationForNewWaba(trx),
       state: 'active',
       last_lifecycle_at: null,
       created_at: input.at,

@@ -13,6 +13,8 @@ export interface WabaTable {
   id: string;
   name: string | null;
   owner_business_id: string | null;
+  /** The organisation that owns this account (`organisations/`); `null` = unclaimed, seen by none. */
+  organisation_id: string | null;
   state: string;
   last_lifecycle_at: number | null;
   created_at: number;

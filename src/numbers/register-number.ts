@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
+import { assertWabaClaimable, claimWaba } from '../auth/organisation-scope.ts';
 import { assertWabaAccess, type Principal } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
@@ -37,7 +38,8 @@ export async function registerNumber(
   input: { principal: Principal; phoneNumberId: string; wabaId: string },
 ): Promise<RegisteredNumber> {
   const { principal, phoneNumberId, wabaId } = input;
-  assertWabaAccess(principal, wabaId);
+  // The account must be the caller's organisation's, or nobody's yet (then it becomes theirs).
+  await assertWabaClaimable(deps.database.db, principal, wabaId);
   const existing = await deps.database.db
     .selectFrom('phone_numbers')
     .select('waba_id')
@@ -68,6 +70,7 @@ export async function registerNumber(
   const n = info.value;
   const now = deps.clock.now();
   const row = await withEvents(deps, async (trx) => {
+    await claimWaba(trx, principal, { wabaId, at: now });
     await ensurePhoneNumber(trx, {
       phoneNumberId,
       wabaId,

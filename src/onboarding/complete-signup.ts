@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app-deps.ts';
-import { assertWabaAccess, type Principal } from '../auth/principal.ts';
+import { assertWabaClaimable } from '../auth/organisation-scope.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { GraphError } from '../graph/graph-types.ts';
 import { registerNumber } from '../numbers/register-number.ts';
 import { requestSync, type SyncType } from '../numbers/request-sync.ts';
@@ -81,7 +82,8 @@ export async function completeSignup(
   },
 ): Promise<void> {
   const { principal, sessionId, wabaId } = input;
-  assertWabaAccess(principal, wabaId);
+  // Before any token is stored for it: the account must be the caller's organisation's or nobody's.
+  await assertWabaClaimable(deps.database.db, principal, wabaId);
   const claimed = await deps.database.db
     .updateTable('onboarding_sessions')
     .set({ state: 'connecting', waba_id: wabaId, updated_at: deps.clock.now() })

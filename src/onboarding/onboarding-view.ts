@@ -1,4 +1,5 @@
 import type { AppDeps } from '../app-deps.ts';
+import { wabaOrganisation } from '../auth/organisation-scope.ts';
 import type { Principal } from '../auth/principal.ts';
 import { AppError } from '../platform/errors.ts';
 import { parseJsonOr } from '../platform/json.ts';
@@ -45,8 +46,14 @@ export async function getOnboarding(
     .executeTakeFirst();
   if (!s) throw new AppError('NOT_FOUND', 'No such onboarding.');
   const wabas = input.principal.wabaIds;
-  if (wabas !== null && (s.waba_id === null || !wabas.includes(s.waba_id)))
-    throw new AppError('NOT_FOUND', 'No such onboarding.');
+  // Until its business account is the organisation's, an onboarding is seen by whoever started it.
+  const starter = s.created_by !== null && s.created_by === (input.principal.userId ?? input.principal.id);
+  const claimed = s.waba_id === null ? undefined : await wabaOrganisation(db, s.waba_id);
+  const visible =
+    wabas === null ||
+    (s.waba_id !== null && wabas.includes(s.waba_id)) ||
+    (starter && (claimed === undefined || claimed === null));
+  if (!visible) throw new AppError('NOT_FOUND', 'No such onboarding.');
   const number = s.phone_number_id
     ? await db
         .selectFrom('phone_numbers')

@@ -103,6 +103,16 @@ export const errorCatalogue = {
     retryable: false,
     message: 'Graph does not list this phone number under that business account.',
   },
+  WABA_IN_OTHER_ORGANISATION: {
+    status: 409,
+    retryable: false,
+    message: 'This business account is connected to another organisation.',
+  },
+  INVITATION_INVALID: {
+    status: 410,
+    retryable: false,
+    message: 'This invitation is unknown, was used or revoked, or has expired.',
+  },
   LOGIN_FAILED: { status: 401, retryable: false, message: 'Wrong email or password.' },
   MFA_REQUIRED: { status: 401, retryable: false, message: 'A one-time code is required.' },
   MFA_INVALID: { status: 401, retryable: false, message: 'The one-time code is wrong.' },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { membersForWaba } from '../auth/organisation-scope.ts';
 import type { DB } from '../database.ts';
 import { applyConversationPatch } from '../inbox/conversation-actions.ts';
 import type { Actor } from '../platform/events/catalogue.ts';
@@ -142,7 +143,15 @@ async function candidatesFor(trx: Db, input: { teamId: string | null; wabaId: st
     )
     .execute();
   const inWaba = new Set(scoped.map((s) => s.user_id));
-  return users.filter((u) => u.role === 'owner' || u.all_wabas === 1 || inWaba.has(u.id));
+  // Only members of the organisation that owns the account (their role there aside).
+  const members = await membersForWaba(
+    trx,
+    input.wabaId,
+    users.map((u) => u.id),
+  );
+  return users.filter(
+    (u) => members.has(u.id) && (u.role === 'owner' || u.all_wabas === 1 || inWaba.has(u.id)),
+  );
 }
 
 /** Open (not resolved) conversations per user. */

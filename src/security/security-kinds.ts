@@ -19,5 +19,10 @@ export const SECURITY_EVENT_KINDS = [
   'user.deleted',
   'token.created',
   'token.revoked',
+  'organisation.created',
+  'organisation.switched',
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];

@@ -12,9 +12,27 @@ export async function listSecurityLog(
     email?: string | undefined;
     beforeId?: number | undefined;
     limit: number;
+    /**
+     * The caller's organisation: only entries about or by its members, and entries about no
+     * account (a sign-in with an unknown email) when `unattributed` is set.
+     */
+    scope?: { memberIds: readonly string[]; unattributed: boolean };
   },
 ): Promise<{ data: SecurityLogEntry[]; next_cursor: string | null }> {
   let q = db.selectFrom('security_log').selectAll();
+  const scope = filter.scope;
+  if (scope) {
+    const ids = [...scope.memberIds, ''];
+    q = q.where((eb) =>
+      eb.or([
+        eb('target_user_id', 'in', ids),
+        eb('actor_user_id', 'in', ids),
+        ...(scope.unattributed
+          ? [eb.and([eb('target_user_id', 'is', null), eb('actor_user_id', 'is', null)])]
+          : []),
+      ]),
+    );
+  }
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
   if (filter.email) q = q.where('email', '=', filter.email.trim().toLowerCase());

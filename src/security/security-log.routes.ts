@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../app-deps.ts';
+import { DEFAULT_ORGANISATION_ID, organisationOf } from '../auth/organisation-scope.ts';
+import { principalOf } from '../auth/principal.ts';
 import { errorResponses } from '../platform/http/api-schemas.ts';
+import { organisationMembers } from '../users/user.queries.ts';
 import { listSecurityLog } from './security-log.queries.ts';
 import { ZListSecurityLogRequest, ZListSecurityLogResponse } from './security-log.schemas.ts';
 
@@ -19,7 +22,14 @@ export function securityLogRoutes(deps: AppDeps): FastifyPluginAsync {
       },
       async (request) => {
         const q = request.query;
+        const principal = principalOf(request);
+        const organisationId = organisationOf(principal);
+        const members = await organisationMembers(deps.database.db, organisationId);
         return listSecurityLog(deps.database.db, {
+          scope: {
+            memberIds: members.map((u) => u.id),
+            unattributed: organisationId === DEFAULT_ORGANISATION_ID,
+          },
           kind: q.kind,
           outcome: q.outcome,
           userId: q.user_id,

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
+import { organisationOf } from '../auth/organisation-scope.ts';
 import type { Principal } from '../auth/principal.ts';
 import { scopeForNewRow } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
@@ -8,7 +9,8 @@ import { AppError } from '../platform/errors.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { newId } from '../platform/ids.ts';
-import { findUser, scopesOverlap, wabaScopeOf } from '../users/users.repository.ts';
+import { findMember } from '../users/user.queries.ts';
+import { scopesOverlap, wabaScopeIn } from '../users/users.repository.ts';
 import { type ApiTeam, toApiTeam, visibleTeam } from './team.queries.ts';
 import type { TeamTable } from './team.table.ts';
 
@@ -36,9 +38,10 @@ async function teamChanged(
 
 /** Throws unless the user may join the team: active, visible to the principal, and covering its account. */
 async function assertMayJoin(db: Kysely<DB>, principal: Principal, team: TeamTable, userId: string) {
-  const user = await findUser(db, userId);
+  // Only a member of the caller's organisation, seeing the accounts it has there.
+  const user = await findMember(db, principal, userId);
   if (!user || user.disabled_at !== null) throw new AppError('NOT_FOUND', 'No such user.');
-  const scope = await wabaScopeOf(db, user);
+  const scope = await wabaScopeIn(db, user, organisationOf(principal), user.role);
   if (!scopesOverlap(scope, principal.wabaIds)) throw new AppError('NOT_FOUND', 'No such user.');
   const coversTeam = team.waba_id === null || scope === null || scope.includes(team.waba_id);
   if (!coversTeam) {

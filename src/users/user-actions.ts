@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import { disableMfa } from '../auth/mfa.ts';
+import { organisationOf } from '../auth/organisation-scope.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import type { Principal, Role } from '../auth/principal.ts';
 import { confirmOwnSecrets, type OwnSecrets } from '../auth/reauthenticate.ts';
@@ -13,7 +14,7 @@ import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
 import { type RequestOrigin, recordSecurityEvent, type SecurityEventKind } from '../security/security-log.ts';
 import { type ApiUser, toApiUsers } from './user.mapper.ts';
-import { countActiveOwners, visibleUsers } from './user.queries.ts';
+import { countActiveOwners, findMember, visibleUsers } from './user.queries.ts';
 import type { UserRow } from './user.table.ts';
 import {
   findUser,
@@ -21,8 +22,19 @@ import {
   insertUser,
   scopeWithin,
   setUserWabas,
-  wabaScopeOf,
+  syncUserRole,
+  wabaScopeIn,
 } from './users.repository.ts';
+
+/** The organisations a user is a member of (more than one: their account is not one organisation's alone). */
+async function organisationCount(db: Kysely<DB>, userId: string): Promise<number> {
+  const rows = await db
+    .selectFrom('organisation_members')
+    .select('organisation_id')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.length;
+}
 
 /*
  * What an owner or admin does with users (auth/policy.ts `users`). Each action records
@@ -51,10 +63,11 @@ async function userChanged(
  * the caller's (a restricted admin cannot touch an org-wide user). Only an owner manages owners.
  */
 async function manageableUser(db: Kysely<DB>, principal: Principal, id: string): Promise<UserRow> {
-  const user = await findUser(db, id);
+  // Only a member of the caller's organisation, with their role there.
+  const user = await findMember(db, principal, id);
   if (!user) throw new AppError('NOT_FOUND', 'No such user.');
-  const scope = await wabaScopeOf(db, user);
-  if (!scopeWithin(scope, principal.wabaIds)) {
+  const scope = await wabaScopeIn(db, user, organisationOf(principal), user.role);
+  if (!principal.orgWide && !scopeWithin(scope, principal.wabaIds)) {
     const visible = (await visibleUsers(db, principal)).some((u) => u.id === id);
     throw visible ? new AppError('FORBIDDEN') : new AppError('NOT_FOUND', 'No such user.');
   }
@@ -65,7 +78,12 @@ async function manageableUser(db: Kysely<DB>, principal: Principal, id: string):
 }
 
 function checkGrantedScope(principal: Principal, requested: readonly string[] | null): void {
-  if (!scopeWithin(requested, principal.wabaIds)) {
+  // `null` = every account of the organisation: only for who sees all of it.
+  if (
+    requested === null
+      ? principal.orgWide !== true && principal.wabaIds !== null
+      : !scopeWithin(requested, principal.wabaIds)
+  ) {
     throw new AppError('FORBIDDEN', 'You cannot grant access to business accounts you do not have.');
   }
 }
@@ -122,10 +140,18 @@ export async function createUser(
     throw new AppError('FORBIDDEN', 'Only an owner can create owners.');
   }
   const scope =
-    input.role === 'owner' ? null : input.wabaIds === undefined ? (principal.wabaIds ?? null) : input.wabaIds;
+    input.role === 'owner'
+      ? null
+      : input.wabaIds === undefined
+        ? principal.orgWide
+          ? null
+          : (principal.wabaIds ?? null)
+        : input.wabaIds;
   checkGrantedScope(principal, scope);
+  // Someone with an account already (in this organisation or another) joins by invitation
+  // (`POST /api/invitations`), accepted with their own password.
   if (await findUserByEmail(db, input.email))
-    throw new AppError('CONFLICT', 'A user with this email exists.');
+    throw new AppError('CONFLICT', 'A user with this email exists: invite them instead.');
   const password = input.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
@@ -137,6 +163,7 @@ export async function createUser(
       passwordHash,
       wabaIds: scope === null ? null : [...scope],
       now,
+      organisationId: organisationOf(principal),
     });
     await userChanged(trx, { principal, userId: row.id, action: 'created', at: now });
     return row;
@@ -187,10 +214,30 @@ export async function updateUser(
   if (changes.role === 'owner' && principal.role !== 'owner') {
     throw new AppError('FORBIDDEN', 'Only an owner can make owners.');
   }
+  const organisationId = organisationOf(principal);
   const demotesOwner =
     user.role === 'owner' && ((changes.role && changes.role !== 'owner') || changes.disabled === true);
-  if (demotesOwner && (await countActiveOwners(db)) <= 1) {
+  if (demotesOwner && (await countActiveOwners(db, organisationId)) <= 1) {
     throw new AppError('CONFLICT', 'The last owner cannot be demoted or disabled.');
+  }
+  // A user of several organisations has one account: only they themselves or the provider
+  // administrator change its credentials, name, state or accounts; each organisation sets the role.
+  const accountLevel =
+    changes.name !== undefined ||
+    changes.password !== undefined ||
+    changes.disabled !== undefined ||
+    changes.resetMfa === true ||
+    changes.wabaIds !== undefined;
+  if (
+    accountLevel &&
+    user.id !== principal.userId &&
+    principal.providerAdmin !== true &&
+    (await organisationCount(db, user.id)) > 1
+  ) {
+    throw new AppError(
+      'FORBIDDEN',
+      'This user belongs to other organisations too: only their role can be changed here.',
+    );
   }
   if (user.id === principal.userId && changes.disabled === true) {
     throw new AppError('CONFLICT', 'You cannot disable yourself.');
@@ -218,7 +265,6 @@ export async function updateUser(
       .updateTable('users')
       .set({
         ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
         ...(changes.disabled !== undefined ? { disabled_at: changes.disabled ? now : null } : {}),
         updated_at: now,
@@ -233,6 +279,23 @@ export async function updateUser(
         .where('user_id', '=', user.id)
         .where('revoked_at', 'is', null)
         .execute();
+    }
+    if (changes.role !== undefined) {
+      // The role is the membership's, in the caller's organisation.
+      await trx
+        .insertInto('organisation_members')
+        .values({
+          organisation_id: organisationId,
+          user_id: user.id,
+          role: changes.role,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['organisation_id', 'user_id']).doUpdateSet({ role: changes.role!, updated_at: now }),
+        )
+        .execute();
+      await syncUserRole(trx, user.id, now);
     }
     if (changes.wabaIds !== undefined || changes.role === 'owner') {
       await setUserWabas(trx, user.id, changes.role === 'owner' ? null : (changes.wabaIds ?? null), now);
@@ -288,8 +351,25 @@ export async function deleteUser(
   const now = deps.clock.now();
   const user = await manageableUser(db, principal, input.userId);
   if (user.id === principal.userId) throw new AppError('CONFLICT', 'You cannot delete yourself.');
-  if (user.role === 'owner' && (await countActiveOwners(db)) <= 1) {
+  const organisationId = organisationOf(principal);
+  if (user.role === 'owner' && (await countActiveOwners(db, organisationId)) <= 1) {
     throw new AppError('CONFLICT', 'The last owner cannot be deleted.');
+  }
+  if ((await organisationCount(db, user.id)) > 1) {
+    // A member of other organisations too only leaves this one.
+    await withEvents(deps, async (trx) => {
+      await removeFromOrganisation(trx, { userId: user.id, organisationId, now });
+      await userChanged(trx, { principal, userId: user.id, action: 'deleted', at: now });
+    });
+    deps.signals.emit('credentials');
+    await logAdministration(db, {
+      principal,
+      user,
+      kinds: [['user.deleted', { organisation_id: organisationId, left_organisation: true }]],
+      origin: input.origin,
+      at: now,
+    });
+    return;
   }
   await withEvents(deps, async (trx) => {
     await trx
@@ -321,4 +401,45 @@ export async function deleteUser(
     origin: input.origin,
     at: now,
   });
+}
+
+/**
+ * Takes a user out of one organisation: its teams, its open conversations and its tokens. The
+ * account and the other memberships stay.
+ */
+export async function removeFromOrganisation(
+  trx: Kysely<DB>,
+  input: { userId: string; organisationId: string; now: number },
+): Promise<void> {
+  const { userId, organisationId, now } = input;
+  const wabas = trx.selectFrom('wabas').select('id').where('organisation_id', '=', organisationId);
+  await trx
+    .deleteFrom('organisation_members')
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .execute();
+  await trx
+    .deleteFrom('team_members')
+    .where('user_id', '=', userId)
+    .where('team_id', 'in', trx.selectFrom('teams').select('id').where('waba_id', 'in', wabas))
+    .execute();
+  await trx
+    .updateTable('conversations')
+    .set({ assignee_user_id: null, updated_at: now })
+    .where('assignee_user_id', '=', userId)
+    .where('status', '!=', 'resolved')
+    .where(
+      'phone_number_id',
+      'in',
+      trx.selectFrom('phone_numbers').select('id').where('waba_id', 'in', wabas),
+    )
+    .execute();
+  await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('organisation_id', '=', organisationId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await syncUserRole(trx, userId, now);
 }

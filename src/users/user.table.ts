@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { Role } from '../auth/principal.ts';
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -23,6 +23,8 @@ export interface UserTable {
   presence_at: number | null;
   last_login_at: number | null;
   disabled_at: number | null;
+  /** 1 = the provider administrator: creates organisations and may act in any of them. */
+  provider_admin: ColumnType<number, number | undefined, number>;
   created_at: number;
   updated_at: number;
 }

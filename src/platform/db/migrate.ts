@@ -20,6 +20,7 @@ import { archiveRetentionMigration } from './migrations/021_archive_retention.ts
 import { searchMigration } from './migrations/022_search.ts';
 import { analyticsNumberDailyMigration } from './migrations/029_analytics_number_daily.ts';
 import { onboardingMigration } from './migrations/033_onboarding.ts';
+import { organisationsMigration } from './migrations/034_organisations.ts';
 import { inboxErgonomicsMigration } from './migrations/037_inbox_ergonomics.ts';
 import { inboxScaleMigration } from './migrations/039_inbox_scale.ts';
 import { automationRunLogMigration } from './migrations/040_automation_run_log.ts';
@@ -48,6 +49,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '022_search': searchMigration(dialect),
     '029_analytics_number_daily': analyticsNumberDailyMigration(dialect),
     '033_onboarding': onboardingMigration(dialect),
+    '034_organisations': organisationsMigration(dialect),
     '037_inbox_ergonomics': inboxErgonomicsMigration(dialect),
     '039_inbox_scale': inboxScaleMigration(dialect),
     '040_automation_run_log': automationRunLogMigration(dialect),
