@@ -23,6 +23,8 @@ export interface UserTable {
   presence_at: number | null;
   last_login_at: number | null;
   disabled_at: number | null;
+  /** `en`, `es` or `pt-BR` (platform/languages.ts); null = never chosen, the web app follows the browser. */
+  language: string | null;
   /** 1 = the provider administrator: creates organisations and may act in any of them. */
   provider_admin: ColumnType<number, number | undefined, number>;
   created_at: number;

@@ -122,6 +122,7 @@ export async function insertUser(
     presence_at: null,
     last_login_at: null,
     disabled_at: null,
+    language: null,
     provider_admin: input.providerAdmin ? 1 : 0,
     created_at: input.now,
     updated_at: input.now,

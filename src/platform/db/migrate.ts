@@ -21,6 +21,7 @@ import { searchMigration } from './migrations/022_search.ts';
 import { analyticsNumberDailyMigration } from './migrations/029_analytics_number_daily.ts';
 import { onboardingMigration } from './migrations/033_onboarding.ts';
 import { organisationsMigration } from './migrations/034_organisations.ts';
+import { userLanguageMigration } from './migrations/036_user_language.ts';
 import { inboxErgonomicsMigration } from './migrations/037_inbox_ergonomics.ts';
 import { inboxScaleMigration } from './migrations/039_inbox_scale.ts';
 import { automationRunLogMigration } from './migrations/040_automation_run_log.ts';
@@ -50,6 +51,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '029_analytics_number_daily': analyticsNumberDailyMigration(dialect),
     '033_onboarding': onboardingMigration(dialect),
     '034_organisations': organisationsMigration(dialect),
+    '036_user_language': userLanguageMigration(dialect),
     '037_inbox_ergonomics': inboxErgonomicsMigration(dialect),
     '039_inbox_scale': inboxScaleMigration(dialect),
     '040_automation_run_log': automationRunLogMigration(dialect),
