@@ -13,9 +13,20 @@ import {
  */
 const readableVariants: VariantColorsResolver = (input) => {
   const colors = defaultVariantColorsResolver(input);
-  if (input.variant !== 'light' && input.variant !== 'subtle' && input.variant !== 'outline') return colors;
   const parsed = parseThemeColor({ color: input.color || input.theme.primaryColor, theme: input.theme });
   if (!parsed.isThemeColor) return colors;
+  // Filled in another colour than the primary: white on green, orange, yellow or lime shade 9 is
+  // below 4.5:1, so their background is darkened too (the primary's shade 9 already passes).
+  if (input.variant === 'filled' && parsed.color !== input.theme.primaryColor) {
+    const dark = `color-mix(in srgb, var(--mantine-color-${parsed.color}-9) 75%, black)`;
+    return {
+      ...colors,
+      background: `light-dark(${dark}, ${colors.background})`,
+      hover: `light-dark(color-mix(in srgb, ${dark} 85%, black), ${colors.hover})`,
+      color: `light-dark(var(--mantine-color-white), ${colors.color})`,
+    };
+  }
+  if (input.variant !== 'light' && input.variant !== 'subtle' && input.variant !== 'outline') return colors;
   return {
     ...colors,
     color: `light-dark(color-mix(in srgb, var(--mantine-color-${parsed.color}-9) 67%, black), ${colors.color})`,
@@ -27,6 +38,14 @@ export const theme = createTheme({
   // Shade 9 keeps white text on filled buttons at WCAG AA contrast (axe-core, e2e/accessibility.e2e.ts).
   primaryShade: { light: 9, dark: 8 },
   variantColorResolver: readableVariants,
+  components: {
+    // The placeholder of a file input or an empty select is an element, not ::placeholder: gray 7.
+    InputPlaceholder: {
+      styles: {
+        placeholder: { color: 'light-dark(var(--mantine-color-gray-7), var(--mantine-color-dark-2))' },
+      },
+    },
+  },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   defaultRadius: 'md',
 });
