@@ -13,7 +13,9 @@ import {
   Timeline,
   Title,
 } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -28,28 +30,32 @@ import {
 } from './audit.api.ts';
 import { EraseContactButton } from './EraseContact.tsx';
 
-function contentText(entry: ArchiveEntry): string {
-  if (entry.erased) return '(erased)';
+function contentText(entry: ArchiveEntry, t: TFunction<'audit'>): string {
+  if (entry.erased) return t('erased');
   const c = entry.content as Record<string, unknown> | null;
   if (c === null) return '';
   if (typeof c.body === 'string') return c.body;
   return JSON.stringify(c);
 }
 
-const versionLabel: Record<string, string> = {
-  'message.received': 'Received',
-  'message.echoed': 'Sent from the phone',
-  'message.imported': 'Imported from history',
-  'message.sent': 'Sent from the hub',
-  'message.edited': 'Edited',
-  'message.revoked': 'Deleted for everyone',
-  'message.media_kept': 'Media kept',
-};
+function versionLabels(t: TFunction<'audit'>): Record<string, string> {
+  return {
+    'message.received': t('version.received'),
+    'message.echoed': t('version.echoed'),
+    'message.imported': t('version.imported'),
+    'message.sent': t('version.sent'),
+    'message.edited': t('version.edited'),
+    'message.revoked': t('version.revoked'),
+    'message.media_kept': t('version.mediaKept'),
+  };
+}
 
 const ORIGINAL = new Set(['message.received', 'message.echoed', 'message.imported', 'message.sent']);
 
 /** Every version of one message, oldest first: the original, each edit, the deletion. */
 function VersionTimeline({ messageId }: { messageId: string }) {
+  const { t } = useTranslation('audit');
+  const versionLabel = versionLabels(t);
   const versions = useArchiveEntries({ message_id: messageId, type: 'message.' });
   // Oldest first; the original before its edits even when its entry came later (one ingest batch).
   const entries = [...(versions.data?.data ?? [])]
@@ -61,9 +67,9 @@ function VersionTimeline({ messageId }: { messageId: string }) {
     <Timeline active={entries.length - 1} bulletSize={16} data-testid="version-timeline">
       {entries.map((e) => (
         <Timeline.Item key={e.index} title={versionLabel[e.type]} data-testid="version">
-          <Text size="sm">{contentText(e) || '—'}</Text>
+          <Text size="sm">{contentText(e, t) || '—'}</Text>
           <Text size="xs" c="dimmed">
-            {formatDateTime(e.at)} · entry {e.index}
+            {t('entryAt', { at: formatDateTime(e.at), index: e.index })}
           </Text>
         </Timeline.Item>
       ))}
@@ -72,6 +78,7 @@ function VersionTimeline({ messageId }: { messageId: string }) {
 }
 
 function VerificationPanel() {
+  const { t } = useTranslation('audit');
   const status = useArchiveStatus();
   const verify = useVerifyArchive();
   const toasts = useToasts();
@@ -85,17 +92,17 @@ function VerificationPanel() {
       wrap="wrap"
     >
       <Text size="sm">
-        {s ? `${s.size} entries` : '…'}
+        {s ? t('entries', { count: s.size }) : '…'}
         {s?.checkpoint
-          ? ` · checkpoint ${s.checkpoint.size} signed ${formatDateTime(s.checkpoint.created_at)}`
-          : ' · no checkpoint yet'}
+          ? t('checkpointSigned', { size: s.checkpoint.size, at: formatDateTime(s.checkpoint.created_at) })
+          : t('noCheckpoint')}
       </Text>
       {last ? (
         <Badge color={last.ok ? 'teal' : 'red'} title={last.problem ?? undefined}>
-          {last.ok ? 'Verified' : 'Verification failed'} {formatDateTime(last.finished_at)}
+          {last.ok ? t('verified') : t('verificationFailed')} {formatDateTime(last.finished_at)}
         </Badge>
       ) : (
-        <Badge color="gray">Never verified</Badge>
+        <Badge color="gray">{t('neverVerified')}</Badge>
       )}
       {s?.anchors.map((a) => (
         <Badge
@@ -106,7 +113,9 @@ function VerificationPanel() {
           data-testid="anchor-state"
         >
           {a.target}:{' '}
-          {a.failure ? `refused checkpoint ${a.failure.size}` : `checkpoint ${a.anchored_size ?? '—'} copied`}
+          {a.failure
+            ? t('anchorRefused', { size: a.failure.size })
+            : t('anchorCopied', { size: a.anchored_size ?? '—' })}
         </Badge>
       ))}
       <Button
@@ -116,12 +125,12 @@ function VerificationPanel() {
         onClick={() =>
           verify.mutate(undefined, {
             onSuccess: (r) =>
-              r.ok ? toasts.showSuccess('The archive verifies.') : toasts.showError(new Error(r.problems[0])),
+              r.ok ? toasts.showSuccess(t('verifiesToast')) : toasts.showError(new Error(r.problems[0])),
             onError: toasts.showError,
           })
         }
       >
-        Verify now
+        {t('verifyNow')}
       </Button>
     </Group>
   );
@@ -133,6 +142,7 @@ function VerificationPanel() {
  * download and the verification state. It changes nothing but records its verifications and exports.
  */
 export function AuditPage() {
+  const { t } = useTranslation('audit');
   const toasts = useToasts();
   const [draft, setDraft] = useState<ArchiveQuery>({});
   const [query, setQuery] = useState<ArchiveQuery>({});
@@ -156,7 +166,7 @@ export function AuditPage() {
   return (
     <Box h="100%" style={{ overflow: 'auto' }}>
       <Stack p="md" gap="sm">
-        <Title order={3}>Archive</Title>
+        <Title order={3}>{t('app:nav.audit')}</Title>
         <VerificationPanel />
         <form
           onSubmit={(e) => {
@@ -165,16 +175,16 @@ export function AuditPage() {
           }}
         >
           <Group align="end" gap="xs" wrap="wrap">
-            {field('q', 'Text')}
-            {field('type', 'Type', 'message. or conversation.assigned')}
-            {field('contact_id', 'Contact id')}
-            {field('phone_number_id', 'Number id')}
-            {field('origin', 'Origin', 'customer, agent, bot…')}
-            {field('actor_id', 'Agent (user id)')}
-            {field('from', 'From', 'YYYY-MM-DD')}
-            {field('to', 'To', 'YYYY-MM-DD')}
+            {field('q', t('field.text'))}
+            {field('type', t('field.type'), t('field.typePlaceholder'))}
+            {field('contact_id', t('field.contactId'))}
+            {field('phone_number_id', t('field.numberId'))}
+            {field('origin', t('field.origin'), t('field.originPlaceholder'))}
+            {field('actor_id', t('field.agent'))}
+            {field('from', t('field.from'), t('field.datePlaceholder'))}
+            {field('to', t('field.to'), t('field.datePlaceholder'))}
             <Button size="xs" type="submit">
-              Search
+              {t('common:actions.search')}
             </Button>
             <Button
               size="xs"
@@ -184,7 +194,7 @@ export function AuditPage() {
                 setExporting(true);
                 try {
                   await downloadExport({ ...query });
-                  toasts.showSuccess('Export downloaded.');
+                  toasts.showSuccess(t('exportDownloaded'));
                 } catch (error) {
                   toasts.showError(error);
                 } finally {
@@ -192,22 +202,22 @@ export function AuditPage() {
                 }
               }}
             >
-              Export
+              {t('export')}
             </Button>
             {canErase && query.contact_id && <EraseContactButton contactId={query.contact_id} />}
           </Group>
         </form>
         {results.error && <ErrorNotice error={results.error} onRetry={() => results.refetch()} />}
-        {results.isSuccess && entries.length === 0 && <Alert color="gray">No entry matches.</Alert>}
+        {results.isSuccess && entries.length === 0 && <Alert color="gray">{t('noMatch')}</Alert>}
         {entries.length > 0 && (
           <Table striped highlightOnHover data-testid="archive-results">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>#</Table.Th>
-                <Table.Th>When</Table.Th>
-                <Table.Th>What</Table.Th>
-                <Table.Th>Content</Table.Th>
-                <Table.Th>Who</Table.Th>
+                <Table.Th>{t('column.when')}</Table.Th>
+                <Table.Th>{t('column.what')}</Table.Th>
+                <Table.Th>{t('column.content')}</Table.Th>
+                <Table.Th>{t('column.who')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -221,10 +231,10 @@ export function AuditPage() {
                   <Table.Td style={{ maxWidth: 520, overflowWrap: 'anywhere' }}>
                     {e.message_id ? (
                       <Button variant="subtle" size="compact-xs" onClick={() => setMessageId(e.message_id)}>
-                        {contentText(e) || 'versions'}
+                        {contentText(e, t) || t('versionsLink')}
                       </Button>
                     ) : (
-                      contentText(e)
+                      contentText(e, t)
                     )}
                   </Table.Td>
                   <Table.Td>{e.actor_id ?? ''}</Table.Td>
@@ -238,7 +248,7 @@ export function AuditPage() {
         opened={messageId !== null}
         onClose={() => setMessageId(null)}
         position="right"
-        title="Versions"
+        title={t('versionsTitle')}
       >
         {messageId && <VersionTimeline messageId={messageId} />}
       </Drawer>

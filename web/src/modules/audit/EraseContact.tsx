@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -27,6 +28,7 @@ function useEraseContact() {
  * number again and a request reference. A legal hold refuses it, and the dialog says so.
  */
 export function EraseContactButton({ contactId }: { contactId: string }) {
+  const { t } = useTranslation('audit');
   const [open, setOpen] = useState(false);
   const [confirm, setConfirm] = useState('');
   const [reason, setReason] = useState('');
@@ -41,9 +43,9 @@ export function EraseContactButton({ contactId }: { contactId: string }) {
   return (
     <>
       <Button size="xs" color="red" variant="light" onClick={() => setOpen(true)}>
-        Erase contact…
+        {t('erase.button')}
       </Button>
-      <Modal opened={open} onClose={close} title="Erase this contact (GDPR)">
+      <Modal opened={open} onClose={close} title={t('erase.title')}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -52,7 +54,7 @@ export function EraseContactButton({ contactId }: { contactId: string }) {
               {
                 onSuccess: (r) => {
                   toasts.showSuccess(
-                    `Contact erased: ${r.messages} messages and ${r.conversations} conversations removed; the archive records it as entry ${r.entry}.`,
+                    t('erase.done', { messages: r.messages, conversations: r.conversations, entry: r.entry }),
                   );
                   close();
                 },
@@ -61,34 +63,30 @@ export function EraseContactButton({ contactId }: { contactId: string }) {
           }}
         >
           <Stack gap="sm">
-            <Text size="sm">
-              This destroys the contact's encryption key and removes the contact, its conversations and
-              messages from the hub. The archive keeps that the entries existed and that they were erased, but
-              nobody can read their content again. It cannot be undone.
-            </Text>
+            <Text size="sm">{t('erase.explanation')}</Text>
             <TextInput
-              label="Type the contact's phone number to confirm"
-              placeholder="e.g. 16505551234"
+              label={t('erase.confirmLabel')}
+              placeholder={t('erase.confirmPlaceholder')}
               value={confirm}
               onChange={(e) => setConfirm(e.currentTarget.value)}
               required
             />
             <TextInput
-              label="Request reference"
-              description="Recorded in the log: a ticket or request number, not the person's name."
+              label={t('erase.reason')}
+              description={t('erase.reasonHint')}
               value={reason}
               onChange={(e) => setReason(e.currentTarget.value)}
               required
             />
             {erase.error && <ErrorNotice error={erase.error} />}
             {erase.error && (erase.error as { code?: string }).code === 'LEGAL_HOLD_ACTIVE' && (
-              <Alert color="orange" title="Under legal hold">
-                Release the hold first (if the case allows it); until then this content must be kept.
+              <Alert color="orange" title={t('erase.holdTitle')}>
+                {t('erase.holdText')}
               </Alert>
             )}
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
-                Cancel
+                {t('common:actions.cancel')}
               </Button>
               <Button
                 type="submit"
@@ -96,7 +94,7 @@ export function EraseContactButton({ contactId }: { contactId: string }) {
                 loading={erase.isPending}
                 disabled={!confirm.trim() || !reason.trim()}
               >
-                Erase permanently
+                {t('erase.submit')}
               </Button>
             </Group>
           </Stack>
