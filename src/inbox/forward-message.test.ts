@@ -53,7 +53,11 @@ describe.each(testDialects)('forwarding a message on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(JSON.parse(row.content_json)).toMatchObject({ body: 'Order A-1042 is ready' });
     expect(
-      await t.db.selectFrom('outbox_jobs').select('message_id').where('message_id', '=', res.json().id).execute(),
+      await t.db
+        .selectFrom('outbox_jobs')
+        .select('message_id')
+        .where('message_id', '=', res.json().id)
+        .execute(),
     ).toHaveLength(1);
   });
 

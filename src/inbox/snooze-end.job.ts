@@ -18,7 +18,7 @@ export const snoozeEndJob = defineJob({
         .selectAll()
         .where('id', '=', payload.conversation_id)
         .executeTakeFirst();
-      if (!row || row.status !== 'pending' || row.snoozed_until !== payload.until) return;
+      if (row?.status !== 'pending' || row.snoozed_until !== payload.until) return;
       await endSnoozeInTransaction(trx, {
         row,
         reason: 'time',

@@ -17,7 +17,7 @@ export const snoozeWakeSubscriber = defineSubscriber({
       .where('id', '=', event.payload.conversation_id)
       .where('snoozed_until', 'is not', null)
       .executeTakeFirst();
-    if (!row || row.status !== 'pending') return;
+    if (row?.status !== 'pending') return;
     await endSnoozeInTransaction(trx, { row, reason: 'customer_message', actor: null, now });
   },
 });
