@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
@@ -42,6 +43,7 @@ function readable(body: string): string {
 }
 
 function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; deliveryId: string }) {
+  const { t } = useTranslation('integrations');
   const detail = useDelivery(endpointId, deliveryId);
   const resend = useResend();
   const toasts = useToasts();
@@ -59,16 +61,16 @@ function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; delive
           onClick={() =>
             resend.mutate(
               { endpointId, deliveryId },
-              { onSuccess: () => toasts.showSuccess('Sent again.'), onError: toasts.showError },
+              { onSuccess: () => toasts.showSuccess(t('delivery.sentAgain')), onError: toasts.showError },
             )
           }
           loading={resend.isPending}
         >
-          Resend
+          {t('delivery.resend')}
         </Button>
       </Group>
       <Text size="xs" fw={600}>
-        Request body
+        {t('delivery.requestBody')}
       </Text>
       <Code block style={wrap} data-testid="webhook-request-body">
         {readable(d.request_body)}
@@ -77,12 +79,13 @@ function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; delive
         <Stack key={`${a.attempt}-${a.at}`} gap={2} data-testid="webhook-attempt">
           <Text size="xs" fw={600}>
             {/* A resend starts its attempts again from 1: number them in log order, and say which resent. */}
-            Attempt {i + 1}
-            {i > 0 && a.attempt === 1 ? ' (resend)' : ''} · {formatDateTime(a.at)} ·{' '}
-            {a.response_status !== null ? `HTTP ${a.response_status}` : 'no response'} · {a.duration_ms} ms
+            {t('delivery.attempt', { number: i + 1 })}
+            {i > 0 && a.attempt === 1 ? t('delivery.resent') : ''} · {formatDateTime(a.at)} ·{' '}
+            {a.response_status !== null ? `HTTP ${a.response_status}` : t('delivery.noResponse')} ·{' '}
+            {t('delivery.duration', { ms: a.duration_ms })}
           </Text>
           <Text size="xs" c="dimmed">
-            Request headers
+            {t('delivery.requestHeaders')}
           </Text>
           <Code block style={wrap}>
             {Object.entries(a.request_headers)
@@ -97,10 +100,10 @@ function DeliveryDetail({ endpointId, deliveryId }: { endpointId: string; delive
           {a.response_body !== null && (
             <>
               <Text size="xs" c="dimmed">
-                Response body
+                {t('delivery.responseBody')}
               </Text>
               <Code block style={wrap}>
-                {a.response_body || '(empty body)'}
+                {a.response_body || t('delivery.emptyBody')}
               </Code>
             </>
           )}
@@ -117,6 +120,7 @@ export function EndpointPanel(props: {
   onDeleted: () => void;
 }) {
   const { endpoint } = props;
+  const { t } = useTranslation('integrations');
   const [state, setState] = useState('all');
   const [open, setOpen] = useState<string | null>(null);
   const [since, setSince] = useState('');
@@ -127,14 +131,16 @@ export function EndpointPanel(props: {
   const remove = useDeleteEndpoint();
   const toasts = useToasts();
   const rows = deliveries.data?.data ?? [];
+  const stateLabel = (s: keyof typeof stateColor) =>
+    ({ pending: t('state.pending'), succeeded: t('state.succeeded'), failed: t('state.failed') })[s];
   return (
     <Stack gap="xs" data-testid="webhook-endpoint-panel">
       <Title order={4} style={{ overflowWrap: 'anywhere' }}>
         {endpoint.description || endpoint.url}
       </Title>
       {!endpoint.enabled && (
-        <Alert color="red" title="Disabled">
-          {endpoint.disabled_reason ?? 'Disabled.'} Enable it again, then recover what it missed.
+        <Alert color="red" title={t('endpoint.disabledTitle')}>
+          {endpoint.disabled_reason ?? t('endpoint.disabledReason')} {t('endpoint.disabledHint')}
         </Alert>
       )}
       <Group gap="xs">
@@ -145,7 +151,7 @@ export function EndpointPanel(props: {
             update.mutate({ id: endpoint.id, enabled: !endpoint.enabled }, { onError: toasts.showError })
           }
         >
-          {endpoint.enabled ? 'Disable' : 'Enable'}
+          {endpoint.enabled ? t('endpoint.disable') : t('endpoint.enable')}
         </Button>
         <Button
           size="compact-sm"
@@ -157,7 +163,7 @@ export function EndpointPanel(props: {
             })
           }
         >
-          Rotate secret
+          {t('endpoint.rotate')}
         </Button>
         <Button
           size="compact-sm"
@@ -167,22 +173,22 @@ export function EndpointPanel(props: {
             remove.mutate(endpoint.id, { onSuccess: props.onDeleted, onError: toasts.showError })
           }
         >
-          Delete
+          {t('common:actions.delete')}
         </Button>
         {endpoint.rotation_ends_at && (
           <Text size="xs" c="dimmed">
-            The previous secret signs too until {formatDateTime(endpoint.rotation_ends_at)}.
+            {t('endpoint.rotationEnds', { at: formatDateTime(endpoint.rotation_ends_at) })}
           </Text>
         )}
       </Group>
       {endpoint.public_key && (
         <Text size="xs" data-testid="webhook-public-key">
-          v1a (Ed25519) public key: <Code>{endpoint.public_key}</Code>
+          {t('endpoint.publicKey')} <Code>{endpoint.public_key}</Code>
         </Text>
       )}
       <Group gap="xs" align="end">
         <TextInput
-          label="Recover everything since"
+          label={t('endpoint.recoverSince')}
           type="datetime-local"
           value={since}
           onChange={(e) => setSince(e.currentTarget.value)}
@@ -195,38 +201,44 @@ export function EndpointPanel(props: {
             recover.mutate(
               { id: endpoint.id, since: new Date(since).toISOString() },
               {
-                onSuccess: (r) => toasts.showSuccess(`${r.created} queued, ${r.resent} sent again.`),
+                onSuccess: (r) =>
+                  toasts.showSuccess(t('endpoint.recovered', { created: r.created, resent: r.resent })),
                 onError: toasts.showError,
               },
             )
           }
         >
-          Recover
+          {t('endpoint.recover')}
         </Button>
       </Group>
       <Group justify="space-between">
-        <Title order={5}>Deliveries</Title>
+        <Title order={5}>{t('deliveries.title')}</Title>
         <SegmentedControl
           size="xs"
           value={state}
           onChange={setState}
-          data={['all', 'pending', 'succeeded', 'failed']}
+          data={[
+            { value: 'all', label: t('state.all') },
+            { value: 'pending', label: t('state.pending') },
+            { value: 'succeeded', label: t('state.succeeded') },
+            { value: 'failed', label: t('state.failed') },
+          ]}
         />
       </Group>
       {deliveries.error && <ErrorNotice error={deliveries.error} onRetry={() => deliveries.refetch()} />}
       {deliveries.isSuccess && rows.length === 0 && (
         <Text size="sm" c="dimmed" data-testid="webhook-deliveries-empty">
-          No delivery yet.
+          {t('deliveries.empty')}
         </Text>
       )}
       {rows.length > 0 && (
         <Table highlightOnHover data-testid="webhook-deliveries">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Event</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Latest round</Table.Th>
+              <Table.Th>{t('deliveries.created')}</Table.Th>
+              <Table.Th>{t('deliveries.event')}</Table.Th>
+              <Table.Th>{t('column.state')}</Table.Th>
+              <Table.Th>{t('deliveries.latest')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -236,13 +248,13 @@ export function EndpointPanel(props: {
                 <Table.Td>{d.event_type}</Table.Td>
                 <Table.Td>
                   <Badge color={stateColor[d.state]} variant="light">
-                    {d.state}
+                    {stateLabel(d.state)}
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
+                  {t('deliveries.attempts', { count: d.attempts })}
                   {d.last_status !== null ? ` · HTTP ${d.last_status}` : ''}
-                  {d.next_attempt_at ? ` · next ${formatDateTime(d.next_attempt_at)}` : ''}
+                  {d.next_attempt_at ? t('deliveries.next', { at: formatDateTime(d.next_attempt_at) }) : ''}
                 </Table.Td>
               </SelectableRow>
             ))}

@@ -14,6 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { EndpointPanel } from './EndpointPanel.tsx';
@@ -27,21 +28,23 @@ import { SelectableRow } from './SelectableRow.tsx';
 
 /** Shows a secret once, after creation or rotation: the API never returns it again. */
 export function SecretNotice({ secret, onClose }: { secret: string; onClose: () => void }) {
+  const { t } = useTranslation('integrations');
   return (
     <Alert
       color="yellow"
-      title="Signing secret"
+      title={t('secret.title')}
       withCloseButton
       onClose={onClose}
       data-testid="webhook-secret"
     >
-      <Text size="sm">Copy it now into the receiver; it is not shown again.</Text>
+      <Text size="sm">{t('secret.hint')}</Text>
       <Code block>{secret}</Code>
     </Alert>
   );
 }
 
 function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: string) => void }) {
+  const { t } = useTranslation('integrations');
   const create = useCreateEndpoint();
   const toasts = useToasts();
   const [url, setUrl] = useState('');
@@ -68,22 +71,22 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
       }}
     >
       <Stack gap="xs" maw={720}>
-        <Title order={4}>New endpoint</Title>
+        <Title order={4}>{t('create.title')}</Title>
         <TextInput
-          label="URL"
+          label={t('create.url')}
           placeholder="https://crm.example.com/hooks/coexist"
-          description="A public address: private, loopback and link-local ones are refused unless COEXIST_WEBHOOK_EGRESS_ALLOW allows them."
+          description={t('create.urlHint')}
           required
           value={url}
           onChange={(e) => setUrl(e.currentTarget.value)}
         />
         <TextInput
-          label="Description"
+          label={t('create.description')}
           value={description}
           onChange={(e) => setDescription(e.currentTarget.value)}
         />
         <MultiSelect
-          label="Event types"
+          label={t('create.eventTypes')}
           data={pickableEventTypes}
           value={types}
           onChange={setTypes}
@@ -103,14 +106,14 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
           data-testid="webhook-event-types"
         />
         <Checkbox
-          label="Also sign with Ed25519 (v1a)"
-          description="Receivers verify with the endpoint's public key instead of a shared secret; the v1 HMAC signature is sent too."
+          label={t('create.ed25519')}
+          description={t('create.ed25519Hint')}
           checked={ed25519}
           onChange={(e) => setEd25519(e.currentTarget.checked)}
         />
         <Group>
           <Button type="submit" loading={create.isPending} disabled={!url || types.length === 0}>
-            Create endpoint
+            {t('create.submit')}
           </Button>
         </Group>
       </Stack>
@@ -123,6 +126,7 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
  * the selected endpoint's delivery log (request and response), resend, rotate secret and recover.
  */
 export function WebhooksPage() {
+  const { t } = useTranslation('integrations');
   const endpoints = useEndpoints();
   const [selected, setSelected] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
@@ -131,25 +135,24 @@ export function WebhooksPage() {
   return (
     <Box h="100%" style={{ overflow: 'auto' }}>
       <Stack p="md" gap="sm">
-        <Title order={3}>Webhooks</Title>
+        <Title order={3}>{t('app:nav.webhooks')}</Title>
         <Text size="sm" c="dimmed">
-          The hub POSTs the events you pick to each endpoint, signed per Standard Webhooks (verify with the
-          standardwebhooks library and the endpoint's secret), retrying for about a day.
+          {t('intro')}
         </Text>
         {secret && <SecretNotice secret={secret} onClose={() => setSecret(null)} />}
         {endpoints.error && <ErrorNotice error={endpoints.error} onRetry={() => endpoints.refetch()} />}
         {endpoints.isSuccess && rows.length === 0 && (
           <Text size="sm" c="dimmed" data-testid="webhook-endpoints-empty">
-            No endpoint yet. Add one below: the hub starts delivering the events you pick at once.
+            {t('empty')}
           </Text>
         )}
         {rows.length > 0 && (
           <Table highlightOnHover data-testid="webhook-endpoints">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>URL</Table.Th>
-                <Table.Th>Events</Table.Th>
-                <Table.Th>State</Table.Th>
+                <Table.Th>{t('column.url')}</Table.Th>
+                <Table.Th>{t('column.events')}</Table.Th>
+                <Table.Th>{t('column.state')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -168,7 +171,7 @@ export function WebhooksPage() {
                   </Table.Td>
                   <Table.Td>
                     <Badge color={e.enabled ? 'teal' : 'red'} variant="light">
-                      {e.enabled ? 'enabled' : 'disabled'}
+                      {e.enabled ? t('enabled') : t('disabled')}
                     </Badge>
                   </Table.Td>
                 </SelectableRow>
@@ -178,7 +181,7 @@ export function WebhooksPage() {
         )}
         {rows.length > 0 && !current && (
           <Text size="sm" c="dimmed" data-testid="webhook-select-hint">
-            Select an endpoint to see its deliveries and actions.
+            {t('selectHint')}
           </Text>
         )}
         {current && (
