@@ -1,37 +1,47 @@
 import { Alert, Badge, Button, Card, Group, List, Progress, Stack, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { formatDateTime, formatPhone } from '../../shared/format.ts';
 import { type OnboardingView, type SyncStatus, useSyncAction } from './onboarding.api.ts';
 
-const STEP_LABEL: Record<string, string> = {
-  exchange_code: 'Code exchanged for the business token',
-  subscribe_app: 'App subscribed to the account’s webhooks',
-  read_number: 'Number read from Meta (Business app, Cloud API)',
-  register_number: 'Number added to Coexist',
-  request_contacts_sync: 'Contacts sync requested',
-  request_history_sync: 'History sync requested',
-};
-const STAGE: Record<SyncStatus['stage'], { label: string; color: string }> = {
-  not_requested: { label: 'Not requested', color: 'gray' },
-  requesting: { label: 'Requesting…', color: 'blue' },
-  requested: { label: 'Requested, waiting for Meta', color: 'blue' },
-  syncing: { label: 'Importing', color: 'blue' },
-  complete: { label: 'Complete', color: 'teal' },
-  declined: { label: 'Declined on the phone', color: 'orange' },
-  unknown: { label: 'Outcome unknown', color: 'yellow' },
-  refused: { label: 'Refused by Meta', color: 'red' },
-  failed: { label: 'Failed', color: 'red' },
-};
-const ACTION_LABEL = {
-  request: 'Request',
-  mark_requested: 'Data is arriving: mark requested',
-  retry: 'Meta did not get it: ask again',
-} as const;
+function stepLabels(t: TFunction<'onboarding'>): Record<string, string> {
+  return {
+    exchange_code: t('step.exchangeCode'),
+    subscribe_app: t('step.subscribeApp'),
+    read_number: t('step.readNumber'),
+    register_number: t('step.registerNumber'),
+    request_contacts_sync: t('step.requestContactsSync'),
+    request_history_sync: t('step.requestHistorySync'),
+  };
+}
+function stages(t: TFunction<'onboarding'>): Record<SyncStatus['stage'], { label: string; color: string }> {
+  return {
+    not_requested: { label: t('stage.notRequested'), color: 'gray' },
+    requesting: { label: t('stage.requesting'), color: 'blue' },
+    requested: { label: t('stage.requested'), color: 'blue' },
+    syncing: { label: t('stage.syncing'), color: 'blue' },
+    complete: { label: t('stage.complete'), color: 'teal' },
+    declined: { label: t('stage.declined'), color: 'orange' },
+    unknown: { label: t('stage.unknown'), color: 'yellow' },
+    refused: { label: t('stage.refused'), color: 'red' },
+    failed: { label: t('stage.failed'), color: 'red' },
+  };
+}
+function actionLabels(t: TFunction<'onboarding'>) {
+  return {
+    request: t('syncAction.request'),
+    mark_requested: t('syncAction.markRequested'),
+    retry: t('syncAction.retry'),
+  } as const;
+}
 
 function SyncCard({ sync, view }: { sync: SyncStatus; view: OnboardingView }) {
+  const { t } = useTranslation('onboarding');
   const action = useSyncAction(view.phone_number_id ?? '', view.id);
-  const stage = STAGE[sync.stage];
-  const title = sync.sync_type === 'history' ? 'Chat history (6 months)' : 'Contacts';
+  const stage = stages(t)[sync.stage];
+  const ACTION_LABEL = actionLabels(t);
+  const title = sync.sync_type === 'history' ? t('sync.history') : t('sync.contacts');
   return (
     <Card withBorder padding="sm" data-testid={`sync-${sync.sync_type}`}>
       <Group justify="space-between">
@@ -42,21 +52,21 @@ function SyncCard({ sync, view }: { sync: SyncStatus; view: OnboardingView }) {
       </Group>
       {sync.sync_type === 'history' && (
         <Group gap="xs" mt="xs" wrap="nowrap">
-          <Progress value={sync.progress ?? 0} w={220} aria-label="History import progress" />
+          <Progress value={sync.progress ?? 0} w={220} aria-label={t('sync.progressLabel')} />
           <Text size="sm">{sync.progress ?? 0}%</Text>
           <Text size="xs" c="dimmed">
-            {view.history_messages} messages imported
+            {t('sync.messagesImported', { count: view.history_messages })}
           </Text>
         </Group>
       )}
       {sync.sync_type === 'smb_app_state_sync' && view.contacts_received > 0 && (
         <Text size="sm" mt="xs">
-          {view.contacts_received} contacts received
+          {t('sync.contactsReceived', { count: view.contacts_received })}
         </Text>
       )}
       {sync.error && (
         <Text size="sm" c="red" mt="xs">
-          {sync.error.code ? `Meta error ${sync.error.code}: ` : ''}
+          {sync.error.code ? t('sync.metaError', { code: sync.error.code }) : ''}
           {sync.error.message}
         </Text>
       )}
@@ -67,7 +77,7 @@ function SyncCard({ sync, view }: { sync: SyncStatus; view: OnboardingView }) {
       )}
       {sync.deadline_at && (sync.stage === 'not_requested' || sync.stage === 'failed') && (
         <Text size="xs" c="dimmed">
-          Meta accepts the request until {formatDateTime(sync.deadline_at)}.
+          {t('sync.deadline', { at: formatDateTime(sync.deadline_at) })}
         </Text>
       )}
       {sync.actions.length > 0 && (
@@ -96,11 +106,13 @@ function SyncCard({ sync, view }: { sync: SyncStatus; view: OnboardingView }) {
 
 /** Step 3: what the hub did with the signup, then what Meta has sent since (syncs, echoes). */
 export function ConnectionProgress({ view }: { view: OnboardingView }) {
+  const { t } = useTranslation('onboarding');
+  const STEP_LABEL = stepLabels(t);
   return (
     <Stack gap="sm" maw={720}>
       {view.number && (
         <Text>
-          <b>{view.number.verified_name ?? 'Number'}</b> {formatPhone(view.number.display_phone_number)} ·{' '}
+          <b>{view.number.verified_name ?? t('number')}</b> {formatPhone(view.number.display_phone_number)} ·{' '}
           {view.number.connection_state}
         </Text>
       )}
@@ -116,7 +128,7 @@ export function ConnectionProgress({ view }: { view: OnboardingView }) {
                   w={80}
                   style={{ flexShrink: 0 }}
                 >
-                  {s.status === 'done' ? 'Done' : 'Failed'}
+                  {s.status === 'done' ? t('status.done') : t('status.failed')}
                 </Badge>
                 <Text size="sm">{STEP_LABEL[s.step] ?? s.step}</Text>
                 <Text size="xs" c="dimmed">
@@ -133,16 +145,15 @@ export function ConnectionProgress({ view }: { view: OnboardingView }) {
               w={80}
               style={{ flexShrink: 0 }}
             >
-              {view.partner_added ? 'Done' : 'Waiting'}
+              {view.partner_added ? t('status.done') : t('status.waiting')}
             </Badge>
-            <Text size="sm">Meta confirmed the partner (account_update PARTNER_ADDED)</Text>
+            <Text size="sm">{t('partnerAdded')}</Text>
           </Group>
         </List.Item>
       </List>
       {view.state === 'failed' && (
-        <Alert color="red" title="The connection did not complete">
-          {(view.error as { message?: string } | null)?.message ?? 'See the failed step above.'} Start again
-          to retry.
+        <Alert color="red" title={t('failed.title')}>
+          {(view.error as { message?: string } | null)?.message ?? t('failed.seeStep')} {t('failed.retry')}
         </Alert>
       )}
       {view.syncs.map((s) => (
@@ -150,16 +161,17 @@ export function ConnectionProgress({ view }: { view: OnboardingView }) {
       ))}
       {view.state === 'connected' && (
         <Card withBorder padding="sm" data-testid="first-echo">
-          <Text fw={600}>Messages from the phone</Text>
+          <Text fw={600}>{t('echo.title')}</Text>
           {view.first_echo ? (
             <Text size="sm">
-              First message sent from the WhatsApp Business app mirrored: “{view.first_echo.text ?? '(media)'}
-              ” at {formatDateTime(view.first_echo.at)}
+              {t('echo.first', {
+                text: view.first_echo.text ?? t('echo.media'),
+                at: formatDateTime(view.first_echo.at),
+              })}
             </Text>
           ) : (
             <Text size="sm" c="dimmed">
-              Send a message from the WhatsApp Business app on the phone: it appears here and in the inbox.
-              Keep the app open on the phone while the history is imported.
+              {t('echo.hint')}
             </Text>
           )}
         </Card>

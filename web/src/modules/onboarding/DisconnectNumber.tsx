@@ -1,38 +1,36 @@
 import { Alert, Button, Group, List, Modal, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { useDisconnectNumber } from './onboarding.api.ts';
 
 /** "Disconnect…": explains what happens to the number and its data, then disconnects it from Coexist. */
 export function DisconnectNumber({ phoneNumberId, label }: { phoneNumberId: string; label: string }) {
+  const { t } = useTranslation('onboarding');
   const [open, setOpen] = useState(false);
   const disconnect = useDisconnectNumber();
   return (
     <>
       <Button size="xs" variant="subtle" color="red" onClick={() => setOpen(true)}>
-        Disconnect…
+        {t('disconnect.button')}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Disconnect ${label}`}>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('disconnect.title', { label })}>
         {disconnect.data ? (
-          <Alert color="teal" title="Disconnected from Coexist">
+          <Alert color="teal" title={t('disconnect.doneTitle')}>
             {disconnect.data.unsubscribed
-              ? 'Coexist no longer receives this account’s webhooks.'
-              : `Meta did not confirm the unsubscription${disconnect.data.unsubscribe_error ? `: ${disconnect.data.unsubscribe_error}` : ''}.`}{' '}
-            Its token was {disconnect.data.token_forgotten ? 'deleted' : 'not stored'}. All data is kept.
+              ? t('disconnect.unsubscribed')
+              : disconnect.data.unsubscribe_error
+                ? t('disconnect.notConfirmedBecause', { error: disconnect.data.unsubscribe_error })
+                : t('disconnect.notConfirmed')}{' '}
+            {disconnect.data.token_forgotten ? t('disconnect.tokenDeleted') : t('disconnect.tokenNotStored')}
           </Alert>
         ) : (
           <>
             <List size="sm" spacing={4}>
-              <List.Item>Coexist stops sending from this number and stops receiving its webhooks.</List.Item>
-              <List.Item>The account's token is deleted and its encryption key destroyed.</List.Item>
-              <List.Item>
-                Conversations, messages, contacts and the archive are kept, read-only for sending.
-              </List.Item>
-              <List.Item>
-                The phone stays linked to Meta's Cloud API until the owner disconnects in the app: WhatsApp
-                Business › Settings › Account › Business Platform › Disconnect. Connecting it again later
-                starts a new onboarding (new one-time syncs).
-              </List.Item>
+              <List.Item>{t('disconnect.stopsSending')}</List.Item>
+              <List.Item>{t('disconnect.tokenDestroyed')}</List.Item>
+              <List.Item>{t('disconnect.dataKept')}</List.Item>
+              <List.Item>{t('disconnect.phoneLinked')}</List.Item>
             </List>
             {disconnect.isError && (
               <Text c="red" size="sm" mt="xs">
@@ -41,14 +39,14 @@ export function DisconnectNumber({ phoneNumberId, label }: { phoneNumberId: stri
             )}
             <Group justify="flex-end" mt="md">
               <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
+                {t('common:actions.cancel')}
               </Button>
               <Button
                 color="red"
                 loading={disconnect.isPending}
                 onClick={() => disconnect.mutate(phoneNumberId)}
               >
-                Disconnect
+                {t('disconnect.submit')}
               </Button>
             </Group>
           </>

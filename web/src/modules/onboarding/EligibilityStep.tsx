@@ -11,6 +11,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { type EligibilityAnswers, type EligibilityReport, useCheckEligibility } from './onboarding.api.ts';
 
@@ -20,16 +21,21 @@ type EligibilityStepProps = {
 };
 
 const STATUS_COLOR = { ok: 'teal', warning: 'orange', blocked: 'red' } as const;
-const STATUS_LABEL = { ok: 'OK', warning: 'Check', blocked: 'Not eligible' } as const;
-const ITEM_LABEL = {
-  country: 'Country code',
-  app_version: 'WhatsApp Business app version',
-  days_in_use: 'Number in use',
-  facebook_page: 'Facebook page',
-} as const;
 
 /** Step 1: what the hub can check (the country code) and what it asks (app version, days in use, page). */
 export function EligibilityStep({ minAppVersion, onEligible }: EligibilityStepProps) {
+  const { t } = useTranslation('onboarding');
+  const STATUS_LABEL = {
+    ok: t('eligibility.status.ok'),
+    warning: t('eligibility.status.warning'),
+    blocked: t('eligibility.status.blocked'),
+  } as const;
+  const ITEM_LABEL = {
+    country: t('eligibility.item.country'),
+    app_version: t('eligibility.item.appVersion'),
+    days_in_use: t('eligibility.item.daysInUse'),
+    facebook_page: t('eligibility.item.facebookPage'),
+  } as const;
   const [phone, setPhone] = useState('');
   const [version, setVersion] = useState('');
   const [days, setDays] = useState<number | string>('');
@@ -45,32 +51,29 @@ export function EligibilityStep({ minAppVersion, onEligible }: EligibilityStepPr
   const handleCheck = () => check.mutate(answers);
   return (
     <Stack gap="sm" maw={560}>
-      <Text size="sm">
-        The number must already be in use in the WhatsApp Business app on the owner's phone. It keeps working
-        there; Coexist receives a copy of everything and can answer through the Cloud API.
-      </Text>
+      <Text size="sm">{t('eligibility.intro')}</Text>
       <TextInput
-        label="Phone number (with country code)"
+        label={t('eligibility.phone')}
         placeholder="+44 7700 900123"
         value={phone}
         onChange={(e) => setPhone(e.currentTarget.value)}
       />
       <TextInput
-        label="WhatsApp Business app version"
-        description={`On the phone: Settings > Help > App info. At least ${minAppVersion}.`}
+        label={t('eligibility.appVersion')}
+        description={t('eligibility.appVersionHint', { version: minAppVersion })}
         placeholder="2.25.21.78"
         value={version}
         onChange={(e) => setVersion(e.currentTarget.value)}
       />
-      <NumberInput label="Days the number has been used in the app" min={0} value={days} onChange={setDays} />
+      <NumberInput label={t('eligibility.days')} min={0} value={days} onChange={setDays} />
       <Checkbox
-        label="A Facebook page is linked to the WhatsApp Business account"
+        label={t('eligibility.page')}
         checked={page}
         onChange={(e) => setPage(e.currentTarget.checked)}
       />
       <Group>
         <Button onClick={handleCheck} loading={check.isPending} disabled={!phone}>
-          Check eligibility
+          {t('eligibility.check')}
         </Button>
       </Group>
       {check.isError && <Alert color="red">{errorMessage(check.error)}</Alert>}
@@ -87,7 +90,7 @@ export function EligibilityStep({ minAppVersion, onEligible }: EligibilityStepPr
                     <Text size="sm" fw={600}>
                       {ITEM_LABEL[item.id]}{' '}
                       <Text span size="xs" c="dimmed">
-                        ({item.source === 'checked' ? 'checked by Coexist' : 'your answer'})
+                        ({item.source === 'checked' ? t('eligibility.checked') : t('eligibility.answered')})
                       </Text>
                     </Text>
                     <Text size="sm">{item.reason}</Text>
@@ -103,14 +106,14 @@ export function EligibilityStep({ minAppVersion, onEligible }: EligibilityStepPr
           </List>
           {report.eligible ? (
             <Group>
-              <Button onClick={() => onEligible(answers, report)}>Continue to Facebook</Button>
+              <Button onClick={() => onEligible(answers, report)}>{t('eligibility.continue')}</Button>
               <Text size="xs" c="dimmed">
-                Meta makes the final decision during the signup.
+                {t('eligibility.finalDecision')}
               </Text>
             </Group>
           ) : (
-            <Alert color="red" title="Not eligible yet">
-              Fix the items marked "Not eligible", then check again.
+            <Alert color="red" title={t('eligibility.notYetTitle')}>
+              {t('eligibility.notYet')}
             </Alert>
           )}
         </Stack>

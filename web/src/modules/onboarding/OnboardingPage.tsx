@@ -1,5 +1,6 @@
 import { Alert, Anchor, Box, Button, Group, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { Link, navigate, useLocation } from '../../shared/router.tsx';
 import { ConnectionProgress } from './ConnectionProgress.tsx';
@@ -20,6 +21,7 @@ import {
  * syncs as they happen. The onboarding's id stays in the address (`?session=`), so a reload resumes.
  */
 export function OnboardingPage() {
+  const { t } = useTranslation('onboarding');
   const { search } = useLocation();
   const sessionId = search.get('session');
   const config = useOnboardingConfig();
@@ -41,13 +43,11 @@ export function OnboardingPage() {
     try {
       const result = await runEmbeddedSignup(started.launch);
       if (result.kind === 'cancelled') {
-        setPopupError(
-          `The signup was closed${result.step ? ` at step “${result.step}”` : ''}. Nothing was connected.`,
-        );
+        setPopupError(result.step ? t('signup.closedAtStep', { step: result.step }) : t('signup.closed'));
         return;
       }
       if (result.kind === 'error') {
-        setPopupError(`Meta refused the signup: ${result.message}`);
+        setPopupError(t('signup.refused', { message: result.message }));
         return;
       }
       navigate(`/connect-number?session=${started.id}`, { replace: true });
@@ -67,19 +67,18 @@ export function OnboardingPage() {
   return (
     <Box h="100%" style={{ overflowY: 'auto' }} p="md">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>Connect a WhatsApp Business app number</Title>
+        <Title order={3}>{t('title')}</Title>
         <Anchor component={Link} to="/settings/numbers" size="sm">
-          Back to numbers
+          {t('backToNumbers')}
         </Anchor>
       </Group>
       {config.data && !config.data.configured && (
-        <Alert color="orange" mb="md" title="Embedded Signup is not configured">
-          Set META_APP_ID and META_SIGNUP_CONFIG_ID (docs/onboarding.md). `npm start` configures the
-          sandbox's.
+        <Alert color="orange" mb="md" title={t('notConfigured.title')}>
+          {t('notConfigured.text')}
         </Alert>
       )}
       <Stepper active={active} allowNextStepsSelect={false} size="sm">
-        <Stepper.Step label="Eligibility" description="What Meta requires">
+        <Stepper.Step label={t('stepper.eligibility')} description={t('stepper.eligibilityHint')}>
           <EligibilityStep
             minAppVersion={config.data?.min_app_version ?? '2.24.17'}
             onEligible={handleEligible}
@@ -90,16 +89,12 @@ export function OnboardingPage() {
             </Alert>
           )}
         </Stepper.Step>
-        <Stepper.Step label="Facebook" description="Embedded Signup">
+        <Stepper.Step label={t('stepper.facebook')} description={t('stepper.facebookHint')}>
           <Stack gap="sm" maw={560}>
-            <Text size="sm">
-              A Facebook window opens. Log in, choose the business and enter the number; Meta then shows a QR
-              code. On the phone, open WhatsApp Business › Settings › Business Platform, scan it, and choose
-              whether to share the chat history (the last 6 months).
-            </Text>
+            <Text size="sm">{t('signup.explanation')}</Text>
             <Group>
               <Button onClick={handleSignup} loading={waiting}>
-                Continue with Facebook
+                {t('signup.continue')}
               </Button>
             </Group>
             {popupError && (
@@ -109,8 +104,8 @@ export function OnboardingPage() {
             )}
           </Stack>
         </Stepper.Step>
-        <Stepper.Step label="Connect and sync" description="Contacts and history">
-          {complete.isPending && <Text size="sm">Connecting the number…</Text>}
+        <Stepper.Step label={t('stepper.connect')} description={t('stepper.connectHint')}>
+          {complete.isPending && <Text size="sm">{t('connecting')}</Text>}
           {complete.isError && <Alert color="red">{errorMessage(complete.error)}</Alert>}
           {onboarding.data && onboarding.data.state !== 'signup' && (
             <ConnectionProgress view={onboarding.data} />
