@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Group, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useCannedReplies, useTeams } from '../inbox/inbox.api.ts';
@@ -7,6 +8,7 @@ import { useCreateCannedReply, useDeleteCannedReply } from './settings.api.ts';
 
 /** Saved answers agents insert from the composer; global or for one team. */
 export function CannedRepliesSettings() {
+  const { t } = useTranslation('settings');
   const replies = useCannedReplies();
   const teams = useTeams();
   const create = useCreateCannedReply();
@@ -15,7 +17,7 @@ export function CannedRepliesSettings() {
   const [shortcut, setShortcut] = useState('');
   const [text, setText] = useState('');
   const [teamId, setTeamId] = useState<string | null>(null);
-  const teamName = new Map((teams.data ?? []).map((t) => [t.id, t.name]));
+  const teamName = new Map((teams.data ?? []).map((team) => [team.id, team.name]));
 
   const handleSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -32,27 +34,27 @@ export function CannedRepliesSettings() {
 
   return (
     <Stack>
-      <form onSubmit={handleSubmit} aria-label="Add a canned reply">
+      <form onSubmit={handleSubmit} aria-label={t('canned.add')}>
         <Stack gap="xs" maw={640}>
           <Group grow>
             <TextInput
-              label="Shortcut"
+              label={t('canned.shortcut')}
               required
               placeholder="shipping"
               value={shortcut}
               onChange={(e) => setShortcut(e.currentTarget.value)}
             />
             <Select
-              label="Team"
-              placeholder="Everyone"
+              label={t('canned.team')}
+              placeholder={t('canned.everyone')}
               clearable
-              data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+              data={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
               value={teamId}
               onChange={setTeamId}
             />
           </Group>
           <Textarea
-            label="Text"
+            label={t('canned.text')}
             required
             autosize
             minRows={2}
@@ -61,7 +63,7 @@ export function CannedRepliesSettings() {
           />
           <Group justify="flex-end">
             <Button type="submit" loading={create.isPending}>
-              Add canned reply
+              {t('canned.addButton')}
             </Button>
           </Group>
           {create.error && <ErrorNotice error={create.error} />}
@@ -72,9 +74,9 @@ export function CannedRepliesSettings() {
         <Table striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Shortcut</Table.Th>
-              <Table.Th>Text</Table.Th>
-              <Table.Th>Team</Table.Th>
+              <Table.Th>{t('canned.shortcut')}</Table.Th>
+              <Table.Th>{t('canned.text')}</Table.Th>
+              <Table.Th>{t('canned.team')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -87,12 +89,14 @@ export function CannedRepliesSettings() {
                     {reply.text}
                   </Text>
                 </Table.Td>
-                <Table.Td>{reply.team_id ? (teamName.get(reply.team_id) ?? 'a team') : 'Everyone'}</Table.Td>
+                <Table.Td>
+                  {reply.team_id ? (teamName.get(reply.team_id) ?? t('canned.aTeam')) : t('canned.everyone')}
+                </Table.Td>
                 <Table.Td>
                   <ActionIcon
                     variant="subtle"
                     color="red"
-                    aria-label={`Delete /${reply.shortcut}`}
+                    aria-label={t('canned.delete', { shortcut: reply.shortcut })}
                     onClick={() => remove.mutate(reply.id, { onError: toasts.showError })}
                   >
                     ✕

@@ -16,6 +16,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { ErrorDetails } from '../automation/ErrorDetails.tsx';
@@ -45,6 +46,7 @@ const NEW_POLICY: RoutingPolicyInput = {
 };
 
 function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDone: () => void }) {
+  const { t } = useTranslation('settings');
   const numbers = useNumbers();
   const teams = useTeams();
   const save = useSaveRoutingPolicy();
@@ -65,14 +67,14 @@ function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDon
       <Stack gap="sm">
         <Group gap="xs" align="flex-end">
           <TextInput
-            label="Policy name"
+            label={t('routing.policyName')}
             value={draft.name}
             onChange={(e) => set({ name: e.currentTarget.value })}
           />
           <Select
-            label="Number"
+            label={t('routing.number')}
             data={[
-              { value: ANY, label: 'Every number' },
+              { value: ANY, label: t('routing.everyNumber') },
               ...(numbers.data ?? []).map((n) => ({ value: n.id, label: n.display_phone_number })),
             ]}
             value={draft.phone_number_id ?? ANY}
@@ -80,10 +82,10 @@ function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDon
             w={200}
           />
           <Select
-            label="Team"
+            label={t('routing.team')}
             data={[
-              { value: ANY, label: 'Every team' },
-              ...(teams.data ?? []).map((t) => ({ value: t.id, label: t.name })),
+              { value: ANY, label: t('routing.everyTeam') },
+              ...(teams.data ?? []).map((team) => ({ value: team.id, label: team.name })),
             ]}
             value={draft.team_id ?? ANY}
             onChange={(v) => set({ team_id: !v || v === ANY ? null : v })}
@@ -92,14 +94,14 @@ function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDon
         </Group>
         <Stack gap={4}>
           <Text size="sm" fw={500}>
-            Strategy
+            {t('routing.strategy')}
           </Text>
           <SegmentedControl
-            aria-label="Strategy"
+            aria-label={t('routing.strategy')}
             w="fit-content"
             data={[
-              { value: 'round_robin', label: 'Round-robin' },
-              { value: 'balanced', label: 'Balanced by load' },
+              { value: 'round_robin', label: t('routing.roundRobin') },
+              { value: 'balanced', label: t('routing.balancedByLoad') },
             ]}
             value={draft.strategy}
             onChange={(v) => set({ strategy: v as RoutingPolicyInput['strategy'] })}
@@ -107,39 +109,39 @@ function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDon
         </Stack>
         <Group gap="lg">
           <Checkbox
-            label="Match skills"
+            label={t('routing.matchSkills')}
             checked={draft.match_skills}
             onChange={(e) => set({ match_skills: e.currentTarget.checked })}
           />
           <Checkbox
-            label="Match language"
+            label={t('routing.matchLanguage')}
             checked={draft.match_language}
             onChange={(e) => set({ match_language: e.currentTarget.checked })}
           />
           <Checkbox
-            label="Only available agents (online, within working hours)"
+            label={t('routing.onlyAvailable')}
             checked={draft.require_available}
             onChange={(e) => set({ require_available: e.currentTarget.checked })}
           />
         </Group>
         <NumberInput
-          label="Default capacity (open conversations per agent)"
+          label={t('routing.defaultCapacity')}
           min={1}
           max={1000}
           value={draft.default_capacity}
           onChange={(v) => set({ default_capacity: Number(v) || 0 })}
           w={320}
         />
-        {save.error && <ErrorDetails error={save.error} title="The policy was not saved" />}
+        {save.error && <ErrorDetails error={save.error} title={t('routing.policyNotSaved')} />}
         <Group gap="xs">
           <Button
             loading={save.isPending}
             onClick={() => save.mutate({ id: policy?.id, body }, { onSuccess: onDone })}
           >
-            {policy ? 'Save policy' : 'Create policy'}
+            {policy ? t('routing.savePolicy') : t('routing.createPolicy')}
           </Button>
           <Button variant="subtle" onClick={onDone}>
-            Cancel
+            {t('common:actions.cancel')}
           </Button>
         </Group>
       </Stack>
@@ -148,6 +150,7 @@ function PolicyForm({ policy, onDone }: { policy: ApiRoutingPolicy | null; onDon
 }
 
 function AgentProfile({ userId, saved }: { userId: string; saved: ApiAgentRouting }) {
+  const { t } = useTranslation('settings');
   const save = useSaveAgentRouting(userId);
   const toasts = useToasts();
   const [draft, setDraft] = useState({
@@ -160,25 +163,25 @@ function AgentProfile({ userId, saved }: { userId: string; saved: ApiAgentRoutin
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        {saved.open_conversations} open conversation(s) assigned now.
+        {t('routing.openNow', { count: saved.open_conversations })}
       </Text>
       <Group gap="xs" align="flex-end">
         <TagsInput
-          label="Skills"
+          label={t('routing.skills')}
           value={draft.skills}
           onChange={(skills) => setDraft({ ...draft, skills })}
           w={260}
         />
         <TagsInput
-          label="Languages"
+          label={t('routing.languages')}
           placeholder="en, es, pt-BR"
           value={draft.languages}
           onChange={(languages) => setDraft({ ...draft, languages })}
           w={220}
         />
         <NumberInput
-          label="Capacity"
-          placeholder="policy default"
+          label={t('routing.capacity')}
+          placeholder={t('routing.policyDefault')}
           min={1}
           value={draft.capacity ?? ''}
           onChange={(v) => setDraft({ ...draft, capacity: v === '' ? null : Number(v) })}
@@ -186,7 +189,7 @@ function AgentProfile({ userId, saved }: { userId: string; saved: ApiAgentRoutin
         />
       </Group>
       <Checkbox
-        label="Has working hours (otherwise always working)"
+        label={t('routing.hasHours')}
         checked={draft.working_hours !== null}
         onChange={(e) =>
           setDraft({
@@ -199,7 +202,7 @@ function AgentProfile({ userId, saved }: { userId: string; saved: ApiAgentRoutin
       {draft.working_hours !== null && (
         <>
           <Select
-            label="Agent's time zone"
+            label={t('routing.timeZone')}
             searchable
             data={timeZones()}
             value={draft.time_zone}
@@ -212,27 +215,28 @@ function AgentProfile({ userId, saved }: { userId: string; saved: ApiAgentRoutin
           />
         </>
       )}
-      {save.error && <ErrorDetails error={save.error} title="The profile was not saved" />}
+      {save.error && <ErrorDetails error={save.error} title={t('routing.profileNotSaved')} />}
       <Button
         w="fit-content"
         loading={save.isPending}
-        onClick={() => save.mutate(draft, { onSuccess: () => toasts.showSuccess('Routing profile saved') })}
+        onClick={() => save.mutate(draft, { onSuccess: () => toasts.showSuccess(t('routing.profileSaved')) })}
       >
-        Save profile
+        {t('routing.saveProfile')}
       </Button>
     </Stack>
   );
 }
 
 function AgentProfiles() {
+  const { t } = useTranslation('settings');
   const agents = useAgents();
   const [userId, setUserId] = useState<string | null>(null);
   const profile = useAgentRouting(userId);
   return (
     <Stack gap="sm">
       <Select
-        label="Agent"
-        placeholder="Pick an agent"
+        label={t('routing.agent')}
+        placeholder={t('routing.pickAgent')}
         searchable
         data={(agents.data ?? [])
           .filter((a) => a.role !== 'auditor')
@@ -241,7 +245,7 @@ function AgentProfiles() {
         onChange={setUserId}
         w={320}
       />
-      {userId && profile.isPending && <Loader aria-label="Loading profile" />}
+      {userId && profile.isPending && <Loader aria-label={t('routing.loadingProfile')} />}
       {profile.error && <ErrorNotice error={profile.error} />}
       {userId && profile.data && <AgentProfile key={userId} userId={userId} saved={profile.data} />}
     </Stack>
@@ -250,6 +254,7 @@ function AgentProfiles() {
 
 /** Routing policies (round-robin or balanced, skills, language, availability, capacity) and agents' routing profiles. */
 export function RoutingSettings() {
+  const { t } = useTranslation('settings');
   const policies = useRoutingPolicies();
   const remove = useDeleteRoutingPolicy();
   const numbers = useNumbers();
@@ -257,31 +262,32 @@ export function RoutingSettings() {
   const toasts = useToasts();
   const [editing, setEditing] = useState<ApiRoutingPolicy | 'new' | null>(null);
   const numberName = (id: string | null) =>
-    id === null ? 'every number' : (numbers.data?.find((n) => n.id === id)?.display_phone_number ?? id);
+    id === null
+      ? t('routing.everyNumberLower')
+      : (numbers.data?.find((n) => n.id === id)?.display_phone_number ?? id);
   const teamName = (id: string | null) =>
-    id === null ? 'every team' : (teams.data?.find((t) => t.id === id)?.name ?? id);
+    id === null ? t('routing.everyTeamLower') : (teams.data?.find((team) => team.id === id)?.name ?? id);
   if (policies.error) return <ErrorNotice error={policies.error} onRetry={() => policies.refetch()} />;
   return (
     <Stack gap="lg">
       <Stack gap="sm">
-        <Title order={5}>Routing policies</Title>
+        <Title order={5}>{t('routing.policies')}</Title>
         <Text size="sm" c="dimmed">
-          A policy picks the agent for a conversation that a rule or a flow hands to humans. When nobody is
-          eligible the conversation waits in the queue until an agent frees capacity or comes online.
+          {t('routing.intro')}
         </Text>
         {policies.isPending ? (
-          <Loader aria-label="Loading policies" />
+          <Loader aria-label={t('routing.loadingPolicies')} />
         ) : policies.data.length === 0 ? (
-          <Text c="dimmed">No policies yet: conversations go to the least loaded agent.</Text>
+          <Text c="dimmed">{t('routing.empty')}</Text>
         ) : (
           <Table>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Policy</Table.Th>
-                <Table.Th>Applies to</Table.Th>
-                <Table.Th>Strategy</Table.Th>
-                <Table.Th>Filters</Table.Th>
-                <Table.Th>Capacity</Table.Th>
+                <Table.Th>{t('routing.policy')}</Table.Th>
+                <Table.Th>{t('routing.appliesTo')}</Table.Th>
+                <Table.Th>{t('routing.strategy')}</Table.Th>
+                <Table.Th>{t('routing.filters')}</Table.Th>
+                <Table.Th>{t('routing.capacity')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -296,24 +302,24 @@ export function RoutingSettings() {
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="light" tt="none">
-                      {p.strategy === 'round_robin' ? 'round-robin' : 'balanced'}
+                      {p.strategy === 'round_robin' ? t('routing.roundRobinLower') : t('routing.balanced')}
                     </Badge>
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4}>
                       {p.match_skills && (
                         <Badge size="xs" variant="outline" tt="none">
-                          skills
+                          {t('routing.filterSkills')}
                         </Badge>
                       )}
                       {p.match_language && (
                         <Badge size="xs" variant="outline" tt="none">
-                          language
+                          {t('routing.filterLanguage')}
                         </Badge>
                       )}
                       {p.require_available && (
                         <Badge size="xs" variant="outline" tt="none">
-                          available
+                          {t('routing.filterAvailable')}
                         </Badge>
                       )}
                     </Group>
@@ -322,16 +328,16 @@ export function RoutingSettings() {
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
                       <Button size="compact-xs" variant="light" onClick={() => setEditing(p)}>
-                        Edit
+                        {t('common:actions.edit')}
                       </Button>
                       <Button
                         size="compact-xs"
                         variant="subtle"
                         color="red"
-                        aria-label={`Delete ${p.name}`}
+                        aria-label={t('routing.delete', { name: p.name })}
                         onClick={() => remove.mutate(p.id, { onError: toasts.showError })}
                       >
-                        Delete
+                        {t('common:actions.delete')}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -348,12 +354,12 @@ export function RoutingSettings() {
           />
         ) : (
           <Button size="compact-sm" w="fit-content" onClick={() => setEditing('new')}>
-            New policy
+            {t('routing.newPolicy')}
           </Button>
         )}
       </Stack>
       <Stack gap="sm">
-        <Title order={5}>Agents' routing profiles</Title>
+        <Title order={5}>{t('routing.profiles')}</Title>
         <AgentProfiles />
       </Stack>
     </Stack>

@@ -12,6 +12,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Role } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
@@ -19,15 +20,16 @@ import { useToasts } from '../../shared/toasts.tsx';
 import { useCreateToken, useRevokeToken, useTokens } from './settings.api.ts';
 
 const roles: Role[] = ['admin', 'supervisor', 'agent', 'auditor'];
-const scopes = [
-  { value: 'read', label: 'read (GET only)' },
-  { value: 'send', label: 'send (also messages, conversations, contacts)' },
-  { value: 'admin', label: 'admin (all its role allows)' },
-];
 type Scope = 'read' | 'send' | 'admin';
 
 /** API tokens for integrations: created with a role, shown once, revocable. */
 export function TokensSettings() {
+  const { t } = useTranslation('settings');
+  const scopes = [
+    { value: 'read', label: t('tokens.scopeRead') },
+    { value: 'send', label: t('tokens.scopeSend') },
+    { value: 'admin', label: t('tokens.scopeAdmin') },
+  ];
   const tokens = useTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
@@ -47,16 +49,16 @@ export function TokensSettings() {
 
   return (
     <Stack>
-      <form onSubmit={handleSubmit} aria-label="Create an API token">
+      <form onSubmit={handleSubmit} aria-label={t('tokens.create')}>
         <Group align="flex-end" gap="xs">
           <TextInput
-            label="Token name"
+            label={t('tokens.name')}
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
           <Select
-            label="Role"
+            label={t('tokens.role')}
             data={roles}
             value={role}
             allowDeselect={false}
@@ -64,7 +66,7 @@ export function TokensSettings() {
             w={140}
           />
           <Select
-            label="Scope"
+            label={t('tokens.scope')}
             data={scopes}
             value={scope}
             allowDeselect={false}
@@ -72,7 +74,7 @@ export function TokensSettings() {
             w={300}
           />
           <NumberInput
-            label="Requests a minute"
+            label={t('tokens.limit')}
             value={limit}
             onChange={setLimit}
             min={1}
@@ -80,13 +82,13 @@ export function TokensSettings() {
             w={150}
           />
           <Button type="submit" loading={create.isPending}>
-            Create token
+            {t('tokens.createButton')}
           </Button>
         </Group>
       </form>
       {create.error && <ErrorNotice error={create.error} />}
       {create.data && (
-        <Alert color="teal" title="Copy this token now; it is not shown again">
+        <Alert color="teal" title={t('tokens.copyNow')}>
           <Group gap="xs" wrap="nowrap">
             <Code style={{ overflowWrap: 'anywhere' }} data-testid="new-token">
               {create.data.token}
@@ -94,7 +96,7 @@ export function TokensSettings() {
             <CopyButton value={create.data.token}>
               {({ copied, copy }) => (
                 <Button size="compact-xs" variant="light" onClick={copy}>
-                  {copied ? 'Copied' : 'Copy'}
+                  {copied ? t('tokens.copied') : t('common:actions.copy')}
                 </Button>
               )}
             </CopyButton>
@@ -106,12 +108,12 @@ export function TokensSettings() {
         <Table striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Prefix</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Scope</Table.Th>
-              <Table.Th>Limit</Table.Th>
-              <Table.Th>Last used</Table.Th>
+              <Table.Th>{t('tokens.column.name')}</Table.Th>
+              <Table.Th>{t('tokens.column.prefix')}</Table.Th>
+              <Table.Th>{t('tokens.role')}</Table.Th>
+              <Table.Th>{t('tokens.scope')}</Table.Th>
+              <Table.Th>{t('tokens.column.limit')}</Table.Th>
+              <Table.Th>{t('tokens.column.lastUsed')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -124,12 +126,12 @@ export function TokensSettings() {
                 </Table.Td>
                 <Table.Td>{token.role}</Table.Td>
                 <Table.Td>{token.scope}</Table.Td>
-                <Table.Td>{token.rate_limit_per_minute}/min</Table.Td>
+                <Table.Td>{t('tokens.perMinute', { limit: token.rate_limit_per_minute })}</Table.Td>
                 <Table.Td>{formatDateTime(token.last_used_at)}</Table.Td>
                 <Table.Td>
                   {token.revoked_at ? (
                     <Text size="xs" c="dimmed">
-                      revoked
+                      {t('tokens.revoked')}
                     </Text>
                   ) : (
                     <Button
@@ -138,7 +140,7 @@ export function TokensSettings() {
                       variant="subtle"
                       onClick={() => revoke.mutate(token.id, { onError: toasts.showError })}
                     >
-                      Revoke
+                      {t('tokens.revoke')}
                     </Button>
                   )}
                 </Table.Td>

@@ -1,5 +1,6 @@
 import { Button, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { withoutBidiControls } from '../../shared/bidi.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime, formatPhone } from '../../shared/format.ts';
@@ -9,6 +10,7 @@ import { useContactSearch, useVipActions, useVips } from './routing.api.ts';
 
 /** VIP customers: left to the owner on the phone (no bot answers, no auto-assignment). */
 export function VipSettings() {
+  const { t } = useTranslation('settings');
   const vips = useVips();
   const { add, remove } = useVipActions();
   const toasts = useToasts();
@@ -20,20 +22,19 @@ export function VipSettings() {
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        Bots never answer a VIP and routing never assigns them: the owner answers from the WhatsApp Business
-        app, and the inbox shows that reply as the Business App's.
+        {t('vips.intro')}
       </Text>
       {vips.isPending ? (
-        <Loader aria-label="Loading VIPs" />
+        <Loader aria-label={t('vips.loading')} />
       ) : vips.data.length === 0 ? (
-        <Text c="dimmed">No VIPs yet.</Text>
+        <Text c="dimmed">{t('vips.empty')}</Text>
       ) : (
         <Table>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th>Note</Table.Th>
-              <Table.Th>Since</Table.Th>
+              <Table.Th>{t('vips.customer')}</Table.Th>
+              <Table.Th>{t('vips.note')}</Table.Th>
+              <Table.Th>{t('vips.since')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -53,10 +54,10 @@ export function VipSettings() {
                     size="compact-xs"
                     variant="subtle"
                     color="red"
-                    aria-label={`Remove VIP ${v.name ?? v.wa_id}`}
+                    aria-label={t('vips.remove', { name: v.name ?? v.wa_id })}
                     onClick={() => remove.mutate(v.contact_id, { onError: toasts.showError })}
                   >
-                    Remove
+                    {t('common:actions.remove')}
                   </Button>
                 </Table.Td>
               </Table.Tr>
@@ -66,14 +67,18 @@ export function VipSettings() {
       )}
       <Group gap="xs" align="flex-end">
         <Select
-          label="Add a VIP"
-          placeholder="Search contacts by name or number"
+          label={t('vips.add')}
+          placeholder={t('vips.search')}
           searchable
           searchValue={q}
           onSearchChange={setQ}
           filter={({ options }) => options}
           nothingFoundMessage={
-            q.trim().length < 2 ? 'Type two letters' : found.isFetching ? 'Searching…' : 'No contact'
+            q.trim().length < 2
+              ? t('vips.typeTwo')
+              : found.isFetching
+                ? t('vips.searching')
+                : t('vips.noContact')
           }
           data={(found.data ?? []).map((c) => ({
             value: c.id,
@@ -83,7 +88,12 @@ export function VipSettings() {
           onChange={setContactId}
           w={320}
         />
-        <TextInput label="Note" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={240} />
+        <TextInput
+          label={t('vips.note')}
+          value={note}
+          onChange={(e) => setNote(e.currentTarget.value)}
+          w={240}
+        />
         <Button
           disabled={!contactId}
           loading={add.isPending}
@@ -101,10 +111,10 @@ export function VipSettings() {
             )
           }
         >
-          Mark as VIP
+          {t('vips.mark')}
         </Button>
       </Group>
-      {add.error && <ErrorDetails error={add.error} title="Not added" />}
+      {add.error && <ErrorDetails error={add.error} title={t('vips.notAdded')} />}
     </Stack>
   );
 }
