@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
 import { FailureTable, type FailureView, type RetryOutcome } from './FailureTable.tsx';
@@ -26,6 +28,7 @@ function useRetryState() {
 
 /** Webhook items the hub could not apply; a retry re-runs the item from the stored body. */
 export function WebhookFailuresPanel() {
+  const { t } = useTranslation('failures');
   const list = useWebhookFailures();
   const retry = useRetryWebhookFailure();
   const toasts = useToasts();
@@ -43,11 +46,11 @@ export function WebhookFailuresPanel() {
     retry.mutate(id, {
       onSuccess: (result) => {
         if (result.resolved) {
-          state.settle(id, { ok: true, text: 'Applied.' });
-          toasts.showSuccess('Retried: the webhook item is applied now.');
+          state.settle(id, { ok: true, text: t('webhook.applied') });
+          toasts.showSuccess(t('webhook.appliedToast'));
         } else {
-          state.settle(id, { ok: false, text: `Still failing: ${result.message}` });
-          toasts.showError(new Error(`Retried, still failing: ${result.message}`));
+          state.settle(id, { ok: false, text: t('webhook.stillFailing', { message: result.message }) });
+          toasts.showError(new Error(t('webhook.stillFailingToast', { message: result.message })));
         }
       },
       onError: (error) => {
@@ -58,11 +61,11 @@ export function WebhookFailuresPanel() {
   };
   return (
     <FailureTable
-      label="Webhook processing failures"
-      attemptsLabel="Retries"
+      label={t('webhook.label')}
+      attemptsLabel={t('table.retries')}
       query={list}
       rows={rows}
-      empty="Every webhook from Meta was applied. An item the hub cannot apply (a shape it does not know, a database error) shows here with the reason, and can be retried from the stored body."
+      empty={t('webhook.empty')}
       pendingKey={state.pendingKey}
       outcomes={state.outcomes}
       onRetry={onRetry}
@@ -75,6 +78,7 @@ const subscriberKey = (f: Pick<SubscriberFailure, 'subscriber' | 'event_id'>) =>
 
 /** Events a durable subscriber (archive, automations, …) could not handle. */
 export function SubscriberFailuresPanel() {
+  const { t } = useTranslation('failures');
   const list = useSubscriberFailures();
   const retry = useRetrySubscriberFailure();
   const toasts = useToasts();
@@ -85,8 +89,12 @@ export function SubscriberFailuresPanel() {
     code: f.subscriber,
     where:
       f.state === 'retrying' && f.next_attempt_at
-        ? `${f.event_type} #${f.event_id} · next try ${formatDateTime(f.next_attempt_at)}`
-        : `${f.event_type} #${f.event_id} · gave up`,
+        ? t('subscriber.nextTry', {
+            type: f.event_type,
+            id: f.event_id,
+            at: formatDateTime(f.next_attempt_at),
+          })
+        : t('subscriber.gaveUp', { type: f.event_type, id: f.event_id }),
     message: f.error,
     at: f.updated_at,
     attempts: f.attempts,
@@ -97,8 +105,10 @@ export function SubscriberFailuresPanel() {
     state.setPendingKey(key);
     retry.mutate(failure, {
       onSuccess: () => {
-        state.settle(key, { ok: true, text: 'Queued: the subscriber runs it again shortly.' });
-        toasts.showSuccess(`${failure.subscriber} will handle event ${failure.event_id} again shortly.`);
+        state.settle(key, { ok: true, text: t('subscriber.queued') });
+        toasts.showSuccess(
+          t('subscriber.queuedToast', { subscriber: failure.subscriber, id: failure.event_id }),
+        );
       },
       onError: (error) => {
         state.settle(key, { ok: false, text: error.message });
@@ -108,11 +118,11 @@ export function SubscriberFailuresPanel() {
   };
   return (
     <FailureTable
-      label="Subscriber failures"
-      attemptsLabel="Attempts"
+      label={t('subscriber.label')}
+      attemptsLabel={t('table.attempts')}
       query={list}
       rows={rows}
-      empty="Every subscriber is keeping up. An event that a subscriber (the archive, automations, notifications) keeps failing on shows here, so a stuck subscriber is seen, and can be handed back to it."
+      empty={t('subscriber.empty')}
       pendingKey={state.pendingKey}
       outcomes={state.outcomes}
       onRetry={onRetry}
@@ -120,13 +130,15 @@ export function SubscriberFailuresPanel() {
   );
 }
 
-function jobWhere(job: JobFailure): string {
-  if (job.recurring && job.next_run_at) return `recurring · next run ${formatDateTime(job.next_run_at)}`;
-  return job.recurring ? 'recurring' : 'one-off';
+function jobWhere(job: JobFailure, t: TFunction<'failures'>): string {
+  if (job.recurring && job.next_run_at)
+    return t('job.recurringNext', { at: formatDateTime(job.next_run_at) });
+  return job.recurring ? t('job.recurring') : t('job.oneOff');
 }
 
 /** Background jobs whose attempts ran out (hub-wide). */
 export function JobFailuresPanel() {
+  const { t } = useTranslation('failures');
   const list = useJobFailures();
   const retry = useRetryJobFailure();
   const toasts = useToasts();
@@ -135,8 +147,8 @@ export function JobFailuresPanel() {
   const rows: FailureView[] = jobs.map((j) => ({
     key: j.id,
     code: j.job,
-    where: jobWhere(j),
-    message: j.error ?? 'No error was recorded.',
+    where: jobWhere(j, t),
+    message: j.error ?? t('job.noError'),
     at: j.failed_at,
     attempts: j.attempts,
   }));
@@ -145,8 +157,8 @@ export function JobFailuresPanel() {
     state.setPendingKey(id);
     retry.mutate(id, {
       onSuccess: () => {
-        state.settle(id, { ok: true, text: 'Queued: the job runs again shortly.' });
-        toasts.showSuccess(`${job?.job ?? 'The job'} will run again shortly.`);
+        state.settle(id, { ok: true, text: t('job.queued') });
+        toasts.showSuccess(t('job.queuedToast', { job: job?.job ?? t('job.theJob') }));
       },
       onError: (error) => {
         state.settle(id, { ok: false, text: error.message });
@@ -156,11 +168,11 @@ export function JobFailuresPanel() {
   };
   return (
     <FailureTable
-      label="Job failures"
-      attemptsLabel="Attempts"
+      label={t('job.label')}
+      attemptsLabel={t('table.attempts')}
       query={list}
       rows={rows}
-      empty="No background job has failed. A job (template sync, history completion, clean-ups) that spends its attempts shows here with its last error, and can be run again. Jobs are hub-wide: only someone who sees every number sees them."
+      empty={t('job.empty')}
       pendingKey={state.pendingKey}
       outcomes={state.outcomes}
       onRetry={onRetry}

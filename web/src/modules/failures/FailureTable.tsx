@@ -1,5 +1,6 @@
 import { Alert, Button, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 
@@ -33,11 +34,12 @@ type FailureTableProps = {
 /** A list of open failures with code, message, when, attempts and a Retry button per row. */
 export function FailureTable(props: FailureTableProps) {
   const { label, attemptsLabel, query, rows, empty, pendingKey, outcomes, onRetry } = props;
+  const { t } = useTranslation('failures');
   if (query.error) return <ErrorNotice error={query.error} onRetry={() => query.refetch()} />;
   if (query.isPending) {
     return (
       <Text size="sm" c="dimmed" role="status">
-        Loading…
+        {t('table.loading')}
       </Text>
     );
   }
@@ -53,12 +55,12 @@ export function FailureTable(props: FailureTableProps) {
       <Table striped aria-label={label} verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Code</Table.Th>
-            <Table.Th scope="col">Message</Table.Th>
-            <Table.Th scope="col">When</Table.Th>
+            <Table.Th scope="col">{t('table.code')}</Table.Th>
+            <Table.Th scope="col">{t('table.message')}</Table.Th>
+            <Table.Th scope="col">{t('table.when')}</Table.Th>
             <Table.Th scope="col">{attemptsLabel}</Table.Th>
             <Table.Th scope="col">
-              <VisuallyHidden>Action</VisuallyHidden>
+              <VisuallyHidden>{t('table.action')}</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -93,10 +95,10 @@ export function FailureTable(props: FailureTableProps) {
                       variant="light"
                       loading={pendingKey === row.key}
                       disabled={pendingKey !== null && pendingKey !== row.key}
-                      aria-label={`Retry ${row.code} from ${formatDateTime(row.at)}`}
+                      aria-label={t('table.retryLabel', { code: row.code, at: formatDateTime(row.at) })}
                       onClick={() => onRetry(row.key)}
                     >
-                      Retry
+                      {t('table.retry')}
                     </Button>
                     <Text
                       size="xs"
