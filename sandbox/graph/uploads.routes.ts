@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../core/context.ts';
 import { SIGNUP_DEFAULTS } from '../signup/signup-state.ts';
 import type { UploadSessionState } from '../world/types.ts';
-import { GraphError } from './errors.ts';
-import { unknownNode } from './server.ts';
+import { GraphError, unknownObject } from './errors.ts';
 
 /** What Meta's Resumable Upload API takes (`file_type`): the samples of template media headers. */
 const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/jpg', 'image/png', 'video/mp4'];
@@ -20,7 +19,7 @@ function sessionsOf(ctx: SandboxContext): Record<string, UploadSessionState> {
 
 function sessionOf(ctx: SandboxContext, key: string, sig: unknown): UploadSessionState {
   const s = sessionsOf(ctx)[key];
-  if (!s || s.sig !== sig) throw unknownNode(`upload:${key}`, 'post');
+  if (!s || s.sig !== sig) throw unknownObject(`upload:${key}`, 'post');
   return s;
 }
 
@@ -50,7 +49,7 @@ export function uploadRoutes(ctx: SandboxContext) {
 
     app.post('/:version/:id/uploads', async (req) => {
       const { id } = req.params as { id: string };
-      if (id !== SIGNUP_DEFAULTS.appId) throw unknownNode(id, 'post');
+      if (id !== SIGNUP_DEFAULTS.appId) throw unknownObject(id, 'post');
       const q = req.query as Record<string, string | undefined>;
       const length = Number(q.file_length);
       if (!q.file_length || !Number.isInteger(length) || length <= 0)
