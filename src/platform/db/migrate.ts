@@ -65,7 +65,10 @@ export async function migrateToLatest<Schema>(
   dialect: Dialect,
 ): Promise<{ applied: string[] }> {
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Features number their migrations ahead of time and land in any order (039 after 040); each
+  // migration touches only its own feature's tables, so one that arrives after a later number has
+  // run is applied rather than refused.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
