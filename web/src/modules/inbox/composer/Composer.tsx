@@ -1,5 +1,6 @@
 import { Box, Group, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Conversation, Message } from '../../../api/types.ts';
 import { NoteComposer } from './NoteComposer.tsx';
 import { ReplyComposer } from './ReplyComposer.tsx';
@@ -19,6 +20,7 @@ type ComposerProps = {
  * template once it is closed. Internal notes are a separate tab and never reach the customer.
  */
 export function Composer({ conversation, canSyncTemplates, meId, replyTo, onClearReply }: ComposerProps) {
+  const { t } = useTranslation('inbox');
   const [tab, setTab] = useState<string | null>('reply');
   const open = useWindowOpen(conversation.window);
 
@@ -27,14 +29,14 @@ export function Composer({ conversation, canSyncTemplates, meId, replyTo, onClea
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Group justify="space-between" pr="sm" gap={4}>
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
-            <Tabs.Tab value="reply">{open ? 'Reply' : 'Template'}</Tabs.Tab>
-            <Tabs.Tab value="note">Internal note</Tabs.Tab>
+            <Tabs.Tab value="reply">{open ? t('composer.reply') : t('composer.template')}</Tabs.Tab>
+            <Tabs.Tab value="note">{t('composer.note')}</Tabs.Tab>
           </Tabs.List>
           {open ? (
             <WindowCountdown expiresAt={conversation.window.expires_at} />
           ) : (
             <Text size="xs" c="orange" data-testid="window-closed">
-              Window closed
+              {t('window.closed')}
             </Text>
           )}
         </Group>

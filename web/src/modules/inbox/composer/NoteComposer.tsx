@@ -99,7 +99,7 @@ export function NoteComposer({ conversationId, meId }: NoteComposerProps) {
       />
       <Textarea
         ref={inputRef}
-        aria-label="Note"
+        aria-label={t('composer.noteInput')}
         data-testid="note-input"
         placeholder={t('note.placeholder')}
         autosize

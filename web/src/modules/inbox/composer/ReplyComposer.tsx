@@ -156,7 +156,7 @@ export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComp
   return (
     <form
       onSubmit={handleSubmit}
-      aria-label="Reply"
+      aria-label={t('composer.reply')}
       onDragOver={(event) => {
         if (event.dataTransfer?.types.includes('Files')) {
           event.preventDefault();
@@ -171,9 +171,9 @@ export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComp
       {replyTo && (
         <Group justify="space-between" wrap="nowrap" mb={6} data-testid="replying-to">
           <Text size="xs" c="dimmed" truncate>
-            Replying to: {messagePreview(replyTo.type, replyTo.content)}
+            {t('composer.replyingTo', { preview: messagePreview(replyTo.type, replyTo.content) })}
           </Text>
-          <CloseButton size="sm" aria-label="Cancel the reply" onClick={onClearReply} />
+          <CloseButton size="sm" aria-label={t('composer.cancelReply')} onClick={onClearReply} />
         </Group>
       )}
       {files.length > 0 && (
@@ -207,7 +207,7 @@ export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComp
       </Box>
       <Textarea
         ref={inputRef}
-        aria-label="Message"
+        aria-label={t('composer.message')}
         placeholder={dragging ? t('attachments.drop') : t('reply.placeholder')}
         autosize
         minRows={2}

@@ -1,5 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatDuration, parseTime } from '../../../shared/format.ts';
 
 type WindowCountdownProps = { expiresAt: string | null };
@@ -9,6 +10,7 @@ const WARN_MS = 60 * 60_000;
 
 /** Time left in the customer-service window; turns orange in the last hour. */
 export function WindowCountdown({ expiresAt }: WindowCountdownProps) {
+  const { t } = useTranslation('inbox');
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), TICK_MS);
@@ -18,14 +20,14 @@ export function WindowCountdown({ expiresAt }: WindowCountdownProps) {
   if (end === null) return null;
   const left = end - now;
   return (
-    <Tooltip label={`Free-form replies are possible until ${formatDateTime(expiresAt)}`}>
+    <Tooltip label={t('window.until', { at: formatDateTime(expiresAt) })}>
       <Badge
         variant="light"
         color={left < WARN_MS ? 'orange' : 'teal'}
         tt="none"
         data-testid="window-countdown"
       >
-        Window open · {formatDuration(left)} left
+        {t('window.open', { left: formatDuration(left) })}
       </Badge>
     </Tooltip>
   );

@@ -1,4 +1,5 @@
 import { Badge, Code, Divider, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Contact, Conversation } from '../../../api/types.ts';
 import { withoutBidiControls } from '../../../shared/bidi.ts';
 import { formatDateTime, formatListTime, formatPhone } from '../../../shared/format.ts';
@@ -28,6 +29,7 @@ function attributeText(value: unknown): string {
 
 /** Who the customer is: identifiers, opt-out state, attributes and earlier conversations. */
 export function ContactPanel({ conversation }: ContactPanelProps) {
+  const { t } = useTranslation('inbox');
   const full = useContact(conversation.contact_id);
   const contact: Contact | null = full.data ?? conversation.contact;
   const others = useContactConversations(conversation.contact);
@@ -41,41 +43,43 @@ export function ContactPanel({ conversation }: ContactPanelProps) {
         <Title order={4}>{contactName(contact)}</Title>
         {contact.marketing_opt_out ? (
           <Badge color="red" variant="light" mt={4} data-testid="opt-out">
-            Opted out of marketing
+            {t('contact.optedOut')}
             {contact.marketing_opt_out_at ? ` · ${formatListTime(contact.marketing_opt_out_at)}` : ''}
           </Badge>
         ) : (
           <Badge color="teal" variant="light" mt={4}>
-            Marketing allowed
+            {t('contact.marketingAllowed')}
           </Badge>
         )}
       </div>
       <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4}>
         <Table.Tbody>
-          <Field label="Phone">
-            {contact.wa_id ? formatPhone(contact.wa_id) : <Text c="dimmed">hidden</Text>}
+          <Field label={t('contact.phone')}>
+            {contact.wa_id ? formatPhone(contact.wa_id) : <Text c="dimmed">{t('contact.hidden')}</Text>}
           </Field>
-          <Field label="BSUID">{contact.bsuid ? <Code>{contact.bsuid}</Code> : '—'}</Field>
-          <Field label="Username">{contact.username ? `@${contact.username}` : '—'}</Field>
-          <Field label="Profile name">
+          <Field label={t('contact.bsuid')}>{contact.bsuid ? <Code>{contact.bsuid}</Code> : '—'}</Field>
+          <Field label={t('contact.username')}>{contact.username ? `@${contact.username}` : '—'}</Field>
+          <Field label={t('contact.profileName')}>
             {contact.profile_name ? withoutBidiControls(contact.profile_name) : '—'}
           </Field>
-          {contact.address_book_name && <Field label="Address book">{contact.address_book_name}</Field>}
-          <Field label="Since">{formatDateTime(contact.created_at)}</Field>
+          {contact.address_book_name && (
+            <Field label={t('contact.addressBook')}>{contact.address_book_name}</Field>
+          )}
+          <Field label={t('contact.since')}>{formatDateTime(contact.created_at)}</Field>
         </Table.Tbody>
       </Table>
       {(contact.number_changes ?? []).length > 0 && (
         <Text size="xs" c="dimmed">
-          Changed number:{' '}
+          {t('contact.changedNumber')}{' '}
           {(contact.number_changes ?? [])
             .map((c) => `${formatPhone(c.old_wa_id)} → ${formatPhone(c.new_wa_id)}`)
             .join(', ')}
         </Text>
       )}
-      <Divider label="Attributes" labelPosition="left" />
+      <Divider label={t('contact.attributes')} labelPosition="left" />
       {attributes.length === 0 ? (
         <Text size="xs" c="dimmed">
-          No attributes.
+          {t('contact.noAttributes')}
         </Text>
       ) : (
         <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing={4}>
@@ -89,16 +93,20 @@ export function ContactPanel({ conversation }: ContactPanelProps) {
         </Table>
       )}
       <ContactConsentHistory contactId={contact.id} canAct />
-      <Divider label="Earlier conversations" labelPosition="left" />
+      <Divider label={t('contact.earlier')} labelPosition="left" />
       {earlier.length === 0 ? (
         <Text size="xs" c="dimmed">
-          None.
+          {t('contact.none')}
         </Text>
       ) : (
         <Stack gap={4}>
           {earlier.map((c) => (
             <Link key={c.id} to={`/inbox/${c.id}`} style={{ color: 'inherit', fontSize: 13 }}>
-              {formatListTime(c.last_message_at)} · {c.status} · {c.last_message_preview ?? ''}
+              {formatListTime(c.last_message_at)} ·{' '}
+              {c.status === 'open' || c.status === 'pending' || c.status === 'resolved'
+                ? t(`header.status.${c.status}`)
+                : c.status}{' '}
+              · {c.last_message_preview ?? ''}
             </Link>
           ))}
         </Stack>

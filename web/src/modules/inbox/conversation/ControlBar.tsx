@@ -1,4 +1,6 @@
 import { Badge, Button, Group, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useControl, useControlAction, useFlowRun } from '../../automation/automation.api.ts';
@@ -6,11 +8,11 @@ import { useControl, useControlAction, useFlowRun } from '../../automation/autom
 const time = (iso: string | null) =>
   iso ? new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '';
 
-const who = (by: { kind: string; id: string | null } | null) => {
-  if (!by) return 'a person';
-  if (by.kind === 'owner') return 'the owner on the phone';
-  if (by.kind === 'system') return 'a rule';
-  return by.kind === 'token' ? 'an API token' : 'an agent';
+const who = (by: { kind: string; id: string | null } | null, t: TFunction<'inbox'>) => {
+  if (!by) return t('control.by.person');
+  if (by.kind === 'owner') return t('control.by.owner');
+  if (by.kind === 'system') return t('control.by.rule');
+  return by.kind === 'token' ? t('control.by.token') : t('control.by.agent');
 };
 
 /**
@@ -18,6 +20,7 @@ const who = (by: { kind: string; id: string | null } | null) => {
  * paused until when), with "Take over" and "Hand back to the bot".
  */
 export function ControlBar({ me, conversationId }: { me: Me; conversationId: string }) {
+  const { t } = useTranslation('inbox');
   const control = useControl(conversationId);
   const flowRun = useFlowRun(conversationId);
   const action = useControlAction(conversationId);
@@ -28,27 +31,31 @@ export function ControlBar({ me, conversationId }: { me: Me; conversationId: str
   const human = c.state === 'human';
   let description: string;
   if (human) {
-    if (c.reason === 'vip') description = 'VIP: left to the owner on the phone; the bot never answers';
-    else if (c.keep_with_humans) description = `Kept with humans since ${time(c.since)} (by ${who(c.by)})`;
+    if (c.reason === 'vip') description = t('control.vip');
+    else if (c.keep_with_humans) description = t('control.kept', { since: time(c.since), by: who(c.by, t) });
     else
-      description = `Human since ${time(c.since)} (${who(c.by)})${c.paused_until ? `, bot paused until ${time(c.paused_until)}` : ''}`;
+      description =
+        t('control.human', { since: time(c.since), by: who(c.by, t) }) +
+        (c.paused_until ? t('control.paused', { until: time(c.paused_until) }) : '');
   } else if (run?.status === 'active') {
-    description = `Bot: flow “${run.flow_name}” v${run.version}, step ${run.step_id ?? '—'}${run.waiting === 'answer' ? ' (waiting for the customer)' : ''}`;
+    description =
+      t('control.bot', { flow: run.flow_name, version: run.version, step: run.step_id ?? '—' }) +
+      (run.waiting === 'answer' ? t('control.waiting') : '');
   } else if (run?.status === 'handed_off') {
-    description = `Bot handed off (“${run.flow_name}”) at ${time(run.ended_at)}`;
+    description = t('control.handedOff', { flow: run.flow_name, at: time(run.ended_at) });
   } else {
-    description = 'Bot may answer';
+    description = t('control.botMay');
   }
   const act = (kind: 'take-over' | 'hand-back') =>
     action.mutate(kind, {
       onSuccess: () =>
-        toasts.showSuccess(kind === 'take-over' ? 'You took over from the bot' : 'Handed back to the bot'),
+        toasts.showSuccess(kind === 'take-over' ? t('control.tookOver') : t('control.handedBack')),
       onError: toasts.showError,
     });
   return (
     <Group gap="xs" mt={6} wrap="nowrap" data-testid="control-bar" data-state={c.state}>
       <Badge size="sm" variant="light" color={human ? 'orange' : 'grape'} style={{ flexShrink: 0 }}>
-        {human ? 'Human' : 'Bot'}
+        {human ? t('control.humanBadge') : t('control.botBadge')}
       </Badge>
       <Text size="xs" c="dimmed" truncate style={{ minWidth: 0, flex: 1 }} data-testid="control-description">
         {description}
@@ -60,7 +67,7 @@ export function ControlBar({ me, conversationId }: { me: Me; conversationId: str
           loading={action.isPending}
           onClick={() => act(human ? 'hand-back' : 'take-over')}
         >
-          {human ? 'Hand back to the bot' : 'Take over'}
+          {human ? t('control.handBack') : t('control.takeOver')}
         </Button>
       )}
     </Group>

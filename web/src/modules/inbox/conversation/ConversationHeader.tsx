@@ -1,4 +1,5 @@
 import { ActionIcon, Badge, Box, Button, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Conversation, Me } from '../../../api/types.ts';
 import { formatPhone } from '../../../shared/format.ts';
 import { Link } from '../../../shared/router.tsx';
@@ -30,6 +31,7 @@ export function ConversationHeader({
   onToggleContact,
   onJumpTo,
 }: ConversationHeaderProps) {
+  const { t } = useTranslation('inbox');
   const update = useUpdateConversation(conversation.id);
   const toasts = useToasts();
   const resolved = conversation.status === 'resolved';
@@ -39,7 +41,7 @@ export function ConversationHeader({
     update.mutate(
       { status: resolved ? 'open' : 'resolved' },
       {
-        onSuccess: () => toasts.showSuccess(resolved ? 'Conversation reopened' : 'Conversation resolved'),
+        onSuccess: () => toasts.showSuccess(resolved ? t('header.reopened') : t('header.resolved')),
         onError: toasts.showError,
       },
     );
@@ -50,7 +52,7 @@ export function ConversationHeader({
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
           {isPhone && (
-            <ActionIcon component={Link} to="/inbox" variant="subtle" aria-label="Back to conversations">
+            <ActionIcon component={Link} to="/inbox" variant="subtle" aria-label={t('header.back')}>
               ←
             </ActionIcon>
           )}
@@ -69,7 +71,13 @@ export function ConversationHeader({
             style={{ flexShrink: 0 }}
             data-testid="conversation-status"
           >
-            {conversation.status}
+            {conversation.status === 'resolved'
+              ? t('header.status.resolved')
+              : conversation.status === 'pending'
+                ? t('header.status.pending')
+                : conversation.status === 'open'
+                  ? t('header.status.open')
+                  : conversation.status}
           </Badge>
         </Group>
         <Group gap="xs" wrap="nowrap">
@@ -83,12 +91,12 @@ export function ConversationHeader({
               loading={update.isPending}
               data-testid="status-button"
             >
-              {resolved ? 'Reopen' : 'Resolve'}
+              {resolved ? t('header.reopen') : t('header.resolve')}
             </Button>
           )}
           {showContactToggle && (
             <Button size="compact-sm" variant="subtle" onClick={onToggleContact}>
-              Contact
+              {t('header.contact')}
             </Button>
           )}
         </Group>
