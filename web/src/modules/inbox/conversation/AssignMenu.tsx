@@ -1,4 +1,5 @@
 import { Button, Menu } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Conversation, Me } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useAgentNames, useAgents, useTeams, useUpdateConversation } from '../inbox.api.ts';
@@ -7,17 +8,23 @@ type AssignMenuProps = { me: Me; conversation: Conversation };
 
 /** Assign to me, transfer to another agent or to a team, or unassign. */
 export function AssignMenu({ me, conversation }: AssignMenuProps) {
+  const { t } = useTranslation('inbox');
   const users = useAgents();
   const teams = useTeams();
   const update = useUpdateConversation(conversation.id);
   const toasts = useToasts();
 
   const names = useAgentNames([conversation.assignee_user_id]);
-  const team = teams.data?.find((t) => t.id === conversation.team_id);
+  const team = teams.data?.find((tm) => tm.id === conversation.team_id);
   const agents = users.data ?? [];
   const label = conversation.assignee_user_id
-    ? `Assigned: ${conversation.assignee_user_id === me.id ? 'me' : (names.get(conversation.assignee_user_id) ?? 'someone')}`
-    : 'Unassigned';
+    ? t('assign.assigned', {
+        name:
+          conversation.assignee_user_id === me.id
+            ? t('assign.me')
+            : (names.get(conversation.assignee_user_id) ?? t('assign.someone')),
+      })
+    : t('assign.unassigned');
 
   const handleAssign = (
     patch: { assignee_user_id?: string | null; team_id?: string | null } | 'takeOver',
@@ -37,26 +44,28 @@ export function AssignMenu({ me, conversation }: AssignMenuProps) {
         <Menu.Dropdown mah={360} style={{ overflowY: 'auto' }}>
           {conversation.assignee_user_id !== me.id &&
             (conversation.assignee_user_id && me.can.take_over ? (
-              <Menu.Item onClick={() => handleAssign('takeOver', 'You took over this conversation')}>
-                Take over
+              <Menu.Item onClick={() => handleAssign('takeOver', t('assign.tookOver'))}>
+                {t('assign.takeOver')}
               </Menu.Item>
             ) : (
-              <Menu.Item onClick={() => handleAssign({ assignee_user_id: me.id }, 'Assigned to you')}>
-                Assign to me
+              <Menu.Item onClick={() => handleAssign({ assignee_user_id: me.id }, t('assign.assignedToYou'))}>
+                {t('assign.assignToMe')}
               </Menu.Item>
             ))}
           {conversation.assignee_user_id && (
-            <Menu.Item onClick={() => handleAssign({ assignee_user_id: null }, 'Unassigned')}>
-              Unassign
+            <Menu.Item onClick={() => handleAssign({ assignee_user_id: null }, t('assign.unassigned'))}>
+              {t('assign.unassign')}
             </Menu.Item>
           )}
-          <Menu.Label>Transfer to an agent</Menu.Label>
+          <Menu.Label>{t('assign.toAgent')}</Menu.Label>
           {agents
             .filter((user) => user.id !== conversation.assignee_user_id && user.id !== me.id)
             .map((user) => (
               <Menu.Item
                 key={user.id}
-                onClick={() => handleAssign({ assignee_user_id: user.id }, `Transferred to ${user.name}`)}
+                onClick={() =>
+                  handleAssign({ assignee_user_id: user.id }, t('assign.transferred', { name: user.name }))
+                }
               >
                 {user.name}
               </Menu.Item>
@@ -66,25 +75,28 @@ export function AssignMenu({ me, conversation }: AssignMenuProps) {
       <Menu position="bottom-start" withinPortal>
         <Menu.Target>
           <Button size="compact-xs" variant="default" data-testid="team-button">
-            {team ? `Team: ${team.name}` : 'No team'}
+            {team ? t('assign.team', { name: team.name }) : t('assign.noTeam')}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>Transfer to a team</Menu.Label>
-          {(teams.data ?? []).map((t) => (
+          <Menu.Label>{t('assign.toTeam')}</Menu.Label>
+          {(teams.data ?? []).map((tm) => (
             <Menu.Item
-              key={t.id}
-              disabled={t.id === conversation.team_id}
+              key={tm.id}
+              disabled={tm.id === conversation.team_id}
               onClick={() =>
-                handleAssign({ team_id: t.id, assignee_user_id: null }, `Transferred to ${t.name}`)
+                handleAssign(
+                  { team_id: tm.id, assignee_user_id: null },
+                  t('assign.transferred', { name: tm.name }),
+                )
               }
             >
-              {t.name}
+              {tm.name}
             </Menu.Item>
           ))}
           {conversation.team_id && (
-            <Menu.Item onClick={() => handleAssign({ team_id: null }, 'Removed from the team')}>
-              No team
+            <Menu.Item onClick={() => handleAssign({ team_id: null }, t('assign.removedFromTeam'))}>
+              {t('assign.noTeam')}
             </Menu.Item>
           )}
         </Menu.Dropdown>
