@@ -1,4 +1,5 @@
 import { TagsInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../../api/types.ts';
 import { useToasts } from '../../../shared/toasts.tsx';
 import { useCreateLabel, useLabels, useUpdateConversation } from '../inbox.api.ts';
@@ -7,6 +8,7 @@ type LabelsEditorProps = { conversation: Conversation };
 
 /** Labels as tags: pick or type a name and press Enter (a new name creates the label), Backspace removes. */
 export function LabelsEditor({ conversation }: LabelsEditorProps) {
+  const { t } = useTranslation('inbox');
   const labels = useLabels();
   const createLabel = useCreateLabel();
   const update = useUpdateConversation(conversation.id);
@@ -32,8 +34,8 @@ export function LabelsEditor({ conversation }: LabelsEditorProps) {
   return (
     <TagsInput
       size="xs"
-      aria-label="Labels"
-      placeholder={current.length ? '' : 'Add label'}
+      aria-label={t('labels.label')}
+      placeholder={current.length ? '' : t('labels.add')}
       data={(labels.data ?? []).map((l) => l.name)}
       value={current.map((l) => l.name)}
       onChange={handleChange}
