@@ -14,7 +14,8 @@ export function FailuresNavLabel() {
       <Badge size="xs" color="red" circle={shown.length === 1} data-testid="failures-badge" aria-hidden>
         {shown}
       </Badge>
-      <VisuallyHidden>{` ${t('openCount', { count: shown })}`}</VisuallyHidden>
+      {/* The plural needs a number (a string count finds no plural form and shows the key). */}
+      <VisuallyHidden>{` ${t('openCount', { count: total }).replace(String(total), shown)}`}</VisuallyHidden>
     </Group>
   );
 }
