@@ -14,8 +14,8 @@ export function FailuresNavLabel() {
       <Badge size="xs" color="red" circle={shown.length === 1} data-testid="failures-badge" aria-hidden>
         {shown}
       </Badge>
-      {/* The plural needs a number (a string count finds no plural form and shows the key). */}
-      <VisuallyHidden>{` ${t('openCount', { count: total }).replace(String(total), shown)}`}</VisuallyHidden>
+      {/* The plural form is chosen by the number; `shown` is what is read out ("50+"). */}
+      <VisuallyHidden>{` ${t('openCount', { count: total, shown })}`}</VisuallyHidden>
     </Group>
   );
 }

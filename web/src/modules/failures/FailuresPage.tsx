@@ -45,7 +45,7 @@ export function FailuresPage({ tab }: FailuresPageProps) {
                     size="sm"
                     variant={count > 0 ? 'filled' : 'light'}
                     color={count > 0 ? 'red' : 'gray'}
-                    aria-label={t('openCount', { count })}
+                    aria-label={t('openCount', { count, shown: String(count) })}
                     data-testid={`count-${item.value}`}
                   >
                     {count}
