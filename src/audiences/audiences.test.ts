@@ -108,6 +108,65 @@ describe.each(testDialects)('contact import and segments on %s', (dialect) => {
     expect(done).toMatchObject({ state: 'done', processed_rows: 700, imported_rows: 700 });
   }, 120_000);
 
+  it('an import onto existing contacts merges attributes, keeps their names, and an opt-out moves the ledger and the contact', async () => {
+    await t.db
+      .updateTable('contacts')
+      .set({ attributes_json: JSON.stringify({ city: 'Porto', vip: 'yes' }) })
+      .where('id', '=', 'contact-a')
+      .execute();
+    const first = await post('/api/contact-imports', {
+      phone_number_id: NUMBER,
+      mode: 'all_or_nothing',
+      csv: 'phone,name,consent,evidence,city\n16505551234,Someone else,opt_in,web form,Lisbon\n16505550199,New,,,Faro',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    await runContactImport(t.deps, first.json().id);
+    const second = await post('/api/contact-imports', {
+      phone_number_id: NUMBER,
+      mode: 'all_or_nothing',
+      csv: 'phone,consent,evidence\n16505551234,opt_out,called us',
+    });
+    const done = await runContactImport(t.deps, second.json().id).then(() =>
+      t.app.inject({ url: `/api/contact-imports/${second.json().id}`, headers: auth }),
+    );
+    expect(done.json()).toMatchObject({ state: 'done', imported_rows: 1 });
+    const ana = await t.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', 'contact-a')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(ana.attributes_json)).toEqual({ city: 'Lisbon', vip: 'yes' });
+    // The contact has a profile name: the file's name does not replace it.
+    expect(ana.address_book_name).toBeNull();
+    expect(ana.marketing_opt_out).toBe(1);
+    expect(
+      (await consentState(t.db, { contactId: ana.id, numberId: NUMBER, scope: 'marketing' })).state,
+    ).toBe('opted_out');
+    expect((await consentHistory(t.db, { contactId: ana.id })).map((r) => r.action)).toEqual([
+      'opt_out',
+      'opt_in',
+    ]);
+    const events = await t.db
+      .selectFrom('domain_events')
+      .select(['fact', 'payload_json'])
+      .where('fact', 'in', ['contact.created', 'contact.changed', 'contact.consent_changed'])
+      .orderBy('id')
+      .execute();
+    expect(events.map((e) => e.fact)).toEqual([
+      'contact.created',
+      'contact.changed',
+      'contact.changed',
+      'contact.consent_changed',
+      'contact.consent_changed',
+    ]);
+    expect(JSON.parse(events.at(-1)?.payload_json ?? '{}')).toMatchObject({
+      contact_id: 'contact-a',
+      from: 'opted_in',
+      to: 'opted_out',
+      applied: true,
+    });
+  });
+
   it('valid rows only: imports the good rows with attributes and consent evidence; rejected rows download as CSV', async () => {
     const res = await post('/api/contact-imports', { phone_number_id: NUMBER, mode: 'valid_only', csv: CSV });
     expect(res.statusCode, res.body).toBe(201);

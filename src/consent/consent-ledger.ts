@@ -59,7 +59,7 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-const toState = (action: ConsentAction) => (action === 'opt_in' ? 'opted_in' : 'opted_out');
+export const toState = (action: ConsentAction) => (action === 'opt_in' ? 'opted_in' : 'opted_out');
 
 /** Whether a new record at `at` with `action` beats the current deciding one. */
 export function supersedes(
@@ -223,7 +223,7 @@ export function optedOutErrorJson(): string {
 }
 
 /** Cancels the contact's queued marketing template sends (their message fails with CONTACT_OPTED_OUT). */
-async function cancelPendingMarketing(
+export async function cancelPendingMarketing(
   trx: Kysely<DB>,
   contactId: string,
   numberId: string,
