@@ -52,6 +52,11 @@ export interface AutomatedSendTable {
   /** Set when a human reply cancelled it before it went. */
   cancelled_at: number | null;
   cancel_reason: string | null;
+  /**
+   * 1 when the automation that queued it then handed the conversation to humans in the same
+   * transaction (a flow's handoff message): it still goes, unless a human replies first.
+   */
+  by_handoff: Generated<number>;
 }
 
 /** A rule: when (trigger) → if (conditions) → then (actions); JSON columns checked by `rule.schemas.ts`. */

@@ -248,14 +248,16 @@ const cancelError = (reason: string) =>
  */
 export async function cancelQueuedAutomated(
   trx: Db,
-  input: { conversationId: string; reason: string; at: number },
+  input: { conversationId: string; reason: string; at: number; except?: readonly string[] },
 ): Promise<string[]> {
+  const except = input.except ?? [];
   const queued = await trx
     .selectFrom('automated_sends as a')
     .innerJoin('outbox_jobs as j', 'j.message_id', 'a.message_id')
     .select(['a.message_id'])
     .where('a.conversation_id', '=', input.conversationId)
     .where('j.state', '=', 'queued')
+    .$if(except.length > 0, (q) => q.where('a.message_id', 'not in', [...except]))
     .execute();
   if (queued.length === 0) return [];
   const ids = queued.map((q) => q.message_id);
@@ -291,7 +293,9 @@ function actorFor(by: ControlBy): Actor {
  * user's token, the owner's echo) or an explicit take over. The row becomes `human` (since the
  * first such moment; `paused_until` = at + the number's silence, extended by each reply), the
  * queued automated sends are cancelled, and `automation.control_changed` is recorded when control
- * moves. `keepWithHumans` sets the manual hold too.
+ * moves. `keepWithHumans` sets the manual hold too. `spare`: automated messages the caller queued
+ * in this transaction just before handing the conversation over (a flow's handoff message); they
+ * are not cancelled and still go at dispatch, unless a human replies before they do.
  */
 export async function takeOverByHuman(
   trx: Db,
@@ -301,6 +305,7 @@ export async function takeOverByHuman(
     at: number;
     reason: string;
     keepWithHumans?: boolean;
+    spare?: readonly string[];
   },
 ): Promise<{ cancelled: string[]; changed: boolean }> {
   const conversation = await conversationRow(trx, input.conversationId);
@@ -350,10 +355,20 @@ export async function takeOverByHuman(
       .onConflict((oc) => oc.column('conversation_id').doNothing())
       .execute();
   }
+  const spare = input.spare ?? [];
+  if (spare.length > 0) {
+    await trx
+      .updateTable('automated_sends')
+      .set({ by_handoff: 1 })
+      .where('conversation_id', '=', input.conversationId)
+      .where('message_id', 'in', [...spare])
+      .execute();
+  }
   const cancelled = await cancelQueuedAutomated(trx, {
     conversationId: input.conversationId,
     reason: input.reason,
     at: input.at,
+    except: spare,
   });
   const changed = !wasHuman || (input.keepWithHumans === true && row?.keep_with_humans !== 1);
   if (changed) {

@@ -65,12 +65,23 @@ export function humanHold(facts: HoldFacts, now: number): Hold | null {
 export type AutomatedSendFacts = HoldFacts & {
   /** A human reply of the conversation was stored after this message was queued. */
   readonly humanRepliedSince: boolean;
+  /**
+   * Queued by the automation that handed the conversation to humans in the same transaction (a
+   * flow's handoff message, `automated_sends.by_handoff`): the hold that handoff set lets it go.
+   */
+  readonly byHandoff?: boolean;
 };
 
-/** The dispatch decision for an automated message: held by humans, or a human replied since. */
+/**
+ * The dispatch decision for an automated message: held by humans, or a human replied since. A
+ * handoff's own message goes through the hold (a later take over cancels it while it is queued), but
+ * never after a human reply nor to a VIP.
+ */
 export function automatedSendHold(facts: AutomatedSendFacts, now: number): Hold | null {
   if (facts.humanRepliedSince) return { held: true, reason: 'human_replied', until: null };
-  return humanHold(facts, now);
+  const hold = humanHold(facts, now);
+  if (hold && facts.byHandoff === true && hold.reason !== 'vip') return null;
+  return hold;
 }
 
 type Db = Kysely<DB>;
@@ -175,6 +186,25 @@ export async function loadAutomatedSendFacts(
       contactId: m.contact_id,
     })),
   );
+  // A handoff's own message is asked about only where humans took the conversation (its control row).
+  const held = automated.filter((m) => holds.get(m.conversation_id)?.control?.mode === 'human');
+  const byHandoff =
+    held.length === 0
+      ? new Set<string>()
+      : new Set(
+          (
+            await db
+              .selectFrom('automated_sends')
+              .select('message_id')
+              .where(
+                'message_id',
+                'in',
+                held.map((m) => m.id),
+              )
+              .where('by_handoff', '=', 1)
+              .execute()
+          ).map((r) => r.message_id),
+        );
   const out = new Map<string, AutomatedSendFacts>();
   for (const m of automated) {
     const hold = holds.get(m.conversation_id);
@@ -182,6 +212,7 @@ export async function loadAutomatedSendFacts(
     out.set(m.id, {
       ...hold,
       humanRepliedSince: hold.lastHuman !== null && hold.lastHuman.seq > Number(m.seq),
+      byHandoff: byHandoff.has(m.id),
     });
   }
   return out;

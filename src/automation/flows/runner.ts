@@ -14,7 +14,7 @@ import { parseJsonOr } from '../../platform/json.ts';
 import { routeConversation } from '../../routing/route.ts';
 import { runAiStep } from '../ai/ai-step.ts';
 import { sendAutomated } from '../automated-send.ts';
-import { automationMaySend, setActiveFlowRun } from '../control.ts';
+import { automationMaySend, setActiveFlowRun, takeOverByHuman } from '../control.ts';
 import { type FlowDeps, type FlowPort, type FlowTrigger, registerFlowPort } from '../flow-port.ts';
 import { findKbAnswer } from '../knowledge/knowledge.repository.ts';
 import { oncePerTransaction } from '../per-transaction.ts';
@@ -175,6 +175,8 @@ async function applyEffects(
   effects: readonly FlowEffect[],
 ): Promise<{ refused: string | null }> {
   const now = deps.clock.now();
+  // What each step queued: a handoff lets its own message go while humans hold the conversation.
+  const queuedBy = new Map<string, string[]>();
   for (const effect of effects) {
     switch (effect.kind) {
       case 'send': {
@@ -196,6 +198,7 @@ async function applyEffects(
           );
           return { refused: result.reason };
         }
+        queuedBy.set(effect.stepId, [...(queuedBy.get(effect.stepId) ?? []), result.messageId]);
         break;
       }
       case 'set_attributes':
@@ -203,6 +206,16 @@ async function applyEffects(
         break;
       case 'handoff':
         await addBotNote(trx, { ...session, body: effect.note, now });
+        // Humans have it now, as with the inbox's take over, until a hand back or resolve: rules and
+        // flows stay silent; the handoff's own message still goes (`spare`).
+        await takeOverByHuman(trx, {
+          conversationId: session.conversationId,
+          by: { kind: 'system', id: `flow:${session.flowId}` },
+          at: now,
+          reason: 'handoff',
+          keepWithHumans: true,
+          spare: queuedBy.get(effect.stepId) ?? [],
+        });
         await routeConversation(deps, trx, {
           conversationId: session.conversationId,
           ...(effect.step.team_id ? { teamId: effect.step.team_id } : {}),

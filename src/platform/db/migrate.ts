@@ -26,6 +26,7 @@ import { inboxErgonomicsMigration } from './migrations/037_inbox_ergonomics.ts';
 import { inboxScaleMigration } from './migrations/039_inbox_scale.ts';
 import { automationRunLogMigration } from './migrations/040_automation_run_log.ts';
 import { oneBusinessHoursMigration } from './migrations/041_one_business_hours.ts';
+import { handoffSendsMigration } from './migrations/047_handoff_sends.ts';
 
 /** Every migration, in order. A feature that adds tables appends its migration here. */
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -56,6 +57,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '039_inbox_scale': inboxScaleMigration(dialect),
     '040_automation_run_log': automationRunLogMigration(dialect),
     '041_one_business_hours': oneBusinessHoursMigration(dialect),
+    '047_handoff_sends': handoffSendsMigration(dialect),
   };
 }
 
