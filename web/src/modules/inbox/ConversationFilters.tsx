@@ -53,6 +53,7 @@ export function ConversationFilters({ me, filter, onChange }: ConversationFilter
           type="search"
           placeholder={t('filters.searchPlaceholder')}
           aria-label={t('filters.search')}
+          data-testid="inbox-search"
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);

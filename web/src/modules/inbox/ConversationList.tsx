@@ -1,6 +1,7 @@
 import { Box, Center, Loader, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { navigate } from '../../shared/router.tsx';
@@ -15,6 +16,7 @@ type ConversationListProps = { me: Me; filter: ConversationFilter; selectedId: s
  * conversations.
  */
 export function ConversationList({ me, filter, selectedId }: ConversationListProps) {
+  const { t } = useTranslation('inbox');
   const conversations = useConversations(filter, me.id);
   const items = flattenPages(conversations.data);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -55,7 +57,7 @@ export function ConversationList({ me, filter, selectedId }: ConversationListPro
   if (conversations.isPending) {
     return (
       <Center p="lg">
-        <Loader size="sm" aria-label="Loading conversations" />
+        <Loader size="sm" aria-label={t('list.loading')} />
       </Center>
     );
   }
@@ -70,7 +72,7 @@ export function ConversationList({ me, filter, selectedId }: ConversationListPro
     return (
       <Center p="lg">
         <Text c="dimmed" size="sm">
-          No conversations here.
+          {t('list.empty')}
         </Text>
       </Center>
     );
@@ -80,7 +82,7 @@ export function ConversationList({ me, filter, selectedId }: ConversationListPro
     <Box
       ref={scrollRef}
       role="listbox"
-      aria-label="Conversation list"
+      aria-label={t('list.label')}
       aria-activedescendant={selectedId ? `conversation-${selectedId}` : undefined}
       tabIndex={0}
       onKeyDown={handleKeyDown}
@@ -112,7 +114,7 @@ export function ConversationList({ me, filter, selectedId }: ConversationListPro
       </div>
       {isFetchingNextPage && (
         <Center p="xs">
-          <Loader size="xs" aria-label="Loading more" />
+          <Loader size="xs" aria-label={t('list.loadingMore')} />
         </Center>
       )}
     </Box>

@@ -1,6 +1,7 @@
 import { Box, Center, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { ConversationFilters } from './ConversationFilters.tsx';
 import { ConversationList } from './ConversationList.tsx';
@@ -23,6 +24,7 @@ const defaultFilter = (me: Me): ConversationFilter => ({
 
 /** The list of conversations beside the open one; on a phone screen, one or the other. */
 export function InboxPage({ me, conversationId }: InboxPageProps) {
+  const { t } = useTranslation('inbox');
   const [filter, setFilter] = useState<ConversationFilter>(() => defaultFilter(me));
   const isPhone = useMediaQuery('(max-width: 48em)') ?? false;
   const showList = !isPhone || !conversationId;
@@ -36,7 +38,7 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
       {showList && (
         <Box
           component="section"
-          aria-label="Conversations"
+          aria-label={t('list.section')}
           w={isPhone ? '100%' : 340}
           style={{
             flexShrink: 0,
@@ -68,7 +70,7 @@ export function InboxPage({ me, conversationId }: InboxPageProps) {
             />
           ) : (
             <Center w="100%">
-              <Text c="dimmed">Select a conversation</Text>
+              <Text c="dimmed">{t('list.select')}</Text>
             </Center>
           )}
         </Box>

@@ -1,5 +1,6 @@
 import { Kbd, Modal, Table } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { navigate } from '../../shared/router.tsx';
 import { LEAVE_FIELD_KEY, neighbour, SHORTCUTS, type ShortcutAction, shortcutFor } from './shortcuts.ts';
 
@@ -10,12 +11,6 @@ function click(selector: string): void {
 function focusLater(selector: string): void {
   // After a tab switch the field mounts on the next frame.
   requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
-}
-
-function tab(name: string): HTMLElement | undefined {
-  return [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find(
-    (t) => t.textContent?.trim() === name,
-  );
 }
 
 /** Runs one shortcut on the page as it is (the list, the open conversation, its composer). */
@@ -32,11 +27,11 @@ function run(action: ShortcutAction, selectedId: string | undefined, openHelp: (
       return true;
     }
     case 'reply':
-      (tab('Reply') ?? tab('Template'))?.click();
+      click('[data-testid="composer-tab-reply"]');
       focusLater('[data-testid="reply-input"]');
       return true;
     case 'note':
-      tab('Internal note')?.click();
+      click('[data-testid="composer-tab-note"]');
       focusLater('[data-testid="note-input"]');
       return true;
     case 'resolve':
@@ -52,7 +47,7 @@ function run(action: ShortcutAction, selectedId: string | undefined, openHelp: (
       click('[data-testid="conversation-search-open"]');
       return true;
     case 'search':
-      document.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]')?.focus();
+      document.querySelector<HTMLInputElement>('input[data-testid="inbox-search"]')?.focus();
       return true;
     case 'help':
       openHelp();
@@ -62,6 +57,19 @@ function run(action: ShortcutAction, selectedId: string | undefined, openHelp: (
 
 /** The inbox's keyboard shortcuts (see `shortcuts.ts`) and their help overlay on `?`. */
 export function InboxShortcuts({ selectedId }: { selectedId: string | undefined }) {
+  const { t } = useTranslation('inbox');
+  const describe: Record<ShortcutAction, string> = {
+    next: t('shortcuts.next'),
+    previous: t('shortcuts.previous'),
+    reply: t('shortcuts.reply'),
+    note: t('shortcuts.note'),
+    resolve: t('shortcuts.resolve'),
+    assign: t('shortcuts.assign'),
+    snooze: t('shortcuts.snooze'),
+    find: t('shortcuts.find'),
+    search: t('shortcuts.search'),
+    help: t('shortcuts.help'),
+  };
   const [help, setHelp] = useState(false);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -84,7 +92,7 @@ export function InboxShortcuts({ selectedId }: { selectedId: string | undefined 
     <Modal
       opened={help}
       onClose={() => setHelp(false)}
-      title="Keyboard shortcuts"
+      title={t('shortcuts.title')}
       data-testid="shortcuts-help"
     >
       <Table>
@@ -94,7 +102,7 @@ export function InboxShortcuts({ selectedId }: { selectedId: string | undefined 
               <Table.Td w={60}>
                 <Kbd>{s.key}</Kbd>
               </Table.Td>
-              <Table.Td>{s.description}</Table.Td>
+              <Table.Td>{describe[s.action]}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

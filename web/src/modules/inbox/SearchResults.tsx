@@ -1,4 +1,5 @@
 import { Box, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { withoutBidiControls } from '../../shared/bidi.ts';
 import { formatListTime } from '../../shared/format.ts';
 import { navigate } from '../../shared/router.tsx';
@@ -13,29 +14,30 @@ const rowStyle = {
 
 /** What the inbox search found: contacts by name or number, then messages by their text, best first. */
 export function SearchResults({ q }: { q: string }) {
+  const { t } = useTranslation('inbox');
   const search = useSearch(q);
   const data = search.data;
   return (
-    <ScrollArea style={{ flex: 1 }} aria-label="Search results">
+    <ScrollArea style={{ flex: 1 }} aria-label={t('results.label')}>
       {search.isPending && (
         <Box p="md">
-          <Loader size="sm" aria-label="Searching" />
+          <Loader size="sm" aria-label={t('results.searching')} />
         </Box>
       )}
       {search.isError && (
         <Text p="md" c="red" size="sm">
-          Search failed: {search.error.message}
+          {t('results.failed', { message: search.error.message })}
         </Text>
       )}
       {data && data.contacts.length === 0 && data.messages.length === 0 && (
         <Text p="md" c="dimmed" size="sm">
-          Nothing matches “{data.q}”.
+          {t('results.none', { q: data.q })}
         </Text>
       )}
       {data && data.contacts.length > 0 && (
-        <Stack gap={0} component="section" aria-label="Contacts found">
+        <Stack gap={0} component="section" aria-label={t('results.contactsFound')}>
           <Text size="xs" fw={700} c="dimmed" px="sm" pt="sm" pb={4} tt="uppercase">
-            Contacts
+            {t('results.contacts')}
           </Text>
           {data.contacts.map((c) => (
             <UnstyledButton
@@ -55,9 +57,9 @@ export function SearchResults({ q }: { q: string }) {
         </Stack>
       )}
       {data && data.messages.length > 0 && (
-        <Stack gap={0} component="section" aria-label="Messages found">
+        <Stack gap={0} component="section" aria-label={t('results.messagesFound')}>
           <Text size="xs" fw={700} c="dimmed" px="sm" pt="sm" pb={4} tt="uppercase">
-            Messages
+            {t('results.messages')}
           </Text>
           {data.messages.map((m) => (
             <UnstyledButton
@@ -70,7 +72,7 @@ export function SearchResults({ q }: { q: string }) {
             >
               <Box style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                 <Text size="sm" fw={500} truncate>
-                  {m.contact_name ? withoutBidiControls(m.contact_name) : 'Unknown'}
+                  {m.contact_name ? withoutBidiControls(m.contact_name) : t('mentions.unknownContact')}
                 </Text>
                 <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
                   {formatListTime(m.timestamp)}

@@ -1,4 +1,5 @@
 import type { Contact } from '../../api/types.ts';
+import { translate } from '../../i18n/index.ts';
 import { withoutBidiControls } from '../../shared/bidi.ts';
 import { formatPhone } from '../../shared/format.ts';
 
@@ -7,7 +8,7 @@ import { formatPhone } from '../../shared/format.ts';
  * customer chose most of these: bidirectional controls are removed (`withoutBidiControls`).
  */
 export function contactName(contact: Contact | null | undefined): string {
-  if (!contact) return 'Unknown contact';
+  if (!contact) return translate('inbox:mentions.unknownContact');
   const candidates = [
     contact.display_name,
     contact.address_book_name,
@@ -21,5 +22,5 @@ export function contactName(contact: Contact | null | undefined): string {
     const shown = candidate == null ? '' : withoutBidiControls(candidate).trim();
     if (shown !== '') return shown;
   }
-  return 'Unknown contact';
+  return translate('inbox:mentions.unknownContact');
 }

@@ -14,17 +14,18 @@ export type ShortcutAction =
   | 'search'
   | 'help';
 
-export const SHORTCUTS: readonly { key: string; action: ShortcutAction; description: string }[] = [
-  { key: 'j', action: 'next', description: 'Next conversation' },
-  { key: 'k', action: 'previous', description: 'Previous conversation' },
-  { key: 'r', action: 'reply', description: 'Reply' },
-  { key: 'n', action: 'note', description: 'Write an internal note' },
-  { key: 'e', action: 'resolve', description: 'Resolve (or reopen) the conversation' },
-  { key: 'a', action: 'assign', description: 'Assign or transfer' },
-  { key: 'z', action: 'snooze', description: 'Snooze until a time' },
-  { key: 'f', action: 'find', description: 'Find in this conversation' },
-  { key: '/', action: 'search', description: 'Search' },
-  { key: '?', action: 'help', description: 'Show these shortcuts' },
+/** Each key and its action; the help overlay shows `inbox:shortcuts.<action>`. */
+export const SHORTCUTS: readonly { key: string; action: ShortcutAction }[] = [
+  { key: 'j', action: 'next' },
+  { key: 'k', action: 'previous' },
+  { key: 'r', action: 'reply' },
+  { key: 'n', action: 'note' },
+  { key: 'e', action: 'resolve' },
+  { key: 'a', action: 'assign' },
+  { key: 'z', action: 'snooze' },
+  { key: 'f', action: 'find' },
+  { key: '/', action: 'search' },
+  { key: '?', action: 'help' },
 ];
 
 /** Escape in a composer leaves the field, so the shortcuts work again without the mouse. */

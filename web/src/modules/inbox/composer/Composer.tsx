@@ -29,8 +29,12 @@ export function Composer({ conversation, canSyncTemplates, meId, replyTo, onClea
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Group justify="space-between" pr="sm" gap={4}>
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
-            <Tabs.Tab value="reply">{open ? t('composer.reply') : t('composer.template')}</Tabs.Tab>
-            <Tabs.Tab value="note">{t('composer.note')}</Tabs.Tab>
+            <Tabs.Tab value="reply" data-testid="composer-tab-reply">
+              {open ? t('composer.reply') : t('composer.template')}
+            </Tabs.Tab>
+            <Tabs.Tab value="note" data-testid="composer-tab-note">
+              {t('composer.note')}
+            </Tabs.Tab>
           </Tabs.List>
           {open ? (
             <WindowCountdown expiresAt={conversation.window.expires_at} />

@@ -122,7 +122,7 @@ export function NoteComposer({ conversationId, meId }: NoteComposerProps) {
           🔒 {t('note.private')}
         </Text>
         <Button type="submit" color="yellow" loading={addNote.isPending} disabled={!text.trim()}>
-          Add note
+          {t('note.add')}
         </Button>
       </Group>
     </form>

@@ -232,7 +232,7 @@ export function ReplyComposer({ conversation, replyTo, onClearReply }: ReplyComp
           loading={send.isPending || uploading}
           disabled={!text.trim() && files.length === 0}
         >
-          Send
+          {t('reply.send')}
         </Button>
       </Group>
     </form>

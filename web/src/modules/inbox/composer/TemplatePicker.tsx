@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
@@ -16,19 +17,29 @@ type TemplatePickerProps = { conversation: Conversation; canSync: boolean };
 
 /** With the window closed, only an approved template may go out: pick one, fill its fields, preview, send. */
 export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
+  const { t } = useTranslation('inbox');
   const numbers = useNumbers();
   const wabaId = numbers.data?.find((n) => n.id === conversation.phone_number_id)?.waba_id;
   const templates = useTemplates(wabaId);
   const send = useSendMessage(conversation);
   const sync = useSyncTemplates();
   const toasts = useToasts();
+  const categories: Record<string, string> = {
+    MARKETING: t('templatePicker.categories.marketing'),
+    UTILITY: t('templatePicker.categories.utility'),
+    AUTHENTICATION: t('templatePicker.categories.authentication'),
+  };
+  const categoryLabel = (category: string | null | undefined) =>
+    category
+      ? (categories[category.toUpperCase()] ?? category.toLowerCase())
+      : t('templatePicker.categories.none');
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
 
   const approved = (templates.data ?? []).filter(
-    (t) => t.status.toUpperCase() === 'APPROVED' && (!wabaId || !t.waba_id || t.waba_id === wabaId),
+    (tpl) => tpl.status.toUpperCase() === 'APPROVED' && (!wabaId || !tpl.waba_id || tpl.waba_id === wabaId),
   );
-  const template = approved.find((t) => t.id === selectedId);
+  const template = approved.find((tpl) => tpl.id === selectedId);
   const placeholders = template ? placeholdersOf(template) : [];
   const complete = placeholders.every((p) => (values[fieldId(p)] ?? '').trim() !== '');
   const optedOut =
@@ -47,7 +58,7 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
       { message: templateMessage(template, values), idempotencyKey: crypto.randomUUID() },
       {
         onSuccess: () => {
-          toasts.showSuccess(`Template ${template.name} sent`);
+          toasts.showSuccess(t('templatePicker.sent', { name: template.name }));
           handleSelect(null);
         },
       },
@@ -57,20 +68,19 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
   if (templates.error) return <ErrorNotice error={templates.error} onRetry={() => templates.refetch()} />;
 
   return (
-    <form onSubmit={handleSubmit} aria-label="Send a template">
+    <form onSubmit={handleSubmit} aria-label={t('templatePicker.form')}>
       <Stack gap="xs">
         <Text size="xs" c="dimmed">
-          The 24-hour customer-service window is closed. Only an approved template can be sent until the
-          customer writes again.
+          {t('templatePicker.closed')}
         </Text>
         <Select
-          aria-label="Template"
-          placeholder={templates.isPending ? 'Loading templates…' : 'Choose a template'}
-          data={approved.map((t) => ({ value: t.id, label: `${t.name} · ${t.language}` }))}
+          aria-label={t('templatePicker.template')}
+          placeholder={templates.isPending ? t('templatePicker.loading') : t('templatePicker.choose')}
+          data={approved.map((tpl) => ({ value: tpl.id, label: `${tpl.name} · ${tpl.language}` }))}
           value={selectedId}
           onChange={handleSelect}
           searchable
-          nothingFoundMessage="No approved template"
+          nothingFoundMessage={t('templatePicker.noneApproved')}
           data-testid="template-select"
           comboboxProps={{ withinPortal: true, position: 'top' }}
         />
@@ -82,7 +92,7 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
               loading={sync.isPending}
               onClick={() => sync.mutate(wabaId, { onError: toasts.showError })}
             >
-              Refresh templates from Meta
+              {t('templatePicker.refresh')}
             </Button>
           </Group>
         )}
@@ -107,7 +117,7 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
             )}
             <Paper withBorder p="xs" radius="sm" data-testid="template-preview">
               <Text size="xs" c="dimmed" mb={4}>
-                Preview · {template.category?.toLowerCase() ?? 'template'}
+                {t('templatePicker.preview', { category: categoryLabel(template.category) })}
               </Text>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                 {renderTemplate(template, values)}
@@ -115,13 +125,13 @@ export function TemplatePicker({ conversation, canSync }: TemplatePickerProps) {
             </Paper>
             {optedOut && (
               <Alert color="orange" p="xs">
-                This contact opted out of marketing messages.
+                {t('templatePicker.optedOut')}
               </Alert>
             )}
             {send.error && <ErrorNotice error={send.error} />}
             <Group justify="flex-end">
               <Button type="submit" loading={send.isPending} disabled={!complete}>
-                Send template
+                {t('templatePicker.send')}
               </Button>
             </Group>
           </>

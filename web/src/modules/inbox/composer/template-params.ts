@@ -1,4 +1,5 @@
 import type { Template } from '../../../api/types.ts';
+import { translate } from '../../../i18n/index.ts';
 import type { OutgoingMessage } from '../inbox.api.ts';
 
 /**
@@ -47,9 +48,12 @@ export function placeholdersOf(template: Template): Placeholder[] {
 
 /** A field's label in the picker. */
 export function placeholderLabel(template: Template, p: Placeholder): string {
-  if (p.component !== 'button') return `${p.component === 'header' ? 'Header' : 'Body'} {{${p.key}}}`;
+  if (p.component !== 'button')
+    return translate(p.component === 'header' ? 'inbox:templatePicker.header' : 'inbox:templatePicker.body', {
+      placeholder: `{{${p.key}}}`,
+    });
   const button = dynamicUrlButtons(template).find((b) => String(b.index) === p.key);
-  return `Button "${button?.text ?? p.key}" link ending`;
+  return translate('inbox:templatePicker.button', { button: button?.text ?? p.key });
 }
 
 export function fieldId(p: Placeholder): string {

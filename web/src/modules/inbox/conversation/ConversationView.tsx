@@ -1,6 +1,7 @@
 import { Box, Center, Drawer, Loader } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me, Message } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../../shared/toasts.tsx';
@@ -30,6 +31,7 @@ function useMarkMentionsSeen(conversationId: string) {
 
 /** One conversation: header with actions, the message history, the composer, and the contact panel. */
 export function ConversationView({ me, conversationId, isPhone }: ConversationViewProps) {
+  const { t } = useTranslation('inbox');
   const conversation = useConversation(conversationId);
   const wide = useMediaQuery('(min-width: 75em)') ?? false;
   const [contactOpen, contactPanel] = useDisclosure(false);
@@ -59,7 +61,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
   if (conversation.isPending) {
     return (
       <Center w="100%">
-        <Loader size="sm" aria-label="Loading conversation" />
+        <Loader size="sm" aria-label={t('view.loading')} />
       </Center>
     );
   }
@@ -78,7 +80,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
     <Box style={{ display: 'flex', flex: 1, minWidth: 0, minHeight: 0 }}>
       <Box
         component="section"
-        aria-label={`Conversation with ${name}`}
+        aria-label={t('view.label', { name })}
         style={{ display: 'flex', flexDirection: 'column', flex: 1, minWidth: 0, minHeight: 0 }}
       >
         <ConversationHeader
@@ -110,7 +112,7 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
       {wide ? (
         <Box
           component="aside"
-          aria-label="Contact"
+          aria-label={t('header.contact')}
           w={300}
           style={{
             flexShrink: 0,
@@ -121,7 +123,13 @@ export function ConversationView({ me, conversationId, isPhone }: ConversationVi
           <ContactPanel conversation={data} />
         </Box>
       ) : (
-        <Drawer opened={contactOpen} onClose={contactPanel.close} position="right" title="Contact" size="sm">
+        <Drawer
+          opened={contactOpen}
+          onClose={contactPanel.close}
+          position="right"
+          title={t('header.contact')}
+          size="sm"
+        >
           <ContactPanel conversation={data} />
         </Drawer>
       )}

@@ -1,4 +1,5 @@
 import { Badge, Box, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../api/types.ts';
 import { formatClock, formatDateTime } from '../../../shared/format.ts';
 import { useNumberTimeZone } from '../../../shared/number-time-zone.ts';
@@ -41,11 +42,12 @@ function MessageTime({ message }: { message: Message }) {
 }
 
 function Quote({ message, quoted }: { message: Message; quoted: Message | undefined }) {
+  const { t } = useTranslation('inbox');
   if (!message.context) return null;
   if (!message.context.wamid && message.context.forwarded) {
     return (
       <Text size="xs" c="dimmed" fs="italic">
-        ↪ Forwarded
+        ↪ {t('bubble.forwarded')}
       </Text>
     );
   }
@@ -60,21 +62,22 @@ function Quote({ message, quoted }: { message: Message; quoted: Message | undefi
       }}
     >
       <Text size="xs" c="dimmed" lineClamp={2}>
-        {quoted ? messagePreview(quoted.type, quoted.content) : 'Reply to an earlier message'}
+        {quoted ? messagePreview(quoted.type, quoted.content) : t('bubble.earlierMessage')}
       </Text>
     </Box>
   );
 }
 
 function FailureReason({ message }: { message: Message }) {
+  const { t } = useTranslation('inbox');
   if (message.status !== 'failed' && !message.error) return null;
   if (!message.error) return null;
-  const reason = message.error.message ?? message.error.title ?? 'Unknown error';
+  // Meta's own wording (its error title or details) is shown as it came: it has no translation.
+  const reason = message.error.message ?? message.error.title ?? t('bubble.unknownError');
+  const withCode = message.error.code !== null ? `${reason} (${message.error.code})` : reason;
   return (
     <Text size="xs" c="red" role="note" data-testid="failure-reason">
-      {message.direction === 'outbound' ? 'Not delivered: ' : ''}
-      {reason}
-      {message.error.code !== null ? ` (${message.error.code})` : ''}
+      {message.direction === 'outbound' ? t('bubble.notDelivered', { reason: withCode }) : withCode}
     </Text>
   );
 }
@@ -88,6 +91,8 @@ export function MessageBubble({
   campaign,
   highlighted = false,
 }: MessageBubbleProps) {
+  const { t } = useTranslation('inbox');
+  const timeZone = useNumberTimeZone(message.phone_number_id);
   const outbound = message.direction === 'outbound';
   const deleted = message.deleted_at !== null;
   return (
@@ -116,7 +121,7 @@ export function MessageBubble({
                   <Button
                     size="compact-xs"
                     variant="subtle"
-                    aria-label="Reply to this message"
+                    aria-label={t('bubble.replyTo')}
                     onClick={() => actions.onReply(message)}
                   >
                     ↩
@@ -132,20 +137,18 @@ export function MessageBubble({
               variant="light"
               color="pink"
               data-testid="campaign-mark"
-              title={campaign.kind === 'reply' ? 'This reply answers a campaign message' : undefined}
+              title={campaign.kind === 'reply' ? t('bubble.campaignReplyHint') : undefined}
             >
               {campaign.kind === 'reply'
-                ? `Reply to campaign “${campaign.campaign_name}”`
-                : `Campaign “${campaign.campaign_name}”`}
+                ? t('bubble.campaignReply', { name: campaign.campaign_name })
+                : t('bubble.campaign', { name: campaign.campaign_name })}
             </Badge>
           )}
           <Quote message={message} quoted={quoted} />
           {deleted ? (
-            <Tooltip
-              label={`Deleted ${formatDateTime(message.deleted_at)}; the original is kept for the archive`}
-            >
+            <Tooltip label={t('bubble.deletedAt', { at: formatDateTime(message.deleted_at, { timeZone }) })}>
               <Text size="sm" fs="italic" c="dimmed" data-testid="message-deleted">
-                🚫 This message was deleted
+                🚫 {t('bubble.deleted')}
               </Text>
             </Tooltip>
           ) : (
@@ -157,12 +160,14 @@ export function MessageBubble({
               <Tooltip
                 label={
                   message.original_content !== undefined
-                    ? `Original: ${messagePreview(message.type, message.original_content)}`
-                    : `Edited ${formatDateTime(message.edited_at)}`
+                    ? t('bubble.original', {
+                        text: messagePreview(message.type, message.original_content),
+                      })
+                    : t('bubble.editedAt', { at: formatDateTime(message.edited_at, { timeZone }) })
                 }
               >
                 <Text size="xs" c="dimmed" data-testid="message-edited">
-                  edited
+                  {t('bubble.edited')}
                 </Text>
               </Tooltip>
             )}
@@ -178,7 +183,11 @@ export function MessageBubble({
                 size="sm"
                 variant="default"
                 tt="none"
-                title={reaction.from === 'customer' ? `${contactName} reacted` : 'The business reacted'}
+                title={
+                  reaction.from === 'customer'
+                    ? t('bubble.customerReacted', { name: contactName })
+                    : t('bubble.businessReacted')
+                }
               >
                 {reaction.emoji}
               </Badge>

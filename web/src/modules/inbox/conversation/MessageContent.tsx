@@ -1,4 +1,5 @@
 import { Anchor, Box, Group, Image, Paper, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../api/types.ts';
 import { asObj, messagePreview, str, typeBody } from './message-content.ts';
 import { TemplateContent } from './TemplateContent.tsx';
@@ -17,6 +18,7 @@ function mediaSrc(message: Message, body: Record<string, unknown>): string | nul
 }
 
 function MediaPreview({ message }: MessageContentProps) {
+  const { t } = useTranslation('inbox');
   const body = typeBody(message.type, message.content);
   const src = mediaSrc(message, body);
   const caption = str(body.caption);
@@ -26,28 +28,35 @@ function MediaPreview({ message }: MessageContentProps) {
       <Text size="sm">{messagePreview(message.type, message.content)}</Text>
       <Text size="xs" c="dimmed">
         {mime}
-        {message.history_status ? ' · media not imported' : ''}
+        {message.history_status ? ` · ${t('content.mediaNotImported')}` : ''}
       </Text>
     </Paper>
   );
   if (src && (message.type === 'image' || message.type === 'sticker')) {
-    preview = <Image src={src} alt={caption ?? 'Image'} maw={260} mah={260} fit="contain" radius="sm" />;
+    preview = (
+      <Image src={src} alt={caption ?? t('content.image')} maw={260} mah={260} fit="contain" radius="sm" />
+    );
   } else if (src && message.type === 'video') {
     preview = (
-      <video src={src} controls style={{ maxWidth: 260, borderRadius: 4 }} aria-label={caption ?? 'Video'}>
+      <video
+        src={src}
+        controls
+        style={{ maxWidth: 260, borderRadius: 4 }}
+        aria-label={caption ?? t('content.video')}
+      >
         <track kind="captions" />
       </video>
     );
   } else if (src && message.type === 'audio') {
     preview = (
-      <audio src={src} controls aria-label="Audio message">
+      <audio src={src} controls aria-label={t('content.audio')}>
         <track kind="captions" />
       </audio>
     );
   } else if (src && message.type === 'document') {
     preview = (
       <Anchor href={src} target="_blank" rel="noreferrer" size="sm">
-        📄 {str(body.filename) ?? 'Document'}
+        📄 {str(body.filename) ?? t('content.document')}
       </Anchor>
     );
   }
@@ -60,12 +69,13 @@ function MediaPreview({ message }: MessageContentProps) {
 }
 
 function LocationContent({ message }: MessageContentProps) {
+  const { t } = useTranslation('inbox');
   const body = typeBody('location', message.content);
   const lat = body.latitude;
   const lng = body.longitude;
   return (
     <Stack gap={2}>
-      <Text size="sm">📍 {str(body.name) ?? 'Location'}</Text>
+      <Text size="sm">📍 {str(body.name) ?? t('content.location')}</Text>
       {str(body.address) && (
         <Text size="xs" c="dimmed">
           {str(body.address)}
@@ -78,7 +88,7 @@ function LocationContent({ message }: MessageContentProps) {
           target="_blank"
           rel="noreferrer"
         >
-          Open map
+          {t('content.openMap')}
         </Anchor>
       )}
     </Stack>
@@ -87,6 +97,7 @@ function LocationContent({ message }: MessageContentProps) {
 
 /** The body of a message, whatever its type; unknown types are shown as such, never dropped. */
 export function MessageContent({ message }: MessageContentProps) {
+  const { t } = useTranslation('inbox');
   switch (message.type) {
     case 'text':
       return (
@@ -113,11 +124,11 @@ export function MessageContent({ message }: MessageContentProps) {
       return (
         <Box>
           <Text size="sm" fs="italic" c="dimmed">
-            This message can't be shown here.
+            {t('content.unsupported')}
           </Text>
           {message.error?.code === 131060 || message.error?.code === '131060' ? (
             <Text size="xs" c="dimmed">
-              Check the WhatsApp Business app on the phone, where it is visible.
+              {t('content.checkPhone')}
             </Text>
           ) : null}
         </Box>

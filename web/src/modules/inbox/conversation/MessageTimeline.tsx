@@ -1,8 +1,10 @@
 import { Box, Button, Center, Divider, Loader, Text } from '@mantine/core';
 import { Fragment, type UIEvent, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Message, Note } from '../../../api/types.ts';
 import { ErrorNotice } from '../../../shared/ErrorNotice.tsx';
-import { parseTime } from '../../../shared/format.ts';
+import { locale, parseTime } from '../../../shared/format.ts';
+import { useNumberTimeZone } from '../../../shared/number-time-zone.ts';
 import { useCampaignMarks } from '../../campaigns/campaigns.api.ts';
 import { flattenPages, useMessages, useNotes } from '../inbox.api.ts';
 import { calendarDay, dayLabel } from './day-label.ts';
@@ -51,8 +53,8 @@ function withSentReaction(message: Message, sent: Map<string, string>): Message 
 }
 
 /** The date between two messages of different days: old history is not just clock times. */
-function DaySeparator({ at, now }: { at: number; now: number }) {
-  const label = dayLabel(at, now);
+function DaySeparator({ at, now, timeZone }: { at: number; now: number; timeZone: string | undefined }) {
+  const label = dayLabel(at, now, locale(), timeZone);
   return (
     <Divider
       role="separator"
@@ -77,6 +79,7 @@ export function MessageTimeline({
   actions,
   jumpTo = null,
 }: MessageTimelineProps) {
+  const { t } = useTranslation('inbox');
   const messages = useMessages(conversationId);
   const notes = useNotes(conversationId);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -84,6 +87,8 @@ export function MessageTimeline({
   const previousHeight = useRef(0);
 
   const list = flattenPages(messages.data);
+  // A conversation's days are cut at midnight on its number's business clock.
+  const timeZone = useNumberTimeZone(list[0]?.phone_number_id);
   const campaignMarks = useCampaignMarks(conversationId, list.length);
   const byId = useMemo(() => new Map(list.map((m) => [m.id, m])), [list]);
   const byWamid = useMemo(() => new Map(list.filter((m) => m.wamid).map((m) => [m.wamid, m])), [list]);
@@ -139,7 +144,7 @@ export function MessageTimeline({
   if (messages.isPending) {
     return (
       <Center style={{ flex: 1 }}>
-        <Loader size="sm" aria-label="Loading messages" />
+        <Loader size="sm" aria-label={t('timeline.loading')} />
       </Center>
     );
   }
@@ -168,7 +173,7 @@ export function MessageTimeline({
         }
       />
     ) : (
-      <NoteBubble note={item.note} />
+      <NoteBubble note={item.note} timeZone={timeZone} />
     );
 
   return (
@@ -176,7 +181,7 @@ export function MessageTimeline({
       ref={scrollRef}
       onScroll={handleScroll}
       role="log"
-      aria-label="Messages"
+      aria-label={t('timeline.label')}
       aria-live="polite"
       data-testid="message-timeline"
       style={{ flex: 1, overflowY: 'auto', minHeight: 0, paddingBlock: 8 }}
@@ -184,23 +189,23 @@ export function MessageTimeline({
       {hasNextPage && (
         <Center>
           <Button size="compact-xs" variant="subtle" loading={isFetchingNextPage} onClick={handleLoadOlder}>
-            Load older messages
+            {t('timeline.older')}
           </Button>
         </Center>
       )}
       {items.length === 0 && (
         <Center p="lg">
           <Text c="dimmed" size="sm">
-            No messages yet.
+            {t('timeline.empty')}
           </Text>
         </Center>
       )}
       {items.map((item, index) => {
         const previous = items[index - 1];
-        const newDay = !previous || calendarDay(previous.at) !== calendarDay(item.at);
+        const newDay = !previous || calendarDay(previous.at, timeZone) !== calendarDay(item.at, timeZone);
         return (
           <Fragment key={item.kind === 'message' ? item.message.id : `note-${item.note.id}`}>
-            {newDay && <DaySeparator at={item.at} now={now} />}
+            {newDay && <DaySeparator at={item.at} now={now} timeZone={timeZone} />}
             {renderItem(item)}
           </Fragment>
         );

@@ -1,11 +1,17 @@
 import { Group, Paper, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Note } from '../../../api/types.ts';
 import { formatDateTime } from '../../../shared/format.ts';
 
-type NoteBubbleProps = { note: Note };
+type NoteBubbleProps = {
+  note: Note;
+  /** The conversation's number's business time zone. */
+  timeZone?: string | undefined;
+};
 
 /** An internal note: visible to the team only, never sent to the customer. */
-export function NoteBubble({ note }: NoteBubbleProps) {
+export function NoteBubble({ note, timeZone }: NoteBubbleProps) {
+  const { t } = useTranslation('inbox');
   return (
     <Group justify="center" px="md" py={4}>
       <Paper
@@ -19,7 +25,11 @@ export function NoteBubble({ note }: NoteBubbleProps) {
         }}
       >
         <Text size="xs" fw={600}>
-          🔒 Internal note · {note.author?.name ?? 'Team'} · {formatDateTime(note.created_at)}
+          🔒{' '}
+          {t('note.byline', {
+            author: note.author?.name ?? t('note.team'),
+            at: formatDateTime(note.created_at, { timeZone }),
+          })}
         </Text>
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
           {note.body}

@@ -40,3 +40,22 @@ describe('calendarDay', () => {
     expect(calendarDay(at(2026, 11, 2)) - calendarDay(at(2026, 10, 20))).toBe(13);
   });
 });
+
+describe('on the business clock of the number', () => {
+  // 23:30 UTC on 11 April 2026 is already 12 April in Tokyo and still 11 April in Mexico City.
+  const lateUtc = Date.UTC(2026, 3, 11, 23, 30);
+  const noonUtc = Date.UTC(2026, 3, 12, 12, 0);
+
+  it('cuts the days at the midnight of the zone', () => {
+    expect(calendarDay(lateUtc, 'Asia/Tokyo')).toBe(calendarDay(noonUtc, 'Asia/Tokyo'));
+    expect(calendarDay(noonUtc, 'America/Mexico_City') - calendarDay(lateUtc, 'America/Mexico_City')).toBe(1);
+  });
+
+  it('says today or yesterday by that clock, in the given language', () => {
+    expect(dayLabel(lateUtc, noonUtc, 'es', 'Asia/Tokyo')).toBe('Hoy');
+    expect(dayLabel(lateUtc, noonUtc, 'es', 'America/Mexico_City')).toBe('Ayer');
+    expect(dayLabel(Date.UTC(2025, 8, 1, 2), noonUtc, 'pt-BR', 'America/Sao_Paulo')).toBe(
+      'domingo, 31 de agosto de 2025',
+    );
+  });
+});

@@ -1,3 +1,5 @@
+import { translate } from '../../../i18n/index.ts';
+
 /** Reads Meta-shaped message content (`{ [type]: {...} }` or the type object itself) safely. */
 
 export type Obj = Record<string, unknown>;
@@ -30,30 +32,32 @@ export function messagePreview(type: string, content: unknown): string {
     case 'text':
       return str(body.body) ?? str(asObj(content).body) ?? '';
     case 'image':
-      return `📷 ${str(body.caption) ?? 'Photo'}`;
+      return `📷 ${str(body.caption) ?? translate('inbox:content.photo')}`;
     case 'video':
-      return `🎥 ${str(body.caption) ?? 'Video'}`;
+      return `🎥 ${str(body.caption) ?? translate('inbox:content.video')}`;
     case 'audio':
-      return body.voice ? '🎤 Voice message' : '🎵 Audio';
+      return body.voice
+        ? `🎤 ${translate('inbox:content.voice')}`
+        : `🎵 ${translate('inbox:content.audioShort')}`;
     case 'document':
-      return `📄 ${str(body.filename) ?? str(body.caption) ?? 'Document'}`;
+      return `📄 ${str(body.filename) ?? str(body.caption) ?? translate('inbox:content.document')}`;
     case 'sticker':
-      return 'Sticker';
+      return translate('inbox:content.sticker');
     case 'location':
-      return `📍 ${str(body.name) ?? str(body.address) ?? 'Location'}`;
+      return `📍 ${str(body.name) ?? str(body.address) ?? translate('inbox:content.location')}`;
     case 'contacts':
-      return '👤 Contact card';
+      return `👤 ${translate('inbox:content.contactCard')}`;
     case 'template':
-      return `Template: ${str(body.name) ?? ''}`;
+      return translate('inbox:content.template', { name: str(body.name) ?? '' });
     case 'interactive': {
       const reply = asObj(body.button_reply ?? body.list_reply);
-      return str(reply.title) ?? str(asObj(body.body).text) ?? 'Interactive message';
+      return str(reply.title) ?? str(asObj(body.body).text) ?? translate('inbox:content.interactive');
     }
     case 'button':
-      return str(body.text) ?? 'Button';
+      return str(body.text) ?? translate('inbox:content.button');
     case 'reaction':
-      return `Reacted ${str(body.emoji) ?? ''}`;
+      return translate('inbox:content.reacted', { emoji: str(body.emoji) ?? '' });
     default:
-      return `Unsupported message (${type})`;
+      return translate('inbox:content.unsupportedType', { type });
   }
 }
