@@ -24,14 +24,26 @@ export async function resolveConversations(
 ): Promise<Map<string, ConversationRow>> {
   const wanted = new Map(input.contacts.map((c) => [c.contactId, c.phoneNumberId]));
   const found = new Map<string, ConversationRow>();
+  // By number and contact, the unique index's columns in its order (by contact alone, it was a scan
+  // of every conversation: 100,000 of them made each batch's lookup most of its time).
   const lookup = async (ids: string[]) => {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('contact_id', 'in', ids.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) if (wanted.get(r.contact_id) === r.phone_number_id) found.set(r.contact_id, r);
+    const byNumber = new Map<string, string[]>();
+    for (const id of ids) {
+      const number = wanted.get(id) as string;
+      const list = byNumber.get(number);
+      if (list) list.push(id);
+      else byNumber.set(number, [id]);
+    }
+    for (const [phoneNumberId, contactIds] of byNumber) {
+      for (let i = 0; i < contactIds.length; i += CHUNK) {
+        const rows = await trx
+          .selectFrom('conversations')
+          .selectAll()
+          .where('phone_number_id', '=', phoneNumberId)
+          .where('contact_id', 'in', contactIds.slice(i, i + CHUNK))
+          .execute();
+        for (const r of rows) found.set(r.contact_id, r);
+      }
     }
   };
   await lookup([...wanted.keys()]);
