@@ -1,10 +1,13 @@
 import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { formatNumber } from '../../shared/format.ts';
 import { Bars, Lines } from './Charts.tsx';
 import { formatDuration, formatPercent } from './format.ts';
 import { type Distribution, type Overview, type ReportFilters, useReport } from './reports.api.ts';
 
 function DurationCard({ label, d }: { label: string; d: Distribution }) {
+  const { t } = useTranslation('reports');
   return (
     <Card withBorder padding="sm">
       <Text size="xs" c="dimmed">
@@ -14,7 +17,11 @@ function DurationCard({ label, d }: { label: string; d: Distribution }) {
         {formatDuration(d.median)}
       </Text>
       <Text size="xs" c="dimmed">
-        median · mean {formatDuration(d.mean)} · p90 {formatDuration(d.p90)} · {d.count}
+        {t('overview.distribution', {
+          mean: formatDuration(d.mean),
+          p90: formatDuration(d.p90),
+          count: formatNumber(d.count),
+        })}
       </Text>
     </Card>
   );
@@ -40,10 +47,11 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 
 /** Totals with median, mean and p90 of each duration, and the daily volumes as charts. */
 export function OverviewTab({ filters }: { filters: ReportFilters }) {
+  const { t: tr } = useTranslation('reports');
   const report = useReport<Overview>('overview', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const t = report.data?.totals;
-  if (!t) return <Text c="dimmed">Loading…</Text>;
+  if (!t) return <Text c="dimmed">{tr('common:states.loading')}</Text>;
   const series = (report.data?.series ?? []).map((d) => ({
     ...d,
     day: d.day.slice(5),
@@ -53,61 +61,70 @@ export function OverviewTab({ filters }: { filters: ReportFilters }) {
   return (
     <Stack gap="md">
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <DurationCard label="First response time" d={t.first_response_time} />
-        <DurationCard label="Reply time (humans)" d={t.reply_time} />
-        <DurationCard label="Resolution time (per cycle)" d={t.resolution_time} />
+        <DurationCard label={tr('overview.firstResponse')} d={t.first_response_time} />
+        <DurationCard label={tr('overview.replyTime')} d={t.reply_time} />
+        <DurationCard label={tr('overview.resolutionTime')} d={t.resolution_time} />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 2, sm: 6 }} spacing="sm">
         <Stat
-          label="Conversations"
-          value={String(t.conversations_opened)}
-          hint={`${t.conversations_reopened} reopened`}
+          label={tr('overview.conversations')}
+          value={formatNumber(t.conversations_opened)}
+          hint={tr('overview.reopened', { count: t.conversations_reopened })}
         />
-        <Stat label="Resolved" value={String(t.conversations_resolved)} />
-        <Stat label="Messages in / out" value={`${t.messages_received} / ${t.messages_sent}`} />
+        <Stat label={tr('overview.resolved')} value={formatNumber(t.conversations_resolved)} />
         <Stat
-          label="Bot handoff rate"
+          label={tr('overview.messagesInOut')}
+          value={`${formatNumber(t.messages_received)} / ${formatNumber(t.messages_sent)}`}
+        />
+        <Stat
+          label={tr('overview.handoffRate')}
           value={formatPercent(t.handoff_rate)}
-          hint={`${t.bot_handoffs} of ${t.bot_engaged}`}
+          hint={tr('overview.of', { part: formatNumber(t.bot_handoffs), whole: formatNumber(t.bot_engaged) })}
         />
         <Stat
-          label="Bot containment"
+          label={tr('overview.containment')}
           value={formatPercent(t.bot_containment)}
-          hint={`${t.bot_contained} of ${t.bot_resolved}`}
+          hint={tr('overview.of', {
+            part: formatNumber(t.bot_contained),
+            whole: formatNumber(t.bot_resolved),
+          })}
         />
         <Stat
           label="CSAT"
           value={formatPercent(t.csat.score)}
-          hint={`${t.csat.responses} answers · ${formatPercent(t.csat.response_rate)} response rate`}
+          hint={tr('overview.csatHint', {
+            count: t.csat.responses,
+            rate: formatPercent(t.csat.response_rate),
+          })}
         />
       </SimpleGrid>
       <Group grow align="flex-start" wrap="wrap">
         <Card withBorder padding="sm" miw={320}>
           <Title order={5} mb="xs">
-            Volume by day
+            {tr('overview.volume')}
           </Title>
           <Bars
-            label="Messages received and sent by day"
+            label={tr('overview.volumeChart')}
             data={series}
             x="day"
             series={[
-              { key: 'messages_received', label: 'Received', color: 'blue' },
-              { key: 'messages_sent', label: 'Sent', color: 'teal' },
+              { key: 'messages_received', label: tr('overview.received'), color: 'blue' },
+              { key: 'messages_sent', label: tr('overview.sent'), color: 'teal' },
             ]}
           />
         </Card>
         <Card withBorder padding="sm" miw={320}>
           <Title order={5} mb="xs">
-            Conversations and first response (min)
+            {tr('overview.conversationsChartTitle')}
           </Title>
           <Lines
-            label="Conversations opened and resolved, and the mean first response time, by day"
+            label={tr('overview.conversationsChart')}
             data={series}
             x="day"
             series={[
-              { key: 'conversations_opened', label: 'Opened', color: 'blue' },
-              { key: 'conversations_resolved', label: 'Resolved', color: 'teal' },
-              { key: 'frt_minutes', label: 'First response (min)', color: 'orange' },
+              { key: 'conversations_opened', label: tr('overview.opened'), color: 'blue' },
+              { key: 'conversations_resolved', label: tr('overview.resolved'), color: 'teal' },
+              { key: 'frt_minutes', label: tr('overview.frtMinutes'), color: 'orange' },
             ]}
           />
         </Card>

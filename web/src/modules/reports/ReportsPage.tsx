@@ -1,5 +1,6 @@
 import { Box, Group, Select, Stack, Switch, Tabs, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { OverviewTab } from './OverviewTab.tsx';
 import type { ReportFilters } from './reports.api.ts';
@@ -20,6 +21,7 @@ const dateOnly = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The analytics dashboard (docs/metrics.md): date range, time zone, number and business hours, then one tab per report. */
 export function ReportsPage() {
+  const { t } = useTranslation('reports');
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [from, setFrom] = useState(dateOnly(Date.now() - 29 * DAY));
   const [to, setTo] = useState(dateOnly(Date.now()));
@@ -43,25 +45,30 @@ export function ReportsPage() {
     <Box h="100%" style={{ overflow: 'auto' }}>
       <Stack p="md" gap="sm">
         <Group justify="space-between" align="flex-end" wrap="wrap">
-          <Title order={3}>Reports</Title>
+          <Title order={3}>{t('title')}</Title>
           <Group gap="sm" align="flex-end" wrap="wrap">
             <TextInput
               type="date"
-              label="From"
+              label={t('filters.from')}
               value={from}
               onChange={(e) => setFrom(e.currentTarget.value)}
             />
-            <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+            <TextInput
+              type="date"
+              label={t('filters.to')}
+              value={to}
+              onChange={(e) => setTo(e.currentTarget.value)}
+            />
             <Select
-              label="Time zone"
+              label={t('filters.timeZone')}
               data={zones}
               value={timeZone}
               onChange={(v) => setTimeZone(v ?? 'UTC')}
               w={200}
             />
             <Select
-              label="Number"
-              placeholder="All numbers"
+              label={t('filters.number')}
+              placeholder={t('filters.allNumbers')}
               clearable
               data={(numbers.data ?? []).map((n) => ({ value: n.id, label: n.display_phone_number }))}
               value={phoneNumberId}
@@ -69,7 +76,7 @@ export function ReportsPage() {
               w={200}
             />
             <Switch
-              label="Business hours only"
+              label={t('filters.businessHours')}
               checked={businessHours}
               onChange={(e) => setBusinessHours(e.currentTarget.checked)}
               mb={8}
@@ -78,29 +85,29 @@ export function ReportsPage() {
         </Group>
         <Tabs value={tab} onChange={setTab} keepMounted={false}>
           <Tabs.List style={{ flexWrap: 'wrap' }}>
-            <Tabs.Tab value="overview">Overview</Tabs.Tab>
-            <Tabs.Tab value="agents">Agents</Tabs.Tab>
-            <Tabs.Tab value="teams">Teams</Tabs.Tab>
-            <Tabs.Tab value="numbers">Numbers</Tabs.Tab>
-            <Tabs.Tab value="responders">Who answered</Tabs.Tab>
-            <Tabs.Tab value="hours">Busiest hours</Tabs.Tab>
-            <Tabs.Tab value="costs">Costs</Tabs.Tab>
-            <Tabs.Tab value="csat">CSAT and SLAs</Tabs.Tab>
-            <Tabs.Tab value="campaigns">Campaigns</Tabs.Tab>
-            <Tabs.Tab value="settings">Settings</Tabs.Tab>
+            <Tabs.Tab value="overview">{t('tabs.overview')}</Tabs.Tab>
+            <Tabs.Tab value="agents">{t('tabs.agents')}</Tabs.Tab>
+            <Tabs.Tab value="teams">{t('tabs.teams')}</Tabs.Tab>
+            <Tabs.Tab value="numbers">{t('tabs.numbers')}</Tabs.Tab>
+            <Tabs.Tab value="responders">{t('tabs.responders')}</Tabs.Tab>
+            <Tabs.Tab value="hours">{t('tabs.hours')}</Tabs.Tab>
+            <Tabs.Tab value="costs">{t('tabs.costs')}</Tabs.Tab>
+            <Tabs.Tab value="csat">{t('tabs.csat')}</Tabs.Tab>
+            <Tabs.Tab value="campaigns">{t('tabs.campaigns')}</Tabs.Tab>
+            <Tabs.Tab value="settings">{t('tabs.settings')}</Tabs.Tab>
           </Tabs.List>
           <Box pt="md">
             <Tabs.Panel value="overview">
               <OverviewTab filters={filters} />
             </Tabs.Panel>
             <Tabs.Panel value="agents">
-              <GroupedTab filters={filters} path="agents" noun="Agent" />
+              <GroupedTab filters={filters} path="agents" noun={t('groups.agent')} />
             </Tabs.Panel>
             <Tabs.Panel value="teams">
-              <GroupedTab filters={filters} path="teams" noun="Team" />
+              <GroupedTab filters={filters} path="teams" noun={t('groups.team')} />
             </Tabs.Panel>
             <Tabs.Panel value="numbers">
-              <GroupedTab filters={filters} path="numbers" noun="Number" />
+              <GroupedTab filters={filters} path="numbers" noun={t('groups.number')} />
             </Tabs.Panel>
             <Tabs.Panel value="responders">
               <RespondersTab filters={filters} />

@@ -11,13 +11,20 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { locale } from '../../shared/format.ts';
 import { type NumberSettings, useNumberSettings, useSaveNumberSettings } from './reports.api.ts';
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Sunday (0) to Saturday (6), short, in the user's language: 1 January 2023 was a Sunday. */
+const weekdays = () =>
+  Array.from({ length: 7 }, (_, i) =>
+    new Intl.DateTimeFormat(locale(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2023, 0, 1 + i)),
+  );
 
 /** One number's form: business hours (one daily interval on the chosen weekdays), holidays, SLA targets, CSAT. */
 function NumberSettingsForm({ settings }: { settings: NumberSettings }) {
+  const { t } = useTranslation('reports');
   const save = useSaveNumberSettings();
   const first = settings.business_hours?.[0];
   const [timeZone, setTimeZone] = useState(settings.time_zone);
@@ -49,51 +56,52 @@ function NumberSettingsForm({ settings }: { settings: NumberSettings }) {
   return (
     <Stack gap="sm" maw={640}>
       <TextInput
-        label="Time zone (IANA)"
+        label={t('settings.timeZone')}
         value={timeZone}
         onChange={(e) => setTimeZone(e.currentTarget.value)}
       />
-      <Checkbox.Group label="Business days" value={days} onChange={setDays}>
+      <Checkbox.Group label={t('settings.days')} value={days} onChange={setDays}>
         <Group gap="xs" mt={4}>
-          {DAYS.map((d, i) => (
+          {weekdays().map((d, i) => (
             <Checkbox key={d} value={String(i)} label={d} />
           ))}
         </Group>
       </Checkbox.Group>
       <Group>
         <TextInput
-          label="Opens"
+          label={t('settings.opens')}
           type="time"
           value={start}
           onChange={(e) => setStart(e.currentTarget.value)}
         />
-        <TextInput label="Closes" type="time" value={end} onChange={(e) => setEnd(e.currentTarget.value)} />
+        <TextInput
+          label={t('settings.closes')}
+          type="time"
+          value={end}
+          onChange={(e) => setEnd(e.currentTarget.value)}
+        />
       </Group>
       <TextInput
-        label="Holidays"
-        description="Local dates closed all day, YYYY-MM-DD, separated by commas"
+        label={t('settings.holidays')}
+        description={t('settings.holidaysHint')}
         value={holidays}
         onChange={(e) => setHolidays(e.currentTarget.value)}
       />
       <Group>
-        <NumberInput label="First response target (minutes)" min={1} value={frt} onChange={setFrt} />
+        <NumberInput label={t('settings.frtTarget')} min={1} value={frt} onChange={setFrt} />
         <NumberInput
-          label="Resolution target (minutes)"
+          label={t('settings.resolutionTarget')}
           min={1}
           value={resolution}
           onChange={setResolution}
         />
       </Group>
-      <Switch
-        label="Send a CSAT survey after each resolution"
-        checked={csat}
-        onChange={(e) => setCsat(e.currentTarget.checked)}
-      />
+      <Switch label={t('settings.csat')} checked={csat} onChange={(e) => setCsat(e.currentTarget.checked)} />
       {save.error && <ErrorNotice error={save.error} />}
-      {save.isSuccess && <Text c="teal.9">Saved.</Text>}
+      {save.isSuccess && <Text c="teal.9">{t('common:states.saved')}</Text>}
       <Group>
         <Button onClick={handleSave} loading={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </Button>
       </Group>
     </Stack>
@@ -102,16 +110,17 @@ function NumberSettingsForm({ settings }: { settings: NumberSettings }) {
 
 /** Report settings per number (admins change them; others see them). */
 export function SettingsTab() {
+  const { t } = useTranslation('reports');
   const settings = useNumberSettings();
   const [id, setId] = useState<string | null>(null);
   if (settings.error) return <ErrorNotice error={settings.error} onRetry={() => settings.refetch()} />;
   const list = settings.data?.data ?? [];
   const chosen = list.find((s) => s.phone_number_id === id) ?? list[0];
-  if (!chosen) return <Alert color="gray">No number to configure.</Alert>;
+  if (!chosen) return <Alert color="gray">{t('settings.noNumber')}</Alert>;
   return (
     <Stack gap="md">
       <Select
-        label="Number"
+        label={t('filters.number')}
         data={list.map((s) => s.phone_number_id)}
         value={chosen.phone_number_id}
         onChange={setId}

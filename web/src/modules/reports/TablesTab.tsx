@@ -1,5 +1,8 @@
 import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { translate } from '../../i18n/index.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
+import { formatDateTime, formatNumber, locale } from '../../shared/format.ts';
 import { Bars } from './Charts.tsx';
 import { downloadCsv, formatDuration, formatPercent } from './format.ts';
 import {
@@ -14,28 +17,31 @@ import {
   useSlaBreaches,
 } from './reports.api.ts';
 
-const responderLabel: Record<string, string> = {
-  agent: 'Agents',
-  business_app: 'Business app',
-  bot: 'Bot',
-  api: 'API',
-  campaign: 'Campaigns',
-};
+const responderLabel = (responder: string): string =>
+  ({
+    agent: translate('reports:responders.agent'),
+    business_app: translate('reports:responders.businessApp'),
+    bot: translate('reports:responders.bot'),
+    api: 'API',
+    campaign: translate('reports:responders.campaign'),
+  })[responder] ?? responder;
 
 function CsvButton({ onClick }: { onClick: () => void }) {
+  const { t } = useTranslation('reports');
   return (
     <Button size="xs" variant="default" onClick={onClick}>
-      Export CSV
+      {t('exportCsv')}
     </Button>
   );
 }
 
 /** Agents, teams or numbers: one row each with the core metrics. */
 export function GroupedTab({ filters, path, noun }: { filters: ReportFilters; path: string; noun: string }) {
+  const { t } = useTranslation('reports');
   const report = useReport<Grouped>(path, filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const rows = report.data?.data ?? [];
-  const name = (r: Grouped['data'][number]) => r.name ?? (r.id === '' ? `No ${noun.toLowerCase()}` : r.id);
+  const name = (r: Grouped['data'][number]) => r.name ?? (r.id === '' ? t('grouped.none') : r.id);
   const handleExport = () =>
     downloadCsv(
       `${path}.csv`,
@@ -68,14 +74,14 @@ export function GroupedTab({ filters, path, noun }: { filters: ReportFilters; pa
         <CsvButton onClick={handleExport} />
       </Group>
       <Table.ScrollContainer minWidth={760}>
-        <Table striped aria-label={`${noun} report`}>
+        <Table striped aria-label={t('grouped.label', { noun })}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{noun}</Table.Th>
-              <Table.Th>Resolved</Table.Th>
-              <Table.Th>First response (median / mean / p90)</Table.Th>
-              <Table.Th>Reply time (median)</Table.Th>
-              <Table.Th>Resolution (median)</Table.Th>
+              <Table.Th>{t('overview.resolved')}</Table.Th>
+              <Table.Th>{t('grouped.frt')}</Table.Th>
+              <Table.Th>{t('grouped.reply')}</Table.Th>
+              <Table.Th>{t('grouped.resolution')}</Table.Th>
               <Table.Th>CSAT</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -83,7 +89,7 @@ export function GroupedTab({ filters, path, noun }: { filters: ReportFilters; pa
             {rows.map((r) => (
               <Table.Tr key={r.id}>
                 <Table.Td>{name(r)}</Table.Td>
-                <Table.Td>{r.metrics.conversations_resolved}</Table.Td>
+                <Table.Td>{formatNumber(r.metrics.conversations_resolved)}</Table.Td>
                 <Table.Td>
                   {formatDuration(r.metrics.first_response_time.median)} /{' '}
                   {formatDuration(r.metrics.first_response_time.mean)} /{' '}
@@ -99,18 +105,19 @@ export function GroupedTab({ filters, path, noun }: { filters: ReportFilters; pa
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {rows.length === 0 && <Text c="dimmed">Nothing in this range.</Text>}
+      {rows.length === 0 && <Text c="dimmed">{t('nothing')}</Text>}
     </Stack>
   );
 }
 
 /** Who answered: agents, the bot, the Business app (the phone), the API. */
 export function RespondersTab({ filters }: { filters: ReportFilters }) {
+  const { t } = useTranslation('reports');
   const report = useReport<Responders>('responders', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const rows = report.data?.data ?? [];
   const chart = rows.map((r) => ({
-    responder: responderLabel[r.responder] ?? r.responder,
+    responder: responderLabel(r.responder),
     first_responses: r.first_responses,
     messages_sent: r.messages_sent,
   }));
@@ -118,33 +125,33 @@ export function RespondersTab({ filters }: { filters: ReportFilters }) {
     <Stack gap="sm">
       <Card withBorder padding="sm">
         <Title order={5} mb="xs">
-          Who answered
+          {t('tabs.responders')}
         </Title>
         <Bars
-          label="First responses and messages sent by who answered"
+          label={t('responders.chart')}
           data={chart}
           x="responder"
           series={[
-            { key: 'first_responses', label: 'First responses', color: 'violet' },
-            { key: 'messages_sent', label: 'Messages sent', color: 'teal' },
+            { key: 'first_responses', label: t('responders.firstResponses'), color: 'violet' },
+            { key: 'messages_sent', label: t('responders.messagesSent'), color: 'teal' },
           ]}
         />
       </Card>
-      <Table striped aria-label="Who answered">
+      <Table striped aria-label={t('tabs.responders')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Responder</Table.Th>
-            <Table.Th>First responses</Table.Th>
-            <Table.Th>Share</Table.Th>
-            <Table.Th>First response (median / p90)</Table.Th>
-            <Table.Th>Reply time (median / p90)</Table.Th>
+            <Table.Th>{t('responders.responder')}</Table.Th>
+            <Table.Th>{t('responders.firstResponses')}</Table.Th>
+            <Table.Th>{t('responders.share')}</Table.Th>
+            <Table.Th>{t('responders.frt')}</Table.Th>
+            <Table.Th>{t('responders.reply')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.responder}>
-              <Table.Td>{responderLabel[r.responder]}</Table.Td>
-              <Table.Td>{r.first_responses}</Table.Td>
+              <Table.Td>{responderLabel(r.responder)}</Table.Td>
+              <Table.Td>{formatNumber(r.first_responses)}</Table.Td>
               <Table.Td>{formatPercent(r.first_response_share)}</Table.Td>
               <Table.Td>
                 {formatDuration(r.first_response_time.median)} / {formatDuration(r.first_response_time.p90)}
@@ -160,11 +167,17 @@ export function RespondersTab({ filters }: { filters: ReportFilters }) {
   );
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Sunday (0) to Saturday (6), short, in the user's language: 1 January 2023 was a Sunday. */
+const weekdays = () =>
+  Array.from({ length: 7 }, (_, i) =>
+    new Intl.DateTimeFormat(locale(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2023, 0, 1 + i)),
+  );
+const FOUR_DIGITS = { minimumFractionDigits: 4, maximumFractionDigits: 4 } as const;
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** Customer messages by weekday and hour in the chosen time zone, as a heat map. */
 export function HoursTab({ filters }: { filters: ReportFilters }) {
+  const { t } = useTranslation('reports');
   const report = useReport<BusiestHours>('busiest-hours', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const cells = report.data?.data ?? [];
@@ -172,7 +185,7 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
   const at = (w: number, h: number) => cells.find((c) => c.weekday === w && c.hour === h)?.messages ?? 0;
   return (
     <Table.ScrollContainer minWidth={900}>
-      <Table withTableBorder aria-label="Busiest hours" verticalSpacing={2} horizontalSpacing={2} fz="xs">
+      <Table withTableBorder aria-label={t('tabs.hours')} verticalSpacing={2} horizontalSpacing={2} fz="xs">
         <Table.Thead>
           <Table.Tr>
             <Table.Th />
@@ -184,7 +197,7 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {WEEKDAYS.map((day, w) => (
+          {weekdays().map((day, w) => (
             <Table.Tr key={day}>
               <Table.Th>{day}</Table.Th>
               {HOURS.map((h) => {
@@ -193,7 +206,7 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
                   <Table.Td
                     key={`${day}-${h}`}
                     ta="center"
-                    title={`${day} ${h}:00 — ${n} messages`}
+                    title={t('hours.cell', { day, hour: `${h}:00`, count: n })}
                     style={{
                       background: `rgba(34, 139, 230, ${(n / max) * 0.85})`,
                       color: n / max > 0.5 ? 'white' : undefined,
@@ -211,24 +224,26 @@ export function HoursTab({ filters }: { filters: ReportFilters }) {
   );
 }
 
-const categoryLabel: Record<string, string> = {
-  marketing: 'Marketing',
-  utility: 'Utility',
-  authentication: 'Authentication',
-  authentication_international: 'Authentication (international)',
-  service: 'Service',
-  free_entry_point: 'Free entry point',
-};
+const categoryName = (category: string): string =>
+  ({
+    marketing: translate('reports:categories.marketing'),
+    utility: translate('reports:categories.utility'),
+    authentication: translate('reports:categories.authentication'),
+    authentication_international: translate('reports:categories.authenticationInternational'),
+    service: translate('reports:categories.service'),
+    free_entry_point: translate('reports:categories.freeEntryPoint'),
+  })[category] ?? category;
 
 /** Costs by pricing category per number, with the share of free service-window traffic. */
 export function CostsTab({ filters }: { filters: ReportFilters }) {
+  const { t } = useTranslation('reports');
   const report = useReport<CostsReport>('costs', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const data = report.data;
   const rows = data?.rows ?? [];
   const byCategory = Object.values(
     rows.reduce<Record<string, { category: string; charged: number; free: number }>>((acc, r) => {
-      const key = categoryLabel[r.category] ?? r.category;
+      const key = categoryName(r.category);
       const e = acc[key] ?? { category: key, charged: 0, free: 0 };
       e.charged += r.charged;
       e.free += r.free_customer_service + r.free_entry_point;
@@ -261,44 +276,41 @@ export function CostsTab({ filters }: { filters: ReportFilters }) {
   return (
     <Stack gap="sm">
       <Group justify="space-between">
-        <Text>
-          Free service-window traffic: <b>{formatPercent(data?.free_service_window_share)}</b> of priced
-          messages
-        </Text>
+        <Text>{t('costs.freeShare', { share: formatPercent(data?.free_service_window_share) })}</Text>
         <CsvButton onClick={handleExport} />
       </Group>
       <Card withBorder padding="sm">
         <Bars
-          label="Priced messages by category, charged and free"
+          label={t('costs.chart')}
           data={byCategory}
           x="category"
           stacked
           series={[
-            { key: 'charged', label: 'Charged', color: 'orange' },
-            { key: 'free', label: 'Free', color: 'teal' },
+            { key: 'charged', label: t('costs.charged'), color: 'orange' },
+            { key: 'free', label: t('costs.free'), color: 'teal' },
           ]}
         />
       </Card>
-      <Table striped aria-label="Costs">
+      <Table striped aria-label={t('tabs.costs')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Number</Table.Th>
-            <Table.Th>Category</Table.Th>
-            <Table.Th>Messages</Table.Th>
-            <Table.Th>Charged</Table.Th>
-            <Table.Th>Free (service window)</Table.Th>
-            <Table.Th>Cost ({data?.currency})</Table.Th>
+            <Table.Th>{t('filters.number')}</Table.Th>
+            <Table.Th>{t('costs.category')}</Table.Th>
+            <Table.Th>{t('costs.messages')}</Table.Th>
+            <Table.Th>{t('costs.charged')}</Table.Th>
+            <Table.Th>{t('costs.freeService')}</Table.Th>
+            <Table.Th>{t('costs.cost', { currency: data?.currency ?? '' })}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={`${r.phone_number_id}-${r.category}`}>
               <Table.Td>{r.phone_number_id}</Table.Td>
-              <Table.Td>{categoryLabel[r.category] ?? r.category}</Table.Td>
-              <Table.Td>{r.messages}</Table.Td>
-              <Table.Td>{r.charged}</Table.Td>
-              <Table.Td>{r.free_customer_service}</Table.Td>
-              <Table.Td>{r.cost.toFixed(4)}</Table.Td>
+              <Table.Td>{categoryName(r.category)}</Table.Td>
+              <Table.Td>{formatNumber(r.messages)}</Table.Td>
+              <Table.Td>{formatNumber(r.charged)}</Table.Td>
+              <Table.Td>{formatNumber(r.free_customer_service)}</Table.Td>
+              <Table.Td>{formatNumber(r.cost, FOUR_DIGITS)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -309,50 +321,52 @@ export function CostsTab({ filters }: { filters: ReportFilters }) {
 
 /** The latest CSAT answers with comments, and the SLA breaches. */
 export function CsatSlaTab({ filters }: { filters: ReportFilters }) {
+  const { t } = useTranslation('reports');
   const csat = useCsatResponses(filters);
   const sla = useSlaBreaches(filters);
   return (
     <Stack gap="md">
-      <Title order={5}>CSAT answers</Title>
+      <Title order={5}>{t('csat.answers')}</Title>
       {csat.error && <ErrorNotice error={csat.error} onRetry={() => csat.refetch()} />}
-      <Table striped aria-label="CSAT answers">
+      <Table striped aria-label={t('csat.answers')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th>Conversation</Table.Th>
-            <Table.Th>Rating</Table.Th>
-            <Table.Th>Comment</Table.Th>
+            <Table.Th>{t('csat.sent')}</Table.Th>
+            <Table.Th>{t('csat.conversation')}</Table.Th>
+            <Table.Th>{t('csat.rating')}</Table.Th>
+            <Table.Th>{t('csat.comment')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {(csat.data?.data ?? []).map((s) => (
             <Table.Tr key={s.id}>
-              <Table.Td>{new Date(s.sent_at).toLocaleString()}</Table.Td>
+              <Table.Td>{formatDateTime(s.sent_at)}</Table.Td>
               <Table.Td>{s.conversation_id}</Table.Td>
-              <Table.Td>{s.rating ?? 'no answer'}</Table.Td>
+              <Table.Td>{s.rating ?? t('csat.noAnswer')}</Table.Td>
               <Table.Td>{s.comment ?? ''}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Title order={5}>SLA breaches</Title>
+      <Title order={5}>{t('sla.breaches')}</Title>
       {sla.error && <ErrorNotice error={sla.error} onRetry={() => sla.refetch()} />}
-      <Table striped aria-label="SLA breaches">
+      <Table striped aria-label={t('sla.breaches')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Due</Table.Th>
-            <Table.Th>Conversation</Table.Th>
-            <Table.Th>Target</Table.Th>
+            <Table.Th>{t('sla.due')}</Table.Th>
+            <Table.Th>{t('csat.conversation')}</Table.Th>
+            <Table.Th>{t('sla.target')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {(sla.data?.data ?? []).map((b) => (
             <Table.Tr key={b.id}>
-              <Table.Td>{new Date(b.due_at).toLocaleString()}</Table.Td>
+              <Table.Td>{formatDateTime(b.due_at)}</Table.Td>
               <Table.Td>{b.conversation_id}</Table.Td>
               <Table.Td>
-                {b.kind === 'first_response' ? 'First response' : 'Resolution'} in{' '}
-                {formatDuration(b.target_ms)}
+                {b.kind === 'first_response'
+                  ? t('sla.firstResponseIn', { duration: formatDuration(b.target_ms) })
+                  : t('sla.resolutionIn', { duration: formatDuration(b.target_ms) })}
               </Table.Td>
             </Table.Tr>
           ))}
@@ -364,6 +378,7 @@ export function CsatSlaTab({ filters }: { filters: ReportFilters }) {
 
 /** Campaign results: the delivery funnel, replies and cost (estimated and actual) of each campaign. */
 export function CampaignsTab({ filters }: { filters: ReportFilters }) {
+  const { t } = useTranslation('reports');
   const report = useReport<CampaignsReport>('campaigns', filters);
   if (report.error) return <ErrorNotice error={report.error} onRetry={() => report.refetch()} />;
   const data = report.data;
@@ -407,21 +422,17 @@ export function CampaignsTab({ filters }: { filters: ReportFilters }) {
         c.cost_actual,
       ]),
     );
-  if (!data) return <Text c="dimmed">Loading…</Text>;
+  if (!data) return <Text c="dimmed">{t('common:states.loading')}</Text>;
   return (
     <Stack gap="sm">
       <Group justify="space-between">
-        <Text>
-          {rows.length === 0
-            ? 'No campaign started in this range.'
-            : `${rows.length} ${rows.length === 1 ? 'campaign' : 'campaigns'} in this range`}
-        </Text>
+        <Text>{rows.length === 0 ? t('campaigns.none') : t('campaigns.count', { count: rows.length })}</Text>
         <CsvButton onClick={handleExport} />
       </Group>
       {rows.length > 0 && (
         <Card withBorder padding="sm">
           <Bars
-            label="Campaign funnel: sent, delivered, read, replied"
+            label={t('campaigns.funnel')}
             data={rows.map((c) => ({
               campaign: c.name,
               sent: c.sent,
@@ -431,26 +442,26 @@ export function CampaignsTab({ filters }: { filters: ReportFilters }) {
             }))}
             x="campaign"
             series={[
-              { key: 'sent', label: 'Sent', color: 'gray' },
-              { key: 'delivered', label: 'Delivered', color: 'blue' },
-              { key: 'read', label: 'Read', color: 'teal' },
-              { key: 'replied', label: 'Replied', color: 'grape' },
+              { key: 'sent', label: t('campaigns.sent'), color: 'gray' },
+              { key: 'delivered', label: t('campaigns.delivered'), color: 'blue' },
+              { key: 'read', label: t('campaigns.read'), color: 'teal' },
+              { key: 'replied', label: t('campaigns.replied'), color: 'grape' },
             ]}
           />
         </Card>
       )}
-      <Table striped aria-label="Campaigns">
+      <Table striped aria-label={t('tabs.campaigns')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Campaign</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th>Delivered</Table.Th>
-            <Table.Th>Read</Table.Th>
-            <Table.Th>Replied</Table.Th>
-            <Table.Th>Failed</Table.Th>
-            <Table.Th>Cost by category ({currency})</Table.Th>
-            <Table.Th>Estimated / actual</Table.Th>
+            <Table.Th>{t('campaigns.campaign')}</Table.Th>
+            <Table.Th>{t('campaigns.state')}</Table.Th>
+            <Table.Th>{t('campaigns.sent')}</Table.Th>
+            <Table.Th>{t('campaigns.delivered')}</Table.Th>
+            <Table.Th>{t('campaigns.read')}</Table.Th>
+            <Table.Th>{t('campaigns.replied')}</Table.Th>
+            <Table.Th>{t('campaigns.failed')}</Table.Th>
+            <Table.Th>{t('campaigns.costByCategory', { currency })}</Table.Th>
+            <Table.Th>{t('campaigns.estimatedActual')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -471,11 +482,11 @@ export function CampaignsTab({ filters }: { filters: ReportFilters }) {
               <Table.Td>{c.failed}</Table.Td>
               <Table.Td>
                 {c.costs_by_category
-                  .map((b) => `${categoryLabel[b.category] ?? b.category}: ${b.actual.toFixed(4)}`)
+                  .map((b) => `${categoryName(b.category)}: ${formatNumber(b.actual, FOUR_DIGITS)}`)
                   .join(', ')}
               </Table.Td>
               <Table.Td>
-                {c.cost_estimated.toFixed(4)} / {c.cost_actual.toFixed(4)}
+                {formatNumber(c.cost_estimated, FOUR_DIGITS)} / {formatNumber(c.cost_actual, FOUR_DIGITS)}
               </Table.Td>
             </Table.Tr>
           ))}

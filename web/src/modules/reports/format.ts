@@ -1,3 +1,5 @@
+import { formatPercent as sharedPercent } from '../../shared/format.ts';
+
 /** A duration in ms as "1h 05m", "4m 10s" or "12s"; a dash when there is none. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -10,9 +12,9 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** A 0-1 ratio as a percentage; a dash when undefined. */
+/** A 0-1 ratio as a percentage with one decimal in the user's locale ("42.5%", "42,5 %"); a dash when undefined. */
 export function formatPercent(ratio: number | null | undefined): string {
-  return ratio === null || ratio === undefined ? '—' : `${Math.round(ratio * 1000) / 10}%`;
+  return sharedPercent(ratio, 1);
 }
 
 function cell(value: unknown): string {
