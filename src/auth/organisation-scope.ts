@@ -186,6 +186,12 @@ export async function organisationForNewWaba(db: Kysely<DB>): Promise<string | n
   return rows.length === 1 ? rows[0]!.id : null;
 }
 
+/** Whether labels, teams and canned replies shared by every account apply to this account's conversations. */
+export async function sharedRowsApplyToWaba(db: Kysely<DB>, wabaId: string): Promise<boolean> {
+  if (await singleOrganisation(db)) return true;
+  return (await wabaOrganisation(db, wabaId)) === DEFAULT_ORGANISATION_ID;
+}
+
 /** The organisation of a business account: `undefined` when unknown, `null` when unclaimed. */
 export async function wabaOrganisation(db: Kysely<DB>, wabaId: string): Promise<string | null | undefined> {
   const row = await db
@@ -216,6 +222,25 @@ export async function organisationsOfUser(
 export async function singleOrganisation(db: Kysely<DB>): Promise<boolean> {
   const rows = await db.selectFrom('organisations').select('id').limit(2).execute();
   return rows.length <= 1;
+}
+
+/**
+ * Whether rows "for every number" (a rule, a welcome flow, a knowledge entry, a routing policy, a
+ * label or webhook endpoint without a number or account) apply to this number, or to an event of
+ * no number when `null`. Such rows are the default organisation's (`auth/scope.ts`): they apply to
+ * its numbers only, and to everything while the hub hosts one organisation. A number of another
+ * organisation, or of an account nobody has claimed, never gets them.
+ */
+export async function sharedRowsApplyTo(db: Kysely<DB>, phoneNumberId: string | null): Promise<boolean> {
+  if (await singleOrganisation(db)) return true;
+  if (phoneNumberId === null) return false;
+  const row = await db
+    .selectFrom('phone_numbers')
+    .innerJoin('wabas', 'wabas.id', 'phone_numbers.waba_id')
+    .select('wabas.organisation_id')
+    .where('phone_numbers.id', '=', phoneNumberId)
+    .executeTakeFirst();
+  return row?.organisation_id === DEFAULT_ORGANISATION_ID;
 }
 
 /**

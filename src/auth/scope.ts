@@ -9,10 +9,20 @@ import type { Principal } from './principal.ts';
  * accounts, so a shared row is never seen across organisations.
  */
 
+/**
+ * Whether the principal sees rows "for every number" or "every account" (a `null` number or
+ * account: labels, teams, canned replies, rules, flows, knowledge entries, routing policies,
+ * webhook endpoints): they are the default organisation's, so only its principals see them (every
+ * principal while the hub hosts one organisation, whose `wabaIds` are `null`).
+ */
+export function seesSharedRows(principal: Principal): boolean {
+  return principal.wabaIds === null || organisationOf(principal) === DEFAULT_ORGANISATION_ID;
+}
+
 /** Whether a row owned by `wabaId` (`null` = shared by the default organisation) is visible to the principal. */
 export function canSeeScoped(principal: Principal, wabaId: string | null): boolean {
   if (principal.wabaIds === null) return true;
-  if (wabaId === null) return organisationOf(principal) === DEFAULT_ORGANISATION_ID;
+  if (wabaId === null) return seesSharedRows(principal);
   return principal.wabaIds.includes(wabaId);
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { Principal } from '../auth/principal.ts';
+import { seesSharedRows } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
 import { conversationFor } from '../inbox/conversation-access.ts';
 import { DEFAULT_HUMAN_SILENCE_MS, DEFAULT_LOOP_CAP_PER_HOUR } from '../outbound/automation-hold.ts';
@@ -85,6 +86,8 @@ export function toApiRule(row: AutomationRuleRow): ApiRule {
 async function visibleRule(db: Db, principal: Principal, id: string): Promise<AutomationRuleRow> {
   const row = await db.selectFrom('automation_rules').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', 'No such rule.');
+  if (row.phone_number_id === null && !seesSharedRows(principal))
+    throw new AppError('NOT_FOUND', 'No such rule.');
   if (row.phone_number_id !== null) {
     try {
       await assertNumber(db, principal, row.phone_number_id);
@@ -114,10 +117,12 @@ export async function listRules(db: Db, principal: Principal, phoneNumberId?: st
       eb.or([eb('phone_number_id', '=', phoneNumberId), eb('phone_number_id', 'is', null)]),
     );
   if (numbers !== null) {
+    // A rule for every number is the default organisation's (`auth/scope.ts`).
+    const shared = seesSharedRows(principal);
     query = query.where((eb) =>
       eb.or([
-        eb('phone_number_id', 'is', null),
-        ...(numbers.length ? [eb('phone_number_id', 'in', numbers)] : []),
+        ...(shared ? [eb('phone_number_id', 'is', null)] : []),
+        eb('phone_number_id', 'in', numbers.length ? numbers : ['-']),
       ]),
     );
   }

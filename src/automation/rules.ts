@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { sharedRowsApplyTo } from '../auth/organisation-scope.ts';
 import type { ContactTable } from '../contacts/contact.table.ts';
 import type { ConversationTable } from '../conversations/conversation.table.ts';
 import { isWindowOpen } from '../conversations/window.ts';
@@ -65,7 +66,12 @@ export async function rulesFor(db: Db, phoneNumberId: string): Promise<ParsedRul
     .orderBy('position')
     .orderBy('created_at')
     .execute();
-  return rows.map(parseRule).filter((r): r is ParsedRule => r !== null);
+  // A rule for every number is the default organisation's: never another organisation's numbers.
+  const shared = rows.some((r) => r.phone_number_id === null) && (await sharedRowsApplyTo(db, phoneNumberId));
+  return rows
+    .filter((r) => r.phone_number_id !== null || shared)
+    .map(parseRule)
+    .filter((r): r is ParsedRule => r !== null);
 }
 
 /** Lower case without accents: "Horário" and "horario" match. */
@@ -247,13 +253,14 @@ async function labelUsable(trx: Db, labelId: string, phoneNumberId: string): Pro
   const row = await trx
     .selectFrom('labels')
     .innerJoin('phone_numbers', (j) => j.on('phone_numbers.id', '=', phoneNumberId))
-    .select(['labels.id'])
+    .select(['labels.id', 'labels.waba_id'])
     .where('labels.id', '=', labelId)
     .where((eb) =>
       eb.or([eb('labels.waba_id', 'is', null), eb('labels.waba_id', '=', eb.ref('phone_numbers.waba_id'))]),
     )
     .executeTakeFirst();
-  return row !== undefined;
+  // A label shared by every account is the default organisation's (`auth/scope.ts`).
+  return row !== undefined && (row.waba_id !== null || (await sharedRowsApplyTo(trx, phoneNumberId)));
 }
 
 async function conversationNow(trx: Db, id: string) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { sharedRowsApplyToWaba } from '../auth/organisation-scope.ts';
 import type { Principal } from '../auth/principal.ts';
 import { contactsByIds } from '../contacts/contact.queries.ts';
 import { toApiConversation } from '../conversations/conversation.mapper.ts';
@@ -42,7 +43,10 @@ async function assertTeamUsable(db: Kysely<DB>, teamId: string, wabaId: string):
     .select(['id', 'waba_id'])
     .where('id', '=', teamId)
     .executeTakeFirst();
-  if (!team || (team.waba_id !== null && team.waba_id !== wabaId)) {
+  // A team shared by every account is the default organisation's (`auth/scope.ts`).
+  const usable =
+    team && (team.waba_id === null ? await sharedRowsApplyToWaba(db, wabaId) : team.waba_id === wabaId);
+  if (!usable) {
     throw new AppError('VALIDATION_FAILED', 'No such team for this business account.');
   }
 }
@@ -58,7 +62,11 @@ export async function assertLabelsUsable(
     .select(['id', 'waba_id'])
     .where('id', 'in', [...labelIds])
     .execute();
-  const usable = new Set(rows.filter((l) => l.waba_id === null || l.waba_id === wabaId).map((l) => l.id));
+  // A label shared by every account is the default organisation's (`auth/scope.ts`).
+  const shared = rows.some((l) => l.waba_id === null) && (await sharedRowsApplyToWaba(db, wabaId));
+  const usable = new Set(
+    rows.filter((l) => (l.waba_id === null ? shared : l.waba_id === wabaId)).map((l) => l.id),
+  );
   const missing = labelIds.filter((id) => !usable.has(id));
   if (missing.length)
     throw new AppError('VALIDATION_FAILED', 'No such label for this business account.', { missing });

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
-import { membersForWaba } from '../auth/organisation-scope.ts';
+import { membersForWaba, sharedRowsApplyTo } from '../auth/organisation-scope.ts';
 import type { DB } from '../database.ts';
 import { applyConversationPatch } from '../inbox/conversation-actions.ts';
 import type { Actor } from '../platform/events/catalogue.ts';
@@ -98,7 +98,7 @@ async function policyFor(
       .executeTakeFirst();
     if (row) return row;
   }
-  const rows = await trx
+  const fetched = await trx
     .selectFrom('routing_policies')
     .selectAll()
     .where((eb) =>
@@ -106,6 +106,10 @@ async function policyFor(
     )
     .orderBy('created_at')
     .execute();
+  // A policy for every number is the default organisation's: never another organisation's numbers.
+  const shared =
+    !fetched.some((p) => p.phone_number_id === null) || (await sharedRowsApplyTo(trx, input.phoneNumberId));
+  const rows = fetched.filter((p) => p.phone_number_id !== null || shared);
   const score = (p: RoutingPolicyRow) =>
     (input.teamId && p.team_id === input.teamId ? 4 : 0) +
     (p.phone_number_id === input.phoneNumberId ? 2 : 0) +

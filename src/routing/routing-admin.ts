@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { actorOf } from '../auth/actor.ts';
 import type { Principal } from '../auth/principal.ts';
+import { seesSharedRows } from '../auth/scope.ts';
 import type { DB } from '../database.ts';
 import { conversationFor } from '../inbox/conversation-access.ts';
 import { AppError } from '../platform/errors.ts';
@@ -75,6 +76,7 @@ async function assertScope(
       .executeTakeFirst();
     if (
       !team ||
+      (team.waba_id === null && !seesSharedRows(principal)) ||
       (team.waba_id !== null && principal.wabaIds !== null && !principal.wabaIds.includes(team.waba_id))
     )
       throw new AppError('VALIDATION_FAILED', 'No such team.');
@@ -84,6 +86,8 @@ async function assertScope(
 async function visiblePolicy(db: Db, principal: Principal, id: string): Promise<RoutingPolicyRow> {
   const row = await db.selectFrom('routing_policies').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', 'No such routing policy.');
+  if (!row.phone_number_id && !seesSharedRows(principal))
+    throw new AppError('NOT_FOUND', 'No such routing policy.');
   if (row.phone_number_id && principal.wabaIds !== null) {
     const waba = await wabaOfNumber(db, row.phone_number_id);
     if (!waba || !principal.wabaIds.includes(waba))
@@ -96,6 +100,8 @@ export async function listPolicies(db: Db, principal: Principal): Promise<ApiRou
   const rows = await db.selectFrom('routing_policies').selectAll().orderBy('created_at').execute();
   const out: ApiRoutingPolicy[] = [];
   for (const row of rows) {
+    // A policy for every number is the default organisation's (`auth/scope.ts`).
+    if (!row.phone_number_id && !seesSharedRows(principal)) continue;
     if (row.phone_number_id && principal.wabaIds !== null) {
       const waba = await wabaOfNumber(db, row.phone_number_id);
       if (!waba || !principal.wabaIds.includes(waba)) continue;

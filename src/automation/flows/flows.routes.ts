@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AppDeps } from '../../app-deps.ts';
 import { actorOf } from '../../auth/actor.ts';
 import { assertWabaAccess, type Principal, principalOf } from '../../auth/principal.ts';
+import { seesSharedRows } from '../../auth/scope.ts';
 import type { DB } from '../../database.ts';
 import { conversationFor } from '../../inbox/conversation-access.ts';
 import { masterKeyringOf } from '../../platform/crypto/keyring.ts';
@@ -283,7 +284,9 @@ export function flowsRoutes(deps: AppDeps): FastifyPluginAsync {
         const scope = await numbersInScope(db, principal);
         const rows = (
           await listKbEntries(db, { phoneNumberId: request.query.phone_number_id ?? null })
-        ).filter((r) => r.phone_number_id === null || visible(scope, r.phone_number_id));
+        ).filter((r) =>
+          r.phone_number_id === null ? seesSharedRows(principal) : visible(scope, r.phone_number_id),
+        );
         return { data: rows.map(toApiKbEntry), next_cursor: null };
       },
     );

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppDeps } from '../../app-deps.ts';
+import { sharedRowsApplyTo } from '../../auth/organisation-scope.ts';
 import type { DB } from '../../database.ts';
 import { notifyEnqueued } from '../../outbound/enqueue-send.ts';
 import { masterKeyringOf } from '../../platform/crypto/keyring.ts';
@@ -382,7 +383,10 @@ async function welcomeFlowOf(db: Db, phoneNumberId: string) {
     .where('enabled', '=', 1)
     .where((eb) => eb.or([eb('phone_number_id', '=', phoneNumberId), eb('phone_number_id', 'is', null)]))
     .execute();
-  return flows.find((f) => f.phone_number_id === phoneNumberId) ?? flows[0];
+  const own = flows.find((f) => f.phone_number_id === phoneNumberId);
+  // A flow for every number is the default organisation's: never another organisation's numbers.
+  if (own || flows.length === 0) return own;
+  return (await sharedRowsApplyTo(db, phoneNumberId)) ? flows[0] : undefined;
 }
 
 /** How long after a finished session the welcome flow waits before greeting the customer again. */

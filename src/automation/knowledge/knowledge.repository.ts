@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sharedRowsApplyTo } from '../../auth/organisation-scope.ts';
 import type { DB } from '../../database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -36,7 +37,11 @@ export async function listKbEntries(db: Kysely<DB>, input: { phoneNumberId?: str
       eb.or([eb('phone_number_id', '=', input.phoneNumberId!), eb('phone_number_id', 'is', null)]),
     );
   }
-  return q.execute();
+  const rows = await q.execute();
+  // An entry for every number is the default organisation's: never another organisation's numbers.
+  if (!input.phoneNumberId || !rows.some((r) => r.phone_number_id === null)) return rows;
+  if (await sharedRowsApplyTo(db, input.phoneNumberId)) return rows;
+  return rows.filter((r) => r.phone_number_id !== null);
 }
 
 export async function createKbEntry(

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { DEFAULT_ORGANISATION_ID, singleOrganisation } from '../../auth/organisation-scope.ts';
 import type { DB } from '../../database.ts';
 import { newId } from '../../platform/ids.ts';
 import { iso } from '../../platform/time.ts';
@@ -24,15 +25,27 @@ export function deliveryBody(event: LoggedEvent): string {
 /** The `webhook-id` of an event: the same for every endpoint, retry and resend. */
 export const messageIdOf = (eventId: number) => `msg_${eventId}`;
 
-/** Whether an endpoint wants an event: its types, and its business account's numbers when scoped. */
+/** Where an event happened, as far as endpoints care. */
+export type EventTarget = {
+  /** The business account of the event's number (`null` for an event of no number). */
+  numberWaba: string | null;
+  /** Whether endpoints for every account get it: the default organisation's events only (`sharedRowsApplyTo`). */
+  shared: boolean;
+};
+
+/**
+ * Whether an endpoint wants an event: its types, and its business account's numbers when scoped.
+ * An endpoint for every account is the default organisation's, so it never gets another
+ * organisation's events.
+ */
 export function wants(
   endpoint: WebhookEndpointRow,
   event: Pick<LoggedEvent, 'type' | 'phoneNumberId'>,
-  numberWaba: string | null,
+  target: EventTarget,
 ): boolean {
   if (!eventTypesOf(endpoint).includes(event.type)) return false;
-  if (endpoint.waba_id === null) return true;
-  return event.phoneNumberId !== null && numberWaba === endpoint.waba_id;
+  if (endpoint.waba_id === null) return target.shared;
+  return event.phoneNumberId !== null && target.numberWaba === endpoint.waba_id;
 }
 
 /**
@@ -120,11 +133,14 @@ export async function recoverSince(
   if (types.length === 0) return { created: 0, resent: 0 };
   let created = 0;
   let after = 0;
+  const single = await singleOrganisation(db);
   for (;;) {
     const rows = await db
       .selectFrom('domain_events')
       .leftJoin('phone_numbers', 'phone_numbers.id', 'domain_events.phone_number_id')
+      .leftJoin('wabas', 'wabas.id', 'phone_numbers.waba_id')
       .select([
+        'wabas.organisation_id',
         'domain_events.id',
         'domain_events.fact',
         'domain_events.phone_number_id',
@@ -148,7 +164,9 @@ export async function recoverSince(
           payload: JSON.parse(row.payload_json),
           at: Number(row.created_at),
         };
-        if (!wants(input.endpoint, event, row.waba_id ?? null)) continue;
+        const shared =
+          single || (row.phone_number_id !== null && row.organisation_id === DEFAULT_ORGANISATION_ID);
+        if (!wants(input.endpoint, event, { numberWaba: row.waba_id ?? null, shared })) continue;
         if (await createDelivery(trx, { endpoint: input.endpoint, event, now: input.now })) created += 1;
       }
     });

@@ -2,15 +2,23 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../database.ts';
 import type { WebhookEndpointRow } from './outbound-webhook.table.ts';
 
-/** Endpoints the caller may see: all for `wabaIds` null, else those of its business accounts. */
-export async function listEndpoints(
-  db: Kysely<DB>,
-  wabaIds: readonly string[] | null,
-): Promise<WebhookEndpointRow[]> {
+/**
+ * Which endpoints a caller sees: `wabaIds` null sees all; else those of its business accounts, and
+ * when `shared` (the default organisation's callers, `seesSharedRows`) those for every account.
+ */
+export type EndpointScope = { wabaIds: readonly string[] | null; shared: boolean };
+
+/** Endpoints the caller may see. */
+export async function listEndpoints(db: Kysely<DB>, scope: EndpointScope): Promise<WebhookEndpointRow[]> {
+  const { wabaIds, shared } = scope;
   let q = db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at', 'desc').orderBy('id');
   if (wabaIds !== null) {
-    if (wabaIds.length === 0) return [];
-    q = q.where('waba_id', 'in', [...wabaIds]);
+    q = q.where((eb) =>
+      eb.or([
+        eb('waba_id', 'in', wabaIds.length ? [...wabaIds] : ['-']),
+        ...(shared ? [eb('waba_id', 'is', null)] : []),
+      ]),
+    );
   }
   return q.execute();
 }
@@ -18,7 +26,7 @@ export async function listEndpoints(
 /** One endpoint, if the caller may see it. */
 export async function findEndpoint(
   db: Kysely<DB>,
-  input: { id: string; wabaIds: readonly string[] | null },
+  input: EndpointScope & { id: string },
 ): Promise<WebhookEndpointRow | undefined> {
   const row = await db
     .selectFrom('webhook_endpoints')
@@ -26,8 +34,8 @@ export async function findEndpoint(
     .where('id', '=', input.id)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (input.wabaIds !== null && (row.waba_id === null || !input.wabaIds.includes(row.waba_id)))
-    return undefined;
+  if (input.wabaIds === null) return row;
+  if (row.waba_id === null ? !input.shared : !input.wabaIds.includes(row.waba_id)) return undefined;
   return row;
 }
 

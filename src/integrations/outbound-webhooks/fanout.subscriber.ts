@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { sharedRowsApplyTo } from '../../auth/organisation-scope.ts';
 import type { DB } from '../../database.ts';
 import { eventTypes } from '../../platform/events/catalogue.ts';
 import { defineSubscriber } from '../../platform/events/subscriber.ts';
@@ -19,6 +20,8 @@ export const outboundWebhooksSubscriber = defineSubscriber({
     const endpoints = (await enabledEndpoints(trx)).filter((e) => e.created_at <= event.at);
     if (endpoints.length === 0) return;
     let numberWaba: string | null = null;
+    const shared =
+      endpoints.some((e) => e.waba_id === null) && (await sharedRowsApplyTo(trx, event.phoneNumberId));
     if (event.phoneNumberId !== null && endpoints.some((e) => e.waba_id !== null)) {
       const number = await trx
         .selectFrom('phone_numbers')
@@ -35,7 +38,7 @@ export const outboundWebhooksSubscriber = defineSubscriber({
       at: event.at,
     };
     for (const endpoint of endpoints) {
-      if (wants(endpoint, logged, numberWaba))
+      if (wants(endpoint, logged, { numberWaba, shared }))
         await createDelivery(trx, { endpoint, event: logged, now: event.at });
     }
   },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../app-deps.ts';
 import { type Principal, principalOf } from '../../auth/principal.ts';
+import { seesSharedRows } from '../../auth/scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { eventCatalogue, eventTypes } from '../../platform/events/catalogue.ts';
 import { errorResponses, ZIdParams, ZNoContent } from '../../platform/http/api-schemas.ts';
@@ -56,7 +57,11 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
       }
     };
     const endpointOr404 = async (principal: Principal, id: string) => {
-      const row = await findEndpoint(db, { id, wabaIds: principal.wabaIds });
+      const row = await findEndpoint(db, {
+        id,
+        wabaIds: principal.wabaIds,
+        shared: seesSharedRows(principal),
+      });
       if (!row) throw new AppError('NOT_FOUND', 'No such webhook endpoint.');
       return row;
     };
@@ -70,7 +75,8 @@ export function outboundWebhooksRoutes(deps: AppDeps): FastifyPluginAsync {
     );
 
     app.get(BASE, { schema: { response: { 200: ZEndpointList, ...errorResponses } } }, async (request) => {
-      const rows = await listEndpoints(db, principalOf(request).wabaIds);
+      const principal = principalOf(request);
+      const rows = await listEndpoints(db, { wabaIds: principal.wabaIds, shared: seesSharedRows(principal) });
       const now = deps.clock.now();
       return { data: rows.map((row) => endpointToApi(row, now)) };
     });
