@@ -13,12 +13,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
+import { formatNumber } from '../../shared/format.ts';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { useImport, useStartImport } from './audiences.api.ts';
 
 /** Uploads a CSV of contacts, shows the report of bad rows and the import's progress. */
 export function ContactImportPanel() {
+  const { t } = useTranslation('audiences');
   const numbers = useNumbers();
   const start = useStartImport();
   const [numberId, setNumberId] = useState<string | null>(null);
@@ -27,6 +30,13 @@ export function ContactImportPanel() {
   const [importId, setImportId] = useState<string | null>(null);
   const current = useImport(importId);
   const job = current.data ?? start.data ?? null;
+  const states: Record<string, string> = {
+    pending: t('import.states.pending'),
+    running: t('import.states.running'),
+    done: t('import.states.done'),
+    rejected: t('import.states.rejected'),
+    failed: t('import.states.failed'),
+  };
   const chosenNumber = numberId ?? numbers.data?.[0]?.id ?? null;
 
   const submit = async () => {
@@ -48,13 +58,12 @@ export function ContactImportPanel() {
     <Stack gap="md" maw={860}>
       <Card withBorder padding="md">
         <Stack gap="sm">
-          <Title order={4}>Import contacts from CSV</Title>
+          <Title order={4}>{t('import.title')}</Title>
           <Text size="sm" c="dimmed">
-            Columns: <b>phone</b> (required), name, consent (opt_in / opt_out), consent_at, evidence (required
-            with a consent), wording; every other column becomes a contact attribute.
+            <Trans t={t} i18nKey="import.columns" components={{ b: <b /> }} />
           </Text>
           <Select
-            label="Number"
+            label={t('import.number')}
             value={chosenNumber}
             onChange={setNumberId}
             data={(numbers.data ?? []).map((n) => ({
@@ -63,21 +72,21 @@ export function ContactImportPanel() {
             }))}
           />
           <FileInput
-            label="CSV file"
+            label={t('import.file')}
             accept=".csv,text/csv"
             value={file}
             onChange={setFile}
             placeholder="contacts.csv"
             data-testid="import-file"
           />
-          <Radio.Group label="If some rows are bad" value={mode} onChange={(v) => setMode(v as typeof mode)}>
+          <Radio.Group label={t('import.mode')} value={mode} onChange={(v) => setMode(v as typeof mode)}>
             <Stack gap={4} mt={4}>
-              <Radio value="all_or_nothing" label="Import nothing (fix the file and try again)" />
-              <Radio value="valid_only" label="Import only the valid rows" />
+              <Radio value="all_or_nothing" label={t('import.allOrNothing')} />
+              <Radio value="valid_only" label={t('import.validOnly')} />
             </Stack>
           </Radio.Group>
           {start.error && (
-            <Alert color="red" title="The file was refused">
+            <Alert color="red" title={t('import.refused')}>
               {errorMessage(start.error)}
             </Alert>
           )}
@@ -87,7 +96,7 @@ export function ContactImportPanel() {
             loading={start.isPending}
             w="fit-content"
           >
-            Import
+            {t('import.submit')}
           </Button>
         </Stack>
       </Card>
@@ -95,29 +104,29 @@ export function ContactImportPanel() {
         <Card withBorder padding="md" data-testid="import-report">
           <Stack gap="sm">
             <Title order={5}>
-              {job.file_name ?? 'Import'} · {job.state}
+              {job.file_name ?? t('import.submit')} · {states[job.state] ?? job.state}
             </Title>
             <Text size="sm">
-              {job.total_rows} rows: {job.valid_rows} valid, {job.rejected_rows} rejected, {job.imported_rows}{' '}
-              imported.
+              {t('import.summary', {
+                count: job.total_rows,
+                valid: formatNumber(job.valid_rows),
+                rejected: formatNumber(job.rejected_rows),
+                imported: formatNumber(job.imported_rows),
+              })}
             </Text>
-            {job.state === 'rejected' && (
-              <Alert color="orange">
-                Nothing was imported: the file has bad rows and “import nothing” was chosen.
-              </Alert>
-            )}
-            {job.state !== 'rejected' && <Progress value={pct} aria-label="Import progress" size="lg" />}
+            {job.state === 'rejected' && <Alert color="orange">{t('import.nothingImported')}</Alert>}
+            {job.state !== 'rejected' && <Progress value={pct} aria-label={t('import.progress')} size="lg" />}
             {job.rejected_rows > 0 && (
               <>
                 <Anchor href={`/api/contact-imports/${job.id}/rejected.csv`} download>
-                  Download the rejected rows (CSV)
+                  {t('import.downloadRejected')}
                 </Anchor>
                 <Table striped withTableBorder fz="sm">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th w={60}>Row</Table.Th>
-                      <Table.Th w={160}>Phone</Table.Th>
-                      <Table.Th>Reason</Table.Th>
+                      <Table.Th w={60}>{t('import.row')}</Table.Th>
+                      <Table.Th w={160}>{t('import.phone')}</Table.Th>
+                      <Table.Th>{t('import.reason')}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>

@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import {
@@ -36,13 +37,9 @@ function attributeCondition(attr: Attr) {
   return { key, op: attr.op, ...(unary ? {} : { value: attr.value }) };
 }
 
-/** "1 contact", "1,234 contacts". */
-function contactsLabel(n: number): string {
-  return `${n.toLocaleString()} ${n === 1 ? 'contact' : 'contacts'}`;
-}
-
 /** Builds a segment from filters with a live count of the contacts it selects, and saves it. */
 export function SegmentBuilder() {
+  const { t } = useTranslation('audiences');
   const numbers = useNumbers();
   const segments = useSegments();
   const save = useSaveSegment();
@@ -93,12 +90,17 @@ export function SegmentBuilder() {
     <Group align="flex-start" gap="lg" wrap="wrap">
       <Card withBorder w={460} padding="md">
         <Stack gap="sm">
-          <Title order={4}>{editing ? 'Edit segment' : 'New segment'}</Title>
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+          <Title order={4}>{editing ? t('segments.edit') : t('segments.new')}</Title>
+          <TextInput
+            label={t('segments.name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+          />
           <Select
-            label="Number"
+            label={t('import.number')}
             clearable
-            placeholder="Any number"
+            placeholder={t('segments.anyNumber')}
             value={numberId}
             onChange={setNumberId}
             data={(numbers.data ?? []).map((n) => ({
@@ -107,70 +109,74 @@ export function SegmentBuilder() {
             }))}
           />
           <MultiSelect
-            label="Marketing consent"
-            placeholder="Any"
+            label={t('segments.consent')}
+            placeholder={t('segments.any')}
             value={consent}
             onChange={setConsent}
             data={[
-              { value: 'opted_in', label: 'Opted in' },
-              { value: 'opted_out', label: 'Opted out' },
-              { value: 'none', label: 'No record' },
+              { value: 'opted_in', label: t('segments.optedIn') },
+              { value: 'opted_out', label: t('segments.optedOut') },
+              { value: 'none', label: t('segments.noRecord') },
             ]}
           />
           <MultiSelect
-            label="Conversation status"
-            placeholder="Any"
+            label={t('segments.status')}
+            placeholder={t('segments.any')}
             value={status}
             onChange={setStatus}
-            data={['open', 'pending', 'resolved']}
+            data={[
+              { value: 'open', label: t('inbox:header.status.open') },
+              { value: 'pending', label: t('inbox:header.status.pending') },
+              { value: 'resolved', label: t('inbox:header.status.resolved') },
+            ]}
           />
           <Group gap="xs" grow>
             <TextInput
-              label="Attribute"
-              placeholder="city"
+              label={t('segments.attribute')}
+              placeholder={t('segments.attributeExample')}
               value={attr.key}
               onChange={(e) => setAttr({ ...attr, key: e.currentTarget.value })}
             />
             <Select
-              label="is"
+              label={t('segments.op')}
               value={attr.op}
               onChange={(v) => setAttr({ ...attr, op: (v ?? 'eq') as Attr['op'] })}
               data={[
-                { value: 'eq', label: 'equals' },
-                { value: 'neq', label: 'is not' },
-                { value: 'contains', label: 'contains' },
-                { value: 'exists', label: 'is set' },
-                { value: 'not_exists', label: 'is not set' },
+                { value: 'eq', label: t('segments.ops.eq') },
+                { value: 'neq', label: t('segments.ops.neq') },
+                { value: 'contains', label: t('segments.ops.contains') },
+                { value: 'exists', label: t('segments.ops.exists') },
+                { value: 'not_exists', label: t('segments.ops.notExists') },
               ]}
             />
             <TextInput
-              label="Value"
+              label={t('segments.value')}
               value={attr.value}
               onChange={(e) => setAttr({ ...attr, value: e.currentTarget.value })}
             />
           </Group>
           <Group gap="xs" grow>
             <NumberInput
-              label="Customer wrote in the last … days"
+              label={t('segments.lastCustomer')}
               min={1}
               value={lastCustomerDays}
               onChange={setLastCustomerDays}
             />
             <NumberInput
-              label="Nothing sent for … days"
+              label={t('segments.noOutbound')}
               min={1}
               value={noOutboundDays}
               onChange={setNoOutboundDays}
             />
           </Group>
           <TextInput
-            label="Created after"
+            label={t('segments.createdAfter')}
             type="date"
             value={createdAfter}
             onChange={(e) => setCreatedAfter(e.currentTarget.value)}
           />
           <Text size="lg" fw={600} data-testid="segment-count" aria-live="polite">
-            {count.data ? contactsLabel(count.data.count) : '…'}
+            {count.data ? t('segments.count', { count: count.data.count }) : '…'}
           </Text>
           {save.error && (
             <Text c="red" size="sm">
@@ -188,7 +194,7 @@ export function SegmentBuilder() {
                 )
               }
             >
-              Save segment
+              {t('segments.save')}
             </Button>
             {editing && (
               <Button
@@ -198,7 +204,7 @@ export function SegmentBuilder() {
                   setName('');
                 }}
               >
-                New
+                {t('segments.newShort')}
               </Button>
             )}
           </Group>
@@ -206,11 +212,11 @@ export function SegmentBuilder() {
       </Card>
       <Card withBorder padding="md" miw={320}>
         <Title order={4} mb="sm">
-          Saved segments
+          {t('segments.saved')}
         </Title>
         {(segments.data?.data ?? []).length === 0 ? (
           <Text size="sm" c="dimmed">
-            None yet.
+            {t('segments.none')}
           </Text>
         ) : (
           <Table>
@@ -221,7 +227,7 @@ export function SegmentBuilder() {
                   <Table.Td>
                     <Group gap={4} justify="flex-end">
                       <Button size="compact-xs" variant="light" onClick={() => load(s.id)}>
-                        Edit
+                        {t('common:actions.edit')}
                       </Button>
                       <Button
                         size="compact-xs"
@@ -229,7 +235,7 @@ export function SegmentBuilder() {
                         color="red"
                         onClick={() => remove.mutate(s.id)}
                       >
-                        Delete
+                        {t('common:actions.delete')}
                       </Button>
                     </Group>
                   </Table.Td>

@@ -1,6 +1,8 @@
 import { Anchor, Button, Card, Code, Radio, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
+import { locale } from '../../shared/format.ts';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { useConsentSettings, useSaveConsentSettings } from './consent.api.ts';
 
@@ -12,6 +14,7 @@ const lines = (s: string) =>
 
 /** A number's consent settings: the marketing policy, the keywords, the confirmations, the page. */
 export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
+  const { t } = useTranslation('consent');
   const numbers = useNumbers();
   const [numberId, setNumberId] = useState<string | null>(null);
   const chosen = numberId ?? numbers.data?.[0]?.id ?? null;
@@ -35,9 +38,9 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
   return (
     <Card withBorder padding="md" maw={760}>
       <Stack gap="sm">
-        <Title order={4}>Consent settings</Title>
+        <Title order={4}>{t('settings.title')}</Title>
         <Select
-          label="Number"
+          label={t('settings.number')}
           value={chosen}
           onChange={setNumberId}
           data={(numbers.data ?? []).map((n) => ({
@@ -47,22 +50,14 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
         />
         {s && (
           <>
-            <Radio.Group label="Marketing templates go to" value={policy} onChange={setPolicy}>
+            <Radio.Group label={t('settings.policy')} value={policy} onChange={setPolicy}>
               <Stack gap={4} mt={4}>
-                <Radio
-                  value="opt_in_required"
-                  label="Only contacts with an opt-in on record (recommended)"
-                  disabled={!canEdit}
-                />
-                <Radio
-                  value="not_opted_out"
-                  label="Every contact who has not opted out"
-                  disabled={!canEdit}
-                />
+                <Radio value="opt_in_required" label={t('settings.optInRequired')} disabled={!canEdit} />
+                <Radio value="not_opted_out" label={t('settings.notOptedOut')} disabled={!canEdit} />
               </Stack>
             </Radio.Group>
             <Textarea
-              label="Opt-out keywords (one per line)"
+              label={t('settings.optOutKeywords')}
               value={optOut}
               onChange={(e) => setOptOut(e.currentTarget.value)}
               autosize
@@ -71,7 +66,7 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
               disabled={!canEdit}
             />
             <Textarea
-              label="Opt-in keywords (one per line)"
+              label={t('settings.optInKeywords')}
               value={optIn}
               onChange={(e) => setOptIn(e.currentTarget.value)}
               autosize
@@ -80,28 +75,36 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
               disabled={!canEdit}
             />
             <Textarea
-              label="Confirmation after an opt-out"
-              description="Empty: the default in the keyword's language."
+              label={t('settings.optOutReply')}
+              description={t('settings.replyDefault')}
               value={optOutReply}
               onChange={(e) => setOptOutReply(e.currentTarget.value)}
               disabled={!canEdit}
             />
             <Textarea
-              label="Confirmation after an opt-in"
+              label={t('settings.optInReply')}
+              description={t('settings.replyDefault')}
               value={optInReply}
               onChange={(e) => setOptInReply(e.currentTarget.value)}
               disabled={!canEdit}
             />
             <Text size="sm">
-              Hosted opt-in page:{' '}
-              <Anchor href={s.page_path} target="_blank">
-                {s.page_path}
-              </Anchor>{' '}
-              — embed it with{' '}
-              <Code>{`<iframe src="${window.location.origin}${s.page_path}" width="420" height="360"></iframe>`}</Code>
+              <Trans
+                t={t}
+                i18nKey="settings.page"
+                values={{
+                  path: s.page_path,
+                  embed: `<iframe src="${window.location.origin}${s.page_path}" width="420" height="360"></iframe>`,
+                }}
+                components={{ link: <Anchor href={s.page_path} target="_blank" />, code: <Code /> }}
+              />
             </Text>
             <Text size="xs" c="dimmed">
-              Default keywords cover {s.defaults.map((d) => d.label).join(', ')}.
+              {t('settings.defaults', {
+                languages: new Intl.ListFormat(locale(), { type: 'conjunction' }).format(
+                  s.defaults.map((d) => d.label),
+                ),
+              })}
             </Text>
             {save.error && (
               <Text c="red" size="sm">
@@ -122,7 +125,7 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
                   })
                 }
               >
-                Save
+                {t('common:actions.save')}
               </Button>
             )}
           </>
