@@ -23,6 +23,15 @@ export type {
 } from '../../../src/inbox/inbox.schemas.ts';
 export type { Message, MessageError, Reaction } from '../../../src/messages/messages.schemas.ts';
 export type { PhoneNumber } from '../../../src/numbers/numbers.schemas.ts';
+export type {
+  AcceptInvitationResponse,
+  CreatedInvitation,
+  CreateOrganisationResponse,
+  Invitation,
+  InvitationLookup,
+  Organisation,
+  OrganisationMember,
+} from '../../../src/organisations/organisations.schemas.ts';
 export type { Alert } from '../../../src/outbound/outbound.schemas.ts';
 export type { Page } from '../../../src/platform/http/pagination.ts';
 export type {

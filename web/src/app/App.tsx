@@ -6,7 +6,9 @@ import { i18n } from '../i18n/index.ts';
 import { useSession } from '../modules/auth/auth.api.ts';
 import { LoginPage } from '../modules/auth/LoginPage.tsx';
 import { MfaEnrolmentPage } from '../modules/auth/MfaEnrolmentPage.tsx';
+import { InvitationPage } from '../modules/organisations/InvitationPage.tsx';
 import { ErrorNotice } from '../shared/ErrorNotice.tsx';
+import { useLocation } from '../shared/router.tsx';
 import { ToastProvider } from '../shared/toasts.tsx';
 import { AppLayout } from './AppLayout.tsx';
 import { createQueryClient } from './query-client.ts';
@@ -15,6 +17,9 @@ import { theme } from './theme.ts';
 function AuthGate() {
   const { t } = useTranslation('app');
   const session = useSession();
+  const { path } = useLocation();
+  // An invitation link opens before any sign-in: its token is the credential.
+  if (path === '/invite') return <InvitationPage />;
   if (session.isPending) {
     return (
       <Center h="100dvh">

@@ -16,6 +16,9 @@ import { FailuresPage } from '../modules/failures/FailuresPage.tsx';
 import { InboxPage } from '../modules/inbox/InboxPage.tsx';
 import { WebhooksPage } from '../modules/integrations/WebhooksPage.tsx';
 import { OnboardingPage } from '../modules/onboarding/OnboardingPage.tsx';
+import { MembersPage } from '../modules/organisations/MembersPage.tsx';
+import { OrganisationSwitcher } from '../modules/organisations/OrganisationSwitcher.tsx';
+import { OrganisationsPage } from '../modules/organisations/OrganisationsPage.tsx';
 import { UnknownSendsPage } from '../modules/outbound/UnknownSendsPage.tsx';
 import { useRealtimeEvents } from '../modules/realtime/useRealtimeEvents.ts';
 import { ReportsPage } from '../modules/reports/ReportsPage.tsx';
@@ -47,6 +50,9 @@ function Screen({ me, section, segments }: { me: Me; section: string; segments: 
   if (section === 'audiences')
     return me.can.manage_campaigns ? <AudiencesPage me={me} tab={segments[1]} /> : <Forbidden />;
   if (section === 'account') return <AccountPage me={me} />;
+  if (section === 'members') return me.can.administer ? <MembersPage me={me} /> : <Forbidden />;
+  if (section === 'organisations')
+    return me.can.administer_provider ? <OrganisationsPage me={me} /> : <Forbidden />;
   if (section === 'audit') return me.can.audit ? <AuditPage /> : <Forbidden />;
   if (section === 'security-log') return me.can.read_security_log ? <SecurityLogPage /> : <Forbidden />;
   if (section === 'failures')
@@ -105,6 +111,18 @@ function navGroups(me: Me, t: TFunction<'app'>): NavGroup[] {
       label: t('groups.administration'),
       items: [
         { to: '/settings', label: t('nav.settings'), section: 'settings', visible: me.can.administer },
+        {
+          to: '/members',
+          label: t('organisations:nav.members'),
+          section: 'members',
+          visible: me.can.administer,
+        },
+        {
+          to: '/organisations',
+          label: t('organisations:nav.organisations'),
+          section: 'organisations',
+          visible: me.can.administer_provider,
+        },
         { to: '/audit', label: t('nav.audit'), section: 'audit', visible: me.can.audit },
         {
           to: '/security-log',
@@ -235,6 +253,7 @@ export function AppLayout({ me }: AppLayoutProps) {
           {!wide && <TopNav groups={groups} current={section} />}
         </Group>
         <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <OrganisationSwitcher />
           <Badge
             variant="dot"
             color={realtime === 'open' ? 'teal' : 'gray'}

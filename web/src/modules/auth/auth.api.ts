@@ -12,6 +12,9 @@ export type Session = {
   mfa_enrolment_required: boolean;
   /** Unused recovery codes; 0 while MFA is off. */
   recovery_codes_remaining: number;
+  /** The organisation the session acts in, and every one the user may switch to. */
+  organisation: SessionResponse['organisation'];
+  organisations: SessionResponse['organisations'];
 };
 
 /** `GET /api/me` for a session (a token of no user has `user: null`). */
@@ -31,6 +34,8 @@ export function useSession() {
           mfa_required: body.mfa_required,
           mfa_enrolment_required: body.mfa_enrolment_required,
           recovery_codes_remaining: body.recovery_codes_remaining,
+          organisation: body.organisation,
+          organisations: body.organisations,
         };
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
