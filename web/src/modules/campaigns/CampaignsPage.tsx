@@ -13,19 +13,23 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import type { Me } from '../../api/types.ts';
+import { formatNumber } from '../../shared/format.ts';
 import { useSegments } from '../audiences/audiences.api.ts';
 import { useNumbers } from '../inbox/inbox.api.ts';
 import { useTemplates } from '../templates/templates.api.ts';
-import { CampaignReportView } from './CampaignReportView.tsx';
+import { CampaignReportView, campaignState } from './CampaignReportView.tsx';
 import { type Campaign, useCampaignAction, useCampaigns, useCreateCampaign } from './campaigns.api.ts';
 import { ParameterForm } from './ParameterForm.tsx';
 import { defaultValues, parametersOf, type SlotValue, slotsOf } from './parameter-slots.ts';
 
+const FOUR_DIGITS = { minimumFractionDigits: 4, maximumFractionDigits: 4 } as const;
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
+  const { t } = useTranslation('campaigns');
   const templates = useTemplates();
   // The shared caches: another page's query under the same key must hold the same shape.
   const numbers = useNumbers();
@@ -36,30 +40,41 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
   const [segment, setSegment] = useState<string | null>('all');
   const [values, setValues] = useState<Record<string, SlotValue>>({});
   const number = numbers.data?.[0];
-  const approved = (templates.data?.data ?? []).filter((t) => t.status === 'APPROVED');
-  const chosen = approved.find((t) => t.id === template);
+  const approved = (templates.data?.data ?? []).filter((tpl) => tpl.status === 'APPROVED');
+  const chosen = approved.find((tpl) => tpl.id === template);
   const slots = chosen ? slotsOf(chosen) : [];
   const handleTemplate = (id: string | null) => {
     setTemplate(id);
-    const next = approved.find((t) => t.id === id);
+    const next = approved.find((tpl) => tpl.id === id);
     setValues(next ? defaultValues(slotsOf(next)) : {});
   };
   return (
     <Stack>
-      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+      <TextInput
+        label={t('form.name')}
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        required
+      />
       <Select
-        label="Template"
-        placeholder="An approved template"
-        data={approved.map((t) => ({ value: t.id, label: `${t.name} (${t.language}, ${t.category})` }))}
+        label={t('form.template')}
+        placeholder={t('form.templatePlaceholder')}
+        data={approved.map((tpl) => ({
+          value: tpl.id,
+          label: `${tpl.name} (${tpl.language}, ${tpl.category})`,
+        }))}
         value={template}
         onChange={handleTemplate}
         searchable
       />
       <Select
-        label="Audience"
+        label={t('form.audience')}
         data={[
-          { value: 'all', label: 'Every contact of the number' },
-          ...(segments.data?.data ?? []).map((s) => ({ value: s.id, label: `Segment: ${s.name}` })),
+          { value: 'all', label: t('form.everyContact') },
+          ...(segments.data?.data ?? []).map((s) => ({
+            value: s.id,
+            label: t('form.segment', { name: s.name }),
+          })),
         ]}
         value={segment}
         onChange={setSegment}
@@ -87,13 +102,14 @@ function NewCampaign({ onCreated }: { onCreated: (c: Campaign) => void }) {
           )
         }
       >
-        Create and estimate
+        {t('form.create')}
       </Button>
     </Stack>
   );
 }
 
 function StartPanel({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation('campaigns');
   const action = useCampaignAction();
   const [when, setWhen] = useState('');
   const [zone, setZone] = useState(browserZone);
@@ -101,15 +117,19 @@ function StartPanel({ campaign }: { campaign: Campaign }) {
   return (
     <Card withBorder>
       <Stack>
-        <Text fw={600}>Cost estimate before sending</Text>
+        <Text fw={600}>{t('start.estimate')}</Text>
         {e && (
           <>
             <Text data-testid="estimate-total">
-              {e.recipients} recipients, {e.billable_messages} billable: {e.currency} {e.total.toFixed(4)}
+              {t('start.total', {
+                count: e.recipients,
+                billable: formatNumber(e.billable_messages),
+                amount: `${e.currency} ${formatNumber(e.total, FOUR_DIGITS)}`,
+              })}
             </Text>
             {Object.entries(e.excluded).map(([code, n]) => (
               <Text key={code} size="sm" c="orange">
-                {n} will be refused ({code})
+                {t('start.refused', { count: n, code })}
               </Text>
             ))}
             <Table>
@@ -120,9 +140,9 @@ function StartPanel({ campaign }: { campaign: Campaign }) {
                     <Table.Td>+{l.country_code}</Table.Td>
                     <Table.Td>{l.pricing_type}</Table.Td>
                     <Table.Td>
-                      {l.messages} × {l.unit_price}
+                      {formatNumber(l.messages)} × {formatNumber(l.unit_price, { maximumFractionDigits: 6 })}
                     </Table.Td>
-                    <Table.Td>{l.amount.toFixed(4)}</Table.Td>
+                    <Table.Td>{formatNumber(l.amount, FOUR_DIGITS)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -130,15 +150,21 @@ function StartPanel({ campaign }: { campaign: Campaign }) {
           </>
         )}
         <Group align="flex-end">
-          <Button onClick={() => action.mutate({ id: campaign.id, action: 'start' })}>Send now</Button>
+          <Button onClick={() => action.mutate({ id: campaign.id, action: 'start' })}>
+            {t('start.now')}
+          </Button>
           <TextInput
             type="datetime-local"
-            label="Or at"
+            label={t('start.orAt')}
             value={when}
             onChange={(ev) => setWhen(ev.currentTarget.value)}
-            aria-label="Send at"
+            aria-label={t('start.sendAt')}
           />
-          <TextInput label="Time zone" value={zone} onChange={(ev) => setZone(ev.currentTarget.value)} />
+          <TextInput
+            label={t('start.timeZone')}
+            value={zone}
+            onChange={(ev) => setZone(ev.currentTarget.value)}
+          />
           <Button
             variant="default"
             disabled={!when}
@@ -150,7 +176,7 @@ function StartPanel({ campaign }: { campaign: Campaign }) {
               })
             }
           >
-            Schedule
+            {t('start.schedule')}
           </Button>
         </Group>
         {action.error && <Alert color="red">{errorMessage(action.error)}</Alert>}
@@ -161,6 +187,7 @@ function StartPanel({ campaign }: { campaign: Campaign }) {
 
 /** Campaigns: the list, a new campaign with its estimate, then its live progress and report. */
 export function CampaignsPage({ me, id }: { me: Me; id?: string }) {
+  const { t } = useTranslation('campaigns');
   const campaigns = useCampaigns();
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<string | null>(id ?? null);
@@ -169,17 +196,17 @@ export function CampaignsPage({ me, id }: { me: Me; id?: string }) {
   return (
     <Stack p="md" maw={1200} mx="auto">
       <Group justify="space-between">
-        <Title order={2}>Campaigns</Title>
-        {me.can.manage_campaigns && <Button onClick={() => setCreating(true)}>New campaign</Button>}
+        <Title order={2}>{t('title')}</Title>
+        {me.can.manage_campaigns && <Button onClick={() => setCreating(true)}>{t('new')}</Button>}
       </Group>
       <Table highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Template</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th>Recipients</Table.Th>
+            <Table.Th>{t('form.name')}</Table.Th>
+            <Table.Th>{t('form.template')}</Table.Th>
+            <Table.Th>{t('list.state')}</Table.Th>
+            <Table.Th>{t('report.sent')}</Table.Th>
+            <Table.Th>{t('report.recipients')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -193,17 +220,17 @@ export function CampaignsPage({ me, id }: { me: Me; id?: string }) {
               <Table.Td>{c.name}</Table.Td>
               <Table.Td>{c.template.name}</Table.Td>
               <Table.Td>
-                <Badge>{c.state}</Badge>
+                <Badge>{campaignState(c.state)}</Badge>
               </Table.Td>
-              <Table.Td>{c.progress.sent}</Table.Td>
-              <Table.Td>{c.progress.recipients || c.estimate?.recipients || 0}</Table.Td>
+              <Table.Td>{formatNumber(c.progress.sent)}</Table.Td>
+              <Table.Td>{formatNumber(c.progress.recipients || c.estimate?.recipients || 0)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {current && current.state === 'draft' && me.can.manage_campaigns && <StartPanel campaign={current} />}
       {current && current.state !== 'draft' && <CampaignReportView id={current.id} me={me} />}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New campaign" size="lg">
+      <Modal opened={creating} onClose={() => setCreating(false)} title={t('new')} size="lg">
         <NewCampaign
           onCreated={(c) => {
             setCreating(false);

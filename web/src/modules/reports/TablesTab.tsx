@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { translate } from '../../i18n/index.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime, formatNumber, locale } from '../../shared/format.ts';
+import { campaignState } from '../campaigns/CampaignReportView.tsx';
 import { Bars } from './Charts.tsx';
 import { downloadCsv, formatDuration, formatPercent } from './format.ts';
 import {
@@ -468,7 +469,7 @@ export function CampaignsTab({ filters }: { filters: ReportFilters }) {
           {rows.map((c) => (
             <Table.Tr key={c.id}>
               <Table.Td>{c.name}</Table.Td>
-              <Table.Td>{c.state}</Table.Td>
+              <Table.Td>{campaignState(c.state)}</Table.Td>
               <Table.Td>{c.sent}</Table.Td>
               <Table.Td>
                 {c.delivered} ({formatPercent(c.delivery_rate)})
