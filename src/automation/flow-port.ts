@@ -38,6 +38,12 @@ export type FlowPort = {
       };
     },
   ): Promise<boolean>;
+  /**
+   * Optional: reads ahead, in the engine's transaction, what `onCustomerMessage` reads first for
+   * these conversations (their running sessions), so that a batch of customer messages costs one
+   * query instead of one each. Only conversations nothing earlier in the transaction changed.
+   */
+  prepare?(trx: Kysely<DB>, conversationIds: readonly string[]): Promise<void>;
   /** Starts a flow in a conversation (a rule's "start a flow" action). Returns the run id. */
   startFlow(
     deps: FlowDeps,

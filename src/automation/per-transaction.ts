@@ -22,3 +22,35 @@ export function oncePerTransaction<T>(trx: object, key: string, load: () => Prom
   }
   return read;
 }
+
+/**
+ * Rows a batch handler read ahead for one event of its transaction (`engine.subscriber.ts`
+ * `handleBatch`: a slice's customer messages, conversations, contacts and flow sessions in one query
+ * each). Each is taken once, by the event it was read for; one the handler does not take is simply
+ * read again. Only for rows nothing earlier in the transaction changed (the handler preloads a
+ * conversation's rows only for its first event of the slice).
+ */
+const preloaded = new WeakMap<object, Map<string, unknown>>();
+
+export function preload(trx: object, key: string, value: unknown): void {
+  let rows = preloaded.get(trx);
+  if (!rows) {
+    rows = new Map();
+    preloaded.set(trx, rows);
+  }
+  rows.set(key, value);
+}
+
+/** The row preloaded under `key` for this transaction, once; undefined when there is none. */
+export function takePreloaded<T>(trx: object, key: string): T | undefined {
+  const rows = preloaded.get(trx);
+  if (!rows?.has(key)) return undefined;
+  const value = rows.get(key) as T;
+  rows.delete(key);
+  return value;
+}
+
+/** Forgets what was preloaded for this transaction and not taken (a batch handler ends with it). */
+export function clearPreloaded(trx: object): void {
+  preloaded.delete(trx);
+}

@@ -416,25 +416,29 @@ export async function runRule(
   rule: ParsedRule,
   input: { trigger: string; dedupKey: string },
 ): Promise<{ runId: number; outcome: RunOutcome } | null> {
-  const inserted = await ctx.trx
-    .insertInto('automation_runs')
-    .values({
-      rule_id: rule.row.id,
-      conversation_id: ctx.conversation.id,
-      phone_number_id: ctx.conversation.phone_number_id,
-      trigger: input.trigger,
-      dedup_key: input.dedupKey,
-      outcome: 'skipped',
-      reason: null,
-      steps_json: '[]',
-      created_at: ctx.now,
-      finished_at: null,
-    })
-    .onConflict((oc) => oc.columns(['rule_id', 'dedup_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return null;
-  const runId = Number(inserted.id);
+  const row = {
+    rule_id: rule.row.id,
+    conversation_id: ctx.conversation.id,
+    phone_number_id: ctx.conversation.phone_number_id,
+    trigger: input.trigger,
+    dedup_key: input.dedupKey,
+    created_at: ctx.now,
+  };
+  // The run's row claims its key first (once per conversation and label, per timer), so a second
+  // run of the same key does nothing. A key of one event (`event:<id>`) needs no claim: the event is
+  // handled in the transaction that moves the engine's cursor, so its run is written once, at the end.
+  const claimFirst = !input.dedupKey.startsWith('event:');
+  let runId: number | null = null;
+  if (claimFirst) {
+    const inserted = await ctx.trx
+      .insertInto('automation_runs')
+      .values({ ...row, outcome: 'skipped', reason: null, steps_json: '[]', finished_at: null })
+      .onConflict((oc) => oc.columns(['rule_id', 'dedup_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return null;
+    runId = Number(inserted.id);
+  }
   let outcome: RunOutcome = 'done';
   let reason: string | null = null;
   const steps: Step[] = [];
@@ -461,11 +465,17 @@ export async function runRule(
       reason = 'no action could be done (see steps)';
     }
   }
-  await ctx.trx
-    .updateTable('automation_runs')
-    .set({ outcome, reason, steps_json: JSON.stringify(steps), finished_at: ctx.now })
-    .where('id', '=', runId)
-    .execute();
+  const result = { outcome, reason, steps_json: JSON.stringify(steps), finished_at: ctx.now };
+  if (runId === null) {
+    const inserted = await ctx.trx
+      .insertInto('automation_runs')
+      .values({ ...row, ...result })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    runId = Number(inserted.id);
+  } else {
+    await ctx.trx.updateTable('automation_runs').set(result).where('id', '=', runId).execute();
+  }
   await recordEvent(
     ctx.trx,
     {
@@ -478,12 +488,34 @@ export async function runRule(
   return { runId, outcome };
 }
 
-/** The context of a run in a conversation (its contact, VIP flag). */
+/** The rows a run context is made of, as a batch reads them ahead (`engine.subscriber.ts`). */
+export type RunContextRows = Pick<RunContext, 'conversation' | 'contact' | 'vip'>;
+
+/** The context of a run in a conversation (its contact, VIP flag); `preloaded` saves reading them. */
 export async function runContextFor(
   deps: AppDeps,
   trx: Db,
-  input: { conversationId: string; now: number; message: RunContext['message']; flowHandled?: boolean },
+  input: {
+    conversationId: string;
+    now: number;
+    message: RunContext['message'];
+    flowHandled?: boolean;
+    preloaded?: RunContextRows;
+  },
 ): Promise<RunContext | null> {
+  if (input.preloaded) {
+    const { conversation, contact, vip } = input.preloaded;
+    return {
+      deps,
+      trx,
+      now: input.now,
+      conversation,
+      contact,
+      message: input.message,
+      vip,
+      flowHandled: input.flowHandled ?? false,
+    };
+  }
   const conversation = await trx
     .selectFrom('conversations')
     .selectAll()

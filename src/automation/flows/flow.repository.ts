@@ -36,6 +36,24 @@ export async function activeSession(db: Db, conversationId: string): Promise<Flo
     .executeTakeFirst();
 }
 
+/** The running session of each of these conversations (one query; see {@link activeSession}). */
+export async function activeSessions(
+  db: Db,
+  conversationIds: readonly string[],
+): Promise<Map<string, FlowSessionRow>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('flow_sessions')
+    .selectAll()
+    .where('conversation_id', 'in', [...conversationIds])
+    .where('status', '=', 'active')
+    .orderBy('started_at', 'desc')
+    .execute();
+  const out = new Map<string, FlowSessionRow>();
+  for (const row of rows) if (!out.has(row.conversation_id)) out.set(row.conversation_id, row);
+  return out;
+}
+
 export async function latestSession(db: Db, conversationId: string): Promise<FlowSessionRow | undefined> {
   return db
     .selectFrom('flow_sessions')

@@ -18,15 +18,17 @@ import { sendAutomated } from '../automated-send.ts';
 import { automationMaySend, setActiveFlowRun, takeOverByHuman } from '../control.ts';
 import { type FlowDeps, type FlowPort, type FlowTrigger, registerFlowPort } from '../flow-port.ts';
 import { findKbAnswer } from '../knowledge/knowledge.repository.ts';
-import { oncePerTransaction } from '../per-transaction.ts';
+import { oncePerTransaction, preload, takePreloaded } from '../per-transaction.ts';
 import {
   activeSession,
+  activeSessions,
   findFlow,
   latestSession,
   loadVersion,
   positionOf,
   savePosition,
 } from './flow.repository.ts';
+import type { FlowSessionRow } from './flow.table.ts';
 import { runHttpStep } from './http-step.ts';
 import {
   advance,
@@ -413,7 +415,9 @@ export async function onCustomerMessage(
   if (message?.origin !== 'customer') return false;
   // Whether a flow has anything to do first (a session, or a welcome flow), then whether automation
   // may speak: most messages of a number without flows cost two reads, not the handoff's too.
-  const session = await activeSession(trx, input.conversationId);
+  const preloaded = takePreloaded<FlowSessionRow | null>(trx, `flow-session:${input.conversationId}`);
+  const session =
+    preloaded === undefined ? await activeSession(trx, input.conversationId) : (preloaded ?? undefined);
   const pn = message.phoneNumberId;
   const welcome = session
     ? undefined
@@ -445,7 +449,13 @@ export async function onCustomerMessage(
   return id !== null;
 }
 
-export const flowRunner: FlowPort = { startFlow, onCustomerMessage };
+/** Reads the running sessions of a batch's conversations at once (see `FlowPort.prepare`). */
+async function prepare(trx: Db, conversationIds: readonly string[]): Promise<void> {
+  const sessions = await activeSessions(trx, conversationIds);
+  for (const id of conversationIds) preload(trx, `flow-session:${id}`, sessions.get(id) ?? null);
+}
+
+export const flowRunner: FlowPort = { startFlow, onCustomerMessage, prepare };
 registerFlowPort(flowRunner);
 
 /**
