@@ -1,4 +1,5 @@
 import { Badge, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { Message } from '../../api/types.ts';
 import { useAutomatedOrigin } from './rules.api.ts';
 
@@ -7,17 +8,20 @@ import { useAutomatedOrigin } from './rules.api.ts';
  * rule (its name) sent it, from `GET /api/conversations/:id/automated`.
  */
 export function BotOriginLabel({ message }: { message: Message }) {
+  const { t } = useTranslation('automation');
   const origin = useAutomatedOrigin(message.conversation_id, message.id);
   const text = !origin
-    ? 'Bot'
+    ? t('origin.bot')
     : origin.kind === 'flow'
-      ? `Bot flow · ${origin.name}`
-      : `Rule · ${origin.name}`;
+      ? t('origin.flow', { name: origin.name })
+      : t('origin.rule', { name: origin.name });
   const hint = !origin
-    ? 'Sent by an automation'
+    ? t('origin.botHint')
     : origin.kind === 'flow'
-      ? `Sent by the bot flow ${origin.name}${origin.step_id ? `, step ${origin.step_id}` : ''}`
-      : `Sent by the rule ${origin.name}`;
+      ? origin.step_id
+        ? t('origin.flowStepHint', { name: origin.name, step: origin.step_id })
+        : t('origin.flowHint', { name: origin.name })
+      : t('origin.ruleHint', { name: origin.name });
   return (
     <Tooltip label={hint} openDelay={300}>
       <Badge
