@@ -30,8 +30,16 @@ export function ControlBar({ me, conversationId }: { me: Me; conversationId: str
   const run = flowRun.data?.run ?? null;
   const human = c.state === 'human';
   let description: string;
+  // A flow's handoff keeps the conversation with humans: the header says the bot handed it off.
+  const handedOffByFlow =
+    c.keep_with_humans &&
+    c.by?.kind === 'system' &&
+    c.by.id?.startsWith('flow:') &&
+    run?.status === 'handed_off';
   if (human) {
     if (c.reason === 'vip') description = t('control.vip');
+    else if (handedOffByFlow)
+      description = t('control.handedOff', { flow: run.flow_name, at: time(run.ended_at) });
     else if (c.keep_with_humans) description = t('control.kept', { since: time(c.since), by: who(c.by, t) });
     else
       description =
