@@ -5,12 +5,16 @@
  *   the same {{placeholders}}, and each plural in every category the language needs (CLDR);
  * - every literal key the code uses (`t('key')`, `t('ns:key')`, `translate('ns:key')`,
  *   `i18nKey="key"`) exists in English, in the file's namespace (`useTranslation('ns')`);
+ * - no component shows hard-coded text: JSX text, a string in a JSX child, or a string given to a
+ *   prop people read (`label`, `placeholder`, `aria-label`, `title`, …) goes through `t()` instead
+ *   (`hardCodedText`; `KNOWN_HARD_CODED` lists the files still to be translated, and only shrinks);
  * - every error code of the hub's catalogue (src/platform/errors.ts) has an English text.
  * Prints one line per problem and exits 1 when there is any.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE = 'en';
@@ -138,6 +142,129 @@ function checkUsage(root, source, problems) {
   }
 }
 
+/** Props whose string a person reads or hears. */
+const READ_PROPS = new Set([
+  'alt',
+  'aria-description',
+  'aria-label',
+  'aria-placeholder',
+  'aria-valuetext',
+  'confirmLabel',
+  'description',
+  'emptyMessage',
+  'error',
+  'label',
+  'legend',
+  'message',
+  'nothingFoundMessage',
+  'placeholder',
+  'title',
+  'tooltip',
+]);
+
+/**
+ * Text that needs no translation: no two letters in a row, the product's and vendors' names and
+ * acronyms, language codes, URLs, file names and e-mail addresses given as examples.
+ */
+const NOT_WORDS = [
+  /^[^\p{L}]*$/u,
+  /^\P{L}*\p{L}\P{L}*$/u,
+  /^\P{L}*(Coexist|WhatsApp|Meta|API|CSAT|SLA|BSUID|URL|JSON|CSV|HTTP|IANA|p90|TOTP|MFA)\P{L}*$/u,
+  /^[a-z]{2}(-[A-Z]{2})?(, ?[a-z]{2}(-[A-Z]{2})?)*…?$/,
+  /^(https?:\/\/|\/)\S*$/,
+  /^[\w.-]+\.(csv|json|png|txt)$/,
+  /^[\w.+-]+@[\w.-]+$/,
+];
+
+/**
+ * Files that still show hard-coded text, with how many places; `npm run check:i18n` fails when a
+ * file has more (or another file has any) and asks for the number to come down when it has fewer.
+ */
+export const KNOWN_HARD_CODED = {
+  'web/src/modules/automation/AutomationPage.tsx': 30,
+  'web/src/modules/automation/FlowEditor.tsx': 13,
+  'web/src/modules/automation/RuleEditor.tsx': 17,
+  'web/src/modules/automation/RulesTab.tsx': 16,
+  'web/src/modules/automation/StepForm.tsx': 44,
+  'web/src/modules/automation/TestPanel.tsx': 7,
+  'web/src/modules/automation/rule-parts.tsx': 43,
+};
+
+const isWords = (text) => !NOT_WORDS.some((pattern) => pattern.test(text.trim()));
+
+/** The string literals an expression can evaluate to (`a ? 'x' : 'y'`, `a ?? 'x'`, `a && 'x'`). */
+function literalsOf(node, out = []) {
+  if (!node) return out;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) out.push(node);
+  else if (ts.isTemplateExpression(node)) out.push(node);
+  else if (ts.isParenthesizedExpression(node)) literalsOf(node.expression, out);
+  else if (ts.isConditionalExpression(node)) {
+    literalsOf(node.whenTrue, out);
+    literalsOf(node.whenFalse, out);
+  } else if (ts.isBinaryExpression(node)) {
+    const op = node.operatorToken.kind;
+    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      literalsOf(node.left, out);
+      literalsOf(node.right, out);
+    } else if (op === ts.SyntaxKind.AmpersandAmpersandToken) literalsOf(node.right, out);
+  }
+  return out;
+}
+
+/** The text of a literal: a template's fixed parts only (`Conversation with ${name}` → "Conversation with "). */
+function literalText(node) {
+  if (ts.isTemplateExpression(node))
+    return [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(' ');
+  return node.text;
+}
+
+/** Each place in one .tsx file's source where a person reads text that is not translated. */
+export function hardCodedText(text, fileName = 'file.tsx') {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const found = [];
+  const report = (node, shown) => {
+    const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    found.push({ line: line + 1, text: shown.replace(/\s+/g, ' ').trim() });
+  };
+  const visit = (node) => {
+    if (ts.isJsxText(node)) {
+      if (isWords(node.text)) report(node, node.text);
+    } else if (ts.isJsxAttribute(node) && node.initializer && READ_PROPS.has(node.name.getText(source))) {
+      const init = node.initializer;
+      const expression = ts.isJsxExpression(init) ? init.expression : init;
+      for (const literal of literalsOf(expression))
+        if (isWords(literalText(literal)))
+          report(literal, `${node.name.getText(source)}="${literalText(literal)}"`);
+      return;
+    } else if (ts.isJsxExpression(node) && node.parent && !ts.isJsxAttribute(node.parent)) {
+      for (const literal of literalsOf(node.expression))
+        if (isWords(literalText(literal))) report(literal, literalText(literal));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** Hard-coded text in the web app's components, against `KNOWN_HARD_CODED`. */
+function checkHardCoded(root, problems, known = KNOWN_HARD_CODED) {
+  const counts = new Map();
+  for (const file of sourceFiles(join(root, 'web/src')).filter((f) => f.endsWith('.tsx'))) {
+    const path = relative(root, file).split('\\').join('/');
+    const found = hardCodedText(readFileSync(file, 'utf8'), file);
+    counts.set(path, found.length);
+    const allowed = known[path] ?? 0;
+    if (found.length > allowed)
+      for (const place of found)
+        problems.push(`${path}:${place.line}: hard-coded text "${place.text}" (use t())`);
+  }
+  for (const [path, allowed] of Object.entries(known)) {
+    const count = counts.get(path) ?? 0;
+    if (count < allowed)
+      problems.push(`${path}: ${count} hard-coded texts left, KNOWN_HARD_CODED says ${allowed}: lower it`);
+  }
+}
+
 function checkErrorCodes(root, source, problems) {
   const errors = readFileSync(join(root, 'src/platform/errors.ts'), 'utf8');
   const body = errors.slice(errors.indexOf('errorCatalogue'), errors.indexOf('\n};'));
@@ -158,6 +285,7 @@ export function checkI18n(root = REPO) {
     if (language !== SOURCE) compare(language, namespaces, source, problems);
   checkUsage(root, source, problems);
   checkErrorCodes(root, source, problems);
+  checkHardCoded(root, problems, root === REPO ? KNOWN_HARD_CODED : {});
   return problems;
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkI18n } from '../../../bin/check-i18n.mjs';
+import { checkI18n, hardCodedText } from '../../../bin/check-i18n.mjs';
 
 /** A throwaway repository with the given files (path → content). */
 function repo(files: Record<string, unknown>): string {
@@ -81,5 +81,55 @@ describe('npm run check:i18n', () => {
         'en/errors.json: missing the error code "CONFLICT" (src/platform/errors.ts)',
       ].sort(),
     );
+  });
+});
+
+describe('hard-coded text in components', () => {
+  const texts = (source: string) => hardCodedText(source).map((f: { text: string }) => f.text);
+
+  it('finds JSX text, strings in JSX children and in the props people read', () => {
+    const source = [
+      'export const A = ({ on, name }) => (',
+      '  <Stack aria-label="Conversation list" title={on ? "Open" : "Closed"}>',
+      '    <Text>No conversations here.</Text>',
+      "    {on && 'Loading more'}",
+      '    <Input placeholder={`Search ${name}`} label={name ?? "Unknown"} />',
+      '  </Stack>',
+      ');',
+    ].join('\n');
+    expect(texts(source)).toEqual([
+      'aria-label="Conversation list"',
+      'title="Open"',
+      'title="Closed"',
+      'No conversations here.',
+      'Loading more',
+      'placeholder="Search "',
+      'label="Unknown"',
+    ]);
+  });
+
+  it('leaves translated text, code-like props, names, codes and examples alone', () => {
+    const source = [
+      'export const B = ({ t, n }) => (',
+      '  <Box data-testid="conversation-row" className="row" variant="light" aria-label={t("list.label")}>',
+      "    {t('list.empty')} · {n} ✓✓ {'→'}",
+      '    <Title>Coexist</Title> <Badge>API</Badge> <Kbd>?</Kbd> <Text>{n}h</Text>',
+      '    <Input placeholder="https://crm.example.com/hooks" /> <Input placeholder="en, es, pt-BR" />',
+      '    <Input placeholder="contacts.csv" />',
+      '  </Box>',
+      ');',
+    ].join('\n');
+    expect(texts(source)).toEqual([]);
+  });
+
+  it('reports a component with hard-coded text in the repository check', () => {
+    const root = repo({
+      'src/platform/errors.ts': ERRORS,
+      [`${L}/en/errors.json`]: { NOT_FOUND: 'Not found.' },
+      'web/src/modules/inbox/Empty.tsx': 'export const E = () => <Text>Nothing here</Text>;',
+    });
+    expect(checkI18n(root)).toEqual([
+      'web/src/modules/inbox/Empty.tsx:1: hard-coded text "Nothing here" (use t())',
+    ]);
   });
 });

@@ -40,7 +40,7 @@ export function CannedRepliesSettings() {
             <TextInput
               label={t('canned.shortcut')}
               required
-              placeholder="shipping"
+              placeholder={t('canned.shortcutExample')}
               value={shortcut}
               onChange={(e) => setShortcut(e.currentTarget.value)}
             />
