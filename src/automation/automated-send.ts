@@ -4,10 +4,12 @@ import { loadRateCard } from '../costs/rate-card.ts';
 import type { DB } from '../database.ts';
 import { humanHold } from '../outbound/automation-hold.ts';
 import { enqueueSend } from '../outbound/enqueue-send.ts';
+import type { ResolvedRecipient } from '../outbound/recipient.ts';
 import { prepareSend } from '../outbound/send-message.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AutomatedOrigin } from './automation.table.ts';
 import { speakingFacts } from './control.ts';
+import { oncePerTransaction } from './per-transaction.ts';
 
 /**
  * The one way automation sends: a flow (`bot`) or a rule asks here, never `enqueueSend` directly.
@@ -27,6 +29,14 @@ export type AutomatedSendInput = {
   /** The message as `POST /api/messages` accepts it (`{ type: 'text', text: { body } }`, …). */
   readonly content: unknown;
   readonly replyTo?: string | null;
+  /**
+   * The conversation and contact as the caller read them in this transaction (a rule run's context):
+   * the send does not read them again, and the number is read once per transaction.
+   */
+  readonly rows?: {
+    readonly conversation: ResolvedRecipient['conversation'];
+    readonly contact: ResolvedRecipient['contact'];
+  };
 };
 
 export type AutomatedSendResult =
@@ -87,8 +97,19 @@ export async function sendAutomated(
     const prepared = prepareSend(input.content);
     // Read through the transaction: on SQLite a read on another connection would wait for it.
     const rateCard = await loadRateCard({ db: trx, dataDir: deps.config.dataDir, now });
+    const rows = input.rows?.conversation.id === input.conversationId ? input.rows : undefined;
+    const number = rows
+      ? await oncePerTransaction(trx, `number:${rows.conversation.phone_number_id}`, () =>
+          trx
+            .selectFrom('phone_numbers')
+            .selectAll()
+            .where('id', '=', rows.conversation.phone_number_id)
+            .executeTakeFirst(),
+        )
+      : undefined;
     const { message } = await enqueueSend(trx, {
-      recipient: { conversationId: input.conversationId },
+      recipient:
+        rows && number ? { resolved: { ...rows, number } } : { conversationId: input.conversationId },
       prepared,
       replyTo: input.replyTo ?? null,
       origin: 'bot',

@@ -287,6 +287,9 @@ async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction):
         origin: 'rule',
         originRef: rule.row.id,
         content,
+        // The window and the contact's consent do not move within a run (the send policy looks at
+        // nothing else of them), so the run's rows serve.
+        rows: { conversation: ctx.conversation, contact: ctx.contact },
       });
       return result.sent
         ? {

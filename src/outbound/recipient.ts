@@ -7,17 +7,22 @@ import type { DB } from '../database.ts';
 import type { PhoneNumberTable } from '../numbers/number.table.ts';
 import { AppError } from '../platform/errors.ts';
 
-/** Who a message goes to: an existing conversation, a contact, or a phone number (or BSUID) on one of our numbers. */
-export type RecipientInput =
-  | { readonly conversationId: string }
-  | { readonly contactId: string }
-  | { readonly phoneNumberId: string; readonly to: string };
-
 export type ResolvedRecipient = {
   readonly number: Selectable<PhoneNumberTable>;
   readonly contact: Selectable<ContactTable>;
   readonly conversation: Selectable<ConversationTable>;
 };
+
+/**
+ * Who a message goes to: an existing conversation, a contact, or a phone number (or BSUID) on one of
+ * our numbers; or rows the caller read in this transaction (`resolved`: automation answering a
+ * batch of customer messages saves reading them again; the send policy checks again at dispatch).
+ */
+export type RecipientInput =
+  | { readonly conversationId: string }
+  | { readonly contactId: string }
+  | { readonly phoneNumberId: string; readonly to: string }
+  | { readonly resolved: ResolvedRecipient };
 
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 
@@ -33,6 +38,7 @@ export async function resolveRecipient(
   input: RecipientInput,
   now: number,
 ): Promise<ResolvedRecipient> {
+  if ('resolved' in input) return input.resolved;
   if ('conversationId' in input) {
     const conversation = await trx
       .selectFrom('conversations')
