@@ -196,8 +196,9 @@ function mergedAttributes(stored: string | null, attributes: Record<string, stri
 /**
  * Writes one chunk of valid rows: contacts created or found by phone, attributes merged over the
  * stored ones, the name kept where the contact has none, and consent records in the ledger. The
- * same writes and events as one row at a time (`contact.created`, `contact.changed` with `import`,
- * `contact.consent_changed`), in multi-row statements: a chunk costs a few dozen queries, not a
+ * same writes as one row at a time and their events (`contact.created` for a new contact,
+ * `contact.changed` with `import` for an existing one whose attributes or name it sets,
+ * `contact.consent_changed` per record), in multi-row statements: a chunk costs a few dozen queries, not a
  * dozen per row. Phones are unique within a file (`validateImport`), so within a chunk too.
  */
 export async function importRows(
@@ -222,8 +223,9 @@ export async function importRows(
     phoneNumberId,
     payload: { contact_id: id, change: 'import', actor: input.actor },
   });
-  // New contacts are inserted with their attributes and name (insert-or-ignore on the unique keys:
-  // a contact created meanwhile by a webhook is found again and updated like any existing one).
+  // New contacts are inserted with their attributes and name, so `contact.created` says it all
+  // (insert-or-ignore on the unique keys: a contact created meanwhile by a webhook is found again
+  // and updated like any existing one, with `contact.changed`).
   const created = new Set<string>();
   const fresh = input.rows.filter((r) => !contacts.has(r.phone));
   for (const part of slices(fresh)) {
@@ -265,7 +267,6 @@ export async function importRows(
         phoneNumberId,
         payload: { contact_id: c.id, wa_id: c.wa_id, bsuid: c.bsuid },
       });
-      if (Object.keys(r.attributes).length > 0 || r.name) events.push(changed(c.id));
     }
     if (byPhone.size > 0)
       for (const [waId, c] of await contactsByWaId(trx, phoneNumberId, [...byPhone.keys()]))
