@@ -4,6 +4,7 @@ import type { TemplateState } from '../world/types.ts';
 import { GraphError } from './errors.ts';
 import { unknownNode } from './server.ts';
 import { uploadedHandleKind } from './uploads.routes.ts';
+import { checkAuthenticationComponents, checkAuthenticationTtl } from './validate-authentication.ts';
 import { isObj } from './validate-send.ts';
 
 const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
@@ -86,13 +87,20 @@ function checkMediaHeader(ctx: SandboxContext, c: Record<string, unknown>): void
     });
 }
 
-function checkComponents(ctx: SandboxContext, components: unknown): Record<string, unknown>[] {
+function checkComponents(
+  ctx: SandboxContext,
+  components: unknown,
+  template: { category: string; language: string },
+): Record<string, unknown>[] {
   if (!Array.isArray(components) || components.length === 0 || !components.every(isObj)) {
     throw new GraphError(100, {
       message: 'The parameter components is required.',
       details: 'The parameter components is required.',
     });
   }
+  // Meta presets an authentication template's text: it is checked and stored in its own format.
+  if (template.category === 'AUTHENTICATION')
+    return checkAuthenticationComponents(components, template.language);
   if (!components.some((c) => String(c.type).toUpperCase() === 'BODY')) {
     throw new GraphError(100, { details: 'A template needs a BODY component.' });
   }
@@ -147,7 +155,11 @@ export function editTemplate(
     if (t.status === 'APPROVED' && category !== t.category)
       throw invalid("An approved template's category cannot be edited.");
   }
-  const components = body.components === undefined ? t.components : checkComponents(ctx, body.components);
+  if (category === 'AUTHENTICATION') checkAuthenticationTtl(body.message_send_ttl_seconds);
+  const components =
+    body.components === undefined
+      ? t.components
+      : checkComponents(ctx, body.components, { category, language: t.language });
   const now = ctx.scheduler.now();
   const edits = (t.edits ?? []).filter((at) => now - at < 30 * DAY);
   if (t.status === 'APPROVED') {
@@ -218,8 +230,9 @@ export function templateRoutes(ctx: SandboxContext) {
           message: 'The parameter language is required.',
           details: 'The parameter language is required.',
         });
-      const components = checkComponents(ctx, body.components);
       const language = body.language;
+      if (category === 'AUTHENTICATION') checkAuthenticationTtl(body.message_send_ttl_seconds);
+      const components = checkComponents(ctx, body.components, { category, language });
       if (
         Object.values(ctx.world.templates).some(
           (t) => t.wabaId === wabaId && t.name === name && t.language === language && t.status !== 'DELETED',

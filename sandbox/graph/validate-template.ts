@@ -73,6 +73,7 @@ export function checkTemplateSend(
         if (!isObj(b)) return;
         const dynamic = String(b.type).toUpperCase() === 'URL' && placeholders(b.url).length > 0;
         const sent = sendComponent(components, 'button', index);
+        if (String(b.type).toUpperCase() === 'OTP') checkOtpButton(sent, index);
         if (String(b.type).toUpperCase() === 'COPY_CODE') {
           const params = Array.isArray(sent?.parameters) ? (sent.parameters as unknown[]) : [];
           const p = params[0];
@@ -106,6 +107,33 @@ export function checkTemplateSend(
     rendered = String(body?.text ?? t.name);
   }
   return { template: t, rendered };
+}
+
+/**
+ * An authentication template's OTP button (copy code, one-tap, zero-tap) takes the code once more,
+ * as a URL button's parameter: `{ type: "button", sub_type: "url", index: "0", parameters: [{ type:
+ * "text", text: "<code>" }] }`. Codes are at most 15 characters.
+ */
+function checkOtpButton(sent: Obj | undefined, index: number): void {
+  const params = Array.isArray(sent?.parameters) ? (sent.parameters as unknown[]) : [];
+  const p = params[0];
+  if (
+    !sent ||
+    String(sent.sub_type ?? '').toLowerCase() !== 'url' ||
+    params.length !== 1 ||
+    !isObj(p) ||
+    p.type !== 'text' ||
+    typeof p.text !== 'string' ||
+    p.text === ''
+  )
+    throw new GraphError(132000, {
+      details: `button at index ${index}: an authentication template's OTP button expects 1 text parameter (the code) with sub_type url`,
+    });
+  if (p.text.length > 15)
+    throw new GraphError(100, {
+      message: 'Invalid parameter',
+      details: `button at index ${index}: a verification code is at most 15 characters`,
+    });
 }
 
 function checkParams(o: {
