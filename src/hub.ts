@@ -174,16 +174,16 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   const arriving = () => sqlite && msSinceIngest(deps.database) < ARRIVING_MS;
   const busy = () => backlog() || arriving();
   const pauseMs = () => (backlog() ? 100 : arriving() ? 20 : 0);
-  // SQLite: while the acknowledgements are saturated, rounds take turns with the webhook worker
-  // for a share of the time (platform/loop-share.ts).
-  const share = sqlite ? loopShareOf(deps.database) : undefined;
+  // While the acknowledgements are saturated, rounds (on PostgreSQL each subscriber's transaction)
+  // take turns with the webhook worker for a share of the time (platform/loop-share.ts).
+  const share = loopShareOf(deps.database);
   workers.push(
     startEventSubscribers(deps, {
       nodeId: deps.config.nodeId,
       subscribers,
       busy,
       pauseMs,
-      ...(share ? { share } : {}),
+      share,
       // PostgreSQL: subscribers side by side (their handlers wait on round trips, not on one writer).
       concurrent: !sqlite,
     }),

@@ -72,8 +72,9 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
   // business account still apply one transaction at a time (an advisory lock, see
   // lockAccounts in webhook.processor.ts), so this helps a hub with several accounts, as more nodes do.
   const parallel = sqlite ? 1 : (options.parallel ?? 2);
-  // SQLite: the acknowledgements' priority over processing (one event loop, one writer).
-  const share = sqlite ? loopShareOf(deps.database) : null;
+  // The acknowledgements' priority over processing: one event loop (and on SQLite one writer; on
+  // PostgreSQL a server on the same cores) serves both.
+  const share = loopShareOf(deps.database);
   // One SQLite file has one hub; anything claimed before this start belongs to a process that is gone.
   if (deps.database.dialect === 'sqlite') await releaseClaims(deps.database);
 
@@ -127,40 +128,39 @@ export async function startWebhookWorker(deps: AppDeps, options: WebhookWorkerOp
       let rest = events;
       while (rest.length > 0 && !stopped) {
         // Acknowledgements first: while they are saturated, processing takes its turn (a share of
-        // the time); otherwise it waits at most `maxDeferMs` for a gap between arriving webhooks.
-        if (share?.saturated()) await share.turn();
-        else {
+        // the time, one slice at a time); otherwise it waits at most `maxDeferMs` for a gap between
+        // arriving webhooks.
+        if (!share.saturated()) {
           for (let waited = 0; waited < maxDeferMs && msSinceIngest(deps.database) < 2; waited += 2) {
             await new Promise((resolve) => setTimeout(resolve, 2));
           }
         }
-        const sliceStarted = performance.now();
-        // SQLite's one writer: while webhooks are arriving, short transactions keep their
-        // acknowledgements waiting little; once they pause, large ones apply the backlog fast.
-        // (A second: a long transaction must not itself make the webhooks look paused.)
-        const arriving = sqlite && msSinceIngest(deps.database) < ARRIVING_MS;
-        const chunk = arriving
-          ? takeChunk(rest, maxBatchBytes, BUSY_SQLITE_EVENTS)
-          : takeChunk(rest, maxBatchBytes, Number.POSITIVE_INFINITY);
-        try {
-          await withDbRetry(() => processWebhookEvents(deps, chunk), { attempts: 5 });
-          rest = rest.slice(chunk.length);
-          for (const e of chunk) held.delete(e.id);
-        } catch (error) {
-          if (isDatabaseUnavailable(error)) throw error;
-          // Something in the batch broke its transaction (a single item's error would not): find
-          // the culprit by processing the events alone, so it cannot hold up the others.
-          deps.logger.warn(
-            { err: error, events: rest.length },
-            'webhook batch failed; processing its events alone',
-          );
-          await processEventsAlone(deps, chunk);
-          rest = rest.slice(chunk.length);
-          for (const e of chunk) held.delete(e.id);
-        }
-        share?.ran(
-          performance.now() - sliceStarted,
-          deps.clock.now() - (chunk[0] as ClaimedEvent).receivedAt,
+        await share.slice(
+          async () => {
+            // SQLite's one writer: while webhooks are arriving, short transactions keep their
+            // acknowledgements waiting little; once they pause, large ones apply the backlog fast.
+            // (A second: a long transaction must not itself make the webhooks look paused.)
+            const arriving = sqlite && msSinceIngest(deps.database) < ARRIVING_MS;
+            const chunk = arriving
+              ? takeChunk(rest, maxBatchBytes, BUSY_SQLITE_EVENTS)
+              : takeChunk(rest, maxBatchBytes, Number.POSITIVE_INFINITY);
+            try {
+              await withDbRetry(() => processWebhookEvents(deps, chunk), { attempts: 5 });
+            } catch (error) {
+              if (isDatabaseUnavailable(error)) throw error;
+              // Something in the batch broke its transaction (a single item's error would not):
+              // find the culprit by processing the events alone, so it cannot hold up the others.
+              deps.logger.warn(
+                { err: error, events: rest.length },
+                'webhook batch failed; processing its events alone',
+              );
+              await processEventsAlone(deps, chunk);
+            }
+            rest = rest.slice(chunk.length);
+            for (const e of chunk) held.delete(e.id);
+            return chunk;
+          },
+          (chunk) => deps.clock.now() - (chunk[0] as ClaimedEvent).receivedAt,
         );
         // Let the endpoint's acknowledgements take the database between batches: a timer (not
         // setImmediate) lets the poll phase accept requests and their group commit run first.

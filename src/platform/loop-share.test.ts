@@ -95,4 +95,88 @@ describe('the foreground-first loop share', () => {
     await turn;
     expect(done).toBe(true);
   });
+
+  describe('slices', () => {
+    /** A slice that records when it starts and ends, and ends when told. */
+    const gate = (log: string[], name: string) => {
+      let end = () => {};
+      const done = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      return {
+        end: () => end(),
+        fn: async () => {
+          log.push(`${name} start`);
+          await done;
+          log.push(`${name} end`);
+          return name;
+        },
+      };
+    };
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    it('run one at a time while the foreground is saturated', async () => {
+      const { share, advance } = fixture({ minShare: 0.5, windowMs: 10_000 });
+      share.foreground(50);
+      const log: string[] = [];
+      const a = gate(log, 'a');
+      const b = gate(log, 'b');
+      const ra = share.slice(a.fn);
+      const rb = share.slice(b.fn);
+      await tick();
+      expect(log).toEqual(['a start']);
+      advance(10); // a ran 10 ms: b waits 10 more at a 0.5 share
+      a.end();
+      await ra;
+      await tick();
+      expect(log).toEqual(['a start', 'a end']);
+      advance(10);
+      await tick();
+      b.end();
+      expect(await rb).toBe('b');
+      expect(log).toEqual(['a start', 'a end', 'b start', 'b end']);
+    });
+
+    it('overlap freely while the foreground is not saturated', async () => {
+      const { share } = fixture();
+      const log: string[] = [];
+      const a = gate(log, 'a');
+      const b = gate(log, 'b');
+      const both = Promise.all([share.slice(a.fn), share.slice(b.fn)]);
+      await tick();
+      expect(log).toEqual(['a start', 'b start']);
+      a.end();
+      b.end();
+      expect(await both).toEqual(['a', 'b']);
+    });
+
+    it('pay their time and let the next one run even when they throw', async () => {
+      const { share, advance } = fixture({ minShare: 0.5, windowMs: 10_000 });
+      share.foreground(50);
+      const failing = share.slice(async () => {
+        advance(20);
+        throw new Error('broken batch');
+      });
+      await expect(failing).rejects.toThrow('broken batch');
+      let ran = false;
+      const next = share.slice(async () => {
+        ran = true;
+      });
+      await tick();
+      expect(ran).toBe(false); // 20 ms of background at 0.5 owes the foreground 20 ms
+      advance(20);
+      await next;
+      expect(ran).toBe(true);
+    });
+
+    it('report the lag their result carries', async () => {
+      const { share } = fixture({ minShare: 0.2, maxShare: 0.8, lagFloorMs: 5_000, fullLagMs: 20_000 });
+      share.foreground(50);
+      await share.slice(
+        async () => 12_500,
+        (lag) => lag,
+      );
+      expect(share.share()).toBeCloseTo(0.5);
+    });
+  });
 });

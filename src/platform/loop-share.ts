@@ -18,6 +18,15 @@ export type LoopShare = {
   turn(): Promise<void>;
   /** A background slice ran `ms`; `lagMs`, when known, is how long its oldest work had waited. */
   ran(ms: number, lagMs?: number): void;
+  /**
+   * Runs `fn` as one background slice: waits its turn, and while the foreground is saturated runs
+   * alone (slices of several workers, or of one worker's concurrent lanes, would overlap in wall
+   * time and each count only its own), then pays its time back (`ran`), whether it threw or not.
+   * `lagOf` reads the lag from the slice's result. Needed wherever the background runs concurrent
+   * slices (PostgreSQL: two webhook drains, subscribers side by side): their time is round trips to
+   * a server on the same cores as much as this event loop.
+   */
+  slice<T>(fn: () => Promise<T>, lagOf?: (result: T) => number | undefined): Promise<T>;
   /** The background's share of the time right now (0 to 1; 1 when the foreground is not saturated). */
   share(): number;
 };
@@ -52,6 +61,8 @@ export function createLoopShare(options: LoopShareOptions = {}): LoopShare {
   let saturatedUntil = Number.NEGATIVE_INFINITY;
   let nextAt = Number.NEGATIVE_INFINITY;
   let lagMs = 0;
+  /** The slice running alone while saturated, if any. */
+  let alone: Promise<void> | null = null;
 
   const saturated = () => now() < saturatedUntil;
   const share = () => {
@@ -61,28 +72,59 @@ export function createLoopShare(options: LoopShareOptions = {}): LoopShare {
     return minShare + k * (maxShare - minShare);
   };
 
+  const turn = async () => {
+    while (saturated()) {
+      const wait = Math.min(nextAt - now(), maxWaitMs);
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+  const ran = (ms: number, lag?: number) => {
+    if (lag !== undefined) lagMs = lag;
+    const s = share();
+    if (s >= 1) {
+      nextAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    // `ms` of background time buys the foreground ms × (1 − s) / s before the next slice.
+    nextAt = Math.max(nextAt, now()) + (ms * (1 - s)) / s;
+  };
+
   return {
     foreground(requests) {
       if (requests >= saturatedAt) saturatedUntil = now() + windowMs;
     },
     saturated,
     share,
-    async turn() {
-      while (saturated()) {
-        const wait = Math.min(nextAt - now(), maxWaitMs);
-        if (wait <= 0) return;
-        await new Promise((resolve) => setTimeout(resolve, wait));
+    turn,
+    ran,
+    async slice(fn, lagOf) {
+      let release: (() => void) | null = null;
+      for (;;) {
+        await turn();
+        if (!saturated()) break;
+        if (alone) {
+          await alone;
+          continue;
+        }
+        alone = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        break;
       }
-    },
-    ran(ms, lag) {
-      if (lag !== undefined) lagMs = lag;
-      const s = share();
-      if (s >= 1) {
-        nextAt = Number.NEGATIVE_INFINITY;
-        return;
+      const started = now();
+      let lag: number | undefined;
+      try {
+        const result = await fn();
+        lag = lagOf?.(result);
+        return result;
+      } finally {
+        ran(now() - started, lag);
+        if (release) {
+          alone = null;
+          (release as () => void)();
+        }
       }
-      // `ms` of background time buys the foreground ms × (1 − s) / s before the next slice.
-      nextAt = Math.max(nextAt, now()) + (ms * (1 - s)) / s;
     },
   };
 }

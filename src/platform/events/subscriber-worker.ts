@@ -56,7 +56,7 @@ export type SubscriberWorkerOptions = {
    * Foreground first (see `platform/loop-share.ts`): each round's transaction waits for its turn and
    * reports how long it ran, so that while the foreground is saturated the rounds take only their share.
    */
-  readonly share?: Pick<LoopShare, 'turn' | 'ran'>;
+  readonly share?: Pick<LoopShare, 'slice'>;
   /**
    * Handle the round's subscribers side by side, each in its own transaction, instead of one after
    * another in one transaction (PostgreSQL: its handlers wait on round trips, not on one writer;
@@ -358,7 +358,10 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
       const queue = [...pending];
       const lane = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
-          done += await handleAlone(item).catch((error: unknown) => {
+          const one = item;
+          // While the acknowledgements are saturated, the lanes take turns as slices of the share.
+          const handled = options.share ? options.share.slice(() => handleAlone(one)) : handleAlone(one);
+          done += await handled.catch((error: unknown) => {
             options.logger?.warn(
               { err: error, subscriber: (item as Pending).sub.name },
               'subscriber pass failed',
@@ -374,72 +377,78 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     let done = 0;
     let queue = pending;
     while (queue.length > 0 && !stopped) {
-      if (options.share) await options.share.turn();
-      const started = performance.now();
-      const budget = options.busy?.() ? busyBudgetMs : budgetMs;
-      const over = () => performance.now() - started > budget;
-      type Done = { item: Pending; to: number; events: StoredEvent[]; after: Array<() => void> };
-      let committed: Done[] = [];
-      let failed: Pending[] = [];
-      let rest: Pending[] = [];
-      const lost = new Set<string>();
-      try {
-        await db.transaction().execute(async (trx) => {
-          for (const [i, item] of queue.entries()) {
-            if (i > 0 && over()) {
-              rest = queue.slice(i);
-              return;
-            }
-            const savepoint = sql.id(`subscriber_${i}`);
-            await sql`savepoint ${savepoint}`.execute(trx);
-            const after: Array<() => void> = [];
-            const hooks: CommitHooks = { afterCommit: (f) => void after.push(f) };
-            try {
-              // The cursor first: on PostgreSQL its row lock makes another node's take-over wait for this commit.
-              await advanceCursor(trx, { ...lease(item.sub.name), from: item.held.stored, to: item.to });
-              const handled = await handleEvents(trx, item.sub, item.events, over, hooks);
-              const partial = handled < item.events.length;
-              const to = partial ? (item.events[handled - 1] as StoredEvent).id : item.to;
-              if (partial) await advanceCursor(trx, { ...lease(item.sub.name), from: item.to, to });
-              await sql`release savepoint ${savepoint}`.execute(trx);
-              committed.push({ item, to, events: item.events.slice(0, handled), after });
-              if (partial) {
-                rest = [{ ...item, events: item.events.slice(handled) }, ...queue.slice(i + 1)];
+      const round = async (): Promise<Pending[]> => {
+        const started = performance.now();
+        const budget = options.busy?.() ? busyBudgetMs : budgetMs;
+        const over = () => performance.now() - started > budget;
+        type Done = { item: Pending; to: number; events: StoredEvent[]; after: Array<() => void> };
+        let committed: Done[] = [];
+        let failed: Pending[] = [];
+        let rest: Pending[] = [];
+        const lost = new Set<string>();
+        try {
+          await db.transaction().execute(async (trx) => {
+            for (const [i, item] of queue.entries()) {
+              if (i > 0 && over()) {
+                rest = queue.slice(i);
                 return;
               }
-            } catch (error) {
-              await sql`rollback to savepoint ${savepoint}`.execute(trx);
-              if (error instanceof LeaseLostError) lost.add(item.sub.name);
-              else failed.push(item);
+              const savepoint = sql.id(`subscriber_${i}`);
+              await sql`savepoint ${savepoint}`.execute(trx);
+              const after: Array<() => void> = [];
+              const hooks: CommitHooks = { afterCommit: (f) => void after.push(f) };
+              try {
+                // The cursor first: on PostgreSQL its row lock makes another node's take-over wait for this commit.
+                await advanceCursor(trx, { ...lease(item.sub.name), from: item.held.stored, to: item.to });
+                const handled = await handleEvents(trx, item.sub, item.events, over, hooks);
+                const partial = handled < item.events.length;
+                const to = partial ? (item.events[handled - 1] as StoredEvent).id : item.to;
+                if (partial) await advanceCursor(trx, { ...lease(item.sub.name), from: item.to, to });
+                await sql`release savepoint ${savepoint}`.execute(trx);
+                committed.push({ item, to, events: item.events.slice(0, handled), after });
+                if (partial) {
+                  rest = [{ ...item, events: item.events.slice(handled) }, ...queue.slice(i + 1)];
+                  return;
+                }
+              } catch (error) {
+                await sql`rollback to savepoint ${savepoint}`.execute(trx);
+                if (error instanceof LeaseLostError) lost.add(item.sub.name);
+                else failed.push(item);
+              }
             }
-          }
-        });
-      } catch (error) {
-        // The commit itself failed: nothing of this transaction counts; each batch goes alone.
-        options.logger?.warn({ err: error }, 'subscriber round failed to commit; handling its batches alone');
-        failed = [...committed.map((c) => c.item), ...failed];
-        // A batch cut by the budget goes alone whole: its remainder must not come round again.
-        rest = rest.filter((r) => !committed.some((c) => c.item.sub.name === r.sub.name));
-        committed = [];
-      }
-      const now = clock.now();
-      for (const c of committed) {
-        c.item.held.stored = c.to;
-        c.item.held.position = Math.max(c.item.held.position, c.to);
-        c.item.held.until = now + leaseMs;
-        done += c.events.length;
-        afterCommit(c.after, c.events);
-      }
-      for (const name of lost) held.delete(name);
-      for (const item of failed) {
-        try {
-          done += await oneByOne(item);
+          });
         } catch (error) {
-          options.logger?.warn({ err: error, subscriber: item.sub.name }, 'subscriber pass failed');
-          held.delete(item.sub.name);
+          // The commit itself failed: nothing of this transaction counts; each batch goes alone.
+          options.logger?.warn(
+            { err: error },
+            'subscriber round failed to commit; handling its batches alone',
+          );
+          failed = [...committed.map((c) => c.item), ...failed];
+          // A batch cut by the budget goes alone whole: its remainder must not come round again.
+          rest = rest.filter((r) => !committed.some((c) => c.item.sub.name === r.sub.name));
+          committed = [];
         }
-      }
-      options.share?.ran(performance.now() - started);
+        const now = clock.now();
+        for (const c of committed) {
+          c.item.held.stored = c.to;
+          c.item.held.position = Math.max(c.item.held.position, c.to);
+          c.item.held.until = now + leaseMs;
+          done += c.events.length;
+          afterCommit(c.after, c.events);
+        }
+        for (const name of lost) held.delete(name);
+        for (const item of failed) {
+          try {
+            done += await oneByOne(item);
+          } catch (error) {
+            options.logger?.warn({ err: error, subscriber: item.sub.name }, 'subscriber pass failed');
+            held.delete(item.sub.name);
+          }
+        }
+        return rest;
+      };
+      // Foreground first: while the acknowledgements are saturated, a round is one slice of the share.
+      const rest = await (options.share ? options.share.slice(round) : round());
       queue = rest.filter((item) => held.get(item.sub.name) === item.held);
       const pause = queue.length > 0 ? (options.pauseMs?.() ?? 0) : 0;
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
