@@ -362,6 +362,10 @@ export async function routeConversation(
       .where('conversation_id', '=', row.id)
       .executeTakeFirst();
     if (already) return { outcome: 'queued', why }; // Still waiting: its place and first decision stand.
+    // Waiting for an agent of the team, it is already the team's (their "Team" view shows it).
+    if (team && team !== row.team_id) {
+      await applyConversationPatch(trx, { row, patch: { team_id: team }, actor: ROUTING_ACTOR, now });
+    }
     await trx
       .insertInto('routing_queue')
       .values({

@@ -251,6 +251,34 @@ describe.each(testDialects)('routing policies (%s)', (dialect) => {
     expect(await assignee(waiting)).toBe('away');
   });
 
+  it("a handoff to a team with nobody available is the team's while it waits, and goes to its agent when they come online", async () => {
+    await addAgent(t.db, 'sales-1', T0, {}, 'offline');
+    await addAgent(t.db, 'other', T0, {});
+    await t.db
+      .insertInto('teams')
+      .values({ id: 'sales', name: 'Sales', waba_id: WABA, created_at: T0, updated_at: T0 })
+      .execute();
+    await t.db
+      .insertInto('team_members')
+      .values({ team_id: 'sales', user_id: 'sales-1', created_at: T0 })
+      .execute();
+    const lead = await conversation();
+    expect(await route({ conversationId: lead, teamId: 'sales' })).toMatchObject({ outcome: 'queued' });
+    const waiting = await t.db
+      .selectFrom('conversations')
+      .select(['team_id', 'assignee_user_id'])
+      .where('id', '=', lead)
+      .executeTakeFirstOrThrow();
+    expect(waiting).toEqual({ team_id: 'sales', assignee_user_id: null });
+    await t.db
+      .updateTable('users')
+      .set({ presence: 'online', presence_at: t.clock.now() })
+      .where('id', '=', 'sales-1')
+      .execute();
+    expect(await t.db.transaction().execute((trx) => drainQueue(t.deps, trx))).toBe(1);
+    expect(await assignee(lead)).toBe('sales-1');
+  });
+
   it('a VIP contact is never auto-assigned', async () => {
     await addAgent(t.db, 'v1', T0);
     const id = await conversation();
