@@ -93,6 +93,7 @@ describe('hard-coded text in components', () => {
       '  <Stack aria-label="Conversation list" title={on ? "Open" : "Closed"}>',
       '    <Text>No conversations here.</Text>',
       "    {on && 'Loading more'}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the component's source, a template literal in it.
       '    <Input placeholder={`Search ${name}`} label={name ?? "Unknown"} />',
       '  </Stack>',
       ');',
