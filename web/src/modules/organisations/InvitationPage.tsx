@@ -2,6 +2,7 @@ import { Alert, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } f
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, isApiError } from '../../api/client.ts';
+import type { InvitationLookup } from '../../api/types.ts';
 import { navigate } from '../../shared/router.tsx';
 import { MIN_PASSWORD_LENGTH } from '../account/account.api.ts';
 import { AuthCard } from '../auth/AuthCard.tsx';
@@ -32,15 +33,21 @@ export function InvitationPage() {
   const [checked, setChecked] = useState(false);
   const [needsCode, setNeedsCode] = useState(false);
   const joined = accept.data;
+  // Signing in empties the query cache and a used link no longer looks up: keep what it said.
+  const [known, setKnown] = useState<InvitationLookup | null>(null);
+  useEffect(() => {
+    if (lookup.data) setKnown(lookup.data);
+  }, [lookup.data]);
+  const invitation = lookup.data ?? known;
 
   // Signed in after joining: the app takes over (MFA enrolment first where the role needs it).
   const signedInAs = session.data?.user.email;
-  const invitee = lookup.data?.email;
+  const invitee = invitation?.email;
   useEffect(() => {
     if (joined && signedInAs && signedInAs === invitee) navigate('/inbox', { replace: true });
   }, [joined, signedInAs, invitee]);
 
-  if (token.length < 10 || lookup.error) {
+  if (token.length < 10 || (lookup.error && !invitation)) {
     return (
       <AuthCard>
         <Title order={3}>{t('accept.title')}</Title>
@@ -55,14 +62,13 @@ export function InvitationPage() {
       </AuthCard>
     );
   }
-  if (!lookup.data) {
+  if (!invitation) {
     return (
       <AuthCard>
         <Loader aria-label={t('common:states.loading')} />
       </AuthCard>
     );
   }
-  const invitation = lookup.data;
   const existing = invitation.existing_account;
   const tooShort = !existing && password.length < MIN_PASSWORD_LENGTH;
   const mismatch = !existing && password !== repeat;
