@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -76,6 +77,8 @@ const PAGES = [
   '/settings/vips',
   '/audit',
   '/security-log',
+  '/members',
+  '/organisations',
   '/account',
 ];
 
@@ -96,7 +99,37 @@ describe('accessibility: axe-core on every page', () => {
       await page.goto('/');
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       found['/ (sign in)'] = await seriousViolations(page);
+      // A second organisation (the top bar then shows the switcher) and an invitation link's page.
+      const db = stack.deps.database.db;
+      const now = Date.now();
+      await db
+        .insertInto('organisations')
+        .values({ id: 'org_second', name: 'Second Ltd', created_by: null, created_at: now, updated_at: now })
+        .execute();
+      const token = 'inv_accessibility-test-token';
+      await db
+        .insertInto('organisation_invitations')
+        .values({
+          id: 'invitation-a11y',
+          organisation_id: 'org_second',
+          email: 'new.person@example.test',
+          role: 'agent',
+          token_hash: createHash('sha256').update(token).digest('hex'),
+          created_by: null,
+          created_at: now,
+          expires_at: now + 86_400_000,
+          accepted_at: null,
+          accepted_user_id: null,
+          revoked_at: null,
+        })
+        .execute();
+      await page.goto(`/invite#${token}`);
+      await page.getByRole('button', { name: 'Join Second Ltd' }).waitFor();
+      found['/invite'] = await seriousViolations(page);
+      await page.goto('/');
+      // The first owner is the provider administrator, who also sees the organisations page.
       const owner = await createUserWithMfa(stack, { name: 'Olga Owner', role: 'owner' });
+      await db.updateTable('users').set({ provider_admin: 1 }).where('id', '=', owner.id).execute();
       await signInWithMfa(page, owner);
       await page.getByRole('navigation').first().waitFor();
       for (const path of PAGES) {
