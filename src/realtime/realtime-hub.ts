@@ -41,6 +41,8 @@ export type RealtimeHubOptions = {
   memory?: number;
   /** The clock for the gap rule; `Date.now` unless told. */
   now?: () => number;
+  /** Commits this close together (ms) reach a stream in one write; 25 ms unless told (see `coalesceMs`). */
+  coalesceMs?: number;
 };
 
 /** Creates the node's realtime hub; it reads the log only while at least one stream is listening. */
@@ -53,6 +55,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.gapGraceMs !== undefined ? { gapGraceMs: options.gapGraceMs } : {}),
     ...(options.memory !== undefined ? { memory: options.memory } : {}),
+    coalesceMs: options.coalesceMs ?? 25,
   });
   let cachedAt = -1;
   const cache = new Map<string, Promise<ReadonlySet<string> | null>>();

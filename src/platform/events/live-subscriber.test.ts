@@ -44,7 +44,7 @@ describe.each(testDialects)('the live subscriber on %s', (dialect) => {
   let counter: ReadCounter;
   let live: LiveSubscriber | null = null;
 
-  const open = (memory?: number) => {
+  const open = (memory?: number, coalesceMs?: number) => {
     live = createLiveSubscriber({
       db: database.db.withPlugin(counter) as never,
       signals,
@@ -52,6 +52,7 @@ describe.each(testDialects)('the live subscriber on %s', (dialect) => {
       // No poll during the test: only the signal wakes it.
       pollMs: 60_000,
       ...(memory !== undefined ? { memory } : {}),
+      ...(coalesceMs !== undefined ? { coalesceMs } : {}),
     });
     return live;
   };
@@ -125,5 +126,24 @@ describe.each(testDialects)('the live subscriber on %s', (dialect) => {
     await record(4, 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(counter.reads).toBe(before);
+  });
+
+  it('reads the commits of one coalescing window together: one read, one wake-up of each listener', async () => {
+    const subscriber = open(undefined, 1_000);
+    let woken = 0;
+    subscriber.subscribe(() => {
+      woken += 1;
+    });
+    const start = await subscriber.ready();
+    const before = counter.reads;
+    await record(1, 1);
+    await record(2, 2);
+    await record(4, 1);
+    // Within the window nothing is read yet; then all four events arrive at once.
+    expect(subscriber.position()).toBe(start);
+    await waitFor(() => subscriber.position() === start + 4);
+    expect(counter.reads - before).toBe(1);
+    expect(woken).toBe(1);
+    expect(subscriber.eventsAfter(start)?.map((e) => e.id)).toEqual([start + 1, start + 2, start + 3, start + 4]);
   });
 });

@@ -48,6 +48,13 @@ export type LiveSubscriberOptions = {
   memory?: number;
   /** Events per read; 500 unless told. */
   batch?: number;
+  /**
+   * A wake-up reads this many ms later, together with any other wake-up in that time: commits close
+   * together (a busy webhook worker commits tens of times a second, the subscribers too) then reach
+   * every listener in one read and one write per stream instead of one per commit. 0 (read at once)
+   * unless told.
+   */
+  coalesceMs?: number;
 };
 
 /** Creates a live subscriber (see {@link LiveSubscriber}). */
@@ -56,6 +63,7 @@ export function createLiveSubscriber(options: LiveSubscriberOptions): LiveSubscr
   const gapGraceMs = options.gapGraceMs ?? 10_000;
   const memory = Math.max(1, options.memory ?? 5_000);
   const batch = options.batch ?? 500;
+  const coalesceMs = options.coalesceMs ?? 0;
   const listeners = new Set<() => void>();
   const gaps = createGapWatch(options.db);
 
@@ -69,6 +77,7 @@ export function createLiveSubscriber(options: LiveSubscriberOptions): LiveSubscr
   let timer: NodeJS.Timeout | null = null;
   let offSignal: (() => void) | null = null;
   let closed = false;
+  let coalescing: NodeJS.Timeout | null = null;
 
   const notify = () => {
     for (const listener of [...listeners]) {
@@ -136,7 +145,14 @@ export function createLiveSubscriber(options: LiveSubscriberOptions): LiveSubscr
         recent = [];
         return cursor;
       });
-    offSignal = options.signals.on('events', () => void read());
+    offSignal = options.signals.on('events', () => {
+      if (coalesceMs <= 0) return void read();
+      if (coalescing) return;
+      coalescing = setTimeout(() => {
+        coalescing = null;
+        void read();
+      }, coalesceMs);
+    });
     // Started by `ready()` alone, with nobody subscribing after all, it stops at its next tick.
     timer = setInterval(() => (listeners.size === 0 ? stop() : void read()), pollMs);
     timer.unref();
@@ -145,6 +161,8 @@ export function createLiveSubscriber(options: LiveSubscriberOptions): LiveSubscr
   const stop = () => {
     if (timer) clearInterval(timer);
     timer = null;
+    if (coalescing) clearTimeout(coalescing);
+    coalescing = null;
     offSignal?.();
     offSignal = null;
     started = null;
