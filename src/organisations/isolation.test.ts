@@ -29,7 +29,16 @@ import { insertUser } from '../users/users.repository.ts';
 const ORG_B = 'org_b_isolation';
 
 /** What identifies organisation A's rows: none may appear in anything B is answered. */
-const A_MARKERS = [WABA, NUMBER, 'conversation-a', 'contact-a', '16505551234', 'Ana', 'secret-text-of-a'];
+const A_MARKERS = [
+  WABA,
+  NUMBER,
+  'conversation-a',
+  'contact-a',
+  '16505551234',
+  'Ana',
+  'secret-text-of-a',
+  'shared-of-a',
+];
 
 type Route = { method: string; path: string };
 
@@ -52,6 +61,27 @@ describe.each(testDialects)('organisation isolation on %s', (dialect) => {
       type: 'text',
       content_json: JSON.stringify({ type: 'text', text: { body: 'secret-text-of-a' } }),
     });
+    // While A is the only organisation, its owner makes rows for every number and every account.
+    ownerA = await createTestUser(t.deps, { role: 'owner', email: 'owner-a@example.test' });
+    const shared = async (url: string, payload: object) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${ownerA.token}` },
+        payload,
+      });
+      expect(res.statusCode, `${url} ${res.body}`).toBe(201);
+    };
+    await shared('/api/automation/rules', {
+      name: 'rule shared-of-a',
+      trigger: { type: 'customer_message' },
+      actions: [{ type: 'send', content: { type: 'text', text: { body: 'hello' } } }],
+    });
+    await shared('/api/labels', { name: 'label shared-of-a' });
+    await shared('/api/teams', { name: 'team shared-of-a' });
+    await shared('/api/canned-replies', { shortcut: 'sharedofa', text: 'canned shared-of-a' });
+    await shared('/api/knowledge', { question: 'question shared-of-a', answer: 'answer' });
+    await shared('/api/routing/policies', { name: 'policy shared-of-a', strategy: 'balanced' });
     // Organisation B takes the second business account.
     const now = t.clock.now();
     await t.db
@@ -59,7 +89,6 @@ describe.each(testDialects)('organisation isolation on %s', (dialect) => {
       .values({ id: ORG_B, name: 'B Ltd', created_by: null, created_at: now, updated_at: now })
       .execute();
     await t.db.updateTable('wabas').set({ organisation_id: ORG_B }).where('id', '=', OTHER_WABA).execute();
-    ownerA = await createTestUser(t.deps, { role: 'owner', email: 'owner-a@example.test' });
     const ownerB = await insertUser(t.db, {
       email: 'owner-b@example.test',
       name: 'Owner B',
