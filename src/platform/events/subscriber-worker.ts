@@ -96,7 +96,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Events per `handleBatch` call: small enough that the time budget still cuts a round. */
+/** Events per `handleBatch` call unless the subscriber says (`batchSlice`): small enough that the time budget still cuts a round. */
 const BATCH_SLICE = 50;
 
 /** Subscriber transactions at once in `concurrent` mode. */
@@ -266,7 +266,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
     let handled = 0;
     if (sub.handleBatch) {
       while (handled < events.length && !(handled > 0 && over())) {
-        const slice = events.slice(handled, handled + BATCH_SLICE);
+        const slice = events.slice(handled, handled + (sub.batchSlice ?? BATCH_SLICE));
         await sub.handleBatch(trx as Transaction<never>, slice, options.context, hooks);
         handled += slice.length;
       }

@@ -48,6 +48,12 @@ export type SubscriberDefinition<K extends EventType, S> = {
     context?: unknown,
     hooks?: CommitHooks,
   ): Promise<void>;
+  /**
+   * Events per `handleBatch` call (50 unless told). The worker checks its time budget between calls,
+   * so a handler of a few milliseconds an event takes fewer, or a round holds SQLite's one writer
+   * for the whole slice.
+   */
+  readonly batchSlice?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Where a subscriber seen for the first time starts: the oldest event kept (default) or the newest. */
   readonly from?: 'start' | 'now';
@@ -59,6 +65,7 @@ export type Subscriber = {
   readonly types: ReadonlySet<EventType>;
   readonly retry: RetryPolicy;
   readonly from: 'start' | 'now';
+  readonly batchSlice?: number;
   handle(trx: Transaction<never>, event: StoredEvent, context?: unknown, hooks?: CommitHooks): Promise<void>;
   handleBatch?(
     trx: Transaction<never>,
@@ -104,6 +111,7 @@ export function defineSubscriber<const K extends EventType, S>(def: SubscriberDe
     from: def.from ?? 'start',
     handle: def.handle as unknown as Subscriber['handle'],
     ...(def.handleBatch ? { handleBatch: def.handleBatch as unknown as Subscriber['handleBatch'] } : {}),
+    ...(def.batchSlice ? { batchSlice: Math.max(1, Math.floor(def.batchSlice)) } : {}),
   };
 }
 
