@@ -13,7 +13,7 @@ import { newId } from '../platform/ids.ts';
 import { type RecipientInput, resolveRecipient } from './recipient.ts';
 import type { PreparedSend, SendMessageResult, SendOrigin } from './send-message.ts';
 import { decideSend } from './send-policy.ts';
-import { checkTemplate } from './template-check.ts';
+import { checkTemplate, withOtpButtons } from './template-check.ts';
 
 /** One message to queue, with what the caller loaded once for a whole batch (rate card, time). */
 export type EnqueueSendInput = {
@@ -136,14 +136,18 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
     'enqueue',
   );
   if (refusal) throw new AppError(refusal.code, refusal.message, refusal.details);
+  const send =
+    parsed.type === 'template'
+      ? { ...prepared, templateComponents: withOtpButtons(template, prepared.templateComponents ?? []) }
+      : prepared;
   if (parsed.type === 'template') {
     checkTemplate(template, {
       name: parsed.template.name,
       language: parsed.template.language,
-      components: prepared.templateComponents ?? [],
+      components: send.templateComponents ?? [],
     });
   }
-  const content = await outboundContent(trx, prepared, conversation.id);
+  const content = await outboundContent(trx, send, conversation.id);
   const contextWamid = input.replyTo ? await wamidOf(trx, conversation.id, input.replyTo, 'quoted') : null;
 
   const id = newId();

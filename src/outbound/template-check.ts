@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { AppError } from '../platform/errors.ts';
+import { isOtpButton } from '../templates/authentication-template.ts';
 import type { TemplateTable } from '../templates/template.table.ts';
 import type { ContentInput, TemplateComponent } from './message-content.ts';
 
@@ -33,7 +34,8 @@ function expectedPlaceholders(row: Selectable<TemplateTable>): Map<string, strin
       if (p.length > 0) out.set('body', p);
     } else if (type === 'buttons' && Array.isArray(c.buttons)) {
       (c.buttons as Json[]).forEach((b, i) => {
-        const p = placeholders(b.url);
+        // An authentication template's OTP button takes the code (a URL parameter) at send time.
+        const p = isOtpButton(b) ? ['1'] : placeholders(b.url);
         if (p.length > 0) out.set(`button:${i}`, p);
       });
     }
@@ -78,6 +80,43 @@ export function templateComponents(input: TemplateInput): TemplateComponent[] {
     components.push({ type: 'body', parameters });
   }
   return components;
+}
+
+function storedComponents(row: Selectable<TemplateTable>): Json[] {
+  try {
+    const parsed = JSON.parse(row.components_json ?? '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as Json[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An authentication template takes its code twice, as Meta wants it: the body's `{{1}}` and the OTP
+ * button's URL parameter (`sub_type: "url"`). A send that gives the code only for the body (the
+ * `parameters` shorthand, a campaign's mapping, the inbox's picker) gets the button filled with it.
+ */
+export function withOtpButtons(
+  row: Selectable<TemplateTable> | undefined,
+  components: TemplateComponent[],
+): TemplateComponent[] {
+  if (!row) return components;
+  const buttons = storedComponents(row).find((c) => String(c.type).toUpperCase() === 'BUTTONS')?.buttons;
+  if (!Array.isArray(buttons)) return components;
+  const code = components.find((c) => c.type === 'body')?.parameters?.find((p) => p.type === 'text')?.text;
+  if (typeof code !== 'string') return components;
+  const out = [...components];
+  (buttons as Json[]).forEach((b, i) => {
+    if (!isOtpButton(b) || out.some((c) => c.type === 'button' && String(c.index ?? '') === String(i)))
+      return;
+    out.push({
+      type: 'button',
+      sub_type: 'url',
+      index: String(i),
+      parameters: [{ type: 'text', text: code }],
+    });
+  });
+  return out;
 }
 
 /**
@@ -129,6 +168,11 @@ export function checkTemplate(
     if (!expected.has(key) && key !== 'header' && params.some((p) => p.type === 'text')) {
       problems.push(`${key} has parameters but the template has no placeholders there`);
     }
+  }
+  if (row.category?.toUpperCase() === 'AUTHENTICATION') {
+    const codes = input.components.flatMap((c) => (c.parameters ?? []).map((p) => p.text));
+    if (codes.some((code) => typeof code === 'string' && code.length > 15))
+      problems.push('a verification code is at most 15 characters');
   }
   if (problems.length > 0) {
     throw new AppError('TEMPLATE_PARAMETERS_INVALID', problems.join('; '), {

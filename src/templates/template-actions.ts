@@ -8,6 +8,7 @@ import { withEvents } from '../platform/events/with-events.ts';
 import { newId } from '../platform/ids.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { isoOrNull } from '../platform/time.ts';
+import { authenticationStoredComponents } from './authentication-template.ts';
 import type { TemplateTable } from './template.table.ts';
 import { toMetaComponents } from './template-definition.ts';
 import { recordTemplateChange } from './template-history.repository.ts';
@@ -49,6 +50,11 @@ function metaRefused(error: GraphError): AppError {
       meta_message: error.details ?? error.message,
     },
   );
+}
+
+/** What the hub keeps of submitted components: an authentication template's as Meta lists them (its preset text). */
+function storedComponents(category: string, components: Record<string, unknown>[], language: string) {
+  return category === 'AUTHENTICATION' ? authenticationStoredComponents(components, language) : components;
 }
 
 async function visibleTemplate(deps: AppDeps, principal: Principal, id: string) {
@@ -93,6 +99,7 @@ export async function createTemplate(
     components,
   });
   if (!created.ok) throw metaRefused(created.error);
+  const stored = storedComponents(request.category, components, request.language);
   const now = deps.clock.now();
   return withEvents(deps, async (trx) => {
     const values = {
@@ -100,7 +107,7 @@ export async function createTemplate(
       category: created.value.category ?? request.category,
       status: created.value.status,
       reason: null,
-      components_json: JSON.stringify(components),
+      components_json: JSON.stringify(stored),
       parameter_format: request.parameter_format,
       status_changed_at: wholeSecond(now),
       updated_at: now,
@@ -125,7 +132,7 @@ export async function createTemplate(
       action: 'created',
       actor: actorOf(principal),
       to: row.status,
-      details: { category: row.category, components },
+      details: { category: row.category, components: stored },
       at: now,
     });
     return toApiTemplate(row);
@@ -162,12 +169,13 @@ export async function editTemplate(
     ...(input.definition.category && input.definition.category !== row.category ? { category } : {}),
   });
   if (!edited.ok) throw metaRefused(edited.error);
+  const stored = storedComponents(category, components, row.language);
   const now = deps.clock.now();
   return withEvents(deps, async (trx) => {
     const updated = await trx
       .updateTable('templates')
       .set({
-        components_json: JSON.stringify(components),
+        components_json: JSON.stringify(stored),
         category,
         status: 'PENDING',
         reason: null,
@@ -183,7 +191,7 @@ export async function editTemplate(
       actor: actorOf(input.principal),
       from: row.status,
       to: 'PENDING',
-      details: { components, previous_components: parseJsonOr(row.components_json, []) },
+      details: { components: stored, previous_components: parseJsonOr(row.components_json, []) },
       at: now,
     });
     return toApiTemplate(updated);

@@ -1,4 +1,5 @@
 import { AppError } from '../platform/errors.ts';
+import { authenticationCreateComponents, authenticationProblems } from './authentication-template.ts';
 import type { TemplateDefinition } from './templates.schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -56,13 +57,34 @@ function exampleValues(vars: string[], examples: Examples): string[] {
 }
 
 /**
+ * An authentication template in Meta's format: no header, body text, footer text or buttons of its
+ * own, only the options of its preset text and its one OTP button.
+ */
+function authenticationComponents(def: TemplateDefinition): Json[] {
+  const problems: string[] = [];
+  if (!def.authentication)
+    problems.push('authentication: choose the code button (copy code, one-tap or zero-tap)');
+  if (def.header) problems.push('authentication templates have no header');
+  if (def.body) problems.push('authentication templates have a preset body text: leave out the body');
+  if (def.footer) problems.push('authentication templates have a preset footer: set the code expiry instead');
+  if (def.buttons && def.buttons.length > 0)
+    problems.push('authentication templates have one code button: set it in the authentication options');
+  if (def.authentication) problems.push(...authenticationProblems(def.authentication));
+  if (problems.length > 0 || !def.authentication)
+    throw new AppError('VALIDATION_FAILED', `Template is not valid: ${problems.join('; ')}`, { problems });
+  return authenticationCreateComponents(def.authentication);
+}
+
+/**
  * Turns the web app's template definition into Meta's `components` (cloud-api.md §3.6), or throws
  * VALIDATION_FAILED with every problem found.
  */
 export function toMetaComponents(def: TemplateDefinition): Json[] {
+  if (def.category === 'AUTHENTICATION') return authenticationComponents(def);
   const format = def.parameter_format ?? 'positional';
   const problems: string[] = [];
   const components: Json[] = [];
+  if (!def.body) throw new AppError('VALIDATION_FAILED', 'Template is not valid: body: the text is required');
   if (def.header) {
     const h = def.header;
     if (h.format === 'TEXT') {
@@ -138,9 +160,7 @@ export function toMetaComponents(def: TemplateDefinition): Json[] {
     });
     components.push({ type: 'BUTTONS', buttons: out });
   }
-  if (def.category === 'AUTHENTICATION' && (def.header || bodyVars.length > 1)) {
-    problems.push('authentication templates have no header and one code variable at most');
-  }
+  if (def.authentication) problems.push('authentication: only for the AUTHENTICATION category');
   if (problems.length > 0) {
     throw new AppError('VALIDATION_FAILED', `Template is not valid: ${problems.join('; ')}`, { problems });
   }

@@ -91,12 +91,40 @@ export const ZTemplateButton = z.discriminatedUnion('type', [
   z.object({ type: z.literal('COPY_CODE'), example: z.string().min(1).max(15) }),
 ]);
 
+/** An Android app that receives one-tap and zero-tap codes: its package name and signing key hash. */
+export const ZSupportedApp = z.object({
+  package_name: z.string().min(1).max(224),
+  signature_hash: z.string().min(1).max(11),
+});
+
+/**
+ * An authentication template in Meta's own format: no text of its own (Meta presets "{{1}} is your
+ * verification code." in the template's language), an optional security recommendation, an
+ * optional expiry warning (1 to 90 minutes) and one OTP button: copy code, one-tap autofill or
+ * zero-tap (both Android only, with the apps that receive the code; zero-tap with its terms accepted).
+ */
+export const ZAuthenticationOptions = z.object({
+  otp_type: z.enum(['COPY_CODE', 'ONE_TAP', 'ZERO_TAP']),
+  add_security_recommendation: z.boolean().optional(),
+  code_expiration_minutes: z.number().int().min(1).max(90).nullable().optional(),
+  /** The copy code button's label (Meta's default: "Copy code"). */
+  button_text: z.string().min(1).max(25).optional(),
+  /** The one-tap autofill button's label (Meta's default: "Autofill"). */
+  autofill_text: z.string().min(1).max(25).optional(),
+  supported_apps: z.array(ZSupportedApp).max(5).optional(),
+  zero_tap_terms_accepted: z.boolean().optional(),
+});
+export type AuthenticationOptions = z.infer<typeof ZAuthenticationOptions>;
+
 /** A template as the web app edits it; turned into Meta's components by `template-definition.ts`. */
 export const ZTemplateDefinition = z.object({
   category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
   parameter_format: z.enum(['positional', 'named']).default('positional'),
   header: ZTemplateHeader.nullable().optional(),
-  body: z.object({ text: z.string().min(1).max(1024), examples: ZExamples.optional() }),
+  /** Every template but an authentication one has a body text. */
+  body: z.object({ text: z.string().min(1).max(1024), examples: ZExamples.optional() }).optional(),
+  /** An authentication template's options, instead of header, body, footer and buttons. */
+  authentication: ZAuthenticationOptions.nullable().optional(),
   footer: z
     .object({ text: z.string().min(1).max(60) })
     .nullable()
