@@ -10,7 +10,7 @@
  * BENCH_RATE, BENCH_FANOUT_SECONDS, BENCH_DIALECTS.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
@@ -382,6 +382,17 @@ async function timed(label: string, times: number, fn: (i: number) => Promise<vo
   return { label, ms };
 }
 
+/** The CPU time (user + system, ms) a process has used so far, from `/proc` (Linux); NaN elsewhere. */
+function hubCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function fanOut(
   hubUrl: string,
   token: string,
@@ -583,7 +594,9 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
           ),
         );
       }
+      const cpuBefore = hubCpuMs(hub.child.pid);
       const fan = PART === 'reads' ? null : await fanOut(hub.url, token);
+      const cpuMs = hubCpuMs(hub.child.pid) - cpuBefore;
       rows.push(
         `\n### ${dialect}: ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages (${seedMs ? `seeded in ${(seedMs / 1000).toFixed(0)} s` : 'cached seed'})\n`,
       );
@@ -595,7 +608,7 @@ for (const dialect of dialects as ('sqlite' | 'postgres')[]) {
         );
       if (fan)
         rows.push(
-          `| realtime: ${AGENTS} clients on /api/events, ${RATE} msg/s for ${FANOUT_SECONDS} s, webhook POST → client sees message.received | ${fan.seen.toLocaleString('en')} of ${fan.expected.toLocaleString('en')} deliveries | ${fmt(fan.p50)} | ${fmt(fan.p95)} | p99 ${fmt(fan.p99)} (the POSTs' acknowledgement: p50 ${fmt(fan.ackP50)}, p95 ${fmt(fan.ackP95)}) |`,
+          `| realtime: ${AGENTS} clients on /api/events, ${RATE} msg/s for ${FANOUT_SECONDS} s, webhook POST → client sees message.received | ${fan.seen.toLocaleString('en')} of ${fan.expected.toLocaleString('en')} deliveries | ${fmt(fan.p50)} | ${fmt(fan.p95)} | p99 ${fmt(fan.p99)} (the POSTs' acknowledgement: p50 ${fmt(fan.ackP50)}, p95 ${fmt(fan.ackP95)}; the hub's CPU ${fmt(cpuMs / fan.sent)} ms per message) |`,
         );
       process.stdout.write(`${rows.slice(-samples.length - (fan ? 4 : 3)).join('\n')}\n${machineLine()}\n`);
     } finally {
