@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,65 @@ const LUCIA = { waId: '34600111222', name: 'Lucía Fernández' };
 const ZONE = 'Asia/Kolkata';
 
 type Admin = TestUser & { mfaSecret: string };
+
+const LOCALES = new URL('../web/src/i18n/locales/', import.meta.url);
+
+/** Every text of a language's catalogues, by `namespace:key`. */
+function catalogue(language: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (prefix: string, value: unknown) => {
+    if (typeof value === 'string') out.set(prefix, value);
+    else if (value && typeof value === 'object')
+      for (const [key, child] of Object.entries(value))
+        walk(prefix.endsWith(':') ? `${prefix}${key}` : `${prefix}.${key}`, child);
+  };
+  const dir = new URL(`${language}/`, LOCALES);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+    walk(`${file.slice(0, -5)}:`, JSON.parse(readFileSync(new URL(file, dir), 'utf8')));
+  return out;
+}
+
+/**
+ * English texts of the catalogues that `language` says otherwise: none of them may be on a page
+ * shown in that language (texts with {{placeholders}} are left out, they never appear whole).
+ */
+function englishOnly(language: string): Set<string> {
+  const english = catalogue('en');
+  const other = catalogue(language);
+  // A word both languages write alike ("Responder") is no leak even where its English key differs.
+  const theirs = new Set(other.values());
+  const out = new Set<string>();
+  for (const [key, text] of english)
+    if (
+      other.get(key) !== text &&
+      !theirs.has(text) &&
+      !text.includes('{{') &&
+      !text.includes('<') &&
+      /\p{L}{2}/u.test(text)
+    )
+      out.add(text);
+  return out;
+}
+
+/** The English texts on the page (text, aria-label, title, placeholder, alt) that the language translates. */
+async function englishOnPage(page: Page, language: string): Promise<string[]> {
+  const shown = await page.evaluate(() => {
+    const texts = new Set<string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim();
+      if (text) texts.add(text);
+    }
+    for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]'))
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = element.getAttribute(name)?.trim();
+        if (value) texts.add(value);
+      }
+    return [...texts];
+  });
+  const english = englishOnly(language);
+  return shown.filter((text) => english.has(text));
+}
 
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
@@ -138,7 +197,35 @@ describe('the web app in Spanish and Portuguese', () => {
       await row.click();
       await page.getByTestId('message').filter({ hasText: 'chaqueta azul' }).waitFor();
       expect(await page.getByTestId('message-time').first().textContent()).toBe(businessClock);
+
+      // The timeline and the composer speak Spanish: the day, the reply and its ticks, a note.
+      const timeline = page.getByRole('log', { name: 'Mensajes' });
+      await timeline.getByRole('separator', { name: 'Hoy' }).waitFor();
+      await page.getByRole('tab', { name: 'Responder' }).waitFor();
+      await page.getByTestId('reply-input').fill('Sí, la tenemos en la M.');
+      await page.getByRole('button', { name: 'Enviar', exact: true }).click();
+      const reply = timeline.getByTestId('message').filter({ hasText: 'la tenemos en la M' });
+      await reply.getByTestId('delivery-status').waitFor();
+      await waitUntil(async () =>
+        ['Enviado', 'Entregado', 'Leído'].includes(
+          (await reply.getByTestId('delivery-status').getAttribute('aria-label')) ?? '',
+        ),
+      );
+      await page.getByRole('tab', { name: 'Nota interna' }).click();
+      await page.getByTestId('note-input').fill('Cliente habitual, ofrecer envío gratis.');
+      await page.getByRole('button', { name: 'Añadir nota' }).click();
+      const note = timeline.getByTestId('note').filter({ hasText: 'envío gratis' });
+      expect(await note.textContent()).toMatch(/^🔒 Nota interna · Ana Admin · /);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('?');
+      await page
+        .getByRole('dialog', { name: 'Atajos de teclado' })
+        .getByText('Conversación siguiente')
+        .waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('tab', { name: 'Responder' }).click();
       await settle(page);
+      expect(await englishOnPage(page, 'es')).toEqual([]);
       await page.screenshot({ path: screenshotPath('inbox-es') });
       expect(await seriousViolations(page)).toEqual([]);
 
@@ -180,6 +267,26 @@ describe('the web app in Spanish and Portuguese', () => {
       await page.getByTestId('conversation-row').first().waitFor();
       await settle(page);
       expect(await seriousViolations(page)).toEqual([]);
+
+      // The same conversation's timeline in Portuguese, with nothing left in English.
+      await page
+        .getByRole('radiogroup', { name: 'De quem são as conversas' })
+        .getByText('Todas', { exact: true })
+        .click();
+      await page.getByTestId('conversation-row').filter({ hasText: LUCIA.name }).click();
+      const linha = page.getByRole('log', { name: 'Mensagens' });
+      await linha.getByRole('separator', { name: 'Hoje' }).waitFor();
+      const nota = linha.getByTestId('note').filter({ hasText: 'envío gratis' });
+      expect(await nota.textContent()).toMatch(/^🔒 Nota interna · Ana Admin · /);
+      const enviada = linha.getByTestId('message').filter({ hasText: 'la tenemos en la M' });
+      expect(['Enviada', 'Entregue', 'Lida']).toContain(
+        await enviada.getByTestId('delivery-status').getAttribute('aria-label'),
+      );
+      await page.getByRole('tab', { name: 'Responder' }).waitFor();
+      await page.getByRole('button', { name: 'Enviar', exact: true }).waitFor();
+      await settle(page);
+      expect(await englishOnPage(page, 'pt-BR')).toEqual([]);
+      await page.screenshot({ path: '/tmp/coexist-inbox-pt-BR.png' });
     } catch (error) {
       await page.screenshot({ path: failureScreenshotPath(ctx.task.name) }).catch(() => undefined);
       throw error;
