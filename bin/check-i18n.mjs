@@ -173,6 +173,7 @@ const NOT_WORDS = [
   /^[a-z]{2}(-[A-Z]{2})?(, ?[a-z]{2}(-[A-Z]{2})?)*…?$/,
   /^(https?:\/\/|\/)\S*$/,
   /^[\w.-]+\.(csv|json|png|txt)$/,
+  /^[a-z][\w]*(\.[a-z][\w]*)+$/,
   /^[\w.+-]+@[\w.-]+$/,
 ];
 
@@ -181,7 +182,6 @@ const NOT_WORDS = [
  * file has more (or another file has any) and asks for the number to come down when it has fewer.
  */
 export const KNOWN_HARD_CODED = {
-  'web/src/modules/automation/AutomationPage.tsx': 30,
   'web/src/modules/automation/FlowEditor.tsx': 13,
   'web/src/modules/automation/RuleEditor.tsx': 17,
   'web/src/modules/automation/RulesTab.tsx': 16,

@@ -14,6 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { Link, navigate } from '../../shared/router.tsx';
@@ -45,17 +46,18 @@ const NEW_FLOW: FlowDefinition = {
 };
 
 function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
+  const { t } = useTranslation('automation');
   const flows = useFlows();
   const flow = useFlow(flowId ?? null);
   const save = useSaveFlow();
   const toasts = useToasts();
   const [name, setName] = useState('');
   if (flowId) {
-    if (flow.isPending) return <Loader aria-label="Loading flow" />;
+    if (flow.isPending) return <Loader aria-label={t('page.loadingFlow')} />;
     if (flow.error) return <ErrorNotice error={flow.error} onRetry={() => flow.refetch()} />;
     return (
       <Stack gap="xs">
-        <Link to="/automation/flows">← All flows</Link>
+        <Link to="/automation/flows">← {t('page.allFlows')}</Link>
         <FlowEditor
           key={`${flow.data.id}:${flow.data.version}`}
           flow={{ ...flow.data, definition: flow.data.definition ?? NEW_FLOW }}
@@ -63,16 +65,16 @@ function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
       </Stack>
     );
   }
-  if (flows.isPending) return <Loader aria-label="Loading flows" />;
+  if (flows.isPending) return <Loader aria-label={t('page.loadingFlows')} />;
   if (flows.error) return <ErrorNotice error={flows.error} onRetry={() => flows.refetch()} />;
   return (
     <Stack gap="sm">
       <Table highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Flow</Table.Th>
-            <Table.Th>Version</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th>{t('page.flow')}</Table.Th>
+            <Table.Th>{t('page.version')}</Table.Th>
+            <Table.Th>{t('page.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -88,9 +90,9 @@ function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
               <Table.Td>
                 <Group gap={4}>
                   <Badge variant="light" color={f.enabled ? 'teal' : 'gray'}>
-                    {f.enabled ? 'enabled' : 'disabled'}
+                    {f.enabled ? t('page.enabled') : t('page.disabled')}
                   </Badge>
-                  {f.is_welcome && <Badge variant="light">welcome</Badge>}
+                  {f.is_welcome && <Badge variant="light">{t('page.welcome')}</Badge>}
                 </Group>
               </Table.Td>
             </Table.Tr>
@@ -100,8 +102,8 @@ function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
       {me.can.manage_flows && (
         <Group gap="xs">
           <TextInput
-            aria-label="New flow name"
-            placeholder="New flow name"
+            aria-label={t('page.newFlowName')}
+            placeholder={t('page.newFlowName')}
             size="xs"
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
@@ -117,7 +119,7 @@ function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
               )
             }
           >
-            New flow
+            {t('page.newFlow')}
           </Button>
         </Group>
       )}
@@ -126,26 +128,26 @@ function FlowsTab({ me, flowId }: { me: Me; flowId: string | undefined }) {
 }
 
 function KnowledgeTab({ me }: { me: Me }) {
+  const { t } = useTranslation('automation');
   const kb = useKnowledge();
   const { create, remove } = useKnowledgeActions();
   const toasts = useToasts();
   const [question, setQuestion] = useState('');
   const [answer, setAnswer] = useState('');
   const [language, setLanguage] = useState<string | null>('en');
-  if (kb.isPending) return <Loader aria-label="Loading knowledge base" />;
+  if (kb.isPending) return <Loader aria-label={t('page.loadingKnowledge')} />;
   if (kb.error) return <ErrorNotice error={kb.error} onRetry={() => kb.refetch()} />;
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        Flows answer from these entries (matched without regard to case or accents, in English, Spanish and
-        Portuguese).
+        {t('page.knowledgeIntro')}
       </Text>
       <Table>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Question</Table.Th>
-            <Table.Th>Answer</Table.Th>
-            <Table.Th>Lang</Table.Th>
+            <Table.Th>{t('page.question')}</Table.Th>
+            <Table.Th>{t('page.answer')}</Table.Th>
+            <Table.Th>{t('page.lang')}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -154,7 +156,7 @@ function KnowledgeTab({ me }: { me: Me }) {
             <Table.Tr key={e.id} data-testid="kb-row">
               <Table.Td>{e.question}</Table.Td>
               <Table.Td>{e.answer}</Table.Td>
-              <Table.Td>{e.language ?? 'any'}</Table.Td>
+              <Table.Td>{e.language ?? t('page.anyLanguage')}</Table.Td>
               <Table.Td>
                 {me.can.manage_flows && (
                   <Button
@@ -163,7 +165,7 @@ function KnowledgeTab({ me }: { me: Me }) {
                     color="red"
                     onClick={() => remove.mutate(e.id, { onError: toasts.showError })}
                   >
-                    Delete
+                    {t('common:actions.delete')}
                   </Button>
                 )}
               </Table.Td>
@@ -175,20 +177,20 @@ function KnowledgeTab({ me }: { me: Me }) {
         <Paper withBorder p="sm">
           <Stack gap="xs">
             <TextInput
-              label="Question"
+              label={t('page.question')}
               size="xs"
               value={question}
               onChange={(e) => setQuestion(e.currentTarget.value)}
             />
             <Textarea
-              label="Answer"
+              label={t('page.answer')}
               size="xs"
               value={answer}
               onChange={(e) => setAnswer(e.currentTarget.value)}
             />
             <Group gap="xs">
               <Select
-                aria-label="Language"
+                aria-label={t('common:language.label')}
                 size="xs"
                 data={['en', 'es', 'pt']}
                 value={language}
@@ -212,7 +214,7 @@ function KnowledgeTab({ me }: { me: Me }) {
                   )
                 }
               >
-                Add entry
+                {t('page.addEntry')}
               </Button>
             </Group>
           </Stack>
@@ -227,18 +229,19 @@ function KnowledgeTab({ me }: { me: Me }) {
  * for supervisors (who do not see Settings) the routing, business hours and VIP pages.
  */
 export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefined; id: string | undefined }) {
+  const { t } = useTranslation('automation');
   const current = tab ?? 'flows';
   return (
     <Stack p="md" gap="sm">
-      <Title order={3}>Automation</Title>
+      <Title order={3}>{t('page.title')}</Title>
       <Tabs value={current} onChange={(value) => value && navigate(`/automation/${value}`)}>
         <Tabs.List>
-          <Tabs.Tab value="flows">Flows</Tabs.Tab>
-          <Tabs.Tab value="knowledge">Knowledge base</Tabs.Tab>
-          <Tabs.Tab value="rules">Rules</Tabs.Tab>
-          <Tabs.Tab value="routing">Routing</Tabs.Tab>
-          <Tabs.Tab value="business-hours">Business hours</Tabs.Tab>
-          <Tabs.Tab value="vips">VIPs</Tabs.Tab>
+          <Tabs.Tab value="flows">{t('page.tabs.flows')}</Tabs.Tab>
+          <Tabs.Tab value="knowledge">{t('page.tabs.knowledge')}</Tabs.Tab>
+          <Tabs.Tab value="rules">{t('page.tabs.rules')}</Tabs.Tab>
+          <Tabs.Tab value="routing">{t('page.tabs.routing')}</Tabs.Tab>
+          <Tabs.Tab value="business-hours">{t('page.tabs.businessHours')}</Tabs.Tab>
+          <Tabs.Tab value="vips">{t('page.tabs.vips')}</Tabs.Tab>
         </Tabs.List>
       </Tabs>
       {current === 'flows' && <FlowsTab me={me} flowId={id} />}
