@@ -16,6 +16,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../api/client.ts';
+import { AuthenticationFields } from './AuthenticationFields.tsx';
 import { ButtonsEditor } from './ButtonsEditor.tsx';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import {
@@ -149,106 +150,110 @@ export function TemplateEditor({ wabaId, template, onDone }: TemplateEditorProps
             description={categoryLocked ? t('edit.categoryLocked') : undefined}
           />
         </Group>
-        <div>
-          <Text size="sm" fw={500} mb={4}>
-            {t('fields.variables')}
-          </Text>
-          <SegmentedControl
-            size="xs"
-            value={form.parameterFormat}
-            onChange={(v) => set({ parameterFormat: v as TemplateForm['parameterFormat'], examples: {} })}
-            data={[
-              { value: 'positional', label: t('fields.positional', { example: '{{1}}' }) },
-              { value: 'named', label: t('fields.named', { example: '{{first_name}}' }) },
-            ]}
-          />
-        </div>
-        {form.category !== 'AUTHENTICATION' && (
-          <Select
-            label={t('header.label')}
-            data={(['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const).map((k) => ({
-              value: k,
-              label: t(`header.kinds.${k}`),
-            }))}
-            value={header}
-            onChange={(v) =>
-              set({ header: (v as HeaderKind) ?? 'NONE', headerHandle: '', headerFileName: '' })
-            }
-          />
-        )}
-        {header === 'TEXT' && (
-          <TextInput
-            label={t('header.text')}
-            maxLength={60}
-            value={form.headerText}
-            onChange={(e) => set({ headerText: e.currentTarget.value })}
-          />
-        )}
-        {header !== 'NONE' && header !== 'TEXT' && (
-          <Group align="flex-end">
-            <FileInput
-              label={t('header.sample')}
-              description={t(`header.sampleHint.${header}`)}
-              accept={MEDIA_ACCEPT[header]}
-              onChange={handleFile}
-              placeholder={form.headerFileName || t('header.choose')}
-              style={{ flex: 1 }}
-              disabled={uploading}
-            />
-            {uploading && <Badge color="yellow">{t('header.uploading')}</Badge>}
-            {!uploading && form.headerHandle && (
-              <Badge color="green" data-testid="sample-uploaded">
-                {t('header.uploaded')}
-              </Badge>
-            )}
-          </Group>
-        )}
-        {uploadError !== null && <Alert color="red">{errorMessage(uploadError)}</Alert>}
-        <Textarea
-          label={t('body.label')}
-          description={t('body.hint')}
-          autosize
-          minRows={3}
-          maxLength={1024}
-          value={form.body}
-          onChange={(e) => set({ body: e.currentTarget.value })}
-          required
-        />
-        <Group>
-          <Button
-            size="xs"
-            variant="light"
-            onClick={() => set({ body: `${form.body}${nextVariable(form, form.body)}` })}
-          >
-            {t('body.addVariable')}
-          </Button>
-        </Group>
-        {variables.length > 0 && (
-          <Stack gap={4} data-testid="variable-examples">
-            <Text size="sm" fw={500}>
-              {t('examples.title')}
-            </Text>
-            {variables.map((v) => (
-              <TextInput
-                key={v}
+        {form.category === 'AUTHENTICATION' ? (
+          <AuthenticationFields auth={form.auth} onChange={(auth) => set({ auth })} />
+        ) : (
+          <>
+            <div>
+              <Text size="sm" fw={500} mb={4}>
+                {t('fields.variables')}
+              </Text>
+              <SegmentedControl
                 size="xs"
-                label={t('examples.for', { variable: `{{${v}}}` })}
-                value={form.examples[v] ?? ''}
-                onChange={(e) => {
-                  const value = e.currentTarget.value;
-                  setForm((f) => ({ ...f, examples: { ...f.examples, [v]: value } }));
-                }}
+                value={form.parameterFormat}
+                onChange={(v) => set({ parameterFormat: v as TemplateForm['parameterFormat'], examples: {} })}
+                data={[
+                  { value: 'positional', label: t('fields.positional', { example: '{{1}}' }) },
+                  { value: 'named', label: t('fields.named', { example: '{{first_name}}' }) },
+                ]}
               />
-            ))}
-          </Stack>
+            </div>
+            <Select
+              label={t('header.label')}
+              data={(['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const).map((k) => ({
+                value: k,
+                label: t(`header.kinds.${k}`),
+              }))}
+              value={header}
+              onChange={(v) =>
+                set({ header: (v as HeaderKind) ?? 'NONE', headerHandle: '', headerFileName: '' })
+              }
+            />
+            {header === 'TEXT' && (
+              <TextInput
+                label={t('header.text')}
+                maxLength={60}
+                value={form.headerText}
+                onChange={(e) => set({ headerText: e.currentTarget.value })}
+              />
+            )}
+            {header !== 'NONE' && header !== 'TEXT' && (
+              <Group align="flex-end">
+                <FileInput
+                  label={t('header.sample')}
+                  description={t(`header.sampleHint.${header}`)}
+                  accept={MEDIA_ACCEPT[header]}
+                  onChange={handleFile}
+                  placeholder={form.headerFileName || t('header.choose')}
+                  style={{ flex: 1 }}
+                  disabled={uploading}
+                />
+                {uploading && <Badge color="yellow">{t('header.uploading')}</Badge>}
+                {!uploading && form.headerHandle && (
+                  <Badge color="green" data-testid="sample-uploaded">
+                    {t('header.uploaded')}
+                  </Badge>
+                )}
+              </Group>
+            )}
+            {uploadError !== null && <Alert color="red">{errorMessage(uploadError)}</Alert>}
+            <Textarea
+              label={t('body.label')}
+              description={t('body.hint')}
+              autosize
+              minRows={3}
+              maxLength={1024}
+              value={form.body}
+              onChange={(e) => set({ body: e.currentTarget.value })}
+              required
+            />
+            <Group>
+              <Button
+                size="xs"
+                variant="light"
+                onClick={() => set({ body: `${form.body}${nextVariable(form, form.body)}` })}
+              >
+                {t('body.addVariable')}
+              </Button>
+            </Group>
+            {variables.length > 0 && (
+              <Stack gap={4} data-testid="variable-examples">
+                <Text size="sm" fw={500}>
+                  {t('examples.title')}
+                </Text>
+                {variables.map((v) => (
+                  <TextInput
+                    key={v}
+                    size="xs"
+                    label={t('examples.for', { variable: `{{${v}}}` })}
+                    value={form.examples[v] ?? ''}
+                    onChange={(e) => {
+                      const value = e.currentTarget.value;
+                      setForm((f) => ({ ...f, examples: { ...f.examples, [v]: value } }));
+                    }}
+                  />
+                ))}
+              </Stack>
+            )}
+            <TextInput
+              label={t('footer.label')}
+              maxLength={60}
+              value={form.footer}
+              onChange={(e) => set({ footer: e.currentTarget.value })}
+            />
+            <ButtonsEditor buttons={form.buttons} onChange={(buttons) => set({ buttons })} />
+          </>
         )}
-        <TextInput
-          label={t('footer.label')}
-          maxLength={60}
-          value={form.footer}
-          onChange={(e) => set({ footer: e.currentTarget.value })}
-        />
-        <ButtonsEditor buttons={form.buttons} onChange={(buttons) => set({ buttons })} />
         {editing && (
           <Alert color="blue" data-testid="edit-rules">
             {t('edit.rules')}

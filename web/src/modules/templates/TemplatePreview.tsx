@@ -47,7 +47,19 @@ function Formatted({ text }: { text: string }) {
   );
 }
 
-const ICON: Record<string, string> = { URL: '↗', PHONE_NUMBER: '✆', COPY_CODE: '⧉', QUICK_REPLY: '↩' };
+const ICON: Record<string, string> = {
+  URL: '↗',
+  PHONE_NUMBER: '✆',
+  COPY_CODE: '⧉',
+  QUICK_REPLY: '↩',
+  OTP: '⧉',
+};
+
+/** An OTP button as WhatsApp shows it: one-tap reads its autofill label (copy code is the fallback). */
+function otpLabel(b: Button): string | undefined {
+  const otp = b as Button & { otp_type?: string; autofill_text?: string };
+  return otp.otp_type === 'ONE_TAP' ? (otp.autofill_text ?? 'Autofill') : b.text;
+}
 const MEDIA_ICON: Record<string, string> = { IMAGE: '▣', VIDEO: '▶', DOCUMENT: '▤' };
 
 function MediaHeader({ format, url }: { format: string; url: string | undefined }) {
@@ -137,7 +149,9 @@ export function TemplatePreview({ template }: { template: Pick<Template, 'compon
             >
               <Text ta="center" size="sm" c="#027eb5" py={6} data-testid="template-preview-button">
                 {ICON[b.type] ?? ''}{' '}
-                {b.type === 'COPY_CODE' ? t('buttons.copyCodeLabel') : (b.text ?? b.type)}
+                {b.type === 'COPY_CODE'
+                  ? t('buttons.copyCodeLabel')
+                  : ((b.type === 'OTP' ? otpLabel(b) : b.text) ?? b.type)}
               </Text>
             </Box>
           ))}

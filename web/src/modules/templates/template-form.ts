@@ -32,6 +32,21 @@ export type TemplateForm = {
   /** Example values by variable name (`1`, `2` … or `first_name`), shared by header and body. */
   examples: Record<string, string>;
   buttons: FormButton[];
+  /** An authentication template's options (Meta presets its text). */
+  auth: AuthForm;
+};
+
+export type OtpType = 'COPY_CODE' | 'ONE_TAP' | 'ZERO_TAP';
+export type AuthForm = {
+  otpType: OtpType;
+  security: boolean;
+  /** Minutes (1–90) as typed; empty: no expiry warning. */
+  expiry: string;
+  buttonText: string;
+  autofillText: string;
+  packageName: string;
+  signatureHash: string;
+  zeroTapTerms: boolean;
 };
 
 export const LANGUAGES = ['en_US', 'en_GB', 'es', 'es_ES', 'es_MX', 'pt_BR', 'pt_PT', 'fr', 'de', 'it'];
@@ -56,7 +71,78 @@ export function emptyForm(): TemplateForm {
     footer: '',
     examples: {},
     buttons: [],
+    auth: {
+      otpType: 'COPY_CODE',
+      security: true,
+      expiry: '10',
+      buttonText: '',
+      autofillText: '',
+      packageName: '',
+      signatureHash: '',
+      zeroTapTerms: false,
+    },
   };
+}
+
+/** Meta's preset wording of an authentication template in its language (English otherwise). */
+const AUTH_TEXTS: Record<string, { body: string; security: string; expiry: string; copy: string }> = {
+  en: {
+    body: '*{{1}}* is your verification code.',
+    security: 'For your security, do not share this code.',
+    expiry: 'This code expires in {n} minutes.',
+    copy: 'Copy code',
+  },
+  es: {
+    body: 'Tu código de verificación es *{{1}}*.',
+    security: 'Por tu seguridad, no lo compartas.',
+    expiry: 'Este código caduca en {n} minutos.',
+    copy: 'Copiar código',
+  },
+  pt: {
+    body: 'Seu código de verificação é *{{1}}*.',
+    security: 'Para sua segurança, não o compartilhe.',
+    expiry: 'Este código expira em {n} minutos.',
+    copy: 'Copiar código',
+  },
+};
+
+/** The authentication options of the form, as the API takes them. */
+function authenticationOf(auth: AuthForm): NonNullable<CreateTemplateRequest['authentication']> {
+  const minutes = Number(auth.expiry);
+  return {
+    otp_type: auth.otpType,
+    add_security_recommendation: auth.security,
+    ...(auth.expiry.trim() !== '' ? { code_expiration_minutes: minutes } : {}),
+    ...(auth.buttonText ? { button_text: auth.buttonText } : {}),
+    ...(auth.otpType !== 'COPY_CODE'
+      ? {
+          ...(auth.autofillText ? { autofill_text: auth.autofillText } : {}),
+          supported_apps:
+            auth.packageName || auth.signatureHash
+              ? [{ package_name: auth.packageName, signature_hash: auth.signatureHash }]
+              : [],
+        }
+      : {}),
+    ...(auth.otpType === 'ZERO_TAP' ? { zero_tap_terms_accepted: auth.zeroTapTerms } : {}),
+  };
+}
+
+/** What WhatsApp shows of an authentication template: the preset text with an example code. */
+function authenticationPreview(form: TemplateForm): Component[] {
+  const texts = AUTH_TEXTS[form.language.split('_')[0] ?? 'en'] ?? AUTH_TEXTS.en!;
+  const out: Component[] = [
+    {
+      type: 'BODY',
+      text: form.auth.security ? `${texts.body} ${texts.security}` : texts.body,
+      example: { body_text: [['123456']] },
+    },
+  ];
+  if (form.auth.expiry.trim() !== '')
+    out.push({ type: 'FOOTER', text: texts.expiry.replace('{n}', form.auth.expiry.trim()) });
+  const button: Json = { type: 'OTP', otp_type: form.auth.otpType, text: form.auth.buttonText || texts.copy };
+  if (form.auth.autofillText) button.autofill_text = form.auth.autofillText;
+  out.push({ type: 'BUTTONS', buttons: [button] as never });
+  return out;
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -85,6 +171,15 @@ function examplesFor(vars: string[], form: TemplateForm) {
 
 /** The API definition of the form (the server checks it and names every problem). */
 export function definitionOf(form: TemplateForm, wabaId: string): CreateTemplateRequest {
+  if (form.category === 'AUTHENTICATION')
+    return {
+      waba_id: wabaId,
+      name: form.name,
+      language: form.language,
+      category: 'AUTHENTICATION',
+      parameter_format: 'positional',
+      authentication: authenticationOf(form.auth),
+    };
   const headerVars = variablesOf(form.headerText);
   const bodyVars = variablesOf(form.body);
   let header: CreateTemplateRequest['header'] = null;
@@ -152,6 +247,22 @@ export function formFromTemplate(t: Template): TemplateForm {
       form.headerHandle = handles?.[0] ?? '';
     }
   }
+  if (form.category === 'AUTHENTICATION') {
+    const otp = ((by('BUTTONS')?.buttons ?? []) as Json[])[0] ?? {};
+    const app = ((otp.supported_apps ?? []) as Json[])[0] ?? {};
+    const minutes = by('FOOTER')?.code_expiration_minutes;
+    form.auth = {
+      otpType: (String(otp.otp_type ?? 'COPY_CODE').toUpperCase() as OtpType) ?? 'COPY_CODE',
+      security: body?.add_security_recommendation === true,
+      expiry: minutes === undefined || minutes === null ? '' : String(minutes),
+      buttonText: String(otp.text ?? ''),
+      autofillText: String(otp.autofill_text ?? ''),
+      packageName: String(app.package_name ?? otp.package_name ?? ''),
+      signatureHash: String(app.signature_hash ?? otp.signature_hash ?? ''),
+      zeroTapTerms: otp.zero_tap_terms_accepted === true,
+    };
+    return form;
+  }
   form.body = body?.text ?? '';
   readExamples(body, 'body_text', 'body_text_named_params');
   form.footer = by('FOOTER')?.text ?? '';
@@ -182,6 +293,7 @@ export function formFromTemplate(t: Template): TemplateForm {
  * examples, before the server has seen it.
  */
 export function previewComponents(form: TemplateForm): Component[] {
+  if (form.category === 'AUTHENTICATION') return authenticationPreview(form);
   const named = form.parameterFormat === 'named';
   const ex = (vars: string[], positionalKey: string, namedKey: string) =>
     vars.length === 0
