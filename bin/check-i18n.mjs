@@ -164,7 +164,7 @@ const READ_PROPS = new Set([
 
 /**
  * Text that needs no translation: no two letters in a row, the product's and vendors' names and
- * acronyms, language codes, URLs, file names and e-mail addresses given as examples.
+ * acronyms, language codes, URLs, file names, e-mail addresses and HTML snippets given as examples.
  */
 const NOT_WORDS = [
   /^[^\p{L}]*$/u,
@@ -174,6 +174,7 @@ const NOT_WORDS = [
   /^(https?:\/\/|\/)\S*$/,
   /^[\w.-]+\.(csv|json|png|txt)$/,
   /^[a-z][\w]*(\.[a-z][\w]*)+$/,
+  /^<[a-z][\s\S]*>$/,
   /^[\w.+-]+@[\w.-]+$/,
 ];
 

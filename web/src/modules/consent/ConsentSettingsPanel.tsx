@@ -1,6 +1,6 @@
 import { Anchor, Button, Card, Code, Radio, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { locale } from '../../shared/format.ts';
 import { useNumbers } from '../inbox/inbox.api.ts';
@@ -89,15 +89,12 @@ export function ConsentSettingsPanel({ canEdit }: { canEdit: boolean }) {
               disabled={!canEdit}
             />
             <Text size="sm">
-              <Trans
-                t={t}
-                i18nKey="settings.page"
-                values={{
-                  path: s.page_path,
-                  embed: `<iframe src="${window.location.origin}${s.page_path}" width="420" height="360"></iframe>`,
-                }}
-                components={{ link: <Anchor href={s.page_path} target="_blank" />, code: <Code /> }}
-              />
+              {t('settings.page')}{' '}
+              <Anchor href={s.page_path} target="_blank">
+                {s.page_path}
+              </Anchor>{' '}
+              {t('settings.embed')}{' '}
+              <Code>{`<iframe src="${window.location.origin}${s.page_path}" width="420" height="360"></iframe>`}</Code>
             </Text>
             <Text size="xs" c="dimmed">
               {t('settings.defaults', {
