@@ -171,4 +171,42 @@ describe('the template editor: named variables, a media header and buttons, appr
     expect(await refused.textContent()).toContain('once in 24 hours');
     await settledScreenshot(page, 'template-edit-refused');
   });
+
+  it("creates an authentication template in Meta's format (no free body: a one-tap code button for the shop's app) and sees it approved", async () => {
+    // The refused edit of the step before leaves its dialog open.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('login_code');
+    await dialog.getByRole('combobox', { name: 'Category' }).click();
+    await page.getByRole('option', { name: 'Authentication', exact: true }).click();
+    await dialog.getByTestId('authentication-fields').waitFor();
+    expect(await dialog.getByRole('textbox', { name: 'Body' }).count()).toBe(0);
+    await dialog.getByText('One-tap autofill').click();
+    await dialog.getByRole('textbox', { name: 'Android package name' }).fill('com.tiendasol.app');
+    await dialog.getByRole('textbox', { name: 'App signature hash' }).fill('K8a/AINcGX7');
+    const preview = dialog.getByTestId('template-preview');
+    expect(await preview.textContent()).toContain('123456 is your verification code.');
+    expect(await preview.textContent()).toContain('This code expires in 10 minutes.');
+    expect(await preview.textContent()).toContain('Autofill');
+    await settledScreenshot(page, 'template-authentication-editor');
+    await dialog.getByRole('button', { name: 'Submit for review' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const card = page.getByTestId('template-login_code-en_US');
+    await card.getByTestId('template-status').getByText('APPROVED').waitFor({ timeout: 20_000 });
+    expect(await card.textContent()).toContain('AUTHENTICATION');
+    const stored = await stack.deps.database.db
+      .selectFrom('templates')
+      .select(['category', 'components_json'])
+      .where('name', '=', 'login_code')
+      .executeTakeFirstOrThrow();
+    expect(stored.category).toBe('AUTHENTICATION');
+    expect(JSON.parse(stored.components_json ?? '[]').at(-1).buttons[0]).toMatchObject({
+      type: 'OTP',
+      otp_type: 'ONE_TAP',
+      supported_apps: [{ package_name: 'com.tiendasol.app', signature_hash: 'K8a/AINcGX7' }],
+    });
+    await settledScreenshot(page, 'template-authentication-approved');
+  });
 });
