@@ -315,7 +315,7 @@ describe('the web app in Spanish and Portuguese', () => {
         const nav = page.getByRole('navigation').first();
         await nav.getByRole('link').first().waitFor();
         // Every section is a visible link of the side bar; nothing scrolls sideways.
-        expect(await nav.getByRole('link').count()).toBe(15);
+        expect(await nav.getByRole('link').count()).toBe(16);
         expect(await overflowing(page)).toEqual([]);
         const last = nav.getByRole('link').last();
         const box = await last.boundingBox();
