@@ -187,7 +187,6 @@ export const KNOWN_HARD_CODED = {
   'web/src/modules/automation/RuleEditor.tsx': 17,
   'web/src/modules/automation/RulesTab.tsx': 16,
   'web/src/modules/automation/StepForm.tsx': 44,
-  'web/src/modules/automation/TestPanel.tsx': 7,
   'web/src/modules/automation/rule-parts.tsx': 43,
 };
 

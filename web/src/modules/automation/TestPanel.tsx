@@ -1,5 +1,7 @@
 import { Badge, Box, Button, Group, Paper, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { type DryRunEffect, dryRun, type FlowDefinition, type SessionPosition } from './automation.api.ts';
 
@@ -11,7 +13,7 @@ type Line = { key?: number } & (
   | { who: 'info'; text: string }
 );
 
-function linesOf(effects: DryRunEffect[]): Line[] {
+function linesOf(effects: DryRunEffect[], t: TFunction<'automation'>): Line[] {
   return effects.flatMap((e): Line[] => {
     if (e.kind === 'send') {
       const c = e.content as {
@@ -38,12 +40,14 @@ function linesOf(effects: DryRunEffect[]): Line[] {
       return [
         {
           who: 'info',
-          text: `saved ${Object.entries(e.attributes ?? {})
-            .map(([k, v]) => `${k} = ${String(v)}`)
-            .join(', ')}`,
+          text: t('test.saved', {
+            attributes: Object.entries(e.attributes ?? {})
+              .map(([k, v]) => `${k} = ${String(v)}`)
+              .join(', '),
+          }),
         },
       ];
-    if (e.kind === 'handoff') return [{ who: 'info', text: `handoff · note: ${e.note ?? ''}` }];
+    if (e.kind === 'handoff') return [{ who: 'info', text: t('test.handoff', { note: e.note ?? '' }) }];
     if (e.kind === 'log') return [{ who: 'info', text: e.text ?? '' }];
     return [];
   });
@@ -57,6 +61,7 @@ export function TestPanel({
   definition: FlowDefinition;
   phoneNumberId: string | null;
 }) {
+  const { t } = useTranslation('automation');
   const [lines, setLines] = useState<Line[]>([]);
   const [position, setPosition] = useState<SessionPosition | null>(null);
   const [text, setText] = useState('');
@@ -77,14 +82,17 @@ export function TestPanel({
       setPosition(result.position);
       const added: Line[] = [
         ...(input.kind === 'message' ? [{ who: 'you' as const, text: input.text }] : []),
-        ...linesOf(result.effects),
+        ...linesOf(result.effects, t),
         ...(result.position.status !== 'active'
-          ? [{ who: 'info' as const, text: `flow ${result.position.status.replace('_', ' ')}` }]
+          ? [{ who: 'info' as const, text: t(`test.ended.${result.position.status}`) }]
           : []),
       ].map((line) => ({ ...line, key: ++lineKey }));
       setLines((l) => [...(fresh ? [] : l), ...added]);
     } catch (error) {
-      setLines((l) => [...l, { who: 'info', text: `error: ${errorMessage(error)}`, key: ++lineKey }]);
+      setLines((l) => [
+        ...l,
+        { who: 'info', text: t('test.error', { message: errorMessage(error) }), key: ++lineKey },
+      ]);
     } finally {
       setBusy(false);
     }
@@ -100,7 +108,7 @@ export function TestPanel({
     <Paper withBorder p="sm" data-testid="test-panel">
       <Group justify="space-between" mb="xs">
         <Text fw={600} size="sm">
-          Test panel
+          {t('test.title')}
         </Text>
         <Button
           size="compact-xs"
@@ -108,14 +116,14 @@ export function TestPanel({
           onClick={() => void run({ kind: 'start' }, true)}
           loading={busy}
         >
-          {lines.length ? 'Restart' : 'Start test'}
+          {lines.length ? t('test.restart') : t('test.start')}
         </Button>
       </Group>
       <ScrollArea h={220} type="auto">
         <Stack gap={6} data-testid="test-transcript">
           {lines.length === 0 && (
             <Text size="xs" c="dimmed">
-              Chat with the flow as a customer. Nothing is sent to WhatsApp.
+              {t('test.intro')}
             </Text>
           )}
           {lines.map((line) =>
@@ -164,8 +172,8 @@ export function TestPanel({
       </ScrollArea>
       <Group gap="xs" mt="xs" wrap="nowrap">
         <TextInput
-          aria-label="Test message"
-          placeholder="Write as the customer…"
+          aria-label={t('test.message')}
+          placeholder={t('test.messagePlaceholder')}
           size="xs"
           style={{ flex: 1 }}
           value={text}
@@ -174,7 +182,7 @@ export function TestPanel({
           disabled={position?.status !== 'active'}
         />
         <Button size="compact-sm" onClick={send} disabled={position?.status !== 'active'} loading={busy}>
-          Send
+          {t('test.send')}
         </Button>
       </Group>
     </Paper>
