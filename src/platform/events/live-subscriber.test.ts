@@ -144,6 +144,11 @@ describe.each(testDialects)('the live subscriber on %s', (dialect) => {
     await waitFor(() => subscriber.position() === start + 4);
     expect(counter.reads - before).toBe(1);
     expect(woken).toBe(1);
-    expect(subscriber.eventsAfter(start)?.map((e) => e.id)).toEqual([start + 1, start + 2, start + 3, start + 4]);
+    expect(subscriber.eventsAfter(start)?.map((e) => e.id)).toEqual([
+      start + 1,
+      start + 2,
+      start + 3,
+      start + 4,
+    ]);
   });
 });
