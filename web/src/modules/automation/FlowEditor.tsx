@@ -26,6 +26,7 @@ import {
   ReactFlow,
 } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
 import { useToasts } from '../../shared/toasts.tsx';
 import { type Flow, type FlowDefinition, type FlowStep, useSaveFlow } from './automation.api.ts';
@@ -54,6 +55,7 @@ const COLORS: Record<string, string> = {
 
 function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
   const { step, start } = data;
+  const { t } = useTranslation('automation');
   return (
     <Paper
       withBorder
@@ -74,7 +76,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
         </Text>
         {start && (
           <Badge size="xs" variant="outline">
-            start
+            {t('editor.start')}
           </Badge>
         )}
       </Group>
@@ -109,6 +111,7 @@ export function FlowEditor({
   const [draftError, setDraftError] = useState<string | null>(null);
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [idDraft, setIdDraft] = useState('');
+  const { t } = useTranslation('automation');
   const save = useSaveFlow();
   const toasts = useToasts();
   const graph = useMemo(() => toGraph(definition), [definition]);
@@ -133,9 +136,7 @@ export function FlowEditor({
     const to = idDraft.trim();
     if (!step || to === step.id) return;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(to) || definition.steps.some((s) => s.id === to)) {
-      setDraftError(
-        `"${to}" cannot be a step id: 1 to 64 letters, digits, _ or -, not used by another step.`,
-      );
+      setDraftError(t('editor.badStepId', { id: to }));
       return;
     }
     setDefinition((d) => renameStep(d, step.id, to));
@@ -203,7 +204,7 @@ export function FlowEditor({
       { id: flow.id, body: { name, definition } },
       {
         onSuccess: (saved) => {
-          toasts.showSuccess(`Published version ${saved.version}`);
+          toasts.showSuccess(t('editor.published', { version: saved.version }));
           onSaved?.(saved);
         },
         onError: toasts.showError,
@@ -215,7 +216,7 @@ export function FlowEditor({
       <Group justify="space-between">
         <Group gap="xs">
           <TextInput
-            aria-label="Flow name"
+            aria-label={t('editor.flowName')}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
             size="xs"
@@ -228,7 +229,7 @@ export function FlowEditor({
           <Menu>
             <Menu.Target>
               <Button size="compact-sm" variant="light">
-                Add step
+                {t('editor.addStep')}
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
@@ -240,12 +241,12 @@ export function FlowEditor({
             </Menu.Dropdown>
           </Menu>
           <Button size="compact-sm" onClick={handleSave} loading={save.isPending}>
-            Save and publish
+            {t('editor.publish')}
           </Button>
         </Group>
       </Group>
       {save.error && (
-        <Alert color="red" title="Not saved">
+        <Alert color="red" title={t('editor.notSaved')}>
           {errorMessage(save.error)}
         </Alert>
       )}
@@ -285,7 +286,7 @@ export function FlowEditor({
               <Stack gap="xs">
                 <Group justify="space-between">
                   <Text fw={600} size="sm">
-                    Step {step.id}
+                    {t('editor.step', { id: step.id })}
                   </Text>
                   <Group gap={4}>
                     <Button
@@ -294,7 +295,7 @@ export function FlowEditor({
                       onClick={() => setDefinition((d) => ({ ...d, start: step.id }))}
                       disabled={definition.start === step.id}
                     >
-                      Make start
+                      {t('editor.makeStart')}
                     </Button>
                     <Button
                       size="compact-xs"
@@ -303,15 +304,15 @@ export function FlowEditor({
                       onClick={removeStep}
                       disabled={definition.start === step.id}
                     >
-                      Delete
+                      {t('common:actions.delete')}
                     </Button>
                   </Group>
                 </Group>
                 <SegmentedControl
                   size="xs"
-                  aria-label="Edit as"
+                  aria-label={t('editor.editAs')}
                   data={[
-                    { value: 'form', label: 'Form' },
+                    { value: 'form', label: t('editor.form') },
                     { value: 'json', label: 'JSON' },
                   ]}
                   value={mode}
@@ -321,7 +322,7 @@ export function FlowEditor({
                   <Stack gap="xs" data-testid="step-form">
                     <TextInput
                       size="xs"
-                      label="Step id"
+                      label={t('editor.stepId')}
                       value={idDraft}
                       onChange={(e) => setIdDraft(e.currentTarget.value)}
                       onBlur={applyRename}
@@ -337,7 +338,7 @@ export function FlowEditor({
                 ) : (
                   <>
                     <Textarea
-                      aria-label="Step settings"
+                      aria-label={t('editor.stepSettings')}
                       value={draft}
                       onChange={(e) => setDraft(e.currentTarget.value)}
                       autosize
@@ -346,7 +347,7 @@ export function FlowEditor({
                       styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
                     />
                     <Button size="compact-sm" variant="light" onClick={applyDraft}>
-                      Apply
+                      {t('editor.apply')}
                     </Button>
                   </>
                 )}
@@ -358,7 +359,7 @@ export function FlowEditor({
               </Stack>
             ) : (
               <Text size="sm" c="dimmed">
-                Select a step to edit it. Drag from a step's lower handle to another step to connect them.
+                {t('editor.selectStep')}
               </Text>
             )}
           </Paper>
