@@ -184,7 +184,6 @@ const NOT_WORDS = [
  */
 export const KNOWN_HARD_CODED = {
   'web/src/modules/automation/RuleEditor.tsx': 17,
-  'web/src/modules/automation/RulesTab.tsx': 16,
   'web/src/modules/automation/StepForm.tsx': 44,
   'web/src/modules/automation/rule-parts.tsx': 43,
 };

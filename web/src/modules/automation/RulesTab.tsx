@@ -49,11 +49,11 @@ export function RulesTab({ me }: { me: Me }) {
   const [runsOf, setRunsOf] = useState<ApiRule | null>(null);
   const { t } = useTranslation('automation');
   const canWrite = me.can.manage_automation;
-  if (rules.isPending) return <Loader aria-label="Loading rules" />;
+  if (rules.isPending) return <Loader aria-label={t('rules.loading')} />;
   if (rules.error) return <ErrorNotice error={rules.error} onRetry={() => rules.refetch()} />;
   const ordered = [...rules.data.data].sort((a, b) => a.position - b.position);
   const numberName = (id: string | null) =>
-    id === null ? 'All numbers' : (choices.numbers.find((n) => n.value === id)?.label ?? id);
+    id === null ? t('rules.allNumbers') : (choices.numbers.find((n) => n.value === id)?.label ?? id);
 
   const move = (i: number, by: -1 | 1) => {
     const ids = ordered.map((r) => r.id);
@@ -76,20 +76,19 @@ export function RulesTab({ me }: { me: Me }) {
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        Rules run from the top. Each one: when something happens, if every condition holds, then its actions.
-        Automated sends stop as soon as a human answers, from the inbox or from the phone.
+        {t('rules.intro')}
       </Text>
       {ordered.length === 0 ? (
-        <Text c="dimmed">No rules yet.</Text>
+        <Text c="dimmed">{t('rules.empty')}</Text>
       ) : (
         <Table>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>Rule</Table.Th>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Then</Table.Th>
-              <Table.Th>Enabled</Table.Th>
+              <Table.Th>{t('rules.columns.order')}</Table.Th>
+              <Table.Th>{t('rules.columns.rule')}</Table.Th>
+              <Table.Th>{t('rules.columns.when')}</Table.Th>
+              <Table.Th>{t('rules.columns.then')}</Table.Th>
+              <Table.Th>{t('rules.columns.enabled')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -104,7 +103,7 @@ export function RulesTab({ me }: { me: Me }) {
                     <ActionIcon
                       size="sm"
                       variant="subtle"
-                      aria-label={`Move ${r.name} up`}
+                      aria-label={t('rules.moveUp', { name: r.name })}
                       disabled={!canWrite || i === 0}
                       onClick={() => move(i, -1)}
                     >
@@ -113,7 +112,7 @@ export function RulesTab({ me }: { me: Me }) {
                     <ActionIcon
                       size="sm"
                       variant="subtle"
-                      aria-label={`Move ${r.name} down`}
+                      aria-label={t('rules.moveDown', { name: r.name })}
                       disabled={!canWrite || i === ordered.length - 1}
                       onClick={() => move(i, 1)}
                     >
@@ -127,7 +126,7 @@ export function RulesTab({ me }: { me: Me }) {
                   </Text>
                   <Text size="xs" c="dimmed">
                     {numberName(r.phone_number_id)}
-                    {r.conditions.length > 0 && ` · ${r.conditions.length} condition(s)`}
+                    {r.conditions.length > 0 && ` · ${t('rules.conditions', { count: r.conditions.length })}`}
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -140,7 +139,7 @@ export function RulesTab({ me }: { me: Me }) {
                 </Table.Td>
                 <Table.Td>
                   <Switch
-                    aria-label={`Enable ${r.name}`}
+                    aria-label={t('rules.enable', { name: r.name })}
                     checked={r.enabled}
                     disabled={!canWrite}
                     onChange={(e) =>
@@ -163,7 +162,7 @@ export function RulesTab({ me }: { me: Me }) {
                     </Button>
                     {canWrite && (
                       <Button size="compact-xs" variant="light" onClick={() => setEditing(r)}>
-                        Edit
+                        {t('common:actions.edit')}
                       </Button>
                     )}
                     {canWrite && (
@@ -171,10 +170,10 @@ export function RulesTab({ me }: { me: Me }) {
                         size="compact-xs"
                         variant="subtle"
                         color="red"
-                        aria-label={`Delete ${r.name}`}
+                        aria-label={t('rules.delete', { name: r.name })}
                         onClick={() => remove.mutate(r.id, { onError: toasts.showError })}
                       >
-                        Delete
+                        {t('common:actions.delete')}
                       </Button>
                     )}
                   </Group>
@@ -186,7 +185,7 @@ export function RulesTab({ me }: { me: Me }) {
       )}
       {canWrite && (
         <Button size="compact-sm" w="fit-content" onClick={() => setEditing('new')}>
-          New rule
+          {t('rules.new')}
         </Button>
       )}
       <RuleRunsDrawer rule={runsOf} onClose={() => setRunsOf(null)} />
