@@ -11,6 +11,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorDetails } from './ErrorDetails.tsx';
 import {
   ACTIONS,
@@ -87,6 +88,7 @@ export function RuleEditor({
           actions: [newAction('send')],
         },
   );
+  const { t } = useTranslation('automation');
   const save = useSaveRule();
   const set = (patch: Partial<RuleInput>) => setDraft((d) => ({ ...d, ...patch }));
   const handleSave = () => save.mutate({ id: rule?.id, body: draft }, { onSuccess: onDone });
@@ -96,28 +98,28 @@ export function RuleEditor({
       <Stack gap="md">
         <Group gap="xs" align="flex-end">
           <TextInput
-            label="Rule name"
+            label={t('rule.name')}
             value={draft.name}
             onChange={(e) => set({ name: e.currentTarget.value })}
             style={{ flex: 1 }}
           />
           <Select
-            label="Number"
-            data={[{ value: ALL_NUMBERS, label: 'All numbers' }, ...choices.numbers]}
+            label={t('rule.number')}
+            data={[{ value: ALL_NUMBERS, label: t('rules.allNumbers') }, ...choices.numbers]}
             value={draft.phone_number_id ?? ALL_NUMBERS}
             onChange={(v) => set({ phone_number_id: !v || v === ALL_NUMBERS ? null : v })}
             w={220}
           />
           <Switch
-            label="Enabled"
+            label={t('rule.enabled')}
             checked={draft.enabled}
             onChange={(e) => set({ enabled: e.currentTarget.checked })}
             mb={8}
           />
         </Group>
-        <Section title="When" hint="what starts the rule">
+        <Section title={t('rule.when')} hint={t('rule.whenHint')}>
           <Select
-            aria-label="Trigger"
+            aria-label={t('rule.trigger')}
             data={TRIGGERS}
             value={draft.trigger.type}
             onChange={(t) => t && set({ trigger: newTrigger(t as RuleInput['trigger']['type']) })}
@@ -126,12 +128,12 @@ export function RuleEditor({
           <TriggerFields trigger={draft.trigger} choices={choices} onChange={(trigger) => set({ trigger })} />
         </Section>
         <Divider />
-        <Section title="If" hint="every condition must hold (none: always)">
+        <Section title={t('rule.if')} hint={t('rule.ifHint')}>
           {draft.conditions.map((condition, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: conditions are edited in place, by position
             <Group key={i} gap="xs" align="flex-start" data-testid="rule-condition">
               <Select
-                aria-label={`Condition ${i + 1}`}
+                aria-label={t('rule.condition', { n: i + 1 })}
                 data={CONDITIONS}
                 value={condition.type}
                 onChange={(t) =>
@@ -150,7 +152,7 @@ export function RuleEditor({
               <ActionIcon
                 variant="subtle"
                 color="red"
-                aria-label={`Remove condition ${i + 1}`}
+                aria-label={t('rule.removeCondition', { n: i + 1 })}
                 onClick={() => set({ conditions: draft.conditions.filter((_, j) => j !== i) })}
               >
                 ✕
@@ -163,16 +165,16 @@ export function RuleEditor({
             w="fit-content"
             onClick={() => set({ conditions: [...draft.conditions, newCondition('vip')] })}
           >
-            Add condition
+            {t('rule.addCondition')}
           </Button>
         </Section>
         <Divider />
-        <Section title="Then" hint="the actions, in order">
+        <Section title={t('rule.then')} hint={t('rule.thenHint')}>
           {draft.actions.map((action, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: actions are edited in place, by position
             <Group key={i} gap="xs" align="flex-start" data-testid="rule-action">
               <Select
-                aria-label={`Action ${i + 1}`}
+                aria-label={t('rule.action', { n: i + 1 })}
                 data={ACTIONS}
                 value={action.type}
                 onChange={(t) =>
@@ -188,7 +190,7 @@ export function RuleEditor({
               <ActionIcon
                 variant="subtle"
                 color="red"
-                aria-label={`Remove action ${i + 1}`}
+                aria-label={t('rule.removeAction', { n: i + 1 })}
                 onClick={() => set({ actions: draft.actions.filter((_, j) => j !== i) })}
               >
                 ✕
@@ -201,16 +203,16 @@ export function RuleEditor({
             w="fit-content"
             onClick={() => set({ actions: [...draft.actions, newAction('label')] })}
           >
-            Add action
+            {t('rule.addAction')}
           </Button>
         </Section>
-        {save.error && <ErrorDetails error={save.error} title="The rule was not saved" />}
+        {save.error && <ErrorDetails error={save.error} title={t('rule.notSaved')} />}
         <Group gap="xs">
           <Button onClick={handleSave} loading={save.isPending}>
-            {rule ? 'Save rule' : 'Create rule'}
+            {rule ? t('rule.save') : t('rule.create')}
           </Button>
           <Button variant="subtle" onClick={onDone}>
-            Cancel
+            {t('common:actions.cancel')}
           </Button>
         </Group>
       </Stack>
