@@ -10,6 +10,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { useTeams } from '../inbox/inbox.api.ts';
 import type { FlowStep } from './automation.api.ts';
 
@@ -84,13 +85,18 @@ function ContentFields({
   content: unknown;
   onChange: (content: Record<string, unknown>) => void;
 }) {
+  const { t } = useTranslation('automation');
   const c = content as Content;
   if (!formEditable(content)) {
     return (
       <Text size="xs" c="dimmed">
-        {label}:{' '}
-        {c.type === 'interactive' ? `an interactive ${c.interactive?.type ?? ''}` : `a ${c.type ?? ''}`}{' '}
-        message. Edit it in the JSON view.
+        {t('step.otherContent', {
+          label,
+          kind:
+            c.type === 'interactive'
+              ? t('step.interactiveKind', { type: c.interactive?.type ?? '' })
+              : t('step.contentKind', { type: c.type ?? '' }),
+        })}
       </Text>
     );
   }
@@ -109,7 +115,7 @@ function ContentFields({
         <Group key={b.id} gap={4} wrap="nowrap">
           <TextInput
             size="xs"
-            aria-label={`Button ${i + 1}`}
+            aria-label={t('step.button', { n: i + 1 })}
             value={b.title}
             maxLength={20}
             onChange={(e) =>
@@ -129,7 +135,7 @@ function ContentFields({
             size="sm"
             variant="subtle"
             color="red"
-            aria-label={`Remove button ${i + 1}`}
+            aria-label={t('step.removeButton', { n: i + 1 })}
             onClick={() =>
               onChange(
                 makeContent(
@@ -164,7 +170,7 @@ function ContentFields({
             );
           }}
         >
-          + reply button
+          {t('step.addButton')}
         </Button>
       )}
     </Stack>
@@ -182,14 +188,12 @@ function TargetSelect({
   stepIds: string[];
   onChange: (target: string | null) => void;
 }) {
+  const { t } = useTranslation('automation');
   return (
     <Select
       size="xs"
       label={label}
-      data={[
-        { value: END, label: '— end of the flow —' },
-        ...stepIds.map((id) => ({ value: id, label: id })),
-      ]}
+      data={[{ value: END, label: t('step.endOfFlow') }, ...stepIds.map((id) => ({ value: id, label: id }))]}
       value={value ?? END}
       onChange={(v) => onChange(v ? v : null)}
     />
@@ -197,14 +201,15 @@ function TargetSelect({
 }
 
 function HandoffTeam({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
+  const { t } = useTranslation('automation');
   const teams = useTeams();
   return (
     <Select
       size="xs"
-      label="Hand off to the team"
-      placeholder="any agent"
+      label={t('step.handoffTeam')}
+      placeholder={t('step.anyAgent')}
       clearable
-      data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+      data={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
       value={value}
       onChange={onChange}
     />
@@ -215,30 +220,44 @@ type StepFormProps = { step: FlowStep; stepIds: string[]; onChange: (step: FlowS
 
 /** The form of a step; `onChange` receives the edited step (its id is renamed elsewhere). */
 export function StepForm({ step, stepIds, onChange }: StepFormProps) {
+  const { t } = useTranslation('automation');
   const others = stepIds.filter((id) => id !== step.id);
   const set = (patch: Record<string, unknown>) => onChange({ ...step, ...patch } as FlowStep);
   switch (step.type) {
     case 'message':
       return (
         <Stack gap="xs">
-          <ContentFields label="Message" content={step.content} onChange={(content) => set({ content })} />
-          <TargetSelect label="Then" value={step.next} stepIds={others} onChange={(next) => set({ next })} />
+          <ContentFields
+            label={t('step.message')}
+            content={step.content}
+            onChange={(content) => set({ content })}
+          />
+          <TargetSelect
+            label={t('step.then')}
+            value={step.next}
+            stepIds={others}
+            onChange={(next) => set({ next })}
+          />
         </Stack>
       );
     case 'ask':
       return (
         <Stack gap="xs">
-          <ContentFields label="Question" content={step.prompt} onChange={(prompt) => set({ prompt })} />
+          <ContentFields
+            label={t('step.question')}
+            content={step.prompt}
+            onChange={(prompt) => set({ prompt })}
+          />
           <Group gap="xs" grow>
             <TextInput
               size="xs"
-              label="Save the answer to"
+              label={t('step.saveAnswerTo')}
               value={step.attribute}
               onChange={(e) => set({ attribute: e.currentTarget.value })}
             />
             <Select
               size="xs"
-              label="Answer must be"
+              label={t('step.answerMustBe')}
               data={['text', 'number', 'email', 'phone', 'date', 'choice']}
               value={step.validation}
               onChange={(validation) => validation && set({ validation })}
@@ -247,29 +266,34 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           {step.validation === 'choice' && (
             <TagsInput
               size="xs"
-              label="Choices"
-              description="Empty: the buttons' titles"
+              label={t('step.choices')}
+              description={t('step.choicesHint')}
               value={step.choices ?? []}
               onChange={(choices) => set({ choices: choices.length ? choices : undefined })}
             />
           )}
           <TextInput
             size="xs"
-            label="Retry prompt"
+            label={t('step.retryPrompt')}
             value={step.retry_prompt}
             onChange={(e) => set({ retry_prompt: e.currentTarget.value })}
           />
           <NumberInput
             size="xs"
-            label="Retries"
+            label={t('step.retries')}
             min={0}
             max={10}
             value={step.max_retries}
             onChange={(v) => set({ max_retries: Number(v) || 0 })}
           />
-          <TargetSelect label="Then" value={step.next} stepIds={others} onChange={(next) => set({ next })} />
           <TargetSelect
-            label="After the retries"
+            label={t('step.then')}
+            value={step.next}
+            stepIds={others}
+            onChange={(next) => set({ next })}
+          />
+          <TargetSelect
+            label={t('step.afterRetries')}
             value={step.on_invalid}
             stepIds={others}
             onChange={(on_invalid) => set({ on_invalid })}
@@ -282,11 +306,11 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           <Group gap="xs" grow>
             <Select
               size="xs"
-              label="Compare"
+              label={t('step.compare')}
               data={[
-                { value: 'answer', label: 'the last answer' },
-                { value: 'attribute', label: 'a contact attribute' },
-                { value: 'message', label: 'the last message' },
+                { value: 'answer', label: t('step.lastAnswer') },
+                { value: 'attribute', label: t('step.contactAttribute') },
+                { value: 'message', label: t('step.lastMessage') },
               ]}
               value={step.source}
               onChange={(source) => source && set({ source })}
@@ -294,7 +318,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
             {step.source === 'attribute' && (
               <TextInput
                 size="xs"
-                label="Attribute"
+                label={t('step.attribute')}
                 value={step.attribute ?? ''}
                 onChange={(e) => set({ attribute: e.currentTarget.value || undefined })}
               />
@@ -305,7 +329,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
             <Group key={i} gap={4} align="flex-end" wrap="nowrap" data-testid="branch-case">
               <Select
                 size="xs"
-                aria-label={`Case ${i + 1} comparison`}
+                aria-label={t('step.caseComparison', { n: i + 1 })}
                 data={['equals', 'contains', 'matches', 'exists', 'gt', 'lt']}
                 value={c.op}
                 onChange={(op) =>
@@ -315,7 +339,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
               />
               <TextInput
                 size="xs"
-                aria-label={`Case ${i + 1} value`}
+                aria-label={t('step.caseValue', { n: i + 1 })}
                 value={c.value}
                 onChange={(e) =>
                   set({
@@ -326,8 +350,11 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
               />
               <Select
                 size="xs"
-                aria-label={`Case ${i + 1} goes to`}
-                data={[{ value: END, label: '— end —' }, ...others.map((id) => ({ value: id, label: id }))]}
+                aria-label={t('step.caseGoesTo', { n: i + 1 })}
+                data={[
+                  { value: END, label: t('step.end') },
+                  ...others.map((id) => ({ value: id, label: id })),
+                ]}
                 value={c.next ?? END}
                 onChange={(v) =>
                   set({ cases: step.cases.map((x, j) => (j === i ? { ...x, next: v || null } : x)) })
@@ -338,7 +365,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
                 size="sm"
                 variant="subtle"
                 color="red"
-                aria-label={`Remove case ${i + 1}`}
+                aria-label={t('step.removeCase', { n: i + 1 })}
                 disabled={step.cases.length === 1}
                 onClick={() => set({ cases: step.cases.filter((_, j) => j !== i) })}
               >
@@ -352,10 +379,10 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
             w="fit-content"
             onClick={() => set({ cases: [...step.cases, { op: 'equals', value: '', next: null }] })}
           >
-            + case
+            {t('step.addCase')}
           </Button>
           <TargetSelect
-            label="Otherwise"
+            label={t('step.otherwise')}
             value={step.default}
             stepIds={others}
             onChange={(v) => set({ default: v })}
@@ -367,11 +394,11 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
         <Stack gap="xs">
           <Select
             size="xs"
-            label="Look up"
+            label={t('step.lookUp')}
             data={[
-              { value: 'message', label: "the customer's last message" },
-              { value: 'answer', label: 'the last answer' },
-              { value: 'text', label: 'a fixed text' },
+              { value: 'message', label: t('step.customerLastMessage') },
+              { value: 'answer', label: t('step.lastAnswer') },
+              { value: 'text', label: t('step.fixedText') },
             ]}
             value={step.query}
             onChange={(query) => query && set({ query })}
@@ -379,25 +406,25 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           {step.query === 'text' && (
             <TextInput
               size="xs"
-              label="Text"
+              label={t('step.text')}
               value={step.text ?? ''}
               onChange={(e) => set({ text: e.currentTarget.value })}
             />
           )}
           <TextInput
             size="xs"
-            label="Before the answer"
+            label={t('step.beforeAnswer')}
             value={step.prefix}
             onChange={(e) => set({ prefix: e.currentTarget.value })}
           />
           <TargetSelect
-            label="Found"
+            label={t('step.found')}
             value={step.found}
             stepIds={others}
             onChange={(found) => set({ found })}
           />
           <TargetSelect
-            label="Not found"
+            label={t('step.notFound')}
             value={step.not_found}
             stepIds={others}
             onChange={(not_found) => set({ not_found })}
@@ -410,7 +437,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           <Group gap={4} wrap="nowrap">
             <Select
               size="xs"
-              aria-label="Method"
+              aria-label={t('step.method')}
               data={['GET', 'POST', 'PUT', 'PATCH']}
               value={step.method}
               onChange={(method) => method && set({ method })}
@@ -426,7 +453,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           </Group>
           <NumberInput
             size="xs"
-            label="Timeout (ms)"
+            label={t('step.timeout')}
             min={100}
             max={30_000}
             value={step.timeout_ms}
@@ -434,8 +461,8 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
           />
           <Textarea
             size="xs"
-            label="Map the response"
-            description="One per line: attribute (or vars.name) = path.in.response"
+            label={t('step.mapResponse')}
+            description={t('step.mapResponseHint')}
             autosize
             minRows={2}
             defaultValue={Object.entries(step.map)
@@ -452,9 +479,14 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
               })
             }
           />
-          <TargetSelect label="Then" value={step.next} stepIds={others} onChange={(next) => set({ next })} />
           <TargetSelect
-            label="On error"
+            label={t('step.then')}
+            value={step.next}
+            stepIds={others}
+            onChange={(next) => set({ next })}
+          />
+          <TargetSelect
+            label={t('step.onError')}
             value={step.on_error}
             stepIds={others}
             onChange={(on_error) => set({ on_error })}
@@ -466,15 +498,20 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
         <Stack gap="xs">
           <Textarea
             size="xs"
-            label="Instructions for this step"
+            label={t('step.instructions')}
             autosize
             minRows={2}
             value={step.instructions}
             onChange={(e) => set({ instructions: e.currentTarget.value })}
           />
-          <TargetSelect label="Then" value={step.next} stepIds={others} onChange={(next) => set({ next })} />
           <TargetSelect
-            label="Off or failing"
+            label={t('step.then')}
+            value={step.next}
+            stepIds={others}
+            onChange={(next) => set({ next })}
+          />
+          <TargetSelect
+            label={t('step.offOrFailing')}
             value={step.on_error}
             stepIds={others}
             onChange={(on_error) => set({ on_error })}
@@ -486,21 +523,21 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
         <Stack gap="xs">
           <Textarea
             size="xs"
-            label="Message to the customer"
+            label={t('step.messageToCustomer')}
             autosize
             value={step.message}
             onChange={(e) => set({ message: e.currentTarget.value })}
           />
           <TextInput
             size="xs"
-            label="Note for the agents (first line)"
+            label={t('step.noteForAgents')}
             value={step.note}
             onChange={(e) => set({ note: e.currentTarget.value })}
           />
           <HandoffTeam value={step.team_id ?? null} onChange={(team_id) => set({ team_id })} />
           <TagsInput
             size="xs"
-            label="Skills"
+            label={t('step.skills')}
             value={step.skills ?? []}
             onChange={(skills) => set({ skills: skills.length ? skills : undefined })}
           />
@@ -509,7 +546,7 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
     case 'end':
       return (
         <Text size="xs" c="dimmed">
-          The flow ends here.
+          {t('step.flowEnds')}
         </Text>
       );
   }
