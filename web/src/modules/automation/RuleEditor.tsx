@@ -120,7 +120,7 @@ export function RuleEditor({
         <Section title={t('rule.when')} hint={t('rule.whenHint')}>
           <Select
             aria-label={t('rule.trigger')}
-            data={TRIGGERS}
+            data={TRIGGERS.map((o) => ({ value: o.value, label: t(`parts.triggers.${o.value}`) }))}
             value={draft.trigger.type}
             onChange={(t) => t && set({ trigger: newTrigger(t as RuleInput['trigger']['type']) })}
             w={300}
@@ -134,7 +134,7 @@ export function RuleEditor({
             <Group key={i} gap="xs" align="flex-start" data-testid="rule-condition">
               <Select
                 aria-label={t('rule.condition', { n: i + 1 })}
-                data={CONDITIONS}
+                data={CONDITIONS.map((o) => ({ value: o.value, label: t(`parts.conditions.${o.value}`) }))}
                 value={condition.type}
                 onChange={(t) =>
                   t &&
@@ -175,7 +175,7 @@ export function RuleEditor({
             <Group key={i} gap="xs" align="flex-start" data-testid="rule-action">
               <Select
                 aria-label={t('rule.action', { n: i + 1 })}
-                data={ACTIONS}
+                data={ACTIONS.map((o) => ({ value: o.value, label: t(`parts.actions.${o.value}`) }))}
                 value={action.type}
                 onChange={(t) =>
                   t && set({ actions: replaceAt(draft.actions, i, newAction(t as RuleAction['type'])) })

@@ -1,4 +1,5 @@
 import { ActionIcon, Badge, Button, Group, Loader, Stack, Switch, Table, Text } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../api/types.ts';
@@ -32,10 +33,14 @@ function useChoices(): RuleChoices {
   };
 }
 
-const triggerLabel = (rule: ApiRule) =>
-  TRIGGERS.find((t) => t.value === rule.trigger.type)?.label ?? rule.trigger.type;
-const actionsLabel = (rule: ApiRule) =>
-  rule.actions.map((a) => ACTIONS.find((x) => x.value === a.type)?.label ?? a.type).join(', ');
+const triggerLabel = (rule: ApiRule, t: TFunction<'automation'>) =>
+  TRIGGERS.some((x) => x.value === rule.trigger.type)
+    ? t(`parts.triggers.${rule.trigger.type}`)
+    : rule.trigger.type;
+const actionsLabel = (rule: ApiRule, t: TFunction<'automation'>) =>
+  rule.actions
+    .map((a) => (ACTIONS.some((x) => x.value === a.type) ? t(`parts.actions.${a.type}`) : a.type))
+    .join(', ');
 
 /** Rules in the order they run: enable, edit (when → if → then), move up or down, delete, create. */
 export function RulesTab({ me }: { me: Me }) {
@@ -131,11 +136,11 @@ export function RulesTab({ me }: { me: Me }) {
                 </Table.Td>
                 <Table.Td>
                   <Badge variant="light" tt="none">
-                    {triggerLabel(r)}
+                    {triggerLabel(r, t)}
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs">{actionsLabel(r)}</Text>
+                  <Text size="xs">{actionsLabel(r, t)}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Switch

@@ -8,6 +8,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { RuleAction, RuleCondition, RuleTrigger } from './rules.api.ts';
 
 /**
@@ -136,23 +137,24 @@ export function TriggerFields({
   choices: RuleChoices;
   onChange: (t: RuleTrigger) => void;
 }) {
+  const { t } = useTranslation('automation');
   switch (trigger.type) {
     case 'keyword':
       return (
         <Group gap="xs" align="flex-end">
           <TagsInput
-            label="Keywords"
-            description="Press Enter after each"
+            label={t('parts.keywords')}
+            description={t('parts.keywordsHint')}
             value={trigger.keywords}
             onChange={(keywords) => onChange({ ...trigger, keywords })}
             style={{ flex: 1 }}
           />
           <Select
-            label="Match"
+            label={t('parts.match')}
             data={[
-              { value: 'word', label: 'a whole word' },
-              { value: 'exact', label: 'the whole text' },
-              { value: 'contains', label: 'anywhere' },
+              { value: 'word', label: t('parts.matchWord') },
+              { value: 'exact', label: t('parts.matchExact') },
+              { value: 'contains', label: t('parts.matchContains') },
             ]}
             value={trigger.match}
             onChange={(m) => onChange({ ...trigger, match: (m ?? 'word') as typeof trigger.match })}
@@ -163,7 +165,7 @@ export function TriggerFields({
     case 'pattern':
       return (
         <TextInput
-          label="Regular expression"
+          label={t('parts.regex')}
           value={trigger.regex}
           onChange={(e) => onChange({ ...trigger, regex: e.currentTarget.value })}
         />
@@ -171,8 +173,8 @@ export function TriggerFields({
     case 'referral':
       return (
         <TextInput
-          label="Ad (source id)"
-          description="Empty: any ad"
+          label={t('parts.ad')}
+          description={t('parts.adHint')}
           value={trigger.source_id ?? ''}
           onChange={(e) => onChange({ ...trigger, source_id: optional(e.currentTarget.value) })}
         />
@@ -180,8 +182,8 @@ export function TriggerFields({
     case 'quick_reply':
       return (
         <TextInput
-          label="Button payload"
-          description="Empty: any button"
+          label={t('parts.payload')}
+          description={t('parts.payloadHint')}
           value={trigger.payload ?? ''}
           onChange={(e) => onChange({ ...trigger, payload: optional(e.currentTarget.value) })}
         />
@@ -189,7 +191,7 @@ export function TriggerFields({
     case 'no_human_reply':
       return (
         <NumberInput
-          label="Minutes without a human reply"
+          label={t('parts.minutesWithoutReply')}
           min={1}
           value={trigger.minutes}
           onChange={(m) => onChange({ ...trigger, minutes: Number(m) || 0 })}
@@ -199,7 +201,7 @@ export function TriggerFields({
     case 'label_added':
       return (
         <Select
-          label="Label"
+          label={t('parts.label')}
           data={choices.labels}
           value={trigger.label_id || null}
           onChange={(v) => onChange({ ...trigger, label_id: list(v) })}
@@ -210,11 +212,6 @@ export function TriggerFields({
   }
 }
 
-const yesNo = [
-  { value: 'true', label: 'yes' },
-  { value: 'false', label: 'no' },
-];
-
 export function ConditionFields({
   condition,
   choices,
@@ -224,11 +221,16 @@ export function ConditionFields({
   choices: RuleChoices;
   onChange: (c: RuleCondition) => void;
 }) {
+  const { t } = useTranslation('automation');
+  const yesNo = [
+    { value: 'true', label: t('common:states.yes') },
+    { value: 'false', label: t('common:states.no') },
+  ];
   switch (condition.type) {
     case 'number':
       return (
         <MultiSelect
-          aria-label="Numbers"
+          aria-label={t('parts.numbers')}
           data={choices.numbers}
           value={condition.phone_number_ids}
           onChange={(ids) => onChange({ ...condition, phone_number_ids: ids })}
@@ -239,14 +241,14 @@ export function ConditionFields({
       return (
         <Group gap="xs" style={{ flex: 1 }}>
           <TextInput
-            aria-label="Attribute"
-            placeholder="attribute"
+            aria-label={t('parts.attribute')}
+            placeholder={t('parts.attributePlaceholder')}
             value={condition.key}
             onChange={(e) => onChange({ ...condition, key: e.currentTarget.value })}
             w={130}
           />
           <Select
-            aria-label="Comparison"
+            aria-label={t('parts.comparison')}
             data={['equals', 'not_equals', 'contains', 'exists', 'not_exists']}
             value={condition.op}
             onChange={(op) => onChange({ ...condition, op: (op ?? 'equals') as typeof condition.op })}
@@ -254,8 +256,8 @@ export function ConditionFields({
           />
           {condition.op !== 'exists' && condition.op !== 'not_exists' && (
             <TextInput
-              aria-label="Value"
-              placeholder="value"
+              aria-label={t('parts.value')}
+              placeholder={t('parts.valuePlaceholder')}
               value={condition.value ?? ''}
               onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
               w={130}
@@ -267,14 +269,14 @@ export function ConditionFields({
       return (
         <Group gap="xs" style={{ flex: 1 }}>
           <Select
-            aria-label="Label"
+            aria-label={t('parts.label')}
             data={choices.labels}
             value={condition.label_id || null}
             onChange={(v) => onChange({ ...condition, label_id: list(v) })}
             w={180}
           />
           <Switch
-            label="present"
+            label={t('parts.present')}
             checked={condition.present}
             onChange={(e) => onChange({ ...condition, present: e.currentTarget.checked })}
           />
@@ -284,14 +286,14 @@ export function ConditionFields({
       return (
         <Group gap="xs" style={{ flex: 1 }}>
           <Select
-            aria-label="Comparison"
+            aria-label={t('parts.comparison')}
             data={['contains', 'equals', 'starts_with']}
             value={condition.op}
             onChange={(op) => onChange({ ...condition, op: (op ?? 'contains') as typeof condition.op })}
             w={130}
           />
           <TextInput
-            aria-label="Text"
+            aria-label={t('parts.text')}
             value={condition.value}
             onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })}
             style={{ flex: 1 }}
@@ -301,7 +303,7 @@ export function ConditionFields({
     case 'language':
       return (
         <TagsInput
-          aria-label="Languages"
+          aria-label={t('parts.languages')}
           placeholder="es, pt-BR…"
           value={condition.languages}
           onChange={(languages) => onChange({ ...condition, languages })}
@@ -311,7 +313,7 @@ export function ConditionFields({
     case 'business_hours':
       return (
         <Select
-          aria-label="Business hours"
+          aria-label={t('parts.businessHours')}
           data={['open', 'closed']}
           value={condition.value}
           onChange={(v) => onChange({ ...condition, value: (v ?? 'open') as 'open' | 'closed' })}
@@ -340,11 +342,12 @@ function SendFields({
   action: Extract<RuleAction, { type: 'send' }>;
   onChange: (a: RuleAction) => void;
 }) {
+  const { t } = useTranslation('automation');
   const content = action.content as SendContent;
   if (content.type !== 'text') {
     return (
       <Textarea
-        label={`Message (${content.type ?? 'content'}, as POST /api/messages takes it)`}
+        label={t('parts.rawMessage', { type: content.type ?? t('parts.content') })}
         autosize
         minRows={3}
         defaultValue={JSON.stringify(action.content, null, 2)}
@@ -363,7 +366,7 @@ function SendFields({
   return (
     <Group gap="xs" align="flex-start" style={{ flex: 1 }}>
       <Textarea
-        label="Message"
+        label={t('parts.message')}
         autosize
         minRows={2}
         value={content.text?.body ?? ''}
@@ -373,8 +376,8 @@ function SendFields({
         style={{ flex: 1 }}
       />
       <TextInput
-        label="Template if the window is closed"
-        placeholder="template name"
+        label={t('parts.template')}
+        placeholder={t('parts.templatePlaceholder')}
         value={template?.name ?? ''}
         onChange={(e) => {
           const name = e.currentTarget.value;
@@ -387,7 +390,7 @@ function SendFields({
       />
       {template && (
         <TextInput
-          label="Language"
+          label={t('parts.language')}
           value={template.language}
           onChange={(e) =>
             onChange({
@@ -411,6 +414,7 @@ export function ActionFields({
   choices: RuleChoices;
   onChange: (a: RuleAction) => void;
 }) {
+  const { t } = useTranslation('automation');
   switch (action.type) {
     case 'send':
       return <SendFields action={action} onChange={onChange} />;
@@ -419,8 +423,8 @@ export function ActionFields({
       return (
         <Group gap="xs" align="flex-end" style={{ flex: 1 }}>
           <Select
-            label="Routing policy"
-            placeholder="the number's or team's"
+            label={t('parts.policy')}
+            placeholder={t('parts.policyPlaceholder')}
             clearable
             data={choices.policies}
             value={action.policy_id ?? null}
@@ -428,8 +432,8 @@ export function ActionFields({
             w={200}
           />
           <Select
-            label="Team"
-            placeholder="any"
+            label={t('parts.team')}
+            placeholder={t('parts.anyTeam')}
             clearable
             data={choices.teams}
             value={action.team_id ?? null}
@@ -437,14 +441,14 @@ export function ActionFields({
             w={160}
           />
           <TagsInput
-            label="Skills"
+            label={t('parts.skills')}
             value={action.skills ?? []}
             onChange={(skills) => onChange({ ...action, skills: skills.length ? skills : undefined })}
             w={200}
           />
           {action.type === 'hand_off' && (
             <TextInput
-              label="Note"
+              label={t('parts.note')}
               value={action.note ?? ''}
               onChange={(e) => onChange({ ...action, note: optional(e.currentTarget.value) })}
               style={{ flex: 1 }}
@@ -455,7 +459,7 @@ export function ActionFields({
     case 'assign_team':
       return (
         <Select
-          aria-label="Team"
+          aria-label={t('parts.team')}
           data={choices.teams}
           value={action.team_id || null}
           onChange={(v) => onChange({ ...action, team_id: list(v) })}
@@ -465,7 +469,7 @@ export function ActionFields({
     case 'assign_agent':
       return (
         <Select
-          aria-label="Agent"
+          aria-label={t('parts.agent')}
           data={choices.agents}
           value={action.user_id || null}
           onChange={(v) => onChange({ ...action, user_id: list(v) })}
@@ -475,7 +479,7 @@ export function ActionFields({
     case 'label':
       return (
         <Select
-          aria-label="Label"
+          aria-label={t('parts.label')}
           data={choices.labels}
           value={action.label_id || null}
           onChange={(v) => onChange({ ...action, label_id: list(v) })}
@@ -486,15 +490,15 @@ export function ActionFields({
       return (
         <Group gap="xs">
           <TextInput
-            aria-label="Attribute"
-            placeholder="attribute"
+            aria-label={t('parts.attribute')}
+            placeholder={t('parts.attributePlaceholder')}
             value={action.key}
             onChange={(e) => onChange({ ...action, key: e.currentTarget.value })}
             w={150}
           />
           <TextInput
-            aria-label="Value"
-            placeholder="value"
+            aria-label={t('parts.value')}
+            placeholder={t('parts.valuePlaceholder')}
             value={action.value}
             onChange={(e) => onChange({ ...action, value: e.currentTarget.value })}
             w={200}
@@ -504,7 +508,7 @@ export function ActionFields({
     case 'note':
       return (
         <Textarea
-          aria-label="Note"
+          aria-label={t('parts.note')}
           autosize
           value={action.body}
           onChange={(e) => onChange({ ...action, body: e.currentTarget.value })}
@@ -514,7 +518,7 @@ export function ActionFields({
     case 'snooze':
       return (
         <NumberInput
-          aria-label="Minutes"
+          aria-label={t('parts.minutes')}
           suffix=" min"
           min={1}
           value={action.minutes}
@@ -525,7 +529,7 @@ export function ActionFields({
     case 'start_flow':
       return (
         <Select
-          aria-label="Flow"
+          aria-label={t('parts.flow')}
           data={choices.flows}
           value={action.flow_id || null}
           onChange={(v) => onChange({ ...action, flow_id: list(v) })}
