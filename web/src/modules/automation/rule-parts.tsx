@@ -223,8 +223,8 @@ export function ConditionFields({
 }) {
   const { t } = useTranslation('automation');
   const yesNo = [
-    { value: 'true', label: t('common:states.yes') },
-    { value: 'false', label: t('common:states.no') },
+    { value: 'true', label: t('parts.yes') },
+    { value: 'false', label: t('parts.no') },
   ];
   switch (condition.type) {
     case 'number':
