@@ -38,6 +38,9 @@ export const ZCreateImportRequest = z
 export const ZImportReject = z.object({
   row: z.number().int(),
   reason: z.string(),
+  /** A stable code for `reason` and its values (absent on imports made before codes existed). */
+  code: z.string().optional(),
+  params: z.record(z.string(), z.string()).optional(),
   raw: z.record(z.string(), z.string()),
 });
 export const ZContactImport = z.object({

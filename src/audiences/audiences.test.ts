@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consentHistory, consentState } from '../consent/consent-ledger.ts';
 import { testDialects } from '../testing/databases.ts';
@@ -29,6 +30,19 @@ describe('CSV validation (pure)', () => {
       [6, 'phone 16505550101 is already on row 2'],
       [7, expect.stringContaining('consent "maybe"')],
     ]);
+    // Each reason also has a stable code and its values, which the web app's catalogues translate.
+    expect(r.rejects.map((x) => [x.code, x.params])).toEqual([
+      ['phone_characters', { phone: 'not-a-phone' }],
+      ['consent_without_evidence', {}],
+      ['phone_duplicate', { phone: '16505550101', row: '2' }],
+      ['consent_value', { value: 'maybe' }],
+    ]);
+    for (const lang of ['en', 'es', 'pt-BR']) {
+      const catalogue = JSON.parse(
+        readFileSync(new URL(`../../web/src/i18n/locales/${lang}/audiences.json`, import.meta.url), 'utf8'),
+      ) as { import: { reasons: Record<string, string> } };
+      for (const x of r.rejects) expect(catalogue.import.reasons[x.code], `${lang}: ${x.code}`).toBeTruthy();
+    }
     expect(r.valid[0]?.attributes).toEqual({ city: 'Lisbon', tier: 'gold' });
     expect(() => validateImport('name,city\nAna,Lisbon', 0)).toThrow(/no "phone" column/);
     expect(() => validateImport('phone,name\n"16505550101,Ana', 0)).toThrow(/not valid CSV/);

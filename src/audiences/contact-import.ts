@@ -33,7 +33,11 @@ export type ImportRow = {
 
 export type ImportReject = {
   readonly row: number;
+  /** What is wrong, in English (the API's and the rejected-rows CSV's text). */
   readonly reason: string;
+  /** The same as a stable code and its values, for the web app to say in the user's language. */
+  readonly code: string;
+  readonly params: Record<string, string>;
   readonly raw: Record<string, string>;
 };
 
@@ -86,61 +90,80 @@ export function validateImport(csv: string, now: number): ValidatedImport {
     columns.forEach((c, j) => {
       if (c) raw[c] = cells[j] ?? '';
     });
-    const reject = (reason: string) => rejects.push({ row: rowNumber, reason, raw });
+    const reject = (code: string, reason: string, params: Record<string, string> = {}) =>
+      rejects.push({ row: rowNumber, reason, code, params, raw });
     if (cells.length > columns.length) {
-      reject(`${cells.length} cells for ${columns.length} columns`);
+      reject('too_many_cells', `${cells.length} cells for ${columns.length} columns`, {
+        cells: String(cells.length),
+        columns: String(columns.length),
+      });
       continue;
     }
     const phoneRaw = raw.phone ?? '';
     if (phoneRaw === '') {
-      reject('phone is empty');
+      reject('phone_empty', 'phone is empty');
       continue;
     }
     if (!/^\+?[\d\s().-]+$/.test(phoneRaw)) {
-      reject(`phone "${phoneRaw}" has characters other than digits, spaces, ( ) . - and a leading +`);
+      reject(
+        'phone_characters',
+        `phone "${phoneRaw}" has characters other than digits, spaces, ( ) . - and a leading +`,
+        { phone: phoneRaw },
+      );
       continue;
     }
     const phone = normalizePhone(phoneRaw) ?? '';
     if (phone.length < 8 || phone.length > 15) {
-      reject(`phone "${phoneRaw}" must have 8 to 15 digits with its country code`);
+      reject('phone_length', `phone "${phoneRaw}" must have 8 to 15 digits with its country code`, {
+        phone: phoneRaw,
+      });
       continue;
     }
     const first = seen.get(phone);
     if (first !== undefined) {
-      reject(`phone ${phone} is already on row ${first}`);
+      reject('phone_duplicate', `phone ${phone} is already on row ${first}`, { phone, row: String(first) });
       continue;
     }
     const consentRaw = (raw.consent ?? '').toLowerCase();
     const consent = consentRaw === '' ? null : (CONSENT_VALUES[consentRaw] ?? undefined);
     if (consent === undefined) {
-      reject(`consent "${raw.consent}" must be opt_in, opt_out or empty`);
+      reject('consent_value', `consent "${raw.consent}" must be opt_in, opt_out or empty`, {
+        value: raw.consent ?? '',
+      });
       continue;
     }
     const evidence = (raw.evidence ?? '') || null;
     if (consent !== null && evidence === null) {
-      reject('consent is given without evidence (where and how the customer agreed)');
+      reject(
+        'consent_without_evidence',
+        'consent is given without evidence (where and how the customer agreed)',
+      );
       continue;
     }
     let consentAt: number | null = null;
     if ((raw.consent_at ?? '') !== '') {
       const t = Date.parse(raw.consent_at ?? '');
       if (Number.isNaN(t)) {
-        reject(`consent_at "${raw.consent_at}" is not a date and time (ISO 8601)`);
+        reject('consent_at_invalid', `consent_at "${raw.consent_at}" is not a date and time (ISO 8601)`, {
+          value: raw.consent_at ?? '',
+        });
         continue;
       }
       if (t > now + 60_000) {
-        reject(`consent_at "${raw.consent_at}" is in the future`);
+        reject('consent_at_future', `consent_at "${raw.consent_at}" is in the future`, {
+          value: raw.consent_at ?? '',
+        });
         continue;
       }
       if (consent === null) {
-        reject('consent_at is given without a consent value');
+        reject('consent_at_without_consent', 'consent_at is given without a consent value');
         continue;
       }
       consentAt = t;
     }
     const name = (raw.name ?? '') || null;
     if (name !== null && name.length > 200) {
-      reject('name is longer than 200 characters');
+      reject('name_too_long', 'name is longer than 200 characters');
       continue;
     }
     const attributes: Record<string, string> = {};

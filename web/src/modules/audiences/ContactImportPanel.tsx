@@ -134,7 +134,11 @@ export function ContactImportPanel() {
                       <Table.Tr key={r.row} data-testid="rejected-row">
                         <Table.Td>{r.row}</Table.Td>
                         <Table.Td>{r.raw.phone ?? ''}</Table.Td>
-                        <Table.Td>{r.reason}</Table.Td>
+                        <Table.Td>
+                          {r.code
+                            ? t(`import.reasons.${r.code}`, { ...r.params, defaultValue: r.reason })
+                            : r.reason}
+                        </Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
