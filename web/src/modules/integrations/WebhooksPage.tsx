@@ -13,13 +13,13 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { EndpointPanel } from './EndpointPanel.tsx';
 import {
-  eventTypeDescriptions,
+  eventTypeDescription,
   pickableEventTypes,
   useCreateEndpoint,
   useEndpoints,
@@ -45,6 +45,7 @@ export function SecretNotice({ secret, onClose }: { secret: string; onClose: () 
 
 function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: string) => void }) {
   const { t } = useTranslation('integrations');
+  const eventTypeOptions = useMemo(() => pickableEventTypes(t), [t]);
   const create = useCreateEndpoint();
   const toasts = useToasts();
   const [url, setUrl] = useState('');
@@ -87,7 +88,7 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
         />
         <MultiSelect
           label={t('create.eventTypes')}
-          data={pickableEventTypes}
+          data={eventTypeOptions}
           value={types}
           onChange={setTypes}
           searchable
@@ -99,7 +100,7 @@ function CreateEndpointForm({ onCreated }: { onCreated: (id: string, secret: str
                 {option.value}
               </Text>
               <Text size="xs" c="dimmed">
-                {eventTypeDescriptions.get(option.value)}
+                {eventTypeDescription(t, option.value)}
               </Text>
             </Stack>
           )}

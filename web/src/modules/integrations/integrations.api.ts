@@ -9,7 +9,7 @@ import type {
   WebhookRecoverResponse,
   WebhookRotateResponse,
 } from '../../../../src/integrations/outbound-webhooks/outbound-webhooks.schemas.ts';
-import { eventCatalogue, eventTypes } from '../../../../src/platform/events/catalogue.ts';
+import { eventTypes } from '../../../../src/platform/events/catalogue.ts';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 
@@ -24,26 +24,29 @@ const IDLE_POLL_MS = 5_000;
 /** An event type an endpoint can pick, with what it means. */
 export type PickableEventType = { value: string; label: string; description: string };
 
-// The catalogue's descriptions are written for TSDoc: drop the code backticks for the page.
-const plain = (text: string) => text.replace(/`/g, '');
+/** The `t` of the integrations namespace (`useTranslation('integrations')`). */
+type Translate = (key: string) => string;
 
-/** What each event type means, for the picker's options (the catalogue the hub records). */
-export const eventTypeDescriptions: ReadonlyMap<string, string> = new Map(
-  eventTypes.map((type) => [type, plain(eventCatalogue[type].description)]),
-);
+/**
+ * What an event type means, in the user's language: `integrations:eventTypes.<type>` (English is the
+ * server catalogue's description, src/platform/events/catalogue.ts, without its code backticks).
+ */
+export const eventTypeDescription = (t: Translate, type: string): string => t(`eventTypes.${type}`);
 
-/** The event types an endpoint can pick, grouped by what they concern (`message`, `conversation`, ...). */
-export const pickableEventTypes: { group: string; items: PickableEventType[] }[] = (() => {
+/** The group an event type's prefix names (`message`, `conversation`, ...), in the user's language. */
+export const eventGroupLabel = (t: Translate, prefix: string): string => t(`eventGroups.${prefix}`);
+
+/** The event types an endpoint can pick, grouped by what they concern, with descriptions from `t`. */
+export function pickableEventTypes(t: Translate): { group: string; items: PickableEventType[] }[] {
   const groups = new Map<string, PickableEventType[]>();
   for (const type of eventTypes) {
     const prefix = type.split('.')[0] ?? type;
-    const group = `${prefix.charAt(0).toUpperCase()}${prefix.slice(1).replace(/_/g, ' ')}`;
-    const items = groups.get(group) ?? [];
-    items.push({ value: type, label: type, description: plain(eventCatalogue[type].description) });
-    groups.set(group, items);
+    const items = groups.get(prefix) ?? [];
+    items.push({ value: type, label: type, description: eventTypeDescription(t, type) });
+    groups.set(prefix, items);
   }
-  return [...groups].map(([group, items]) => ({ group, items }));
-})();
+  return [...groups].map(([prefix, items]) => ({ group: eventGroupLabel(t, prefix), items }));
+}
 
 export function useEndpoints() {
   return useQuery({
