@@ -7,7 +7,10 @@ export default defineConfig({
     // and so do the tests that need the machine to themselves (vitest.isolated.config.ts).
     exclude: [...configDefaults.exclude, '**/*.slow.test.ts', '**/*.isolated.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A hub's shutdown on PostgreSQL has twice outlived 60 s with three workers on two cores (after
+    // every assertion of its file had passed; alone it takes milliseconds): not yet explained. The
+    // teardown's time is not what these tests test.
+    hookTimeout: 120_000,
     pool: 'forks',
     // Many of these tests wait on real sandbox timers (pacing, retries, outages) rather than compute:
     // three at once on two cores roughly halves the wall time.
