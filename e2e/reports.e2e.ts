@@ -195,7 +195,7 @@ describe('the Reports page against a real hub and sandbox', () => {
       await page.getByLabel('Holidays').fill('2026-12-25, 2027-01-01');
       await page.getByLabel('First response target (minutes)').fill('15');
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('Saved.', { exact: true }).waitFor();
+      await page.getByText('Saved', { exact: true }).waitFor();
       await settledScreenshot(page, 'reports-settings');
       const row = await stack.deps.database.db
         .selectFrom('analytics_number_settings')
