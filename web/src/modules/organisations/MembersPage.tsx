@@ -1,24 +1,12 @@
-import {
-  Badge,
-  Box,
-  Button,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { Badge, Box, Button, Group, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, Role, User } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { useToasts } from '../../shared/toasts.tsx';
 import { useSession } from '../auth/auth.api.ts';
-import { InvitationLink } from './InvitationLink.tsx';
 import { InvitationsTable } from './InvitationsTable.tsx';
+import { InviteForm } from './InviteForm.tsx';
 import {
   useChangeRole,
   useInvitations,
@@ -34,44 +22,20 @@ export function assignableRoles(me: Me, keep?: Role): Role[] {
   return ROLES.filter((r) => r !== 'owner' || me.role === 'owner' || keep === 'owner');
 }
 
-function InviteForm({ me }: { me: Me }) {
+function InviteToMine({ me }: { me: Me }) {
   const { t } = useTranslation('organisations');
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('agent');
   const invite = useInvite();
-
-  const handleSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    invite.mutate({ email, role }, { onSuccess: () => setEmail('') });
-  };
-
   return (
     <Stack gap="xs">
-      <form onSubmit={handleSubmit} aria-label={t('invite.title')}>
-        <Group align="flex-end" wrap="wrap" gap="xs">
-          <TextInput
-            label={t('invite.email')}
-            type="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            w={260}
-          />
-          <Select
-            label={t('members.role')}
-            data={assignableRoles(me).map((r) => ({ value: r, label: t(`common:roles.${r}`) }))}
-            value={role}
-            allowDeselect={false}
-            onChange={(value) => setRole((value ?? 'agent') as Role)}
-            w={150}
-          />
-          <Button type="submit" loading={invite.isPending}>
-            {t('invite.button')}
-          </Button>
-        </Group>
-      </form>
-      {invite.error && <ErrorNotice error={invite.error} />}
-      {invite.data && <InvitationLink invitation={invite.data} />}
+      <InviteForm
+        label={t('invite.title')}
+        roles={assignableRoles(me)}
+        defaultRole="agent"
+        pending={invite.isPending}
+        error={invite.error}
+        invitation={invite.data}
+        onInvite={(email, role, done) => invite.mutate({ email, role }, { onSuccess: done })}
+      />
     </Stack>
   );
 }
@@ -185,7 +149,7 @@ export function MembersPage({ me }: { me: Me }) {
           <Title order={4} id="invite-heading" mb="xs">
             {t('invite.title')}
           </Title>
-          <InviteForm me={me} />
+          <InviteToMine me={me} />
         </section>
         <section aria-labelledby="members-heading">
           <Title order={4} id="members-heading" mb="xs">

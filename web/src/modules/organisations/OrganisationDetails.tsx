@@ -1,10 +1,9 @@
-import { Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Me, Organisation, Role } from '../../api/types.ts';
+import type { Me, Organisation } from '../../api/types.ts';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
-import { InvitationLink } from './InvitationLink.tsx';
 import { InvitationsTable } from './InvitationsTable.tsx';
+import { InviteForm } from './InviteForm.tsx';
 import { ROLES } from './MembersPage.tsx';
 import {
   useInviteToOrganisation,
@@ -18,13 +17,6 @@ export function OrganisationDetails({ organisation, me }: { organisation: Organi
   const members = useOrganisationMembers(organisation.id);
   const invitations = useOrganisationInvitations(organisation.id);
   const invite = useInviteToOrganisation();
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('owner');
-
-  const handleSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    invite.mutate({ organisationId: organisation.id, email, role }, { onSuccess: () => setEmail('') });
-  };
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="organisation-details-heading">
@@ -32,31 +24,17 @@ export function OrganisationDetails({ organisation, me }: { organisation: Organi
         <Title order={4} id="organisation-details-heading">
           {organisation.name}
         </Title>
-        <form onSubmit={handleSubmit} aria-label={t('provider.inviteInto', { name: organisation.name })}>
-          <Group align="flex-end" wrap="wrap" gap="xs">
-            <TextInput
-              label={t('invite.email')}
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              w={260}
-            />
-            <Select
-              label={t('members.role')}
-              data={ROLES.map((r) => ({ value: r, label: t(`common:roles.${r}`) }))}
-              value={role}
-              allowDeselect={false}
-              onChange={(value) => setRole((value ?? 'owner') as Role)}
-              w={150}
-            />
-            <Button type="submit" loading={invite.isPending}>
-              {t('invite.button')}
-            </Button>
-          </Group>
-        </form>
-        {invite.error && <ErrorNotice error={invite.error} />}
-        {invite.data && <InvitationLink invitation={invite.data} />}
+        <InviteForm
+          label={t('provider.inviteInto', { name: organisation.name })}
+          roles={ROLES}
+          defaultRole="owner"
+          pending={invite.isPending}
+          error={invite.error}
+          invitation={invite.data}
+          onInvite={(email, role, done) =>
+            invite.mutate({ organisationId: organisation.id, email, role }, { onSuccess: done })
+          }
+        />
         <Title order={5}>{t('members.list')}</Title>
         {members.error && <ErrorNotice error={members.error} onRetry={() => members.refetch()} />}
         {members.isSuccess && members.data.length === 0 ? (
