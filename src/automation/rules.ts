@@ -267,7 +267,18 @@ async function conversationNow(trx: Db, id: string) {
   return trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction): Promise<Step> {
+/** What a run carries from one action to the next. */
+type RunState = {
+  /** The messages this run's send actions queued so far: its hand off lets them go (`spare`). */
+  readonly queued: string[];
+};
+
+async function runAction(
+  ctx: RunContext,
+  rule: ParsedRule,
+  action: RuleAction,
+  state: RunState,
+): Promise<Step> {
   const { trx, now, deps } = ctx;
   const conversationId = ctx.conversation.id;
   const actor: Actor = { kind: 'system', id: `rule:${rule.row.id}` };
@@ -291,6 +302,7 @@ async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction):
         // nothing else of them), so the run's rows serve.
         rows: { conversation: ctx.conversation, contact: ctx.contact },
       });
+      if (result.sent) state.queued.push(result.messageId);
       return result.sent
         ? {
             action: 'send',
@@ -375,12 +387,16 @@ async function runAction(ctx: RunContext, rule: ParsedRule, action: RuleAction):
         : { action: 'start_flow', ok: false, detail: 'the flow did not start' };
     }
     case 'hand_off': {
+      // Humans have it, as with a flow's handoff: what automation queued earlier is cancelled, but
+      // the messages this run queued just before ("Connecting you with a person") still go (`spare`,
+      // `automated_sends.by_handoff`), unless a human replies before they do.
       await takeOverByHuman(trx, {
         conversationId,
         by: { kind: 'system', id: `rule:${rule.row.id}` },
         at: now,
         reason: 'hand_off',
         keepWithHumans: true,
+        spare: state.queued,
       });
       let detail = 'humans have it (kept with humans until hand back or resolve)';
       if (!ctx.vip) {
@@ -453,9 +469,10 @@ export async function runRule(
     }
   }
   if (outcome === 'done') {
+    const state: RunState = { queued: [] };
     for (const action of rule.actions) {
       try {
-        steps.push(await runAction(ctx, rule, action));
+        steps.push(await runAction(ctx, rule, action, state));
       } catch (error) {
         steps.push({ action: action.type, ok: false, detail: `failed: ${(error as Error).message}` });
         outcome = 'failed';
