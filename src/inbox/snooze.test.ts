@@ -157,6 +157,36 @@ describe.each(testDialects)('snooze on %s', (dialect) => {
     });
   });
 
+  it('wakes a conversation once when the customer writes several times before the subscriber runs', async () => {
+    const until = new Date(h.clock.now() + 2 * HOUR).toISOString();
+    await call('POST', `/api/conversations/${conversationId}/snooze`, { until });
+    const worker = startSubscriberWorker({
+      db: h.deps.database.db,
+      clock: h.clock,
+      subscribers: [snoozeWakeSubscriber],
+      autoStart: false,
+      context: h.deps,
+    });
+    await worker.runOnce();
+    // Three messages, handled in one slice: the first wakes it, the others find it awake.
+    for (const n of [1, 2, 3]) {
+      expect(
+        (await h.post(customerText(`wamid.snooze-many-${n}`, h.clock.now(), `ping ${n}`))).statusCode,
+      ).toBe(200);
+    }
+    await h.drain();
+    expect(await worker.runOnce()).toBe(3);
+    await worker.stop();
+    expect((await call('GET', `/api/conversations/${conversationId}`)).json()).toMatchObject({
+      status: 'open',
+      snoozed_until: null,
+      unread_count: 3,
+    });
+    expect(await facts('conversation.unsnoozed')).toEqual([
+      { conversation_id: conversationId, reason: 'customer_message', actor: null },
+    ]);
+  });
+
   it('is woken early by an operator, refuses bad times, and is what a rule’s snooze does', async () => {
     await call('POST', `/api/conversations/${conversationId}/snooze`, { preset: 'next_week' });
     const woken = await call('DELETE', `/api/conversations/${conversationId}/snooze`);
