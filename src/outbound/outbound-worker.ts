@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AppDeps } from '../app-deps.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { Worker } from '../platform/worker.ts';
@@ -62,20 +63,44 @@ export function startOutboundWorker(deps: AppDeps, options: OutboundWorkerOption
     }
   }
 
+  let ticking = false;
+  let again = false;
   const loop = () => {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    ticking = true;
     running = tick()
       .catch((error) => deps.logger.error({ err: error }, 'outbound lease tick failed'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, every);
+        ticking = false;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          loop();
+        } else timer = setTimeout(loop, every);
       });
   };
+  // A send queued for a number this node runs no sender for (a number registered a moment ago, or
+  // one whose lease has just expired elsewhere): look for its lease now rather than at the next
+  // tick, so its first messages do not wait up to a second. At most once a tick period per number
+  // (another node may hold it, and its every send would otherwise cost this node a tick).
+  const kickedAt = new Map<string, number>();
+  const offOutbox = deps.signals.on('outbox', (id) => {
+    if (stopped || senders.has(id)) return;
+    const now = performance.now();
+    if (now - (kickedAt.get(id) ?? Number.NEGATIVE_INFINITY) < every) return;
+    kickedAt.set(id, now);
+    if (ticking) again = true;
+    else loop();
+  });
   loop();
 
   return {
     name: 'outbound-sender',
     async stop() {
       stopped = true;
+      offOutbox();
       if (timer) clearTimeout(timer);
       await running;
       for (const [phoneNumberId, sender] of senders) {
