@@ -1,32 +1,14 @@
-import type { KyselyPlugin, RootOperationNode, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DB } from '../../database.ts';
 import type { EventType } from '../../platform/events/catalogue.ts';
 import type { StoredEvent } from '../../platform/events/subscriber.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../../testing/databases.ts';
 import { NUMBER, OTHER_NUMBER, OTHER_WABA, seedNumber, T0, WABA } from '../../testing/seed.ts';
+import { selectCounter, triedAndRolledBack } from '../../testing/statements.ts';
 import { createEndpoint } from './endpoint.repository.ts';
 import { outboundWebhooksSubscriber } from './fanout.subscriber.ts';
 import { secretStoreFor } from './secret-store.ts';
-
-/** Counts the statements that read a table (the fan-out's per-event reads are what it batches). */
-function readsOf(tables: readonly string[]) {
-  const counts = new Map<string, number>();
-  const plugin: KyselyPlugin = {
-    transformQuery({ node }) {
-      const root = node as RootOperationNode & { kind: string; from?: { froms: unknown[] } };
-      if (root.kind === 'SelectQueryNode') {
-        const text = JSON.stringify(root.from?.froms ?? []);
-        for (const t of tables) if (text.includes(`"${t}"`)) counts.set(t, (counts.get(t) ?? 0) + 1);
-      }
-      return node;
-    },
-    async transformResult({ result }) {
-      return result;
-    },
-  };
-  return { plugin, counts };
-}
 
 describe.each(testDialects)('the outbound webhooks fan-out (%s)', (dialect) => {
   let database: TestDatabase;
@@ -123,36 +105,24 @@ describe.each(testDialects)('the outbound webhooks fan-out (%s)', (dialect) => {
         .execute()
     ).map((d) => ({ ...d, event_id: Number(d.event_id), next_attempt_at: Number(d.next_attempt_at) }));
 
-  /** Runs `work` in a transaction that is rolled back, and returns what it left and what it read. */
+  /** Runs `work` in a transaction that is rolled back: the deliveries and jobs it made, and what it read. */
   async function trial(work: (trx: Transaction<DB>) => Promise<void>) {
-    const reads = readsOf(['webhook_endpoints', 'phone_numbers', 'organisations']);
-    let seen: Awaited<ReturnType<typeof deliveries>> = [];
-    let jobs = 0;
-    const rollback = new Error('rollback');
-    await database.db
-      .withPlugin(reads.plugin)
-      .transaction()
-      .execute(async (trx) => {
-        reads.counts.clear();
-        await work(trx);
-        const counted = new Map(reads.counts);
-        seen = await deliveries(trx);
-        jobs = Number(
-          (
-            await trx
-              .selectFrom('jobs')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
-        reads.counts.clear();
-        for (const [k, v] of counted) reads.counts.set(k, v);
-        throw rollback;
-      })
-      .catch((error: unknown) => {
-        if (error !== rollback) throw error;
-      });
-    return { seen, jobs, counts: new Map(reads.counts) };
+    const reads = selectCounter(['webhook_endpoints', 'phone_numbers']);
+    const counted = { endpoints: 0, numbers: 0 };
+    const { seen, jobs } = await triedAndRolledBack(
+      database.db.withPlugin(reads.plugin),
+      work,
+      async (trx) => {
+        counted.endpoints = reads.of('webhook_endpoints');
+        counted.numbers = reads.of('phone_numbers');
+        const n = await trx
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        return { seen: await deliveries(trx), jobs: Number(n.n) };
+      },
+    );
+    return { seen, jobs, counts: counted };
   }
 
   it('fans a slice out exactly as event by event, reading the endpoints and each number once', async () => {
@@ -177,11 +147,11 @@ describe.each(testDialects)('the outbound webhooks fan-out (%s)', (dialect) => {
     expect(one.jobs).toBe(7);
     expect(batch.seen).toEqual(one.seen);
     expect(batch.jobs).toBe(one.jobs);
-    expect(one.counts.get('webhook_endpoints')).toBe(events.length);
-    expect(batch.counts.get('webhook_endpoints')).toBe(1);
+    expect(one.counts.endpoints).toBe(events.length);
+    expect(batch.counts.endpoints).toBe(1);
     // Two numbers (and `null`): each number's account and organisation are read once in the slice.
-    expect(batch.counts.get('phone_numbers')).toBeLessThanOrEqual(4);
-    expect(batch.counts.get('phone_numbers')).toBeLessThan(one.counts.get('phone_numbers') ?? 0);
+    expect(batch.counts.numbers).toBeLessThanOrEqual(4);
+    expect(batch.counts.numbers).toBeLessThan(one.counts.numbers);
   });
 
   it('adds nothing for a slice handled again (a crash before its cursor commit)', async () => {
