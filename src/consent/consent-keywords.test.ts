@@ -1,11 +1,15 @@
+import type { Transaction } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DB } from '../database.ts';
+import type { StoredEvent } from '../platform/events/subscriber.ts';
 import { testDialects } from '../testing/databases.ts';
 import { NUMBER, seedInbox, seedMessage } from '../testing/seed.ts';
+import { selectCounter, triedAndRolledBack } from '../testing/statements.ts';
 import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 import { defaultKeywordLists, defaultKeywords, matchKeyword } from './consent-keywords.ts';
 import { consentHistory, consentState } from './consent-ledger.ts';
 import { writeConsentSettings } from './consent-settings.ts';
-import { applyKeyword } from './keyword.subscriber.ts';
+import { applyKeyword, consentKeywordSubscriber } from './keyword.subscriber.ts';
 
 describe('keyword matching (pure)', () => {
   it('has defaults in at least ten languages, with the keywords the issue names', () => {
@@ -133,5 +137,76 @@ describe.each(testDialects)('opt-out and opt-in keywords on %s', (dialect) => {
     expect(JSON.parse(welcome.content_json).body).toBe('Bienvenido de nuevo.');
     expect((await customerWrites('No más!'))?.action).toBe('opt_out');
     expect(await state()).toBe('opted_out');
+  });
+  it('handles a slice of messages as one by one, reading the messages and the settings once', async () => {
+    const words = ['STOP', 'hello', 'START', 'please stop', 'Baja', 'START'];
+    const events: StoredEvent<'message.received'>[] = [];
+    for (const [i, body] of words.entries()) {
+      const id = `slice-${i}`;
+      await seedMessage(t.db, {
+        id,
+        wamid: `wamid.slice-${i}`,
+        phone_number_id: NUMBER,
+        conversation_id: 'conversation-a',
+        contact_id: 'contact-a',
+        content_json: JSON.stringify({ body }),
+        timestamp: t.clock.now() + i,
+      });
+      events.push({
+        id: 1000 + i,
+        at: t.clock.now() + i,
+        type: 'message.received',
+        phoneNumberId: NUMBER,
+        payload: {
+          message_id: id,
+          conversation_id: 'conversation-a',
+          contact_id: 'contact-a',
+          wamid: `wamid.slice-${i}`,
+          content_type: 'text',
+        },
+      } as unknown as StoredEvent<'message.received'>);
+    }
+    // The hub's context without its signals: no sender is woken after these rolled-back tries.
+    const context = { config: t.deps.config, clock: t.deps.clock };
+    const outcome = async (work: (trx: Transaction<DB>) => Promise<void>) => {
+      const reads = selectCounter(['consent_settings', 'messages']);
+      return triedAndRolledBack(t.db.withPlugin(reads.plugin), work, async (trx) => {
+        const counted = { settings: reads.of('consent_settings'), messages: reads.of('messages') };
+        const records = await trx
+          .selectFrom('consent_records')
+          .select(['action', 'source', 'evidence', 'at', 'wording_sha256'])
+          .orderBy('at')
+          .execute();
+        const replies = await trx
+          .selectFrom('messages')
+          .select('content_json')
+          .where('origin', '=', 'bot')
+          .orderBy('seq')
+          .execute();
+        const final = (
+          await consentState(trx as never, { contactId: 'contact-a', numberId: NUMBER, scope: 'marketing' })
+        ).state;
+        return { records, replies: replies.map((r) => JSON.parse(r.content_json).body), final, counted };
+      });
+    };
+    const one = await outcome(async (trx) => {
+      for (const e of events) await consentKeywordSubscriber.handle(trx as never, e, context);
+    });
+    const batch = await outcome(async (trx) => {
+      await consentKeywordSubscriber.handleBatch?.(trx as never, events, context);
+    });
+    expect(one.records.map((r) => [r.action, r.evidence])).toEqual([
+      ['opt_out', 'wamid:wamid.slice-0'],
+      ['opt_in', 'wamid:wamid.slice-2'],
+      ['opt_out', 'wamid:wamid.slice-4'],
+      ['opt_in', 'wamid:wamid.slice-5'],
+    ]);
+    expect(one.replies).toHaveLength(4);
+    expect(one.final).toBe('opted_in');
+    expect({ ...batch, counted: null }).toEqual({ ...one, counted: null });
+    expect(one.counted.settings).toBe(words.length);
+    expect(batch.counted.settings).toBe(1);
+    // One read of the six messages instead of six (the confirmations' own reads are the same).
+    expect(batch.counted.messages).toBe(one.counted.messages - (words.length - 1));
   });
 });
