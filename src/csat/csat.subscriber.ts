@@ -15,6 +15,7 @@ import { defineSubscriber } from '../platform/events/subscriber.ts';
 import { newId } from '../platform/ids.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import type { Language } from '../platform/languages.ts';
+import type { CsatSurveyRow } from './csat.table.ts';
 
 /** The survey's own words in each language; a question the business configured replaces `question`. */
 export const SURVEY_TEXTS: Record<
@@ -204,12 +205,70 @@ async function sendSurvey(
   deps?.signals.emit('outbox', conversation.phone_number_id);
 }
 
-async function captureAnswer(trx: Kysely<DB>, event: StoredEvent<'message.received'>): Promise<void> {
-  const message = await trx
+const ANSWER_COLUMNS = ['id', 'type', 'content_json', 'conversation_id', 'phone_number_id'] as const;
+
+function readMessages(trx: Kysely<DB>, ids: readonly string[]) {
+  return trx
     .selectFrom('messages')
-    .select(['id', 'type', 'content_json', 'conversation_id', 'phone_number_id'])
-    .where('id', '=', event.payload.message_id)
-    .executeTakeFirst();
+    .select(ANSWER_COLUMNS)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+type AnswerMessage = Awaited<ReturnType<typeof readMessages>>[number];
+
+/** Rated surveys of a conversation without a comment, rated at `since` or later, the latest first. */
+function ratedSince(trx: Kysely<DB>, conversationIds: readonly string[], since: number) {
+  return trx
+    .selectFrom('csat_surveys')
+    .selectAll()
+    .where('conversation_id', 'in', [...conversationIds])
+    .where('rated_at', '>=', since)
+    .where('comment', 'is', null)
+    .orderBy('rated_at', 'desc')
+    .execute();
+}
+
+/**
+ * What a slice reads once for its customer messages instead of once each: the messages (this
+ * subscriber never changes them), and for its text messages' conversations the surveys awaiting a
+ * comment (rated within the window of the slice's earliest text). The surveys are the one thing the
+ * slice itself changes (a rating, a comment, a new survey): a conversation whose surveys the slice
+ * has written is read afresh for its later messages (`changed`).
+ */
+type CsatSlice = {
+  readonly messages: ReadonlyMap<string, AnswerMessage>;
+  readonly awaitingComment: ReadonlyMap<string, readonly CsatSurveyRow[]>;
+  readonly changed: Set<string>;
+};
+
+async function csatSlice(trx: Kysely<DB>, events: readonly CsatEvent[]): Promise<CsatSlice> {
+  const received = events.filter((e): e is StoredEvent<'message.received'> => e.type === 'message.received');
+  const ids = [...new Set(received.map((e) => e.payload.message_id))];
+  const messages = new Map(ids.length > 0 ? (await readMessages(trx, ids)).map((m) => [m.id, m]) : []);
+  const texts = received.filter((e) => messages.get(e.payload.message_id)?.type === 'text');
+  const awaitingComment = new Map<string, CsatSurveyRow[]>();
+  if (texts.length > 0) {
+    const conversationIds = [
+      ...new Set(texts.map((e) => (messages.get(e.payload.message_id) as AnswerMessage).conversation_id)),
+    ];
+    const since = Math.min(...texts.map((e) => e.at)) - CSAT_COMMENT_WINDOW_MS;
+    for (const row of await ratedSince(trx, conversationIds, since)) {
+      const rows = awaitingComment.get(row.conversation_id) ?? [];
+      rows.push(row);
+      awaitingComment.set(row.conversation_id, rows);
+    }
+  }
+  return { messages, awaitingComment, changed: new Set() };
+}
+
+async function captureAnswer(
+  trx: Kysely<DB>,
+  event: StoredEvent<'message.received'>,
+  slice?: CsatSlice,
+): Promise<void> {
+  const message =
+    slice?.messages.get(event.payload.message_id) ?? (await readMessages(trx, [event.payload.message_id]))[0];
   if (!message) return;
   const answer = csatAnswerOf(message.type, message.content_json);
   if (answer) {
@@ -225,6 +284,7 @@ async function captureAnswer(trx: Kysely<DB>, event: StoredEvent<'message.receiv
       .set({ rating: answer.rating, rated_at: event.at, rating_message_id: message.id })
       .where('id', '=', survey.id)
       .execute();
+    slice?.changed.add(survey.conversation_id);
     await recordEvent(
       trx,
       {
@@ -244,14 +304,11 @@ async function captureAnswer(trx: Kysely<DB>, event: StoredEvent<'message.receiv
   }
   if (message.type !== 'text') return;
   // The first text within 30 minutes of a rating is its comment.
-  const rated = await trx
-    .selectFrom('csat_surveys')
-    .selectAll()
-    .where('conversation_id', '=', message.conversation_id)
-    .where('rated_at', '>=', event.at - CSAT_COMMENT_WINDOW_MS)
-    .where('comment', 'is', null)
-    .orderBy('rated_at', 'desc')
-    .executeTakeFirst();
+  const since = event.at - CSAT_COMMENT_WINDOW_MS;
+  const rated =
+    slice && !slice.changed.has(message.conversation_id)
+      ? slice.awaitingComment.get(message.conversation_id)?.find((r) => Number(r.rated_at) >= since)
+      : (await ratedSince(trx, [message.conversation_id], since))[0];
   if (!rated) return;
   const body = parseJsonOr<{ body?: unknown }>(message.content_json, {}).body;
   if (typeof body !== 'string' || body.trim() === '') return;
@@ -260,6 +317,7 @@ async function captureAnswer(trx: Kysely<DB>, event: StoredEvent<'message.receiv
     .set({ comment: body.slice(0, 2000) })
     .where('id', '=', rated.id)
     .execute();
+  slice?.changed.add(rated.conversation_id);
   await recordEvent(
     trx,
     {
@@ -270,6 +328,8 @@ async function captureAnswer(trx: Kysely<DB>, event: StoredEvent<'message.receiv
     event.at,
   );
 }
+
+type CsatEvent = StoredEvent<'conversation.resolved' | 'message.received'>;
 
 /**
  * CSAT: after each resolution (of a number with CSAT on), a 1-5 survey through the one send path,
@@ -285,5 +345,17 @@ export const csatSubscriber = defineSubscriber({
     const deps = context as AppDeps | undefined;
     if (event.type === 'conversation.resolved') await sendSurvey(trx, event, deps);
     else await captureAnswer(trx, event);
+  },
+  // Every customer message comes here: a slice reads its messages and the surveys awaiting their
+  // comment once (`csatSlice`), then handles its events in order as `handle` does.
+  async handleBatch(trx: Transaction<DB>, events, context) {
+    const deps = context as AppDeps | undefined;
+    const slice = await csatSlice(trx, events);
+    for (const event of events) {
+      if (event.type === 'conversation.resolved') {
+        await sendSurvey(trx, event, deps);
+        slice.changed.add(event.payload.conversation_id);
+      } else await captureAnswer(trx, event, slice);
+    }
   },
 });

@@ -1,14 +1,17 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSubscriber } from '../analytics/analytics.subscriber.ts';
 import { overviewReport } from '../analytics/reports.ts';
+import type { DB } from '../database.ts';
 import { newMessageRow } from '../messages/new-message-row.ts';
 import type { EventTables } from '../platform/events/event.table.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
-import { startSubscriberWorker } from '../platform/events/subscriber-worker.ts';
+import type { StoredEvent } from '../platform/events/subscriber.ts';
+import { startSubscriberWorker, toStoredEvent } from '../platform/events/subscriber-worker.ts';
 import { checkSlas } from '../sla/sla.job.ts';
 import { testDialects } from '../testing/databases.ts';
 import { NUMBER, seedContact, seedConversation, seedNumber, T0, WABA } from '../testing/seed.ts';
+import { selectCounter, triedAndRolledBack } from '../testing/statements.ts';
 import { buildTestApp, type TestApp } from '../testing/test-app.ts';
 import { csatSubscriber } from './csat.subscriber.ts';
 
@@ -221,5 +224,110 @@ describe.each(testDialects)('CSAT surveys and response SLAs (%s)', (dialect) => 
     expect(events.map((e) => JSON.parse(e.payload_json).conversation_id)).toContain('c-sla');
     // An hour after it started, the resolution target is missed too.
     expect(await checkSlas(fx.db, fx.clock.now() + 61 * MIN)).toBe(1);
+  });
+
+  it('handles a slice of answers and comments as one by one, reading the surveys once where nothing changed them', async () => {
+    const now = fx.clock.now();
+    for (const [c, wa] of [
+      ['c-s1', '16505550011'],
+      ['c-s2', '16505550012'],
+      ['c-s3', '16505550013'],
+      ['c-s4', '16505550014'],
+    ] as const)
+      await conversation(c, wa);
+    const survey = (id: string, conversationId: string, ratedAt: number | null, n: number) => ({
+      id,
+      conversation_id: conversationId,
+      phone_number_id: NUMBER,
+      cycle: 1,
+      message_id: `survey-${id}`,
+      channel: 'interactive' as const,
+      assignee_user_id: 'u-7',
+      team_id: null,
+      resolved_event_id: -n,
+      sent_at: now - 50 * MIN,
+      rating: ratedAt === null ? null : 3,
+      comment: null,
+      rated_at: ratedAt,
+      rating_message_id: null,
+    });
+    await fx.db
+      .insertInto('csat_surveys')
+      .values([
+        survey('s1', 'c-s1', now - 5 * MIN, 1),
+        survey('s2', 'c-s2', null, 2),
+        // Rated longer ago than the comment window: a text now is no comment.
+        survey('s3', 'c-s3', now - 40 * MIN, 3),
+      ])
+      .execute();
+    const after = Number(
+      (
+        await fx.db
+          .selectFrom('domain_events')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    await inbound('c-s1', 'text', { body: 'great' });
+    await inbound('c-s1', 'text', { body: 'and another thing' });
+    await inbound('c-s2', 'interactive', { type: 'list_reply', list_reply: { id: 'csat:s2:5', title: '5' } });
+    fx.clock.advance(MIN);
+    await inbound('c-s2', 'text', { body: 'thanks' });
+    await inbound('c-s3', 'text', { body: 'late' });
+    await inbound('c-s4', 'text', { body: 'no survey here' });
+    const events = (
+      await fx.db.selectFrom('domain_events').selectAll().where('id', '>', after).orderBy('id').execute()
+    )
+      .map(toStoredEvent)
+      .filter((e): e is StoredEvent<'message.received'> => e?.type === 'message.received');
+    expect(events).toHaveLength(6);
+    const outcome = (work: (trx: Transaction<DB>) => Promise<void>) => {
+      const reads = selectCounter(['csat_surveys', 'messages']);
+      return triedAndRolledBack(fx.db.withPlugin(reads.plugin), work, async (trx) => ({
+        // Counted first: the reads below are the test's own.
+        reads: { surveys: reads.of('csat_surveys'), messages: reads.of('messages') },
+        surveys: await trx
+          .selectFrom('csat_surveys')
+          .select(['id', 'rating', 'comment', 'rated_at', 'rating_message_id'])
+          .where('id', 'in', ['s1', 's2', 's3'])
+          .orderBy('id')
+          .execute(),
+        facts: (
+          await trx
+            .selectFrom('domain_events')
+            .select(['fact', 'payload_json', 'created_at'])
+            .where('id', '>', after)
+            .where('fact', 'like', 'csat.%')
+            .orderBy('id')
+            .execute()
+        ).map((f) => ({ ...f, payload_json: JSON.parse(f.payload_json) })),
+      }));
+    };
+    const one = await outcome(async (trx) => {
+      for (const e of events) await csatSubscriber.handle(trx as never, e, fx.deps);
+    });
+    const batch = await outcome(async (trx) => {
+      await csatSubscriber.handleBatch?.(trx as never, events, fx.deps);
+    });
+    expect(one.surveys.map((s) => [s.id, s.rating, s.comment])).toEqual([
+      ['s1', 3, 'great'],
+      ['s2', 5, 'thanks'],
+      ['s3', 3, null],
+    ]);
+    expect(one.facts.map((f) => [f.fact, f.payload_json.survey_id])).toEqual([
+      ['csat.commented', 's1'],
+      ['csat.rated', 's2'],
+      ['csat.commented', 's2'],
+    ]);
+    expect({ ...batch, reads: null }).toEqual({ ...one, reads: null });
+    expect(one.reads).toEqual({ surveys: 6, messages: 6 });
+    // The preload, then afresh for the conversations the slice changed (c-s1 after its comment,
+    // c-s2's rating and the text after it); c-s3 and c-s4 from the preload.
+    expect(batch.reads).toEqual({ surveys: 4, messages: 1 });
+    // A slice that changes no survey reads them once.
+    const quiet = await outcome(async (trx) => {
+      await csatSubscriber.handleBatch?.(trx as never, events.slice(4), fx.deps);
+    });
+    expect(quiet.reads).toEqual({ surveys: 1, messages: 1 });
   });
 });
