@@ -9,6 +9,7 @@ import {
   newPage,
   type Stack,
   screenshotPath,
+  settledScreenshot,
   signIn,
   startStack,
   type TestUser,
@@ -253,19 +254,49 @@ describe('automation against a real hub and sandbox', () => {
     const log = page.getByTestId('rule-runs');
     await log
       .locator('[data-testid="rule-run"][data-outcome="done"]')
-      .filter({ hasText: 'queued message' })
+      .filter({ hasText: 'Send a message: message queued' })
       .waitFor();
-    await log
-      .locator('[data-testid="rule-run"][data-outcome="skipped"]')
-      .filter({ hasText: 'no action could be done' })
-      .filter({ hasText: 'keep_with_humans' })
+    const skipped = log.locator('[data-testid="rule-run"][data-outcome="skipped"]');
+    await skipped
+      .filter({ hasText: 'No action could be done' })
+      .filter({ hasText: 'not sent: kept with humans until a hand back or resolve' })
       .waitFor();
-    await page.screenshot({ path: screenshotPath('automation-rule-runs') });
+    await settledScreenshot(page, 'automation-rule-runs');
     await log.getByRole('radiogroup', { name: 'Outcome' }).getByText('Did nothing', { exact: true }).click();
     await expect.poll(() => log.getByTestId('rule-run').count()).toBe(1);
     await log.getByRole('radiogroup', { name: 'Outcome' }).getByText('Failed', { exact: true }).click();
     await log.getByText('No runs match these filters.').waitFor();
     await page.keyboard.press('Escape');
+
+    // The same log in Spanish: the trigger, the reason and each action's line, none of the hub's English.
+    await page.evaluate(() => localStorage.setItem('coexist.language', 'es'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Ejecuciones de Price list' }).click();
+    const registro = page.getByTestId('rule-runs');
+    const omitida = registro.locator('[data-testid="rule-run"][data-outcome="skipped"]');
+    await omitida
+      .filter({ hasText: 'No se pudo hacer ninguna acción' })
+      .filter({
+        hasText:
+          '✗ Enviar un mensaje: no enviado: se queda con las personas hasta que la devuelvan o se resuelva',
+      })
+      .waitFor();
+    await registro
+      .locator('[data-testid="rule-run"][data-outcome="done"]')
+      .filter({ hasText: '✓ Enviar un mensaje: mensaje en cola' })
+      .waitFor();
+    const shown = ((await registro.textContent()) ?? '').toLowerCase();
+    for (const english of [
+      'queued message',
+      'keep_with_humans',
+      'no action could be done',
+      'a customer writes',
+    ])
+      expect(shown).not.toContain(english);
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => localStorage.setItem('coexist.language', 'en'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Runs of Price list' }).waitFor();
   });
 
   it('sets business hours with a time zone and holidays, a routing policy, an agent profile and a VIP', async () => {

@@ -25,6 +25,7 @@ import type { AutomationRuleRow } from './automation.table.ts';
 import { businessHoursOf } from './business-hours.ts';
 import { type ControlView, getControl } from './control.ts';
 import type { RuleAction, RuleCondition, RuleTrigger } from './rule.schemas.ts';
+import { runReasonCode } from './rules.ts';
 
 /**
  * The settings pages' use-cases: rules (create, change, enable, order, delete), the run log, a
@@ -241,6 +242,11 @@ export async function deleteRule(deps: AppDeps, input: { principal: Principal; i
   });
 }
 
+function reasonCodeOf(reason: string | null) {
+  const coded = runReasonCode(reason);
+  return { reason_code: coded?.code ?? null, reason_params: coded?.params ?? null };
+}
+
 /** The run log, newest first; filtered by conversation or rule, within the principal's numbers. */
 export async function listRuns(
   db: Db,
@@ -280,6 +286,7 @@ export async function listRuns(
       trigger: r.trigger,
       outcome: r.outcome,
       reason: r.reason,
+      ...reasonCodeOf(r.reason),
       steps: parseJsonOr(r.steps_json, []),
       created_at: iso(Number(r.created_at)),
     })),

@@ -212,12 +212,18 @@ describe.each(testDialects)('the run log API on %s', (dialect) => {
       expect(skipped.body.data[0]).toMatchObject({
         trigger: 'customer_message',
         reason: 'condition 1 (message_text) not met',
+        reason_code: 'condition_not_met',
+        reason_params: { index: '1', condition: 'message_text' },
         steps: [],
       });
       const done = await runs(`rule_id=${priced}&outcome=done&conversation_id=${second}`);
       expect(done.body.data).toHaveLength(1);
-      expect(done.body.data[0].steps[0]).toMatchObject({ action: 'send', ok: true });
+      expect(done.body.data[0]).toMatchObject({ reason: null, reason_code: null, reason_params: null });
+      expect(done.body.data[0].steps[0]).toMatchObject({ action: 'send', ok: true, code: 'queued' });
       expect(done.body.data[0].steps[0].detail).toMatch(/^queued message /);
+      expect(done.body.data[0].steps[0].detail).toBe(
+        `queued message ${done.body.data[0].steps[0].params.message_id}`,
+      );
       // The other rule ran for both messages.
       expect((await runs(`rule_id=${other}`)).body.data).toHaveLength(2);
       // A time range: only the run at or after the second message.

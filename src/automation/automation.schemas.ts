@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZPage, ZTimestamp } from '../platform/http/api-schemas.ts';
 import { WEEKDAYS } from '../platform/schedule.ts';
 import { ZRuleAction, ZRuleCondition, ZRuleTrigger } from './rule.schemas.ts';
+import { RUN_REASON_CODES, STEP_CODES } from './rule-run-codes.ts';
 
 /** The API contract of automation: rules and their run log, control of a conversation, settings, business hours, VIPs. */
 
@@ -52,9 +53,22 @@ export const ZRuleRun = z
     phone_number_id: z.string().nullable(),
     trigger: z.string(),
     outcome: z.enum(['done', 'skipped', 'failed']),
-    /** Why the rule did nothing (a condition not met, no action possible) or failed. */
+    /** Why the rule did nothing (a condition not met, no action possible) or failed, in English. */
     reason: z.string().nullable(),
-    steps: z.array(z.object({ action: z.string(), ok: z.boolean(), detail: z.string() })),
+    /** `reason` as a stable code (`condition_not_met`, `no_action`, `action_failed`) and its values. */
+    reason_code: z.enum(RUN_REASON_CODES).nullable(),
+    reason_params: z.record(z.string(), z.string()).nullable(),
+    steps: z.array(
+      z.object({
+        action: z.string(),
+        ok: z.boolean(),
+        /** What the action did, or why not, in English. */
+        detail: z.string(),
+        /** `detail` as a stable code (`rule-run-codes.ts`) and its values; absent on runs logged before codes. */
+        code: z.enum(STEP_CODES).optional(),
+        params: z.record(z.string(), z.string()).optional(),
+      }),
+    ),
     created_at: ZTimestamp,
   })
   .meta({ id: 'AutomationRun' });

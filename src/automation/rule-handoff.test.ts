@@ -102,6 +102,19 @@ describe.each(testDialects)("a rule's hand off (%s)", (dialect) => {
         ['send', false, 'keep_with_humans'],
       ],
     });
+    // Each line has its stable code and values beside the English detail (the web app says them).
+    const logged = await f.database.db
+      .selectFrom('automation_runs')
+      .select('steps_json')
+      .where('rule_id', '=', ruleId)
+      .executeTakeFirstOrThrow();
+    const lines = JSON.parse(logged.steps_json) as { code: string; params?: Record<string, string> }[];
+    expect(lines.map((l) => [l.code, l.params?.reason ?? l.params?.route ?? null])).toEqual([
+      ['queued', null],
+      ['queued', null],
+      ['handed_off_queued', 'no_agents'],
+      ['refused', 'keep_with_humans'],
+    ]);
     // Both messages pass the send policy at dispatch, though humans hold the conversation.
     expect(await f.dispatch()).toBe(2);
     expect(await automated(conversationId)).toEqual([

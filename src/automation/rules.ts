@@ -11,7 +11,7 @@ import type { Actor } from '../platform/events/catalogue.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { enqueueJob } from '../platform/jobs/job.repository.ts';
 import { parseJsonOr } from '../platform/json.ts';
-import { routeConversation } from '../routing/route.ts';
+import { type RouteWhy, routeConversation } from '../routing/route.ts';
 import { sendAutomated } from './automated-send.ts';
 import type { AutomationRuleRow, RunOutcome } from './automation.table.ts';
 import { numberIsOpen } from './business-hours.ts';
@@ -26,6 +26,7 @@ import {
   ZRuleTrigger,
 } from './rule.schemas.ts';
 import { ruleActionJob } from './rule-action.job.ts';
+import type { RunReasonCode, StepCode } from './rule-run-codes.ts';
 
 /**
  * Rules: when (a trigger) → if (every condition) → then (the actions, in order). The engine
@@ -222,8 +223,49 @@ async function conditionHolds(ctx: RunContext, condition: RuleCondition): Promis
   }
 }
 
-/** One action's line in the run log. */
-export type Step = { readonly action: string; readonly ok: boolean; readonly detail: string };
+/** One action's line in the run log: the English `detail`, and its `code` and `params` (runs logged before codes had none). */
+export type Step = {
+  readonly action: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly code?: StepCode;
+  readonly params?: Readonly<Record<string, string>>;
+};
+
+const line = (
+  action: string,
+  ok: boolean,
+  code: StepCode,
+  detail: string,
+  params?: Record<string, string>,
+): Step => ({ action, ok, detail, code, ...(params ? { params } : {}) });
+
+/** A routing decision as a step's params: its code and values (`route`, `open`, `capacity`, …). */
+const routeParams = (why: RouteWhy): Record<string, string> => ({ route: why.code, ...(why.params ?? {}) });
+
+const runReason = {
+  conditionNotMet: (index: number, condition: string) => `condition ${index} (${condition}) not met`,
+  noAction: 'no action could be done (see steps)',
+  actionFailed: (action: string) => `action ${action} failed`,
+};
+
+/** The code and values of a run's reason (those above, as `runRule` writes them); null for another text. */
+export function runReasonCode(
+  reason: string | null,
+): { code: RunReasonCode; params: Record<string, string> } | null {
+  if (reason === null) return null;
+  if (reason === runReason.noAction) return { code: 'no_action', params: {} };
+  const condition = /^condition (\d+) \(([a-z_]+)\) not met$/.exec(reason);
+  if (condition) {
+    return {
+      code: 'condition_not_met',
+      params: { index: condition[1] as string, condition: condition[2] as string },
+    };
+  }
+  const failed = /^action ([a-z_]+) failed$/.exec(reason);
+  if (failed) return { code: 'action_failed', params: { action: failed[1] as string } };
+  return null;
+}
 
 function templateContent(ref: {
   name: string;
@@ -286,7 +328,7 @@ async function runAction(
     applyConversationPatch(trx, { row: await conversationNow(trx, conversationId), patch: p, actor, now });
   switch (action.type) {
     case 'send': {
-      if (ctx.flowHandled) return { action: 'send', ok: false, detail: 'a flow answered this message' };
+      if (ctx.flowHandled) return line('send', false, 'flow_answered', 'a flow answered this message');
       // The window moves only with inbound customer messages, never within a run: the run's row has it.
       const closed = !isWindowOpen(ctx.conversation, now);
       const content =
@@ -302,18 +344,23 @@ async function runAction(
         // nothing else of them), so the run's rows serve.
         rows: { conversation: ctx.conversation, contact: ctx.contact },
       });
-      if (result.sent) state.queued.push(result.messageId);
-      return result.sent
-        ? {
-            action: 'send',
-            ok: true,
-            detail: `queued message ${result.messageId}${closed ? ' (template: window closed)' : ''}`,
-          }
-        : { action: 'send', ok: false, detail: `${result.reason}: ${result.message}` };
+      if (!result.sent) {
+        return line('send', false, 'refused', `${result.reason}: ${result.message}`, {
+          reason: result.reason,
+        });
+      }
+      state.queued.push(result.messageId);
+      return line(
+        'send',
+        true,
+        closed && action.template_if_window_closed ? 'queued_template' : 'queued',
+        `queued message ${result.messageId}${closed ? ' (template: window closed)' : ''}`,
+        { message_id: result.messageId },
+      );
     }
     case 'assign_policy':
     case 'assign_team': {
-      if (ctx.vip) return { action: action.type, ok: false, detail: 'VIP contact: left to the owner' };
+      if (ctx.vip) return line(action.type, false, 'vip_left_to_owner', 'VIP contact: left to the owner');
       const result = await routeConversation(deps, trx, {
         conversationId,
         teamId: action.team_id ?? null,
@@ -322,45 +369,52 @@ async function runAction(
         language: action.type === 'assign_policy' ? (action.language ?? null) : null,
         reason: `rule:${rule.row.id}`,
       });
-      return {
-        action: action.type,
-        ok: result.outcome === 'assigned',
-        detail:
-          result.outcome === 'assigned'
-            ? `assigned to ${result.userId}: ${result.why.summary}`
-            : result.why.summary,
-      };
+      return result.outcome === 'assigned'
+        ? line(action.type, true, 'assigned', `assigned to ${result.userId}: ${result.why.summary}`, {
+            user_id: result.userId,
+            ...routeParams(result.why),
+          })
+        : line(action.type, false, 'not_assigned', result.why.summary, routeParams(result.why));
     }
     case 'assign_agent': {
-      if (ctx.vip) return { action: 'assign_agent', ok: false, detail: 'VIP contact: left to the owner' };
+      if (ctx.vip) return line('assign_agent', false, 'vip_left_to_owner', 'VIP contact: left to the owner');
       const user = await trx
         .selectFrom('users')
         .select(['id', 'role', 'disabled_at'])
         .where('id', '=', action.user_id)
         .executeTakeFirst();
       if (!user || user.disabled_at !== null || user.role === 'auditor') {
-        return { action: 'assign_agent', ok: false, detail: 'the agent is not an active user' };
+        return line('assign_agent', false, 'agent_inactive', 'the agent is not an active user', {
+          user_id: action.user_id,
+        });
       }
       await patch({ assignee_user_id: action.user_id });
-      return { action: 'assign_agent', ok: true, detail: `assigned to ${action.user_id}` };
+      return line('assign_agent', true, 'assigned', `assigned to ${action.user_id}`, {
+        user_id: action.user_id,
+      });
     }
     case 'label': {
       if (!(await labelUsable(trx, action.label_id, ctx.conversation.phone_number_id))) {
-        return { action: 'label', ok: false, detail: 'no such label for this business account' };
+        return line('label', false, 'label_unknown', 'no such label for this business account', {
+          label_id: action.label_id,
+        });
       }
       const labels = await currentLabels(trx, conversationId);
-      if (labels.includes(action.label_id)) return { action: 'label', ok: true, detail: 'already labelled' };
+      if (labels.includes(action.label_id)) {
+        return line('label', true, 'already_labelled', 'already labelled', { label_id: action.label_id });
+      }
       await patch({ labels: [...labels, action.label_id] });
-      return { action: 'label', ok: true, detail: `labelled ${action.label_id}` };
+      return line('label', true, 'labelled', `labelled ${action.label_id}`, { label_id: action.label_id });
     }
     case 'resolve':
       await patch({ status: 'resolved' });
-      return { action: 'resolve', ok: true, detail: 'resolved' };
+      return line('resolve', true, 'resolved', 'resolved');
     case 'snooze': {
       // The inbox's own snooze: the same job wakes it, and a customer who writes brings it back.
       const until = now + action.minutes * 60_000;
       await snoozeInTransaction(trx, { row: await conversationNow(trx, conversationId), until, actor, now });
-      return { action: 'snooze', ok: true, detail: `pending until ${new Date(until).toISOString()}` };
+      const iso = new Date(until).toISOString();
+      return line('snooze', true, 'snoozed', `pending until ${iso}`, { until: iso });
     }
     case 'note':
     case 'set_attribute': {
@@ -371,20 +425,20 @@ async function runAction(
         { rule_id: rule.row.id, conversation_id: conversationId, action },
         { now },
       );
-      return { action: action.type, ok: true, detail: 'queued (runs in its own transaction)' };
+      return line(action.type, true, 'queued_job', 'queued (runs in its own transaction)');
     }
     case 'start_flow': {
-      if (ctx.vip) return { action: 'start_flow', ok: false, detail: 'VIP contact: bots never answer' };
+      if (ctx.vip) return line('start_flow', false, 'vip_no_bot', 'VIP contact: bots never answer');
       const port = flowPort();
-      if (!port) return { action: 'start_flow', ok: false, detail: 'flows are not loaded' };
+      if (!port) return line('start_flow', false, 'flows_not_loaded', 'flows are not loaded');
       const runId = await port.startFlow(deps, trx, {
         conversationId,
         flowId: action.flow_id,
         trigger: { kind: 'rule', ruleId: rule.row.id },
       });
       return runId
-        ? { action: 'start_flow', ok: true, detail: `flow run ${runId}` }
-        : { action: 'start_flow', ok: false, detail: 'the flow did not start' };
+        ? line('start_flow', true, 'flow_started', `flow run ${runId}`, { run_id: runId })
+        : line('start_flow', false, 'flow_not_started', 'the flow did not start');
     }
     case 'hand_off': {
       // Humans have it, as with a flow's handoff: what automation queued earlier is cancelled, but
@@ -399,6 +453,8 @@ async function runAction(
         spare: state.queued,
       });
       let detail = 'humans have it (kept with humans until hand back or resolve)';
+      let code: StepCode = 'handed_off';
+      let params: Record<string, string> | undefined;
       if (!ctx.vip) {
         const result = await routeConversation(deps, trx, {
           conversationId,
@@ -408,6 +464,11 @@ async function runAction(
           reason: `hand off by rule:${rule.row.id}`,
         });
         detail += `; ${result.outcome === 'assigned' ? `assigned to ${result.userId}` : result.why.summary}`;
+        code = result.outcome === 'assigned' ? 'handed_off_assigned' : 'handed_off_queued';
+        params = {
+          ...(result.outcome === 'assigned' ? { user_id: result.userId } : {}),
+          ...routeParams(result.why),
+        };
       }
       if (action.note) {
         await enqueueJob(
@@ -421,7 +482,7 @@ async function runAction(
           { now },
         );
       }
-      return { action: 'hand_off', ok: true, detail };
+      return line('hand_off', true, code, detail, params);
     }
   }
 }
@@ -464,7 +525,7 @@ export async function runRule(
   for (const [i, condition] of rule.conditions.entries()) {
     if (!(await conditionHolds(ctx, condition))) {
       outcome = 'skipped';
-      reason = `condition ${i + 1} (${condition.type}) not met`;
+      reason = runReason.conditionNotMet(i + 1, condition.type);
       break;
     }
   }
@@ -474,15 +535,16 @@ export async function runRule(
       try {
         steps.push(await runAction(ctx, rule, action, state));
       } catch (error) {
-        steps.push({ action: action.type, ok: false, detail: `failed: ${(error as Error).message}` });
+        const message = (error as Error).message;
+        steps.push(line(action.type, false, 'failed', `failed: ${message}`, { error: message }));
         outcome = 'failed';
-        reason = `action ${action.type} failed`;
+        reason = runReason.actionFailed(action.type);
         break;
       }
     }
     if (outcome === 'done' && steps.length > 0 && steps.every((s) => !s.ok)) {
       outcome = 'skipped';
-      reason = 'no action could be done (see steps)';
+      reason = runReason.noAction;
     }
   }
   const result = { outcome, reason, steps_json: JSON.stringify(steps), finished_at: ctx.now };

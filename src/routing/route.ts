@@ -8,6 +8,7 @@ import { recordEvent } from '../platform/events/record-event.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { isOpenAt, type WeeklyHours } from '../platform/schedule.ts';
 import { effectivePresence, lastSessionActivity } from '../users/presence.ts';
+import type { RouteWhyCode } from './route-why.ts';
 import type { RoutingPolicyRow, RoutingStrategy } from './routing.table.ts';
 
 /**
@@ -51,6 +52,9 @@ export type RouteWhy = {
   readonly candidates: readonly CandidateWhy[];
   /** One sentence: why this agent, or why nobody. */
   readonly summary: string;
+  /** The summary as a stable code and its values (`route-why.ts`), for a reader's own language. */
+  readonly code: RouteWhyCode;
+  readonly params?: Readonly<Record<string, string>>;
 };
 
 export type RouteResult =
@@ -299,6 +303,7 @@ export async function routeConversation(
       ...base,
       candidates: [],
       summary: 'VIP contact: left to the owner on the phone, not auto-assigned.',
+      code: 'vip',
     };
     await trx.deleteFrom('routing_queue').where('conversation_id', '=', row.id).execute();
     await recordDecision(trx, {
@@ -355,6 +360,7 @@ export async function routeConversation(
         candidates.length === 0
           ? 'Queued: no agents for this policy.'
           : 'Queued: no candidate is eligible now.',
+      code: candidates.length === 0 ? 'no_agents' : 'none_eligible',
     };
     const already = await trx
       .selectFrom('routing_queue')
@@ -399,7 +405,17 @@ export async function routeConversation(
     policy.strategy === 'balanced'
       ? `Least loaded eligible agent (${picked.open} of ${picked.capacity} open).`
       : `Next in turn among ${eligible.length} eligible agents (round-robin).`;
-  const why: RouteWhy = { ...base, candidates, summary };
+  const why: RouteWhy = {
+    ...base,
+    candidates,
+    summary,
+    ...(policy.strategy === 'balanced'
+      ? {
+          code: 'least_loaded' as const,
+          params: { open: String(picked.open), capacity: String(picked.capacity) },
+        }
+      : { code: 'round_robin' as const, params: { eligible: String(eligible.length) } }),
+  };
   await applyConversationPatch(trx, {
     row,
     patch: { assignee_user_id: picked.user_id, ...(team && team !== row.team_id ? { team_id: team } : {}) },

@@ -173,6 +173,7 @@ describe.each(testDialects)('routing policies (%s)', (dialect) => {
     expect(why.policy).toEqual({ id: 'rr', name: 'rr', strategy: 'round_robin' });
     expect(why.candidates.map((c: { user_id: string }) => c.user_id)).toEqual(['a1', 'a2', 'a3']);
     expect(why.summary).toMatch(/round-robin/);
+    expect([why.code, why.params]).toEqual(['round_robin', { eligible: '3' }]);
   });
 
   it('balanced goes to the least loaded agent under capacity, queues when all are full, and drains when capacity frees', async () => {
@@ -182,12 +183,17 @@ describe.each(testDialects)('routing policies (%s)', (dialect) => {
     const first = await conversation();
     expect(await route({ conversationId: first })).toMatchObject({ outcome: 'assigned', userId: 'b1' });
     const second = await conversation();
-    expect(await route({ conversationId: second })).toMatchObject({ outcome: 'assigned', userId: 'b2' });
+    expect(await route({ conversationId: second })).toMatchObject({
+      outcome: 'assigned',
+      userId: 'b2',
+      why: { code: 'least_loaded', params: { open: '0', capacity: '2' } },
+    });
     const third = await conversation();
     expect(await route({ conversationId: third })).toMatchObject({ outcome: 'assigned', userId: 'b2' });
     const fourth = await conversation();
     const queued = await route({ conversationId: fourth });
     expect(queued.outcome).toBe('queued');
+    expect(queued.why.code).toBe('none_eligible');
     expect(queued.why.candidates.map((c) => c.excluded)).toEqual(['at_capacity', 'at_capacity']);
     expect(await t.db.selectFrom('routing_queue').select('conversation_id').execute()).toEqual([
       { conversation_id: fourth },
@@ -296,6 +302,7 @@ describe.each(testDialects)('routing policies (%s)', (dialect) => {
     const result = await route({ conversationId: id });
     expect(result.outcome).toBe('skipped');
     expect(result.why.summary).toMatch(/VIP/);
+    expect(result.why.code).toBe('vip');
     expect(await assignee(id)).toBeNull();
   });
 });

@@ -16,8 +16,9 @@ import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { Link } from '../../shared/router.tsx';
-import { ACTIONS, TRIGGERS } from './rule-parts.tsx';
+import type { RuleChoices } from './rule-parts.tsx';
 import { type ApiRule, type ApiRuleRun, type RunFilters, useRuleRuns } from './rules.api.ts';
+import { partName, type RunNames, reasonText, stepText } from './run-text.ts';
 
 const OUTCOME_COLOR: Record<ApiRuleRun['outcome'], string> = { done: 'teal', skipped: 'gray', failed: 'red' };
 
@@ -27,9 +28,18 @@ const PERIODS = ['', '1', '24', '168', '720'] as const;
 /**
  * A rule's run log (`GET /api/automation/runs?rule_id=`): each time its trigger fired, what each
  * action did, or why the rule did nothing (a condition not met, no action possible, a failure);
- * filtered by outcome, period and conversation, newest first, 50 at a time.
+ * filtered by outcome, period and conversation, newest first, 50 at a time. Everything is said in the
+ * user's language from the run's codes (`run-text.ts`); agents and labels by their names from `choices`.
  */
-export function RuleRunsDrawer({ rule, onClose }: { rule: ApiRule | null; onClose: () => void }) {
+export function RuleRunsDrawer({
+  rule,
+  choices,
+  onClose,
+}: {
+  rule: ApiRule | null;
+  choices?: Pick<RuleChoices, 'agents' | 'labels'>;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('automation');
   return (
     <Drawer
@@ -39,13 +49,26 @@ export function RuleRunsDrawer({ rule, onClose }: { rule: ApiRule | null; onClos
       size="xl"
       title={rule ? t('runs.title', { name: rule.name }) : ''}
     >
-      {rule && <RunLog key={rule.id} rule={rule} />}
+      {rule && <RunLog key={rule.id} rule={rule} choices={choices} />}
     </Drawer>
   );
 }
 
-function RunLog({ rule }: { rule: ApiRule }) {
+function RunLog({
+  rule,
+  choices,
+}: {
+  rule: ApiRule;
+  choices: Pick<RuleChoices, 'agents' | 'labels'> | undefined;
+}) {
   const { t } = useTranslation('automation');
+  const names = useMemo<RunNames>(
+    () => ({
+      agents: new Map((choices?.agents ?? []).map((o) => [o.value, o.label])),
+      labels: new Map((choices?.labels ?? []).map((o) => [o.value, o.label])),
+    }),
+    [choices],
+  );
   const [outcome, setOutcome] = useState<'' | ApiRuleRun['outcome']>('');
   const [period, setPeriod] = useState<(typeof PERIODS)[number]>('');
   const [conversation, setConversation] = useState('');
@@ -116,7 +139,7 @@ function RunLog({ rule }: { rule: ApiRule }) {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((run) => (
-              <RunRow key={run.id} run={run} />
+              <RunRow key={run.id} run={run} names={names} />
             ))}
           </Table.Tbody>
         </Table>
@@ -136,9 +159,10 @@ function RunLog({ rule }: { rule: ApiRule }) {
   );
 }
 
-function RunRow({ run }: { run: ApiRuleRun }) {
+function RunRow({ run, names }: { run: ApiRuleRun; names: RunNames }) {
   const { t } = useTranslation('automation');
-  const trigger = TRIGGERS.find((x) => x.value === run.trigger)?.label ?? run.trigger;
+  const trigger = partName(t, 'triggers', run.trigger);
+  const reason = reasonText(t, run);
   return (
     <Table.Tr data-testid="rule-run" data-outcome={run.outcome}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
@@ -167,9 +191,9 @@ function RunRow({ run }: { run: ApiRuleRun }) {
         )}
       </Table.Td>
       <Table.Td>
-        {run.reason && (
+        {reason && (
           <Text size="sm" fw={500} data-testid="run-reason">
-            {run.reason}
+            {reason}
           </Text>
         )}
         {run.steps.map((step, i) => (
@@ -179,9 +203,13 @@ function RunRow({ run }: { run: ApiRuleRun }) {
             size="xs"
             c={step.ok ? undefined : 'dimmed'}
             data-testid="run-step"
+            data-code={step.code}
           >
-            {step.ok ? '✓' : '✗'} {ACTIONS.find((a) => a.value === step.action)?.label ?? step.action}:{' '}
-            {step.detail}
+            {t('runs.step', {
+              mark: step.ok ? '✓' : '✗',
+              action: partName(t, 'actions', step.action),
+              text: stepText(t, step, names),
+            })}
           </Text>
         ))}
       </Table.Td>

@@ -193,7 +193,7 @@ export function RulesTab({ me }: { me: Me }) {
           {t('rules.new')}
         </Button>
       )}
-      <RuleRunsDrawer rule={runsOf} onClose={() => setRunsOf(null)} />
+      <RuleRunsDrawer rule={runsOf} choices={choices} onClose={() => setRunsOf(null)} />
     </Stack>
   );
 }
