@@ -196,7 +196,7 @@ describe('automation against a real hub and sandbox', () => {
     await editor.getByRole('button', { name: 'Add condition' }).click();
     await editor.getByRole('combobox', { name: 'Condition 1' }).click();
     await page.getByRole('option', { name: 'VIP', exact: true }).click();
-    await editor.getByRole('combobox', { name: 'vip' }).click();
+    await editor.getByRole('combobox', { name: 'VIP', exact: true }).click();
     await page.getByRole('option', { name: 'no', exact: true }).click();
     await page.screenshot({ path: screenshotPath('automation-rule-editor') });
     await editor.getByRole('button', { name: 'Create rule' }).click();
@@ -211,6 +211,20 @@ describe('automation against a real hub and sandbox', () => {
     await editor.getByLabel('Note').fill('Resolved; the bot may answer again.');
     await editor.getByRole('button', { name: 'Create rule' }).click();
     await page.locator('[data-testid="rule-row"][data-rule="Resolved note"]').waitFor();
+
+    // A send action's content may be reply buttons, a list or media too, not only text.
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await editor.getByLabel('Message').fill('Pick one');
+    await editor.getByRole('combobox', { name: 'Content' }).click();
+    await page.getByRole('option', { name: 'Text with buttons' }).click();
+    await expect.poll(() => editor.getByLabel('Button 1', { exact: true }).inputValue()).toBe('Option 1');
+    expect(await editor.getByLabel('Message').inputValue()).toBe('Pick one');
+    await editor.getByRole('combobox', { name: 'Content' }).click();
+    await page.getByRole('option', { name: 'List' }).click();
+    await expect
+      .poll(() => editor.getByLabel(/as POST \/api\/messages takes it/).inputValue())
+      .toContain('"type": "list"');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
     const order = () =>
       page.getByTestId('rule-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')));
     expect(await order()).toEqual(['Price list', 'Resolved note']);

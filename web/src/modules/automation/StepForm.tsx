@@ -76,7 +76,8 @@ function slug(title: string, taken: string[]): string {
   return id;
 }
 
-function ContentFields({
+/** A message as a form: text, or text with up to three reply buttons (other contents: a note to use JSON). */
+export function ContentFields({
   label,
   content,
   onChange,
@@ -155,7 +156,7 @@ function ContentFields({
           variant="subtle"
           w="fit-content"
           onClick={() => {
-            const title = `Option ${buttons.length + 1}`;
+            const title = t('step.optionN', { n: buttons.length + 1 });
             onChange(
               makeContent(body || ' ', [
                 ...buttons,

@@ -3,6 +3,7 @@ import {
   MultiSelect,
   NumberInput,
   Select,
+  Stack,
   Switch,
   TagsInput,
   Textarea,
@@ -10,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { RuleAction, RuleCondition, RuleTrigger } from './rules.api.ts';
+import { ContentFields } from './StepForm.tsx';
 
 /**
  * The form fields of one part of a rule (its trigger, a condition, an action), by type. Each editor
@@ -249,7 +251,10 @@ export function ConditionFields({
           />
           <Select
             aria-label={t('parts.comparison')}
-            data={['equals', 'not_equals', 'contains', 'exists', 'not_exists']}
+            data={(['equals', 'not_equals', 'contains', 'exists', 'not_exists'] as const).map((op) => ({
+              value: op,
+              label: t(`parts.ops.${op}`),
+            }))}
             value={condition.op}
             onChange={(op) => onChange({ ...condition, op: (op ?? 'equals') as typeof condition.op })}
             w={130}
@@ -287,7 +292,10 @@ export function ConditionFields({
         <Group gap="xs" style={{ flex: 1 }}>
           <Select
             aria-label={t('parts.comparison')}
-            data={['contains', 'equals', 'starts_with']}
+            data={(['contains', 'equals', 'starts_with'] as const).map((op) => ({
+              value: op,
+              label: t(`parts.ops.${op}`),
+            }))}
             value={condition.op}
             onChange={(op) => onChange({ ...condition, op: (op ?? 'contains') as typeof condition.op })}
             w={130}
@@ -314,7 +322,10 @@ export function ConditionFields({
       return (
         <Select
           aria-label={t('parts.businessHours')}
-          data={['open', 'closed']}
+          data={[
+            { value: 'open', label: t('parts.open') },
+            { value: 'closed', label: t('parts.closed') },
+          ]}
           value={condition.value}
           onChange={(v) => onChange({ ...condition, value: (v ?? 'open') as 'open' | 'closed' })}
           w={130}
@@ -323,7 +334,7 @@ export function ConditionFields({
     default:
       return (
         <Select
-          aria-label={condition.type}
+          aria-label={t(`parts.conditions.${condition.type}`)}
           data={yesNo}
           value={String(condition.value)}
           onChange={(v) => onChange({ ...condition, value: v === 'true' } as RuleCondition)}
@@ -333,7 +344,71 @@ export function ConditionFields({
   }
 }
 
-type SendContent = { type?: string; text?: { body?: string } };
+type SendContent = {
+  type?: string;
+  text?: { body?: string };
+  interactive?: { type?: string; body?: { text?: string } };
+};
+
+/** The kinds of message a send action offers; `json` is any other content, as `POST /api/messages` takes it. */
+const SEND_KINDS = ['text', 'buttons', 'list', 'image', 'video', 'document', 'audio', 'json'] as const;
+type SendKind = (typeof SEND_KINDS)[number];
+
+function sendKindOf(content: SendContent): SendKind {
+  if (content.type === 'text') return 'text';
+  if (content.type === 'interactive') {
+    if (content.interactive?.type === 'button') return 'buttons';
+    if (content.interactive?.type === 'list') return 'list';
+    return 'json';
+  }
+  if (content.type === 'image' || content.type === 'video' || content.type === 'document')
+    return content.type;
+  if (content.type === 'audio') return 'audio';
+  return 'json';
+}
+
+function bodyOf(content: SendContent): string {
+  return content.type === 'text' ? (content.text?.body ?? '') : (content.interactive?.body?.text ?? '');
+}
+
+/** A first message of a kind, keeping the text written so far; media start with a link to replace. */
+function starterContent(kind: SendKind, body: string, t: (key: string) => string): Record<string, unknown> {
+  const text = body || t('parts.starterBody');
+  const option = { id: 'option_1', title: t('parts.starterOption') };
+  switch (kind) {
+    case 'text':
+    case 'json':
+      return { type: 'text', text: { body } };
+    case 'buttons':
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text },
+          action: { buttons: [{ type: 'reply', reply: option }] },
+        },
+      };
+    case 'list':
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text },
+          action: { button: t('parts.starterListButton'), sections: [{ rows: [option] }] },
+        },
+      };
+    case 'audio':
+      return { type: 'audio', audio: { link: 'https://example.com/audio.ogg' } };
+    default:
+      return {
+        type: kind,
+        [kind]: {
+          link: `https://example.com/file.${kind === 'image' ? 'jpg' : kind === 'video' ? 'mp4' : 'pdf'}`,
+          ...(body ? { caption: body } : {}),
+        },
+      };
+  }
+}
 
 function SendFields({
   action,
@@ -344,64 +419,71 @@ function SendFields({
 }) {
   const { t } = useTranslation('automation');
   const content = action.content as SendContent;
-  if (content.type !== 'text') {
-    return (
-      <Textarea
-        label={t('parts.rawMessage', { type: content.type ?? t('parts.content') })}
-        autosize
-        minRows={3}
-        defaultValue={JSON.stringify(action.content, null, 2)}
-        onBlur={(e) => {
-          try {
-            onChange({ ...action, content: JSON.parse(e.currentTarget.value) as Record<string, unknown> });
-          } catch {
-            // Left as typed; the server says what is wrong with it when the rule is saved.
-          }
-        }}
-        styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
-      />
-    );
-  }
+  const kind = sendKindOf(content);
   const template = action.template_if_window_closed;
+  const setContent = (next: Record<string, unknown>) => onChange({ ...action, content: next });
   return (
-    <Group gap="xs" align="flex-start" style={{ flex: 1 }}>
-      <Textarea
-        label={t('parts.message')}
-        autosize
-        minRows={2}
-        value={content.text?.body ?? ''}
-        onChange={(e) =>
-          onChange({ ...action, content: { type: 'text', text: { body: e.currentTarget.value } } })
-        }
-        style={{ flex: 1 }}
-      />
-      <TextInput
-        label={t('parts.template')}
-        placeholder={t('parts.templatePlaceholder')}
-        value={template?.name ?? ''}
-        onChange={(e) => {
-          const name = e.currentTarget.value;
-          onChange({
-            ...action,
-            template_if_window_closed: name ? { name, language: template?.language ?? 'en' } : undefined,
-          });
-        }}
-        w={200}
-      />
-      {template && (
+    <Stack gap={6} style={{ flex: 1 }}>
+      <Group gap="xs" align="flex-start">
+        <Select
+          label={t('parts.sendKind')}
+          data={SEND_KINDS.map((k) => ({ value: k, label: t(`parts.sendKinds.${k}`) }))}
+          value={kind}
+          allowDeselect={false}
+          onChange={(v) => {
+            const next = (v ?? 'text') as SendKind;
+            if (next !== kind && next !== 'json') setContent(starterContent(next, bodyOf(content), t));
+          }}
+          w={170}
+        />
         <TextInput
-          label={t('parts.language')}
-          value={template.language}
-          onChange={(e) =>
+          label={t('parts.template')}
+          placeholder={t('parts.templatePlaceholder')}
+          value={template?.name ?? ''}
+          onChange={(e) => {
+            const name = e.currentTarget.value;
             onChange({
               ...action,
-              template_if_window_closed: { ...template, language: e.currentTarget.value },
-            })
-          }
-          w={80}
+              template_if_window_closed: name ? { name, language: template?.language ?? 'en' } : undefined,
+            });
+          }}
+          w={260}
+        />
+        {template && (
+          <TextInput
+            label={t('parts.language')}
+            value={template.language}
+            onChange={(e) =>
+              onChange({
+                ...action,
+                template_if_window_closed: { ...template, language: e.currentTarget.value },
+              })
+            }
+            w={80}
+          />
+        )}
+      </Group>
+      {kind === 'text' || kind === 'buttons' ? (
+        <ContentFields label={t('parts.message')} content={action.content} onChange={setContent} />
+      ) : (
+        <Textarea
+          // A new kind starts its JSON afresh.
+          key={kind}
+          label={t('parts.rawMessage', { type: content.type ?? t('parts.content') })}
+          autosize
+          minRows={3}
+          defaultValue={JSON.stringify(action.content, null, 2)}
+          onBlur={(e) => {
+            try {
+              setContent(JSON.parse(e.currentTarget.value) as Record<string, unknown>);
+            } catch {
+              // Left as typed; the server says what is wrong with it when the rule is saved.
+            }
+          }}
+          styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
         />
       )}
-    </Group>
+    </Stack>
   );
 }
 
@@ -446,6 +528,15 @@ export function ActionFields({
             onChange={(skills) => onChange({ ...action, skills: skills.length ? skills : undefined })}
             w={200}
           />
+          {action.type === 'assign_policy' && (
+            <TextInput
+              label={t('parts.conversationLanguage')}
+              placeholder={t('parts.conversationLanguagePlaceholder')}
+              value={action.language ?? ''}
+              onChange={(e) => onChange({ ...action, language: optional(e.currentTarget.value.trim()) })}
+              w={150}
+            />
+          )}
           {action.type === 'hand_off' && (
             <TextInput
               label={t('parts.note')}
