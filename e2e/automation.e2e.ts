@@ -363,5 +363,30 @@ describe('automation against a real hub and sandbox', () => {
     await page.getByRole('button', { name: 'Mark as VIP' }).click();
     await page.getByTestId('vip-row').filter({ hasText: 'Owner answers her personally' }).waitFor();
     await page.screenshot({ path: screenshotPath('automation-vips') });
+
+    // The number's handoff settings: the humans' silence and the loop breaker, 30 and 20 by default.
+    await page.goto('/automation/handoff');
+    const handoff = page.getByTestId('handoff-settings');
+    const silence = handoff.getByLabel(/silence before automation answers again/);
+    await expect.poll(() => silence.inputValue()).toBe('30');
+    expect(await handoff.getByLabel(/Loop breaker/).inputValue()).toBe('20');
+    await silence.fill('45');
+    await handoff.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Handoff settings saved').waitFor();
+    const stored = await stack.deps.database.db
+      .selectFrom('automation_settings')
+      .select(['human_silence_ms', 'loop_cap_per_hour'])
+      .where('phone_number_id', '=', NUMBER_ID)
+      .executeTakeFirstOrThrow();
+    expect([Number(stored.human_silence_ms), stored.loop_cap_per_hour]).toEqual([45 * 60_000, 20]);
+    await page.reload();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('handoff-settings')
+          .getByLabel(/silence/)
+          .inputValue(),
+      )
+      .toBe('45');
   });
 });

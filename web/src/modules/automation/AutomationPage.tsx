@@ -31,6 +31,7 @@ import {
   useSaveFlow,
 } from './automation.api.ts';
 import { FlowEditor } from './FlowEditor.tsx';
+import { HandoffSettings } from './HandoffSettings.tsx';
 import { RulesTab } from './RulesTab.tsx';
 
 const NEW_FLOW: FlowDefinition = {
@@ -242,6 +243,7 @@ export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefine
           <Tabs.Tab value="routing">{t('page.tabs.routing')}</Tabs.Tab>
           <Tabs.Tab value="business-hours">{t('page.tabs.businessHours')}</Tabs.Tab>
           <Tabs.Tab value="vips">{t('page.tabs.vips')}</Tabs.Tab>
+          <Tabs.Tab value="handoff">{t('page.tabs.handoff')}</Tabs.Tab>
         </Tabs.List>
       </Tabs>
       {current === 'flows' && <FlowsTab me={me} flowId={id} />}
@@ -250,6 +252,7 @@ export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefine
       {current === 'routing' && <RoutingSettings />}
       {current === 'business-hours' && <BusinessHoursSettings />}
       {current === 'vips' && <VipSettings />}
+      {current === 'handoff' && <HandoffSettings canWrite={me.can.manage_automation} />}
     </Stack>
   );
 }

@@ -1,5 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiControl, ApiRule } from '../../../../src/automation/automation.schemas.ts';
+import type {
+  ApiAutomationSettings,
+  ApiControl,
+  ApiRule,
+} from '../../../../src/automation/automation.schemas.ts';
 import type { FlowDefinition, FlowStep } from '../../../../src/automation/flows/flow-definition.ts';
 import type { FlowEffect, SessionPosition } from '../../../../src/automation/flows/interpreter.ts';
 import { api } from '../../api/client.ts';
@@ -151,5 +155,25 @@ export function useToggleRule() {
         body: { enabled: input.enabled },
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['rules'] }),
+  });
+}
+
+export type { ApiAutomationSettings };
+
+/** A number's handoff settings: the humans' silence before automation speaks again, and the loop breaker. */
+export function useAutomationSettings(phoneNumberId: string | null) {
+  return useQuery({
+    queryKey: ['automation-settings', phoneNumberId],
+    enabled: !!phoneNumberId,
+    queryFn: () => api<ApiAutomationSettings>(`/api/automation/settings/${phoneNumberId}`),
+  });
+}
+
+export function useSaveAutomationSettings(phoneNumberId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { human_silence_minutes: number; loop_cap_per_hour: number }) =>
+      api<ApiAutomationSettings>(`/api/automation/settings/${phoneNumberId}`, { method: 'PUT', body }),
+    onSuccess: (saved) => client.setQueryData(['automation-settings', phoneNumberId], saved),
   });
 }
