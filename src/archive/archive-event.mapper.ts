@@ -91,8 +91,69 @@ function split(payload: Record<string, unknown>): {
   return { data, personal: Object.keys(personal).length > 0 ? personal : null };
 }
 
-/** The entry draft of one event, or null when the archive does not record it (e.g. an intermediate status). */
-export async function draftOf(db: Kysely<DB>, event: StoredEvent): Promise<EntryDraft | null> {
+/** Whether the archive records the event at all (not an intermediate status, a system's number change...). */
+function recorded(event: StoredEvent): boolean {
+  if (event.type === 'message.status_changed' && !OUTCOMES.has(event.payload.to)) return false;
+  if (event.type === 'number.changed' && !(event.payload as Record<string, unknown>).actor) return false;
+  if (event.type === 'message.updated' && event.payload.change !== 'history_media') return false;
+  return true;
+}
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'contact_id',
+  'wamid',
+  'direction',
+  'origin',
+  'author_user_id',
+  'type',
+  'timestamp',
+  'content_json',
+  'edited_content_json',
+  'edited_at',
+  'deleted_at',
+] as const;
+
+function readMessages(db: Kysely<DB>, ids: readonly string[]) {
+  return db
+    .selectFrom('messages')
+    .select(MESSAGE_COLUMNS)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+type MessageVersionRow = Awaited<ReturnType<typeof readMessages>>[number];
+
+/**
+ * The message rows a slice of events' drafts read, in one query: each id asked for, with its row or
+ * null when there is none. The archive never changes messages, so a slice reads each once.
+ */
+export type MessageRows = ReadonlyMap<string, MessageVersionRow | null>;
+
+export async function messageRowsOf(db: Kysely<DB>, events: readonly StoredEvent[]): Promise<MessageRows> {
+  const ids = [
+    ...new Set(
+      events
+        .filter(recorded)
+        .map((e) => (e.payload as Record<string, unknown>).message_id)
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
+  const rows = new Map<string, MessageVersionRow | null>(ids.map((id) => [id, null]));
+  for (let i = 0; i < ids.length; i += 500)
+    for (const row of await readMessages(db, ids.slice(i, i + 500))) rows.set(row.id, row);
+  return rows;
+}
+
+/**
+ * The entry draft of one event, or null when the archive does not record it (e.g. an intermediate
+ * status). `messages`: its message's row when a batch read it ahead ({@link messageRowsOf}).
+ */
+export async function draftOf(
+  db: Kysely<DB>,
+  event: StoredEvent,
+  messages?: MessageRows,
+): Promise<EntryDraft | null> {
   const payload = event.payload as Record<string, unknown>;
   const base = {
     eventId: event.id,
@@ -103,17 +164,13 @@ export async function draftOf(db: Kysely<DB>, event: StoredEvent): Promise<Entry
     messageId: (payload.message_id as string | undefined) ?? null,
     actor: actorOf(payload),
   };
-  if (event.type === 'message.status_changed' && !OUTCOMES.has(event.payload.to)) return null;
-  if (event.type === 'number.changed' && !payload.actor) return null;
-  if (event.type === 'message.updated' && event.payload.change !== 'history_media') return null;
+  if (!recorded(event)) return null;
 
   if (base.messageId !== null) {
-    const row = await db
-      .selectFrom('messages')
-      .select(['contact_id', 'wamid', 'direction', 'origin', 'author_user_id', 'type', 'timestamp'])
-      .select(['content_json', 'edited_content_json', 'edited_at', 'deleted_at'])
-      .where('id', '=', base.messageId)
-      .executeTakeFirst();
+    const messageId = base.messageId;
+    const row = messages?.has(messageId)
+      ? (messages.get(messageId) ?? undefined)
+      : (await readMessages(db, [messageId]))[0];
     const withMessage = { ...base, contactId: row?.contact_id ?? base.contactId };
     const { data, personal } = split(payload);
     if (!row)

@@ -30,13 +30,18 @@ export async function appendEntries(
     .executeTakeFirstOrThrow();
   const first = Number(head.size) - drafts.length;
   const sealed: SealedEntry[] = [];
-  // Versions of one message in this very batch point at each other, so keep the latest per message.
-  const seen = new Map<string, { original: number; previous: number }>();
+  // The versions already in the log of the batch's messages, read once the head's lock is held (so
+  // they include every entry committed before). Versions of one message in this very batch point at
+  // each other, so `seen` then keeps the latest per message as the batch's entries are numbered.
+  const seen = await versionsOf(
+    trx,
+    drafts.filter((d) => d.messageId !== null && messageVersionTypes.has(d.type)).map((d) => d.messageId!),
+  );
   for (const [i, draft] of drafts.entries()) {
     const idx = first + i;
     let final = draft;
     if (draft.messageId !== null && messageVersionTypes.has(draft.type)) {
-      const known = seen.get(draft.messageId) ?? (await versionsOf(trx, draft.messageId));
+      const known = seen.get(draft.messageId);
       if (known)
         final = { ...draft, data: { ...draft.data, original: known.original, previous: known.previous } };
       seen.set(draft.messageId, { original: known?.original ?? idx, previous: idx });
@@ -80,18 +85,30 @@ export async function appendEntries(
   return sealed;
 }
 
+// Message ids per query of their versions (well under SQLite's bound-parameter limit).
+const IDS_PER_QUERY = 500;
+
+/** Each message's first and latest version in the log (a message without any is not in the map). */
 async function versionsOf(
   trx: Kysely<DB>,
-  messageId: string,
-): Promise<{ original: number; previous: number } | null> {
-  const row = await trx
-    .selectFrom('archive_entries')
-    .select((eb) => [eb.fn.min('idx').as('original'), eb.fn.max('idx').as('previous')])
-    .where('message_id', '=', messageId)
-    .where('type', 'in', [...messageVersionTypes])
-    .executeTakeFirst();
-  if (!row || row.original === null || row.previous === null) return null;
-  return { original: Number(row.original), previous: Number(row.previous) };
+  messageIds: readonly string[],
+): Promise<Map<string, { original: number; previous: number }>> {
+  const ids = [...new Set(messageIds)];
+  const versions = new Map<string, { original: number; previous: number }>();
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const rows = await trx
+      .selectFrom('archive_entries')
+      .select((eb) => ['message_id', eb.fn.min('idx').as('original'), eb.fn.max('idx').as('previous')])
+      .where('message_id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+      .where('type', 'in', [...messageVersionTypes])
+      .groupBy('message_id')
+      .execute();
+    for (const row of rows) {
+      if (row.message_id === null || row.original === null || row.previous === null) continue;
+      versions.set(row.message_id, { original: Number(row.original), previous: Number(row.previous) });
+    }
+  }
+  return versions;
 }
 
 /** Whether the entry of a domain event is already in the log (a redelivered event). */

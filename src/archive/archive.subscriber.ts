@@ -4,7 +4,7 @@ import type { Config } from '../platform/config.ts';
 import { defineSubscriber } from '../platform/events/subscriber.ts';
 import { appendEntries, eventsWithEntries, hasEntryForEvent } from './archive.repository.ts';
 import type { EntryDraft } from './archive-entry.ts';
-import { archivedEventTypes, draftOf } from './archive-event.mapper.ts';
+import { archivedEventTypes, draftOf, messageRowsOf } from './archive-event.mapper.ts';
 import { archiveKeyring } from './payload-crypto.ts';
 
 // The worker's context is the hub's deps; the archive needs its configuration for the master keys.
@@ -28,17 +28,20 @@ export const archiveSubscriber = defineSubscriber({
     const draft = await draftOf(db, event);
     if (draft) await appendEntries(db, [draft], archiveKeyring(configOf(context)));
   },
-  // A round's events in one append: one update of the head and multi-row inserts, in log order.
+  // A round's events in one append: one update of the head and multi-row inserts, in log order;
+  // their messages and the messages' versions already in the log read once each for the slice.
   async handleBatch(trx: Transaction<DB>, events, context) {
     const db = trx as unknown as Kysely<DB>;
     const done = await eventsWithEntries(
       db,
       events.map((e) => e.id),
     );
+    const todo = events.filter((e) => !done.has(e.id));
+    // The slice's messages in one read (the archive never changes them), not one per event.
+    const messages = await messageRowsOf(db, todo);
     const drafts: EntryDraft[] = [];
-    for (const event of events) {
-      if (done.has(event.id)) continue;
-      const draft = await draftOf(db, event);
+    for (const event of todo) {
+      const draft = await draftOf(db, event, messages);
       if (draft) drafts.push(draft);
     }
     if (drafts.length > 0) await appendEntries(db, drafts, archiveKeyring(configOf(context)));

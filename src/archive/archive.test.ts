@@ -1,8 +1,16 @@
+import type { Transaction } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DB } from '../database.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
-import { type ArchiveFixture, startArchiveFixture } from '../testing/archive-fixture.ts';
+import type { StoredEvent } from '../platform/events/subscriber.ts';
+import { toStoredEvent } from '../platform/events/subscriber-worker.ts';
+import { type ArchiveFixture, PN, startArchiveFixture } from '../testing/archive-fixture.ts';
 import { testDialects } from '../testing/databases.ts';
+import { selectCounter, triedAndRolledBack } from '../testing/statements.ts';
+import { archiveSubscriber } from './archive.subscriber.ts';
+import { archivedEventTypes } from './archive-event.mapper.ts';
 import { leafHash } from './merkle.ts';
+import { archiveKeyring, payloadCipher } from './payload-crypto.ts';
 import { generateSigner, signNote } from './signed-note.ts';
 
 const TS = 1_764_000_000;
@@ -293,5 +301,185 @@ describe.each(testDialects)('the compliance archive (%s)', (dialect) => {
     expect(JSON.parse(rows[0]!.entry).data).toMatchObject({ template_id: 'tpl-1', action: 'edited' });
     await f.checkpoint();
     expect(await f.verify()).toMatchObject({ ok: true });
+  });
+
+  it('writes the same entries, in the same order, whether a slice is handled at once or event by event', async () => {
+    f = await startArchiveFixture(dialect);
+    // Archived before: message A's first version is in the log when the slices come.
+    await f.inbound([f.text('wamid.A', 'first', TS)]);
+    await f.archive();
+    const after = Number(
+      (
+        await f.database.db
+          .selectFrom('domain_events')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    await f.inbound([
+      f.text('wamid.B', 'second', TS + 1),
+      f.edit('wamid.E1', 'wamid.A', 'first, edited', TS + 2),
+    ]);
+    await f.inbound([f.edit('wamid.E2', 'wamid.B', 'second, edited', TS + 3)]);
+    const a = await messageId('wamid.A');
+    const b = await messageId('wamid.B');
+    const conversation = (
+      await f.database.db
+        .selectFrom('messages')
+        .select('conversation_id')
+        .where('id', '=', a)
+        .executeTakeFirstOrThrow()
+    ).conversation_id;
+    await f.database.db.transaction().execute(async (trx) => {
+      const at = f.h.clock.now();
+      const ref = (id: string) => ({ message_id: id, conversation_id: conversation });
+      // An intermediate status (not archived), an outcome, a message the hub does not have.
+      await recordEvent(
+        trx,
+        {
+          type: 'message.status_changed',
+          phoneNumberId: PN,
+          payload: { ...ref(b), from: null, to: 'sending' },
+        },
+        at,
+      );
+      await recordEvent(
+        trx,
+        {
+          type: 'message.status_changed',
+          phoneNumberId: PN,
+          payload: { ...ref(b), from: 'sent', to: 'read' },
+        },
+        at,
+      );
+      await recordEvent(trx, { type: 'message.revoked', phoneNumberId: PN, payload: ref('m-gone') }, at);
+      await recordEvent(
+        trx,
+        {
+          type: 'contact.changed',
+          phoneNumberId: PN,
+          payload: { contact_id: 'k-1', change: 'name', actor: { kind: 'user', id: 'u-1' } },
+        },
+        at,
+      );
+    });
+    await f.inbound([
+      f.edit('wamid.E3', 'wamid.A', 'first, edited again', TS + 4),
+      f.revoke('wamid.R1', 'wamid.B', TS + 5),
+    ]);
+    const events = (
+      await f.database.db
+        .selectFrom('domain_events')
+        .selectAll()
+        .where('id', '>', after)
+        .orderBy('id')
+        .execute()
+    )
+      .map(toStoredEvent)
+      .filter(
+        (e): e is StoredEvent => e !== null && (archivedEventTypes as readonly string[]).includes(e.type),
+      );
+    expect(events.length).toBeGreaterThanOrEqual(9);
+    const context = f.h.deps;
+    const reads = selectCounter(['messages', 'archive_entries']);
+    const counted: Array<{ messages: number; entries: number }> = [];
+    const written = (work: (trx: Transaction<DB>) => Promise<void>) =>
+      triedAndRolledBack(
+        f.database.db.withPlugin(reads.plugin),
+        async (trx) => {
+          reads.reset();
+          await work(trx);
+        },
+        async (trx) => {
+          counted.push({ messages: reads.of('messages'), entries: reads.of('archive_entries') });
+          // Opened in the transaction (SQLite has one connection, and the rows are rolled back).
+          const cipher = payloadCipher(trx as never, archiveKeyring(f.h.deps.config));
+          const rows = await trx
+            .selectFrom('archive_entries')
+            .leftJoin('archive_payloads', 'archive_payloads.idx', 'archive_entries.idx')
+            .select([
+              'archive_entries.idx',
+              'entry',
+              'archive_payloads.contact_id',
+              'archive_payloads.content',
+            ])
+            .where('event_id', '>', after)
+            .orderBy('archive_entries.idx')
+            .execute();
+          return Promise.all(
+            rows.map(async (r) => {
+              // The content's commitment is salted afresh each time: everything else must be the same.
+              const { content_sha256, ...entry } = JSON.parse(r.entry);
+              return {
+                entry,
+                committed: typeof content_sha256 === 'string',
+                content:
+                  r.content === null
+                    ? null
+                    : JSON.parse((await cipher.open(r.contact_id, r.content)) ?? 'null'),
+              };
+            }),
+          );
+        },
+      );
+    const one = await written(async (trx) => {
+      for (const e of events) await archiveSubscriber.handle(trx as never, e, context);
+    });
+    // Slices that cut between the versions of one message.
+    const sliced = await written(async (trx) => {
+      await archiveSubscriber.handleBatch?.(trx as never, events.slice(0, 2), context);
+      await archiveSubscriber.handleBatch?.(trx as never, events.slice(2, 5), context);
+      await archiveSubscriber.handleBatch?.(trx as never, events.slice(5), context);
+    });
+    const whole = await written(async (trx) => {
+      await archiveSubscriber.handleBatch?.(trx as never, events, context);
+    });
+    expect(sliced).toEqual(one);
+    expect(whole).toEqual(one);
+    // Event by event, each event's message and versions are read apart; a slice reads them once:
+    // its messages, and the entries already there (its events') and its messages' versions.
+    expect(counted[2]).toEqual({ messages: 1, entries: 2 });
+    expect(counted[0]!.messages).toBeGreaterThanOrEqual(7);
+    // What they all wrote: every version pointing at its message's first entry and the one before.
+    const versions = one
+      .filter((e) => e.entry.message_id !== null)
+      .map((e) => [
+        e.entry.type,
+        e.entry.message_id,
+        e.entry.index,
+        e.entry.data.original,
+        e.entry.data.previous,
+      ]);
+    const aFirst = Number(
+      (
+        await f.database.db
+          .selectFrom('archive_entries')
+          .select('idx')
+          .where('message_id', '=', a)
+          .where('type', '=', 'message.received')
+          .executeTakeFirstOrThrow()
+      ).idx,
+    );
+    const first = one[0]!.entry.index as number;
+    expect(versions).toEqual([
+      ['message.edited', a, first, aFirst, aFirst],
+      ['message.received', b, first + 1, undefined, undefined],
+      ['message.edited', b, first + 2, first + 1, first + 1],
+      ['message.status_changed', b, first + 3, undefined, undefined],
+      ['message.revoked', 'm-gone', first + 4, undefined, undefined],
+      ['message.edited', a, first + 6, aFirst, first],
+      ['message.revoked', b, first + 7, first + 1, first + 2],
+    ]);
+    expect(one.map((e) => [e.entry.type, e.content])).toEqual([
+      ['message.edited', { body: 'first, edited' }],
+      ['message.received', { body: 'second' }],
+      ['message.edited', { body: 'second, edited' }],
+      ['message.status_changed', null],
+      ['message.revoked', null],
+      ['contact.changed', null],
+      ['message.edited', { body: 'first, edited again' }],
+      ['message.revoked', null],
+    ]);
+    expect(one[4]!.entry.data).toMatchObject({ message_missing: true });
   });
 });
