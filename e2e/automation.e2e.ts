@@ -145,7 +145,7 @@ describe('automation against a real hub and sandbox', () => {
     await page.getByTestId('flow-node').first().waitFor();
     // Add a question with the step's form, and connect the greeting to it.
     await page.getByRole('button', { name: 'Add step' }).click();
-    await page.getByRole('menuitem', { name: 'ask' }).click();
+    await page.getByRole('menuitem', { name: 'Ask a question' }).click();
     const form = page.getByTestId('step-form');
     await form.getByLabel('Step id').fill('when');
     await form.getByLabel('Step id').press('Enter');
@@ -153,7 +153,7 @@ describe('automation against a real hub and sandbox', () => {
     await form.getByLabel('Question').fill('Which day would you like to come?');
     await form.getByLabel('Save the answer to').fill('visit_date');
     await form.getByLabel('Answer must be').click();
-    await page.getByRole('option', { name: 'date', exact: true }).click();
+    await page.getByRole('option', { name: 'a date', exact: true }).click();
     await form.getByLabel('Retry prompt').fill('Please write a date like 28/02/2026.');
     await page.locator('[data-step="hello"]').click();
     await form.getByLabel('Message').fill('Hello! Let us book your visit.');

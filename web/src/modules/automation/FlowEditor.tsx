@@ -69,7 +69,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
       <Handle type="target" position={Position.Top} />
       <Group gap={4} wrap="nowrap">
         <Badge size="xs" color={COLORS[step.type]}>
-          {step.type}
+          {t(`editor.stepTypes.${step.type}`, { defaultValue: step.type })}
         </Badge>
         <Text size="xs" fw={600} truncate>
           {step.id}
@@ -81,7 +81,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
         )}
       </Group>
       <Text size="xs" c="dimmed" lineClamp={2} mt={4}>
-        {stepSummary(step)}
+        {stepSummary(step, t)}
       </Text>
       <Handle type="source" position={Position.Bottom} />
     </Paper>
@@ -114,7 +114,7 @@ export function FlowEditor({
   const { t } = useTranslation('automation');
   const save = useSaveFlow();
   const toasts = useToasts();
-  const graph = useMemo(() => toGraph(definition), [definition]);
+  const graph = useMemo(() => toGraph(definition, t), [definition, t]);
   const [nodes, setNodes] = useState(graph.nodes);
   useEffect(() => setNodes(graph.nodes), [graph.nodes]);
   const step = definition.steps.find((s) => s.id === selected) ?? null;
@@ -162,7 +162,7 @@ export function FlowEditor({
     let n = definition.steps.length + 1;
     while (definition.steps.some((s) => s.id === `${type}_${n}`)) n++;
     const id = `${type}_${n}`;
-    const created = NEW_STEPS[type]!(id);
+    const created = NEW_STEPS[type]!(id, t);
     const last = definition.steps.at(-1);
     setDefinition((d) => ({
       ...d,
@@ -235,7 +235,7 @@ export function FlowEditor({
             <Menu.Dropdown>
               {Object.keys(NEW_STEPS).map((type) => (
                 <Menu.Item key={type} onClick={() => addStep(type)}>
-                  {type}
+                  {t(`editor.stepTypes.${type}`)}
                 </Menu.Item>
               ))}
             </Menu.Dropdown>

@@ -259,7 +259,10 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
             <Select
               size="xs"
               label={t('step.answerMustBe')}
-              data={['text', 'number', 'email', 'phone', 'date', 'choice']}
+              data={(['text', 'number', 'email', 'phone', 'date', 'choice'] as const).map((kind) => ({
+                value: kind,
+                label: t(`step.validations.${kind}`),
+              }))}
               value={step.validation}
               onChange={(validation) => validation && set({ validation })}
             />
@@ -331,7 +334,10 @@ export function StepForm({ step, stepIds, onChange }: StepFormProps) {
               <Select
                 size="xs"
                 aria-label={t('step.caseComparison', { n: i + 1 })}
-                data={['equals', 'contains', 'matches', 'exists', 'gt', 'lt']}
+                data={(['equals', 'contains', 'matches', 'exists', 'gt', 'lt'] as const).map((op) => ({
+                  value: op,
+                  label: t(`step.ops.${op}`),
+                }))}
                 value={c.op}
                 onChange={(op) =>
                   op && set({ cases: step.cases.map((x, j) => (j === i ? { ...x, op } : x)) })

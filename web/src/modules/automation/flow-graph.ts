@@ -1,9 +1,21 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { FlowDefinition, FlowStep } from './automation.api.ts';
 
-/** A flow's steps as the editor's graph: one node per step, one edge per `next`/branch target. */
+/**
+ * A flow's steps as the editor's graph: one node per step, one edge per `next`/branch target. What
+ * the graph says (a step's summary, an exit's label, a new step's first texts) is in the user's
+ * language (`t`, the automation catalogue).
+ */
 
-export function stepSummary(step: FlowStep): string {
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** What a branch looks at, as its summary says it. */
+function branchSource(step: Extract<FlowStep, { type: 'branch' }>, t: Translate): string {
+  if (step.source === 'attribute') return step.attribute ?? t('automation:step.contactAttribute');
+  return t(step.source === 'message' ? 'automation:step.lastMessage' : 'automation:step.lastAnswer');
+}
+
+export function stepSummary(step: FlowStep, t: Translate): string {
   switch (step.type) {
     case 'message':
     case 'ask': {
@@ -13,47 +25,69 @@ export function stepSummary(step: FlowStep): string {
         interactive?: { body?: { text?: string } };
       };
       const body = content.text?.body ?? content.interactive?.body?.text ?? `[${content.type}]`;
-      return step.type === 'ask' ? `${body} → ${step.attribute} (${step.validation})` : body;
+      return step.type === 'ask'
+        ? t('automation:graph.ask', {
+            body,
+            attribute: step.attribute,
+            validation: t(`automation:step.validations.${step.validation}`, {
+              defaultValue: step.validation,
+            }),
+          })
+        : body;
     }
     case 'branch':
-      return `on ${step.source}${step.attribute ? ` ${step.attribute}` : ''}: ${step.cases.map((c) => `${c.op} ${c.value}`).join(', ')}`;
+      return t('automation:graph.branch', {
+        source: branchSource(step, t),
+        cases: step.cases
+          .map((c) => `${t(`automation:step.ops.${c.op}`, { defaultValue: c.op })} ${c.value ?? ''}`.trim())
+          .join(', '),
+      });
     case 'faq':
-      return `FAQ for ${step.query === 'text' ? `“${step.text ?? ''}”` : `the ${step.query}`}`;
+      return step.query === 'text'
+        ? t('automation:graph.faqText', { text: step.text ?? '' })
+        : t('automation:graph.faq', {
+            what: t(
+              step.query === 'answer' ? 'automation:step.lastAnswer' : 'automation:step.customerLastMessage',
+            ),
+          });
     case 'http':
       return `${step.method} ${step.url}`;
     case 'ai':
-      return 'AI reply';
+      return t('automation:graph.ai');
     case 'handoff':
-      return `hand off${step.team_id ? ' to a team' : ''}`;
+      return t(step.team_id ? 'automation:graph.handoffTeam' : 'automation:graph.handoff');
     case 'end':
-      return 'end';
+      return t('automation:graph.end');
   }
 }
 
-function targets(step: FlowStep): { key: string; label: string; to: string | null | undefined }[] {
+function targets(
+  step: FlowStep,
+  t: Translate,
+): { key: string; label: string; to: string | null | undefined }[] {
   switch (step.type) {
     case 'message':
       return [{ key: 'next', label: '', to: step.next }];
     case 'ask':
       return [
         { key: 'next', label: '', to: step.next },
-        { key: 'on_invalid', label: 'invalid', to: step.on_invalid },
+        { key: 'on_invalid', label: t('automation:graph.exits.invalid'), to: step.on_invalid },
       ];
     case 'branch':
       return [
         ...step.cases.map((c, i) => ({ key: `case${i}`, label: c.value || c.op, to: c.next })),
-        { key: 'default', label: 'else', to: step.default },
+        { key: 'default', label: t('automation:graph.exits.else'), to: step.default },
       ];
     case 'faq':
       return [
-        { key: 'found', label: 'found', to: step.found },
-        { key: 'not_found', label: 'not found', to: step.not_found },
+        { key: 'found', label: t('automation:graph.exits.found'), to: step.found },
+        { key: 'not_found', label: t('automation:graph.exits.notFound'), to: step.not_found },
       ];
     case 'http':
     case 'ai':
       return [
-        { key: 'next', label: 'ok', to: step.next },
-        { key: 'on_error', label: 'error', to: step.on_error },
+        { key: 'next', label: t('automation:graph.exits.ok'), to: step.next },
+        { key: 'on_error', label: t('automation:graph.exits.error'), to: step.on_error },
       ];
     default:
       return [];
@@ -62,7 +96,10 @@ function targets(step: FlowStep): { key: string; label: string; to: string | nul
 
 export type StepNodeData = { step: FlowStep; start: boolean };
 
-export function toGraph(definition: FlowDefinition): { nodes: Node<StepNodeData>[]; edges: Edge[] } {
+export function toGraph(
+  definition: FlowDefinition,
+  t: Translate,
+): { nodes: Node<StepNodeData>[]; edges: Edge[] } {
   const nodes = definition.steps.map((step, i) => ({
     id: step.id,
     type: 'step',
@@ -70,14 +107,14 @@ export function toGraph(definition: FlowDefinition): { nodes: Node<StepNodeData>
     data: { step, start: step.id === definition.start },
   }));
   const edges = definition.steps.flatMap((step) =>
-    targets(step)
-      .filter((t) => t.to)
-      .map((t) => ({
-        id: `${step.id}:${t.key}`,
+    targets(step, t)
+      .filter((exit) => exit.to)
+      .map((exit) => ({
+        id: `${step.id}:${exit.key}`,
         source: step.id,
-        target: t.to as string,
-        label: t.label || undefined,
-        data: { key: t.key },
+        target: exit.to as string,
+        label: exit.label || undefined,
+        data: { key: exit.key },
       })),
   );
   return { nodes, edges };
@@ -125,24 +162,30 @@ export function disconnect(definition: FlowDefinition, edgeId: string): FlowDefi
   return { ...definition, steps };
 }
 
-export const NEW_STEPS: Record<string, (id: string) => FlowStep> = {
-  message: (id) => ({ id, type: 'message', content: { type: 'text', text: { body: 'Hello!' } } }) as FlowStep,
-  ask: (id) =>
+/** A new step of each type, its first texts in the user's language (the customer reads them). */
+export const NEW_STEPS: Record<string, (id: string, t: Translate) => FlowStep> = {
+  message: (id, t) =>
+    ({
+      id,
+      type: 'message',
+      content: { type: 'text', text: { body: t('automation:graph.new.hello') } },
+    }) as FlowStep,
+  ask: (id, t) =>
     ({
       id,
       type: 'ask',
-      prompt: { type: 'text', text: { body: 'What is your name?' } },
+      prompt: { type: 'text', text: { body: t('automation:graph.new.askName') } },
       attribute: 'name',
       validation: 'text',
-      retry_prompt: "Sorry, I didn't get that. Please try again.",
+      retry_prompt: t('automation:graph.new.retry'),
       max_retries: 2,
     }) as FlowStep,
-  branch: (id) =>
+  branch: (id, t) =>
     ({
       id,
       type: 'branch',
       source: 'answer',
-      cases: [{ op: 'equals', value: 'yes', next: null }],
+      cases: [{ op: 'equals', value: t('automation:graph.new.yes'), next: null }],
     }) as FlowStep,
   faq: (id) => ({ id, type: 'faq', query: 'message', prefix: '' }) as FlowStep,
   http: (id) =>
@@ -155,7 +198,8 @@ export const NEW_STEPS: Record<string, (id: string) => FlowStep> = {
       map: {},
     }) as FlowStep,
   ai: (id) => ({ id, type: 'ai', instructions: '' }) as FlowStep,
-  handoff: (id) => ({ id, type: 'handoff', message: '', note: 'Handed off by the bot.' }) as FlowStep,
+  handoff: (id, t) =>
+    ({ id, type: 'handoff', message: '', note: t('automation:graph.new.handedOff') }) as FlowStep,
   end: (id) => ({ id, type: 'end' }) as FlowStep,
 };
 
