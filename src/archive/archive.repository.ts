@@ -70,6 +70,8 @@ export async function appendEntries(
       .execute();
     const payloads = part.filter((s) => s.payload !== null);
     if (payloads.length > 0) {
+      // The contacts' data keys in one read (and one insert for new contacts), not one per payload.
+      await cipher.prepare(payloads.map((s) => s.draft.contactId));
       const values = [];
       for (const s of payloads) {
         values.push({

@@ -26,6 +26,8 @@ export function archiveKeyring(config: Pick<Config, 'masterKeys' | 'dataDir'>): 
 /** Seals and opens payload contents for one operation (it caches the data keys it unwrapped). */
 export type PayloadCipher = {
   seal(contactId: string | null, content: string): Promise<string>;
+  /** Reads (creating the missing ones) the data keys of these contacts' payloads in one go. */
+  prepare(contactIds: readonly (string | null)[]): Promise<void>;
   /** The plaintext; a legacy plaintext as is; null when the contact's key was destroyed. */
   open(contactId: string | null, stored: string): Promise<string | null>;
 };
@@ -34,6 +36,7 @@ export function payloadCipher(db: Kysely<DB>, keyring: MasterKeyring): PayloadCi
   const envelope = createEnvelope(db, keyring);
   return {
     seal: (contactId, content) => envelope.encrypt(payloadSubject(contactId), content),
+    prepare: (contactIds) => envelope.prepare(contactIds.map(payloadSubject), { create: true }),
     async open(contactId, stored) {
       if (!isSealed(stored)) return stored;
       return envelope.decrypt(payloadSubject(contactId), stored);

@@ -41,6 +41,43 @@ describe.each(testDialects)('envelope encryption (%s)', (dialect) => {
     }
   });
 
+  it('prepares many subjects’ keys in one go: the missing created, a destroyed one left destroyed', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      const db = database.db;
+      const keys = parseMasterKeys(generateMasterKey('k1'));
+      const first = createEnvelope(db, keys);
+      const known = await first.encrypt('contact:known', 'known');
+      await first.destroy('contact:gone', 1);
+      const envelope = createEnvelope(db, keys);
+      await envelope.prepare(
+        ['contact:known', 'contact:new-1', 'contact:new-2', 'contact:gone', 'contact:new-1'],
+        {
+          create: true,
+        },
+      );
+      const subjects = await db.selectFrom('data_keys').select('subject').orderBy('subject').execute();
+      expect(subjects.map((r) => r.subject)).toEqual([
+        'contact:gone',
+        'contact:known',
+        'contact:new-1',
+        'contact:new-2',
+      ]);
+      expect(await envelope.decrypt('contact:known', known)).toBe('known');
+      const sealed = await envelope.encrypt('contact:new-1', 'hello');
+      // Another envelope (another operation) opens it with the stored key.
+      expect(await createEnvelope(db, keys).decrypt('contact:new-1', sealed)).toBe('hello');
+      await expect(envelope.encrypt('contact:gone', 'again')).rejects.toThrow(/destroyed/);
+      // Without `create`, nothing is created.
+      await envelope.prepare(['contact:new-3']);
+      expect(
+        await db.selectFrom('data_keys').select('subject').where('subject', '=', 'contact:new-3').execute(),
+      ).toEqual([]);
+    } finally {
+      await database.destroy();
+    }
+  });
+
   it('refuses a master key that is not 32 bytes', () => {
     expect(() => parseMasterKeys('k1:AAAA')).toThrow();
   });

@@ -19,6 +19,8 @@ import type { CryptoTables } from './crypto.table.ts';
  */
 
 const VERSION = 'v1';
+// Subjects per query of `prepare` (well under SQLite's bound-parameter limit with 5 columns).
+const SUBJECTS_PER_QUERY = 500;
 
 /** A master key: its id (stored beside every data key it wraps) and 32 bytes. */
 export type MasterKey = { readonly id: string; readonly key: Buffer };
@@ -73,6 +75,12 @@ export type Envelope = {
   decrypt(subject: string, sealed: string): Promise<string | null>;
   /** Destroys the subject's data key: every ciphertext under it is unreadable from now on. */
   destroy(subject: string, now: number): Promise<void>;
+  /**
+   * Reads the data keys of these subjects in one query, for the encrypts and decrypts that follow
+   * (a batch sealing entries of many contacts); with `create`, creates the missing ones in one
+   * insert, as `encrypt` would one by one. A destroyed subject stays destroyed.
+   */
+  prepare(subjects: readonly string[], options?: { create?: boolean }): Promise<void>;
   /** Rewraps every data key not wrapped by the current master key; returns how many. */
   rotate(): Promise<number>;
 };
@@ -121,7 +129,51 @@ export function createEnvelope<S extends CryptoTables>(
     cache.set(subject, key);
     return key;
   };
+  const keyRows = async (subjects: readonly string[]) => {
+    const rows = [];
+    for (let i = 0; i < subjects.length; i += SUBJECTS_PER_QUERY)
+      rows.push(
+        ...(await db
+          .selectFrom('data_keys')
+          .selectAll()
+          .where('subject', 'in', subjects.slice(i, i + SUBJECTS_PER_QUERY))
+          .execute()),
+      );
+    return rows;
+  };
   return {
+    async prepare(subjects, options = {}) {
+      const wanted = [...new Set(subjects)].filter((s) => !cache.has(s));
+      if (wanted.length === 0) return;
+      const rows = await keyRows(wanted);
+      const found = new Set(rows.map((r) => r.subject));
+      const missing = wanted.filter((s) => !found.has(s));
+      if (options.create && missing.length > 0) {
+        for (let i = 0; i < missing.length; i += SUBJECTS_PER_QUERY)
+          await db
+            .insertInto('data_keys')
+            .values(
+              missing.slice(i, i + SUBJECTS_PER_QUERY).map((subject) => ({
+                subject,
+                wrapped_key: seal(keyring.current.key, randomBytes(32), `data-key:${subject}`),
+                master_key_id: keyring.current.id,
+                created_at: Date.now(),
+                destroyed_at: null,
+              })),
+            )
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        // Read back: another transaction may have created some first (its key wins, as in `encrypt`).
+        rows.push(...(await keyRows(missing)));
+      }
+      for (const row of rows) {
+        if (row.wrapped_key === null) continue;
+        cache.set(
+          row.subject,
+          unwrap({ wrapped_key: row.wrapped_key, master_key_id: row.master_key_id }, row.subject),
+        );
+      }
+    },
     async encrypt(subject, plaintext) {
       const key = await dataKey(subject, true);
       if (!key) throw new Error(`the data key of ${subject} was destroyed`);
