@@ -233,12 +233,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      // A failed connection never carried the request; anything after it (timeout, reset) may have.
+      const { code, syscall } = error as { code?: string; syscall?: string };
+      // A failed connection never carried the request, and neither did a write the peer had
+      // already closed the connection for (a kept-alive socket Meta let go of a moment before: the
+      // request's last bytes never left, and a server acts on no request it has not read whole).
+      // Anything after the request was written (a timeout, a reset while waiting) may have.
       const sent =
         (error as { [NOT_SENT]?: boolean })[NOT_SENT] !== true &&
         code !== 'ECONNREFUSED' &&
-        code !== 'ENOTFOUND';
+        code !== 'ENOTFOUND' &&
+        !(syscall === 'write' && (code === 'ECONNRESET' || code === 'EPIPE'));
       return { status: 'network', reason: (error as Error).message, sent };
     }
     return { status, body: parseJson(text) };
