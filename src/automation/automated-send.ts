@@ -117,20 +117,19 @@ export async function sendAutomated(
       wabaIds: null,
       rateCard,
       now,
+      // The record of the automated send goes with the message (one statement on PostgreSQL).
+      alongside: (db, queued) =>
+        db.insertInto('automated_sends').values({
+          message_id: queued.id,
+          conversation_id: input.conversationId,
+          phone_number_id: queued.phone_number_id,
+          origin: input.origin,
+          origin_ref: input.originRef,
+          created_at: now,
+          cancelled_at: null,
+          cancel_reason: null,
+        }),
     });
-    await trx
-      .insertInto('automated_sends')
-      .values({
-        message_id: message.id,
-        conversation_id: input.conversationId,
-        phone_number_id: message.phone_number_id,
-        origin: input.origin,
-        origin_ref: input.originRef,
-        created_at: now,
-        cancelled_at: null,
-        cancel_reason: null,
-      })
-      .execute();
     return { sent: true, messageId: message.id, phoneNumberId: message.phone_number_id };
   } catch (error) {
     if (error instanceof AppError) return { sent: false, reason: error.code, message: error.message };

@@ -51,7 +51,20 @@ export async function messageEvent(
 }
 
 /** The catalogue event of a message the hub stored for the first time, by who authored it. */
-export function messageAddedEvent(row: MessageRow): DomainEvent {
+export function messageAddedEvent(
+  row: Pick<
+    MessageRow,
+    | 'id'
+    | 'conversation_id'
+    | 'phone_number_id'
+    | 'contact_id'
+    | 'origin'
+    | 'author_user_id'
+    | 'wamid'
+    | 'type'
+    | 'direction'
+  >,
+): DomainEvent {
   const ref = { message_id: row.id, conversation_id: row.conversation_id };
   const phoneNumberId = row.phone_number_id;
   switch (row.origin) {

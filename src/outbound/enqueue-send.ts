@@ -7,8 +7,10 @@ import type { DB } from '../database.ts';
 import { contentJson, contentPreview, type SendableContent } from '../messages/content.ts';
 import { messageAddedEvent } from '../messages/message.repository.ts';
 import { newMessageRow } from '../messages/new-message-row.ts';
+import { isPostgres } from '../platform/db/is-postgres.ts';
 import { AppError } from '../platform/errors.ts';
-import { recordEvents } from '../platform/events/record-event.ts';
+import type { DomainEvent } from '../platform/events/catalogue.ts';
+import { eventsInsert } from '../platform/events/record-event.ts';
 import { newId } from '../platform/ids.ts';
 import { type RecipientInput, resolveRecipient } from './recipient.ts';
 import type { PreparedSend, SendMessageResult, SendOrigin } from './send-message.ts';
@@ -30,6 +32,11 @@ export type EnqueueSendInput = {
   readonly deadline?: number | null;
   readonly rateCard: RateCard;
   readonly now: number;
+  /**
+   * A row of the caller's to write with the message (automation's record of its send): written in
+   * the same statement as the message on PostgreSQL.
+   */
+  readonly alongside?: (trx: Kysely<DB>, message: { id: string; phone_number_id: string }) => Write;
 };
 
 /** Finds a message of the conversation by hub id or wamid and returns its wamid. */
@@ -151,31 +158,41 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
   const contextWamid = input.replyTo ? await wamidOf(trx, conversation.id, input.replyTo, 'quoted') : null;
 
   const id = newId();
-  const message = await trx
-    .insertInto('messages')
-    .values(
-      newMessageRow({
-        id,
-        phone_number_id: number.id,
-        conversation_id: conversation.id,
-        contact_id: contact.id,
-        direction: 'outbound',
-        origin: input.origin,
-        author_user_id: input.authorUserId ?? null,
-        type: content.type,
-        content_json: contentJson(content),
-        context_wamid: contextWamid,
-        timestamp: now,
-        received_at: now,
-        status: 'queued',
-        biz_opaque_callback_data: id,
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('outbox_jobs')
-    .values({
+  const cost = estimateSend(input.rateCard, {
+    templateCategory: template?.category ?? null,
+    windowOpen: isWindowOpen(conversation, now),
+    fepOpen: isFepOpen(conversation, now),
+    waId: contact.wa_id,
+    now,
+  });
+  const row = newMessageRow({
+    id,
+    phone_number_id: number.id,
+    conversation_id: conversation.id,
+    contact_id: contact.id,
+    direction: 'outbound',
+    origin: input.origin,
+    author_user_id: input.authorUserId ?? null,
+    type: content.type,
+    content_json: contentJson(content),
+    context_wamid: contextWamid,
+    timestamp: now,
+    received_at: now,
+    status: 'queued',
+    biz_opaque_callback_data: id,
+  });
+  const events: DomainEvent[] = [
+    messageAddedEvent({ ...row, author_user_id: row.author_user_id ?? null, wamid: row.wamid ?? null }),
+    {
+      type: 'conversation.updated',
+      phoneNumberId: number.id,
+      payload: { conversation_id: conversation.id, change: 'last_message' },
+    },
+  ];
+  // The writes of one send, in this order: the message, its outbox job, its cost estimate, the
+  // conversation's last message, the events, and the caller's own rows (`alongside`).
+  const writes = [
+    trx.insertInto('outbox_jobs').values({
       message_id: id,
       phone_number_id: number.id,
       contact_id: contact.id,
@@ -190,18 +207,8 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
       last_error_json: null,
       created_at: now,
       updated_at: now,
-    })
-    .execute();
-  const cost = estimateSend(input.rateCard, {
-    templateCategory: template?.category ?? null,
-    windowOpen: isWindowOpen(conversation, now),
-    fepOpen: isFepOpen(conversation, now),
-    waId: contact.wa_id,
-    now,
-  });
-  await trx
-    .insertInto('outbound_costs')
-    .values({
+    }),
+    trx.insertInto('outbound_costs').values({
       message_id: id,
       phone_number_id: number.id,
       country_code: cost.countryCode,
@@ -210,26 +217,42 @@ export async function enqueueSend(trx: Kysely<DB>, input: EnqueueSendInput): Pro
       estimated_micros: cost.micros,
       currency: cost.currency,
       created_at: now,
-    })
-    .execute();
-  await trx
-    .updateTable('conversations')
-    .set({ last_message_at: now, last_message_preview: contentPreview(content), updated_at: now })
-    .where('id', '=', conversation.id)
-    .execute();
-  await recordEvents(
-    trx,
-    [
-      messageAddedEvent(message),
-      {
-        type: 'conversation.updated',
-        phoneNumberId: number.id,
-        payload: { conversation_id: conversation.id, change: 'last_message' },
-      },
-    ],
-    now,
-  );
+    }),
+    trx
+      .updateTable('conversations')
+      .set({ last_message_at: now, last_message_preview: contentPreview(content), updated_at: now })
+      .where('id', '=', conversation.id),
+    eventsInsert(trx, events, now),
+    ...(input.alongside ? [input.alongside(trx, { id, phone_number_id: number.id })] : []),
+  ];
+  const message = await writeTogether(trx, trx.insertInto('messages').values(row).returningAll(), writes);
   return { message, cost };
+}
+
+type Write = { execute(): Promise<unknown>; toOperationNode(): unknown };
+
+/**
+ * Runs `first` (an insert returning its row) and then `rest`. On PostgreSQL they go as ONE statement
+ * (data-modifying `WITH` clauses: one round trip instead of six for every message queued; the
+ * foreign keys are checked at the end of the statement, so a job may reference the message inserted
+ * beside it). SQLite pays no round trip: one after another.
+ */
+async function writeTogether<R>(
+  trx: Kysely<DB>,
+  first: { executeTakeFirstOrThrow(): Promise<R> } & Write,
+  rest: readonly Write[],
+): Promise<R> {
+  if (!isPostgres(trx)) {
+    const row = await first.executeTakeFirstOrThrow();
+    for (const write of rest) await write.execute();
+    return row;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: the CTE names are built here; Kysely cannot type a dynamic chain.
+  let query: any = trx.with('w0', () => first as never);
+  rest.forEach((write, i) => {
+    query = query.with(`w${i + 1}`, () => write as never);
+  });
+  return (await query.selectFrom('w0').selectAll().executeTakeFirstOrThrow()) as R;
 }
 
 /** After the commit of one or many {@link enqueueSend}: wakes this node's event readers and senders. */

@@ -33,6 +33,22 @@ export async function recordEvent<S extends EventLogTables>(
   await log(trx).insertInto('domain_events').values(toRow(event, at)).execute();
 }
 
+/**
+ * The insert of {@link recordEvents} as a query to run (up to 500 events): for a caller that runs
+ * it together with other writes in one statement (`outbound/enqueue-send.ts`).
+ */
+export function eventsInsert<S extends EventLogTables>(
+  trx: Kysely<S> | Transaction<S>,
+  events: readonly DomainEvent[],
+  at: number,
+) {
+  if (events.length === 0 || events.length > INSERT_CHUNK)
+    throw new Error('eventsInsert takes 1 to 500 events');
+  return log(trx)
+    .insertInto('domain_events')
+    .values(events.map((e) => toRow(e, at)));
+}
+
 /** {@link recordEvent} for many events at once (batched ingestion): multi-row inserts, in order. */
 export async function recordEvents<S extends EventLogTables>(
   trx: Kysely<S> | Transaction<S>,
