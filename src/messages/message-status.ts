@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../database.ts';
+import { isPostgres } from '../platform/db/is-postgres.ts';
 import type { DomainEvent } from '../platform/events/catalogue.ts';
 import { recordEvents } from '../platform/events/record-event.ts';
 import type { MessageStatus } from './message.table.ts';
@@ -171,14 +172,7 @@ async function applyRound(trx: Kysely<DB>, moves: StatusMove[], at: number): Pro
       }
       group.items.push([move, row]);
     }
-    for (const [id, wamid] of wamids) {
-      await trx
-        .updateTable('messages')
-        .set({ wamid })
-        .where('id', '=', id)
-        .where('wamid', 'is', null)
-        .execute();
-    }
+    await setWamids(trx, wamids);
     const retry: StatusMove[] = [];
     for (const group of groups.values()) {
       const updated = await trx
@@ -206,6 +200,28 @@ async function applyRound(trx: Kysely<DB>, moves: StatusMove[], at: number): Pro
   }
   await recordEvents(trx, [...changes.values()].map(eventOf), at);
   return [...changes.values()];
+}
+
+/**
+ * Gives messages the wamid Meta answered with, where they have none yet: on PostgreSQL in one
+ * `UPDATE … FROM (VALUES …)` (a sender's flush of many accepted sends is one round trip, not one each).
+ */
+async function setWamids(trx: Kysely<DB>, wamids: readonly [string, string][]): Promise<void> {
+  if (wamids.length === 0) return;
+  if (isPostgres(trx) && wamids.length > 1) {
+    const values = sql.join(wamids.map(([id, wamid]) => sql`(${id}, ${wamid})`));
+    await sql`update messages as t set wamid = v.wamid from (values ${values}) as v(id, wamid)
+      where t.id = v.id and t.wamid is null`.execute(trx);
+    return;
+  }
+  for (const [id, wamid] of wamids) {
+    await trx
+      .updateTable('messages')
+      .set({ wamid })
+      .where('id', '=', id)
+      .where('wamid', 'is', null)
+      .execute();
+  }
 }
 
 function eventOf(c: StatusChange): DomainEvent {
