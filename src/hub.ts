@@ -74,6 +74,12 @@ export const hubSubscribers: readonly Subscriber[] = [
   archiveSubscriber,
 ];
 
+/** The subscribers a customer waits on: on PostgreSQL they run in a worker of their own (`startWorkers`). */
+// The others' pause between rounds while these catch up (measured with `npm run bench:automation`:
+// without it the others' rounds take the connections and the CPU the bot's replies wait for).
+const URGENT_YIELD_MS = 50;
+const urgentSubscribers: readonly Subscriber[] = [automationEngineSubscriber, consentKeywordSubscriber];
+
 type EventWorkerDeps = {
   readonly database: { readonly db: Kysely<DB> | Kysely<EventTables> };
   readonly clock: AppDeps['clock'];
@@ -177,12 +183,26 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
   // While the acknowledgements are saturated, rounds (on PostgreSQL each subscriber's transaction)
   // take turns with the webhook worker for a share of the time (platform/loop-share.ts).
   const share = loopShareOf(deps.database);
+  // PostgreSQL: what a customer waits for (the bot's reply, STOP) has a worker of its own, so that
+  // it never waits for a round of the others (the archive, the rollups, the fan-out to endpoints)
+  // to end; while it catches up, the others pause between rounds. SQLite has one writer: one round,
+  // with these first in it.
+  const urgent = sqlite ? null : subscribers.filter((s) => urgentSubscribers.includes(s));
+  const first = urgent?.length
+    ? startEventSubscribers(deps, {
+        nodeId: deps.config.nodeId,
+        subscribers: urgent,
+        share,
+        concurrent: true,
+      })
+    : null;
+  if (first) workers.push(first);
   workers.push(
     startEventSubscribers(deps, {
       nodeId: deps.config.nodeId,
-      subscribers,
+      subscribers: first ? subscribers.filter((s) => !urgentSubscribers.includes(s)) : subscribers,
       busy,
-      pauseMs,
+      pauseMs: first ? () => Math.max(pauseMs(), first.active() ? URGENT_YIELD_MS : 0) : pauseMs,
       share,
       // PostgreSQL: subscribers side by side (their handlers wait on round trips, not on one writer).
       concurrent: !sqlite,

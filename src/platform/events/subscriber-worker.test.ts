@@ -281,6 +281,44 @@ describe.each(testDialects)('durable subscribers on %s', (dialect) => {
     expect(await handledBy(db, 'probe.hooks')).toEqual([ids[0], ids[2]]);
   });
 
+  it('says it is active while it catches up and idle once a pass finds nothing', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: string[] = [];
+    const sub = defineSubscriber({
+      name: 'probe.active',
+      types: ['alert.raised'],
+      async handle(_trx: Transaction<EventTables>, event) {
+        if (event.payload.alert_id === 'a-2') await gate;
+        handled.push(event.payload.alert_id);
+      },
+    });
+    await record([alert(1), alert(2)]);
+    const worker = startSubscriberWorker({ db, clock, subscribers: [sub], batchSize: 1, pollMs: 60_000 });
+    const until = async (what: string, f: () => boolean) => {
+      const end = Date.now() + 10_000;
+      while (!f()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      // The first pass handled a-1; the second waits inside a-2's handler.
+      await until('a-1', () => handled.length === 1);
+      await until('active', () => worker.active());
+      expect(handled).toEqual(['a-1']);
+      release();
+      await until('a-2', () => handled.length === 2);
+      await until('an idle pass', () => !worker.active());
+      expect(handled).toEqual(['a-1', 'a-2']);
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
+
   it('refuses a subscriber of an event type the catalogue does not declare', () => {
     expect(() =>
       defineSubscriber({

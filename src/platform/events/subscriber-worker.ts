@@ -77,6 +77,11 @@ export type SubscriberWorker = {
   runOnce(): Promise<number>;
   /** Stops after the current pass and releases this node's leases. */
   stop(): Promise<void>;
+  /**
+   * True while the worker is catching up: its latest pass handled events or stopped at a full batch
+   * (other work of lower priority may then yield to it: `pauseMs`).
+   */
+  active(): boolean;
 };
 
 /** A stored row as the catalogue event a handler receives. */
@@ -562,11 +567,13 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
   // Set by a wake-up that came while a round ran (its events may be after what the round read):
   // the loop goes on at once instead of sleeping through it until the next poll.
   let kicked = false;
+  let catchingUp = false;
   const loop = async () => {
     while (!stopped) {
       backlog = false;
       kicked = false;
       const handled = await runOnce();
+      catchingUp = handled > 0 || backlog;
       if (stopped) break;
       if (handled > 0 || backlog) {
         const pause = options.pauseMs?.() ?? 0;
@@ -592,6 +599,7 @@ export function startSubscriberWorker(options: SubscriberWorkerOptions): Subscri
   return {
     name: 'subscribers',
     runOnce,
+    active: () => catchingUp,
     async stop() {
       stopped = true;
       offSignal?.();
