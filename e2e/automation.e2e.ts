@@ -4,6 +4,7 @@ import { SANDBOX_DEFAULTS } from '../sandbox/index.ts';
 import { seedAutomationDemo } from '../src/automation/flows/demo-seed.ts';
 import {
   createUser,
+  createUserWithMfa,
   failureScreenshotPath,
   NUMBER_ID,
   newPage,
@@ -11,6 +12,7 @@ import {
   screenshotPath,
   settledScreenshot,
   signIn,
+  signInWithMfa,
   startStack,
   type TestUser,
   waitUntil,
@@ -388,5 +390,43 @@ describe('automation against a real hub and sandbox', () => {
           .inputValue(),
       )
       .toBe('45');
+  });
+
+  it("lets an admin set a number's AI reply provider, the key write-only and stored sealed; a supervisor has no such tab", async () => {
+    await page.getByRole('tab', { name: 'Handoff' }).waitFor();
+    expect(await page.getByRole('tab', { name: 'AI reply' }).count()).toBe(0);
+    const admin = await createUserWithMfa(stack, { name: 'Ada Admin', role: 'admin' });
+    const opened = await newPage(stack);
+    try {
+      const adminPage = opened.page;
+      await signInWithMfa(adminPage, admin);
+      // Signed in once the side bar shows; its Automation section opens on the flows.
+      await adminPage.getByRole('link', { name: 'Automation', exact: true }).click();
+      await adminPage.getByRole('tab', { name: 'AI reply' }).click();
+      const form = adminPage.getByTestId('ai-settings');
+      await expect.poll(() => form.getByTestId('ai-key-state').textContent()).toBe('no key');
+      expect(await form.getByRole('switch', { name: 'AI replies on' }).isChecked()).toBe(false);
+      await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
+      await form.getByLabel('Model').fill('stand-in-1');
+      await form.getByLabel('API key').fill('sk-e2e-secret-123');
+      await form.getByRole('switch', { name: 'AI replies on' }).check();
+      await form.getByRole('button', { name: 'Save AI settings' }).click();
+      await adminPage.getByText('AI reply settings saved').waitFor();
+      await expect.poll(() => adminPage.getByTestId('ai-key-state').textContent()).toBe('key stored');
+      const row = await stack.deps.database.db
+        .selectFrom('ai_settings')
+        .selectAll()
+        .where('phone_number_id', '=', NUMBER_ID)
+        .executeTakeFirstOrThrow();
+      expect([row.enabled, row.base_url, row.model]).toEqual([1, 'http://127.0.0.1:9/v1', 'stand-in-1']);
+      expect(row.api_key).not.toBeNull();
+      expect(row.api_key).not.toContain('sk-e2e-secret-123');
+      // The key never comes back to the page; removing it leaves the rest.
+      expect(await adminPage.getByTestId('ai-settings').getByLabel('API key').inputValue()).toBe('');
+      await adminPage.getByRole('button', { name: 'Remove the key' }).click();
+      await expect.poll(() => adminPage.getByTestId('ai-key-state').textContent()).toBe('no key');
+    } finally {
+      await opened.context.close();
+    }
   });
 });

@@ -22,6 +22,7 @@ import { useToasts } from '../../shared/toasts.tsx';
 import { BusinessHoursSettings } from '../settings/BusinessHoursSettings.tsx';
 import { RoutingSettings } from '../settings/RoutingSettings.tsx';
 import { VipSettings } from '../settings/VipSettings.tsx';
+import { AiSettings } from './AiSettings.tsx';
 import {
   type FlowDefinition,
   useFlow,
@@ -244,6 +245,7 @@ export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefine
           <Tabs.Tab value="business-hours">{t('page.tabs.businessHours')}</Tabs.Tab>
           <Tabs.Tab value="vips">{t('page.tabs.vips')}</Tabs.Tab>
           <Tabs.Tab value="handoff">{t('page.tabs.handoff')}</Tabs.Tab>
+          {me.can.manage_ai && <Tabs.Tab value="ai">{t('page.tabs.ai')}</Tabs.Tab>}
         </Tabs.List>
       </Tabs>
       {current === 'flows' && <FlowsTab me={me} flowId={id} />}
@@ -253,6 +255,7 @@ export function AutomationPage({ me, tab, id }: { me: Me; tab: string | undefine
       {current === 'business-hours' && <BusinessHoursSettings />}
       {current === 'vips' && <VipSettings />}
       {current === 'handoff' && <HandoffSettings canWrite={me.can.manage_automation} />}
+      {current === 'ai' && me.can.manage_ai && <AiSettings />}
     </Stack>
   );
 }

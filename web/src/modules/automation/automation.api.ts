@@ -177,3 +177,40 @@ export function useSaveAutomationSettings(phoneNumberId: string) {
     onSuccess: (saved) => client.setQueryData(['automation-settings', phoneNumberId], saved),
   });
 }
+
+/** A number's AI reply provider (an OpenAI-compatible chat-completions endpoint); the key is never returned. */
+export type ApiAiSettings = {
+  phone_number_id: string;
+  enabled: boolean;
+  base_url: string;
+  model: string;
+  has_api_key: boolean;
+  instructions: string;
+  updated_at: string | null;
+};
+
+export type AiSettingsInput = {
+  enabled?: boolean;
+  base_url?: string;
+  model?: string;
+  /** A new key; null removes it; absent keeps it. */
+  api_key?: string | null;
+  instructions?: string;
+};
+
+export function useAiSettings(phoneNumberId: string | null) {
+  return useQuery({
+    queryKey: ['ai-settings', phoneNumberId],
+    enabled: !!phoneNumberId,
+    queryFn: () => api<ApiAiSettings>(`/api/ai-settings/${phoneNumberId}`),
+  });
+}
+
+export function useSaveAiSettings(phoneNumberId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AiSettingsInput) =>
+      api<ApiAiSettings>(`/api/ai-settings/${phoneNumberId}`, { method: 'PUT', body }),
+    onSuccess: (saved) => client.setQueryData(['ai-settings', phoneNumberId], saved),
+  });
+}
