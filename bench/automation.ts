@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createApiToken } from '../src/auth/api-tokens.ts';
 import { openDatabase } from '../src/database.ts';
-import { createBenchDatabase, machineLine, SECRET, startHub } from './hub-process.ts';
+import { createBenchDatabase, hubCpuMs, machineLine, SECRET, startHub } from './hub-process.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -123,6 +123,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
     console.log(`${dialect}: sending ${SECONDS * RATE} customer messages at ${RATE}/s`);
     const total = SECONDS * RATE;
     const postedAt = new Map<string, number>();
+    const cpuBefore = hubCpuMs(hub.child.pid);
     const started = performance.now();
     const epochAtStart = Date.now();
     const inflight: Promise<unknown>[] = [];
@@ -162,6 +163,8 @@ async function run(dialect: 'sqlite' | 'postgres') {
       if (replies.length >= total) break;
       await sleep(250);
     }
+    // The hub's CPU time per answered message (user + system): what the machine's load changes least.
+    const cpuPerMessage = (hubCpuMs(hub.child.pid) - cpuBefore) / total;
     const accepted = new Map((await sandbox.accepted()).map((a) => [a.bizOpaque, a.timestamp]));
     const latencies: number[] = [];
     for (const r of replies) {
@@ -240,6 +243,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
       echoes: paused.length,
       pausedP50: pct(paused, 0.5),
       pausedP99: pct(paused, 0.99),
+      cpuPerMessage,
     };
   } finally {
     await observer.close();
@@ -255,7 +259,8 @@ for (const dialect of dialects) {
   results.push(r);
   console.log(
     `${dialect}: ${r.replies}/${r.messages} bot replies at ${RATE} msg/s — webhook receipt → reply at the sandbox p50 ${r.replyP50.toFixed(0)} ms, p99 ${r.replyP99.toFixed(0)} ms; ` +
-      `owner echo → automation paused (${r.echoes}) p50 ${r.pausedP50.toFixed(0)} ms, p99 ${r.pausedP99.toFixed(0)} ms`,
+      `owner echo → automation paused (${r.echoes}) p50 ${r.pausedP50.toFixed(0)} ms, p99 ${r.pausedP99.toFixed(0)} ms; ` +
+      `the hub's CPU ${r.cpuPerMessage.toFixed(1)} ms per answered message`,
   );
 }
 console.log(machineLine());

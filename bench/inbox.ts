@@ -10,7 +10,7 @@
  * BENCH_RATE, BENCH_FANOUT_SECONDS, BENCH_DIALECTS.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
@@ -24,7 +24,14 @@ import { allMigrations } from '../src/platform/db/migrate.ts';
 import { ensureRecurringJobs } from '../src/platform/jobs/job.repository.ts';
 import { type Job, recurringKey } from '../src/platform/jobs/job.ts';
 import { seedNumber } from '../src/testing/seed.ts';
-import { type BenchDatabase, createBenchDatabase, machineLine, SECRET, startHub } from './hub-process.ts';
+import {
+  type BenchDatabase,
+  createBenchDatabase,
+  hubCpuMs,
+  machineLine,
+  SECRET,
+  startHub,
+} from './hub-process.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2_000_000);
@@ -380,17 +387,6 @@ async function timed(label: string, times: number, fn: (i: number) => Promise<vo
     ms.push(performance.now() - t);
   }
   return { label, ms };
-}
-
-/** The CPU time (user + system, ms) a process has used so far, from `/proc` (Linux); NaN elsewhere. */
-function hubCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function fanOut(
