@@ -60,6 +60,8 @@ const PAGES = [
   '/automation/routing',
   '/automation/business-hours',
   '/automation/vips',
+  '/automation/handoff',
+  '/automation/ai',
   '/unknown-sends',
   '/failures',
   '/failures/subscribers',
