@@ -8,8 +8,8 @@ import type { ResolvedRecipient } from '../outbound/recipient.ts';
 import { prepareSend } from '../outbound/send-message.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AutomatedOrigin } from './automation.table.ts';
-import { speakingFacts } from './control.ts';
-import { oncePerTransaction } from './per-transaction.ts';
+import { type SpeakingFacts, speakingFacts, speakingKey } from './control.ts';
+import { oncePerTransaction, takePreloaded } from './per-transaction.ts';
 
 /**
  * The one way automation sends: a flow (`bot`) or a rule asks here, never `enqueueSend` directly.
@@ -48,7 +48,7 @@ export type AutomatedSendResult =
       readonly message: string;
     };
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /** Automated messages queued (not cancelled) for a conversation in the hour before `now`. */
 export async function automatedSendsInLastHour(
@@ -78,8 +78,11 @@ export async function sendAutomated(
   input: AutomatedSendInput,
 ): Promise<AutomatedSendResult> {
   const now = deps.clock.now();
-  // One query for the handoff, VIP and the loop breaker's count (every bot and rule message asks).
-  const facts = await speakingFacts(trx, input.conversationId, now - HOUR_MS);
+  // One query for the handoff, VIP and the loop breaker's count (every bot and rule message asks),
+  // or none when the engine read it ahead for this event's conversation.
+  const facts =
+    takePreloaded<SpeakingFacts>(trx, speakingKey(input.conversationId)) ??
+    (await speakingFacts(trx, input.conversationId, now - HOUR_MS));
   const hold = facts ? humanHold(facts.hold, now) : null;
   if (!facts || hold) {
     const reason = hold?.reason ?? 'no_conversation';

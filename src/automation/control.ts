@@ -17,6 +17,7 @@ import {
 import type { Actor } from '../platform/events/catalogue.ts';
 import { recordEvent } from '../platform/events/record-event.ts';
 import { withEvents } from '../platform/events/with-events.ts';
+import { takePreloaded } from './per-transaction.ts';
 
 /**
  * Who is in control of a conversation: automation, or humans (since when, who, until when). The
@@ -170,12 +171,30 @@ export async function speakingFacts(
   conversationId: string,
   recentSince: number | null,
 ): Promise<SpeakingFacts | null> {
-  const row = await trx
+  return (await speakingFactsOf(trx, [conversationId], recentSince)).get(conversationId) ?? null;
+}
+
+/**
+ * Where the engine keeps a conversation's {@link speakingFacts} read ahead for a slice's event
+ * (`per-transaction.ts`); whatever changes who controls the conversation drops it.
+ */
+export const speakingKey = (conversationId: string) => `speaking:${conversationId}`;
+
+/** {@link speakingFacts} of many conversations in one query (a slice of the engine reads ahead). */
+export async function speakingFactsOf(
+  trx: Db,
+  conversationIds: readonly string[],
+  recentSince: number | null,
+): Promise<Map<string, SpeakingFacts>> {
+  const facts = new Map<string, SpeakingFacts>();
+  if (conversationIds.length === 0) return facts;
+  const rows = await trx
     .selectFrom('conversations as c')
     .leftJoin('conversation_control as cc', 'cc.conversation_id', 'c.id')
     .leftJoin('automation_settings as s', 's.phone_number_id', 'c.phone_number_id')
     .leftJoin('vip_contacts as v', 'v.contact_id', 'c.contact_id')
     .select((eb) => [
+      'c.id',
       'c.phone_number_id',
       'cc.mode',
       'cc.since',
@@ -205,33 +224,34 @@ export async function speakingFacts(
         .where('a.cancelled_at', 'is', null)
         .as('recent'),
     ])
-    .where('c.id', '=', conversationId)
-    .executeTakeFirst();
-  if (!row) return null;
+    .where('c.id', 'in', [...conversationIds])
+    .execute();
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    phoneNumberId: row.phone_number_id,
-    hold: {
-      control:
-        row.mode === null || row.mode === undefined
-          ? null
-          : {
-              mode: row.mode,
-              since: Number(row.since),
-              paused_until: num(row.paused_until),
-              keep_with_humans: Number(row.keep_with_humans),
-              handed_back_at: num(row.handed_back_at),
-            },
-      lastHuman:
-        row.human_seq === null || row.human_seq === undefined
-          ? null
-          : { seq: Number(row.human_seq), at: Number(row.human_at) },
-      silenceMs: num(row.human_silence_ms) ?? DEFAULT_HUMAN_SILENCE_MS,
-      vip: row.vip_contact_id !== null && row.vip_contact_id !== undefined,
-    },
-    loopCapPerHour: num(row.loop_cap_per_hour) ?? DEFAULT_LOOP_CAP_PER_HOUR,
-    recent: recentSince === null ? 0 : Number(row.recent ?? 0),
-  };
+  for (const row of rows)
+    facts.set(row.id, {
+      phoneNumberId: row.phone_number_id,
+      hold: {
+        control:
+          row.mode === null || row.mode === undefined
+            ? null
+            : {
+                mode: row.mode,
+                since: Number(row.since),
+                paused_until: num(row.paused_until),
+                keep_with_humans: Number(row.keep_with_humans),
+                handed_back_at: num(row.handed_back_at),
+              },
+        lastHuman:
+          row.human_seq === null || row.human_seq === undefined
+            ? null
+            : { seq: Number(row.human_seq), at: Number(row.human_at) },
+        silenceMs: num(row.human_silence_ms) ?? DEFAULT_HUMAN_SILENCE_MS,
+        vip: row.vip_contact_id !== null && row.vip_contact_id !== undefined,
+      },
+      loopCapPerHour: num(row.loop_cap_per_hour) ?? DEFAULT_LOOP_CAP_PER_HOUR,
+      recent: recentSince === null ? 0 : Number(row.recent ?? 0),
+    });
+  return facts;
 }
 
 const cancelError = (reason: string) =>
@@ -308,6 +328,7 @@ export async function takeOverByHuman(
     spare?: readonly string[];
   },
 ): Promise<{ cancelled: string[]; changed: boolean }> {
+  takePreloaded(trx, speakingKey(input.conversationId));
   const conversation = await conversationRow(trx, input.conversationId);
   if (!conversation) return { cancelled: [], changed: false };
   const { humanSilenceMs } = await automationSettingsOf(trx, conversation.phone_number_id);
@@ -405,6 +426,7 @@ export async function resumeAutomation(
     actor: Actor | null;
   },
 ): Promise<boolean> {
+  takePreloaded(trx, speakingKey(input.conversationId));
   const conversation = await conversationRow(trx, input.conversationId);
   if (!conversation) return false;
   const row = await trx
@@ -490,6 +512,7 @@ export async function setActiveFlowRun(
   trx: Db,
   input: { conversationId: string; runId: string | null; at: number },
 ): Promise<void> {
+  takePreloaded(trx, speakingKey(input.conversationId));
   const conversation = await conversationRow(trx, input.conversationId);
   if (!conversation) return;
   await trx

@@ -5,10 +5,16 @@ import { defineSubscriber, type StoredEvent } from '../platform/events/subscribe
 import { enqueueJob } from '../platform/jobs/job.repository.ts';
 import { isOpenAt } from '../platform/schedule.ts';
 import { drainQueue } from '../routing/route.ts';
-import { sendAutomated } from './automated-send.ts';
+import { HOUR_MS, sendAutomated } from './automated-send.ts';
 import { automationResumeJob, noHumanReplyJob } from './automation-timers.job.ts';
 import { businessHoursOf } from './business-hours.ts';
-import { type ControlBy, resumeAutomation, takeOverByHuman } from './control.ts';
+import {
+  type ControlBy,
+  resumeAutomation,
+  speakingFactsOf,
+  speakingKey,
+  takeOverByHuman,
+} from './control.ts';
 import { flowPort } from './flow-port.ts';
 import { clearPreloaded, oncePerTransaction, preload, takePreloaded } from './per-transaction.ts';
 import {
@@ -115,7 +121,7 @@ function readCustomerMessages(trx: Db, ids: readonly string[]) {
  * its conversation, contact and VIP flag, and the flows' session (`FlowPort.prepare`). Each event
  * takes its rows once (`takePreloaded`); anything else is read as `handle` reads it.
  */
-async function preloadSlice(trx: Db, events: readonly StoredEvent[]) {
+async function preloadSlice(trx: Db, events: readonly StoredEvent[], now: number) {
   const received = events.filter((e): e is StoredEvent<'message.received'> => e.type === 'message.received');
   if (received.length === 0) return;
   const touched = new Set<string>();
@@ -160,6 +166,10 @@ async function preloadSlice(trx: Db, events: readonly StoredEvent[]) {
     if (found)
       preload(trx, `context:${conversation.id}`, { conversation, ...found } satisfies RunContextRows);
   }
+  // What the first automated send of each of these events asks (`sendAutomated`): taken by that
+  // send, dropped by any change of control before it and at the end of the event (`handleBatch`).
+  const speaking = await speakingFactsOf(trx, conversationIds, now - HOUR_MS);
+  for (const [id, facts] of speaking) preload(trx, speakingKey(id), facts);
   await flowPort()?.prepare?.(trx, conversationIds);
 }
 
@@ -352,9 +362,13 @@ export const automationEngineSubscriber = defineSubscriber({
   async handleBatch(trx: Transaction<DB>, events, context, hooks) {
     clearPreloaded(trx);
     try {
-      await preloadSlice(trx, events);
-      for (const event of events)
+      await preloadSlice(trx, events, (context as AppDeps).clock.now());
+      for (const event of events) {
         await automationEngineSubscriber.handle(trx as never, event, context, hooks);
+        // Read ahead for this event only: a later one of the same conversation reads afresh.
+        const conversationId = (event.payload as { conversation_id?: unknown }).conversation_id;
+        if (typeof conversationId === 'string') takePreloaded(trx, speakingKey(conversationId));
+      }
     } finally {
       clearPreloaded(trx);
     }

@@ -134,6 +134,23 @@ describe.each(testDialects)("a rule's hand off (%s)", (dialect) => {
     expect(await automated(conversationId)).toHaveLength(2);
   });
 
+  it('a send after a hand off in the same event asks afresh whether automation may speak, and is refused', async () => {
+    // The engine reads what a send asks for ahead, per slice; the hand off must make the send after
+    // it ask again (it was read while automation still had the conversation).
+    const ruleId = await insertRule(f.database.db, {
+      trigger: { type: 'keyword', keywords: ['human'], match: 'word' },
+      actions: [{ type: 'hand_off' }, { type: 'send', content: text('Never sent: humans have it.') }],
+    });
+    await customerSays('human');
+    const conversationId = (await f.conversationOf(CUSTOMER)) as string;
+    expect((await stepsOf(ruleId)).steps).toEqual([
+      ['hand_off', true, expect.stringMatching(/^humans have it/)],
+      ['send', false, 'keep_with_humans'],
+    ]);
+    expect(await automated(conversationId)).toEqual([]);
+    expect(await f.dispatch()).toBe(0);
+  });
+
   it('messages queued earlier by other automation are still cancelled', async () => {
     // The first rule answers every message; the second, after it, hands "human" off.
     await insertRule(f.database.db, {
