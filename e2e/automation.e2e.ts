@@ -334,6 +334,122 @@ describe('automation against a real hub and sandbox', () => {
     await page.getByRole('button', { name: 'Runs of Price list' }).waitFor();
   });
 
+  it('keeps a conversation with humans past the silence until a hand back; auditors cannot', async () => {
+    // Ben's conversation, with the bot (the keyword rule has just answered him).
+    await page.goto('/inbox');
+    await page
+      .getByRole('radiogroup', { name: 'Whose conversations' })
+      .getByText('All', { exact: true })
+      .click();
+    await page.getByTestId('conversation-row').filter({ hasText: BEN.name }).click();
+    const bar = page.getByTestId('control-bar');
+    await expect.poll(() => bar.getAttribute('data-state')).toBe('automation');
+    const conversationId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const control = async () =>
+      (await (await page.request.get(`/api/conversations/${conversationId}/control`)).json()) as {
+        state: string;
+        reason: string | null;
+        keep_with_humans: boolean;
+        paused_until: string | null;
+        by: { kind: string; id: string | null } | null;
+      };
+    expect((await control()).keep_with_humans).toBe(false);
+
+    await bar.getByRole('button', { name: 'Keep with humans' }).click();
+    await page.getByText('Kept with humans until a hand back').waitFor();
+    await expect.poll(() => bar.getAttribute('data-keep')).toBe('true');
+    expect(await bar.getAttribute('data-state')).toBe('human');
+    await expect
+      .poll(() => page.getByTestId('control-description').textContent())
+      .toMatch(/^Kept with humans by Sam Lead since \d/);
+    expect(await bar.getByRole('button', { name: 'Keep with humans' }).count()).toBe(0);
+    expect(await control()).toMatchObject({
+      state: 'human',
+      reason: 'keep_with_humans',
+      keep_with_humans: true,
+      paused_until: null,
+      by: { kind: 'user', id: lead.id },
+    });
+
+    // The humans' silence runs out (the take over's pause moved into the past): still held.
+    await stack.deps.database.db
+      .updateTable('conversation_control')
+      .set({ paused_until: Date.now() - 60_000 })
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    expect(await control()).toMatchObject({
+      state: 'human',
+      reason: 'keep_with_humans',
+      keep_with_humans: true,
+    });
+    await page.reload();
+    await expect.poll(() => page.getByTestId('control-bar').getAttribute('data-keep')).toBe('true');
+    expect(await page.getByTestId('control-description').textContent()).toContain(
+      'Kept with humans by Sam Lead',
+    );
+    // The keyword rule that answered Ben's last question runs again, and sends nothing: it says why.
+    const db = stack.deps.database.db;
+    const skippedRuns = async () =>
+      (
+        await db
+          .selectFrom('automation_runs')
+          .innerJoin('automation_rules', 'automation_rules.id', 'automation_runs.rule_id')
+          .select(['automation_runs.outcome', 'automation_runs.steps_json'])
+          .where('automation_rules.name', '=', 'Price list')
+          .where('automation_runs.conversation_id', '=', conversationId)
+          .where('automation_runs.outcome', '=', 'skipped')
+          .where('automation_runs.finished_at', 'is not', null)
+          .execute()
+      ).map((r) => r.steps_json);
+    expect(await skippedRuns()).toEqual([]);
+    const before = (await sentTo(stack, BEN.waId)).length;
+    await stack.sandbox.control.customerText(BEN.waId, 'And the price of a cake?');
+    await page.getByTestId('message').filter({ hasText: 'price of a cake' }).waitFor();
+    await waitUntil(async () => (await skippedRuns()).length === 1, 150);
+    expect((await skippedRuns())[0]).toContain('keep_with_humans');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await sentTo(stack, BEN.waId)).length).toBe(before);
+    await settledScreenshot(page, 'automation-kept-with-humans');
+
+    // An auditor sees the state but has no actions, and the API refuses them the action too.
+    const auditor = await createUser(stack, { name: 'Iris Audit', role: 'auditor' });
+    const opened = await newPage(stack);
+    try {
+      const auditorPage = opened.page;
+      await signIn(auditorPage, auditor);
+      await auditorPage.getByRole('navigation').first().waitFor();
+      await auditorPage.goto(`/inbox/${conversationId}`);
+      const auditorBar = auditorPage.getByTestId('control-bar');
+      await expect.poll(() => auditorBar.getAttribute('data-keep')).toBe('true');
+      expect(await auditorPage.getByTestId('control-description').textContent()).toContain(
+        'Kept with humans by',
+      );
+      expect(await auditorBar.getByRole('button').count()).toBe(0);
+      const csrf = (await opened.context.cookies()).find((c) => c.name === 'coexist_csrf')?.value ?? '';
+      const refused = await auditorPage.request.post(
+        `/api/conversations/${conversationId}/control/hand-back`,
+        {
+          headers: { 'x-csrf-token': csrf },
+          data: {},
+        },
+      );
+      expect([refused.status(), JSON.stringify(await refused.json())]).toEqual([
+        403,
+        expect.stringContaining('FORBIDDEN'),
+      ]);
+    } finally {
+      await opened.context.close();
+    }
+    expect((await control()).keep_with_humans).toBe(true);
+
+    // "Hand back" clears it: the bot may answer again, and the bar offers to keep it again.
+    await page.getByTestId('control-bar').getByRole('button', { name: 'Hand back to the bot' }).click();
+    await expect.poll(() => page.getByTestId('control-bar').getAttribute('data-state')).toBe('automation');
+    expect(await page.getByTestId('control-bar').getAttribute('data-keep')).toBe('false');
+    expect(await control()).toMatchObject({ state: 'automation', reason: null, keep_with_humans: false });
+    await page.getByTestId('control-bar').getByRole('button', { name: 'Keep with humans' }).waitFor();
+  });
+
   it('sets business hours with a time zone and holidays, a routing policy, an agent profile and a VIP', async () => {
     await page.goto('/automation/business-hours');
     await page.getByRole('combobox', { name: 'Time zone' }).click();
@@ -444,7 +560,7 @@ describe('automation against a real hub and sandbox', () => {
       expect(await adminPage.getByTestId('ai-settings').getByLabel('API key').inputValue()).toBe('');
       await adminPage.getByRole('button', { name: 'Remove the key' }).click();
       await expect.poll(() => adminPage.getByTestId('ai-key-state').textContent()).toBe('no key');
-      // The two settings tabs (not in accessibility.e2e.ts's list yet) pass axe-core, contrast included.
+      // The two settings tabs pass axe-core with an admin's data too (accessibility.e2e.ts checks them as an owner).
       const found: Record<string, string[]> = { ai: await seriousViolations(adminPage) };
       await adminPage.getByRole('tab', { name: 'Handoff' }).click();
       await adminPage.getByTestId('handoff-settings').waitFor();
