@@ -7,8 +7,8 @@ import { isWindowOpen } from '../conversations/window.ts';
 import type { DB } from '../database.ts';
 import { applyConversationPatch } from '../inbox/conversation-actions.ts';
 import { snoozeInTransaction } from '../inbox/snooze.ts';
-import type { Actor } from '../platform/events/catalogue.ts';
-import { recordEvent } from '../platform/events/record-event.ts';
+import type { Actor, DomainEvent } from '../platform/events/catalogue.ts';
+import { insertThenRecord, recordEvent } from '../platform/events/record-event.ts';
 import { enqueueJob } from '../platform/jobs/job.repository.ts';
 import { parseJsonOr } from '../platform/json.ts';
 import { type RouteWhy, routeConversation } from '../routing/route.ts';
@@ -548,25 +548,26 @@ export async function runRule(
     }
   }
   const result = { outcome, reason, steps_json: JSON.stringify(steps), finished_at: ctx.now };
+  const ran = (id: number): DomainEvent => ({
+    type: 'automation.rule_ran',
+    phoneNumberId: ctx.conversation.phone_number_id,
+    payload: { run_id: id, rule_id: rule.row.id, conversation_id: ctx.conversation.id, outcome },
+  });
   if (runId === null) {
-    const inserted = await ctx.trx
-      .insertInto('automation_runs')
-      .values({ ...row, ...result })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    runId = Number(inserted.id);
+    // The run's row and its event: one statement on PostgreSQL (every answered message has a run).
+    runId = await insertThenRecord(
+      ctx.trx,
+      ctx.trx
+        .insertInto('automation_runs')
+        .values({ ...row, ...result })
+        .returning('id'),
+      ran,
+      ctx.now,
+    );
   } else {
     await ctx.trx.updateTable('automation_runs').set(result).where('id', '=', runId).execute();
+    await recordEvent(ctx.trx, ran(runId), ctx.now);
   }
-  await recordEvent(
-    ctx.trx,
-    {
-      type: 'automation.rule_ran',
-      phoneNumberId: ctx.conversation.phone_number_id,
-      payload: { run_id: runId, rule_id: rule.row.id, conversation_id: ctx.conversation.id, outcome },
-    },
-    ctx.now,
-  );
   return { runId, outcome };
 }
 

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { isPostgres } from '../db/is-postgres.ts';
 import type { DomainEvent } from './catalogue.ts';
 import { noticeOf } from './catalogue.ts';
 import type { EventLogTables } from './event.table.ts';
@@ -59,4 +60,53 @@ export async function recordEvents<S extends EventLogTables>(
     const rows = events.slice(i, i + INSERT_CHUNK).map((e) => toRow(e, at));
     await log(trx).insertInto('domain_events').values(rows).execute();
   }
+}
+
+/** A number no event carries, stood in for the id while the event's payload is serialised. */
+const ID_MARK = -7_340_291_553;
+
+/**
+ * Runs `insert` (an insert returning the new row's `id`) and records the event `eventOf(id)` names,
+ * in the caller's transaction. On PostgreSQL they are ONE statement: the payload is the event's JSON
+ * with the id the insert returns written in, byte for byte what `JSON.stringify` gives. Returns the id.
+ */
+export async function insertThenRecord<S extends EventLogTables>(
+  trx: Kysely<S> | Transaction<S>,
+  insert: {
+    executeTakeFirstOrThrow(): Promise<{ id: number | string | bigint }>;
+    toOperationNode(): unknown;
+  },
+  eventOf: (id: number) => DomainEvent,
+  at: number,
+): Promise<number> {
+  const marked = toRow(eventOf(ID_MARK), at);
+  const parts = marked.payload_json.split(String(ID_MARK));
+  if (!isPostgres(trx as Kysely<S>) || parts.length !== 2) {
+    const id = Number((await insert.executeTakeFirstOrThrow()).id);
+    await recordEvent(trx, eventOf(id), at);
+    return id;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: a CTE over the caller's table; Kysely cannot type it here.
+  const row = await (log(trx) as any)
+    .with('inserted', () => insert)
+    .with('event', (db: Kysely<EventLogTables & { inserted: { id: number } }>) =>
+      db
+        .insertInto('domain_events')
+        .columns(['type', 'fact', 'phone_number_id', 'payload_json', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('inserted')
+            .select([
+              sql<string>`cast(${marked.type} as text)`.as('type'),
+              sql<string>`cast(${marked.fact} as text)`.as('fact'),
+              sql<string | null>`cast(${marked.phone_number_id} as text)`.as('phone_number_id'),
+              sql<string>`${parts[0]} || cast(inserted.id as text) || ${parts[1]}`.as('payload_json'),
+              sql<number>`cast(${at} as bigint)`.as('created_at'),
+            ]),
+        ),
+    )
+    .selectFrom('inserted')
+    .select('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
