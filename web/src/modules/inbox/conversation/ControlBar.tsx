@@ -74,10 +74,11 @@ export function ControlBar({ me, conversationId }: { me: Me; conversationId: str
     action.mutate(kind, { onSuccess: () => toasts.showSuccess(done[kind]), onError: toasts.showError });
   const actions = me.can.act && c.reason !== 'vip';
   return (
+    // The actions go under the description when the header is too narrow for both on one line.
     <Group
       gap="xs"
       mt={6}
-      wrap="nowrap"
+      wrap="wrap"
       data-testid="control-bar"
       data-state={c.state}
       data-keep={c.keep_with_humans ? 'true' : 'false'}
@@ -90,32 +91,34 @@ export function ControlBar({ me, conversationId }: { me: Me; conversationId: str
         c="dimmed"
         truncate
         title={description}
-        style={{ minWidth: 0, flex: 1 }}
+        style={{ minWidth: 0, flex: '1 1 20rem' }}
         data-testid="control-description"
       >
         {description}
       </Text>
-      {actions && !c.keep_with_humans && (
-        <Tooltip label={t('control.keepHint')} multiline w={280}>
+      {actions && (
+        <Group gap="xs" wrap="nowrap" ml="auto">
+          {!c.keep_with_humans && (
+            <Tooltip label={t('control.keepHint')} multiline w={280}>
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                loading={action.isPending}
+                onClick={() => act('keep-with-humans')}
+              >
+                {t('control.keep')}
+              </Button>
+            </Tooltip>
+          )}
           <Button
             size="compact-xs"
-            variant="subtle"
+            variant="light"
             loading={action.isPending}
-            onClick={() => act('keep-with-humans')}
+            onClick={() => act(human ? 'hand-back' : 'take-over')}
           >
-            {t('control.keep')}
+            {human ? t('control.handBack') : t('control.takeOver')}
           </Button>
-        </Tooltip>
-      )}
-      {actions && (
-        <Button
-          size="compact-xs"
-          variant="light"
-          loading={action.isPending}
-          onClick={() => act(human ? 'hand-back' : 'take-over')}
-        >
-          {human ? t('control.handBack') : t('control.takeOver')}
-        </Button>
+        </Group>
       )}
     </Group>
   );
