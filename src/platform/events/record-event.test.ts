@@ -1,11 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Generated, type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '../../testing/databases.ts';
 import { type DomainEvent, noticeOf } from './catalogue.ts';
 import type { EventTables } from './event.table.ts';
 import { insertThenRecord } from './record-event.ts';
 
-type Probe = EventTables & { probe_rows: { id: number; name: string } };
+type Probe = EventTables & { probe_rows: { id: Generated<number>; name: string } };
 
 describe.each(testDialects)('a row and the event naming its id (%s)', (dialect) => {
   let database: TestDatabase;
