@@ -9,7 +9,8 @@
  *    from the phone (a signed `smb_message_echoes` webhook, 20/s); timed from the POST until
  *    `GET /api/conversations/:id/control` says humans are in control, p50 and p99.
  *
- * Sizes: BENCH_SECONDS (20), BENCH_RATE, BENCH_ECHOES (200), BENCH_DIALECTS (sqlite,postgres).
+ * Sizes: BENCH_SECONDS (20), BENCH_RATE, BENCH_ECHOES (200), BENCH_DIALECTS (sqlite,postgres; also
+ * postgres-socket: the hub on PostgreSQL's Unix socket, BENCH_PG_SOCKET_DIR).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -24,7 +25,19 @@ import { startSandboxProcess } from './sandbox-child.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const ECHOES = Number(process.env.BENCH_ECHOES ?? 200);
-const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
+// `postgres-socket`: PostgreSQL with the hub connected over its Unix socket (/var/run/postgresql)
+// instead of TCP on 127.0.0.1 (a database on the hub's own machine).
+type Variant = 'sqlite' | 'postgres' | 'postgres-socket';
+const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Variant[];
+const PG_SOCKET_DIR = process.env.BENCH_PG_SOCKET_DIR ?? '/var/run/postgresql';
+
+/** The same database, reached over the Unix socket (node-postgres reads the `host` parameter). */
+function overSocket(url: string): string {
+  const u = new URL(url);
+  u.hostname = 'localhost';
+  u.searchParams.set('host', PG_SOCKET_DIR);
+  return u.toString();
+}
 const PN = '106540352242922';
 const WABA = '102290129340398';
 const META = { display_phone_number: '15550783881', phone_number_id: PN };
@@ -71,8 +84,8 @@ async function api(url: string, token: string, method: 'GET' | 'POST', path: str
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function run(dialect: 'sqlite' | 'postgres') {
-  const target = await createBenchDatabase(dialect);
+async function run(dialect: Variant) {
+  const target = await createBenchDatabase(dialect === 'sqlite' ? 'sqlite' : 'postgres');
   // A 1,000 mps number, so the number's own throughput is not what is measured (a coexistence
   // number sends 20 mps: at 100 messages/s its replies would queue behind the rate).
   const sandbox = await startSandboxProcess({
@@ -90,7 +103,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
       },
     ],
   });
-  const hub = await startHub(target.url, {
+  const hub = await startHub(dialect === 'postgres-socket' ? overSocket(target.url) : target.url, {
     META_GRAPH_URL: sandbox.url,
     META_ACCESS_TOKEN: 'sandbox-access-token',
     COEXIST_DATA_DIR: mkdtempSync(join(tmpdir(), 'coexist-bench-automation-')),
