@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmMfaEnrolment, startMfaEnrolment } from '../src/auth/mfa.ts';
+import { masterKeyringOf } from '../src/platform/crypto/keyring.ts';
 import {
   createUser,
   currentTotp,
@@ -54,6 +56,48 @@ describe('signing in', () => {
       await page.getByRole('button', { name: 'Verify' }).click();
       await page.getByRole('link', { name: 'Inbox' }).waitFor();
       expect(await page.getByTestId('account-menu').textContent()).toContain('Alex Admin');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('someone who lost the phone signs in with a recovery code, once', async () => {
+    const owner = await createUser(stack, { name: 'Olga Owner', role: 'owner' });
+    const db = stack.deps.database.db;
+    const keyring = masterKeyringOf(stack.deps.config);
+    const { secret } = await startMfaEnrolment(db, { id: owner.id, email: owner.email }, Date.now(), keyring);
+    const { recoveryCodes } = await confirmMfaEnrolment(db, {
+      userId: owner.id,
+      code: await currentTotp(secret),
+      now: Date.now(),
+      keyring,
+    });
+    const recovery = recoveryCodes[0] as string;
+    const { context, page } = await newPage(stack);
+    try {
+      await signIn(page, owner);
+      await page.getByRole('textbox', { name: 'One-time code' }).waitFor();
+      await page.getByRole('button', { name: 'Lost your phone? Use a recovery code' }).click();
+      const field = page.getByRole('textbox', { name: 'Recovery code' });
+      await field.fill(recovery);
+      await page.screenshot({ path: screenshotPath('mfa-recovery-code') });
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('link', { name: 'Inbox' }).waitFor();
+      expect(await page.getByTestId('account-menu').textContent()).toContain('Olga Owner');
+
+      // The same code a second time is refused; the app's code works again from the same step.
+      await page.getByTestId('account-menu').click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await signIn(page, owner);
+      await page.getByRole('button', { name: 'Lost your phone? Use a recovery code' }).click();
+      await page.getByRole('textbox', { name: 'Recovery code' }).fill(recovery);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(page.url()).not.toMatch(/inbox/);
+      await page.getByRole('button', { name: 'Use a code from the authenticator app' }).click();
+      await page.getByRole('textbox', { name: 'One-time code' }).fill(await nextTotp(secret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('link', { name: 'Inbox' }).waitFor();
     } finally {
       await context.close();
     }

@@ -47,7 +47,7 @@ export function useSession() {
   });
 }
 
-export type LoginInput = { email: string; password: string; code?: string };
+export type LoginInput = { email: string; password: string; code?: string; recovery_code?: string };
 
 export function useLogin() {
   const queryClient = useQueryClient();
