@@ -137,6 +137,16 @@ function choicesIn(content: unknown): { kind: 'button_reply' | 'list_reply'; id:
   return [];
 }
 
+/** What a customer answers to a question for a name or an email (in en, es or pt), if it is one. */
+export function answerTo(content: unknown, name: string | undefined): string | null {
+  const body = (content as { body?: unknown } | null)?.body;
+  if (typeof body !== 'string' || !body.includes('?')) return null;
+  const who = name ?? 'Alex Doe';
+  if (/e-?mail|correo/i.test(body)) return `${who.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.com`;
+  if (/\bname\b|\bnombre\b|\bnome\b/i.test(body)) return who;
+  return null;
+}
+
 function sendOne(
   ctx: SandboxContext,
   o: { waId: string; kind: TrafficKind; phoneNumberId: string | undefined },
@@ -179,6 +189,12 @@ function sendOne(
         interactive: { type: pick.kind, [pick.kind]: { id: pick.id, title: pick.title } },
       },
     });
+    return;
+  }
+  // One who was just asked for a name or an email (a bot's lead capture) mostly gives it.
+  const asked = last?.type === 'text' ? answerTo(last.content, ctx.world.customers[o.waId]?.name) : null;
+  if (asked && r.next() < 0.8) {
+    customerSends(ctx, { ...base, waId: o.waId, message: { type: 'text', text: { body: asked } } });
     return;
   }
   let message: InboundInput;
