@@ -9,7 +9,7 @@
  *    from the phone (a signed `smb_message_echoes` webhook, 20/s); timed from the POST until
  *    `GET /api/conversations/:id/control` says humans are in control, p50 and p99.
  *
- * Sizes: BENCH_SECONDS (20), BENCH_RATE, BENCH_ECHOES (200), BENCH_DIALECTS (sqlite,postgres; also
+ * Sizes: BENCH_SECONDS (20), BENCH_RATE, BENCH_ECHOES (200), BENCH_WARMUP (3 s at the rate first, not counted), BENCH_DIALECTS (sqlite,postgres; also
  * postgres-socket: the hub on PostgreSQL's Unix socket, BENCH_PG_SOCKET_DIR).
  */
 import { createHmac } from 'node:crypto';
@@ -25,6 +25,7 @@ import { startSandboxProcess } from './sandbox-child.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const ECHOES = Number(process.env.BENCH_ECHOES ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 // `postgres-socket`: PostgreSQL with the hub connected over its Unix socket (/var/run/postgresql)
 // instead of TCP on 127.0.0.1 (a database on the hub's own machine).
 type Variant = 'sqlite' | 'postgres' | 'postgres-socket';
@@ -132,47 +133,62 @@ async function run(dialect: Variant) {
     });
     if (rule.status !== 201) throw new Error(`rule creation failed: ${JSON.stringify(rule.body)}`);
 
-    // 1. Customer message webhook → bot reply at the sandbox.
-    console.log(`${dialect}: sending ${SECONDS * RATE} customer messages at ${RATE}/s`);
-    const total = SECONDS * RATE;
+    // 1. Customer message webhook → bot reply at the sandbox. First a warm-up at the same rate, not
+    // counted (a hub that just started compiles its code and opens its connections meanwhile).
     const postedAt = new Map<string, number>();
-    const cpuBefore = hubCpuMs(hub.child.pid);
-    const started = performance.now();
-    const epochAtStart = Date.now();
-    const inflight: Promise<unknown>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const waId = `5730${String(1_000_000 + i)}`;
-      const body = envelope('messages', {
-        messaging_product: 'whatsapp',
-        metadata: META,
-        contacts: [{ profile: { name: `Customer ${i}` }, wa_id: waId }],
-        messages: [
-          {
-            from: waId,
-            id: `wamid.bench${i}`,
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            type: 'text',
-            text: { body: 'hola' },
-          },
-        ],
-      });
-      postedAt.set(waId, epochAtStart + (performance.now() - started));
-      inflight.push(post(hub.url, body));
-    }
-    await Promise.all(inflight);
-    const deadline = Date.now() + 60_000;
-    let replies: { message_id: string; wa_id: string | null }[] = [];
-    while (Date.now() < deadline) {
-      replies = await observer.db
+    const sendAtRate = async (prefix: string, count: number, record: boolean) => {
+      const started = performance.now();
+      const epochAtStart = Date.now();
+      const inflight: Promise<unknown>[] = [];
+      for (let i = 0; i < count; i++) {
+        const due = started + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const waId = `${prefix}${String(1_000_000 + i)}`;
+        const body = envelope('messages', {
+          messaging_product: 'whatsapp',
+          metadata: META,
+          contacts: [{ profile: { name: `Customer ${i}` }, wa_id: waId }],
+          messages: [
+            {
+              from: waId,
+              id: `wamid.bench${prefix}${i}`,
+              timestamp: String(Math.floor(Date.now() / 1000)),
+              type: 'text',
+              text: { body: 'hola' },
+            },
+          ],
+        });
+        if (record) postedAt.set(waId, epochAtStart + (performance.now() - started));
+        inflight.push(post(hub.url, body));
+      }
+      await Promise.all(inflight);
+    };
+    const botReplies = async (prefix: string) =>
+      observer.db
         .selectFrom('automated_sends')
         .innerJoin('messages', 'messages.id', 'automated_sends.message_id')
         .innerJoin('contacts', 'contacts.id', 'messages.contact_id')
         .select(['automated_sends.message_id', 'contacts.wa_id'])
         .where('messages.status', 'in', ['sent', 'delivered', 'read'])
+        .where('contacts.wa_id', 'like', `${prefix}%`)
         .execute();
+    if (WARMUP > 0) {
+      console.log(
+        `${dialect}: warming up with ${WARMUP * RATE} customer messages at ${RATE}/s (not counted)`,
+      );
+      await sendAtRate('5731', WARMUP * RATE, false);
+      const warmDeadline = Date.now() + 60_000;
+      while ((await botReplies('5731')).length < WARMUP * RATE && Date.now() < warmDeadline) await sleep(250);
+    }
+    console.log(`${dialect}: sending ${SECONDS * RATE} customer messages at ${RATE}/s`);
+    const total = SECONDS * RATE;
+    const cpuBefore = hubCpuMs(hub.child.pid);
+    await sendAtRate('5730', total, true);
+    const deadline = Date.now() + 60_000;
+    let replies: { message_id: string; wa_id: string | null }[] = [];
+    while (Date.now() < deadline) {
+      replies = await botReplies('5730');
       if (replies.length >= total) break;
       await sleep(250);
     }
@@ -197,6 +213,8 @@ async function run(dialect: Variant) {
         j.onRef('c.conversation_id', '=', 'a.conversation_id').on('c.origin', '=', 'customer'),
       )
       .innerJoin('webhook_events as w', 'w.id', 'c.webhook_event_id')
+      .innerJoin('contacts as k', 'k.id', 'c.contact_id')
+      .where('k.wa_id', 'like', '5730%')
       .select([
         'w.received_at as stored',
         'c.received_at as applied',
@@ -216,6 +234,7 @@ async function run(dialect: Variant) {
       .selectFrom('conversations')
       .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
       .select(['conversations.id', 'contacts.wa_id'])
+      .where('contacts.wa_id', 'like', '5730%')
       .limit(ECHOES)
       .execute();
     const paused: number[] = [];
