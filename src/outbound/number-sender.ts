@@ -204,12 +204,19 @@ export class NumberSender {
       this.deps.logger.warn({ phoneNumberId: this.phoneNumberId }, 'sending lease lost; sender stops');
       return false;
     }
+    if (claimed === 'paused') {
+      // Paused as stored since this sender last looked: the jobs wait at the head of their
+      // recipients, and the number's state is read again now.
+      for (const dueSend of due.reverse()) this.scheduler.giveBack(dueSend);
+      this.nextRefresh = 0;
+      return true;
+    }
     this.dispatchClaimed(due, claimed);
     return true;
   }
 
-  /** Claims the due jobs under this node's lease; null when the lease is lost. */
-  private async claim(due: DueSend[]): Promise<ClaimedJob[] | null> {
+  /** Claims the due jobs under this node's lease; null when the lease is lost, `paused` when the number is. */
+  private async claim(due: DueSend[]): Promise<ClaimedJob[] | null | 'paused'> {
     try {
       return await claimJobs(this.db, this.deps.database.dialect, {
         phoneNumberId: this.phoneNumberId,

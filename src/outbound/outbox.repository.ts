@@ -185,17 +185,33 @@ async function templatesOf(
 
 /**
  * Claims jobs for sending under the caller's lease, in one transaction: only if the lease is still
- * held (fencing), only jobs still `queued`. Returns null when the lease was lost.
+ * held (fencing), only jobs still `queued`, and only while the number is not paused as stored (a
+ * pause written a moment ago holds before the sender's memory of it is refreshed). Returns null
+ * when the lease was lost, `paused` when the number is paused (nothing claimed).
  */
 export async function claimJobs(
   db: Kysely<DB>,
   dialect: Dialect,
   input: { phoneNumberId: string; holder: string; epoch: number; ids: number[]; now: number },
-): Promise<ClaimedJob[] | null> {
+): Promise<ClaimedJob[] | null | 'paused'> {
   return db.transaction().execute(async (trx) => {
     let leaseQuery = trx
       .selectFrom('number_leases')
-      .select(['holder', 'epoch', 'expires_at'])
+      .select((eb) => [
+        'holder',
+        'epoch',
+        'expires_at',
+        eb
+          .selectFrom('number_send_state as s')
+          .select('s.pause_kind')
+          .whereRef('s.phone_number_id', '=', 'number_leases.phone_number_id')
+          .as('pause_kind'),
+        eb
+          .selectFrom('number_send_state as s')
+          .select('s.paused_until')
+          .whereRef('s.phone_number_id', '=', 'number_leases.phone_number_id')
+          .as('paused_until'),
+      ])
       .where('phone_number_id', '=', input.phoneNumberId);
     if (dialect === 'postgres') leaseQuery = leaseQuery.forUpdate();
     const lease = await leaseQuery.executeTakeFirst();
@@ -206,6 +222,15 @@ export async function claimJobs(
       lease.expires_at <= input.now
     ) {
       return null;
+    }
+    // The same rule as `numberPause` (alerts.ts): an alert holds until resolved, a backoff until its time.
+    if (
+      lease.pause_kind === 'alert' ||
+      (lease.pause_kind === 'backoff' &&
+        lease.paused_until !== null &&
+        Number(lease.paused_until) > input.now)
+    ) {
+      return 'paused';
     }
     const claimed = await trx
       .updateTable('outbox_jobs')

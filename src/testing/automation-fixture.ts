@@ -172,7 +172,7 @@ export async function startAutomationFixture(
           ids: queued.map((q) => q.id),
           now,
         });
-        if (!claimed) throw new Error('lease lost');
+        if (!claimed || claimed === 'paused') throw new Error(`cannot claim: ${claimed ?? 'lease lost'}`);
         const results: JobResult[] = [];
         const horizon = await db
           .selectFrom('messages')
