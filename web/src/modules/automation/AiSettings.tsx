@@ -1,23 +1,7 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Badge, Button, Group, PasswordInput, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
-import { formatPhone } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
-import { useNumbers } from '../inbox/inbox.api.ts';
 import {
   type AiSettingsInput,
   type ApiAiSettings,
@@ -25,6 +9,7 @@ import {
   useSaveAiSettings,
 } from './automation.api.ts';
 import { ErrorDetails } from './ErrorDetails.tsx';
+import { PerNumberSettings } from './PerNumberSettings.tsx';
 
 /**
  * A number's AI reply provider (`PUT /api/ai-settings/:numberId`, owners and admins): on or off (off
@@ -127,38 +112,19 @@ function AiForm({ saved }: { saved: ApiAiSettings }) {
 /** The AI reply settings of the number picked (the first one at first). */
 export function AiSettings() {
   const { t } = useTranslation('automation');
-  const numbers = useNumbers();
-  const [picked, setPicked] = useState<string | null>(null);
-  const phoneNumberId = picked ?? numbers.data?.[0]?.id ?? null;
-  const settings = useAiSettings(phoneNumberId);
-  if (numbers.error) return <ErrorNotice error={numbers.error} onRetry={() => numbers.refetch()} />;
   return (
-    <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        {t('ai.intro')}
-      </Text>
-      <Select
-        label={t('ai.number')}
-        data={(numbers.data ?? []).map((n) => ({
-          value: n.id,
-          label: `${n.verified_name ?? ''} ${formatPhone(n.display_phone_number)}`.trim(),
-        }))}
-        value={phoneNumberId}
-        onChange={setPicked}
-        allowDeselect={false}
-        w={320}
-      />
-      <Paper withBorder p="md">
-        {!phoneNumberId ? (
-          <Text c="dimmed">{t('ai.noNumber')}</Text>
-        ) : settings.isPending ? (
-          <Loader aria-label={t('ai.loading')} />
-        ) : settings.error ? (
-          <ErrorNotice error={settings.error} onRetry={() => settings.refetch()} />
-        ) : (
-          <AiForm key={`${phoneNumberId}:${settings.data.updated_at ?? 'none'}`} saved={settings.data} />
-        )}
-      </Paper>
-    </Stack>
+    <PerNumberSettings
+      texts={{
+        intro: t('ai.intro'),
+        number: t('ai.number'),
+        noNumber: t('ai.noNumber'),
+        loading: t('ai.loading'),
+      }}
+      useSettings={useAiSettings}
+    >
+      {(saved, phoneNumberId) => (
+        <AiForm key={`${phoneNumberId}:${saved.updated_at ?? 'none'}`} saved={saved} />
+      )}
+    </PerNumberSettings>
   );
 }

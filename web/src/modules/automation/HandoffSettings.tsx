@@ -1,16 +1,14 @@
-import { Button, Group, Loader, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
+import { Button, Group, NumberInput, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNotice } from '../../shared/ErrorNotice.tsx';
-import { formatPhone } from '../../shared/format.ts';
 import { useToasts } from '../../shared/toasts.tsx';
-import { useNumbers } from '../inbox/inbox.api.ts';
 import {
   type ApiAutomationSettings,
   useAutomationSettings,
   useSaveAutomationSettings,
 } from './automation.api.ts';
 import { ErrorDetails } from './ErrorDetails.tsx';
+import { PerNumberSettings } from './PerNumberSettings.tsx';
 
 /**
  * A number's handoff settings (`PUT /api/automation/settings/:numberId`): how long the humans'
@@ -69,42 +67,23 @@ function HandoffForm({ saved, canWrite }: { saved: ApiAutomationSettings; canWri
 /** The handoff settings of the number picked (the first one at first). */
 export function HandoffSettings({ canWrite }: { canWrite: boolean }) {
   const { t } = useTranslation('automation');
-  const numbers = useNumbers();
-  const [picked, setPicked] = useState<string | null>(null);
-  const phoneNumberId = picked ?? numbers.data?.[0]?.id ?? null;
-  const settings = useAutomationSettings(phoneNumberId);
-  if (numbers.error) return <ErrorNotice error={numbers.error} onRetry={() => numbers.refetch()} />;
   return (
-    <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        {t('handoff.intro')}
-      </Text>
-      <Select
-        label={t('handoff.number')}
-        data={(numbers.data ?? []).map((n) => ({
-          value: n.id,
-          label: `${n.verified_name ?? ''} ${formatPhone(n.display_phone_number)}`.trim(),
-        }))}
-        value={phoneNumberId}
-        onChange={setPicked}
-        allowDeselect={false}
-        w={320}
-      />
-      <Paper withBorder p="md">
-        {!phoneNumberId ? (
-          <Text c="dimmed">{t('handoff.noNumber')}</Text>
-        ) : settings.isPending ? (
-          <Loader aria-label={t('handoff.loading')} />
-        ) : settings.error ? (
-          <ErrorNotice error={settings.error} onRetry={() => settings.refetch()} />
-        ) : (
-          <HandoffForm
-            key={`${phoneNumberId}:${settings.data.human_silence_minutes}:${settings.data.loop_cap_per_hour}`}
-            saved={settings.data}
-            canWrite={canWrite}
-          />
-        )}
-      </Paper>
-    </Stack>
+    <PerNumberSettings
+      texts={{
+        intro: t('handoff.intro'),
+        number: t('handoff.number'),
+        noNumber: t('handoff.noNumber'),
+        loading: t('handoff.loading'),
+      }}
+      useSettings={useAutomationSettings}
+    >
+      {(saved, phoneNumberId) => (
+        <HandoffForm
+          key={`${phoneNumberId}:${saved.human_silence_minutes}:${saved.loop_cap_per_hour}`}
+          saved={saved}
+          canWrite={canWrite}
+        />
+      )}
+    </PerNumberSettings>
   );
 }
