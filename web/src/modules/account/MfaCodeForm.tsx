@@ -1,7 +1,8 @@
-import { Alert, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
+import { OneTimeCodeInput } from '../../shared/OneTimeCodeInput.tsx';
 
 export type MfaCodeFormValues = { code: string; password: string };
 
@@ -43,17 +44,11 @@ export function MfaCodeForm(props: MfaCodeFormProps) {
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
         )}
-        <TextInput
-          label={t('auth:mfa.code')}
+        <OneTimeCodeInput
           description={t('codeHint')}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          required
           autoFocus={!props.withPassword}
           value={code}
-          onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
+          onChange={setCode}
         />
         {props.error !== null && props.error !== undefined && (
           <Alert color="red" role="alert">

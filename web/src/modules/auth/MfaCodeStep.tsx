@@ -2,6 +2,7 @@ import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
+import { OneTimeCodeInput } from '../../shared/OneTimeCodeInput.tsx';
 import { useLogin } from './auth.api.ts';
 
 type MfaCodeStepProps = { email: string; password: string; onBack: () => void };
@@ -42,18 +43,7 @@ export function MfaCodeStep({ email, password, onBack }: MfaCodeStepProps) {
             onChange={(e) => setCode(e.currentTarget.value)}
           />
         ) : (
-          <TextInput
-            key="totp"
-            label={t('mfa.code')}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            autoFocus
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
-          />
+          <OneTimeCodeInput key="totp" value={code} onChange={setCode} />
         )}
         <Button variant="subtle" size="compact-sm" onClick={() => switchTo(!recovery)} w="fit-content">
           {recovery ? t('mfa.useAppCode') : t('mfa.useRecoveryCode')}

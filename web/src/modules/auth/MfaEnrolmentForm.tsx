@@ -1,8 +1,9 @@
-import { Alert, Button, Center, Code, Group, Image, Loader, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Center, Code, Group, Image, Loader, Stack, Text } from '@mantine/core';
 import QRCode from 'qrcode';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.ts';
+import { OneTimeCodeInput } from '../../shared/OneTimeCodeInput.tsx';
 import { useConfirmMfaEnrolment, useStartMfaEnrolment } from './auth.api.ts';
 
 type MfaEnrolmentFormProps = {
@@ -57,16 +58,7 @@ export function MfaEnrolmentForm({ intro, secondaryAction, onEnrolled }: MfaEnro
             {t('mfa.cantScan')} <Code data-testid="mfa-secret">{start.data.secret}</Code>
           </Text>
         )}
-        <TextInput
-          label={t('mfa.code')}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          required
-          autoFocus
-          value={code}
-          onChange={(e) => setCode(e.currentTarget.value.replace(/\D/g, ''))}
-        />
+        <OneTimeCodeInput value={code} onChange={setCode} />
         {(start.error || confirm.error) && (
           <Alert color="red" role="alert">
             {errorMessage(start.error ?? confirm.error)}
