@@ -192,6 +192,9 @@ export async function startWorkers(deps: AppDeps): Promise<Worker[]> {
     ? startEventSubscribers(deps, {
         nodeId: deps.config.nodeId,
         subscribers: urgent,
+        // Applying a burst of webhooks still comes first (no effect at a steady rate: no backlog).
+        busy,
+        pauseMs,
         share,
         concurrent: true,
       })
