@@ -86,9 +86,14 @@ describe.each(testDialects)('campaign cost: estimate before, actual from the sta
     const report = await env.waitFor(
       async () => {
         const r = (await env.api('GET', `/api/campaigns/${id}/report`)).body.data;
-        return r.campaign.state === 'completed' && r.cost.priced_messages === WA_IDS.length ? r : null;
+        // Priced by the `sent` status; `delivered` comes after it, a moment later.
+        return r.campaign.state === 'completed' &&
+          r.cost.priced_messages === WA_IDS.length &&
+          r.campaign.progress.delivered === WA_IDS.length
+          ? r
+          : null;
       },
-      'every message priced by its status',
+      'every message priced by its status and delivered',
       60_000,
     );
     expect(report.campaign.progress.delivered).toBe(WA_IDS.length);
