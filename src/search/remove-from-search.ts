@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { isPostgres } from '../platform/db/is-postgres.ts';
 
 /**
  * Removes a contact's name and every one of its messages' text from the search index, in the
@@ -9,7 +10,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: any schema that has the hub's messages and contacts.
 export async function removeFromSearch(trx: Kysely<any>, input: { contactId: string }): Promise<void> {
   const { contactId } = input;
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(trx)) {
     await sql`delete from message_search where contact_id = ${contactId}`.execute(trx);
     await sql`delete from contact_search where contact_id = ${contactId}`.execute(trx);
     return;

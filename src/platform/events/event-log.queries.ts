@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { isPostgres } from '../db/is-postgres.ts';
 import type { DomainEventRow, EventLogTables } from './event.table.ts';
 
 /** The id of the newest committed event (0 when the log is empty): where a fresh reader starts. */
@@ -69,7 +70,7 @@ export type GapWatch = { mayStillCommit(missingId: number): Promise<boolean> };
  * gap there is never filled later. One watch per reader: it remembers the gap that reader is at.
  */
 export function createGapWatch(db: Kysely<EventLogTables>): GapWatch {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return { mayStillCommit: async () => false };
+  if (!isPostgres(db)) return { mayStillCommit: async () => false };
   let seen: { id: number; since: Date } | null = null;
   return {
     async mayStillCommit(missingId) {
